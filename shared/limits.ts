@@ -1,0 +1,15 @@
+/**
+ * Limits shared by server and client. The server enforces them; the client uses them to refuse
+ * early with a friendly message. Server-side values can be overridden by configuration
+ * (see signaling/config.ts); these are the defaults.
+ */
+export const LIMITS = {
+  /** Largest WebSocket frame the server accepts (ws `maxPayload`). */
+  maxFrameBytes: 64 * 1024,
+  /** Largest sealed envelope, in base64url characters. */
+  maxEnvelopeChars: 60_000,
+  /** Longest chat message text, in UTF-16 code units, checked by the client before sealing. */
+  maxTextChars: 8_000,
+  /** Most ids in one ack / receipt frame. */
+  maxAckBatch: 256,
+} as const;

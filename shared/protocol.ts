@@ -1,0 +1,158 @@
+/**
+ * The Parley wire protocol: every frame type, spelled once.
+ *
+ * Frames are JSON text over one WebSocket. Each frame has a `t` (type). Both the
+ * server and the browser decode every incoming frame through {@link decodeClientFrame}
+ * or {@link decodeServerFrame}; they never cast. PROTOCOL.md documents the same frames
+ * in prose for people writing another client.
+ */
+import { z } from 'zod';
+import { LIMITS } from './limits';
+import { USERNAME_PATTERN } from './username';
+
+/** base64url (no padding) of exactly `bytes` bytes. */
+const b64 = (bytes: number) => z.string().length(Math.ceil((bytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
+
+export const Username = z.string().regex(USERNAME_PATTERN);
+/** A name typed by a person: checked by the server so a bad one gets `bad_username`, not `bad_frame`. */
+const ClaimedUsername = z.string().min(1).max(64);
+/** Ed25519 public key, 32 bytes, base64url. */
+export const PublicKey = b64(32);
+/** Ed25519 signature, 64 bytes, base64url. */
+export const Signature = b64(64);
+/** Client-chosen message id (a UUID in the Parley client; any short opaque token is allowed). */
+export const MessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+/** Acknowledgements travel in batches so a busy conversation costs one ack frame, not one per message. */
+export const IdBatch = z.array(MessageId).min(1).max(LIMITS.maxAckBatch);
+/** A sealed envelope: opaque to the server (see SECURITY.md). */
+export const SealedEnvelope = z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/);
+
+// ---- client → server -------------------------------------------------------------------
+
+export const ClientFrame = z.discriminatedUnion('t', [
+  /** Create an account: proves possession of `identityKey` by signing the connection's challenge. */
+  z.object({ t: z.literal('register'), username: ClaimedUsername, identityKey: PublicKey, sig: Signature }),
+  /** Log in to an existing account by signing the connection's challenge. */
+  z.object({ t: z.literal('login'), username: ClaimedUsername, sig: Signature }),
+  z.object({ t: z.literal('contact_request'), to: ClaimedUsername }),
+  z.object({ t: z.literal('contact_respond'), from: Username, accept: z.boolean() }),
+  /** Send a sealed message to a contact. The server sets the sender itself. */
+  z.object({ t: z.literal('send'), to: Username, id: MessageId, env: SealedEnvelope }),
+  /** The recipient's device has stored messages `ids` from `from`: the server may forget them. */
+  z.object({ t: z.literal('ack'), from: Username, ids: IdBatch }),
+  /** The sender's device has recorded the delivery receipts for `ids` sent to `by`. */
+  z.object({ t: z.literal('receipt_ack'), by: Username, ids: IdBatch }),
+  /** Application-level heartbeat: browsers cannot see WebSocket pings, so they ask. */
+  z.object({ t: z.literal('ping') }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type ClientFrameType = ClientFrame['t'];
+
+// ---- server → client -------------------------------------------------------------------
+
+export const ContactInfo = z.object({ username: Username, identityKey: PublicKey, online: z.boolean() });
+export type ContactInfo = z.infer<typeof ContactInfo>;
+
+export const ErrorCode = z.enum([
+  'bad_frame', // not JSON, or not a valid frame
+  'unknown_type', // JSON with a `t` the server does not know
+  'too_large', // frame above the size limit (the socket is closed)
+  'rate_limited', // too many frames per second; the frame was dropped
+  'auth_required', // the frame needs a logged-in connection
+  'already_authenticated',
+  'bad_username', // not 3–32 of a–z 0–9 _ -
+  'username_taken',
+  'unknown_user',
+  'bad_signature', // the challenge signature did not verify (or the challenge was already used)
+  'not_contact', // the target is not an accepted contact
+  'no_request', // responding to a request that does not exist
+  'queue_full', // the recipient's offline queue is full; the message was not stored
+  'slow_consumer', // this socket's send buffer overflowed (the socket is closed)
+  'internal', // a server fault; nothing internal leaks
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ServerFrame = z.discriminatedUnion('t', [
+  /** Sent once on connect: sign it to register or log in. */
+  z.object({ t: z.literal('challenge'), nonce: b64(32) }),
+  /** Logged in: the account's state right now. */
+  z.object({
+    t: z.literal('welcome'),
+    username: Username,
+    identityKey: PublicKey,
+    contacts: z.array(ContactInfo),
+    incoming: z.array(Username),
+    outgoing: z.array(Username),
+  }),
+  z.object({ t: z.literal('error'), code: ErrorCode, message: z.string(), ref: z.string().optional() }),
+  z.object({ t: z.literal('request_received'), from: Username }),
+  z.object({ t: z.literal('request_sent'), to: Username }),
+  z.object({ t: z.literal('request_declined'), username: Username }),
+  z.object({ t: z.literal('contact_added'), contact: ContactInfo }),
+  z.object({ t: z.literal('presence'), username: Username, online: z.boolean() }),
+  /** A sealed message from a contact; acknowledge with `ack` once stored. */
+  z.object({ t: z.literal('deliver'), from: Username, id: MessageId, env: SealedEnvelope, ts: z.number() }),
+  /** The server durably stored message `id` for an offline recipient. */
+  z.object({ t: z.literal('stored'), id: MessageId }),
+  /** `by`'s device acknowledged messages `ids`; answer with `receipt_ack`. */
+  z.object({ t: z.literal('delivered'), by: Username, ids: IdBatch }),
+  z.object({ t: z.literal('pong') }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;
+export type ClientFrameOf<T extends ClientFrame['t']> = Extract<ClientFrame, { t: T }>;
+
+// ---- decoding --------------------------------------------------------------------------
+
+export type Decoded<T> = { ok: true; frame: T } | { ok: false; code: 'bad_frame' | 'unknown_type'; message: string };
+
+const clientTypes = new Set<string>(ClientFrame.options.map((o) => o.shape.t.value));
+const serverTypes = new Set<string>(ServerFrame.options.map((o) => o.shape.t.value));
+
+function decodeWith<T>(schema: z.ZodType<T>, known: Set<string>, text: string): Decoded<T> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return { ok: false, code: 'bad_frame', message: 'frame is not JSON' };
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, code: 'bad_frame', message: 'frame is not a JSON object' };
+  }
+  const t = (raw as { t?: unknown }).t;
+  if (typeof t !== 'string' || !known.has(t)) {
+    return { ok: false, code: 'unknown_type', message: `unknown frame type ${JSON.stringify(t)?.slice(0, 40)}` };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, code: 'bad_frame', message: `invalid ${t}: ${issue?.path.join('.') || 'frame'} ${issue?.message ?? ''}`.trim() };
+  }
+  return { ok: true, frame: parsed.data };
+}
+
+/** Decode a frame a client sent. Never throws. */
+export const decodeClientFrame = (text: string): Decoded<ClientFrame> => decodeWith(ClientFrame, clientTypes, text);
+/** Decode a frame the server sent. Never throws. */
+export const decodeServerFrame = (text: string): Decoded<ServerFrame> => decodeWith(ServerFrame, serverTypes, text);
+
+/** Encode a frame. Kept here so both sides spell frames through the types above. */
+export const encodeFrame = (frame: ClientFrame | ServerFrame): string => JSON.stringify(frame);
+
+/** The bytes a client signs to answer a challenge: domain-separated and bound to the username. */
+export const authMessage = (nonce: string, username: string): Uint8Array =>
+  new TextEncoder().encode(`parley-auth-v1\n${nonce}\n${username}`);
+
+/** WebSocket close codes Parley uses (4000–4999 is the application range). */
+export const CloseCode = {
+  policy: 1008, // origin refused, hostile input
+  tooLarge: 1009,
+  slowConsumer: 4008,
+  heartbeat: 4000,
+  /** The same account logged in on another connection; do not reconnect automatically. */
+  replaced: 4001,
+  shutdown: 1001,
+} as const;
+
+/** The path of the WebSocket endpoint on the server. */
+export const WS_PATH = '/ws';

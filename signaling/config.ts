@@ -1,0 +1,84 @@
+/**
+ * Server configuration: every limit and setting in one spot, read from the environment.
+ * Each option has a default that is safe for a small deployment on one machine.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import { LIMITS } from '../shared/limits';
+
+const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
+
+const Env = z.object({
+  PORT: int(8080),
+  HOST: z.string().default('127.0.0.1'),
+  DATA_DIR: z.string().default('./data'),
+  /** Comma-separated page origins allowed to open the WebSocket. Empty: only the app's own origin. */
+  ALLOWED_ORIGINS: z.string().default(''),
+  WEB_DIR: z.string().default(path.resolve(import.meta.dirname, '../web/dist')),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MAX_FRAME_BYTES: int(LIMITS.maxFrameBytes),
+  RATE_FRAMES_PER_SEC: int(500),
+  RATE_BURST: int(1000),
+  MAX_BUFFERED_BYTES: int(1024 * 1024),
+  MAX_INFLIGHT_BYTES: int(2 * 1024 * 1024),
+  OFFLINE_QUOTA_MESSAGES: int(1000),
+  OFFLINE_QUOTA_BYTES: int(32 * 1024 * 1024),
+  OFFLINE_TTL_SECONDS: int(14 * 24 * 3600),
+  HEARTBEAT_MS: int(30_000),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** Extra allowed origins; the server's own origins are always allowed. */
+  allowedOrigins: string[];
+  webDir: string;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  limits: ServerLimits;
+}
+
+export interface ServerLimits {
+  /** Frames above this get a `too_large` error; twice this closes the socket (ws maxPayload). */
+  maxFrameBytes: number;
+  rateFramesPerSec: number;
+  rateBurst: number;
+  /** A socket whose unsent bytes exceed this is cut off (slow consumer). */
+  maxBufferedBytes: number;
+  /** Bytes of delivered-but-unacknowledged envelopes a connection may hold. */
+  maxInflightBytes: number;
+  offlineQuotaMessages: number;
+  offlineQuotaBytes: number;
+  offlineTtlMs: number;
+  /** Ping interval; a socket that misses one pong is terminated (dead within 2× this). */
+  heartbeatMs: number;
+}
+
+/** Throws with a readable message when a variable is malformed. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: path.resolve(e.DATA_DIR),
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    webDir: e.WEB_DIR,
+    logLevel: e.LOG_LEVEL,
+    limits: {
+      maxFrameBytes: e.MAX_FRAME_BYTES,
+      rateFramesPerSec: e.RATE_FRAMES_PER_SEC,
+      rateBurst: e.RATE_BURST,
+      maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+      maxInflightBytes: e.MAX_INFLIGHT_BYTES,
+      offlineQuotaMessages: e.OFFLINE_QUOTA_MESSAGES,
+      offlineQuotaBytes: e.OFFLINE_QUOTA_BYTES,
+      offlineTtlMs: e.OFFLINE_TTL_SECONDS * 1000,
+      heartbeatMs: e.HEARTBEAT_MS,
+    },
+  };
+}

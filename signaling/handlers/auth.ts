@@ -1,0 +1,72 @@
+/**
+ * register / login: the client signs the connection's single-use challenge with its identity
+ * key. No password exists; the server stores only the public key.
+ */
+import { createPublicKey, verify } from 'node:crypto';
+import { authMessage } from '../../shared/protocol';
+import { isValidUsername } from '../../shared/username';
+import { ProtocolError } from '../errors';
+import type { Session } from '../session';
+import type { Context, Handler } from './context';
+
+function verifySignature(identityKey: string, nonce: string, username: string, sig: string): boolean {
+  try {
+    const key = createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: identityKey }, format: 'jwk' });
+    return verify(null, authMessage(nonce, username), key, Buffer.from(sig, 'base64url'));
+  } catch {
+    return false; // a malformed key is a failed proof, not a server fault
+  }
+}
+
+/** Every attempt consumes the challenge; a failed attempt is answered with a fresh one. */
+function attempt(session: Session, run: (nonce: string) => void): void {
+  if (session.username) throw new ProtocolError('already_authenticated', 'this connection is already logged in');
+  const nonce = session.takeChallenge();
+  try {
+    if (!nonce) throw new ProtocolError('bad_signature', 'no challenge outstanding');
+    run(nonce);
+  } catch (err) {
+    session.issueChallenge();
+    throw err;
+  }
+}
+
+function welcome(ctx: Context, session: Session, username: string, identityKey: string): void {
+  session.username = username;
+  for (const c of ctx.store.contactsOf(username)) session.contacts.add(c);
+  const contacts = [...session.contacts].map((c) => ({
+    username: c,
+    identityKey: ctx.store.getUser(c)!.identityKey,
+    online: ctx.hub.isOnline(c),
+  }));
+  session.send({
+    t: 'welcome',
+    username,
+    identityKey,
+    contacts,
+    incoming: ctx.store.incomingRequests(username),
+    outgoing: ctx.store.outgoingRequests(username),
+  });
+  ctx.hub.join(session);
+  ctx.log.info({ session: session.id }, 'authenticated');
+}
+
+export const register: Handler<'register'> = (ctx, session, f) =>
+  attempt(session, (nonce) => {
+    if (!isValidUsername(f.username)) {
+      throw new ProtocolError('bad_username', 'a username is 3–32 characters of a–z, 0–9, _ and -');
+    }
+    if (!verifySignature(f.identityKey, nonce, f.username, f.sig)) throw new ProtocolError('bad_signature', 'signature does not verify');
+    if (!ctx.store.createUser({ username: f.username, identityKey: f.identityKey })) {
+      throw new ProtocolError('username_taken', 'that username is taken');
+    }
+    welcome(ctx, session, f.username, f.identityKey);
+  });
+
+export const login: Handler<'login'> = (ctx, session, f) =>
+  attempt(session, (nonce) => {
+    const user = isValidUsername(f.username) ? ctx.store.getUser(f.username) : undefined;
+    if (!user) throw new ProtocolError('unknown_user', 'no such user');
+    if (!verifySignature(user.identityKey, nonce, f.username, f.sig)) throw new ProtocolError('bad_signature', 'signature does not verify');
+    welcome(ctx, session, user.username, user.identityKey);
+  });

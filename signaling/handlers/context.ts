@@ -1,0 +1,19 @@
+import type { Logger } from 'pino';
+import type { ClientFrameOf, ClientFrameType } from '../../shared/protocol';
+import type { ServerLimits } from '../config';
+import type { Hub } from '../hub';
+import type { Session } from '../session';
+import type { Store } from '../store/store';
+
+/** What every handler may use. Handlers are synchronous and throw only ProtocolError. */
+export interface Context {
+  store: Store;
+  hub: Hub;
+  log: Logger;
+  limits: ServerLimits;
+}
+
+export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void;
+
+/** One handler per client frame type; the mapped type makes a missing one a compile error. */
+export type HandlerTable = { [T in ClientFrameType]: Handler<T> };

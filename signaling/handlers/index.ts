@@ -1,0 +1,19 @@
+import { login, register } from './auth';
+import { contactRequest, contactRespond } from './contacts';
+import type { HandlerTable } from './context';
+import { ack, receiptAck, send } from './messages';
+
+/** The dispatch table: one small handler per client frame type. */
+export const handlers: HandlerTable = {
+  register,
+  login,
+  contact_request: contactRequest,
+  contact_respond: contactRespond,
+  send,
+  ack,
+  receipt_ack: receiptAck,
+  ping: (_ctx, session) => session.send({ t: 'pong' }),
+};
+
+/** Frames a connection may send before it has logged in. */
+export const UNAUTHENTICATED = new Set<keyof HandlerTable>(['register', 'login', 'ping']);

@@ -1,0 +1,144 @@
+/**
+ * The hub: who is online, and how a message or receipt reaches a user: live to their open
+ * connection, or durably into the offline queue. Presence changes are told to online contacts.
+ */
+import type { Logger } from 'pino';
+import { CloseCode } from '../shared/protocol';
+import type { QueueItem, Store } from './store/store';
+import { type InflightMessage, Session, pairKey } from './session';
+
+export class Hub {
+  readonly #online = new Map<string, Session>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly log: Logger,
+  ) {}
+
+  get onlineCount(): number {
+    return this.#online.size;
+  }
+
+  session(username: string): Session | undefined {
+    return this.#online.get(username);
+  }
+
+  isOnline(username: string): boolean {
+    return this.#online.has(username);
+  }
+
+  /**
+   * Makes `session` the user's live connection: replaces an older one, tells contacts,
+   * and hands over everything queued while the user was away, oldest first.
+   */
+  join(session: Session): void {
+    const username = session.username!;
+    const previous = this.#online.get(username);
+    if (previous) {
+      this.#online.delete(username);
+      this.#park(previous);
+      previous.cut(CloseCode.replaced, 'session_replaced');
+    }
+    this.#online.set(username, session);
+    if (!previous) this.#tellContacts(session, true);
+    for (const item of this.store.pending(username)) {
+      if (item.kind === 'msg') {
+        session.fromQueue.add(pairKey(item.peer, item.id));
+        session.send({ t: 'deliver', from: item.peer, id: item.id, env: item.env, ts: item.ts });
+      } else {
+        session.fromQueueReceipts.add(pairKey(item.peer, item.id));
+        session.send({ t: 'delivered', by: item.peer, ids: [item.id] });
+      }
+    }
+  }
+
+  /** The connection is gone: park what it held and, if it was the live one, say the user left. */
+  leave(session: Session): void {
+    const username = session.username;
+    if (!username) return;
+    if (this.#online.get(username) === session) {
+      this.#online.delete(username);
+      this.#park(session);
+      this.#tellContacts(session, false);
+    }
+  }
+
+  /**
+   * Routes a sealed message. Live if the recipient is online (the sender learns of it from the
+   * receipt); otherwise stored, and the sender is told `stored` or `queue_full`.
+   */
+  route(msg: InflightMessage, to: string, sender: Session): void {
+    const recipient = this.#online.get(to);
+    if (recipient) {
+      recipient.deliver(msg);
+      return;
+    }
+    this.#store(to, [msg], sender);
+  }
+
+  /** `by` acknowledged `ids` from `from`: tell the sender, live or through the queue. */
+  receipt(by: string, from: string, ids: string[]): void {
+    const sender = this.#online.get(from);
+    if (sender) {
+      for (const id of ids) sender.inflightReceipts.set(pairKey(by, id), { by, id });
+      sender.send({ t: 'delivered', by, ids });
+      return;
+    }
+    const now = Date.now();
+    this.store.enqueue(
+      from,
+      ids.map((id) => ({ kind: 'receipt', peer: by, id, ts: now })),
+    );
+  }
+
+  /** Contacts changed while both may be online: keep the routing sets current. */
+  linkContacts(a: string, b: string): void {
+    this.#online.get(a)?.contacts.add(b);
+    this.#online.get(b)?.contacts.add(a);
+  }
+
+  closeAll(code: number, reason: string): void {
+    for (const s of this.#online.values()) s.cut(code, reason);
+  }
+
+  #store(to: string, msgs: InflightMessage[], senderHint?: Session): void {
+    const items: QueueItem[] = msgs.map((m) => ({ kind: 'msg', peer: m.from, id: m.id, env: m.env, ts: m.ts }));
+    const result = this.store.enqueue(to, items);
+    for (const m of msgs) {
+      const sender = senderHint?.username === m.from ? senderHint : this.#online.get(m.from);
+      if (result === 'full') {
+        sender?.send({ t: 'error', code: 'queue_full', message: `${to}'s offline queue is full`, ref: m.id });
+      } else {
+        sender?.send({ t: 'stored', id: m.id });
+      }
+    }
+  }
+
+  /** Moves what a closing connection held but never acknowledged into the durable queue. */
+  #park(session: Session): void {
+    const username = session.username!;
+    const bySender = new Map<string, InflightMessage[]>();
+    for (const m of session.inflight.values()) {
+      const list = bySender.get(m.from) ?? [];
+      list.push(m);
+      bySender.set(m.from, list);
+    }
+    session.inflight.clear();
+    session.inflightBytes = 0;
+    for (const msgs of bySender.values()) this.#store(username, msgs);
+    if (session.inflightReceipts.size > 0) {
+      const now = Date.now();
+      const receipts: QueueItem[] = [...session.inflightReceipts.values()].map((r) => ({ kind: 'receipt', peer: r.by, id: r.id, ts: now }));
+      session.inflightReceipts.clear();
+      this.store.enqueue(username, receipts);
+    }
+    this.log.debug({ session: session.id }, 'parked unacknowledged items');
+  }
+
+  #tellContacts(session: Session, online: boolean): void {
+    const username = session.username!;
+    for (const contact of session.contacts) {
+      this.#online.get(contact)?.send({ t: 'presence', username, online });
+    }
+  }
+}
