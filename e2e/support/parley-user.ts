@@ -1,0 +1,74 @@
+/**
+ * Drives one person's Parley tab through the accessible UI contract: roles and labels only,
+ * the same names a screen reader announces.
+ */
+import { type BrowserContext, type Locator, type Page, expect } from '@playwright/test';
+import type { ServerProcess } from '../../signaling/test-support/server-process';
+
+export class ParleyUser {
+  constructor(
+    public name: string,
+    readonly context: BrowserContext,
+    public page: Page,
+    private readonly server: ServerProcess,
+  ) {}
+
+  async signUp(): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Username' }).fill(this.name);
+    await this.page.getByRole('button', { name: 'Create account' }).click();
+    await expect(this.page.getByText(`Signed in as ${this.name}`)).toBeVisible();
+  }
+
+  /** Sends a contact request to `other` and has them accept it. */
+  async befriend(other: ParleyUser): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Add contact' }).fill(other.name);
+    await this.page.getByRole('button', { name: 'Send request' }).click();
+    const request = other.page.getByRole('listitem').filter({ hasText: this.name });
+    await request.getByRole('button', { name: 'Accept' }).click();
+    await expect(this.contactButton(other.name)).toBeVisible();
+    await expect(other.contactButton(this.name)).toBeVisible();
+  }
+
+  contactButton(peer: string): Locator {
+    return this.page.getByRole('button', { name: new RegExp(`^${peer}\\b`) });
+  }
+
+  async openChat(peer: string): Promise<void> {
+    await this.contactButton(peer).click();
+    await expect(this.page.getByRole('heading', { name: peer })).toBeVisible();
+  }
+
+  async send(text: string): Promise<void> {
+    await this.page.getByRole('textbox', { name: 'Message' }).fill(text);
+    await this.page.getByRole('button', { name: 'Send', exact: true }).click();
+  }
+
+  get log(): Locator {
+    return this.page.getByRole('log');
+  }
+
+  message(text: string): Locator {
+    return this.log.getByRole('listitem').filter({ has: this.page.getByText(text, { exact: true }) });
+  }
+
+  /** The texts of the conversation's messages, in display order. */
+  async messageTexts(): Promise<string[]> {
+    return this.log.locator('li p').allTextContents();
+  }
+
+  connectionPath(): Locator {
+    return this.page.getByRole('status', { name: 'Connection path' });
+  }
+
+  /** Closes this tab (the browser profile, and so the identity, stays). */
+  async closeTab(): Promise<void> {
+    await this.page.close();
+  }
+
+  /** Opens a new tab of the app in the same profile: the user comes back. */
+  async reopen(): Promise<void> {
+    this.page = await this.context.newPage();
+    await this.page.goto(this.server.origin);
+    await expect(this.page.getByText(`Signed in as ${this.name}`)).toBeVisible();
+  }
+}

@@ -1,0 +1,74 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { servicesContext } from '../context';
+import type { AppServices } from '../services/app-services';
+import { t } from '../strings';
+import { controls } from './shared-styles';
+
+/** Who is signed in, and the identity backup export (without it an account dies with the browser profile). */
+@customElement('parley-account-menu')
+export class ParleyAccountMenu extends LitElement {
+  @consume({ context: servicesContext }) services!: AppServices;
+  @state() private exporting = false;
+  @state() private error = '';
+
+  override render() {
+    const name = this.services.account.identity?.username ?? '';
+    return html`
+      <header>
+        <span class="me">${t.signedInAs(name)}</span>
+        <button class="secondary" @click=${() => (this.exporting = !this.exporting)} aria-expanded=${this.exporting}>
+          ${t.exportBackup()}
+        </button>
+      </header>
+      ${this.exporting
+        ? html`<form @submit=${this.#export}>
+            <p class="hint">${t.exportHint()}</p>
+            <label for="backup-pass">${t.exportPassphrase()}</label>
+            <input id="backup-pass" name="passphrase" type="password" autocomplete="new-password" minlength="8" required />
+            <p class="error" role="alert">${this.error}</p>
+            <div class="row">
+              <button type="submit">${t.exportConfirm()}</button>
+              <button type="button" class="secondary" @click=${() => (this.exporting = false)}>${t.cancel()}</button>
+            </div>
+          </form>`
+        : nothing}
+    `;
+  }
+
+  #export(e: SubmitEvent) {
+    e.preventDefault();
+    const passphrase = ((e.target as HTMLFormElement).elements.namedItem('passphrase') as HTMLInputElement).value;
+    if (passphrase.length < 8) {
+      this.error = t.passphraseTooShort();
+      return;
+    }
+    const blob = new Blob([this.services.account.exportBackup(passphrase)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `parley-${this.services.account.identity!.username}.backup.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+    this.exporting = false;
+    this.error = '';
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host { display: block; padding: 0.75rem; border-bottom: 1px solid var(--border); }
+      header { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; }
+      .me { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      form { display: flex; flex-direction: column; gap: 0.35rem; margin-top: 0.5rem; }
+      .row { display: flex; gap: 0.5rem; }
+      button.secondary { font-size: 0.85rem; padding: 0.3rem 0.6rem; }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-account-menu': ParleyAccountMenu;
+  }
+}

@@ -1,0 +1,99 @@
+import { provide } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { servicesContext } from '../context';
+import { ListenController } from '../controllers/listen';
+import { AppServices } from '../services/app-services';
+import { t } from '../strings';
+import './parley-contacts';
+import './parley-conversation';
+import './parley-signup';
+import './parley-account-menu';
+
+/**
+ * The root: creates the services, provides them to the tree, and lays out the contact list
+ * beside the conversation (one at a time on a phone-sized screen).
+ */
+@customElement('parley-app')
+export class ParleyApp extends LitElement {
+  /** Set once, when the services are ready; nothing that consumes it renders before that. */
+  @provide({ context: servicesContext }) @state() services!: AppServices;
+  @state() private selected: string | undefined;
+  @state() private failed = false;
+  readonly #listen = new ListenController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.services) return;
+    AppServices.create().then(
+      (services) => {
+        this.#listen.watch(services, ['signed-in']);
+        this.#listen.watch(services.connection, ['status']);
+        this.services = services;
+        if (services.signedIn) services.start();
+      },
+      (err) => {
+        console.error(err);
+        this.failed = true;
+      },
+    );
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    (this.services as AppServices | undefined)?.stop();
+  }
+
+  override render() {
+    if (this.failed) return html`<p class="center">${t.cannotConnect()}</p>`;
+    const s = this.services as AppServices | undefined;
+    if (!s) return html`<p class="center" aria-busy="true">${t.statusConnecting()}</p>`;
+    if (!s.signedIn) return html`<parley-signup></parley-signup>`;
+    return html`
+      ${this.#banner(s)}
+      <div class="layout ${this.selected ? 'has-selection' : ''}">
+        <aside class="sidebar">
+          <parley-account-menu></parley-account-menu>
+          <parley-contacts .selected=${this.selected} @select=${(e: CustomEvent<string>) => (this.selected = e.detail)}></parley-contacts>
+        </aside>
+        <main class="main">
+          ${this.selected
+            ? html`<parley-conversation .peer=${this.selected} @back=${() => (this.selected = undefined)}></parley-conversation>`
+            : html`<p class="center muted">${t.pickContact()}</p>`}
+        </main>
+      </div>
+    `;
+  }
+
+  #banner(s: AppServices) {
+    const text = {
+      online: undefined,
+      connecting: t.statusConnecting(),
+      offline: t.statusOffline(),
+      replaced: t.statusReplaced(),
+      refused: t.statusRefused(),
+    }[s.connection.status];
+    return text ? html`<div class="banner" role="alert">${text}</div>` : nothing;
+  }
+
+  static override styles = css`
+    :host { display: flex; flex-direction: column; height: 100dvh; }
+    .layout { flex: 1; display: grid; grid-template-columns: minmax(260px, 320px) 1fr; min-height: 0; }
+    .sidebar { border-right: 1px solid var(--border); background: var(--panel); display: flex; flex-direction: column; min-height: 0; }
+    .main { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
+    .center { margin: auto; padding: 2rem; text-align: center; }
+    .muted { color: var(--muted); }
+    .banner { background: #fff4d6; color: #5c4200; padding: 0.4rem 1rem; font-size: 0.9rem; text-align: center; }
+    @media (max-width: 700px) {
+      .layout { grid-template-columns: 1fr; }
+      .layout.has-selection .sidebar { display: none; }
+      .layout:not(.has-selection) .main { display: none; }
+    }
+  `;
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-app': ParleyApp;
+  }
+}

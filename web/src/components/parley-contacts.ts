@@ -1,0 +1,112 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { servicesContext } from '../context';
+import { ListenController } from '../controllers/listen';
+import type { AppServices } from '../services/app-services';
+import { RequestError } from '../services/contacts';
+import { t } from '../strings';
+import { controls } from './shared-styles';
+
+/**
+ * Add a contact, answer requests, and pick a conversation.
+ * @fires select - CustomEvent<string> with the chosen contact's username
+ */
+@customElement('parley-contacts')
+export class ParleyContacts extends LitElement {
+  @consume({ context: servicesContext }) services!: AppServices;
+  @property() selected: string | undefined;
+  @state() private note = '';
+  @state() private noteIsError = false;
+  readonly #listen = new ListenController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#listen.watch(this.services.contacts, ['change']);
+  }
+
+  override render() {
+    const c = this.services.contacts;
+    return html`
+      <form @submit=${this.#request}>
+        <label for="add" class="visually-hidden">${t.addContact()}</label>
+        <input id="add" name="username" placeholder=${t.addContact()} autocapitalize="none" spellcheck="false" maxlength="32" required />
+        <button type="submit">${t.sendRequest()}</button>
+      </form>
+      <p class=${this.noteIsError ? 'error' : 'hint'} role="status">${this.note}</p>
+      ${c.incoming.length
+        ? html`<h2>${t.requests()}</h2>
+            <ul class="requests" aria-label=${t.requests()}>
+              ${c.incoming.map(
+                (from) => html`<li>
+                  <span>${t.wantsToConnect(from)}</span>
+                  <span class="row">
+                    <button @click=${() => c.respond(from, true)}>${t.accept()}</button>
+                    <button class="secondary" @click=${() => c.respond(from, false)}>${t.decline()}</button>
+                  </span>
+                </li>`,
+              )}
+            </ul>`
+        : nothing}
+      ${c.outgoing.length ? html`<p class="hint">${t.pending()} ${c.outgoing.join(', ')}</p>` : nothing}
+      <h2>${t.contacts()}</h2>
+      ${c.list.length === 0 ? html`<p class="hint">${t.noContacts()}</p>` : nothing}
+      <ul class="contacts" aria-label=${t.contacts()}>
+        ${c.list.map(
+          (contact) => html`<li>
+            <button class="contact ${contact.username === this.selected ? 'active' : ''}" aria-current=${contact.username === this.selected ? 'true' : 'false'}
+              @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: contact.username }))}>
+              <span class="dot ${contact.online ? 'on' : ''}" aria-hidden="true"></span>
+              <span class="name">${contact.username}</span>
+              <span class="presence">${contact.online ? t.online() : t.offline()}</span>
+              ${contact.changedKey ? html`<span class="warn">${t.keyChangedBadge()}</span>` : nothing}
+            </button>
+          </li>`,
+        )}
+      </ul>
+    `;
+  }
+
+  async #request(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const input = form.elements.namedItem('username') as HTMLInputElement;
+    const name = input.value.trim().toLowerCase();
+    try {
+      await this.services.contacts.request(name);
+      this.noteIsError = false;
+      this.note = t.requestSent(name);
+      input.value = '';
+    } catch (err) {
+      this.noteIsError = true;
+      const code = err instanceof RequestError ? err.code : '';
+      this.note = code === 'unknown_user' ? t.unknownUser(name) : t.requestFailed(code === 'offline' ? t.statusConnecting() : (err as Error).message);
+    }
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host { display: flex; flex-direction: column; padding: 0.75rem; gap: 0.25rem; overflow-y: auto; }
+      form { display: flex; gap: 0.4rem; }
+      form input { flex: 1; }
+      h2 { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); margin: 0.75rem 0 0.25rem; }
+      ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.25rem; }
+      .requests li { display: flex; flex-direction: column; gap: 0.35rem; padding: 0.5rem; border: 1px solid var(--border); border-radius: 8px; }
+      .row { display: flex; gap: 0.4rem; }
+      button.contact { width: 100%; display: flex; align-items: center; gap: 0.5rem; background: transparent; color: inherit; text-align: left; }
+      button.contact:hover, button.contact.active { background: var(--bg); }
+      .name { flex: 1; font-weight: 600; overflow: hidden; text-overflow: ellipsis; }
+      .presence { font-size: 0.8rem; color: var(--muted); }
+      .warn { font-size: 0.75rem; color: var(--danger); }
+      .dot { width: 0.6rem; height: 0.6rem; border-radius: 50%; background: var(--border); flex: none; }
+      .dot.on { background: var(--ok); }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-contacts': ParleyContacts;
+  }
+}

@@ -1,0 +1,153 @@
+import { consume } from '@lit/context';
+import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { repeat } from 'lit/directives/repeat.js';
+import { servicesContext } from '../context';
+import { ListenController } from '../controllers/listen';
+import type { AppServices } from '../services/app-services';
+import type { MessageState, StoredMessage } from '../services/db';
+import { type ConversationEvent, SendError } from '../services/messenger';
+import { t } from '../strings';
+import './parley-contact-details';
+import { controls } from './shared-styles';
+
+const stateLabel: Record<MessageState, () => string> = {
+  sending: t.stateSending,
+  sent: t.stateSent,
+  delivered: t.stateDelivered,
+  failed: t.stateFailed,
+};
+
+const errorLabel: Record<string, () => string> = { queue_full: t.queueFull, not_contact: t.notContact };
+
+/**
+ * One conversation: the message log, the composer, the path the link takes, and the contact's
+ * safety number.
+ * @fires back - the user wants the contact list (phone layout)
+ */
+@customElement('parley-conversation')
+export class ParleyConversation extends LitElement {
+  @consume({ context: servicesContext }) services!: AppServices;
+  @property() peer!: string;
+  @state() private messages: StoredMessage[] = [];
+  @state() private showDetails = false;
+  @state() private error = '';
+  @query('ol') private log!: HTMLOListElement;
+  readonly #listen = new ListenController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#listen.watch(this.services.messenger, ['conversation'], (e) => {
+      if ((e as ConversationEvent).peer === this.peer) void this.#load();
+    });
+    this.#listen.watch(this.services.contacts, ['change']);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('peer')) {
+      this.messages = [];
+      this.showDetails = false;
+      this.error = '';
+      void this.#load();
+    }
+  }
+
+  override updated(): void {
+    this.log?.scrollTo({ top: this.log.scrollHeight });
+  }
+
+  async #load() {
+    const peer = this.peer;
+    const list = await this.services.messenger.conversation(peer);
+    if (peer === this.peer) this.messages = [...list];
+  }
+
+  override render() {
+    const contact = this.services.contacts.get(this.peer);
+    const path = this.services.links.get(this.peer).path;
+    return html`
+      <header>
+        <button class="secondary back" @click=${() => this.dispatchEvent(new CustomEvent('back'))} aria-label=${t.back()}>‹</button>
+        <h2>${this.peer}</h2>
+        <span class="presence">${contact?.online ? t.online() : t.offline()}</span>
+        <span class="path" role="status" aria-label=${t.connectionPath()}>${path === 'direct' ? t.pathDirect() : t.pathRelay()}</span>
+        <button class="secondary" aria-expanded=${this.showDetails} @click=${() => (this.showDetails = !this.showDetails)}>
+          ${t.details()}
+        </button>
+      </header>
+      ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
+      <ol role="log" aria-label=${t.messages()} aria-live="polite">
+        ${repeat(
+          this.messages,
+          (m) => `${m.dir}:${m.id}`,
+          (m) => html`<li class=${m.dir} data-state=${m.state}>
+            <p>${m.text}</p>
+            <span class="meta">
+              <time datetime=${new Date(m.ts).toISOString()}>${new Date(m.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+              ${m.dir === 'out' ? html`<span class="state">${stateLabel[m.state]()}</span>` : nothing}
+              ${m.error && errorLabel[m.error] ? html`<span class="why">${errorLabel[m.error]!()}</span>` : nothing}
+            </span>
+          </li>`,
+        )}
+      </ol>
+      <form @submit=${this.#send}>
+        <label for="composer" class="visually-hidden">${t.message()}</label>
+        <textarea id="composer" name="text" rows="1" placeholder=${t.message()} ?disabled=${!!contact?.changedKey}
+          @keydown=${this.#onKey}></textarea>
+        <button type="submit" ?disabled=${!!contact?.changedKey}>${t.send()}</button>
+      </form>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+    `;
+  }
+
+  /** Enter sends; Shift+Enter makes a new line. */
+  #onKey(e: KeyboardEvent) {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      (e.target as HTMLTextAreaElement).form?.requestSubmit();
+    }
+  }
+
+  async #send(e: SubmitEvent) {
+    e.preventDefault();
+    const box = (e.target as HTMLFormElement).elements.namedItem('text') as HTMLTextAreaElement;
+    const text = box.value;
+    if (!text.trim()) return;
+    box.value = '';
+    try {
+      await this.services.messenger.send(this.peer, text);
+      this.error = '';
+    } catch (err) {
+      box.value = text;
+      this.error = err instanceof SendError && err.message === 'too_long' ? t.tooLong() : String((err as Error).message);
+    }
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host { display: flex; flex-direction: column; height: 100%; min-height: 0; }
+      header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
+      h2 { margin: 0; font-size: 1.05rem; flex: 1; overflow: hidden; text-overflow: ellipsis; }
+      .presence { font-size: 0.8rem; color: var(--muted); }
+      .path { font-size: 0.75rem; border: 1px solid var(--border); border-radius: 999px; padding: 0.1rem 0.5rem; color: var(--muted); }
+      .back { display: none; }
+      ol { flex: 1; overflow-y: auto; list-style: none; margin: 0; padding: 1rem; display: flex; flex-direction: column; gap: 0.4rem; }
+      li { max-width: min(75%, 36rem); padding: 0.45rem 0.7rem; border-radius: 14px; background: var(--bubble-in); border: 1px solid var(--border); }
+      li.out { align-self: flex-end; background: var(--bubble-out); }
+      li p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+      .meta { display: flex; gap: 0.4rem; justify-content: flex-end; font-size: 0.7rem; color: var(--muted); margin-top: 0.15rem; }
+      li[data-state='failed'] .state, .why { color: var(--danger); }
+      form { display: flex; gap: 0.5rem; padding: 0.6rem; border-top: 1px solid var(--border); background: var(--panel); }
+      textarea { flex: 1; resize: none; max-height: 8rem; }
+      .error { padding: 0 0.9rem 0.5rem; }
+      @media (max-width: 700px) { .back { display: inline-block; } li { max-width: 85%; } }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-conversation': ParleyConversation;
+  }
+}

@@ -1,0 +1,99 @@
+import { consume } from '@lit/context';
+import { LitElement, css, html } from 'lit';
+import { customElement, state } from 'lit/decorators.js';
+import { isValidUsername } from '../../../shared/username';
+import { servicesContext } from '../context';
+import type { AppServices } from '../services/app-services';
+import { t } from '../strings';
+import { controls } from './shared-styles';
+
+/** Sign-up (choose a username; keys are made in the browser) or restore from a backup file. */
+@customElement('parley-signup')
+export class ParleySignup extends LitElement {
+  @consume({ context: servicesContext }) services!: AppServices;
+  @state() private error = '';
+  @state() private busy = false;
+  @state() private restoreError = '';
+
+  override render() {
+    return html`
+      <section class="card">
+        <h1>${t.appName()}</h1>
+        <p class="hint">${t.tagline()}</p>
+        <form @submit=${this.#create}>
+          <label for="username">${t.username()}</label>
+          <input id="username" name="username" autocomplete="username" autocapitalize="none" spellcheck="false"
+            maxlength="32" required aria-describedby="username-hint username-error" />
+          <p id="username-hint" class="hint">${t.usernameHint()}</p>
+          <p id="username-error" class="error" role="alert">${this.error}</p>
+          <button type="submit" ?disabled=${this.busy}>${this.busy ? t.creating() : t.createAccount()}</button>
+        </form>
+        <details>
+          <summary>${t.restoreTitle()}</summary>
+          <form @submit=${this.#restore}>
+            <label for="backup">${t.backupFile()}</label>
+            <input id="backup" name="backup" type="file" accept=".json,application/json" required />
+            <label for="restore-pass">${t.passphrase()}</label>
+            <input id="restore-pass" name="passphrase" type="password" autocomplete="current-password" required />
+            <p class="error" role="alert">${this.restoreError}</p>
+            <button type="submit" ?disabled=${this.busy}>${t.restore()}</button>
+          </form>
+        </details>
+      </section>
+    `;
+  }
+
+  async #create(e: SubmitEvent) {
+    e.preventDefault();
+    const input = (e.target as HTMLFormElement).elements.namedItem('username') as HTMLInputElement;
+    const username = input.value.trim().toLowerCase();
+    if (!isValidUsername(username)) {
+      this.error = t.badUsername();
+      return;
+    }
+    this.error = '';
+    this.busy = true;
+    try {
+      await this.services.register(username);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      this.error = code === 'username_taken' ? t.usernameTaken() : code === 'bad_username' ? t.badUsername() : t.cannotConnect();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async #restore(e: SubmitEvent) {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const file = (form.elements.namedItem('backup') as HTMLInputElement).files?.[0];
+    const passphrase = (form.elements.namedItem('passphrase') as HTMLInputElement).value;
+    if (!file) return;
+    this.busy = true;
+    try {
+      await this.services.restore(await file.text(), passphrase);
+    } catch (err) {
+      this.restoreError = t.restoreFailed((err as Error).message);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host { display: grid; place-items: center; min-height: 100dvh; padding: 1rem; box-sizing: border-box; }
+      .card { background: var(--panel); border: 1px solid var(--border); border-radius: 16px; padding: 2rem; width: min(420px, 100%); box-sizing: border-box; }
+      h1 { margin: 0 0 0.25rem; }
+      form { display: flex; flex-direction: column; gap: 0.35rem; margin-top: 1rem; }
+      details { margin-top: 1.5rem; }
+      summary { cursor: pointer; color: var(--accent); }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-signup': ParleySignup;
+  }
+}

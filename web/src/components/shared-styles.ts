@@ -1,0 +1,20 @@
+import { css } from 'lit';
+
+/** Form controls and buttons shared by Parley's components. */
+export const controls = css`
+  button {
+    font: inherit; border: 0; border-radius: 8px; padding: 0.5rem 0.9rem; cursor: pointer;
+    background: var(--accent); color: var(--accent-text);
+  }
+  button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--border); }
+  button:disabled { opacity: 0.5; cursor: default; }
+  input, textarea {
+    font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--border);
+    border-radius: 8px; padding: 0.5rem 0.7rem; min-width: 0;
+  }
+  input:focus-visible, textarea:focus-visible, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+  label { font-size: 0.9rem; color: var(--muted); }
+  .error { color: var(--danger); font-size: 0.9rem; margin: 0.25rem 0; }
+  .hint { color: var(--muted); font-size: 0.85rem; margin: 0.25rem 0; }
+  .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+`;

@@ -1,0 +1,78 @@
+/**
+ * The user's own identity on this device: created at sign-up, kept in IndexedDB, proven to the
+ * server by signing each connection's challenge, and exportable as a passphrase-protected backup.
+ */
+import { exportIdentity, importIdentity } from '../../../shared/backup';
+import { type Identity, generateKeyPair, publicKeyB64, signChallenge } from '../../../shared/identity';
+import type { ClientFrame } from '../../../shared/protocol';
+import type { Sodium } from '../../../shared/sodium';
+import type { Database, StoredIdentity } from './db';
+
+export class Account {
+  #identity: StoredIdentity | undefined;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly sodium: Sodium,
+  ) {}
+
+  static async load(db: Database, sodium: Sodium): Promise<Account> {
+    const account = new Account(db, sodium);
+    account.#identity = await db.get('identity', 'self');
+    return account;
+  }
+
+  get identity(): Identity | undefined {
+    return this.#identity;
+  }
+
+  get registered(): boolean {
+    return this.#identity?.registered === true;
+  }
+
+  /** New keys for `username`, saved before the server is asked, so a crash cannot strand an account. */
+  async create(username: string): Promise<void> {
+    const keys = generateKeyPair(this.sodium);
+    this.#identity = { username, ...keys, registered: false };
+    await this.db.put('identity', this.#identity, 'self');
+  }
+
+  /** Answers a login challenge: registers the first time, logs in afterwards. */
+  answer(nonce: string): ClientFrame {
+    const id = this.#requireIdentity();
+    const sig = signChallenge(this.sodium, id.secretKey, nonce, id.username);
+    return id.registered
+      ? { t: 'login', username: id.username, sig }
+      : { t: 'register', username: id.username, identityKey: publicKeyB64(this.sodium, id), sig };
+  }
+
+  async markRegistered(): Promise<void> {
+    const id = this.#requireIdentity();
+    if (id.registered) return;
+    id.registered = true;
+    await this.db.put('identity', id, 'self');
+  }
+
+  /** The server refused the new name: forget the unregistered keys. */
+  async discard(): Promise<void> {
+    if (this.#identity?.registered) return;
+    this.#identity = undefined;
+    await this.db.delete('identity', 'self');
+  }
+
+  exportBackup(passphrase: string): string {
+    return exportIdentity(this.sodium, this.#requireIdentity(), passphrase);
+  }
+
+  /** Replaces this device's identity with the one in a backup file. Throws BackupError. */
+  async importBackup(fileText: string, passphrase: string): Promise<void> {
+    const id = importIdentity(this.sodium, fileText, passphrase);
+    this.#identity = { ...id, registered: true };
+    await this.db.put('identity', this.#identity, 'self');
+  }
+
+  #requireIdentity(): StoredIdentity {
+    if (!this.#identity) throw new Error('no identity on this device');
+    return this.#identity;
+  }
+}

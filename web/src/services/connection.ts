@@ -1,0 +1,210 @@
+/**
+ * The browser's one WebSocket to the Parley server: answers the login challenge, decodes
+ * every frame through the shared protocol, notices a dead link with an application ping,
+ * and reconnects by itself with exponential backoff and jitter.
+ */
+import { backOff } from 'exponential-backoff';
+import {
+  type ClientFrame,
+  CloseCode,
+  type ErrorCode,
+  type ServerFrame,
+  type ServerFrameOf,
+  WS_PATH,
+  decodeServerFrame,
+  encodeFrame,
+} from '../../../shared/protocol';
+
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'replaced' | 'refused';
+
+/** Produces the register/login frame answering a challenge. */
+export type Authenticator = (nonce: string) => ClientFrame;
+
+/** Errors that end an authentication attempt: retrying the same answer cannot help. */
+const AUTH_ERRORS: ReadonlySet<ErrorCode> = new Set(['bad_username', 'username_taken', 'unknown_user', 'bad_signature']);
+
+export class FrameEvent extends Event {
+  constructor(readonly frame: ServerFrame) {
+    super('frame');
+  }
+}
+
+export class AuthErrorEvent extends Event {
+  constructor(readonly error: ServerFrameOf<'error'>) {
+    super('auth-error');
+  }
+}
+
+export interface ConnectionOptions {
+  url?: string;
+  pingEveryMs?: number;
+  pongWithinMs?: number;
+}
+
+/**
+ * Events: `frame` (FrameEvent, after login), `status` (status changed), `auth-error` (AuthErrorEvent).
+ */
+export class Connection extends EventTarget {
+  status: ConnectionStatus = 'offline';
+  #ws: WebSocket | undefined;
+  #stopped = true;
+  #authed = false;
+  #pingTimer: ReturnType<typeof setInterval> | undefined;
+  #pongTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #url: string;
+  readonly #pingEveryMs: number;
+  readonly #pongWithinMs: number;
+
+  constructor(
+    private readonly authenticate: Authenticator,
+    options: ConnectionOptions = {},
+  ) {
+    super();
+    this.#url = options.url ?? `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${WS_PATH}`;
+    this.#pingEveryMs = options.pingEveryMs ?? 20_000;
+    this.#pongWithinMs = options.pongWithinMs ?? 10_000;
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    void this.#connectLoop(false);
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#ws?.close(1000, 'bye');
+    this.#setStatus('offline');
+  }
+
+  /** Sends if logged in; false otherwise (the caller keeps the frame, e.g. in its outbox). */
+  send(frame: ClientFrame): boolean {
+    if (!this.#authed || this.#ws?.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(encodeFrame(frame));
+    return true;
+  }
+
+  get online(): boolean {
+    return this.#authed;
+  }
+
+  async #connectLoop(delayFirstAttempt: boolean): Promise<void> {
+    try {
+      await backOff(() => this.#openOnce(), {
+        numOfAttempts: Number.MAX_SAFE_INTEGER,
+        startingDelay: 300,
+        timeMultiple: 2,
+        maxDelay: 15_000,
+        jitter: 'full',
+        delayFirstAttempt,
+        retry: () => !this.#stopped,
+      });
+    } catch {
+      // stopped while retrying
+    }
+  }
+
+  /** Resolves once the socket opens; the socket's close later restarts the loop. */
+  #openOnce(): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    this.#setStatus('connecting');
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(this.#url);
+      this.#ws = ws;
+      let opened = false;
+      ws.onopen = () => {
+        opened = true;
+        this.#startHeartbeat(ws);
+        resolve();
+      };
+      ws.onmessage = (ev) => this.#onMessage(ws, ev);
+      ws.onclose = (ev) => {
+        this.#stopHeartbeat();
+        this.#authed = false;
+        if (this.#ws !== ws) return;
+        if (!opened) {
+          reject(new Error(`connect failed (${ev.code})`));
+          return;
+        }
+        if (ev.code === CloseCode.replaced) {
+          this.#stopped = true; // another tab or device took over: do not fight it
+          this.#setStatus('replaced');
+          return;
+        }
+        this.#reconnect();
+      };
+    });
+  }
+
+  #onMessage(ws: WebSocket, ev: MessageEvent): void {
+    this.#armPongTimer(ws, false);
+    if (typeof ev.data !== 'string') return;
+    const decoded = decodeServerFrame(ev.data);
+    if (!decoded.ok) {
+      console.warn('parley: ignored a frame from the server:', decoded.message);
+      return;
+    }
+    const frame = decoded.frame;
+    if (frame.t === 'challenge') {
+      if (!this.#authed) ws.send(encodeFrame(this.authenticate(frame.nonce)));
+      return;
+    }
+    if (frame.t === 'pong') return;
+    if (frame.t === 'welcome') {
+      this.#authed = true;
+      this.#setStatus('online');
+    }
+    if (frame.t === 'error' && !this.#authed && AUTH_ERRORS.has(frame.code)) {
+      this.#stopped = true;
+      this.#setStatus('refused');
+      this.dispatchEvent(new AuthErrorEvent(frame));
+      ws.close(1000, 'auth refused');
+      return;
+    }
+    this.dispatchEvent(new FrameEvent(frame));
+  }
+
+  #startHeartbeat(ws: WebSocket): void {
+    this.#stopHeartbeat();
+    this.#pingTimer = setInterval(() => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.send(encodeFrame({ t: 'ping' }));
+      this.#armPongTimer(ws, true);
+    }, this.#pingEveryMs);
+  }
+
+  /** After a ping, any frame proves the link alive; silence past the deadline means it is dead. */
+  #armPongTimer(ws: WebSocket, arm: boolean): void {
+    clearTimeout(this.#pongTimer);
+    this.#pongTimer = arm ? setTimeout(() => this.#abandon(ws), this.#pongWithinMs) : undefined;
+  }
+
+  /**
+   * Gives up on a socket without waiting for its closing handshake, which never completes on a
+   * dead network, and starts over.
+   */
+  #abandon(ws: WebSocket): void {
+    ws.onclose = null;
+    ws.onmessage = null;
+    ws.close(4000, 'no pong');
+    this.#stopHeartbeat();
+    this.#authed = false;
+    if (this.#ws === ws) this.#reconnect();
+  }
+
+  #reconnect(): void {
+    this.#setStatus(this.#stopped ? 'offline' : 'connecting');
+    if (!this.#stopped) void this.#connectLoop(true);
+  }
+
+  #stopHeartbeat(): void {
+    clearInterval(this.#pingTimer);
+    clearTimeout(this.#pongTimer);
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.dispatchEvent(new Event('status'));
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The browser's IndexedDB: the identity (secret key never leaves this device unencrypted),
+ * trusted contact keys, message history, and the outbox of sealed messages not yet
+ * acknowledged by the server's store or the recipient.
+ */
+import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+
+export type MessageState = 'sending' | 'sent' | 'delivered' | 'failed';
+export type Direction = 'in' | 'out';
+
+export interface StoredIdentity {
+  username: string;
+  publicKey: Uint8Array;
+  secretKey: Uint8Array;
+  /** False until the server accepted the registration. */
+  registered: boolean;
+}
+
+export interface StoredContact {
+  username: string;
+  /** The key this device trusts for the contact (first seen, or explicitly accepted). */
+  identityKey: string;
+  /** A different key the server now reports; messaging is blocked until the user accepts it. */
+  changedKey?: string;
+}
+
+export interface StoredMessage {
+  peer: string;
+  dir: Direction;
+  id: string;
+  /** Local order of arrival/creation; the conversation is shown in this order. */
+  seq: number;
+  /** The sender's clock when sealed. */
+  ts: number;
+  text: string;
+  state: MessageState;
+  /** Why a message failed, for the user. */
+  error?: string;
+}
+
+export interface OutboxEntry {
+  id: string;
+  to: string;
+  env: string;
+  seq: number;
+}
+
+interface ParleyDB extends DBSchema {
+  identity: { key: 'self'; value: StoredIdentity };
+  contacts: { key: string; value: StoredContact };
+  messages: { key: [string, Direction, string]; value: StoredMessage; indexes: { byPeer: [string, number] } };
+  outbox: { key: string; value: OutboxEntry; indexes: { bySeq: number } };
+  settings: { key: string; value: unknown };
+}
+
+export type Database = IDBPDatabase<ParleyDB>;
+
+export function openDatabase(name = 'parley'): Promise<Database> {
+  return openDB<ParleyDB>(name, 1, {
+    upgrade(db) {
+      db.createObjectStore('identity');
+      db.createObjectStore('contacts', { keyPath: 'username' });
+      const messages = db.createObjectStore('messages', { keyPath: ['peer', 'dir', 'id'] });
+      messages.createIndex('byPeer', ['peer', 'seq']);
+      const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+      outbox.createIndex('bySeq', 'seq');
+      db.createObjectStore('settings');
+    },
+  });
+}
+
+/** A strictly increasing local sequence (ms clock with a sub-ms counter), for display order. */
+export function createSequencer(): () => number {
+  let last = 0;
+  return () => {
+    last = Math.max(last + 1, Date.now() * 1000);
+    return last;
+  };
+}

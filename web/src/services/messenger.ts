@@ -1,0 +1,193 @@
+/**
+ * 1:1 messages: seal and send through the contact's Link, keep every sent message in the
+ * outbox until the server's store or the recipient acknowledges it, open and de-duplicate
+ * what arrives, and acknowledge only after the message is safely in IndexedDB.
+ */
+import { type Body, openEnvelope, sealEnvelope } from '../../../shared/envelope';
+import { publicKeyFromB64 } from '../../../shared/identity';
+import { LIMITS } from '../../../shared/limits';
+import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
+import type { Sodium } from '../../../shared/sodium';
+import type { Account } from './account';
+import type { Connection } from './connection';
+import type { Contacts } from './contacts';
+import { type Database, type StoredMessage, createSequencer } from './db';
+import type { Links } from './link';
+
+/** Fired with the peer whose conversation changed. */
+export class ConversationEvent extends Event {
+  constructor(readonly peer: string) {
+    super('conversation');
+  }
+}
+
+export class SendError extends Error {}
+
+/** Outbox entries older than this that are still unacknowledged are sent again. */
+const RESEND_AFTER_MS = 10_000;
+
+export class Messenger extends EventTarget {
+  readonly #cache = new Map<string, StoredMessage[]>();
+  readonly #nextSeq = createSequencer();
+  readonly #acks = new Map<string, Set<string>>();
+  readonly #receiptAcks = new Map<string, Set<string>>();
+  #flushScheduled = false;
+  #retryTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly db: Database,
+    private readonly sodium: Sodium,
+    private readonly account: Account,
+    private readonly contacts: Contacts,
+    private readonly connection: Connection,
+    private readonly links: Links,
+  ) {
+    super();
+  }
+
+  start(): void {
+    this.#retryTimer = setInterval(() => void this.#resendStale(), RESEND_AFTER_MS);
+  }
+
+  stop(): void {
+    clearInterval(this.#retryTimer);
+  }
+
+  /** The conversation with `peer`, oldest first (loaded from IndexedDB once). */
+  async conversation(peer: string): Promise<StoredMessage[]> {
+    let list = this.#cache.get(peer);
+    if (!list) {
+      const range = IDBKeyRange.bound([peer, -Infinity], [peer, Infinity]);
+      list = await this.db.getAllFromIndex('messages', 'byPeer', range);
+      this.#cache.set(peer, list);
+    }
+    return list;
+  }
+
+  /** Seals `text` for `peer`, records it, and sends it (or leaves it queued until online). */
+  async send(peer: string, text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    if (trimmed.length > LIMITS.maxTextChars) throw new SendError('too_long');
+    const contact = this.contacts.trusted(peer);
+    if (!contact) throw new SendError('untrusted');
+    const me = this.account.identity!;
+    const id = crypto.randomUUID();
+    const ts = Date.now();
+    const body: Body = { kind: 'text', text: trimmed };
+    const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
+    const message: StoredMessage = { peer, dir: 'out', id, seq: this.#nextSeq(), ts, text: trimmed, state: 'sending' };
+    const tx = this.db.transaction(['messages', 'outbox'], 'readwrite');
+    await Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add({ id, to: peer, env, seq: message.seq }), tx.done]);
+    (await this.conversation(peer)).push(message);
+    this.#changed(peer);
+    this.links.get(peer).send(id, env);
+  }
+
+  async handle(frame: ServerFrame): Promise<void> {
+    switch (frame.t) {
+      case 'welcome':
+        return this.#resendAll();
+      case 'deliver':
+        return this.#receive(frame);
+      case 'stored':
+        return this.#settle(frame.id, undefined, 'sent');
+      case 'delivered':
+        for (const id of frame.ids) await this.#settle(id, frame.by, 'delivered');
+        this.#queueAck(this.#receiptAcks, frame.by, frame.ids);
+        return;
+      case 'error':
+        if (frame.ref && (frame.code === 'queue_full' || frame.code === 'not_contact')) return this.#fail(frame.ref, frame.code);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async #receive(frame: ServerFrameOf<'deliver'>): Promise<void> {
+    const contact = this.contacts.get(frame.from);
+    // Hold (do not acknowledge) messages from a contact whose key changed until the user decides.
+    if (!contact || contact.changedKey) return;
+    const me = this.account.identity!;
+    const header = { from: frame.from, to: me.username, id: frame.id };
+    const seen = { has: async (from: string, id: string) => (await this.db.getKey('messages', [from, 'in', id])) !== undefined };
+    const opened = await openEnvelope(this.sodium, frame.env, header, publicKeyFromB64(this.sodium, contact.identityKey), me.secretKey, seen);
+    if (opened.ok) {
+      const { body, ts } = opened.value;
+      const message: StoredMessage = { peer: frame.from, dir: 'in', id: frame.id, seq: this.#nextSeq(), ts, text: body.text, state: 'delivered' };
+      await this.db.put('messages', message);
+      (await this.conversation(frame.from)).push(message);
+      this.#changed(frame.from);
+    } else if (opened.reason !== 'replay') {
+      console.warn(`parley: rejected a ${opened.reason} envelope from ${frame.from}`);
+    }
+    // Stored, a duplicate, or forged: in every case the server may forget it.
+    this.#queueAck(this.#acks, frame.from, [frame.id]);
+  }
+
+  /** A sent message reached the store ('sent') or the recipient ('delivered'). */
+  async #settle(id: string, by: string | undefined, state: 'sent' | 'delivered'): Promise<void> {
+    const entry = await this.db.get('outbox', id);
+    const peer = by ?? entry?.to;
+    if (entry) await this.db.delete('outbox', id);
+    if (!peer) return;
+    const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.id === id);
+    if (!message || message.state === 'delivered' || (state === 'sent' && message.state === 'sent')) return;
+    message.state = state;
+    delete message.error;
+    await this.db.put('messages', message);
+    this.#changed(peer);
+  }
+
+  async #fail(id: string, code: string): Promise<void> {
+    const entry = await this.db.get('outbox', id);
+    if (!entry) return;
+    // A full queue may drain: keep the message queued and try again later. A non-contact cannot.
+    if (code === 'not_contact') await this.db.delete('outbox', id);
+    const message = (await this.conversation(entry.to)).find((m) => m.dir === 'out' && m.id === id);
+    if (!message || message.state === 'delivered') return;
+    message.state = 'failed';
+    message.error = code;
+    await this.db.put('messages', message);
+    this.#changed(entry.to);
+  }
+
+  async #resendAll(): Promise<void> {
+    for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq')) this.links.get(entry.to).send(entry.id, entry.env);
+  }
+
+  async #resendStale(): Promise<void> {
+    if (!this.connection.online) return;
+    const cutoff = (Date.now() - RESEND_AFTER_MS) * 1000;
+    for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq', IDBKeyRange.upperBound(cutoff))) {
+      this.links.get(entry.to).send(entry.id, entry.env);
+    }
+  }
+
+  /** Acknowledgements are batched: one frame per peer per turn of the event loop. */
+  #queueAck(target: Map<string, Set<string>>, peer: string, ids: string[]): void {
+    const set = target.get(peer) ?? new Set<string>();
+    for (const id of ids) set.add(id);
+    target.set(peer, set);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setTimeout(() => this.#flushAcks(), 0);
+  }
+
+  #flushAcks(): void {
+    this.#flushScheduled = false;
+    const batches = (map: Map<string, Set<string>>, each: (peer: string, ids: string[]) => void) => {
+      for (const [peer, set] of map) {
+        const ids = [...set];
+        for (let i = 0; i < ids.length; i += LIMITS.maxAckBatch) each(peer, ids.slice(i, i + LIMITS.maxAckBatch));
+      }
+      map.clear();
+    };
+    batches(this.#acks, (from, ids) => this.connection.send({ t: 'ack', from, ids }));
+    batches(this.#receiptAcks, (by, ids) => this.connection.send({ t: 'receipt_ack', by, ids }));
+  }
+
+  #changed(peer: string): void {
+    this.dispatchEvent(new ConversationEvent(peer));
+  }
+}
