@@ -27,7 +27,7 @@ export class SendError extends Error {}
 const RESEND_AFTER_MS = 10_000;
 
 export class Messenger extends EventTarget {
-  readonly #cache = new Map<string, StoredMessage[]>();
+  readonly #cache = new Map<string, Promise<StoredMessage[]>>();
   readonly #nextSeq = createSequencer();
   readonly #acks = new Map<string, Set<string>>();
   readonly #receiptAcks = new Map<string, Set<string>>();
@@ -54,14 +54,20 @@ export class Messenger extends EventTarget {
   }
 
   /** The conversation with `peer`, oldest first (loaded from IndexedDB once). */
-  async conversation(peer: string): Promise<StoredMessage[]> {
+  conversation(peer: string): Promise<StoredMessage[]> {
     let list = this.#cache.get(peer);
     if (!list) {
-      const range = IDBKeyRange.bound([peer, -Infinity], [peer, Infinity]);
-      list = await this.db.getAllFromIndex('messages', 'byPeer', range);
+      list = this.db.getAllFromIndex('messages', 'byPeer', IDBKeyRange.bound([peer, -Infinity], [peer, Infinity]));
       this.#cache.set(peer, list);
     }
     return list;
+  }
+
+  /** Adds a message already written to IndexedDB to the loaded conversation (which may include it). */
+  async #remember(message: StoredMessage): Promise<void> {
+    const list = await this.conversation(message.peer);
+    if (!list.some((m) => m.dir === message.dir && m.id === message.id)) list.push(message);
+    this.#changed(message.peer);
   }
 
   /** Seals `text` for `peer`, records it, and sends it (or leaves it queued until online). */
@@ -79,8 +85,7 @@ export class Messenger extends EventTarget {
     const message: StoredMessage = { peer, dir: 'out', id, seq: this.#nextSeq(), ts, text: trimmed, state: 'sending' };
     const tx = this.db.transaction(['messages', 'outbox'], 'readwrite');
     await Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add({ id, to: peer, env, seq: message.seq }), tx.done]);
-    (await this.conversation(peer)).push(message);
-    this.#changed(peer);
+    await this.#remember(message);
     this.links.get(peer).send(id, env);
   }
 
@@ -116,8 +121,7 @@ export class Messenger extends EventTarget {
       const { body, ts } = opened.value;
       const message: StoredMessage = { peer: frame.from, dir: 'in', id: frame.id, seq: this.#nextSeq(), ts, text: body.text, state: 'delivered' };
       await this.db.put('messages', message);
-      (await this.conversation(frame.from)).push(message);
-      this.#changed(frame.from);
+      await this.#remember(message);
     } else if (opened.reason !== 'replay') {
       console.warn(`parley: rejected a ${opened.reason} envelope from ${frame.from}`);
     }

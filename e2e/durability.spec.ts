@@ -1,0 +1,39 @@
+import { expect, test } from './support/fixtures';
+
+test('messages survive kill -9 of the server: stored ones and ones sent while it was down', async ({ openUser, server }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.befriend(bob);
+  await alice.openChat('bob');
+  await bob.closeTab();
+  await expect(alice.contactButton('bob')).toContainText('offline');
+
+  await alice.send('stored one');
+  await alice.send('stored two');
+  await expect(alice.message('stored two')).toContainText('sent');
+
+  await server.kill('SIGKILL');
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'Connecting' })).toBeVisible();
+  await alice.send('while down');
+  await expect(alice.message('while down')).toContainText('sending');
+
+  await server.restart();
+  // The client reconnects by itself and flushes its outbox.
+  await expect(alice.message('while down')).toContainText('sent', { timeout: 30_000 });
+
+  await bob.reopen();
+  await bob.openChat('alice');
+  await expect(bob.message('while down')).toBeVisible();
+  expect(await bob.messageTexts()).toEqual(['stored one', 'stored two', 'while down']);
+  for (const text of ['stored one', 'stored two', 'while down']) await expect(alice.message(text)).toContainText('delivered');
+
+  // Once more through a crash: nothing comes back twice.
+  await server.restart();
+  await bob.page.reload();
+  await bob.openChat('alice');
+  await expect(bob.message('while down')).toBeVisible();
+  await bob.page.waitForTimeout(1000);
+  expect(await bob.messageTexts()).toEqual(['stored one', 'stored two', 'while down']);
+});

@@ -1,0 +1,69 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { generateKeyPair, publicKeyB64 } from '../shared/identity';
+import { loadSodium } from '../shared/sodium';
+import { expect, test } from './support/fixtures';
+
+test('an identity exported with a passphrase can be imported in a fresh browser', async ({ openUser }, testInfo) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.befriend(bob);
+
+  await alice.page.getByRole('button', { name: 'Export backup' }).click();
+  await alice.page.getByLabel('Choose a passphrase for the backup').fill('correct horse battery');
+  const downloading = alice.page.waitForEvent('download');
+  await alice.page.getByRole('button', { name: 'Download backup' }).click();
+  const file = testInfo.outputPath('alice.backup.json');
+  await (await downloading).saveAs(file);
+  expect(fs.readFileSync(file, 'utf8')).not.toContain('secretKey');
+
+  const restored = await openUser('alice');
+  await restored.page.getByText('Restore from a backup').click();
+  await restored.page.getByLabel('Backup file').setInputFiles(file);
+  await restored.page.getByLabel('Passphrase').fill('wrong passphrase');
+  await restored.page.getByRole('button', { name: 'Restore' }).click();
+  await expect(restored.page.getByRole('alert').filter({ hasText: 'Could not restore' })).toBeVisible();
+  await restored.page.getByLabel('Passphrase').fill('correct horse battery');
+  await restored.page.getByRole('button', { name: 'Restore' }).click();
+  await expect(restored.page.getByText('Signed in as alice')).toBeVisible();
+  await expect(restored.contactButton('bob')).toBeVisible();
+  // The old tab learns that the account moved instead of fighting over the connection.
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'open in another tab' })).toBeVisible();
+
+  await restored.openChat('bob');
+  await restored.send('from the restored browser');
+  await bob.openChat('alice');
+  await expect(bob.message('from the restored browser')).toBeVisible();
+  await expect(restored.message('from the restored browser')).toContainText('delivered');
+});
+
+test("a contact's changed identity key is flagged, not accepted silently", async ({ openUser, server }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.befriend(bob);
+  await alice.openChat('bob');
+  await alice.send('before the change');
+  await expect(alice.message('before the change')).toContainText('delivered');
+
+  // A malicious or broken server now hands out another key for bob.
+  const sodium = await loadSodium();
+  const db = new Database(path.join(server.dataDir, 'parley.sqlite'));
+  db.prepare('UPDATE users SET identity_key = ? WHERE username = ?').run(publicKeyB64(sodium, generateKeyPair(sodium)), 'bob');
+  db.close();
+
+  await alice.page.reload();
+  await expect(alice.contactButton('bob')).toContainText('key changed');
+  await alice.openChat('bob');
+  await expect(alice.page.getByRole('alert').filter({ hasText: "bob's safety number has changed" })).toBeVisible();
+  await expect(alice.page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+  await expect(alice.page.getByRole('button', { name: 'Send', exact: true })).toBeDisabled();
+
+  await alice.page.getByRole('button', { name: 'Accept new safety number' }).click();
+  await expect(alice.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+  await expect(alice.contactButton('bob')).not.toContainText('key changed');
+});

@@ -1,0 +1,69 @@
+import { expect, test } from './support/fixtures';
+
+test('a recipient who was offline receives everything in order after logging back in', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.befriend(bob);
+  await alice.openChat('bob');
+  await expect(alice.contactButton('bob')).toContainText('online');
+
+  await bob.closeTab();
+  await expect(alice.contactButton('bob')).toContainText('offline');
+
+  const texts = ['one', 'two', 'three', 'four', 'five'];
+  for (const text of texts) await alice.send(text);
+  // Held by the server: "sent", not yet "delivered".
+  for (const text of texts) await expect(alice.message(text)).toContainText('sent');
+
+  await bob.reopen();
+  await bob.openChat('alice');
+  await expect(bob.message('five')).toBeVisible();
+  expect(await bob.messageTexts()).toEqual(texts);
+  for (const text of texts) await expect(alice.message(text)).toContainText('delivered');
+
+  // Coming back again shows nothing twice.
+  await bob.page.reload();
+  await bob.openChat('alice');
+  await expect(bob.message('five')).toBeVisible();
+  expect(await bob.messageTexts()).toEqual(texts);
+});
+
+test('a reload keeps identity, contacts and history', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.befriend(bob);
+  await alice.openChat('bob');
+  await alice.send('before reload');
+  await expect(alice.message('before reload')).toContainText('delivered');
+
+  await alice.page.reload();
+  await expect(alice.page.getByText('Signed in as alice')).toBeVisible();
+  await expect(alice.contactButton('bob')).toContainText('online');
+  await alice.openChat('bob');
+  await expect(alice.message('before reload')).toContainText('delivered');
+  await alice.send('after reload');
+  await expect(alice.message('after reload')).toContainText('delivered');
+
+  await bob.page.reload();
+  await bob.openChat('alice');
+  await expect(bob.message('after reload')).toBeVisible();
+  expect(await bob.messageTexts()).toEqual(['before reload', 'after reload']);
+});
+
+test('presence changes live when one side closes and comes back', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.befriend(bob);
+  await expect(alice.contactButton('bob')).toContainText('online');
+  await bob.closeTab();
+  await expect(alice.contactButton('bob')).toContainText('offline');
+  await bob.reopen();
+  await expect(alice.contactButton('bob')).toContainText('online');
+  await expect(bob.contactButton('alice')).toContainText('online');
+});
