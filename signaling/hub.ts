@@ -80,7 +80,7 @@ export class Hub {
   receipt(by: string, from: string, ids: string[]): void {
     const sender = this.#online.get(from);
     if (sender) {
-      for (const id of ids) sender.inflightReceipts.set(pairKey(by, id), { by, id });
+      sender.expectReceiptAcks(by, ids);
       sender.send({ t: 'delivered', by, ids });
       return;
     }
@@ -117,21 +117,15 @@ export class Hub {
   /** Moves what a closing connection held but never acknowledged into the durable queue. */
   #park(session: Session): void {
     const username = session.username!;
-    const bySender = new Map<string, InflightMessage[]>();
-    for (const m of session.inflight.values()) {
-      const list = bySender.get(m.from) ?? [];
-      list.push(m);
-      bySender.set(m.from, list);
-    }
+    const bySender = [...session.inflight.values()].map((msgs) => [...msgs.values()]).filter((msgs) => msgs.length > 0);
     session.inflight.clear();
     session.inflightBytes = 0;
-    for (const msgs of bySender.values()) this.#store(username, msgs);
-    if (session.inflightReceipts.size > 0) {
-      const now = Date.now();
-      const receipts: QueueItem[] = [...session.inflightReceipts.values()].map((r) => ({ kind: 'receipt', peer: r.by, id: r.id, ts: now }));
-      session.inflightReceipts.clear();
-      this.store.enqueue(username, receipts);
-    }
+    for (const msgs of bySender) this.#store(username, msgs);
+    const now = Date.now();
+    const receipts: QueueItem[] = [];
+    for (const [by, ids] of session.inflightReceipts) for (const id of ids) receipts.push({ kind: 'receipt', peer: by, id, ts: now });
+    session.inflightReceipts.clear();
+    if (receipts.length > 0) this.store.enqueue(username, receipts);
     this.log.debug({ session: session.id }, 'parked unacknowledged items');
   }
 

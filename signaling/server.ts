@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode, WS_PATH, decodeClientFrame } from '../shared/protocol';
@@ -51,11 +52,11 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws));
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket));
   });
 
-  function onConnection(ws: WebSocket): void {
-    const session = new Session(nextSessionId++, ws, limits);
+  function onConnection(ws: WebSocket, socket: Duplex): void {
+    const session = new Session(nextSessionId++, ws, limits, socket);
     sessions.add(session);
     ws.on('pong', () => {
       session.alive = true;

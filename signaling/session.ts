@@ -4,10 +4,12 @@
  * acknowledged, so nothing is lost when it goes away.
  */
 import { randomBytes } from 'node:crypto';
+import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
 import { TokenBucket } from './rate-limiter';
+import { coalesceWrites, flushWrites } from './write-coalescer';
 
 /** A delivered message the recipient has not acknowledged yet. */
 export interface InflightMessage {
@@ -26,11 +28,11 @@ export class Session {
   challenge: string | undefined;
   /** Accepted contacts of `username`, kept in memory so routing needs no database read. */
   readonly contacts = new Set<string>();
-  /** Messages sent live to this connection and not yet acknowledged. */
-  readonly inflight = new Map<string, InflightMessage>();
+  /** Messages sent live to this connection and not yet acknowledged: sender → id → message. */
+  readonly inflight = new Map<string, Map<string, InflightMessage>>();
   inflightBytes = 0;
-  /** Receipts sent live to this connection and not yet acknowledged: key → (by, id). */
-  readonly inflightReceipts = new Map<string, { by: string; id: string }>();
+  /** Receipts sent live to this connection and not yet acknowledged: by → ids. */
+  readonly inflightReceipts = new Map<string, Set<string>>();
   /** Items handed over from the offline queue; their acknowledgement deletes them from the store. */
   readonly fromQueue = new Set<string>();
   readonly fromQueueReceipts = new Set<string>();
@@ -44,6 +46,8 @@ export class Session {
     readonly id: number,
     readonly ws: WebSocket,
     private readonly limits: ServerLimits,
+    /** The connection's TCP socket: when given, the frames of one event-loop turn go out in one write. */
+    private readonly socket?: Writable,
   ) {
     this.#limiter = new TokenBucket(limits.rateFramesPerSec, limits.rateBurst);
   }
@@ -75,14 +79,16 @@ export class Session {
       this.cut(CloseCode.slowConsumer, 'slow_consumer');
       return;
     }
+    if (this.socket) coalesceWrites(this.socket);
     this.ws.send(encodeFrame(frame));
   }
 
   /** Hands a message to this connection and remembers it until acknowledged. */
   deliver(msg: InflightMessage): void {
-    const key = pairKey(msg.from, msg.id);
-    if (!this.inflight.has(key)) {
-      this.inflight.set(key, msg);
+    let fromSender = this.inflight.get(msg.from);
+    if (!fromSender) this.inflight.set(msg.from, (fromSender = new Map()));
+    if (!fromSender.has(msg.id)) {
+      fromSender.set(msg.id, msg);
       this.inflightBytes += msg.env.length;
     }
     if (this.inflightBytes > this.limits.maxInflightBytes) {
@@ -95,12 +101,24 @@ export class Session {
 
   /** Removes an acknowledged live message; true if it was in flight. */
   settle(from: string, id: string): boolean {
-    const key = pairKey(from, id);
-    const msg = this.inflight.get(key);
+    const fromSender = this.inflight.get(from);
+    const msg = fromSender?.get(id);
     if (!msg) return false;
-    this.inflight.delete(key);
+    fromSender!.delete(id);
     this.inflightBytes -= msg.env.length;
     return true;
+  }
+
+  /** Receipts for `ids` went to this connection: remember them until it acknowledges them. */
+  expectReceiptAcks(by: string, ids: readonly string[]): void {
+    let pending = this.inflightReceipts.get(by);
+    if (!pending) this.inflightReceipts.set(by, (pending = new Set()));
+    for (const id of ids) pending.add(id);
+  }
+
+  /** Removes an acknowledged live receipt; true if it was in flight. */
+  settleReceipt(by: string, id: string): boolean {
+    return this.inflightReceipts.get(by)?.delete(id) ?? false;
   }
 
   /** Closes the socket now, without waiting for the peer (it may not be reading). */
@@ -109,6 +127,8 @@ export class Session {
     this.closed = true;
     try {
       this.ws.close(code, reason);
+      // The close frame must leave before a terminate() could drop it from a corked socket.
+      if (this.socket) flushWrites(this.socket);
     } finally {
       // A reader that does not read will not complete the closing handshake either.
       setTimeout(() => this.ws.terminate(), 1000).unref();

@@ -25,8 +25,7 @@ export const ack: Handler<'ack'> = (ctx, session, f) => {
 export const receiptAck: Handler<'receipt_ack'> = (ctx, session, f) => {
   const stored: string[] = [];
   for (const id of f.ids) {
-    const key = pairKey(f.by, id);
-    if (!session.inflightReceipts.delete(key) && session.fromQueueReceipts.delete(key)) stored.push(id);
+    if (!session.settleReceipt(f.by, id) && session.fromQueueReceipts.delete(pairKey(f.by, id))) stored.push(id);
   }
   if (stored.length > 0) ctx.store.remove(session.username!, 'receipt', f.by, stored);
 };

@@ -1,0 +1,149 @@
+/**
+ * `npm run bench`: Parley's speed and memory targets, measured on loopback.
+ *  1. Relay: small sealed messages through the full server (auth, validation, authorization,
+ *     rate limits, reliable delivery) against a bare `ws` forwarder in the same run.
+ *     Target: full ≥ 0.8 × bare throughput.
+ *  2. Idle connections: ≥ 19,000 authenticated idle connections in one server process at
+ *     ≤ 10 KB each.
+ * Prints readable lines, then one JSON line with every figure. Every child process is stopped
+ * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
+ *
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle, BENCH_PAIRS [500],
+ * BENCH_WINDOW [64], BENCH_RATE [5000], BENCH_ROUNDS [3], BENCH_SECONDS [5],
+ * BENCH_IDLE_CONNECTIONS [19500], BENCH_CPU_PROF=<dir> (profile the relay server).
+ */
+import os from 'node:os';
+import { stopAll } from './children';
+import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
+import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
+import { fmt, table } from './stats';
+
+const TARGET_RATIO = 0.8;
+const TARGET_CONNECTIONS = 19_000;
+const TARGET_BYTES_PER_CONNECTION = 10_000;
+const WATCHDOG_MS = 10 * 60_000;
+
+const num = (name: string, def: number): number => {
+  const v = process.env[name];
+  return v === undefined || v === '' ? def : Number(v);
+};
+
+const relayOptions: RelayOptions = {
+  pairs: num('BENCH_PAIRS', 500),
+  window: num('BENCH_WINDOW', 64),
+  rate: num('BENCH_RATE', 5000),
+  envChars: 150,
+  warmupMs: 1000,
+  durationMs: num('BENCH_SECONDS', 5) * 1000,
+  rounds: num('BENCH_ROUNDS', 3),
+};
+const idleOptions: IdleOptions = {
+  // The process limit is 20,000 open files; the server needs a few dozen for itself.
+  connections: num('BENCH_IDLE_CONNECTIONS', 19_500),
+  warmup: 100,
+  perProcess: 7000,
+  concurrency: 64,
+  holdMs: 3000,
+};
+
+const log = (line: string): void => console.log(line);
+const verdict = (ok: boolean): string => (ok ? 'MET' : 'MISSED');
+
+function reportRelay(r: RelayResult): void {
+  const s = r.summary;
+  const o = r.options;
+  log('');
+  log(`Relay, ${o.pairs} sender→receiver pairs per target, ${o.envChars}-char sealed envelope, medians of ${o.rounds} alternating runs:`);
+  log(
+    table([
+      ['', 'msgs/s', 'p50 ms', 'p99 ms'],
+      ['bare ws forwarder (forwards frames only)', fmt(s.bareMsgsPerSec), fmt(s.bareLatency.p50, 2), fmt(s.bareLatency.p99, 2)],
+      ['parley server (full reliable delivery)', fmt(s.fullMsgsPerSec), fmt(s.fullLatency.p50, 2), fmt(s.fullLatency.p99, 2)],
+    ]),
+  );
+  log(`  latency measured at ${fmt(o.rate)} msg/s total; throughput = messages received per second at saturation`);
+  log(`  parley/bare throughput ratio: ${fmt(s.ratio, 3)} (target ≥ ${TARGET_RATIO}: ${verdict(s.ratio >= TARGET_RATIO)})`);
+  log('  Parley runs the complete exchange per message: send → deliver → batched ack → delivered → batched receipt_ack,');
+  log('  with authentication, schema validation, contact authorization and rate limiting; the bare forwarder only forwards.');
+  const troubled = [...r.throughput, ...r.latency].filter((x) => x.undelivered || Object.keys(x.errors).length);
+  if (troubled.length) log(`  WARNING: ${troubled.length} run(s) saw errors or undelivered messages (see the lines marked !! above)`);
+}
+
+function reportIdle(r: IdleResult): void {
+  log('');
+  log(`Idle authenticated connections in one server process:`);
+  log(
+    table([
+      ['connections held', fmt(r.held)],
+      ['server sockets open', fmt(r.serverSockets)],
+      ['registration', `${fmt(r.registerSeconds, 1)} s (${fmt(r.registrationsPerSec)}/s, one SQLite commit each)`],
+      ['server RSS before / after', `${fmt(r.rssBefore / 2 ** 20, 1)} / ${fmt(r.rssAfter / 2 ** 20, 1)} MiB`],
+      ['bytes per connection (ΔRSS / N, after GC)', fmt(r.bytesPerConnection)],
+      ['bytes per connection (ΔRSS / N, no forced GC)', fmt(r.bytesPerConnectionNoGc)],
+      ['JS heap per connection (after GC)', fmt(r.heapBytesPerConnection)],
+    ]),
+  );
+  log(`  ≥ ${fmt(TARGET_CONNECTIONS)} connections: ${verdict(r.held >= TARGET_CONNECTIONS)}; ≤ ${fmt(TARGET_BYTES_PER_CONNECTION)} bytes each: ${verdict(r.bytesPerConnection <= TARGET_BYTES_PER_CONNECTION)}`);
+  if (r.failures) log(`  WARNING: ${r.failures} registrations failed: ${r.firstError}`);
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_ONLY;
+  log(`parley bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  let relay: RelayResult | undefined;
+  let idle: IdleResult | undefined;
+  if (only !== 'idle') {
+    log('');
+    log('Relay benchmark');
+    relay = await benchRelay(relayOptions, log);
+  }
+  if (only !== 'relay') {
+    log('');
+    log(`Idle connections benchmark (${fmt(idleOptions.connections)} connections)`);
+    idle = await benchIdle(idleOptions, log);
+  }
+  if (relay) reportRelay(relay);
+  if (idle) reportIdle(idle);
+  const summary = {
+    relay: relay && {
+      bareMsgsPerSec: Math.round(relay.summary.bareMsgsPerSec),
+      fullMsgsPerSec: Math.round(relay.summary.fullMsgsPerSec),
+      ratio: Number(relay.summary.ratio.toFixed(3)),
+      ratioTarget: TARGET_RATIO,
+      latencyRate: relay.options.rate,
+      bareLatencyMs: relay.summary.bareLatency,
+      fullLatencyMs: relay.summary.fullLatency,
+      runs: { throughput: relay.throughput, latency: relay.latency },
+      options: relay.options,
+    },
+    idle: idle && {
+      connections: idle.held,
+      bytesPerConnection: Math.round(idle.bytesPerConnection),
+      bytesPerConnectionNoGc: Math.round(idle.bytesPerConnectionNoGc),
+      heapBytesPerConnection: Math.round(idle.heapBytesPerConnection),
+      registrationsPerSec: Math.round(idle.registrationsPerSec),
+      registerSeconds: Number(idle.registerSeconds.toFixed(1)),
+      failures: idle.failures,
+    },
+  };
+  log('');
+  log(JSON.stringify(summary));
+}
+
+const watchdog = setTimeout(() => {
+  console.error(`bench: still running after ${WATCHDOG_MS / 1000} s; stopping`);
+  void stopAll().finally(() => process.exit(2));
+}, WATCHDOG_MS);
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => void stopAll().finally(() => process.exit(130)));
+}
+
+try {
+  await main();
+} catch (err) {
+  console.error('bench failed:', err);
+  process.exitCode = 1;
+} finally {
+  clearTimeout(watchdog);
+  await stopAll();
+}
