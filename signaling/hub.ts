@@ -4,8 +4,11 @@
  */
 import type { Logger } from 'pino';
 import { CloseCode } from '../shared/protocol';
-import type { QueueItem, Store } from './store/store';
+import type { EnqueueResult, QueueItem, Store } from './store/store';
 import { type InflightMessage, Session, pairKey } from './session';
+
+/** What a queued receipt counts against the hand-over window (about its frame's size). */
+const RECEIPT_BYTES = 100;
 
 export class Hub {
   readonly #online = new Map<string, Session>();
@@ -13,6 +16,11 @@ export class Hub {
   constructor(
     private readonly store: Store,
     private readonly log: Logger,
+    /**
+     * Bytes of queued items handed to a connection before it must acknowledge some. Handing over
+     * a large queue at once would overflow the send buffer and cut the connection at every login.
+     */
+    private readonly queueWindowBytes = 512 * 1024,
   ) {}
 
   get onlineCount(): number {
@@ -29,7 +37,7 @@ export class Hub {
 
   /**
    * Makes `session` the user's live connection: replaces an older one, tells contacts,
-   * and hands over everything queued while the user was away, oldest first.
+   * and starts handing over everything queued while the user was away, oldest first.
    */
   join(session: Session): void {
     const username = session.username!;
@@ -41,12 +49,23 @@ export class Hub {
     }
     this.#online.set(username, session);
     if (!previous) this.#tellContacts(session, true);
-    for (const item of this.store.pending(username)) {
+    session.backlog = this.store.pending(username);
+    this.refill(session);
+  }
+
+  /** Hands over queued items, oldest first, while the connection's window has room (always at least one). */
+  refill(session: Session): void {
+    while (!session.closed && session.backlog.length > 0) {
+      const item = session.backlog[0]!;
+      const bytes = item.kind === 'msg' ? item.env.length : RECEIPT_BYTES;
+      if (session.queuedBytes > 0 && session.queuedBytes + bytes > this.queueWindowBytes) return;
+      session.backlog.shift();
+      session.queuedBytes += bytes;
       if (item.kind === 'msg') {
-        session.fromQueue.add(pairKey(item.peer, item.id));
+        session.fromQueue.set(pairKey(item.peer, item.id), bytes);
         session.send({ t: 'deliver', from: item.peer, id: item.id, env: item.env, ts: item.ts });
       } else {
-        session.fromQueueReceipts.add(pairKey(item.peer, item.id));
+        session.fromQueueReceipts.set(pairKey(item.peer, item.id), bytes);
         session.send({ t: 'delivered', by: item.peer, ids: [item.id] });
       }
     }
@@ -69,11 +88,16 @@ export class Hub {
    */
   route(msg: InflightMessage, to: string, sender: Session): void {
     const recipient = this.#online.get(to);
-    if (recipient) {
+    if (recipient && recipient.backlog.length === 0) {
       recipient.deliver(msg);
       return;
     }
-    this.#store(to, [msg], sender);
+    const result = this.#store(to, [msg], sender);
+    if (recipient && result === 'stored') {
+      // Older queued items are still being handed over: this one goes after them, in order.
+      recipient.backlog.push({ kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts });
+      this.refill(recipient);
+    }
   }
 
   /** `by` acknowledged `ids` from `from`: tell the sender, live or through the queue. */
@@ -101,7 +125,7 @@ export class Hub {
     for (const s of this.#online.values()) s.cut(code, reason);
   }
 
-  #store(to: string, msgs: InflightMessage[], senderHint?: Session): void {
+  #store(to: string, msgs: InflightMessage[], senderHint?: Session): EnqueueResult {
     const items: QueueItem[] = msgs.map((m) => ({ kind: 'msg', peer: m.from, id: m.id, env: m.env, ts: m.ts }));
     const result = this.store.enqueue(to, items);
     for (const m of msgs) {
@@ -112,6 +136,7 @@ export class Hub {
         sender?.send({ t: 'stored', id: m.id });
       }
     }
+    return result;
   }
 
   /** Moves what a closing connection held but never acknowledged into the durable queue. */

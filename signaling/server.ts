@@ -28,7 +28,8 @@ export interface ParleyServer {
 export function createParleyServer(deps: { config: Config; store: Store; log: Logger }): ParleyServer {
   const { config, store, log } = deps;
   const limits = config.limits;
-  const hub = new Hub(store, log);
+  // Queued items go out in windows small enough never to trip the send-buffer limit.
+  const hub = new Hub(store, log, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
   const ctx: Context = { store, hub, log, limits };
   const serveStatic = createStaticHandler(config.webDir);
   const httpServer = http.createServer(serveStatic);
@@ -57,6 +58,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
 
   function onConnection(ws: WebSocket, socket: Duplex): void {
     const session = new Session(nextSessionId++, ws, limits, socket);
+    session.onCut = () => hub.leave(session);
     sessions.add(session);
     ws.on('pong', () => {
       session.alive = true;

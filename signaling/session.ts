@@ -8,6 +8,7 @@ import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
+import type { QueueItem } from './store/store';
 import { TokenBucket } from './rate-limiter';
 import { coalesceWrites, flushWrites } from './write-coalescer';
 
@@ -33,12 +34,18 @@ export class Session {
   inflightBytes = 0;
   /** Receipts sent live to this connection and not yet acknowledged: by → ids. */
   readonly inflightReceipts = new Map<string, Set<string>>();
-  /** Items handed over from the offline queue; their acknowledgement deletes them from the store. */
-  readonly fromQueue = new Set<string>();
-  readonly fromQueueReceipts = new Set<string>();
+  /** Items handed over from the offline queue (key → bytes); their acknowledgement deletes them from the store. */
+  readonly fromQueue = new Map<string, number>();
+  readonly fromQueueReceipts = new Map<string, number>();
+  /** Bytes of handed-over queue items not yet acknowledged: the hand-over window in use. */
+  queuedBytes = 0;
+  /** Queued items not handed over yet, oldest first; acknowledgements make room for them. */
+  backlog: QueueItem[] = [];
   /** Heartbeat: false after a ping until the pong arrives. */
   alive = true;
   closed = false;
+  /** Called once when the server cuts this connection (see {@link cut}). */
+  onCut: (() => void) | undefined;
   readonly #limiter: TokenBucket;
 
   constructor(
@@ -99,6 +106,17 @@ export class Session {
     this.send({ t: 'deliver', from: msg.from, id: msg.id, env: msg.env, ts: msg.ts });
   }
 
+  /** Removes an acknowledged item handed over from the queue; true if it was one. */
+  settleQueued(kind: QueueItem['kind'], peer: string, id: string): boolean {
+    const handed = kind === 'msg' ? this.fromQueue : this.fromQueueReceipts;
+    const key = pairKey(peer, id);
+    const bytes = handed.get(key);
+    if (bytes === undefined) return false;
+    handed.delete(key);
+    this.queuedBytes -= bytes;
+    return true;
+  }
+
   /** Removes an acknowledged live message; true if it was in flight. */
   settle(from: string, id: string): boolean {
     const fromSender = this.inflight.get(from);
@@ -133,5 +151,8 @@ export class Session {
       // A reader that does not read will not complete the closing handshake either.
       setTimeout(() => this.ws.terminate(), 1000).unref();
     }
+    // Leave the hub now rather than when the socket finally closes: until then, messages
+    // routed here would pile up in `inflight` for a connection nobody reads.
+    this.onCut?.();
   }
 }

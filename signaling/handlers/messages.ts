@@ -1,6 +1,5 @@
 /** Sealed messages, their acknowledgements and delivery receipts. The server never opens an envelope. */
 import { ProtocolError } from '../errors';
-import { pairKey } from '../session';
 import type { Handler } from './context';
 
 export const send: Handler<'send'> = (ctx, session, f) => {
@@ -15,17 +14,19 @@ export const ack: Handler<'ack'> = (ctx, session, f) => {
   if (!session.contacts.has(f.from)) throw new ProtocolError('not_contact', `${f.from} is not your contact`);
   const stored: string[] = [];
   for (const id of f.ids) {
-    if (!session.settle(f.from, id) && session.fromQueue.delete(pairKey(f.from, id))) stored.push(id);
+    if (!session.settle(f.from, id) && session.settleQueued('msg', f.from, id)) stored.push(id);
   }
   if (stored.length > 0) ctx.store.remove(me, 'msg', f.from, stored);
   // Acks of duplicates still produce a receipt: the sender may have missed the first one.
   ctx.hub.receipt(me, f.from, f.ids);
+  ctx.hub.refill(session);
 };
 
 export const receiptAck: Handler<'receipt_ack'> = (ctx, session, f) => {
   const stored: string[] = [];
   for (const id of f.ids) {
-    if (!session.settleReceipt(f.by, id) && session.fromQueueReceipts.delete(pairKey(f.by, id))) stored.push(id);
+    if (!session.settleReceipt(f.by, id) && session.settleQueued('receipt', f.by, id)) stored.push(id);
   }
   if (stored.length > 0) ctx.store.remove(session.username!, 'receipt', f.by, stored);
+  ctx.hub.refill(session);
 };
