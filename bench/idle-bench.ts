@@ -6,7 +6,7 @@
  * preloads bench/server-probe.ts for that); the figure before collecting is reported as well.
  */
 import { RpcClient } from './ipc';
-import { countSockets, readRssBytes, startClient, startParleyServer, stopChild } from './children';
+import { countSockets, readCpuSeconds, readRssBytes, startClient, startParleyServer, stopChild } from './children';
 import type { IdleStatus, OpenArgs, OpenResult } from './idle-client';
 import { fmt, sleep } from './stats';
 
@@ -29,6 +29,8 @@ export interface IdleResult {
   firstError: string | undefined;
   registerSeconds: number;
   registrationsPerSec: number;
+  /** Server CPU used while registering, in cores: well below 1 means it waited on disk (fsync per commit). */
+  registerServerCpu: number;
   rssBefore: number;
   rssAfter: number;
   rssAfterNoGc: number;
@@ -57,6 +59,7 @@ export async function benchIdle(o: IdleOptions, log: (line: string) => void): Pr
 
     // Register in parallel from every client process; report progress while the server works.
     const started = performance.now();
+    const cpuStart = readCpuSeconds(server.pid);
     const shares = clients.map((_, k) => Math.min(o.perProcess, o.connections - k * o.perProcess));
     const progress = setInterval(() => {
       void Promise.all(clients.map((c) => c.call<IdleStatus>('status')))
@@ -69,9 +72,10 @@ export async function benchIdle(o: IdleOptions, log: (line: string) => void): Pr
       ),
     ).finally(() => clearInterval(progress));
     const registerSeconds = (performance.now() - started) / 1000;
+    const registerServerCpu = (readCpuSeconds(server.pid) - cpuStart) / registerSeconds;
     const failures = results.reduce((n, r) => n + r.failures, 0);
     const opened = results.reduce((n, r) => n + r.opened, 0);
-    log(`  registered ${fmt(opened)} accounts, each on its own connection, in ${fmt(registerSeconds, 1)} s (${fmt(opened / registerSeconds)}/s)${failures ? `; ${failures} failed: ${results.find((r) => r.firstError)?.firstError}` : ''}`);
+    log(`  registered ${fmt(opened)} accounts, each on its own connection, in ${fmt(registerSeconds, 1)} s (${fmt(opened / registerSeconds)}/s, server CPU ${fmt(registerServerCpu * 100)}%)${failures ? `; ${failures} failed: ${results.find((r) => r.firstError)?.firstError}` : ''}`);
 
     await sleep(o.holdMs);
     const rssAfterNoGc = readRssBytes(server.pid);
@@ -88,6 +92,7 @@ export async function benchIdle(o: IdleOptions, log: (line: string) => void): Pr
       firstError: results.find((r) => r.firstError)?.firstError,
       registerSeconds,
       registrationsPerSec: opened / registerSeconds,
+      registerServerCpu,
       rssBefore,
       rssAfter,
       rssAfterNoGc,

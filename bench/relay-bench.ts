@@ -47,6 +47,9 @@ export interface RelayResult {
     bareMsgsPerSec: number;
     fullMsgsPerSec: number;
     ratio: number;
+    /** Server CPU time per relayed message at saturation, µs: the cost ratio, less sensitive to other load. */
+    bareServerUs: number;
+    fullServerUs: number;
     bareLatency: { p50: number; p99: number };
     fullLatency: { p50: number; p99: number };
   };
@@ -129,6 +132,7 @@ export async function benchRelay(o: RelayOptions, log: (line: string) => void): 
       }
     }
     const med = (rs: RunFigures[], t: Target, k: 'perSec' | 'p50' | 'p99'): number => median(rs.filter((r) => r.target === t).map((r) => r[k]!));
+    const serverUs = (t: Target): number => median(throughput.filter((r) => r.target === t).map((r) => (r.serverCpu / r.perSec) * 1e6));
     const bareMsgsPerSec = med(throughput, 'bare', 'perSec');
     const fullMsgsPerSec = med(throughput, 'full', 'perSec');
     return {
@@ -140,6 +144,8 @@ export async function benchRelay(o: RelayOptions, log: (line: string) => void): 
         bareMsgsPerSec,
         fullMsgsPerSec,
         ratio: fullMsgsPerSec / bareMsgsPerSec,
+        bareServerUs: serverUs('bare'),
+        fullServerUs: serverUs('full'),
         bareLatency: { p50: med(latency, 'bare', 'p50'), p99: med(latency, 'bare', 'p99') },
         fullLatency: { p50: med(latency, 'full', 'p50'), p99: med(latency, 'full', 'p99') },
       },

@@ -56,12 +56,13 @@ function reportRelay(r: RelayResult): void {
   log(`Relay, ${o.pairs} sender→receiver pairs per target, ${o.envChars}-char sealed envelope, medians of ${o.rounds} alternating runs:`);
   log(
     table([
-      ['', 'msgs/s', 'p50 ms', 'p99 ms'],
-      ['bare ws forwarder (forwards frames only)', fmt(s.bareMsgsPerSec), fmt(s.bareLatency.p50, 2), fmt(s.bareLatency.p99, 2)],
-      ['parley server (full reliable delivery)', fmt(s.fullMsgsPerSec), fmt(s.fullLatency.p50, 2), fmt(s.fullLatency.p99, 2)],
+      ['', 'msgs/s', 'server µs/msg', 'p50 ms', 'p99 ms'],
+      ['bare ws forwarder (forwards frames only)', fmt(s.bareMsgsPerSec), fmt(s.bareServerUs, 1), fmt(s.bareLatency.p50, 2), fmt(s.bareLatency.p99, 2)],
+      ['parley server (full reliable delivery)', fmt(s.fullMsgsPerSec), fmt(s.fullServerUs, 1), fmt(s.fullLatency.p50, 2), fmt(s.fullLatency.p99, 2)],
     ]),
   );
-  log(`  latency measured at ${fmt(o.rate)} msg/s total; throughput = messages received per second at saturation`);
+  log(`  throughput = messages received per second at saturation; server µs/msg = its CPU time per message there;`);
+  log(`  latency = send → receive at ${fmt(o.rate)} msg/s total.`);
   log(`  parley/bare throughput ratio: ${fmt(s.ratio, 3)} (target ≥ ${TARGET_RATIO}: ${verdict(s.ratio >= TARGET_RATIO)})`);
   log('  Parley runs the complete exchange per message: send → deliver → batched ack → delivered → batched receipt_ack,');
   log('  with authentication, schema validation, contact authorization and rate limiting; the bare forwarder only forwards.');
@@ -76,7 +77,7 @@ function reportIdle(r: IdleResult): void {
     table([
       ['connections held', fmt(r.held)],
       ['server sockets open', fmt(r.serverSockets)],
-      ['registration', `${fmt(r.registerSeconds, 1)} s (${fmt(r.registrationsPerSec)}/s, one SQLite commit each)`],
+      ['registration (one SQLite commit each)', `${fmt(r.registerSeconds, 1)} s, ${fmt(r.registrationsPerSec)}/s, server CPU ${fmt(r.registerServerCpu * 100)}%`],
       ['server RSS before / after', `${fmt(r.rssBefore / 2 ** 20, 1)} / ${fmt(r.rssAfter / 2 ** 20, 1)} MiB`],
       ['bytes per connection (ΔRSS / N, after GC)', fmt(r.bytesPerConnection)],
       ['bytes per connection (ΔRSS / N, no forced GC)', fmt(r.bytesPerConnectionNoGc)],
@@ -110,6 +111,8 @@ async function main(): Promise<void> {
       fullMsgsPerSec: Math.round(relay.summary.fullMsgsPerSec),
       ratio: Number(relay.summary.ratio.toFixed(3)),
       ratioTarget: TARGET_RATIO,
+      bareServerUsPerMsg: Number(relay.summary.bareServerUs.toFixed(2)),
+      fullServerUsPerMsg: Number(relay.summary.fullServerUs.toFixed(2)),
       latencyRate: relay.options.rate,
       bareLatencyMs: relay.summary.bareLatency,
       fullLatencyMs: relay.summary.fullLatency,
@@ -123,6 +126,7 @@ async function main(): Promise<void> {
       heapBytesPerConnection: Math.round(idle.heapBytesPerConnection),
       registrationsPerSec: Math.round(idle.registrationsPerSec),
       registerSeconds: Number(idle.registerSeconds.toFixed(1)),
+      registerServerCpu: Number(idle.registerServerCpu.toFixed(2)),
       failures: idle.failures,
     },
   };

@@ -137,7 +137,21 @@ export const decodeClientFrame = (text: string): Decoded<ClientFrame> => decodeW
 export const decodeServerFrame = (text: string): Decoded<ServerFrame> => decodeWith(ServerFrame, serverTypes, text);
 
 /** Encode a frame. Kept here so both sides spell frames through the types above. */
-export const encodeFrame = (frame: ClientFrame | ServerFrame): string => JSON.stringify(frame);
+export const encodeFrame = (frame: ClientFrame | ServerFrame): string =>
+  frame.t === 'deliver' ? encodeDeliver(frame) : JSON.stringify(frame);
+
+/** Text that needs no escaping inside a JSON string; usernames, message ids and envelopes are made of it. */
+const JSON_PLAIN = /^[A-Za-z0-9_-]*$/;
+
+/**
+ * `deliver` is the relay's most frequent frame, and JSON.stringify's escaping scan of its envelope
+ * was a large part of relaying a small message. Its fields need no escaping (checked here: the
+ * charset test costs less than the scan), so the text is assembled directly; it is the same JSON.
+ */
+function encodeDeliver(f: ServerFrameOf<'deliver'>): string {
+  if (!Number.isFinite(f.ts) || !JSON_PLAIN.test(f.from) || !JSON_PLAIN.test(f.id) || !JSON_PLAIN.test(f.env)) return JSON.stringify(f);
+  return `{"t":"deliver","from":"${f.from}","id":"${f.id}","env":"${f.env}","ts":${f.ts}}`;
+}
 
 /** The bytes a client signs to answer a challenge: domain-separated and bound to the username. */
 export const authMessage = (nonce: string, username: string): Uint8Array =>
