@@ -46,7 +46,10 @@ describe('a reader that stops reading', () => {
     const sampler = setInterval(() => {
       if (h.server.running) peak = Math.max(peak, h.server.rss());
     }, 10);
-    const count = 2000; // 120 MB pushed toward the slow reader
+    // 240 MB pushed toward the slow reader. A bounded server grows by a roughly constant amount
+    // (about 45 MB here, whatever the volume); one that buffers for the reader grows by more
+    // than the volume.
+    const count = 4000;
     try {
       await flood(flooder, slow.username, count);
       // Every frame has been handled once the flooder's ping is answered.
@@ -57,7 +60,7 @@ describe('a reader that stops reading', () => {
     peak = Math.max(peak, h.server.rss());
     const pushed = count * ENVELOPE.length;
     const growth = peak - before;
-    expect(growth, `RSS grew ${(growth / MB).toFixed(1)} MB while ${(pushed / MB).toFixed(0)} MB were pushed`).toBeLessThan(pushed / 2);
+    expect(growth, `RSS grew ${(growth / MB).toFixed(1)} MB while ${(pushed / MB).toFixed(0)} MB were pushed`).toBeLessThan(pushed / 3);
 
     // The server dropped the slow reader: its contact saw it go offline, and later messages were
     // stored for it (or refused as queue_full), not buffered.
@@ -71,7 +74,7 @@ describe('a reader that stops reading', () => {
     expect([1006, 4008]).toContain(closed.code);
     expect(slow.received.filter((f) => f.t === 'deliver').length).toBeLessThan(count / 2);
     expect(h.server.running).toBe(true);
-  });
+  }, 90_000);
 });
 
 describe('a reader that never acknowledges', () => {

@@ -74,6 +74,11 @@ export class ServerProcess {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
   }
 
+  /** The exit code of the last run (null while running, or when it was killed by a signal). */
+  get exitCode(): number | null {
+    return this.#child?.exitCode ?? null;
+  }
+
   /** The origin a browser page served by this server would send. */
   get origin(): string {
     return `http://127.0.0.1:${this.#port}`;
