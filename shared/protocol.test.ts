@@ -224,6 +224,32 @@ describe('decodeServerFrame', () => {
   });
 });
 
+describe('encodeFrame', () => {
+  it.each([
+    { t: 'deliver' as const, from: 'alice', id: ID, env: 'abc_DEF-123', ts: 1_700_000_000_123 },
+    { t: 'deliver' as const, from: 'a-b_c', id: 'x'.repeat(64), env: 'A'.repeat(LIMITS.maxEnvelopeChars), ts: 0 },
+    { t: 'deliver' as const, from: 'bob', id: ID, env: 'e', ts: 12.5 },
+  ])('writes deliver as the same JSON as JSON.stringify ($from, ts $ts)', (frame) => {
+    expect(encodeFrame(frame)).toBe(JSON.stringify(frame));
+    expect(decodeServerFrame(encodeFrame(frame))).toEqual({ ok: true, frame });
+  });
+
+  it('never writes broken JSON for a deliver whose fields would need escaping', () => {
+    const hostile = [
+      { t: 'deliver' as const, from: 'al"ice', id: ID, env: 'abc', ts: 1 },
+      { t: 'deliver' as const, from: 'alice', id: 'a\\b', env: 'abc', ts: 1 },
+      { t: 'deliver' as const, from: 'alice', id: ID, env: 'x","from":"mallory', ts: 1 },
+      { t: 'deliver' as const, from: 'alice', id: ID, env: '\u2028\n', ts: 1 },
+      { t: 'deliver' as const, from: 'alice', id: ID, env: 'abc', ts: Number.NaN },
+    ];
+    for (const frame of hostile) {
+      const text = encodeFrame(frame);
+      expect(text).toBe(JSON.stringify(frame));
+      expect(JSON.parse(text).from).toBe(frame.from);
+    }
+  });
+});
+
 describe('authMessage', () => {
   it('is domain-separated and binds the nonce and the username', () => {
     const text = (b: Uint8Array) => new TextDecoder().decode(b);
