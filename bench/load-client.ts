@@ -44,15 +44,22 @@ export interface StopResult {
   errors: Record<string, number>;
 }
 
-/** A client acks after its storage commit; we model that commit as this tick. */
-const ACK_TICK_MS = 10;
+/**
+ * A client acks once its storage commit is done: modelled as this long after the first
+ * unacknowledged item arrived. Per pair, not one global tick, so that 500 clients do not all ack
+ * in the same millisecond (which would make bursts no real population of clients makes).
+ */
+const ACK_DELAY_MS = 10;
 const MAX_BATCH = 256;
 
 class Pair {
   outstanding = 0;
   seq = 0;
   acks: string[] = [];
+  /** When the receiver's pending acks go out (performance.now() ms). */
+  ackAt = 0;
   receipts: string[] = [];
+  receiptAt = 0;
   readonly senderSocket: Socket;
   constructor(
     readonly sender: WebSocket,
@@ -75,7 +82,8 @@ let received = 0;
 let sent = 0;
 let latenciesUs: number[] = [];
 let errors: Record<string, number> = {};
-const dirty = new Set<Pair>();
+/** Pairs with acks or receipts waiting for their commit delay. */
+const pending = new Set<Pair>();
 let pacer: NodeJS.Timeout | undefined;
 
 function sendOne(p: Pair): void {
@@ -106,12 +114,25 @@ function count(key: string): void {
 }
 const countFrame = (f: { t: string; code?: string }): void => count(f.t === 'error' ? `error:${f.code}` : `frame:${f.t}`);
 
-function flush(p: Pair): void {
+function flushAcks(p: Pair): void {
   while (p.acks.length > 0) {
     p.receiver.send(encodeFrame({ t: 'ack', from: p.senderName, ids: p.acks.splice(0, MAX_BATCH) }));
   }
+}
+
+function flushReceipts(p: Pair): void {
   while (p.receipts.length > 0) {
     p.sender.send(encodeFrame({ t: 'receipt_ack', by: p.receiverName, ids: p.receipts.splice(0, MAX_BATCH) }));
+  }
+}
+
+/** Sends what is due; called every millisecond. */
+function flushDue(): void {
+  const now = performance.now();
+  for (const p of pending) {
+    if (p.acks.length > 0 && now >= p.ackAt) flushAcks(p);
+    if (p.receipts.length > 0 && now >= p.receiptAt) flushReceipts(p);
+    if (p.acks.length === 0 && p.receipts.length === 0) pending.delete(p);
   }
 }
 
@@ -121,9 +142,10 @@ function wire(p: Pair): void {
     if (target === 'bare' ? f.t === 'send' : f.t === 'deliver') {
       arrived(p, f.id);
       if (target === 'full') {
+        if (p.acks.length === 0) p.ackAt = performance.now() + ACK_DELAY_MS;
         p.acks.push(f.id);
-        if (p.acks.length >= MAX_BATCH) flush(p);
-        else dirty.add(p);
+        if (p.acks.length >= MAX_BATCH) flushAcks(p);
+        else pending.add(p);
       }
     } else {
       countFrame(f);
@@ -132,9 +154,10 @@ function wire(p: Pair): void {
   p.sender.on('message', (data: Buffer) => {
     const f = JSON.parse(data.toString()) as { t: string; ids: string[]; code?: string };
     if (f.t === 'delivered') {
+      if (p.receipts.length === 0) p.receiptAt = performance.now() + ACK_DELAY_MS;
       for (const id of f.ids) p.receipts.push(id);
-      if (p.receipts.length >= MAX_BATCH) flush(p);
-      else dirty.add(p);
+      if (p.receipts.length >= MAX_BATCH) flushReceipts(p);
+      else pending.add(p);
     } else {
       countFrame(f);
     }
@@ -192,10 +215,7 @@ serveRpc({
     // The frame the hot path sends must be one the server accepts.
     const probe = decodeClientFrame(pairs[0]!.framePrefix + 'm0000x0_abc' + pairs[0]!.frameSuffix);
     if (!probe.ok) throw new Error(`bench send frame is invalid: ${probe.message}`);
-    setInterval(() => {
-      for (const p of dirty) flush(p);
-      dirty.clear();
-    }, ACK_TICK_MS);
+    setInterval(flushDue, 1);
     return { setupMs: performance.now() - started, envChars: env.length };
   },
   start: (args: StartArgs) => {
@@ -231,7 +251,7 @@ serveRpc({
     const deadline = performance.now() + 5000;
     const pending = (): number => pairs.reduce((n, p) => n + p.outstanding, 0);
     while (pending() > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 5 * ACK_TICK_MS)); // let the last acks and receipts settle
+    await new Promise((r) => setTimeout(r, 5 * ACK_DELAY_MS)); // let the last acks and receipts settle
     return { undelivered: pending(), errors };
   },
 });

@@ -61,8 +61,15 @@ interface Subject {
   client: RpcClient;
 }
 
+/** A server that died mid-run would otherwise surface as a puzzling /proc error. */
+function assertRunning(s: Subject): void {
+  const { exitCode, signalCode } = s.server.child;
+  if (exitCode !== null || signalCode !== null) throw new Error(`the ${s.target} server exited (${exitCode ?? signalCode}) during the benchmark`);
+}
+
 /** One measured window: start the load, let it warm up, mark, measure, mark, stop and drain. */
 async function measure(s: Subject, start: StartArgs, o: RelayOptions): Promise<RunFigures> {
+  assertRunning(s);
   await s.client.call('start', start);
   await sleep(o.warmupMs);
   const m0 = await s.client.call<MarkResult>('mark');
@@ -72,6 +79,7 @@ async function measure(s: Subject, start: StartArgs, o: RelayOptions): Promise<R
   const m1 = await s.client.call<MarkResult>('mark');
   const c1 = readCpuSeconds(s.server.pid);
   const b1 = readMachineBusySeconds();
+  assertRunning(s);
   const stop = await s.client.call<StopResult>('stop', {}, 20_000);
   const secs = (m1.t - m0.t) / 1000;
   const serverCpu = (c1 - c0) / secs;
