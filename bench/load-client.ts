@@ -17,7 +17,7 @@ import type { WebSocket } from 'ws';
 import { type ClientFrame, decodeClientFrame, encodeFrame } from '../shared/protocol';
 import { loadSodium } from '../shared/sodium';
 import { serveRpc } from './ipc';
-import { coalesceWrites } from '../signaling/write-coalescer';
+import { WriteCoalescer } from '../signaling/write-coalescer';
 import { befriend, mapLimit, opened, openSocket, originFor, register, tcpSocketOf } from './parley-client';
 import { type LatencySummary, summarizeLatency } from './stats';
 
@@ -85,11 +85,12 @@ let errors: Record<string, number> = {};
 /** Pairs with acks or receipts waiting for their commit delay. */
 const pending = new Set<Pair>();
 let pacer: NodeJS.Timeout | undefined;
+const coalescer = new WriteCoalescer();
 
 function sendOne(p: Pair): void {
   // Sends triggered by one read burst leave in one write, as the Parley server does it too.
   // Not for the paced sends of the latency runs: from a timer, the write would wait for the poll phase.
-  if (mode === 'throughput') coalesceWrites(p.senderSocket);
+  if (mode === 'throughput') coalescer.hold(p.senderSocket);
   const id = `${p.idPrefix}${(p.seq++).toString(36)}_${Math.round(performance.now() * 1000).toString(36)}`;
   p.sender.send(p.framePrefix + id + p.frameSuffix);
   p.outstanding++;

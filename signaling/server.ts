@@ -16,6 +16,7 @@ import { Hub } from './hub';
 import { isOriginAllowed, ownOrigins } from './origin';
 import { Session } from './session';
 import { createStaticHandler } from './static';
+import { WriteCoalescer } from './write-coalescer';
 import type { Store } from './store/store';
 
 export interface ParleyServer {
@@ -42,6 +43,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   });
   let allowed = new Set<string>();
   let nextSessionId = 1;
+  const coalescer = new WriteCoalescer();
   const sessions = new Set<Session>();
   let heartbeat: NodeJS.Timeout | undefined;
   let sweeper: NodeJS.Timeout | undefined;
@@ -57,7 +59,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   });
 
   function onConnection(ws: WebSocket, socket: Duplex): void {
-    const session = new Session(nextSessionId++, ws, limits, socket);
+    const session = new Session(nextSessionId++, ws, limits, { socket, coalescer });
     session.onCut = () => hub.leave(session);
     sessions.add(session);
     ws.on('pong', () => {

@@ -10,7 +10,7 @@ import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
 import type { QueueItem } from './store/store';
 import { TokenBucket } from './rate-limiter';
-import { coalesceWrites, flushWrites } from './write-coalescer';
+import type { WriteCoalescer } from './write-coalescer';
 
 /** A delivered message the recipient has not acknowledged yet. */
 export interface InflightMessage {
@@ -53,8 +53,8 @@ export class Session {
     readonly id: number,
     readonly ws: WebSocket,
     private readonly limits: ServerLimits,
-    /** The connection's TCP socket: when given, the frames of one event-loop turn go out in one write. */
-    private readonly socket?: Writable,
+    /** The connection's TCP socket and the server's coalescer: the frames of one event-loop turn go out in one write. */
+    private readonly writes?: { socket: Writable; coalescer: WriteCoalescer },
   ) {
     this.#limiter = new TokenBucket(limits.rateFramesPerSec, limits.rateBurst);
   }
@@ -86,7 +86,7 @@ export class Session {
       this.cut(CloseCode.slowConsumer, 'slow_consumer');
       return;
     }
-    if (this.socket) coalesceWrites(this.socket);
+    this.writes?.coalescer.hold(this.writes.socket);
     this.ws.send(encodeFrame(frame));
   }
 
@@ -146,7 +146,7 @@ export class Session {
     try {
       this.ws.close(code, reason);
       // The close frame must leave before a terminate() could drop it from a corked socket.
-      if (this.socket) flushWrites(this.socket);
+      this.writes?.coalescer.flush(this.writes.socket);
     } finally {
       // A reader that does not read will not complete the closing handshake either.
       setTimeout(() => this.ws.terminate(), 1000).unref();

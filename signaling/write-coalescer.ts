@@ -6,6 +6,7 @@
  * relay benchmark showed those writes were the server's largest cost. Corking a socket on its
  * first frame of the turn and uncorking once the turn's I/O callbacks have run (setImmediate)
  * turns them into one writev. Order is unchanged; the delay is at most one loop turn.
+ * One coalescer per server, shared by its sessions.
  */
 import type { Writable } from 'node:stream';
 
@@ -16,32 +17,34 @@ import type { Writable } from 'node:stream';
  */
 const HOLD_MAX_BYTES = 16 * 1024;
 
-let pending: Writable[] = [];
-let scheduled = false;
+export class WriteCoalescer {
+  #pending: Writable[] = [];
+  #scheduled = false;
 
-function flushAll(): void {
-  scheduled = false;
-  const sockets = pending;
-  pending = [];
-  for (const socket of sockets) flushWrites(socket);
-}
-
-/** Holds `socket`'s writes until the end of this event-loop turn. */
-export function coalesceWrites(socket: Writable): void {
-  if (socket.destroyed) return;
-  if (socket.writableCorked > 0) {
-    if (socket.writableLength >= HOLD_MAX_BYTES) flushWrites(socket);
-    return;
+  /** Holds `socket`'s writes until the end of this event-loop turn. */
+  hold(socket: Writable): void {
+    if (socket.destroyed) return;
+    if (socket.writableCorked > 0) {
+      if (socket.writableLength >= HOLD_MAX_BYTES) this.flush(socket);
+      return;
+    }
+    socket.cork();
+    this.#pending.push(socket);
+    if (!this.#scheduled) {
+      this.#scheduled = true;
+      setImmediate(this.#flushAll);
+    }
   }
-  socket.cork();
-  pending.push(socket);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(flushAll);
-  }
-}
 
-/** Writes now whatever `socket` holds (before it is destroyed, which would drop it). */
-export function flushWrites(socket: Writable): void {
-  while (socket.writableCorked > 0) socket.uncork();
+  /** Writes now whatever `socket` holds (before it is destroyed, which would drop it). */
+  flush(socket: Writable): void {
+    while (socket.writableCorked > 0) socket.uncork();
+  }
+
+  readonly #flushAll = (): void => {
+    this.#scheduled = false;
+    const sockets = this.#pending;
+    this.#pending = [];
+    for (const socket of sockets) this.flush(socket);
+  };
 }
