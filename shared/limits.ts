@@ -12,4 +12,6 @@ export const LIMITS = {
   maxTextChars: 8_000,
   /** Most ids in one ack / receipt frame. */
   maxAckBatch: 256,
+  /** Longest `signal` payload (an SDP with its candidates is a few KB). */
+  maxSignalChars: 16_000,
 } as const;

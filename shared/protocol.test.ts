@@ -16,6 +16,7 @@ const validClientFrames: ClientFrame[] = [
   { t: 'ack', from: 'bob', ids: [ID] },
   { t: 'receipt_ack', by: 'bob', ids: [ID, 'another-id'] },
   { t: 'ping' },
+  { t: 'signal', to: 'bob', data: '{"sid":"x","signal":{"type":"offer","sdp":"v=0"}}' },
 ];
 
 const validServerFrames: ServerFrame[] = [
@@ -27,6 +28,7 @@ const validServerFrames: ServerFrame[] = [
     contacts: [{ username: 'bob', identityKey: KEY, online: false }],
     incoming: ['carol'],
     outgoing: [],
+    iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' }],
   },
   { t: 'error', code: 'not_contact', message: 'no', ref: ID },
   { t: 'request_received', from: 'bob' },
@@ -38,6 +40,7 @@ const validServerFrames: ServerFrame[] = [
   { t: 'stored', id: ID },
   { t: 'delivered', by: 'bob', ids: [ID] },
   { t: 'pong' },
+  { t: 'signal', from: 'bob', data: '{}' },
 ];
 
 /** Decodes and insists on failure with `code`. */

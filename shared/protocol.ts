@@ -24,6 +24,17 @@ export const Signature = b64(64);
 export const MessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
 /** Acknowledgements travel in batches so a busy conversation costs one ack frame, not one per message. */
 export const IdBatch = z.array(MessageId).min(1).max(LIMITS.maxAckBatch);
+/** The body of a `signal` frame: opaque to the server, bounded. */
+export const SignalData = z.string().min(1).max(LIMITS.maxSignalChars);
+
+/** A STUN or TURN server for RTCPeerConnection, as configured on the server. */
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string()).min(1)]),
+  username: z.string().optional(),
+  credential: z.string().optional(),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
 /** A sealed envelope: opaque to the server (see SECURITY.md). */
 export const SealedEnvelope = z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -44,6 +55,11 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('receipt_ack'), by: Username, ids: IdBatch }),
   /** Application-level heartbeat: browsers cannot see WebSocket pings, so they ask. */
   z.object({ t: z.literal('ping') }),
+  /**
+   * WebRTC signaling for the direct path (offer, answer, ICE candidates), forwarded to an online
+   * contact. `data` is opaque to the server (see shared/peer-protocol.ts for what browsers put in it).
+   */
+  z.object({ t: z.literal('signal'), to: Username, data: SignalData }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -68,6 +84,7 @@ export const ErrorCode = z.enum([
   'no_request', // responding to a request that does not exist
   'queue_full', // the recipient's offline queue is full; the message was not stored
   'slow_consumer', // this socket's send buffer overflowed (the socket is closed)
+  'peer_offline', // a signal for a contact who is not online; it was dropped
   'internal', // a server fault; nothing internal leaks
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -83,6 +100,8 @@ export const ServerFrame = z.discriminatedUnion('t', [
     contacts: z.array(ContactInfo),
     incoming: z.array(Username),
     outgoing: z.array(Username),
+    /** STUN/TURN servers for the direct path; empty means host candidates only (no outside server). */
+    iceServers: z.array(IceServer),
   }),
   z.object({ t: z.literal('error'), code: ErrorCode, message: z.string(), ref: z.string().optional() }),
   z.object({ t: z.literal('request_received'), from: Username }),
@@ -97,6 +116,8 @@ export const ServerFrame = z.discriminatedUnion('t', [
   /** `by`'s device acknowledged messages `ids`; answer with `receipt_ack`. */
   z.object({ t: z.literal('delivered'), by: Username, ids: IdBatch }),
   z.object({ t: z.literal('pong') }),
+  /** A contact's WebRTC signaling for the direct path. */
+  z.object({ t: z.literal('signal'), from: Username, data: SignalData }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

@@ -27,6 +27,7 @@ describe('registration and login by signature', () => {
       contacts: [],
       incoming: [],
       outgoing: [],
+      iceServers: [], // none configured: host candidates only
     });
     await first.close();
     const again = await h.login(identity);

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { LIMITS } from '../shared/limits';
+import { IceServer } from '../shared/protocol';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -25,6 +26,18 @@ const Env = z.object({
   OFFLINE_QUOTA_BYTES: int(32 * 1024 * 1024),
   OFFLINE_TTL_SECONDS: int(14 * 24 * 3600),
   HEARTBEAT_MS: int(30_000),
+  /** JSON array of RTCIceServer objects ({urls, username?, credential?}) handed to browsers at login. */
+  ICE_SERVERS: z
+    .string()
+    .default('[]')
+    .transform((text, ctx) => {
+      try {
+        return z.array(IceServer).parse(JSON.parse(text));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {urls, username?, credential?}' });
+        return z.NEVER;
+      }
+    }),
 });
 
 export interface Config {
@@ -35,6 +48,8 @@ export interface Config {
   allowedOrigins: string[];
   webDir: string;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  /** STUN/TURN servers for the direct path; none by default (host candidates need no outside server). */
+  iceServers: IceServer[];
   limits: ServerLimits;
 }
 
@@ -69,6 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
     webDir: e.WEB_DIR,
     logLevel: e.LOG_LEVEL,
+    iceServers: e.ICE_SERVERS,
     limits: {
       maxFrameBytes: e.MAX_FRAME_BYTES,
       rateFramesPerSec: e.RATE_FRAMES_PER_SEC,

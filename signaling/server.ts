@@ -31,7 +31,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const limits = config.limits;
   // Queued items go out in windows small enough never to trip the send-buffer limit.
   const hub = new Hub(store, log, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
-  const ctx: Context = { store, hub, log, limits };
+  const ctx: Context = { store, hub, log, limits, iceServers: config.iceServers };
   const serveStatic = createStaticHandler(config.webDir);
   const httpServer = http.createServer(serveStatic);
   const wss = new WebSocketServer({

@@ -1,15 +1,25 @@
 /**
  * Playwright fixtures: a real Parley server per test (port 0, fresh SQLite) and a way to open
- * users, each in their own browser context (their own IndexedDB).
+ * users, each in their own browser profile (their own IndexedDB), instrumented by the RTC probe.
  */
-import { type BrowserContext, type Page, test as base } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, test as base } from '@playwright/test';
 import { ServerProcess } from '../../signaling/test-support/server-process';
+import { CHROMIUM_ARGS, CHROMIUM_PATH, NO_UDP_PREFERENCES } from './chromium';
 import { ParleyUser } from './parley-user';
+import { installRtcProbe } from './rtc-probe';
+
+export interface UserOptions {
+  /** A browser that gathers no ICE candidates, so no direct path can form. */
+  noUdp?: boolean;
+}
 
 export interface Fixtures {
   server: ServerProcess;
-  /** Opens a new browser context at the app. Contexts are closed after the test. */
-  openUser: (name: string) => Promise<ParleyUser>;
+  /** Opens the app in a new browser profile. Profiles are closed after the test. */
+  openUser: (name: string, options?: UserOptions) => Promise<ParleyUser>;
 }
 
 export const test = base.extend<Fixtures>({
@@ -19,17 +29,29 @@ export const test = base.extend<Fixtures>({
     await use(server);
     await server.dispose();
   },
-  openUser: async ({ browser, server }, use) => {
+  openUser: async ({ browser, playwright, server }, use) => {
     const contexts: BrowserContext[] = [];
-    await use(async (name) => {
-      const context = await browser.newContext();
+    const profiles: string[] = [];
+    await use(async (name, options = {}) => {
+      let context: BrowserContext;
+      if (options.noUdp) {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-noudp-'));
+        profiles.push(dir);
+        fs.mkdirSync(path.join(dir, 'Default'));
+        fs.writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify(NO_UDP_PREFERENCES));
+        context = await playwright.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+      } else {
+        context = await browser.newContext();
+      }
       contexts.push(context);
-      const page: Page = await context.newPage();
+      await context.addInitScript(installRtcProbe);
+      const page = context.pages()[0] ?? (await context.newPage());
       page.on('pageerror', (err) => console.error(`[${name} page error]`, err.message));
       await page.goto(server.origin);
       return new ParleyUser(name, context, page, server);
     });
     for (const c of contexts) await c.close().catch(() => undefined);
+    for (const dir of profiles) fs.rmSync(dir, { recursive: true, force: true });
   },
 });
 

@@ -4,6 +4,7 @@
  */
 import { type BrowserContext, type Locator, type Page, expect } from '@playwright/test';
 import type { ServerProcess } from '../../signaling/test-support/server-process';
+import type { RtcProbe } from './rtc-probe';
 
 export class ParleyUser {
   constructor(
@@ -54,6 +55,19 @@ export class ParleyUser {
   /** The texts of the conversation's messages, in display order. */
   async messageTexts(): Promise<string[]> {
     return this.log.locator('li p').allTextContents();
+  }
+
+  /** What the page's RTC probe has counted (see rtc-probe.ts). */
+  rtc(): Promise<Omit<RtcProbe, 'channels'> & { openChannels: number }> {
+    return this.page.evaluate(() => {
+      const { channels, ...counts } = window.__rtc;
+      return { ...counts, openChannels: channels.filter((c) => c.readyState === 'open').length };
+    });
+  }
+
+  /** Closes every data channel in this page, as a network loss would. */
+  async dropDirectChannels(): Promise<void> {
+    await this.page.evaluate(() => window.__rtc.channels.forEach((c) => c.close()));
   }
 
   connectionPath(): Locator {

@@ -46,6 +46,7 @@ function welcome(ctx: Context, session: Session, username: string, identityKey: 
     contacts,
     incoming: ctx.store.incomingRequests(username),
     outgoing: ctx.store.outgoingRequests(username),
+    iceServers: ctx.iceServers,
   });
   ctx.hub.join(session);
   ctx.log.info({ session: session.id }, 'authenticated');

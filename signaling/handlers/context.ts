@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { ClientFrameOf, ClientFrameType } from '../../shared/protocol';
+import type { ClientFrameOf, ClientFrameType, IceServer } from '../../shared/protocol';
 import type { ServerLimits } from '../config';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
@@ -11,6 +11,8 @@ export interface Context {
   hub: Hub;
   log: Logger;
   limits: ServerLimits;
+  /** Handed to each client at login for its RTCPeerConnections. */
+  iceServers: IceServer[];
 }
 
 export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void;

@@ -2,6 +2,7 @@ import { login, register } from './auth';
 import { contactRequest, contactRespond } from './contacts';
 import type { HandlerTable } from './context';
 import { ack, receiptAck, send } from './messages';
+import { signal } from './signal';
 
 /** The dispatch table: one small handler per client frame type. */
 export const handlers: HandlerTable = {
@@ -13,6 +14,7 @@ export const handlers: HandlerTable = {
   ack,
   receipt_ack: receiptAck,
   ping: (_ctx, session) => session.send({ t: 'pong' }),
+  signal,
 };
 
 /** Frames a connection may send before it has logged in. */

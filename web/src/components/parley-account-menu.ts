@@ -22,6 +22,12 @@ export class ParleyAccountMenu extends LitElement {
           ${t.exportBackup()}
         </button>
       </header>
+      <label class="toggle">
+        <input type="checkbox" .checked=${this.services.relayOnly} aria-describedby="relay-hint"
+          @change=${(e: Event) => this.services.setRelayOnly((e.target as HTMLInputElement).checked)} />
+        ${t.relayOnly()}
+      </label>
+      <p id="relay-hint" class="hint">${t.relayOnlyHint()}</p>
       ${this.exporting
         ? html`<form @submit=${this.#export}>
             <p class="hint">${t.exportHint()}</p>
@@ -62,6 +68,8 @@ export class ParleyAccountMenu extends LitElement {
       .me { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       form { display: flex; flex-direction: column; gap: 0.35rem; margin-top: 0.5rem; }
       .row { display: flex; gap: 0.5rem; }
+      .toggle { display: flex; align-items: center; gap: 0.4rem; margin-top: 0.5rem; color: var(--text); }
+      .toggle + .hint { margin: 0.1rem 0 0; font-size: 0.75rem; }
       button.secondary { font-size: 0.85rem; padding: 0.3rem 0.6rem; }
     `,
   ];

@@ -7,6 +7,7 @@ import { ListenController } from '../controllers/listen';
 import type { AppServices } from '../services/app-services';
 import type { MessageState, StoredMessage } from '../services/db';
 import { type ConversationEvent, SendError } from '../services/messenger';
+import type { PathEvent } from '../peer/peer-link';
 import { t } from '../strings';
 import './parley-contact-details';
 import { controls } from './shared-styles';
@@ -41,6 +42,9 @@ export class ParleyConversation extends LitElement {
       if ((e as ConversationEvent).peer === this.peer) void this.#load();
     });
     this.#listen.watch(this.services.contacts, ['change']);
+    this.#listen.watch(this.services.links, ['path'], (e) => {
+      if ((e as PathEvent).peer === this.peer) this.requestUpdate();
+    });
   }
 
   override willUpdate(changed: PropertyValues<this>): void {

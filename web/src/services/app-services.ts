@@ -7,8 +7,11 @@ import { Account } from './account';
 import { AuthErrorEvent, Connection, FrameEvent } from './connection';
 import { Contacts } from './contacts';
 import { type Database, openDatabase } from './db';
-import { Links } from './link';
+import { Links } from '../peer/links';
+import { type AckEvent, type EnvelopeEvent } from '../peer/peer-link';
 import { Messenger } from './messenger';
+
+const RELAY_ONLY = 'relayOnly';
 
 export class AppServices extends EventTarget {
   readonly connection: Connection;
@@ -22,13 +25,30 @@ export class AppServices extends EventTarget {
     readonly db: Database,
     readonly sodium: Sodium,
     readonly account: Account,
+    settings: { relayOnly: boolean },
   ) {
     super();
     this.connection = new Connection((nonce) => this.account.answer(nonce));
-    this.links = new Links(this.connection);
     this.contacts = new Contacts(db, this.connection);
+    this.links = new Links(this.connection, account, this.contacts, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
-    this.connection.addEventListener('frame', (e) => this.#enqueue((e as FrameEvent).frame));
+    this.connection.addEventListener('frame', (e) => {
+      const frame = (e as FrameEvent).frame;
+      this.#enqueue(async () => {
+        if (frame.t === 'welcome') await this.account.markRegistered();
+        await this.contacts.handle(frame);
+        this.links.handle(frame);
+        await this.messenger.handle(frame);
+      }, frame.t);
+    });
+    this.links.addEventListener('envelope', (e) => {
+      const { peer, id, env } = e as EnvelopeEvent;
+      this.#enqueue(() => this.messenger.receiveDirect(peer, id, env), 'direct envelope');
+    });
+    this.links.addEventListener('acked', (e) => {
+      const { peer, ids } = e as AckEvent;
+      this.#enqueue(() => this.messenger.directAcked(peer, ids), 'direct ack');
+    });
     this.connection.addEventListener('status', () => {
       if (!this.connection.online) this.contacts.markAllOffline();
     });
@@ -36,7 +56,19 @@ export class AppServices extends EventTarget {
 
   static async create(): Promise<AppServices> {
     const [db, sodium] = await Promise.all([openDatabase(), loadSodium()]);
-    return new AppServices(db, sodium, await Account.load(db, sodium));
+    // The relay-only choice is read before anything could open a peer connection.
+    const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
+    return new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly });
+  }
+
+  get relayOnly(): boolean {
+    return this.links.relayOnly;
+  }
+
+  async setRelayOnly(on: boolean): Promise<void> {
+    this.links.setRelayOnly(on);
+    await this.db.put('settings', on, RELAY_ONLY);
+    this.dispatchEvent(new Event('settings'));
   }
 
   /** True once this device holds an identity the server has accepted. */
@@ -95,14 +127,13 @@ export class AppServices extends EventTarget {
     this.links.closeAll();
   }
 
-  #enqueue(frame: FrameEvent['frame']): void {
+  /** Runs `job` after every job queued before it; a failure is logged and does not stop the line. */
+  #enqueue(job: () => Promise<void> | void, what: string): void {
     this.#pipeline = this.#pipeline.then(async () => {
       try {
-        if (frame.t === 'welcome') await this.account.markRegistered();
-        await this.contacts.handle(frame);
-        await this.messenger.handle(frame);
+        await job();
       } catch (err) {
-        console.error('parley: failed to handle a frame', frame.t, err);
+        console.error('parley: failed to handle', what, err);
       }
     });
   }

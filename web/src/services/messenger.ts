@@ -6,13 +6,13 @@
 import { type Body, openEnvelope, sealEnvelope } from '../../../shared/envelope';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import { LIMITS } from '../../../shared/limits';
-import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
+import type { ServerFrame } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from './account';
 import type { Connection } from './connection';
 import type { Contacts } from './contacts';
 import { type Database, type StoredMessage, createSequencer } from './db';
-import type { Links } from './link';
+import type { Links } from '../peer/links';
 
 /** Fired with the peer whose conversation changed. */
 export class ConversationEvent extends Event {
@@ -29,7 +29,9 @@ const RESEND_AFTER_MS = 10_000;
 export class Messenger extends EventTarget {
   readonly #cache = new Map<string, Promise<StoredMessage[]>>();
   readonly #nextSeq = createSequencer();
+  /** Acknowledgements waiting for the next flush: to the server, on direct channels, of receipts. */
   readonly #acks = new Map<string, Set<string>>();
+  readonly #directAcks = new Map<string, Set<string>>();
   readonly #receiptAcks = new Map<string, Set<string>>();
   #flushScheduled = false;
   #retryTimer: ReturnType<typeof setInterval> | undefined;
@@ -94,7 +96,7 @@ export class Messenger extends EventTarget {
       case 'welcome':
         return this.#resendAll();
       case 'deliver':
-        return this.#receive(frame);
+        return this.#receive(frame.from, frame.id, frame.env, this.#acks);
       case 'stored':
         return this.#settle(frame.id, undefined, 'sent');
       case 'delivered':
@@ -109,24 +111,34 @@ export class Messenger extends EventTarget {
     }
   }
 
-  async #receive(frame: ServerFrameOf<'deliver'>): Promise<void> {
-    const contact = this.contacts.get(frame.from);
+  /** An envelope that arrived on `peer`'s direct channel. */
+  receiveDirect(peer: string, id: string, env: string): Promise<void> {
+    return this.#receive(peer, id, env, this.#directAcks);
+  }
+
+  /** `peer` acknowledged envelopes sent on the direct channel: they are delivered. */
+  async directAcked(peer: string, ids: string[]): Promise<void> {
+    for (const id of ids) await this.#settle(id, peer, 'delivered');
+  }
+
+  async #receive(from: string, id: string, env: string, acks: Map<string, Set<string>>): Promise<void> {
+    const contact = this.contacts.get(from);
     // Hold (do not acknowledge) messages from a contact whose key changed until the user decides.
     if (!contact || contact.changedKey) return;
     const me = this.account.identity!;
-    const header = { from: frame.from, to: me.username, id: frame.id };
-    const seen = { has: async (from: string, id: string) => (await this.db.getKey('messages', [from, 'in', id])) !== undefined };
-    const opened = await openEnvelope(this.sodium, frame.env, header, publicKeyFromB64(this.sodium, contact.identityKey), me.secretKey, seen);
+    const seen = { has: async (peer: string, mid: string) => (await this.db.getKey('messages', [peer, 'in', mid])) !== undefined };
+    const key = publicKeyFromB64(this.sodium, contact.identityKey);
+    const opened = await openEnvelope(this.sodium, env, { from, to: me.username, id }, key, me.secretKey, seen);
     if (opened.ok) {
       const { body, ts } = opened.value;
-      const message: StoredMessage = { peer: frame.from, dir: 'in', id: frame.id, seq: this.#nextSeq(), ts, text: body.text, state: 'delivered' };
+      const message: StoredMessage = { peer: from, dir: 'in', id, seq: this.#nextSeq(), ts, text: body.text, state: 'delivered' };
       await this.db.put('messages', message);
       await this.#remember(message);
     } else if (opened.reason !== 'replay') {
-      console.warn(`parley: rejected a ${opened.reason} envelope from ${frame.from}`);
+      console.warn(`parley: rejected a ${opened.reason} envelope from ${from}`);
     }
-    // Stored, a duplicate, or forged: in every case the server may forget it.
-    this.#queueAck(this.#acks, frame.from, [frame.id]);
+    // Stored, a duplicate, or forged: in every case the sender may forget it.
+    this.#queueAck(acks, from, [id]);
   }
 
   /** A sent message reached the store ('sent') or the recipient ('delivered'). */
@@ -135,6 +147,7 @@ export class Messenger extends EventTarget {
     const peer = by ?? entry?.to;
     if (entry) await this.db.delete('outbox', id);
     if (!peer) return;
+    this.links.get(peer).settled(id);
     const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.id === id);
     if (!message || message.state === 'delivered' || (state === 'sent' && message.state === 'sent')) return;
     message.state = state;
@@ -188,6 +201,8 @@ export class Messenger extends EventTarget {
       map.clear();
     };
     batches(this.#acks, (from, ids) => this.connection.send({ t: 'ack', from, ids }));
+    // If the channel is gone, the sender re-sends on the relay and the acknowledgement follows there.
+    batches(this.#directAcks, (peer, ids) => this.links.get(peer).ackDirect(ids));
     batches(this.#receiptAcks, (by, ids) => this.connection.send({ t: 'receipt_ack', by, ids }));
   }
 

@@ -1,0 +1,161 @@
+/**
+ * One attempt at a direct WebRTC data channel with a contact (simple-peer), and the check that
+ * makes it trustworthy: both sides sign their DTLS fingerprints with their identity keys, so a
+ * signaling server that substituted fingerprints (a man in the middle) is detected and the
+ * channel is refused. Only after both hellos check out does the channel carry envelopes.
+ */
+import './prelude';
+import SimplePeer from 'simple-peer';
+import {
+  type ChannelFrame,
+  type RtcSignal,
+  decodeChannelFrame,
+  sdpFingerprint,
+  signBinding,
+  verifyBinding,
+} from '../../../shared/peer-protocol';
+import type { IceServer } from '../../../shared/protocol';
+import type { Identity } from '../../../shared/identity';
+import type { Sodium } from '../../../shared/sodium';
+
+export interface DirectChannelOptions {
+  sid: string;
+  initiator: boolean;
+  me: Identity;
+  peer: string;
+  /** The contact's pinned identity key: the only key their hello may be signed with. */
+  peerKey: Uint8Array;
+  iceServers: IceServer[];
+  sodium: Sodium;
+  /** Sends a signal to the contact through the server. */
+  sendSignal: (signal: RtcSignal) => void;
+}
+
+export class ChannelFrameEvent extends Event {
+  constructor(readonly frame: Exclude<ChannelFrame, { t: 'hello' }>) {
+    super('frame');
+  }
+}
+
+/**
+ * Events: `open` (verified both ways; envelopes may flow), `frame` (ChannelFrameEvent),
+ * `closed` (gone, for whatever reason; fired once), `refused` (the binding check failed).
+ */
+export class DirectChannel extends EventTarget {
+  readonly sid: string;
+  #peer: SimplePeer.Instance;
+  #localFp: string | undefined;
+  #remoteFp: string | undefined;
+  #theyVerified = false;
+  #helloSent = false;
+  #open = false;
+  #closed = false;
+
+  constructor(private readonly o: DirectChannelOptions) {
+    super();
+    this.sid = o.sid;
+    this.#peer = new SimplePeer({
+      initiator: o.initiator,
+      trickle: true,
+      config: { iceServers: o.iceServers },
+      channelConfig: { ordered: true },
+    });
+    this.#peer.on('signal', (signal) => {
+      const s = signal as RtcSignal;
+      if ((s.type === 'offer' || s.type === 'answer') && s.sdp) this.#localFp = sdpFingerprint(s.sdp);
+      o.sendSignal(s);
+    });
+    this.#peer.on('connect', () => this.#sendHello());
+    this.#peer.on('data', (data: Uint8Array | string) => this.#onData(typeof data === 'string' ? data : new TextDecoder().decode(data)));
+    this.#peer.on('close', () => this.#finish());
+    this.#peer.on('error', () => this.#finish());
+  }
+
+  get open(): boolean {
+    return this.#open;
+  }
+
+  /** A signal from the contact for this attempt. */
+  signal(signal: RtcSignal): void {
+    if (this.#closed) return;
+    if ((signal.type === 'offer' || signal.type === 'answer') && signal.sdp) this.#remoteFp = sdpFingerprint(signal.sdp);
+    try {
+      this.#peer.signal(signal as SimplePeer.SignalData);
+    } catch {
+      this.#finish();
+    }
+  }
+
+  /** Sends a frame if the channel is open and verified; false otherwise. */
+  send(frame: Exclude<ChannelFrame, { t: 'hello' }>): boolean {
+    if (!this.#open) return false;
+    try {
+      this.#peer.send(JSON.stringify(frame));
+      return true;
+    } catch {
+      this.#finish();
+      return false;
+    }
+  }
+
+  close(): void {
+    this.#finish();
+  }
+
+  #sendHello(): void {
+    if (!this.#localFp || !this.#remoteFp) {
+      this.#refuse();
+      return;
+    }
+    const sig = signBinding(this.o.sodium, this.o.me.secretKey, this.o.me.username, this.o.peer, this.#localFp, this.#remoteFp);
+    this.#peer.send(JSON.stringify({ t: 'hello', fp: this.#localFp, peerFp: this.#remoteFp, sig } satisfies ChannelFrame));
+    this.#helloSent = true;
+    this.#maybeOpen();
+  }
+
+  #onData(text: string): void {
+    const frame = decodeChannelFrame(text);
+    if (!frame) return;
+    if (frame.t === 'hello') {
+      const ok =
+        this.#localFp !== undefined &&
+        this.#remoteFp !== undefined &&
+        verifyBinding(this.o.sodium, frame, {
+          from: this.o.peer,
+          to: this.o.me.username,
+          fromKey: this.o.peerKey,
+          fromFp: this.#remoteFp,
+          toFp: this.#localFp,
+        });
+      if (!ok) {
+        this.#refuse();
+        return;
+      }
+      this.#theyVerified = true;
+      this.#maybeOpen();
+      return;
+    }
+    // Nothing but a hello counts before both sides are verified.
+    if (this.#open) this.dispatchEvent(new ChannelFrameEvent(frame));
+  }
+
+  #maybeOpen(): void {
+    if (this.#open || !this.#helloSent || !this.#theyVerified) return;
+    this.#open = true;
+    this.dispatchEvent(new Event('open'));
+  }
+
+  #refuse(): void {
+    console.warn(`parley: the direct channel with ${this.o.peer} failed its identity check; staying on the relay`);
+    this.dispatchEvent(new Event('refused'));
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#open = false;
+    this.#peer.destroy();
+    this.dispatchEvent(new Event('closed'));
+  }
+}

@@ -1,0 +1,212 @@
+/**
+ * The link to one contact: starts on the relay so the first message never waits, moves to a
+ * verified direct data channel when one opens, and falls back to the relay when it drops, then
+ * tries direct again with backoff. Ordering across a switch: the link goes direct only once
+ * everything it sent on the relay has been acknowledged, and when direct drops it re-sends what
+ * the channel had not acknowledged on the relay before anything new. Receivers drop duplicates.
+ */
+import type { RtcSignal, SignalPayload } from '../../../shared/peer-protocol';
+import type { Link, LinkPath } from '../services/link';
+import type { ChannelFrameEvent, DirectChannel } from './direct-channel';
+
+/** An envelope that arrived on the direct channel. */
+export class EnvelopeEvent extends Event {
+  constructor(
+    readonly peer: string,
+    readonly id: string,
+    readonly env: string,
+  ) {
+    super('envelope');
+  }
+}
+
+/** The link to `peer` changed path. */
+export class PathEvent extends Event {
+  constructor(readonly peer: string) {
+    super('path');
+  }
+}
+
+/** The contact acknowledged envelopes sent on the direct channel. */
+export class AckEvent extends Event {
+  constructor(
+    readonly peer: string,
+    readonly ids: string[],
+  ) {
+    super('acked');
+  }
+}
+
+export interface PeerLinkDeps {
+  peer: string;
+  /** The deterministic glare rule: only the side whose name sorts first offers. */
+  initiator: boolean;
+  relaySend: (id: string, env: string) => boolean;
+  sendSignal: (payload: SignalPayload) => void;
+  /** Makes a channel for attempt `sid`, or undefined when direct is not allowed now. */
+  createChannel: (sid: string, initiator: boolean) => DirectChannel | undefined;
+  /** Where the link reports `envelope`, `acked` and `path` events (shared by all links). */
+  events: EventTarget;
+}
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const RETRY_MIN_MS = 1_000;
+const RETRY_MAX_MS = 60_000;
+
+/** Reports `path` (PathEvent), `envelope` (EnvelopeEvent) and `acked` (AckEvent) on `deps.events`. */
+export class PeerLink implements Link {
+  path: LinkPath = 'relay';
+  readonly peer: string;
+  #channel: DirectChannel | undefined;
+  /** Sent on the relay, not yet stored or delivered: the link stays on the relay until this drains. */
+  readonly #relayPending = new Set<string>();
+  /** Sent on the channel, not yet acknowledged by the contact, in send order. */
+  readonly #directUnacked = new Map<string, string>();
+  #peerOnline = false;
+  #declined = false;
+  #retryMs = RETRY_MIN_MS;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #connectTimer: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+
+  constructor(private readonly d: PeerLinkDeps) {
+    this.peer = d.peer;
+  }
+
+  send(id: string, env: string): boolean {
+    if (this.#channel?.open && this.#relayPending.size === 0 && this.#channel.send({ t: 'env', id, env })) {
+      this.#directUnacked.set(id, env);
+      return true;
+    }
+    this.#relayPending.add(id);
+    return this.d.relaySend(id, env);
+  }
+
+  /** The server stored or the contact received `id` (relay path bookkeeping). */
+  settled(id: string): void {
+    this.#relayPending.delete(id);
+    this.#directUnacked.delete(id);
+  }
+
+  /** Acknowledges envelopes that arrived on the direct channel; false if it is gone (ack via the server then). */
+  ackDirect(ids: string[]): boolean {
+    return this.#channel?.send({ t: 'ack', ids }) ?? false;
+  }
+
+  /** The contact's presence, as the server reports it: attempts only make sense while they are online. */
+  setPeerOnline(online: boolean): void {
+    this.#peerOnline = online;
+    if (!online) {
+      this.#declined = false;
+      this.#drop();
+      return;
+    }
+    this.#retryMs = RETRY_MIN_MS;
+    this.#scheduleAttempt(0);
+  }
+
+  /** Direct became allowed again (relay-only switched off): start over. */
+  reconsider(): void {
+    this.#drop();
+    if (this.d.initiator) this.#scheduleAttempt(0);
+    else if (this.#peerOnline) this.d.sendSignal({ kind: 'ready' });
+  }
+
+  onSignal(payload: SignalPayload): void {
+    if (this.#closed) return;
+    if (payload.kind === 'decline') {
+      this.#declined = true;
+      this.#drop();
+      return;
+    }
+    if (payload.kind === 'ready') {
+      this.#declined = false;
+      if (this.d.initiator && !this.#channel) this.#scheduleAttempt(0);
+      return;
+    }
+    if (this.#channel?.sid !== payload.sid) {
+      // Only the initiator starts attempts; the answering side follows the newest one.
+      if (this.d.initiator || payload.signal.type !== 'offer') return;
+      this.#drop();
+      if (!this.#start(payload.sid, false)) {
+        this.d.sendSignal({ kind: 'decline' });
+        return;
+      }
+    }
+    this.#channel!.signal(payload.signal as RtcSignal);
+  }
+
+  /** Tears down the direct path for good (logout, contact removed). */
+  close(): void {
+    this.#closed = true;
+    this.#drop();
+  }
+
+  #scheduleAttempt(delayMs: number): void {
+    if (!this.d.initiator || this.#closed || this.#declined || !this.#peerOnline || this.#channel) return;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(() => {
+      if (!this.#channel && this.#peerOnline && !this.#declined) this.#start(crypto.randomUUID(), true);
+    }, delayMs);
+  }
+
+  #start(sid: string, initiator: boolean): boolean {
+    const channel = this.d.createChannel(sid, initiator);
+    if (!channel) return false;
+    this.#channel = channel;
+    this.#connectTimer = setTimeout(() => channel.close(), CONNECT_TIMEOUT_MS);
+    channel.addEventListener('open', () => {
+      clearTimeout(this.#connectTimer);
+      this.#retryMs = RETRY_MIN_MS;
+      this.#setPath('direct');
+    });
+    channel.addEventListener('frame', (e) => this.#onFrame((e as ChannelFrameEvent).frame));
+    channel.addEventListener('refused', () => {
+      // A failed identity check is not a network hiccup: wait long before trying again.
+      this.#retryMs = RETRY_MAX_MS;
+    });
+    channel.addEventListener('closed', () => {
+      clearTimeout(this.#connectTimer);
+      if (this.#channel !== channel) return;
+      this.#channel = undefined;
+      this.#fallBack();
+      const delay = this.#retryMs;
+      this.#retryMs = Math.min(RETRY_MAX_MS, this.#retryMs * 2);
+      this.#scheduleAttempt(delay * (0.5 + Math.random() / 2));
+    });
+    return true;
+  }
+
+  #onFrame(frame: Parameters<DirectChannel['send']>[0]): void {
+    if (frame.t === 'env') this.d.events.dispatchEvent(new EnvelopeEvent(this.peer, frame.id, frame.env));
+    else if (frame.t === 'ack') {
+      for (const id of frame.ids) this.#directUnacked.delete(id);
+      this.d.events.dispatchEvent(new AckEvent(this.peer, frame.ids));
+    }
+  }
+
+  /** Back to the relay: what the channel did not confirm goes again, in its original order. */
+  #fallBack(): void {
+    this.#setPath('relay');
+    const unacked = [...this.#directUnacked];
+    this.#directUnacked.clear();
+    for (const [id, env] of unacked) {
+      this.#relayPending.add(id);
+      this.d.relaySend(id, env);
+    }
+  }
+
+  #drop(): void {
+    clearTimeout(this.#retryTimer);
+    const channel = this.#channel;
+    this.#channel = undefined;
+    channel?.close();
+    if (channel) this.#fallBack();
+  }
+
+  #setPath(path: LinkPath): void {
+    if (this.path === path) return;
+    this.path = path;
+    this.d.events.dispatchEvent(new PathEvent(this.peer));
+  }
+}
