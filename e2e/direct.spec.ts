@@ -118,3 +118,21 @@ test('a tampered DTLS fingerprint claim keeps the link on the relay', async ({ o
   await expect(bob.message('still private')).toBeVisible();
   expect((await alice.rtc()).sentEnvelopes).toBe(0);
 });
+
+test('switching relay only on closes the direct path at once; switching it off brings it back', async ({ openUser }) => {
+  const [alice, bob] = await chatting(openUser, 'alice', 'bob');
+  await expect(bob.connectionPath()).toHaveText('direct');
+  await bob.page.getByRole('checkbox', { name: 'Relay only' }).check();
+  await expect(bob.connectionPath()).toHaveText('relay');
+  await expect(alice.connectionPath()).toHaveText('relay');
+  await expect.poll(async () => (await bob.rtc()).openChannels).toBe(0);
+  await alice.send('while relay only');
+  await expect(bob.message('while relay only')).toBeVisible();
+  expect((await alice.rtc()).sentEnvelopes).toBe(0);
+
+  await bob.page.getByRole('checkbox', { name: 'Relay only' }).uncheck();
+  await expect(bob.connectionPath()).toHaveText('direct');
+  await alice.send('direct again');
+  await expect(bob.message('direct again')).toBeVisible();
+  expect((await alice.rtc()).sentEnvelopes).toBe(1);
+});

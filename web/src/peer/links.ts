@@ -38,7 +38,7 @@ export class Links extends EventTarget {
   setRelayOnly(on: boolean): void {
     if (on === this.#relayOnly) return;
     this.#relayOnly = on;
-    for (const link of this.#links.values()) link.reconsider();
+    for (const link of this.#links.values()) link.setDirectAllowed(!on);
   }
 
   get(peer: string): PeerLink {

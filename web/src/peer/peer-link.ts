@@ -105,9 +105,16 @@ export class PeerLink implements Link {
     this.#scheduleAttempt(0);
   }
 
-  /** Direct became allowed again (relay-only switched off): start over. */
-  reconsider(): void {
+  /**
+   * The relay-only setting changed. Off → on: the channel closes at once and the contact is told
+   * not to offer. On → off: the offering side starts over, the answering side asks for an offer.
+   */
+  setDirectAllowed(allowed: boolean): void {
     this.#drop();
+    if (!allowed) {
+      if (this.#peerOnline) this.d.sendSignal({ kind: 'decline' });
+      return;
+    }
     if (this.d.initiator) this.#scheduleAttempt(0);
     else if (this.#peerOnline) this.d.sendSignal({ kind: 'ready' });
   }
