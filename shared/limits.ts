@@ -4,8 +4,8 @@
  * (see signaling/config.ts); these are the defaults.
  */
 export const LIMITS = {
-  /** Largest WebSocket frame the server accepts (ws `maxPayload`). */
-  maxFrameBytes: 64 * 1024,
+  /** Largest WebSocket frame the server accepts: a sealed 64 KiB file chunk with its headers fits. */
+  maxFrameBytes: 96 * 1024,
   /** Largest sealed envelope, in base64url characters. */
   maxEnvelopeChars: 60_000,
   /** Longest chat message text, in UTF-16 code units, checked by the client before sealing. */

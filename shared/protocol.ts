@@ -84,7 +84,9 @@ export const ErrorCode = z.enum([
   'no_request', // responding to a request that does not exist
   'queue_full', // the recipient's offline queue is full; the message was not stored
   'slow_consumer', // this socket's send buffer overflowed (the socket is closed)
-  'peer_offline', // a signal for a contact who is not online; it was dropped
+  'peer_offline', // a signal or file chunk for a contact who is not online; it was dropped
+  'recipient_busy', // a file chunk was dropped because the recipient is not keeping up; send it again later
+  'relay_limit', // a file chunk over the relay's rate or per-file size limit was dropped
   'internal', // a server fault; nothing internal leaks
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

@@ -26,6 +26,9 @@ const Env = z.object({
   OFFLINE_QUOTA_BYTES: int(32 * 1024 * 1024),
   OFFLINE_TTL_SECONDS: int(14 * 24 * 3600),
   HEARTBEAT_MS: int(30_000),
+  RELAY_BYTES_PER_SEC: int(64 * 1024 * 1024),
+  RELAY_BURST_BYTES: int(8 * 1024 * 1024),
+  RELAY_FILE_MAX_BYTES: int(2 * 1024 * 1024 * 1024),
   /** JSON array of RTCIceServer objects ({urls, username?, credential?}) handed to browsers at login. */
   ICE_SERVERS: z
     .string()
@@ -67,6 +70,11 @@ export interface ServerLimits {
   offlineTtlMs: number;
   /** Ping interval; a socket that misses one pong is terminated (dead within 2× this). */
   heartbeatMs: number;
+  /** File chunks through the relay: bytes per second per connection, and its burst. */
+  relayBytesPerSec: number;
+  relayBurstBytes: number;
+  /** Most bytes of one file a connection may push through the relay. */
+  relayFileMaxBytes: number;
 }
 
 /** Throws with a readable message when a variable is malformed. */
@@ -95,6 +103,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineQuotaBytes: e.OFFLINE_QUOTA_BYTES,
       offlineTtlMs: e.OFFLINE_TTL_SECONDS * 1000,
       heartbeatMs: e.HEARTBEAT_MS,
+      relayBytesPerSec: e.RELAY_BYTES_PER_SEC,
+      relayBurstBytes: e.RELAY_BURST_BYTES,
+      relayFileMaxBytes: e.RELAY_FILE_MAX_BYTES,
     },
   };
 }

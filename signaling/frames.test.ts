@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../shared/protocol';
+import { LIMITS } from '../shared/limits';
 import { useServer } from './test-support/harness';
 
 describe('hostile and malformed frames', () => {
   const h = useServer();
-  const LIMIT = 64 * 1024; // MAX_FRAME_BYTES default (LIMITS.maxFrameBytes)
+  const LIMIT = LIMITS.maxFrameBytes; // the MAX_FRAME_BYTES default
 
   /** Another client, connected before the abuse, and a new one after it, both still get service. */
   async function serverStillServes(bystander: Awaited<ReturnType<typeof h.user>>): Promise<void> {

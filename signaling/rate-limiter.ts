@@ -1,4 +1,4 @@
-/** A token bucket: `rate` tokens per second, holding at most `burst`. One per connection. */
+/** A token bucket: `rate` tokens per second, holding at most `burst`. Frames or bytes, per connection. */
 export class TokenBucket {
   #tokens: number;
   #last: number;
@@ -12,13 +12,13 @@ export class TokenBucket {
     this.#last = now();
   }
 
-  /** Takes one token; false when the bucket is empty. */
-  take(): boolean {
+  /** Takes `n` tokens; false (taking none) when the bucket holds fewer. */
+  take(n = 1): boolean {
     const t = this.now();
     this.#tokens = Math.min(this.burst, this.#tokens + ((t - this.#last) / 1000) * this.rate);
     this.#last = t;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
+    if (this.#tokens < n) return false;
+    this.#tokens -= n;
     return true;
   }
 }

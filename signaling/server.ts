@@ -12,6 +12,7 @@ import type { Config } from './config';
 import { ProtocolError } from './errors';
 import type { Context } from './handlers/context';
 import { UNAUTHENTICATED, handlers } from './handlers/index';
+import { relayChunk } from './handlers/relay-chunk';
 import { Hub } from './hub';
 import { isOriginAllowed, ownOrigins } from './origin';
 import { Session } from './session';
@@ -82,6 +83,13 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   function onMessage(session: Session, data: RawData, isBinary: boolean): void {
     if (session.closed) return;
     try {
+      if (isBinary) {
+        // File chunks are limited by bytes per second, not frames per second.
+        const bytes = toBytes(data);
+        if (bytes.byteLength > limits.maxFrameBytes) throw new ProtocolError('too_large', `frames are limited to ${limits.maxFrameBytes} bytes`);
+        relayChunk(ctx, session, bytes);
+        return;
+      }
       if (!session.allowFrame()) {
         session.send({ t: 'error', code: 'rate_limited', message: 'too many frames; slow down' });
         return;
@@ -89,10 +97,6 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
       if (size > limits.maxFrameBytes) {
         session.send({ t: 'error', code: 'too_large', message: `frames are limited to ${limits.maxFrameBytes} bytes` });
-        return;
-      }
-      if (isBinary) {
-        session.send({ t: 'error', code: 'bad_frame', message: 'frames are JSON text' });
         return;
       }
       const decoded = decodeClientFrame(data.toString());
@@ -153,4 +157,10 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     },
   };
+}
+
+/** ws hands binary data over as one Buffer unless told otherwise; accept every form it may take. */
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }

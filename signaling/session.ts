@@ -47,6 +47,8 @@ export class Session {
   /** Called once when the server cuts this connection (see {@link cut}). */
   onCut: (() => void) | undefined;
   readonly #limiter: TokenBucket;
+  /** File relay accounting, made on the first chunk: most connections never relay a file. */
+  #relay: { bytes: TokenBucket; perFile: Map<string, number> } | undefined;
 
   constructor(
     /** A number for logs; never a user's identity. */
@@ -74,6 +76,32 @@ export class Session {
 
   allowFrame(): boolean {
     return this.#limiter.take();
+  }
+
+  /**
+   * Accounts `bytes` of file `fileId` relayed by this connection: false when over the byte rate or
+   * the per-file size limit (at most 64 files are tracked per connection; the oldest is forgotten).
+   */
+  allowRelay(fileId: string, bytes: number): boolean {
+    this.#relay ??= { bytes: new TokenBucket(this.limits.relayBytesPerSec, this.limits.relayBurstBytes), perFile: new Map() };
+    const perFile = this.#relay.perFile;
+    const total = (perFile.get(fileId) ?? 0) + bytes;
+    if (total > this.limits.relayFileMaxBytes || !this.#relay.bytes.take(bytes)) return false;
+    if (!perFile.has(fileId) && perFile.size >= 64) perFile.delete(perFile.keys().next().value!);
+    perFile.set(fileId, total);
+    return true;
+  }
+
+  /** Sends a binary relay frame, unless the socket is gone. */
+  sendBinary(bytes: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.writes?.coalescer.hold(this.writes.socket);
+    this.ws.send(bytes, { binary: true });
+  }
+
+  /** Unsent bytes queued toward this client. */
+  get buffered(): number {
+    return this.ws.bufferedAmount;
   }
 
   /**

@@ -10,6 +10,7 @@ import WebSocket from 'ws';
 import { openEnvelope, sealEnvelope } from '../../shared/envelope';
 import { type Identity, generateKeyPair, publicKeyB64, signChallenge } from '../../shared/identity';
 import { type ClientFrame, type ErrorCode, type ServerFrame, type ServerFrameOf, WS_PATH, decodeServerFrame, encodeFrame } from '../../shared/protocol';
+import { decodeRelayFrame } from '../../shared/relay-frames';
 import { type Sodium, loadSodium } from '../../shared/sodium';
 
 export type FrameMatch<F extends ServerFrame = ServerFrame> = ServerFrame['t'] | ((frame: ServerFrame) => frame is F) | ((frame: ServerFrame) => boolean);
@@ -59,6 +60,8 @@ export async function newIdentity(username: string): Promise<Identity> {
 export class ParleyClient {
   /** Every decoded frame received, in order. */
   readonly received: ServerFrame[] = [];
+  /** Every binary relay frame received (a file chunk and who sent it), in order. */
+  readonly relayed: Array<{ from: string; payload: Uint8Array }> = [];
   /** Set once the server sent a frame the protocol does not allow. */
   protocolViolation: string | undefined;
   /** Resolves when the socket has closed. */
@@ -81,7 +84,10 @@ export class ParleyClient {
         resolve(this.#closedInfo);
       });
     });
-    ws.on('message', (data, isBinary) => this.#onMessage(data.toString(), isBinary));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.#onBinary(toBuffer(data));
+      else this.#onMessage(data.toString(), isBinary);
+    });
   }
 
   /** Opens a connection to the server on `port`; resolves once the socket is open. */
@@ -265,6 +271,16 @@ export class ParleyClient {
     return reply;
   }
 
+  #onBinary(bytes: Buffer): void {
+    const frame = decodeRelayFrame(bytes);
+    if (!frame) {
+      this.protocolViolation = 'the server sent a malformed binary frame';
+      this.#failWaiters(new Error(this.protocolViolation));
+      return;
+    }
+    this.relayed.push({ from: frame.name, payload: new Uint8Array(frame.payload) });
+  }
+
   #onMessage(text: string, isBinary: boolean): void {
     const decoded = isBinary ? undefined : decodeServerFrame(text);
     if (!decoded?.ok) {
@@ -323,4 +339,9 @@ export function uniqueName(prefix: string): string {
   counter += 1;
   const suffix = `${process.pid.toString(36)}${counter.toString(36)}${Math.random().toString(36).slice(2, 6)}`;
   return `${prefix.slice(0, 31 - suffix.length)}_${suffix}`;
+}
+
+function toBuffer(data: WebSocket.RawData): Buffer {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.isBuffer(data) ? data : Buffer.from(data);
 }

@@ -1,0 +1,29 @@
+/**
+ * File chunks through the relay: binary frames (shared/relay-frames.ts), forwarded live between
+ * online contacts and never stored. They are bounded by a per-connection byte rate and per-file
+ * size, and dropped rather than queued when the recipient is not keeping up: the sender's
+ * transfer resumes from the recipient's last acknowledgement.
+ */
+import { FILE_ID_BYTES } from '../../shared/file-chunks';
+import { decodeRelayFrame, encodeRelayFrame } from '../../shared/relay-frames';
+import { ProtocolError } from '../errors';
+import type { Session } from '../session';
+import type { Context } from './context';
+
+export function relayChunk(ctx: Context, session: Session, bytes: Uint8Array): void {
+  if (!session.username) throw new ProtocolError('auth_required', 'log in first');
+  const frame = decodeRelayFrame(bytes);
+  if (!frame || frame.payload.length <= FILE_ID_BYTES) throw new ProtocolError('bad_frame', 'a binary frame is a relayed file chunk');
+  if (!session.contacts.has(frame.name)) throw new ProtocolError('not_contact', `${frame.name} is not your contact`, frame.name);
+  const recipient = ctx.hub.session(frame.name);
+  if (!recipient) throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
+  const fileId = Buffer.from(frame.payload.subarray(0, FILE_ID_BYTES)).toString('hex');
+  if (!session.allowRelay(fileId, frame.payload.length)) {
+    throw new ProtocolError('relay_limit', 'over the relay rate or file size limit', fileId);
+  }
+  // Half the send buffer: chat frames to the same person must still fit behind the chunks.
+  if (recipient.buffered > ctx.limits.maxBufferedBytes / 2) {
+    throw new ProtocolError('recipient_busy', `${frame.name} is not keeping up`, fileId);
+  }
+  recipient.sendBinary(encodeRelayFrame(session.username, frame.payload));
+}
