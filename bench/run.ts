@@ -5,14 +5,18 @@
  *     Target: full ≥ 0.8 × bare throughput.
  *  2. Idle connections: ≥ 19,000 authenticated idle connections in one server process at
  *     ≤ 10 KB each.
+ *  3. Browser: in two headless Chromium contexts, login → first message delivered (target
+ *     < 100 ms) and login → path 'direct' (target < 1 s), medians over the runs.
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000], BENCH_ROUNDS [3], BENCH_SECONDS [5],
- * BENCH_IDLE_CONNECTIONS [19500], BENCH_CPU_PROF=<dir> (profile the relay server).
+ * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
+ * the conversation before the browser runs), BENCH_CPU_PROF=<dir> (profile the relay server).
  */
 import os from 'node:os';
+import { type BrowserOptions, type BrowserResult, type Spread, benchBrowser } from './browser-bench';
 import { stopAll } from './children';
 import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
@@ -21,6 +25,8 @@ import { fmt, table } from './stats';
 const TARGET_RATIO = 0.8;
 const TARGET_CONNECTIONS = 19_000;
 const TARGET_BYTES_PER_CONNECTION = 10_000;
+const TARGET_FIRST_MESSAGE_MS = 100;
+const TARGET_DIRECT_MS = 1000;
 const WATCHDOG_MS = 10 * 60_000;
 
 const num = (name: string, def: number): number => {
@@ -44,6 +50,13 @@ const idleOptions: IdleOptions = {
   perProcess: 7000,
   concurrency: 64,
   holdMs: 3000,
+};
+const browserOptions: BrowserOptions = {
+  runs: Math.max(10, num('BENCH_BROWSER_RUNS', 20)),
+  warmup: 1,
+  // Past the app's 10 s connect timeout and first retry: a run that slow has failed.
+  runTimeoutMs: 15_000,
+  history: num('BENCH_BROWSER_HISTORY', 0),
 };
 
 const log = (line: string): void => console.log(line);
@@ -88,23 +101,65 @@ function reportIdle(r: IdleResult): void {
   if (r.failures) log(`  WARNING: ${r.failures} registrations failed: ${r.firstError}`);
 }
 
+function reportBrowser(r: BrowserResult): void {
+  const p = r.phases;
+  const row = (label: string, s: Spread) => [label, fmt(s.median, 1), fmt(s.p90, 1), fmt(s.min, 1), fmt(s.max, 1)];
+  const steps = (pairs: [string, number][]) => pairs.map(([label, v]) => `${label} ${fmt(v, 1)}`).join(', ');
+  log('');
+  log(`Browser, two headless Chromium contexts and the real server on loopback: alice comes back (a new tab logs in`);
+  const o = r.options;
+  const earlier = `${o.history + o.warmup}–${o.history + o.warmup + o.runs - 1}`;
+  log(`with the identity in IndexedDB) while bob stays online; their conversation already holds ${earlier} messages;`);
+  log(`${r.runs.length} runs after ${o.warmup} warm-up:`);
+  log(
+    table([
+      ['ms after login', 'median', 'p90', 'min', 'max'],
+      row("first message reads 'delivered'", r.firstMessage),
+      row("path reads 'direct'", r.direct),
+    ]),
+  );
+  log(`  login = the welcome frame arrives (User Timing mark 'parley:online'); every time is taken in alice's tab.`);
+  log(`  First message, sent as soon as the UI allows (contact listed → conversation open → Send); medians after login:`);
+  log(`    ${steps([['composer on screen', p.composerReady], ['relay frame out (sealed, outbox in IndexedDB)', p.relaySent], ['receipt in (bob stored and acked)', p.receiptArrived], ["'delivered' shown", p.delivered]])}`);
+  log(`  Direct path (alice offers), medians after login:`);
+  log(`    ${steps([['RTCPeerConnection', p.created], ['offer set', p.offer], ['first ICE candidate', p.firstCandidate], ['answer applied', p.answer]])},`);
+  log(`    ${steps([['ICE connected', p.iceConnected], ['DTLS connected', p.connected], ['channel open', p.channelOpen], ["'direct' (identity hellos verified)", p.direct]])}`);
+  log(`  Relay first: the first message went out on the relay in ${r.sentOnRelay}/${r.runs.length} runs; it read 'delivered' before the path read 'direct' in ${r.deliveredBeforeDirect}/${r.runs.length}.`);
+  log(
+    `  first message < ${TARGET_FIRST_MESSAGE_MS} ms: ${verdict(r.firstMessage.median < TARGET_FIRST_MESSAGE_MS)}; ` +
+      `direct < ${fmt(TARGET_DIRECT_MS)} ms: ${verdict(r.direct.median < TARGET_DIRECT_MS)} (medians)`,
+  );
+  if (r.failures) log(`  WARNING: ${r.failures} run(s) failed: ${r.firstError}`);
+}
+
+const roundSpread = (s: Spread): Spread => ({ median: round(s.median), p90: round(s.p90), min: round(s.min), max: round(s.max) });
+const round = (v: number): number => Math.round(v * 10) / 10;
+
 async function main(): Promise<void> {
   const only = process.env.BENCH_ONLY;
+  const wanted = (name: string) => !only || only === name;
   log(`parley bench: node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   let relay: RelayResult | undefined;
   let idle: IdleResult | undefined;
-  if (only !== 'idle') {
+  let browser: BrowserResult | undefined;
+  if (wanted('relay')) {
     log('');
     log('Relay benchmark');
     relay = await benchRelay(relayOptions, log);
   }
-  if (only !== 'relay') {
+  if (wanted('idle')) {
     log('');
     log(`Idle connections benchmark (${fmt(idleOptions.connections)} connections)`);
     idle = await benchIdle(idleOptions, log);
   }
+  if (wanted('browser')) {
+    log('');
+    log(`Browser benchmark (${browserOptions.runs} runs; builds web/dist first)`);
+    browser = await benchBrowser(browserOptions, log);
+  }
   if (relay) reportRelay(relay);
   if (idle) reportIdle(idle);
+  if (browser) reportBrowser(browser);
   const summary = {
     relay: relay && {
       bareMsgsPerSec: Math.round(relay.summary.bareMsgsPerSec),
@@ -128,6 +183,20 @@ async function main(): Promise<void> {
       registerSeconds: Number(idle.registerSeconds.toFixed(1)),
       registerServerCpu: Number(idle.registerServerCpu.toFixed(2)),
       failures: idle.failures,
+    },
+    browser: browser && {
+      runs: browser.runs.length,
+      historyAtFirstRun: browser.options.history + browser.options.warmup,
+      firstMessageMs: roundSpread(browser.firstMessage),
+      firstMessageTargetMs: TARGET_FIRST_MESSAGE_MS,
+      firstMessageMet: browser.firstMessage.median < TARGET_FIRST_MESSAGE_MS,
+      directMs: roundSpread(browser.direct),
+      directTargetMs: TARGET_DIRECT_MS,
+      directMet: browser.direct.median < TARGET_DIRECT_MS,
+      sentOnRelay: browser.sentOnRelay,
+      deliveredBeforeDirect: browser.deliveredBeforeDirect,
+      phaseMediansMs: Object.fromEntries(Object.entries(browser.phases).map(([k, v]) => [k, round(v)])),
+      failures: browser.failures,
     },
   };
   log('');

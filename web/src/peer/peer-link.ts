@@ -214,6 +214,9 @@ export class PeerLink implements Link {
   #setPath(path: LinkPath): void {
     if (this.path === path) return;
     this.path = path;
+    // A User Timing mark: when the link upgraded or fell back shows on DevTools' performance
+    // timeline, beside the connection's marks; the browser benchmark reads it too.
+    performance.mark('parley:path', { detail: { peer: this.peer, path } });
     this.d.events.dispatchEvent(new PathEvent(this.peer));
   }
 }
