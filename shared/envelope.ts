@@ -11,8 +11,26 @@
 import { z } from 'zod';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
-/** What a sealed message can hold. Later kinds (files, replies, recalls) join this union. */
-export const Body = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1) })]);
+/**
+ * A file offer: everything the recipient needs to fetch, open and verify the file's chunks
+ * (see file-chunks.ts). The key travels only inside this sealed envelope.
+ */
+export const FileOffer = z.object({
+  kind: z.literal('file'),
+  /** 16 random bytes, hex. */
+  fileId: z.string().regex(/^[0-9a-f]{32}$/),
+  name: z.string().min(1).max(255),
+  size: z.number().int().nonnegative().max(2 ** 40),
+  type: z.string().max(127),
+  /** SHA-256 of the whole file, hex: checked before the file is offered to the user. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** The file's XChaCha20-Poly1305 key, base64url. */
+  key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+});
+export type FileOffer = z.infer<typeof FileOffer>;
+
+/** What a sealed message can hold. Later kinds (replies, recalls) join this union. */
+export const Body = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1) }), FileOffer]);
 export type Body = z.infer<typeof Body>;
 
 const Plain = z.object({

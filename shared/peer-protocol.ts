@@ -23,6 +23,24 @@ const RtcSignal = z.union([
 ]);
 export type RtcSignal = z.infer<typeof RtcSignal>;
 
+const FileId = z.string().regex(/^[0-9a-f]{32}$/);
+const ChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
+
+/**
+ * Control of one file transfer, on whichever path the link uses (a `file` signal over the relay,
+ * a `file` frame on the channel). The receiver drives it: `want` asks for chunks from an index
+ * (a start, a resume after a reload, or a gap), `ack` reports how many leading chunks it has stored.
+ */
+export const FileControl = z.discriminatedUnion('op', [
+  z.object({ op: z.literal('want'), fileId: FileId, from: ChunkIndex }),
+  z.object({ op: z.literal('ack'), fileId: FileId, next: ChunkIndex }),
+  /** Either side stops the transfer. */
+  z.object({ op: z.literal('cancel'), fileId: FileId }),
+  /** The receiver verified the whole file (`ok`) or found its SHA-256 wrong. */
+  z.object({ op: z.literal('done'), fileId: FileId, ok: z.boolean() }),
+]);
+export type FileControl = z.infer<typeof FileControl>;
+
 /** Identifies one connection attempt, so signals from an abandoned attempt are ignored. */
 const AttemptId = z.string().min(1).max(64);
 
@@ -33,6 +51,8 @@ export const SignalPayload = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('decline') }),
   /** The sender (the answering side) would now accept a direct connection: offer one. */
   z.object({ kind: z.literal('ready') }),
+  /** File transfer control while the link is on the relay. */
+  z.object({ kind: z.literal('file'), ctl: FileControl }),
 ]);
 export type SignalPayload = z.infer<typeof SignalPayload>;
 
@@ -46,6 +66,8 @@ export const ChannelFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('env'), id: MessageId, env: SealedEnvelope }),
   /** The receiver stored these envelopes. */
   z.object({ t: z.literal('ack'), ids: IdBatch }),
+  /** File transfer control while the link is direct (chunks themselves are binary messages). */
+  z.object({ t: z.literal('file'), ctl: FileControl }),
 ]);
 export type ChannelFrame = z.infer<typeof ChannelFrame>;
 

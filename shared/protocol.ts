@@ -86,7 +86,8 @@ export const ErrorCode = z.enum([
   'slow_consumer', // this socket's send buffer overflowed (the socket is closed)
   'peer_offline', // a signal or file chunk for a contact who is not online; it was dropped
   'recipient_busy', // a file chunk was dropped because the recipient is not keeping up; send it again later
-  'relay_limit', // a file chunk over the relay's rate or per-file size limit was dropped
+  'relay_limit', // a file chunk over the relay's byte rate was dropped; slow down and send it again
+  'file_too_large', // a file went past the relay's per-file size limit: it cannot continue over the relay
   'internal', // a server fault; nothing internal leaks
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;

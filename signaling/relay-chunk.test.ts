@@ -54,7 +54,7 @@ describe('file chunks through the relay', () => {
   it('stops a file at the configured relay size limit', async () => {
     const [a, b] = await h.pair();
     for (let i = 0; i < 5; i++) a.sendRaw(Buffer.from(encodeRelayFrame(b.username, chunk(7, 65_000))));
-    expect(await a.next('error')).toMatchObject({ code: 'relay_limit' });
+    expect(await a.next('error')).toMatchObject({ code: 'file_too_large' });
     await a.roundTrip();
     expect(b.relayed).toHaveLength(4); // 4 × 65,000 fit in 300,000; the fifth does not
     // Another file still goes.

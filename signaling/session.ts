@@ -79,17 +79,18 @@ export class Session {
   }
 
   /**
-   * Accounts `bytes` of file `fileId` relayed by this connection: false when over the byte rate or
-   * the per-file size limit (at most 64 files are tracked per connection; the oldest is forgotten).
+   * Accounts `bytes` of file `fileId` relayed by this connection: `rate` when over the byte rate,
+   * `size` past the per-file size limit (at most 64 files are tracked per connection; the oldest is forgotten).
    */
-  allowRelay(fileId: string, bytes: number): boolean {
+  allowRelay(fileId: string, bytes: number): 'ok' | 'rate' | 'size' {
     this.#relay ??= { bytes: new TokenBucket(this.limits.relayBytesPerSec, this.limits.relayBurstBytes), perFile: new Map() };
     const perFile = this.#relay.perFile;
     const total = (perFile.get(fileId) ?? 0) + bytes;
-    if (total > this.limits.relayFileMaxBytes || !this.#relay.bytes.take(bytes)) return false;
+    if (total > this.limits.relayFileMaxBytes) return 'size';
+    if (!this.#relay.bytes.take(bytes)) return 'rate';
     if (!perFile.has(fileId) && perFile.size >= 64) perFile.delete(perFile.keys().next().value!);
     perFile.set(fileId, total);
-    return true;
+    return 'ok';
   }
 
   /** Sends a binary relay frame, unless the socket is gone. */

@@ -17,15 +17,17 @@ export interface UserOptions {
 }
 
 export interface Fixtures {
+  /** Extra environment for the test's server (limits, for instance); set with `test.use`. */
+  serverEnv: Record<string, string>;
   server: ServerProcess;
   /** Opens the app in a new browser profile. Profiles are closed after the test. */
   openUser: (name: string, options?: UserOptions) => Promise<ParleyUser>;
 }
 
 export const test = base.extend<Fixtures>({
-  // eslint-disable-next-line no-empty-pattern
-  server: async ({}, use) => {
-    const server = await ServerProcess.start({ env: { LOG_LEVEL: 'info' } });
+  serverEnv: [{}, { option: true }],
+  server: async ({ serverEnv }, use) => {
+    const server = await ServerProcess.start({ env: { LOG_LEVEL: 'info', ...serverEnv } });
     await use(server);
     await server.dispose();
   },

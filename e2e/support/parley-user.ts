@@ -2,6 +2,7 @@
  * Drives one person's Parley tab through the accessible UI contract: roles and labels only,
  * the same names a screen reader announces.
  */
+import fs from 'node:fs';
 import { type BrowserContext, type Locator, type Page, expect } from '@playwright/test';
 import type { ServerProcess } from '../../signaling/test-support/server-process';
 import type { RtcProbe } from './rtc-probe';
@@ -55,6 +56,36 @@ export class ParleyUser {
   /** The texts of the conversation's messages, in display order. */
   async messageTexts(): Promise<string[]> {
     return this.log.locator('li p').allTextContents();
+  }
+
+  /** Sends files (paths on disk) through the "Attach file" input. */
+  async attach(...paths: string[]): Promise<void> {
+    await this.page.getByLabel('Attach file').setInputFiles(paths);
+  }
+
+  /** The conversation entry of file `name`. */
+  fileItem(name: string): Locator {
+    return this.log.getByRole('listitem').filter({ hasText: name });
+  }
+
+  progress(name: string): Locator {
+    return this.page.getByRole('progressbar', { name: `Transfer of ${name}` });
+  }
+
+  /** The percentage a file's progress bar shows now (-1 when it has none). */
+  async percent(name: string): Promise<number> {
+    const bar = this.progress(name);
+    if ((await bar.count()) === 0) return -1;
+    return Number((await bar.getAttribute('aria-valuenow')) ?? -1);
+  }
+
+  /** Clicks the file's download link and returns the downloaded bytes. */
+  async download(name: string): Promise<Buffer> {
+    const [download] = await Promise.all([
+      this.page.waitForEvent('download'),
+      this.page.getByRole('link', { name: `Download ${name}` }).click(),
+    ]);
+    return fs.readFileSync((await download.path())!);
   }
 
   /** What the page's RTC probe has counted (see rtc-probe.ts). */

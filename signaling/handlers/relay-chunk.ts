@@ -18,9 +18,9 @@ export function relayChunk(ctx: Context, session: Session, bytes: Uint8Array): v
   const recipient = ctx.hub.session(frame.name);
   if (!recipient) throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
   const fileId = Buffer.from(frame.payload.subarray(0, FILE_ID_BYTES)).toString('hex');
-  if (!session.allowRelay(fileId, frame.payload.length)) {
-    throw new ProtocolError('relay_limit', 'over the relay rate or file size limit', fileId);
-  }
+  const allowed = session.allowRelay(fileId, frame.payload.length);
+  if (allowed === 'size') throw new ProtocolError('file_too_large', 'this file is over the relay size limit', fileId);
+  if (allowed === 'rate') throw new ProtocolError('relay_limit', 'over the relay byte rate', fileId);
   // Half the send buffer: chat frames to the same person must still fit behind the chunks.
   if (recipient.buffered > ctx.limits.maxBufferedBytes / 2) {
     throw new ProtocolError('recipient_busy', `${frame.name} is not keeping up`, fileId);

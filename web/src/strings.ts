@@ -5,6 +5,28 @@
  */
 import { msg, str } from '@lit/localize';
 
+const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+
+/** 1536 → "1.5 KB" (powers of 1024, the way file managers show sizes). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`;
+}
+
+/** Seconds → "1:05" or "1:02:03"; "–" when unknown. */
+export function formatDuration(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '–';
+  const s = Math.ceil(seconds);
+  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
+  const parts = hms[0] ? hms : hms.slice(1);
+  return parts.map((n, i) => (i === 0 ? String(n) : String(n).padStart(2, '0'))).join(':');
+}
+
 export const t = {
   appName: () => msg('Parley'),
   tagline: () => msg('Private messages, straight from your browser to theirs.'),
@@ -59,6 +81,17 @@ export const t = {
   queueFull: () => msg("Their mailbox is full; Parley will try again."),
   notContact: () => msg('Not delivered: you are no longer contacts.'),
   tooLong: () => msg('That message is too long.'),
+  attachFile: () => msg('Attach file'),
+  dropHere: () => msg('Drop files to send them'),
+  transferOf: (name: string) => msg(str`Transfer of ${name}`),
+  waitingForPeer: () => msg('Waiting for the other side…'),
+  verifying: () => msg('Checking integrity…'),
+  speedAndTime: (speed: string, left: string) => msg(str`${speed}/s · ${left} left`),
+  transferCancelled: () => msg('Cancelled.'),
+  integrityFailed: () => msg('The file arrived damaged (its SHA-256 does not match) and was discarded.'),
+  transferInterrupted: () => msg('The transfer was interrupted. Send the file again.'),
+  tooLargeForRelay: () => msg('This file is too large for the relay. It can go once a direct connection is possible.'),
+  download: (name: string) => msg(str`Download ${name}`),
   details: () => msg('Contact details'),
   safetyNumber: () => msg('Safety number'),
   safetyHint: (name: string) =>

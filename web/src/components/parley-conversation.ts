@@ -10,6 +10,7 @@ import { type ConversationEvent, SendError } from '../services/messenger';
 import type { PathEvent } from '../peer/peer-link';
 import { t } from '../strings';
 import './parley-contact-details';
+import './parley-file-item';
 import { controls } from './shared-styles';
 
 const stateLabel: Record<MessageState, () => string> = {
@@ -26,6 +27,9 @@ const errorLabel: Record<string, () => string> = { queue_full: t.queueFull, not_
  * safety number.
  * @fires back - the user wants the contact list (phone layout)
  */
+/** One formatter for every message: building one per message (toLocaleTimeString) is slow. */
+const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
+
 @customElement('parley-conversation')
 export class ParleyConversation extends LitElement {
   @consume({ context: servicesContext }) services!: AppServices;
@@ -33,6 +37,7 @@ export class ParleyConversation extends LitElement {
   @state() private messages: StoredMessage[] = [];
   @state() private showDetails = false;
   @state() private error = '';
+  @state() private dragging = false;
   @query('ol') private log!: HTMLOListElement;
   readonly #listen = new ListenController(this);
 
@@ -42,6 +47,9 @@ export class ParleyConversation extends LitElement {
       if ((e as ConversationEvent).peer === this.peer) void this.#load();
     });
     this.#listen.watch(this.services.contacts, ['change']);
+    this.addEventListener('dragover', this.#onDragOver);
+    this.addEventListener('dragleave', () => (this.dragging = false));
+    this.addEventListener('drop', this.#onDrop);
     this.#listen.watch(this.services.links, ['path'], (e) => {
       if ((e as PathEvent).peer === this.peer) this.requestUpdate();
     });
@@ -85,9 +93,9 @@ export class ParleyConversation extends LitElement {
           this.messages,
           (m) => `${m.dir}:${m.id}`,
           (m) => html`<li class=${m.dir} data-state=${m.state}>
-            <p>${m.text}</p>
+            ${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${m.text}</p>`}
             <span class="meta">
-              <time datetime=${new Date(m.ts).toISOString()}>${new Date(m.ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}</time>
+              <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
               ${m.dir === 'out' ? html`<span class="state">${stateLabel[m.state]()}</span>` : nothing}
               ${m.error && errorLabel[m.error] ? html`<span class="why">${errorLabel[m.error]!()}</span>` : nothing}
             </span>
@@ -95,14 +103,51 @@ export class ParleyConversation extends LitElement {
         )}
       </ol>
       <form @submit=${this.#send}>
+        <label class="attach secondary" title=${t.attachFile()}>
+          <span aria-hidden="true">📎</span>
+          <span class="visually-hidden">${t.attachFile()}</span>
+          <input type="file" multiple class="visually-hidden" ?disabled=${!!contact?.changedKey}
+            @change=${this.#onPick} />
+        </label>
         <label for="composer" class="visually-hidden">${t.message()}</label>
         <textarea id="composer" name="text" rows="1" placeholder=${t.message()} ?disabled=${!!contact?.changedKey}
           @keydown=${this.#onKey}></textarea>
         <button type="submit" ?disabled=${!!contact?.changedKey}>${t.send()}</button>
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;
   }
+
+  #onPick(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    void this.#sendFiles(files);
+  }
+
+  async #sendFiles(files: File[]) {
+    if (files.length === 0) return;
+    try {
+      await this.services.transfers.send(this.peer, files);
+      this.error = '';
+    } catch (err) {
+      this.error = String((err as Error).message);
+    }
+  }
+
+  #onDragOver = (e: DragEvent) => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    this.dragging = true;
+  };
+
+  #onDrop = (e: DragEvent) => {
+    this.dragging = false;
+    if (!e.dataTransfer?.files.length) return;
+    e.preventDefault();
+    void this.#sendFiles([...e.dataTransfer.files]);
+  };
 
   /** Enter sends; Shift+Enter makes a new line. */
   #onKey(e: KeyboardEvent) {
@@ -130,7 +175,10 @@ export class ParleyConversation extends LitElement {
   static override styles = [
     controls,
     css`
-      :host { display: flex; flex-direction: column; height: 100%; min-height: 0; }
+      :host { display: flex; flex-direction: column; height: 100%; min-height: 0; position: relative; }
+      .attach { display: grid; place-items: center; cursor: pointer; border: 1px solid var(--border); border-radius: 8px; padding: 0 0.6rem; }
+      .attach:focus-within { outline: 2px solid var(--accent); }
+      .drop { position: absolute; inset: 0; display: grid; place-items: center; background: color-mix(in srgb, var(--accent) 15%, transparent); border: 2px dashed var(--accent); font-weight: 600; pointer-events: none; }
       header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
       h2 { margin: 0; font-size: 1.05rem; flex: 1; overflow: hidden; text-overflow: ellipsis; }
       .presence { font-size: 0.8rem; color: var(--muted); }

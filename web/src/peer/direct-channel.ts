@@ -37,6 +37,13 @@ export class ChannelFrameEvent extends Event {
   }
 }
 
+/** A binary message on the channel: a sealed file chunk. */
+export class ChannelChunkEvent extends Event {
+  constructor(readonly bytes: Uint8Array) {
+    super('chunk');
+  }
+}
+
 /**
  * Events: `open` (verified both ways; envelopes may flow), `frame` (ChannelFrameEvent),
  * `closed` (gone, for whatever reason; fired once), `refused` (the binding check failed).
@@ -59,6 +66,8 @@ export class DirectChannel extends EventTarget {
       trickle: true,
       config: { iceServers: o.iceServers },
       channelConfig: { ordered: true },
+      // Text frames stay strings and binary chunks stay bytes (simple-peer would make both Buffers).
+      objectMode: true,
     });
     this.#peer.on('signal', (signal) => {
       const s = signal as RtcSignal;
@@ -66,7 +75,10 @@ export class DirectChannel extends EventTarget {
       o.sendSignal(s);
     });
     this.#peer.on('connect', () => this.#sendHello());
-    this.#peer.on('data', (data: Uint8Array | string) => this.#onData(typeof data === 'string' ? data : new TextDecoder().decode(data)));
+    this.#peer.on('data', (data: Uint8Array | string) => {
+      if (typeof data === 'string') this.#onData(data);
+      else if (this.#open) this.dispatchEvent(new ChannelChunkEvent(data));
+    });
     this.#peer.on('close', () => this.#finish());
     this.#peer.on('error', () => this.#finish());
   }
@@ -96,6 +108,40 @@ export class DirectChannel extends EventTarget {
       this.#finish();
       return false;
     }
+  }
+
+  /** Sends a sealed chunk as one binary message; false if the channel is not open. */
+  sendBinary(bytes: Uint8Array): boolean {
+    if (!this.#open) return false;
+    try {
+      this.#peer.send(bytes);
+      return true;
+    } catch {
+      this.#finish();
+      return false;
+    }
+  }
+
+  /** Bytes queued in the data channel and not yet sent. */
+  get bufferedAmount(): number {
+    return this.#peer.bufferSize;
+  }
+
+  /** Resolves once the channel's queue is at or below `lowWater` bytes (or the channel is gone). */
+  waitForDrain(lowWater: number): Promise<void> {
+    // simple-peer keeps the RTCDataChannel to itself; its own stream backpressure uses the same event.
+    const channel = (this.#peer as unknown as { _channel?: RTCDataChannel })._channel;
+    if (!channel || this.#closed || channel.bufferedAmount <= lowWater) return Promise.resolve();
+    channel.bufferedAmountLowThreshold = lowWater;
+    return new Promise((resolve) => {
+      const done = () => {
+        channel.removeEventListener('bufferedamountlow', done);
+        this.removeEventListener('closed', done);
+        resolve();
+      };
+      channel.addEventListener('bufferedamountlow', done);
+      this.addEventListener('closed', done);
+    });
   }
 
   close(): void {

@@ -8,12 +8,15 @@ import type { IceServer, ServerFrame } from '../../../shared/protocol';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../services/account';
-import type { Connection } from '../services/connection';
+import type { Connection, RelayChunkEvent } from '../services/connection';
 import type { Contacts } from '../services/contacts';
 import { DirectChannel } from './direct-channel';
-import { PeerLink } from './peer-link';
+import { ChunkEvent, PeerLink } from './peer-link';
 
-/** Fires, for any of its links: `envelope` (EnvelopeEvent), `acked` (AckEvent), `path` (PathEvent). */
+/**
+ * Fires, for any of its links: `envelope` (EnvelopeEvent), `acked` (AckEvent), `path` (PathEvent),
+ * `chunk` (ChunkEvent) and `file-control` (FileControlEvent).
+ */
 export class Links extends EventTarget {
   readonly #links = new Map<string, PeerLink>();
   #iceServers: IceServer[] = [];
@@ -28,6 +31,10 @@ export class Links extends EventTarget {
   ) {
     super();
     this.#relayOnly = options.relayOnly;
+    connection.addEventListener('relay-chunk', (e) => {
+      const { from, payload } = e as RelayChunkEvent;
+      if (this.contacts.get(from)) this.dispatchEvent(new ChunkEvent(from, payload));
+    });
   }
 
   get relayOnly(): boolean {
@@ -49,6 +56,7 @@ export class Links extends EventTarget {
         peer,
         initiator: me < peer,
         relaySend: (id, env) => this.connection.send({ t: 'send', to: peer, id, env }),
+        relay: this.connection,
         sendSignal: (payload) => this.#sendSignal(peer, payload),
         createChannel: (sid, initiator) => this.#createChannel(peer, sid, initiator),
         events: this,
@@ -85,8 +93,8 @@ export class Links extends EventTarget {
     this.#links.clear();
   }
 
-  #sendSignal(peer: string, payload: SignalPayload): void {
-    this.connection.send({ t: 'signal', to: peer, data: JSON.stringify(payload) });
+  #sendSignal(peer: string, payload: SignalPayload): boolean {
+    return this.connection.send({ t: 'signal', to: peer, data: JSON.stringify(payload) });
   }
 
   #createChannel(peer: string, sid: string, initiator: boolean): DirectChannel | undefined {

@@ -5,9 +5,10 @@
  * everything it sent on the relay has been acknowledged, and when direct drops it re-sends what
  * the channel had not acknowledged on the relay before anything new. Receivers drop duplicates.
  */
-import type { RtcSignal, SignalPayload } from '../../../shared/peer-protocol';
+import type { FileControl, RtcSignal, SignalPayload } from '../../../shared/peer-protocol';
+import type { Connection } from '../services/connection';
 import type { Link, LinkPath } from '../services/link';
-import type { ChannelFrameEvent, DirectChannel } from './direct-channel';
+import type { ChannelChunkEvent, ChannelFrameEvent, DirectChannel } from './direct-channel';
 
 /** An envelope that arrived on the direct channel. */
 export class EnvelopeEvent extends Event {
@@ -37,12 +38,35 @@ export class AckEvent extends Event {
   }
 }
 
+/** A sealed file chunk from the contact, on either path. */
+export class ChunkEvent extends Event {
+  constructor(
+    readonly peer: string,
+    readonly bytes: Uint8Array,
+  ) {
+    super('chunk');
+  }
+}
+
+/** File transfer control from the contact, on either path. */
+export class FileControlEvent extends Event {
+  constructor(
+    readonly peer: string,
+    readonly ctl: FileControl,
+  ) {
+    super('file-control');
+  }
+}
+
 export interface PeerLinkDeps {
   peer: string;
   /** The deterministic glare rule: only the side whose name sorts first offers. */
   initiator: boolean;
   relaySend: (id: string, env: string) => boolean;
-  sendSignal: (payload: SignalPayload) => void;
+  /** The server connection, for file chunks on the relay path. */
+  relay: Pick<Connection, 'sendBinary' | 'bufferedAmount' | 'waitForDrain'>;
+  /** Sends a signal through the server; false if not connected. */
+  sendSignal: (payload: SignalPayload) => boolean;
   /** Makes a channel for attempt `sid`, or undefined when direct is not allowed now. */
   createChannel: (sid: string, initiator: boolean) => DirectChannel | undefined;
   /** Where the link reports `envelope`, `acked` and `path` events (shared by all links). */
@@ -53,7 +77,10 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
-/** Reports `path` (PathEvent), `envelope` (EnvelopeEvent) and `acked` (AckEvent) on `deps.events`. */
+/**
+ * Reports `path` (PathEvent), `envelope` (EnvelopeEvent), `acked` (AckEvent), `chunk` (ChunkEvent)
+ * and `file-control` (FileControlEvent) on `deps.events`.
+ */
 export class PeerLink implements Link {
   path: LinkPath = 'relay';
   readonly peer: string;
@@ -80,6 +107,35 @@ export class PeerLink implements Link {
     }
     this.#relayPending.add(id);
     return this.d.relaySend(id, env);
+  }
+
+  /**
+   * File chunks need no ordering across a switch (the receiver takes them in order and asks again
+   * from any gap), so they simply take whichever path is up now.
+   */
+  sendChunk(bytes: Uint8Array): boolean {
+    const channel = this.#directChannel;
+    return channel ? channel.sendBinary(bytes) : this.d.relay.sendBinary(this.peer, bytes);
+  }
+
+  sendFileControl(ctl: FileControl): boolean {
+    const channel = this.#directChannel;
+    if (channel?.send({ t: 'file', ctl })) return true;
+    return this.d.sendSignal({ kind: 'file', ctl });
+  }
+
+  get bufferedAmount(): number {
+    return this.#directChannel?.bufferedAmount ?? this.d.relay.bufferedAmount;
+  }
+
+  waitForDrain(lowWater: number): Promise<void> {
+    const channel = this.#directChannel;
+    return channel ? channel.waitForDrain(lowWater) : this.d.relay.waitForDrain(lowWater);
+  }
+
+  /** The channel, when the link is direct now. */
+  get #directChannel(): DirectChannel | undefined {
+    return this.path === 'direct' && this.#channel?.open ? this.#channel : undefined;
   }
 
   /** The server stored or the contact received `id` (relay path bookkeeping). */
@@ -131,6 +187,10 @@ export class PeerLink implements Link {
       if (this.d.initiator && !this.#channel) this.#scheduleAttempt(0);
       return;
     }
+    if (payload.kind === 'file') {
+      this.d.events.dispatchEvent(new FileControlEvent(this.peer, payload.ctl));
+      return;
+    }
     if (this.#channel?.sid !== payload.sid) {
       // Only the initiator starts attempts; the answering side follows the newest one.
       if (this.d.initiator || payload.signal.type !== 'offer') return;
@@ -168,6 +228,7 @@ export class PeerLink implements Link {
       this.#setPath('direct');
     });
     channel.addEventListener('frame', (e) => this.#onFrame((e as ChannelFrameEvent).frame));
+    channel.addEventListener('chunk', (e) => this.d.events.dispatchEvent(new ChunkEvent(this.peer, (e as ChannelChunkEvent).bytes)));
     channel.addEventListener('refused', () => {
       // A failed identity check is not a network hiccup: wait long before trying again.
       this.#retryMs = RETRY_MAX_MS;
@@ -189,7 +250,7 @@ export class PeerLink implements Link {
     else if (frame.t === 'ack') {
       for (const id of frame.ids) this.#directUnacked.delete(id);
       this.d.events.dispatchEvent(new AckEvent(this.peer, frame.ids));
-    }
+    } else if (frame.t === 'file') this.d.events.dispatchEvent(new FileControlEvent(this.peer, frame.ctl));
   }
 
   /** Back to the relay: what the channel did not confirm goes again, in its original order. */

@@ -8,7 +8,9 @@ import { AuthErrorEvent, Connection, FrameEvent } from './connection';
 import { Contacts } from './contacts';
 import { type Database, openDatabase } from './db';
 import { Links } from '../peer/links';
-import { type AckEvent, type EnvelopeEvent } from '../peer/peer-link';
+import type { AckEvent, ChunkEvent, EnvelopeEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
+import { Transfers } from '../files/transfers';
+import type { ServerFrame } from '../../../shared/protocol';
 import { Messenger } from './messenger';
 
 const RELAY_ONLY = 'relayOnly';
@@ -18,6 +20,7 @@ export class AppServices extends EventTarget {
   readonly contacts: Contacts;
   readonly links: Links;
   readonly messenger: Messenger;
+  readonly transfers: Transfers;
   /** Frames are handled one at a time, in arrival order, even though storage is asynchronous. */
   #pipeline: Promise<void> = Promise.resolve();
 
@@ -32,6 +35,7 @@ export class AppServices extends EventTarget {
     this.contacts = new Contacts(db, this.connection);
     this.links = new Links(this.connection, account, this.contacts, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
+    this.transfers = new Transfers(db, sodium, this.links, this.messenger);
     this.connection.addEventListener('frame', (e) => {
       const frame = (e as FrameEvent).frame;
       this.#enqueue(async () => {
@@ -39,8 +43,21 @@ export class AppServices extends EventTarget {
         await this.contacts.handle(frame);
         this.links.handle(frame);
         await this.messenger.handle(frame);
+        this.#resumeTransfers(frame);
       }, frame.t);
     });
+    // Chunks skip the frame pipeline: each transfer orders its own storage, and a file must not
+    // hold up messages (or the other way round).
+    this.links.addEventListener('chunk', (e) => {
+      const { peer, bytes } = e as ChunkEvent;
+      this.transfers.onChunk(peer, bytes);
+    });
+    this.links.addEventListener('file-control', (e) => {
+      const { peer, ctl } = e as FileControlEvent;
+      this.transfers.onControl(peer, ctl);
+    });
+    // Chunks in flight on the old path may be lost: both ends pick up from what is stored.
+    this.links.addEventListener('path', (e) => this.transfers.resume((e as PathEvent).peer));
     this.links.addEventListener('envelope', (e) => {
       const { peer, id, env } = e as EnvelopeEvent;
       this.#enqueue(() => this.messenger.receiveDirect(peer, id, env), 'direct envelope');
@@ -58,7 +75,9 @@ export class AppServices extends EventTarget {
     const [db, sodium] = await Promise.all([openDatabase(), loadSodium()]);
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
-    return new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly });
+    const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly });
+    await services.transfers.load();
+    return services;
   }
 
   get relayOnly(): boolean {
@@ -125,6 +144,15 @@ export class AppServices extends EventTarget {
     this.messenger.stop();
     this.connection.stop();
     this.links.closeAll();
+  }
+
+  /** Transfers with a contact who is (again) reachable pick up where they stopped; relay refusals slow them. */
+  #resumeTransfers(frame: ServerFrame): void {
+    if (frame.t === 'welcome') {
+      for (const c of frame.contacts) if (c.online) this.transfers.resume(c.username);
+    } else if (frame.t === 'presence' && frame.online) this.transfers.resume(frame.username);
+    else if (frame.t === 'contact_added' && frame.contact.online) this.transfers.resume(frame.contact.username);
+    else if (frame.t === 'error' && frame.ref) this.transfers.onRelayError(frame.ref, frame.code);
   }
 
   /** Runs `job` after every job queued before it; a failure is logged and does not stop the line. */

@@ -14,6 +14,7 @@ import {
   decodeServerFrame,
   encodeFrame,
 } from '../../../shared/protocol';
+import { decodeRelayFrame, encodeRelayFrame } from '../../../shared/relay-frames';
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'replaced' | 'refused';
 
@@ -35,6 +36,16 @@ export class AuthErrorEvent extends Event {
   }
 }
 
+/** A sealed file chunk relayed by the server from contact `from` (a binary frame). */
+export class RelayChunkEvent extends Event {
+  constructor(
+    readonly from: string,
+    readonly payload: Uint8Array,
+  ) {
+    super('relay-chunk');
+  }
+}
+
 export interface ConnectionOptions {
   url?: string;
   pingEveryMs?: number;
@@ -42,7 +53,8 @@ export interface ConnectionOptions {
 }
 
 /**
- * Events: `frame` (FrameEvent, after login), `status` (status changed), `auth-error` (AuthErrorEvent).
+ * Events: `frame` (FrameEvent, after login), `relay-chunk` (RelayChunkEvent, after login),
+ * `status` (status changed), `auth-error` (AuthErrorEvent).
  */
 export class Connection extends EventTarget {
   status: ConnectionStatus = 'offline';
@@ -84,6 +96,29 @@ export class Connection extends EventTarget {
     return true;
   }
 
+  /** Sends a sealed chunk to `to` as a binary relay frame; false if not logged in. */
+  sendBinary(to: string, payload: Uint8Array): boolean {
+    if (!this.#authed || this.#ws?.readyState !== WebSocket.OPEN) return false;
+    this.#ws.send(encodeRelayFrame(to, payload));
+    return true;
+  }
+
+  /** Bytes the socket has queued and not yet sent. */
+  get bufferedAmount(): number {
+    return this.#ws?.bufferedAmount ?? 0;
+  }
+
+  /**
+   * Resolves once the socket's queue is at or below `lowWater` bytes, or the socket is gone.
+   * WebSocket has no drain event, so this polls, briefly.
+   */
+  async waitForDrain(lowWater: number): Promise<void> {
+    const ws = this.#ws;
+    while (ws && ws === this.#ws && ws.readyState === WebSocket.OPEN && ws.bufferedAmount > lowWater) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   get online(): boolean {
     return this.#authed;
   }
@@ -110,6 +145,7 @@ export class Connection extends EventTarget {
     this.#setStatus('connecting');
     return new Promise((resolve, reject) => {
       const ws = new WebSocket(this.#url);
+      ws.binaryType = 'arraybuffer';
       this.#ws = ws;
       let opened = false;
       ws.onopen = () => {
@@ -138,6 +174,11 @@ export class Connection extends EventTarget {
 
   #onMessage(ws: WebSocket, ev: MessageEvent): void {
     this.#armPongTimer(ws, false);
+    if (ev.data instanceof ArrayBuffer) {
+      const relayed = this.#authed ? decodeRelayFrame(new Uint8Array(ev.data)) : undefined;
+      if (relayed) this.dispatchEvent(new RelayChunkEvent(relayed.name, relayed.payload));
+      return;
+    }
     if (typeof ev.data !== 'string') return;
     const decoded = decodeServerFrame(ev.data);
     if (!decoded.ok) {

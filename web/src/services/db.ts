@@ -24,6 +24,14 @@ export interface StoredContact {
   changedKey?: string;
 }
 
+/** What the conversation shows of a file message; the transfer itself lives in `transfers`. */
+export interface FileMeta {
+  fileId: string;
+  name: string;
+  size: number;
+  type: string;
+}
+
 export interface StoredMessage {
   peer: string;
   dir: Direction;
@@ -33,6 +41,8 @@ export interface StoredMessage {
   /** The sender's clock when sealed. */
   ts: number;
   text: string;
+  /** Set for a file message (then `text` is the file name). */
+  file?: FileMeta;
   state: MessageState;
   /** Why a message failed, for the user. */
   error?: string;
@@ -45,28 +55,56 @@ export interface OutboxEntry {
   seq: number;
 }
 
+export type TransferState = 'waiting' | 'active' | 'verifying' | 'done' | 'cancelled' | 'failed';
+
+/** One file transfer, either way. Survives reloads so a receiver can resume. */
+export interface TransferRecord extends FileMeta {
+  peer: string;
+  dir: Direction;
+  sha256: string;
+  /** The file key (base64url), from the sealed offer. */
+  key: string;
+  count: number;
+  /** Receiving: leading chunks stored. Sending: leading chunks the receiver acknowledged. */
+  next: number;
+  state: TransferState;
+  /** Why it failed or stopped. */
+  reason?: 'integrity' | 'cancelled_by_peer' | 'interrupted' | 'too_large_for_relay';
+}
+
 interface ParleyDB extends DBSchema {
   identity: { key: 'self'; value: StoredIdentity };
   contacts: { key: string; value: StoredContact };
   messages: { key: [string, Direction, string]; value: StoredMessage; indexes: { byPeer: [string, number] } };
   outbox: { key: string; value: OutboxEntry; indexes: { bySeq: number } };
   settings: { key: string; value: unknown };
+  transfers: { key: string; value: TransferRecord; indexes: { byPeer: string } };
+  /** Received chunks, decrypted, as Blobs (kept on disk by the browser, not in the tab's memory). */
+  chunks: { key: [string, number]; value: Blob };
 }
 
 export type Database = IDBPDatabase<ParleyDB>;
 
 export function openDatabase(name = 'parley'): Promise<Database> {
-  return openDB<ParleyDB>(name, 1, {
-    upgrade(db) {
-      db.createObjectStore('identity');
-      db.createObjectStore('contacts', { keyPath: 'username' });
-      const messages = db.createObjectStore('messages', { keyPath: ['peer', 'dir', 'id'] });
-      messages.createIndex('byPeer', ['peer', 'seq']);
-      const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
-      outbox.createIndex('bySeq', 'seq');
-      db.createObjectStore('settings');
+  return openDB<ParleyDB>(name, 2, {
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) createV1(db);
+      if (oldVersion < 2) {
+        db.createObjectStore('transfers', { keyPath: 'fileId' }).createIndex('byPeer', 'peer');
+        db.createObjectStore('chunks');
+      }
     },
   });
+}
+
+function createV1(db: IDBPDatabase<ParleyDB>): void {
+  db.createObjectStore('identity');
+  db.createObjectStore('contacts', { keyPath: 'username' });
+  const messages = db.createObjectStore('messages', { keyPath: ['peer', 'dir', 'id'] });
+  messages.createIndex('byPeer', ['peer', 'seq']);
+  const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+  outbox.createIndex('bySeq', 'seq');
+  db.createObjectStore('settings');
 }
 
 /** A strictly increasing local sequence (ms clock with a sub-ms counter), for display order. */

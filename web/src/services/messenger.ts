@@ -3,7 +3,7 @@
  * outbox until the server's store or the recipient acknowledges it, open and de-duplicate
  * what arrives, and acknowledge only after the message is safely in IndexedDB.
  */
-import { type Body, openEnvelope, sealEnvelope } from '../../../shared/envelope';
+import { type Body, type FileOffer, openEnvelope, sealEnvelope } from '../../../shared/envelope';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import { LIMITS } from '../../../shared/limits';
 import type { ServerFrame } from '../../../shared/protocol';
@@ -23,6 +23,12 @@ export class ConversationEvent extends Event {
 
 export class SendError extends Error {}
 
+/** What a conversation shows for a message body. */
+function display(body: Body): Pick<StoredMessage, 'text' | 'file'> {
+  if (body.kind === 'text') return { text: body.text };
+  return { text: body.name, file: { fileId: body.fileId, name: body.name, size: body.size, type: body.type } };
+}
+
 /** Outbox entries older than this that are still unacknowledged are sent again. */
 const RESEND_AFTER_MS = 10_000;
 
@@ -34,6 +40,8 @@ export class Messenger extends EventTarget {
   readonly #directAcks = new Map<string, Set<string>>();
   readonly #receiptAcks = new Map<string, Set<string>>();
   #flushScheduled = false;
+  /** Set by the file transfer layer: a contact offered a file (called once per new offer). */
+  onFileOffer: ((peer: string, offer: FileOffer) => Promise<void>) | undefined;
   #retryTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -77,14 +85,22 @@ export class Messenger extends EventTarget {
     const trimmed = text.trim();
     if (!trimmed) return;
     if (trimmed.length > LIMITS.maxTextChars) throw new SendError('too_long');
+    await this.#sendBody(peer, { kind: 'text', text: trimmed });
+  }
+
+  /** Sends a file offer (the chunks follow through the file transfer layer). */
+  sendFileOffer(peer: string, offer: FileOffer): Promise<void> {
+    return this.#sendBody(peer, offer);
+  }
+
+  async #sendBody(peer: string, body: Body): Promise<void> {
     const contact = this.contacts.trusted(peer);
     if (!contact) throw new SendError('untrusted');
     const me = this.account.identity!;
     const id = crypto.randomUUID();
     const ts = Date.now();
-    const body: Body = { kind: 'text', text: trimmed };
     const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
-    const message: StoredMessage = { peer, dir: 'out', id, seq: this.#nextSeq(), ts, text: trimmed, state: 'sending' };
+    const message: StoredMessage = { peer, dir: 'out', id, seq: this.#nextSeq(), ts, ...display(body), state: 'sending' };
     const tx = this.db.transaction(['messages', 'outbox'], 'readwrite');
     await Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add({ id, to: peer, env, seq: message.seq }), tx.done]);
     await this.#remember(message);
@@ -131,8 +147,10 @@ export class Messenger extends EventTarget {
     const opened = await openEnvelope(this.sodium, env, { from, to: me.username, id }, key, me.secretKey, seen);
     if (opened.ok) {
       const { body, ts } = opened.value;
-      const message: StoredMessage = { peer: from, dir: 'in', id, seq: this.#nextSeq(), ts, text: body.text, state: 'delivered' };
+      const message: StoredMessage = { peer: from, dir: 'in', id, seq: this.#nextSeq(), ts, ...display(body), state: 'delivered' };
       await this.db.put('messages', message);
+      // The transfer is recorded before the acknowledgement below: a reload cannot lose the offer.
+      if (body.kind === 'file') await this.onFileOffer?.(from, body);
       await this.#remember(message);
     } else if (opened.reason !== 'replay') {
       console.warn(`parley: rejected a ${opened.reason} envelope from ${from}`);

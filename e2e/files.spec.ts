@@ -1,0 +1,155 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { type UserOptions, expect, test } from './support/fixtures';
+import type { ParleyUser } from './support/parley-user';
+
+const MiB = 1024 * 1024;
+
+/** Writes `bytes` random bytes to a temporary file named `name`; returns its path and SHA-256. */
+function randomFile(name: string, bytes: number): { path: string; sha256: string } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-file-'));
+  const file = path.join(dir, name);
+  const hash = crypto.createHash('sha256');
+  const fd = fs.openSync(file, 'w');
+  for (let left = bytes; left > 0; left -= MiB) {
+    const block = crypto.randomBytes(Math.min(MiB, left));
+    hash.update(block);
+    fs.writeSync(fd, block);
+  }
+  fs.closeSync(fd);
+  return { path: file, sha256: hash.digest('hex') };
+}
+
+const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
+
+type OpenUser = (name: string, options?: UserOptions) => Promise<ParleyUser>;
+
+async function chatting(openUser: OpenUser, bob: UserOptions = {}) {
+  const a = await openUser('alice');
+  const b = await openUser('bob', bob);
+  await a.signUp();
+  await b.signUp();
+  await a.befriend(b);
+  await a.openChat('bob');
+  await b.openChat('alice');
+  return [a, b] as const;
+}
+
+test('a 10 MiB file goes over the direct channel and arrives with the same SHA-256', async ({ openUser }) => {
+  const [alice, bob] = await chatting(openUser);
+  await expect(alice.connectionPath()).toHaveText('direct');
+  const file = randomFile('random-direct.bin', 10 * MiB);
+  await alice.attach(file.path);
+
+  await expect(bob.page.getByRole('link', { name: 'Download random-direct.bin' })).toBeVisible({ timeout: 60_000 });
+  expect(sha256(await bob.download('random-direct.bin'))).toBe(file.sha256);
+  await expect(alice.fileItem('random-direct.bin')).toContainText('delivered');
+  // The chunks went over the data channel, not through the server.
+  const sent = await alice.rtc();
+  expect(sent.channelBytesSent).toBeGreaterThan(10 * MiB);
+  expect(sent.socketBytesSent).toBe(0);
+});
+
+test('a 10 MiB file goes over the relay when no direct path can form, verified', async ({ openUser }) => {
+  const [alice, bob] = await chatting(openUser, { noUdp: true });
+  await expect(alice.connectionPath()).toHaveText('relay');
+  const file = randomFile('random-relay.bin', 10 * MiB);
+  await alice.attach(file.path);
+
+  await expect(bob.page.getByRole('link', { name: 'Download random-relay.bin' })).toBeVisible({ timeout: 60_000 });
+  expect(sha256(await bob.download('random-relay.bin'))).toBe(file.sha256);
+  const sent = await alice.rtc();
+  expect(sent.socketBytesSent).toBeGreaterThan(10 * MiB);
+  expect(sent.channelBytesSent).toBe(0);
+  await expect(bob.connectionPath()).toHaveText('relay');
+});
+
+test('an image shows an inline preview on both sides', async ({ openUser }) => {
+  const [alice, bob] = await chatting(openUser);
+  // A real 2×2 PNG, drawn by the browser itself.
+  const dataUrl = await alice.page.evaluate(() => {
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = 2;
+    canvas.getContext('2d')!.fillRect(0, 0, 1, 1);
+    return canvas.toDataURL('image/png');
+  });
+  const png = Buffer.from(dataUrl.split(',')[1]!, 'base64');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-img-'));
+  const file = path.join(dir, 'tiny.png');
+  fs.writeFileSync(file, png);
+  await alice.attach(file);
+
+  for (const user of [bob, alice]) {
+    const img = user.log.getByRole('img', { name: 'tiny.png' });
+    await expect(img).toBeVisible();
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth)).toBe(2);
+  }
+  expect(sha256(await bob.download('tiny.png'))).toBe(sha256(png));
+});
+
+test.describe('slow relay', () => {
+  // A slow relay keeps transfers in flight long enough to act on them.
+  test.use({ serverEnv: { RELAY_BYTES_PER_SEC: String(1 * MiB), RELAY_BURST_BYTES: String(512 * 1024) } });
+
+  for (const who of ['sender', 'receiver'] as const) {
+    test(`the ${who} cancels and the transfer stops on both sides`, async ({ openUser }) => {
+      const [alice, bob] = await chatting(openUser, { noUdp: true });
+      const file = randomFile('big.bin', 16 * MiB);
+      await alice.attach(file.path);
+      await expect.poll(() => bob.percent('big.bin'), { timeout: 30_000 }).toBeGreaterThan(0);
+
+      const canceller = who === 'sender' ? alice : bob;
+      await canceller.fileItem('big.bin').getByRole('button', { name: 'Cancel' }).click();
+      for (const user of [alice, bob]) {
+        await expect(user.fileItem('big.bin')).toContainText('Cancelled');
+        await expect(user.progress('big.bin')).toHaveCount(0);
+      }
+      // Nothing more flows once both sides stopped.
+      const received = (await bob.rtc()).socketBytesReceived;
+      await bob.page.waitForTimeout(1500);
+      expect((await bob.rtc()).socketBytesReceived - received).toBeLessThan(512 * 1024);
+      await expect(bob.page.getByRole('link', { name: 'Download big.bin' })).toHaveCount(0);
+    });
+  }
+
+  test('the receiver reloads mid-transfer and it resumes from what was stored', async ({ openUser }) => {
+    const [alice, bob] = await chatting(openUser, { noUdp: true });
+    const file = randomFile('resume.bin', 8 * MiB);
+    await alice.attach(file.path);
+    await expect.poll(() => bob.percent('resume.bin'), { timeout: 30_000 }).toBeGreaterThanOrEqual(30);
+    const before = await bob.percent('resume.bin');
+
+    await bob.page.reload();
+    await bob.openChat('alice');
+    // Straight after the reload the bar starts from what is stored, not from zero...
+    expect(await bob.percent('resume.bin')).toBeGreaterThanOrEqual(before - 1);
+    await expect(bob.page.getByRole('link', { name: 'Download resume.bin' })).toBeVisible({ timeout: 60_000 });
+    expect(sha256(await bob.download('resume.bin'))).toBe(file.sha256);
+    // ...and the reloaded page asked the sender only for the chunks it did not have (64 KiB each;
+    // one chunk of slack for a write the reload cut short).
+    const wants = await bob.page.evaluate(() => window.__rtc.relayWants);
+    expect(wants.length).toBeGreaterThan(0);
+    expect(wants[0]!.from).toBeGreaterThanOrEqual(Math.floor(((before / 100) * 8 * MiB) / (64 * 1024)) - 1);
+  });
+});
+
+test('the direct channel drops mid-transfer and the file completes, verified, over the relay', async ({ openUser }) => {
+  const [alice, bob] = await chatting(openUser);
+  await expect(alice.connectionPath()).toHaveText('direct');
+  const file = randomFile('switch.bin', 48 * MiB);
+  await alice.attach(file.path);
+  await expect.poll(() => bob.percent('switch.bin'), { timeout: 30_000, intervals: [50] }).toBeGreaterThan(0);
+
+  // From now on alice's identity claims are forged, so the link cannot go direct again.
+  await alice.page.evaluate(() => (window.__rtc.tamperHello = true));
+  await alice.dropDirectChannels();
+  await expect(alice.connectionPath()).toHaveText('relay');
+  await expect(bob.page.getByRole('link', { name: 'Download switch.bin' })).toBeVisible({ timeout: 80_000 });
+  expect(sha256(await bob.download('switch.bin'))).toBe(file.sha256);
+  const sent = await alice.rtc();
+  expect(sent.channelBytesSent).toBeGreaterThan(0);
+  expect(sent.socketBytesSent).toBeGreaterThan(0);
+  expect(sent.channelBytesSent).toBeLessThan(48 * MiB);
+});

@@ -1,0 +1,170 @@
+/**
+ * Sending one file: reads it slice by slice, seals each chunk and pushes it through the contact's
+ * link, never more than a window ahead of the receiver's acknowledgements and never piling more
+ * than a megabyte into the path's send buffer. The receiver drives it: `want` (start, resume, or
+ * resend from a gap), `ack` (progress), `done`, `cancel`. A path switch rewinds to the last ack.
+ */
+import { CHUNK_BYTES, chunkLength, sealChunk } from '../../../shared/file-chunks';
+import type { FileControl } from '../../../shared/peer-protocol';
+import type { Sodium } from '../../../shared/sodium';
+import type { TransferRecord } from '../services/db';
+import type { Link } from '../services/link';
+import { Progress } from './progress';
+
+/** Chunks in flight before an acknowledgement: small on the relay, where the server drops what a slow reader cannot take. */
+const WINDOW = { relay: 6, direct: 32 } as const;
+const HIGH_WATER = 1024 * 1024;
+const LOW_WATER = 256 * 1024;
+/** With chunks out and no acknowledgement for this long, assume they were lost and resend. */
+const STALL_MS = 4000;
+
+export class OutgoingTransfer {
+  readonly progress = new Progress();
+  #sent = 0;
+  #wake: (() => void) | undefined;
+  #pumping = false;
+  #lastAckAt = performance.now();
+  #pausedUntil = 0;
+
+  constructor(
+    readonly record: TransferRecord,
+    private readonly file: Blob,
+    private readonly deps: {
+      sodium: Sodium;
+      key: Uint8Array;
+      fileId: Uint8Array;
+      link: () => Link;
+      /** Persists the record and tells the UI. */
+      changed: (record: TransferRecord) => void;
+    },
+  ) {}
+
+  get bytesDone(): number {
+    return Math.min(this.record.size, this.record.next * CHUNK_BYTES);
+  }
+
+  control(ctl: FileControl): void {
+    const r = this.record;
+    if (r.state === 'done' || r.state === 'cancelled' || r.state === 'failed') {
+      if (ctl.op === 'want') this.deps.link().sendFileControl({ op: 'cancel', fileId: r.fileId });
+      return;
+    }
+    switch (ctl.op) {
+      case 'want':
+        r.state = 'active';
+        this.#sent = Math.min(ctl.from, r.count);
+        r.next = Math.max(r.next, Math.min(ctl.from, r.count));
+        this.#acked();
+        void this.#pump();
+        break;
+      case 'ack':
+        if (ctl.next > r.next) {
+          r.next = Math.min(ctl.next, r.count);
+          this.#acked();
+        }
+        break;
+      case 'done':
+        r.next = r.count;
+        r.state = ctl.ok ? 'done' : 'failed';
+        if (!ctl.ok) r.reason = 'integrity';
+        break;
+      case 'cancel':
+        r.state = 'cancelled';
+        r.reason = 'cancelled_by_peer';
+        break;
+    }
+    this.#wakeUp();
+    this.deps.changed(r);
+  }
+
+  cancel(): void {
+    if (this.record.state === 'done') return;
+    this.record.state = 'cancelled';
+    this.deps.link().sendFileControl({ op: 'cancel', fileId: this.record.fileId });
+    this.#wakeUp();
+    this.deps.changed(this.record);
+  }
+
+  /** The relay dropped a chunk (over its byte rate, or the receiver is slow): pause, then go again from the last ack. */
+  backOff(ms = 300): void {
+    this.#pausedUntil = performance.now() + ms;
+    this.rewind();
+  }
+
+  /** The transfer cannot go on (the relay refuses a file this large): stop, and tell the receiver. */
+  fail(reason: TransferRecord['reason']): void {
+    const r = this.record;
+    if (r.state !== 'waiting' && r.state !== 'active') return;
+    r.state = 'failed';
+    r.reason = reason;
+    this.deps.link().sendFileControl({ op: 'cancel', fileId: r.fileId });
+    this.#wakeUp();
+    this.deps.changed(r);
+  }
+
+  /** The link changed path: chunks in flight on the old one may be lost, so go again from the last ack. */
+  rewind(): void {
+    this.#sent = this.record.next;
+    this.#wakeUp();
+  }
+
+  #acked(): void {
+    this.#lastAckAt = performance.now();
+    this.progress.update(this.bytesDone);
+  }
+
+  async #pump(): Promise<void> {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    try {
+      const r = this.record;
+      // Until every chunk is acknowledged: the last ones may need sending again too.
+      while (r.state === 'active' && r.next < r.count) {
+        const link = this.deps.link();
+        const paused = this.#pausedUntil - performance.now();
+        if (paused > 0) {
+          await this.#sleep(paused);
+          continue;
+        }
+        if (this.#sent >= r.count || this.#sent - r.next >= WINDOW[link.path]) {
+          await this.#sleep(STALL_MS);
+          if (performance.now() - this.#lastAckAt >= STALL_MS) this.rewind();
+          continue;
+        }
+        if (link.bufferedAmount > HIGH_WATER) {
+          await link.waitForDrain(LOW_WATER);
+          continue;
+        }
+        const index = this.#sent;
+        const start = index * CHUNK_BYTES;
+        const plain = new Uint8Array(await this.file.slice(start, start + chunkLength(r.size, index)).arrayBuffer());
+        const sealed = sealChunk(this.deps.sodium, this.deps.key, this.deps.fileId, index, r.count, plain);
+        if (!link.sendChunk(sealed)) {
+          await this.#sleep(500); // offline for now: the receiver's next `want` restarts us anyway
+          continue;
+        }
+        if (this.#sent === index) this.#sent = index + 1; // unless a want/rewind moved it meanwhile
+      }
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#wake = undefined;
+        resolve();
+      }, ms);
+      this.#wake = () => {
+        clearTimeout(timer);
+        this.#wake = undefined;
+        resolve();
+      };
+    });
+  }
+
+  #wakeUp(): void {
+    this.#wake?.();
+  }
+}
