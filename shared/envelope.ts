@@ -9,6 +9,7 @@
  * the receiver rejects an id it has already seen (replay).
  */
 import { z } from 'zod';
+import { FileId } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
 /**
@@ -18,7 +19,7 @@ import { type Sodium, fromB64, toB64 } from './sodium';
 export const FileOffer = z.object({
   kind: z.literal('file'),
   /** 16 random bytes, hex. */
-  fileId: z.string().regex(/^[0-9a-f]{32}$/),
+  fileId: FileId,
   name: z.string().min(1).max(255),
   size: z.number().int().nonnegative().max(2 ** 40),
   type: z.string().max(127),

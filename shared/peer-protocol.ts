@@ -4,7 +4,7 @@
  * these; browsers decode everything they receive through these schemas.
  */
 import { z } from 'zod';
-import { IdBatch, MessageId, SealedEnvelope, Signature } from './protocol';
+import { FileId, IdBatch, MessageId, SealedEnvelope, Signature } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
 /** simple-peer's signal objects, as far as Parley passes them on. */
@@ -23,7 +23,6 @@ const RtcSignal = z.union([
 ]);
 export type RtcSignal = z.infer<typeof RtcSignal>;
 
-const FileId = z.string().regex(/^[0-9a-f]{32}$/);
 const ChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
 
 /**

@@ -17,6 +17,9 @@ const validClientFrames: ClientFrame[] = [
   { t: 'receipt_ack', by: 'bob', ids: [ID, 'another-id'] },
   { t: 'ping' },
   { t: 'signal', to: 'bob', data: '{"sid":"x","signal":{"type":"offer","sdp":"v=0"}}' },
+  { t: 'file_commit', to: 'bob', fileId: 'ab'.repeat(16), count: 3 },
+  { t: 'file_fetch', from: 'bob', fileId: 'ab'.repeat(16), next: 0 },
+  { t: 'file_release', peer: 'bob', fileId: 'ab'.repeat(16) },
 ];
 
 const validServerFrames: ServerFrame[] = [
@@ -29,6 +32,7 @@ const validServerFrames: ServerFrame[] = [
     incoming: ['carol'],
     outgoing: [],
     iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' }],
+    offlineFileMaxBytes: 25 * 1024 * 1024,
   },
   { t: 'error', code: 'not_contact', message: 'no', ref: ID },
   { t: 'request_received', from: 'bob' },
@@ -41,6 +45,7 @@ const validServerFrames: ServerFrame[] = [
   { t: 'delivered', by: 'bob', ids: [ID] },
   { t: 'pong' },
   { t: 'signal', from: 'bob', data: '{}' },
+  { t: 'file_stored', to: 'bob', fileId: 'cd'.repeat(16) },
 ];
 
 /** Decodes and insists on failure with `code`. */

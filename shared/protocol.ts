@@ -35,6 +35,11 @@ export const IceServer = z.object({
 });
 export type IceServer = z.infer<typeof IceServer>;
 
+/** A file's random id (16 bytes, hex): the first bytes of each of its sealed chunks. */
+export const FileId = z.string().regex(/^[0-9a-f]{32}$/);
+const ChunkCount = z.number().int().min(1).max(2 ** 32 - 1);
+const ChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
+
 /** A sealed envelope: opaque to the server (see SECURITY.md). */
 export const SealedEnvelope = z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/);
 
@@ -60,6 +65,16 @@ export const ClientFrame = z.discriminatedUnion('t', [
    * contact. `data` is opaque to the server (see shared/peer-protocol.ts for what browsers put in it).
    */
   z.object({ t: z.literal('signal'), to: Username, data: SignalData }),
+  /**
+   * Files for a contact who is offline: the sender has uploaded the `count` sealed chunks of
+   * `fileId` (binary frames with the store flag, see relay-frames.ts); the server answers
+   * `file_stored` once all of them are durably stored, or an error naming the file.
+   */
+  z.object({ t: z.literal('file_commit'), to: Username, fileId: FileId, count: ChunkCount }),
+  /** The recipient asks for the stored chunks of `fileId` from `from`, starting at chunk `next`. */
+  z.object({ t: z.literal('file_fetch'), from: Username, fileId: FileId, next: ChunkIndex }),
+  /** Either side is done with a stored file (verified, cancelled or failed): the server deletes it. */
+  z.object({ t: z.literal('file_release'), peer: Username, fileId: FileId }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -87,7 +102,9 @@ export const ErrorCode = z.enum([
   'peer_offline', // a signal or file chunk for a contact who is not online; it was dropped
   'recipient_busy', // a file chunk was dropped because the recipient is not keeping up; send it again later
   'relay_limit', // a file chunk over the relay's byte rate was dropped; slow down and send it again
-  'file_too_large', // a file went past the relay's per-file size limit: it cannot continue over the relay
+  'file_too_large', // a file went past the relay's per-file (or the offline store's) size limit
+  'file_not_found', // no stored file with that id (never committed, released, or expired)
+  'file_incomplete', // a file_commit before every chunk of the file was stored
   'internal', // a server fault; nothing internal leaks
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -105,7 +122,11 @@ export const ServerFrame = z.discriminatedUnion('t', [
     outgoing: z.array(Username),
     /** STUN/TURN servers for the direct path; empty means host candidates only (no outside server). */
     iceServers: z.array(IceServer),
+    /** The largest file (plaintext bytes) the server keeps for a contact who is offline. */
+    offlineFileMaxBytes: z.number().int().nonnegative(),
   }),
+  /** Every chunk of `fileId` for `to` is durably stored; it is delivered when they fetch it. */
+  z.object({ t: z.literal('file_stored'), to: Username, fileId: FileId }),
   z.object({ t: z.literal('error'), code: ErrorCode, message: z.string(), ref: z.string().optional() }),
   z.object({ t: z.literal('request_received'), from: Username }),
   z.object({ t: z.literal('request_sent'), to: Username }),

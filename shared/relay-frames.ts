@@ -1,26 +1,40 @@
 /**
- * Binary WebSocket frames: file chunks through the server's relay, without base64 or JSON.
- * A client sends `nameLength (u8) ‖ recipient (UTF-8) ‖ payload`; the server, after its checks,
- * forwards `nameLength ‖ sender ‖ payload` with the sender set by itself. The payload is a
- * sealed chunk (file-chunks.ts), opaque to the server except for its file id, which it counts
- * against the relay's size limit.
+ * Binary WebSocket frames: file chunks through the server, without base64 or JSON.
+ * A client sends `head (u8) ‖ recipient (UTF-8) ‖ payload`; the server, after its checks,
+ * forwards `head ‖ sender ‖ payload` with the sender set by itself. The low 7 bits of `head` are
+ * the name's length (names are at most 32 bytes); the top bit, from a client, asks the server to
+ * store the chunk for a contact who is offline instead of relaying it live. The payload is a sealed
+ * chunk (file-chunks.ts), opaque to the server except for its file id and index.
  */
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
+const STORE_FLAG = 0x80;
 
-export function encodeRelayFrame(name: string, payload: Uint8Array): Uint8Array {
+export interface RelayFrame {
+  name: string;
+  payload: Uint8Array;
+  /** Keep it for later (offline recipient) rather than relaying it now. */
+  store: boolean;
+}
+
+export function encodeRelayFrame(name: string, payload: Uint8Array, store = false): Uint8Array {
   const n = encoder.encode(name);
+  if (n.length === 0 || n.length >= STORE_FLAG) throw new RangeError('a relay frame names a user of 1 to 127 bytes');
   const out = new Uint8Array(1 + n.length + payload.length);
-  out[0] = n.length;
+  out[0] = n.length | (store ? STORE_FLAG : 0);
   out.set(n, 1);
   out.set(payload, 1 + n.length);
   return out;
 }
 
 /** Undefined when the frame is too short to hold what its first byte claims. Never throws. */
-export function decodeRelayFrame(bytes: Uint8Array): { name: string; payload: Uint8Array } | undefined {
+export function decodeRelayFrame(bytes: Uint8Array): RelayFrame | undefined {
   if (bytes.length < 2) return undefined;
-  const length = bytes[0]!;
+  const length = bytes[0]! & ~STORE_FLAG;
   if (length === 0 || bytes.length < 1 + length) return undefined;
-  return { name: decoder.decode(bytes.subarray(1, 1 + length)), payload: bytes.subarray(1 + length) };
+  return {
+    name: decoder.decode(bytes.subarray(1, 1 + length)),
+    payload: bytes.subarray(1 + length),
+    store: (bytes[0]! & STORE_FLAG) !== 0,
+  };
 }

@@ -29,6 +29,8 @@ const Env = z.object({
   RELAY_BYTES_PER_SEC: int(64 * 1024 * 1024),
   RELAY_BURST_BYTES: int(8 * 1024 * 1024),
   RELAY_FILE_MAX_BYTES: int(2 * 1024 * 1024 * 1024),
+  OFFLINE_FILE_MAX_BYTES: int(25 * 1024 * 1024),
+  OFFLINE_FILES_QUOTA_BYTES: int(100 * 1024 * 1024),
   /** JSON array of RTCIceServer objects ({urls, username?, credential?}) handed to browsers at login. */
   ICE_SERVERS: z
     .string()
@@ -75,6 +77,9 @@ export interface ServerLimits {
   relayBurstBytes: number;
   /** Most bytes of one file a connection may push through the relay. */
   relayFileMaxBytes: number;
+  /** The largest file (plaintext) the server keeps for an offline contact, and all such files' total per recipient. */
+  offlineFileMaxBytes: number;
+  offlineFilesQuotaBytes: number;
 }
 
 /** Throws with a readable message when a variable is malformed. */
@@ -106,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       relayBytesPerSec: e.RELAY_BYTES_PER_SEC,
       relayBurstBytes: e.RELAY_BURST_BYTES,
       relayFileMaxBytes: e.RELAY_FILE_MAX_BYTES,
+      offlineFileMaxBytes: e.OFFLINE_FILE_MAX_BYTES,
+      offlineFilesQuotaBytes: e.OFFLINE_FILES_QUOTA_BYTES,
     },
   };
 }

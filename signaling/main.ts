@@ -11,6 +11,8 @@ const store = new SqliteStore({
   quotaMessages: config.limits.offlineQuotaMessages,
   quotaBytes: config.limits.offlineQuotaBytes,
   ttlMs: config.limits.offlineTtlMs,
+  fileMaxBytes: config.limits.offlineFileMaxBytes,
+  filesQuotaBytes: config.limits.offlineFilesQuotaBytes,
 });
 const server = createParleyServer({ config, store, log });
 const port = await server.start();

@@ -16,6 +16,7 @@ import { relayChunk } from './handlers/relay-chunk';
 import { Hub } from './hub';
 import { isOriginAllowed, ownOrigins } from './origin';
 import { Session } from './session';
+import { StoredFiles } from './stored-files';
 import { createStaticHandler } from './static';
 import { WriteCoalescer } from './write-coalescer';
 import type { Store } from './store/store';
@@ -32,7 +33,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const limits = config.limits;
   // Queued items go out in windows small enough never to trip the send-buffer limit.
   const hub = new Hub(store, log, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
-  const ctx: Context = { store, hub, log, limits, iceServers: config.iceServers };
+  const files = new StoredFiles(store, limits.maxBufferedBytes);
+  const ctx: Context = { store, hub, files, log, limits, iceServers: config.iceServers };
   const serveStatic = createStaticHandler(config.webDir);
   const httpServer = http.createServer(serveStatic);
   const wss = new WebSocketServer({
@@ -73,6 +75,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       sessions.delete(session);
       try {
         hub.leave(session);
+        files.forget(session);
       } catch (err) {
         log.error({ session: session.id, err }, 'failed to park a closing session');
       }

@@ -47,6 +47,7 @@ function welcome(ctx: Context, session: Session, username: string, identityKey: 
     incoming: ctx.store.incomingRequests(username),
     outgoing: ctx.store.outgoingRequests(username),
     iceServers: ctx.iceServers,
+    offlineFileMaxBytes: ctx.limits.offlineFileMaxBytes,
   });
   ctx.hub.join(session);
   ctx.log.info({ session: session.id }, 'authenticated');

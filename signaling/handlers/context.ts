@@ -3,12 +3,15 @@ import type { ClientFrameOf, ClientFrameType, IceServer } from '../../shared/pro
 import type { ServerLimits } from '../config';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
+import type { StoredFiles } from '../stored-files';
 import type { Store } from '../store/store';
 
 /** What every handler may use. Handlers are synchronous and throw only ProtocolError. */
 export interface Context {
   store: Store;
   hub: Hub;
+  /** Files kept for contacts who are offline. */
+  files: StoredFiles;
   log: Logger;
   limits: ServerLimits;
   /** Handed to each client at login for its RTCPeerConnections. */

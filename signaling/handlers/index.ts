@@ -1,6 +1,7 @@
 import { login, register } from './auth';
 import { contactRequest, contactRespond } from './contacts';
 import type { HandlerTable } from './context';
+import { fileCommit, fileFetch, fileRelease } from './files';
 import { ack, receiptAck, send } from './messages';
 import { signal } from './signal';
 
@@ -15,6 +16,9 @@ export const handlers: HandlerTable = {
   receipt_ack: receiptAck,
   ping: (_ctx, session) => session.send({ t: 'pong' }),
   signal,
+  file_commit: fileCommit,
+  file_fetch: fileFetch,
+  file_release: fileRelease,
 };
 
 /** Frames a connection may send before it has logged in. */

@@ -1,6 +1,6 @@
 /**
  * File chunks through the relay: binary frames (shared/relay-frames.ts), forwarded live between
- * online contacts and never stored. They are bounded by a per-connection byte rate and per-file
+ * online contacts and never stored (unless flagged for an offline contact: see stored-files.ts). They are bounded by a per-connection byte rate and per-file
  * size, and dropped rather than queued when the recipient is not keeping up: the sender's
  * transfer resumes from the recipient's last acknowledgement.
  */
@@ -15,6 +15,10 @@ export function relayChunk(ctx: Context, session: Session, bytes: Uint8Array): v
   const frame = decodeRelayFrame(bytes);
   if (!frame || frame.payload.length <= FILE_ID_BYTES) throw new ProtocolError('bad_frame', 'a binary frame is a relayed file chunk');
   if (!session.contacts.has(frame.name)) throw new ProtocolError('not_contact', `${frame.name} is not your contact`, frame.name);
+  if (frame.store) {
+    ctx.files.upload(session, frame.name, frame.payload);
+    return;
+  }
   const recipient = ctx.hub.session(frame.name);
   if (!recipient) throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
   const fileId = Buffer.from(frame.payload.subarray(0, FILE_ID_BYTES)).toString('hex');

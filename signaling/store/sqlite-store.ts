@@ -5,6 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { MAX_SEALED_CHUNK_BYTES, CHUNK_BYTES, chunkCount } from '../../shared/file-chunks';
+import type { FileStore } from './file-store';
+import { SqliteFileStore } from './sqlite-file-store';
 import type { EnqueueResult, QueueItem, Store, UserRecord } from './store';
 
 export interface SqliteStoreOptions {
@@ -12,6 +15,9 @@ export interface SqliteStoreOptions {
   quotaMessages: number;
   quotaBytes: number;
   ttlMs: number;
+  /** Files kept for offline contacts: the largest file (plaintext bytes), and all files' total per recipient. */
+  fileMaxBytes?: number;
+  filesQuotaBytes?: number;
   now?: () => number;
 }
 
@@ -58,9 +64,10 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #opts: Required<SqliteStoreOptions>;
   readonly #q;
+  readonly files: FileStore;
 
   constructor(options: SqliteStoreOptions) {
-    this.#opts = { now: Date.now, ...options };
+    this.#opts = { now: Date.now, fileMaxBytes: 25 * 1024 * 1024, filesQuotaBytes: 100 * 1024 * 1024, ...options };
     fs.mkdirSync(options.dataDir, { recursive: true });
     this.#db = new Database(path.join(options.dataDir, 'parley.sqlite'));
     this.#db.pragma('journal_mode = WAL');
@@ -68,6 +75,14 @@ export class SqliteStore implements Store {
     this.#db.pragma('foreign_keys = ON');
     this.#db.exec(SCHEMA);
     const db = this.#db;
+    const { fileMaxBytes, filesQuotaBytes, ttlMs, now } = this.#opts;
+    this.files = new SqliteFileStore(db, {
+      // The limits are on plaintext; chunks are stored sealed (header, nonce and tag on each).
+      fileMaxBytes: fileMaxBytes + chunkCount(fileMaxBytes) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES),
+      quotaBytes: filesQuotaBytes + chunkCount(filesQuotaBytes) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES),
+      ttlMs,
+      now,
+    });
     this.#q = {
       getUser: db.prepare<[string], { username: string; identity_key: string }>('SELECT username, identity_key FROM users WHERE username = ?'),
       createUser: db.prepare('INSERT OR IGNORE INTO users (username, identity_key, created_at) VALUES (?, ?, ?)'),
@@ -175,7 +190,7 @@ export class SqliteStore implements Store {
   }
 
   sweepExpired(now: number): number {
-    return this.#q.sweep.run(now).changes;
+    return this.#q.sweep.run(now).changes + this.files.sweepExpired(now);
   }
 
   close(): void {

@@ -1,7 +1,7 @@
 /**
- * What the server keeps: accounts (public keys only), contacts, pending requests, and the
- * offline queue of sealed messages and delivery receipts. SQLite is the embedded default;
- * another engine implements the same interface.
+ * What the server keeps: accounts (public keys only), contacts, pending requests, the offline
+ * queue of sealed messages and delivery receipts, and sealed files for offline contacts. SQLite
+ * is the embedded default; another engine implements the same interface.
  */
 export interface UserRecord {
   username: string;
@@ -16,7 +16,12 @@ export type QueueItem =
 
 export type EnqueueResult = 'stored' | 'duplicate' | 'full';
 
+import type { FileStore } from './file-store';
+
 export interface Store {
+  /** Sealed files kept for contacts who are offline. */
+  readonly files: FileStore;
+
   getUser(username: string): UserRecord | undefined;
   /** False when the name is taken. */
   createUser(user: UserRecord): boolean;
@@ -38,7 +43,7 @@ export interface Store {
   pending(recipient: string): QueueItem[];
   /** Forget items the recipient acknowledged. */
   remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): void;
-  /** Delete expired items; returns how many. */
+  /** Delete expired items (queued and stored files); returns how many. */
   sweepExpired(now: number): number;
 
   close(): void;

@@ -1,0 +1,34 @@
+/**
+ * Files kept for contacts who are offline: sealed chunks, opaque to the server, stored until the
+ * recipient has them (`remove`) or they expire. A file counts against its recipient's quota from
+ * its first chunk, so a sender cannot fill the disk with uploads it never commits.
+ */
+export interface StoredFileRef {
+  recipient: string;
+  sender: string;
+  /** 16 bytes, hex. */
+  fileId: string;
+}
+
+export interface StoredChunk {
+  index: number;
+  data: Uint8Array;
+}
+
+/** `full`: over the recipient's quota; `too_large`: over the per-file limit. */
+export type PutChunksResult = 'stored' | 'full' | 'too_large';
+
+export interface FileStore {
+  /** Durably stores chunks of a file, all or nothing (a chunk sent again replaces itself). */
+  putChunks(ref: StoredFileRef, chunks: StoredChunk[]): PutChunksResult;
+  /** Marks the file complete if exactly chunks 0…count-1 are stored; false otherwise. */
+  commit(ref: StoredFileRef, count: number): boolean;
+  /** True when the file is committed (and not expired). */
+  isComplete(ref: StoredFileRef): boolean;
+  /** Up to `limit` stored chunks from index `from`, in order. */
+  chunks(ref: StoredFileRef, from: number, limit: number): StoredChunk[];
+  /** Forgets the file and its chunks. */
+  remove(ref: StoredFileRef): void;
+  /** Deletes expired files; returns how many. */
+  sweepExpired(now: number): number;
+}

@@ -1,0 +1,130 @@
+/**
+ * Files for contacts who are offline, the server's side: uploads arrive as binary frames with the
+ * store flag and are written in batches; `file_commit` makes a file fetchable once every chunk is
+ * durable; `file_fetch` streams a stored file to its recipient from a chunk index, never letting
+ * more than a quarter of the send-buffer limit pile up; `file_release` deletes it.
+ */
+import { chunkHeader } from '../shared/file-chunks';
+import { ProtocolError } from './errors';
+import type { Session } from './session';
+import type { StoredChunk, StoredFileRef } from './store/file-store';
+import type { Store } from './store/store';
+import { encodeRelayFrame } from '../shared/relay-frames';
+
+/** Chunks written per transaction: one fsync per megabyte, not per chunk. */
+const FLUSH_BYTES = 1024 * 1024;
+/** Chunks read from the database at once while streaming. */
+const READ_BATCH = 16;
+const POLL_MS = 5;
+
+interface Upload {
+  ref: StoredFileRef;
+  pending: StoredChunk[];
+  pendingBytes: number;
+  /** The first refusal; later chunks of this file are dropped silently and `file_commit` repeats it. */
+  refused?: ProtocolError;
+}
+
+const refKey = (r: StoredFileRef) => `${r.recipient}\u0000${r.sender}\u0000${r.fileId}`;
+
+export class StoredFiles {
+  readonly #uploads = new WeakMap<Session, Map<string, Upload>>();
+  /** The stream each session is being sent per file; a newer fetch replaces an older one. */
+  readonly #streams = new WeakMap<Session, Map<string, symbol>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly maxBufferedBytes: number,
+  ) {}
+
+  /** A chunk of a file for `to`, to keep until they fetch it. */
+  upload(session: Session, to: string, payload: Uint8Array): void {
+    const header = chunkHeader(payload);
+    if (!header) throw new ProtocolError('bad_frame', 'a stored chunk is a sealed file chunk');
+    const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId: Buffer.from(header.fileId).toString('hex') };
+    const upload = this.#upload(session, ref);
+    if (upload.refused) return;
+    // A copy: ws may reuse the frame's memory once this returns.
+    upload.pending.push({ index: header.index, data: Buffer.from(payload) });
+    upload.pendingBytes += payload.length;
+    if (upload.pendingBytes >= FLUSH_BYTES) this.#flush(upload);
+    if (upload.refused) throw upload.refused;
+  }
+
+  /** Every chunk of the file was sent: answers `file_stored` once they are all durable. */
+  commit(session: Session, to: string, fileId: string, count: number): void {
+    const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId };
+    const uploads = this.#uploads.get(session);
+    const upload = uploads?.get(refKey(ref));
+    uploads?.delete(refKey(ref));
+    if (upload) this.#flush(upload);
+    if (upload?.refused) throw upload.refused;
+    if (!this.store.files.commit(ref, count)) {
+      throw new ProtocolError('file_incomplete', `not all ${count} chunks of this file are stored; upload them again`, fileId);
+    }
+    session.send({ t: 'file_stored', to, fileId });
+  }
+
+  /** Streams the stored chunks of `fileId` from `from` to this session, from chunk `next`. */
+  fetch(session: Session, from: string, fileId: string, next: number): void {
+    const ref: StoredFileRef = { recipient: session.username!, sender: from, fileId };
+    if (!this.store.files.isComplete(ref)) throw new ProtocolError('file_not_found', 'no stored file with that id', fileId);
+    let streams = this.#streams.get(session);
+    if (!streams) this.#streams.set(session, (streams = new Map()));
+    const token = Symbol(fileId);
+    streams.set(refKey(ref), token);
+    void this.#stream(session, ref, next, () => streams.get(refKey(ref)) === token);
+  }
+
+  /** `peer` and this session's user are done with the file, whichever of them sent it. */
+  release(session: Session, peer: string, fileId: string): void {
+    const me = session.username!;
+    this.store.files.remove({ recipient: me, sender: peer, fileId });
+    this.store.files.remove({ recipient: peer, sender: me, fileId });
+    this.#streams.get(session)?.delete(refKey({ recipient: me, sender: peer, fileId }));
+  }
+
+  async #stream(session: Session, ref: StoredFileRef, from: number, current: () => boolean): Promise<void> {
+    let next = from;
+    for (;;) {
+      const batch = this.store.files.chunks(ref, next, READ_BATCH);
+      if (batch.length === 0) break;
+      for (const chunk of batch) {
+        // The recipient reads at its own pace; the send-buffer limit would cut it off otherwise.
+        while (!session.closed && current() && session.buffered > this.maxBufferedBytes / 4) await sleep(POLL_MS);
+        if (session.closed || !current()) return;
+        session.sendBinary(encodeRelayFrame(ref.sender, chunk.data));
+        next = chunk.index + 1;
+      }
+    }
+    if (current()) this.#streams.get(session)?.delete(refKey(ref));
+  }
+
+  /** The session is gone: uploads it never committed would only hold the recipient's quota. */
+  forget(session: Session): void {
+    for (const upload of this.#uploads.get(session)?.values() ?? []) this.store.files.remove(upload.ref);
+    this.#uploads.delete(session);
+    this.#streams.delete(session);
+  }
+
+  #upload(session: Session, ref: StoredFileRef): Upload {
+    let uploads = this.#uploads.get(session);
+    if (!uploads) this.#uploads.set(session, (uploads = new Map()));
+    let upload = uploads.get(refKey(ref));
+    if (!upload) uploads.set(refKey(ref), (upload = { ref, pending: [], pendingBytes: 0 }));
+    return upload;
+  }
+
+  #flush(upload: Upload): void {
+    if (upload.refused || upload.pending.length === 0) return;
+    const result = this.store.files.putChunks(upload.ref, upload.pending);
+    upload.pending = [];
+    upload.pendingBytes = 0;
+    if (result === 'too_large') upload.refused = new ProtocolError('file_too_large', 'over the size limit for files kept for offline contacts', upload.ref.fileId);
+    if (result === 'full') upload.refused = new ProtocolError('queue_full', "the recipient's file storage is full", upload.ref.fileId);
+    // What was stored of a refused file is of no use to anyone.
+    if (upload.refused) this.store.files.remove(upload.ref);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
