@@ -153,3 +153,33 @@ test('the direct channel drops mid-transfer and the file completes, verified, ov
   expect(sent.socketBytesSent).toBeGreaterThan(0);
   expect(sent.channelBytesSent).toBeLessThan(48 * MiB);
 });
+
+test.describe('a contact who is offline', () => {
+  test.use({ serverEnv: { OFFLINE_FILE_MAX_BYTES: String(4 * MiB) } });
+
+  test('receives a small file after logging in, though the sender has gone too', async ({ openUser }) => {
+    const [alice, bob] = await chatting(openUser);
+    await bob.closeTab();
+    await expect(alice.contactButton('bob')).toContainText('offline');
+    const file = randomFile('for-later.bin', 3 * MiB);
+    await alice.attach(file.path);
+    await expect(alice.fileItem('for-later.bin')).toContainText('Kept on the server');
+    await alice.closeTab();
+
+    await bob.reopen();
+    await bob.openChat('alice');
+    await expect(bob.page.getByRole('link', { name: 'Download for-later.bin' })).toBeVisible({ timeout: 30_000 });
+    expect(sha256(await bob.download('for-later.bin'))).toBe(file.sha256);
+  });
+
+  test('is not sent a file over the limit, and the sender is told why', async ({ openUser }) => {
+    const [alice, bob] = await chatting(openUser);
+    await bob.closeTab();
+    await expect(alice.contactButton('bob')).toContainText('offline');
+    const file = randomFile('too-big.bin', 5 * MiB);
+    await alice.attach(file.path);
+    await expect(alice.page.getByRole('alert')).toContainText('bob is offline');
+    await expect(alice.page.getByRole('alert')).toContainText('too-big.bin');
+    await expect(alice.fileItem('too-big.bin')).toHaveCount(0);
+  });
+});

@@ -27,6 +27,11 @@ export const FileOffer = z.object({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** The file's XChaCha20-Poly1305 key, base64url. */
   key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  /**
+   * The sender (its contact was offline) is also leaving the sealed chunks with the server: fetch
+   * them from there first, and from the sender if the server does not have them (yet).
+   */
+  stored: z.boolean().optional(),
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 

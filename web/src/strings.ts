@@ -90,6 +90,10 @@ export const t = {
   transferCancelled: () => msg('Cancelled.'),
   integrityFailed: () => msg('The file arrived damaged (its SHA-256 does not match) and was discarded.'),
   transferInterrupted: () => msg('The transfer was interrupted. Send the file again.'),
+  uploadingFor: (name: string) => msg(str`Uploading, sealed, for ${name} to collect later…`),
+  storedFor: (name: string) => msg(str`Kept on the server, sealed, until ${name} collects it.`),
+  offlineFileTooLarge: (name: string, limit: string, files: string) =>
+    msg(str`${name} is offline. Files over ${limit} can only be sent while they are online (not sent: ${files}).`),
   tooLargeForRelay: () => msg('This file is too large for the relay. It can go once a direct connection is possible.'),
   download: (name: string) => msg(str`Download ${name}`),
   details: () => msg('Contact details'),

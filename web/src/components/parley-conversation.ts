@@ -8,7 +8,8 @@ import type { AppServices } from '../services/app-services';
 import type { MessageState, StoredMessage } from '../services/db';
 import { type ConversationEvent, SendError } from '../services/messenger';
 import type { PathEvent } from '../peer/peer-link';
-import { t } from '../strings';
+import { OfflineFileTooLarge } from '../files/transfers';
+import { formatBytes, t } from '../strings';
 import './parley-contact-details';
 import './parley-file-item';
 import { controls } from './shared-styles';
@@ -129,10 +130,13 @@ export class ParleyConversation extends LitElement {
   async #sendFiles(files: File[]) {
     if (files.length === 0) return;
     try {
-      await this.services.transfers.send(this.peer, files);
       this.error = '';
+      await this.services.transfers.send(this.peer, files);
     } catch (err) {
-      this.error = String((err as Error).message);
+      this.error =
+        err instanceof OfflineFileTooLarge
+          ? t.offlineFileTooLarge(this.peer, formatBytes(err.limit), err.names.join(', '))
+          : String((err as Error).message);
     }
   }
 

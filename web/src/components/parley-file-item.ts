@@ -53,6 +53,7 @@ export class ParleyFileItem extends LitElement {
     const state = view?.record.state ?? 'waiting';
     const percent = view && size > 0 ? Math.floor((view.bytesDone / size) * 100) : state === 'done' ? 100 : 0;
     const moving = state === 'waiting' || state === 'active' || state === 'verifying';
+    const peer = view?.record.peer ?? '';
     return html`
       <div class="head">
         <span class="name">${name}</span>
@@ -62,10 +63,22 @@ export class ParleyFileItem extends LitElement {
         ? html`
             <progress max="100" .value=${percent} aria-label=${t.transferOf(name)} aria-valuenow=${percent} aria-valuemin="0" aria-valuemax="100"></progress>
             <div class="row">
-              <span class="hint">${state === 'verifying' ? t.verifying() : state === 'waiting' ? t.waitingForPeer() : t.speedAndTime(formatBytes(view?.speed ?? 0), formatDuration(view?.secondsLeft))}</span>
+              <span class="hint">${view?.uploading
+                ? t.uploadingFor(peer)
+                : state === 'verifying'
+                  ? t.verifying()
+                  : state === 'waiting'
+                    ? t.waitingForPeer()
+                    : t.speedAndTime(formatBytes(view?.speed ?? 0), formatDuration(view?.secondsLeft))}</span>
               <button class="secondary" @click=${() => this.services.transfers.cancel(this.file.fileId)}>${t.cancel()}</button>
             </div>
           `
+        : nothing}
+      ${state === 'stored'
+        ? html`<div class="row">
+            <span class="hint">${t.storedFor(peer)}</span>
+            <button class="secondary" @click=${() => this.services.transfers.cancel(this.file.fileId)}>${t.cancel()}</button>
+          </div>`
         : nothing}
       ${state === 'cancelled' ? html`<p class="hint">${t.transferCancelled()}</p>` : nothing}
       ${state === 'failed'

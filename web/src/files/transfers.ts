@@ -1,19 +1,24 @@
 /**
  * Every file transfer of this device, both ways: starts them (hash, key, sealed offer), routes
  * chunks and control from the links to the right transfer, resumes receiving after a reload or
- * when the sender comes back, and tells the UI how each one is doing.
+ * when the sender comes back, and tells the UI how each one is doing. A file for a contact who is
+ * offline is also left with the server (upload.ts) so it reaches them without the sender online.
  */
 import type { FileOffer } from '../../../shared/envelope';
 import { FILE_ID_BYTES, chunkCount, chunkHeader } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { ErrorCode } from '../../../shared/protocol';
+import type { ServerFrame } from '../../../shared/protocol';
 import { type Sodium, fromB64, toB64 } from '../../../shared/sodium';
 import type { Links } from '../peer/links';
+import type { Connection } from '../services/connection';
+import type { Contacts } from '../services/contacts';
 import type { Database, TransferRecord } from '../services/db';
 import type { Messenger } from '../services/messenger';
 import { sha256OfBlobs } from './hash';
 import { IncomingTransfer } from './incoming';
 import { OutgoingTransfer } from './outgoing';
+import { StoredFileLink } from './stored-link';
+import { StoredUpload } from './upload';
 
 export interface TransferView {
   record: TransferRecord;
@@ -21,6 +26,8 @@ export interface TransferView {
   /** Bytes per second, 0 while unknown. */
   speed: number;
   secondsLeft: number | undefined;
+  /** Going up to the server for a contact who is offline. */
+  uploading: boolean;
 }
 
 /** Fired (at most a few times a second per transfer) when a transfer changes. */
@@ -30,21 +37,38 @@ export class TransferEvent extends Event {
   }
 }
 
+/** Files that could not be sent: the contact is offline and they are over the server's limit for keeping files. */
+export class OfflineFileTooLarge extends Error {
+  constructor(
+    readonly names: string[],
+    readonly limit: number,
+  ) {
+    super(`over ${limit} bytes while the contact is offline: ${names.join(', ')}`);
+  }
+}
+
 const UI_INTERVAL_MS = 200;
 
 export class Transfers extends EventTarget {
   readonly #out = new Map<string, OutgoingTransfer>();
+  readonly #uploads = new Map<string, StoredUpload>();
   readonly #in = new Map<string, IncomingTransfer>();
+  /** The server-facing links of receptions whose sender left the file with the server. */
+  readonly #storedLinks = new Map<string, StoredFileLink>();
   /** Finished or stopped transfers loaded for display only. */
   readonly #records = new Map<string, TransferRecord>();
   /** Files this tab is sending, so the sender sees its own image previews too. */
   readonly #localFiles = new Map<string, Blob>();
   readonly #lastEvent = new Map<string, number>();
   readonly #trailing = new Map<string, ReturnType<typeof setTimeout>>();
+  /** The largest file the server keeps for an offline contact (from the login). */
+  #offlineMaxBytes = 0;
 
   constructor(
     private readonly db: Database,
     private readonly sodium: Sodium,
+    private readonly connection: Connection,
+    private readonly contacts: Contacts,
     private readonly links: Links,
     private readonly messenger: Messenger,
   ) {
@@ -55,16 +79,22 @@ export class Transfers extends EventTarget {
   /** Loads what earlier visits left: receptions resume; sends whose file is gone are marked interrupted. */
   async load(): Promise<void> {
     for (const record of await this.db.getAll('transfers')) {
-      if (record.dir === 'in' && (record.state === 'waiting' || record.state === 'active')) this.#in.set(record.fileId, this.#incoming(record));
-      else {
-        if (record.dir === 'out' && (record.state === 'waiting' || record.state === 'active')) {
-          record.state = 'failed';
-          record.reason = 'interrupted';
-          await this.db.put('transfers', record);
-        }
-        if (record.dir === 'in' && record.state === 'done') this.#in.set(record.fileId, this.#incoming(record));
-        this.#records.set(record.fileId, record);
+      const busy = record.state === 'waiting' || record.state === 'active' || record.state === 'verifying';
+      if (record.dir === 'in' && record.state === 'verifying') {
+        // Cut short while checking: fetch the last chunk again, and storing it checks again.
+        record.state = 'active';
+        record.next = Math.max(0, record.count - 1);
       }
+      if (record.dir === 'in' && (busy || record.state === 'done')) {
+        this.#in.set(record.fileId, this.#incoming(record));
+        continue;
+      }
+      if (record.dir === 'out' && busy) {
+        record.state = 'failed';
+        record.reason = 'interrupted';
+        await this.db.put('transfers', record);
+      }
+      this.#records.set(record.fileId, record);
     }
   }
 
@@ -72,8 +102,11 @@ export class Transfers extends EventTarget {
     const t = this.#out.get(fileId) ?? this.#in.get(fileId);
     const record = t?.record ?? this.#records.get(fileId);
     if (!record) return undefined;
-    const bytesDone = t ? t.bytesDone : record.state === 'done' ? record.size : 0;
-    return { record, bytesDone, speed: t?.progress.speed ?? 0, secondsLeft: t?.progress.secondsLeft(record.size - bytesDone) };
+    const upload = this.#uploads.get(fileId);
+    const moving = upload ?? t;
+    const bytesDone = moving ? moving.bytesDone : record.state === 'done' ? record.size : 0;
+    const progress = moving?.progress;
+    return { record, bytesDone, speed: progress?.speed ?? 0, secondsLeft: progress?.secondsLeft(record.size - bytesDone), uploading: !!upload };
   }
 
   /** The file's content, once verified (received) or while this tab holds it (sent). */
@@ -81,33 +114,37 @@ export class Transfers extends EventTarget {
     return this.#localFiles.get(fileId) ?? this.#in.get(fileId)?.blob();
   }
 
-  /** Sends each file to `peer`: hashes it, then offers it in a sealed message; chunks flow when the peer asks. */
+  /**
+   * Sends each file to `peer`: hashes it, then offers it in a sealed message; chunks flow when the
+   * peer asks. For a contact who is offline the file also goes up to the server, unless it is over
+   * the server's limit: such files are not sent (OfflineFileTooLarge names them).
+   */
   async send(peer: string, files: Iterable<File>): Promise<void> {
+    const tooLarge: string[] = [];
     for (const file of files) {
-      const fileIdBytes = this.sodium.randombytes_buf(FILE_ID_BYTES);
-      const key = this.sodium.randombytes_buf(32);
-      const offer: FileOffer = {
-        kind: 'file',
-        fileId: this.sodium.to_hex(fileIdBytes),
-        name: file.name.slice(0, 255) || 'file',
-        size: file.size,
-        type: file.type.slice(0, 127),
-        sha256: await sha256OfBlobs(this.sodium, [file]),
-        key: toB64(this.sodium, key),
-      };
-      const record: TransferRecord = { ...this.#meta(peer, 'out', offer), state: 'waiting' };
-      await this.db.put('transfers', record);
-      this.#localFiles.set(offer.fileId, file);
-      this.#out.set(
-        offer.fileId,
-        new OutgoingTransfer(record, file, { sodium: this.sodium, key, fileId: fileIdBytes, link: () => this.links.get(peer), changed: (r) => this.#changed(r) }),
-      );
-      await this.messenger.sendFileOffer(peer, offer);
+      const offline = !this.contacts.get(peer)?.online;
+      if (offline && file.size > this.#offlineMaxBytes) tooLarge.push(file.name);
+      else await this.#sendOne(peer, file, offline);
     }
+    if (tooLarge.length > 0) throw new OfflineFileTooLarge(tooLarge, this.#offlineMaxBytes);
   }
 
   cancel(fileId: string): void {
-    (this.#out.get(fileId) ?? this.#in.get(fileId))?.cancel();
+    this.#uploads.get(fileId)?.cancel();
+    const t = this.#out.get(fileId) ?? this.#in.get(fileId);
+    t?.cancel();
+    // A copy left with the server is of no use now (a reception releases its own through its link).
+    if (t?.record.dir === 'out' && t.record.stored) this.connection.send({ t: 'file_release', peer: t.record.peer, fileId });
+  }
+
+  /** Frames about stored files: the login's limit, a commit's answer, refusals naming a file. */
+  handle(frame: ServerFrame): void {
+    if (frame.t === 'welcome') {
+      this.#offlineMaxBytes = frame.offlineFileMaxBytes;
+      // Stored files are fetched from the server whether or not their sender is online.
+      for (const [fileId, link] of this.#storedLinks) if (!link.live) this.#in.get(fileId)?.request();
+    } else if (frame.t === 'file_stored') this.#uploads.get(frame.fileId)?.answered('stored');
+    else if (frame.t === 'error' && frame.ref) this.#onError(frame.ref, frame.code);
   }
 
   onChunk(peer: string, bytes: Uint8Array): void {
@@ -120,21 +157,73 @@ export class Transfers extends EventTarget {
   onControl(peer: string, ctl: FileControl): void {
     const t = this.#out.get(ctl.fileId) ?? this.#in.get(ctl.fileId);
     if (t?.record.peer === peer) t.control(ctl);
-    else if (ctl.op === 'want') this.links.get(peer).sendFileControl({ op: 'cancel', fileId: ctl.fileId }); // nothing to send
-  }
-
-  /** The server dropped a relayed chunk of `fileId`: slow down, or give up on a file the relay will not carry. */
-  onRelayError(fileId: string, code: ErrorCode): void {
-    const t = this.#out.get(fileId);
-    if (!t) return;
-    if (code === 'file_too_large') t.fail('too_large_for_relay');
-    else if (code === 'relay_limit' || code === 'recipient_busy') t.backOff();
+    else if (ctl.op === 'done' && this.#records.get(ctl.fileId)?.state === 'stored') {
+      // A file left with the server was collected while this device was away (or reloaded).
+      const record = this.#records.get(ctl.fileId)!;
+      record.state = ctl.ok ? 'done' : 'failed';
+      if (!ctl.ok) record.reason = 'integrity';
+      this.#changed(record);
+    } else if (ctl.op === 'want') this.links.get(peer).sendFileControl({ op: 'cancel', fileId: ctl.fileId }); // nothing to send
   }
 
   /** `peer` is reachable again, or the link changed path: receptions ask again, sends go again from the last ack. */
   resume(peer: string): void {
     for (const t of this.#in.values()) if (t.record.peer === peer) t.request();
     for (const t of this.#out.values()) if (t.record.peer === peer) t.rewind();
+  }
+
+  async #sendOne(peer: string, file: File, offline: boolean): Promise<void> {
+    const fileIdBytes = this.sodium.randombytes_buf(FILE_ID_BYTES);
+    const key = this.sodium.randombytes_buf(32);
+    const offer: FileOffer = {
+      kind: 'file',
+      fileId: this.sodium.to_hex(fileIdBytes),
+      name: file.name.slice(0, 255) || 'file',
+      size: file.size,
+      type: file.type.slice(0, 127),
+      sha256: await sha256OfBlobs(this.sodium, [file]),
+      key: toB64(this.sodium, key),
+      ...(offline ? { stored: true } : {}),
+    };
+    const record: TransferRecord = { ...this.#meta(peer, 'out', offer), state: 'waiting' };
+    await this.db.put('transfers', record);
+    this.#localFiles.set(offer.fileId, file);
+    const changed = (r: TransferRecord) => this.#changed(r);
+    this.#out.set(offer.fileId, new OutgoingTransfer(record, file, { sodium: this.sodium, key, fileId: fileIdBytes, link: () => this.links.get(peer), changed }));
+    if (offline) this.#upload(record, file, key, fileIdBytes);
+    // The offer goes at once: should the contact come back before the upload is done, they
+    // find no stored copy and ask this device directly.
+    await this.messenger.sendFileOffer(peer, offer);
+  }
+
+  #upload(record: TransferRecord, file: File, key: Uint8Array, fileId: Uint8Array): void {
+    const upload = new StoredUpload(record, file, { sodium: this.sodium, key, fileId, connection: this.connection, changed: () => this.#notify(record) });
+    this.#uploads.set(record.fileId, upload);
+    void upload.run().then((result) => {
+      this.#uploads.delete(record.fileId);
+      // Collected live meanwhile, or cancelled: nothing to say.
+      if (result === 'stored' && record.state === 'waiting') record.state = 'stored';
+      else if (result !== 'stored' && result !== 'cancelled') console.warn(`parley: the server did not keep ${record.name}: ${result}`);
+      this.#changed(record);
+    });
+  }
+
+  #onError(fileId: string, code: string): void {
+    const upload = this.#uploads.get(fileId);
+    if (upload && (code === 'file_too_large' || code === 'queue_full' || code === 'file_incomplete' || code === 'not_contact')) {
+      upload.answered(code);
+      return;
+    }
+    const stored = this.#storedLinks.get(fileId);
+    if (stored && code === 'file_not_found' && !stored.live) {
+      stored.goLive();
+      this.#in.get(fileId)?.request();
+      return;
+    }
+    const out = this.#out.get(fileId);
+    if (!out) return;
+    if (code === 'file_too_large') out.fail('too_large_for_relay');
+    else if (code === 'relay_limit' || code === 'recipient_busy') out.backOff();
   }
 
   async #onOffer(peer: string, offer: FileOffer): Promise<void> {
@@ -147,23 +236,36 @@ export class Transfers extends EventTarget {
   }
 
   #meta(peer: string, dir: 'in' | 'out', o: FileOffer): Omit<TransferRecord, 'state'> {
-    return { fileId: o.fileId, peer, dir, name: o.name, size: o.size, type: o.type, sha256: o.sha256, key: o.key, count: chunkCount(o.size), next: 0 };
+    const meta = { fileId: o.fileId, peer, dir, name: o.name, size: o.size, type: o.type, sha256: o.sha256, key: o.key, count: chunkCount(o.size), next: 0 };
+    return o.stored ? { ...meta, stored: true } : meta;
   }
 
   #incoming(record: TransferRecord): IncomingTransfer {
+    const live = () => this.links.get(record.peer);
+    let link = live as () => ReturnType<typeof live> | StoredFileLink;
+    if (record.stored && record.state !== 'done') {
+      const stored = new StoredFileLink(live, this.connection);
+      this.#storedLinks.set(record.fileId, stored);
+      link = () => stored;
+    }
     return new IncomingTransfer(record, {
       db: this.db,
       sodium: this.sodium,
       key: fromB64(this.sodium, record.key),
       fileId: this.sodium.from_hex(record.fileId),
-      link: () => this.links.get(record.peer),
+      link,
       changed: (r) => this.#changed(r),
     });
   }
 
-  /** Persists the record, and tells the UI unless it heard about this transfer a moment ago. */
+  /** Persists the record, and tells the UI. */
   #changed(record: TransferRecord): void {
     void this.db.put('transfers', record);
+    this.#notify(record);
+  }
+
+  /** Tells the UI, unless it heard about this transfer a moment ago. */
+  #notify(record: TransferRecord): void {
     const now = performance.now();
     const busy = record.state === 'active' || record.state === 'waiting';
     if (busy && now - (this.#lastEvent.get(record.fileId) ?? 0) < UI_INTERVAL_MS) {

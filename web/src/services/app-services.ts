@@ -35,7 +35,7 @@ export class AppServices extends EventTarget {
     this.contacts = new Contacts(db, this.connection);
     this.links = new Links(this.connection, account, this.contacts, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
-    this.transfers = new Transfers(db, sodium, this.links, this.messenger);
+    this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger);
     this.connection.addEventListener('frame', (e) => {
       const frame = (e as FrameEvent).frame;
       this.#enqueue(async () => {
@@ -43,6 +43,7 @@ export class AppServices extends EventTarget {
         await this.contacts.handle(frame);
         this.links.handle(frame);
         await this.messenger.handle(frame);
+        this.transfers.handle(frame);
         this.#resumeTransfers(frame);
       }, frame.t);
     });
@@ -146,13 +147,12 @@ export class AppServices extends EventTarget {
     this.links.closeAll();
   }
 
-  /** Transfers with a contact who is (again) reachable pick up where they stopped; relay refusals slow them. */
+  /** Transfers with a contact who is (again) reachable pick up where they stopped. */
   #resumeTransfers(frame: ServerFrame): void {
     if (frame.t === 'welcome') {
       for (const c of frame.contacts) if (c.online) this.transfers.resume(c.username);
     } else if (frame.t === 'presence' && frame.online) this.transfers.resume(frame.username);
     else if (frame.t === 'contact_added' && frame.contact.online) this.transfers.resume(frame.contact.username);
-    else if (frame.t === 'error' && frame.ref) this.transfers.onRelayError(frame.ref, frame.code);
   }
 
   /** Runs `job` after every job queued before it; a failure is logged and does not stop the line. */

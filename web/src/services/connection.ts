@@ -96,10 +96,13 @@ export class Connection extends EventTarget {
     return true;
   }
 
-  /** Sends a sealed chunk to `to` as a binary relay frame; false if not logged in. */
-  sendBinary(to: string, payload: Uint8Array): boolean {
+  /**
+   * Sends a sealed chunk for `to` as a binary frame: relayed live, or with `store` kept by the
+   * server until `to` fetches it. False if not logged in.
+   */
+  sendBinary(to: string, payload: Uint8Array, store = false): boolean {
     if (!this.#authed || this.#ws?.readyState !== WebSocket.OPEN) return false;
-    this.#ws.send(encodeRelayFrame(to, payload));
+    this.#ws.send(encodeRelayFrame(to, payload, store));
     return true;
   }
 

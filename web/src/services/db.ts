@@ -55,7 +55,8 @@ export interface OutboxEntry {
   seq: number;
 }
 
-export type TransferState = 'waiting' | 'active' | 'verifying' | 'done' | 'cancelled' | 'failed';
+/** `stored`: sent, the server keeps the sealed chunks until the contact collects them. */
+export type TransferState = 'waiting' | 'active' | 'verifying' | 'stored' | 'done' | 'cancelled' | 'failed';
 
 /** One file transfer, either way. Survives reloads so a receiver can resume. */
 export interface TransferRecord extends FileMeta {
@@ -68,6 +69,8 @@ export interface TransferRecord extends FileMeta {
   /** Receiving: leading chunks stored. Sending: leading chunks the receiver acknowledged. */
   next: number;
   state: TransferState;
+  /** The sealed chunks are (being) left with the server for a contact who was offline. */
+  stored?: boolean;
   /** Why it failed or stopped. */
   reason?: 'integrity' | 'cancelled_by_peer' | 'interrupted' | 'too_large_for_relay';
 }
