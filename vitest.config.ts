@@ -6,7 +6,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: ['shared/**/*.test.ts', 'signaling/**/*.test.ts'],
+    include: ['shared/**/*.test.ts', 'signaling/**/*.test.ts', 'web/**/*.test.ts'],
+    // Browser code runs here too: Node 20 has Blob and performance, and the web tests that need
+    // IndexedDB import fake-indexeddb themselves, so no DOM environment is needed.
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 30_000,

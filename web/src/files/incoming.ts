@@ -116,8 +116,12 @@ export class IncomingTransfer {
     r.state = 'verifying';
     this.deps.changed(r);
     const digest = await sha256OfBlobs(this.deps.sodium, await this.#chunks());
+    // Cancelled while hashing: stay so (the cancel's discard, queued behind this write, removes the chunks).
+    if (r.state !== 'verifying') return;
     if (digest !== r.sha256) {
-      await this.#fail();
+      // Not awaited: this runs inside the write queue, and #fail's discard waits for that queue,
+      // so awaiting it here would wait for itself (the chunks were never deleted).
+      void this.#fail();
       return;
     }
     r.state = 'done';
