@@ -12,6 +12,7 @@ import { controls } from './shared-styles';
 const failure = {
   integrity: t.integrityFailed,
   too_large_for_relay: t.tooLargeForRelay,
+  storage: t.storageFailed,
   interrupted: t.transferInterrupted,
   cancelled_by_peer: t.transferCancelled,
 } satisfies Record<NonNullable<TransferRecord['reason']>, () => string>;

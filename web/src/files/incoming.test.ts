@@ -404,6 +404,36 @@ describe('IncomingTransfer', () => {
     expect(await t.blob()).toBeUndefined();
   });
 
+  it('a chunk that cannot be stored ends the transfer as failed (storage), tells the sender, and takes nothing more', async () => {
+    const file = makeFile(3 * CHUNK_BYTES);
+    const { t, link, states } = await receive(file);
+    t.onChunk(file.seal(0));
+    await until(() => expect(states()).toEqual(['active']));
+    // The browser refuses the write (out of quota, say).
+    const transaction = db.transaction.bind(db);
+    db.transaction = (() => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    }) as typeof db.transaction;
+    t.onChunk(file.seal(1));
+    await until(() => expect(t.record).toMatchObject({ state: 'failed', reason: 'storage' }));
+    db.transaction = transaction;
+    await until(() => expect(states().at(-1)).toBe('failed'));
+    expect(link.controls.at(-1)).toEqual({ op: 'cancel', fileId: file.record.fileId });
+    expect(await storedIndexes(file.record.fileId)).toEqual([]);
+    t.onChunk(file.seal(2));
+    t.request();
+    expect(link.controls.filter((c) => c.op === 'want')).toHaveLength(1);
+  });
+
+  it("a sender's cancel after the file failed leaves it failed", async () => {
+    const file = makeFile(CHUNK_BYTES + 10);
+    const { t } = await receive(file);
+    t.onChunk(file.seal(0));
+    t.onChunk(file.seal(1, new Uint8Array(CHUNK_BYTES))); // too long: fails
+    t.control({ op: 'cancel', fileId: file.record.fileId });
+    expect(t.record).toMatchObject({ state: 'failed', reason: 'integrity' });
+  });
+
   describe('with an OutgoingTransfer on the other side', () => {
     // The sender's sleeps are faked and time never moves: a transfer that needed its 4 s stall
     // timer to recover would never finish. fake-indexeddb schedules with setImmediate, left real.

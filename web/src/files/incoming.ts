@@ -75,7 +75,9 @@ export class IncomingTransfer {
   }
 
   control(ctl: FileControl): void {
-    if (ctl.op !== 'cancel' || this.record.state === 'done') return;
+    const state = this.record.state;
+    // A cancel after the end (done, failed, cancelled here) changes nothing: the first outcome stands.
+    if (ctl.op !== 'cancel' || state === 'done' || state === 'failed' || state === 'cancelled') return;
     this.record.state = 'cancelled';
     this.record.reason = 'cancelled_by_peer';
     void this.#discard();
@@ -99,9 +101,22 @@ export class IncomingTransfer {
     const r = this.record;
     // Gone, or a duplicate of a chunk already stored (a resend crossed a `want`).
     if (r.state !== 'active' || index < r.next) return;
-    const tx = this.deps.db.transaction(['chunks', 'transfers'], 'readwrite');
+    try {
+      const tx = this.deps.db.transaction(['chunks', 'transfers'], 'readwrite');
+      await Promise.all([tx.objectStore('chunks').put(blob, [r.fileId, index]), tx.objectStore('transfers').put({ ...r, next: index + 1 }), tx.done]);
+    } catch (err) {
+      // Out of space, or the database went away: the file cannot be kept, so say so and stop.
+      console.warn('parley: could not store a file chunk', err);
+      if (r.state !== 'active') return;
+      r.state = 'failed';
+      r.reason = 'storage';
+      this.deps.link().sendFileControl({ op: 'cancel', fileId: r.fileId });
+      void this.#discard();
+      return;
+    }
+    // Cancelled while the write was under way: nothing more to say.
+    if (r.state !== 'active') return;
     r.next = index + 1;
-    await Promise.all([tx.objectStore('chunks').put(blob, [r.fileId, index]), tx.objectStore('transfers').put(r), tx.done]);
     this.progress.update(this.bytesDone);
     if (r.next === r.count) {
       await this.#verify();

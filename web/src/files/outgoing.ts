@@ -60,6 +60,8 @@ export class OutgoingTransfer {
       case 'ack':
         if (ctl.next > r.next) {
           r.next = Math.min(ctl.next, r.count);
+          // An ack can overtake a rewind: never send again what is acknowledged.
+          this.#sent = Math.max(this.#sent, r.next);
           this.#acked();
         }
         break;

@@ -72,7 +72,7 @@ export interface TransferRecord extends FileMeta {
   /** The sealed chunks are (being) left with the server for a contact who was offline. */
   stored?: boolean;
   /** Why it failed or stopped. */
-  reason?: 'integrity' | 'cancelled_by_peer' | 'interrupted' | 'too_large_for_relay';
+  reason?: 'integrity' | 'cancelled_by_peer' | 'interrupted' | 'too_large_for_relay' | 'storage';
 }
 
 interface ParleyDB extends DBSchema {
