@@ -161,7 +161,11 @@ export class IncomingTransfer {
   async #discard(): Promise<void> {
     const range = IDBKeyRange.bound([this.record.fileId, 0], [this.record.fileId, Infinity]);
     await this.#writes;
-    await this.deps.db.delete('chunks', range);
+    try {
+      await this.deps.db.delete('chunks', range);
+    } catch (err) {
+      console.warn('parley: could not delete the chunks of a stopped transfer', err);
+    }
     this.deps.changed(this.record);
   }
 }
