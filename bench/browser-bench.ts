@@ -66,10 +66,13 @@ export function spread(values: number[]): Spread {
   return { median: median(sorted), p90: percentile(sorted, 90), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
 }
 
-/** Builds web/dist from the current source, so the figures are for the code in the tree. */
-function buildWebApp(): void {
+/**
+ * Builds web/dist from the current source, so the figures are for the code in the tree. `viteArgs`
+ * go to `vite build` (the file benchmark's profiling mode builds an unminified copy elsewhere).
+ */
+export function buildWebApp(viteArgs: string[] = []): void {
   try {
-    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('npm', ['run', '--silent', 'build', ...(viteArgs.length ? ['--', ...viteArgs] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     const e = err as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`npm run build failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);

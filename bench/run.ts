@@ -7,17 +7,24 @@
  *     ≤ 10 KB each.
  *  3. Browser: in two headless Chromium contexts, login → first message delivered (target
  *     < 100 ms) and login → path 'direct' (target < 1 s), medians over the runs.
+ *  4. Files: 100 MiB through the app's UI over the direct path and the relay, against a bare data
+ *     channel and a bare ws forwarder between the same tabs (targets ≥ 0.8 and ≥ 0.6 of them), and
+ *     the receiving tab's peak memory (target < 200 MB).
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000], BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
- * the conversation before the browser runs), BENCH_CPU_PROF=<dir> (profile the relay server).
+ * the conversation before the browser runs), BENCH_CPU_PROF=<dir> (profile the relay server),
+ * BENCH_FILES_MIB [100], BENCH_FILES_ROUNDS [3], BENCH_FILES_PROF=<dir> (CPU profiles of both tabs, one
+ * transfer per path after the measured ones, unminified build).
  */
 import os from 'node:os';
 import { type BrowserOptions, type BrowserResult, type Spread, benchBrowser } from './browser-bench';
 import { stopAll } from './children';
+import { type FilesOptions, type FilesResult, benchFiles } from './files-bench';
+import { filesSummary, reportFiles } from './files-report';
 import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { fmt, table } from './stats';
@@ -27,7 +34,8 @@ const TARGET_CONNECTIONS = 19_000;
 const TARGET_BYTES_PER_CONNECTION = 10_000;
 const TARGET_FIRST_MESSAGE_MS = 100;
 const TARGET_DIRECT_MS = 1000;
-const WATCHDOG_MS = 10 * 60_000;
+// Every benchmark together takes about 9 minutes; this only catches a hang.
+const WATCHDOG_MS = 20 * 60_000;
 
 const num = (name: string, def: number): number => {
   const v = process.env[name];
@@ -57,6 +65,20 @@ const browserOptions: BrowserOptions = {
   // Past the app's 10 s connect timeout and first retry: a run that slow has failed.
   runTimeoutMs: 15_000,
   history: num('BENCH_BROWSER_HISTORY', 0),
+};
+
+const MiB = 1024 * 1024;
+const filesOptions: FilesOptions = {
+  bytes: num('BENCH_FILES_MIB', 100) * MiB,
+  rounds: Math.max(3, num('BENCH_FILES_ROUNDS', 3)),
+  warmupBytes: 4 * MiB,
+  storageBytes: 8 * MiB,
+  // A 100 MiB transfer at a few MB/s still finishes well inside this.
+  runTimeoutMs: 120_000,
+  // The app's own figures (web/src/files/outgoing.ts, services/connection.ts), so the bare runs
+  // differ from the app only in what the app does besides moving bytes.
+  raw: { messageBytes: 64 * 1024, highWater: MiB, lowWater: 256 * 1024, pollMs: 5 },
+  profileDir: process.env.BENCH_FILES_PROF || undefined,
 };
 
 const log = (line: string): void => console.log(line);
@@ -142,6 +164,7 @@ async function main(): Promise<void> {
   let relay: RelayResult | undefined;
   let idle: IdleResult | undefined;
   let browser: BrowserResult | undefined;
+  let files: FilesResult | undefined;
   if (wanted('relay')) {
     log('');
     log('Relay benchmark');
@@ -157,9 +180,15 @@ async function main(): Promise<void> {
     log(`Browser benchmark (${browserOptions.runs} runs; builds web/dist first)`);
     browser = await benchBrowser(browserOptions, log);
   }
+  if (wanted('files')) {
+    log('');
+    log(`File transfer benchmark (${filesOptions.bytes / MiB} MiB, ${filesOptions.rounds} rounds after a warm-up; builds web/dist first)`);
+    files = await benchFiles(filesOptions, log);
+  }
   if (relay) reportRelay(relay);
   if (idle) reportIdle(idle);
   if (browser) reportBrowser(browser);
+  if (files) reportFiles(files, log);
   const summary = {
     relay: relay && {
       bareMsgsPerSec: Math.round(relay.summary.bareMsgsPerSec),
@@ -198,6 +227,7 @@ async function main(): Promise<void> {
       phaseMediansMs: Object.fromEntries(Object.entries(browser.phases).map(([k, v]) => [k, round(v)])),
       failures: browser.failures,
     },
+    files: files && filesSummary(files),
   };
   log('');
   log(JSON.stringify(summary));
