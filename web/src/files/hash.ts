@@ -1,15 +1,33 @@
-import type { Sodium } from '../../../shared/sodium';
+/**
+ * SHA-256 of files, streamed: hash-wasm's hasher, several times faster than libsodium's here, and
+ * its state can be saved and restored, so a reception that resumes after a reload need not read
+ * back what it stored to finish the hash.
+ */
+import { type IHasher, createSHA256 } from 'hash-wasm';
 
-/** Reads at most this much of a file at once, so hashing a large file never holds it in memory. */
-const SLICE_BYTES = 1024 * 1024;
+export type Sha256 = IHasher;
 
-/** SHA-256 (hex) of a sequence of blobs taken as one stream, read slice by slice (libsodium's streaming hash). */
-export async function sha256OfBlobs(s: Sodium, blobs: Iterable<Blob> | AsyncIterable<Blob>): Promise<string> {
-  const state = s.crypto_hash_sha256_init();
-  for await (const blob of blobs) {
-    for (let offset = 0; offset < blob.size; offset += SLICE_BYTES) {
-      s.crypto_hash_sha256_update(state, new Uint8Array(await blob.slice(offset, offset + SLICE_BYTES).arrayBuffer()));
-    }
+/** A fresh hasher; from `saved` (an earlier `save()`) when given and still readable. */
+export async function sha256Hasher(saved?: Uint8Array): Promise<Sha256> {
+  const hasher = await createSHA256();
+  hasher.init();
+  if (saved) hasher.load(saved);
+  return hasher;
+}
+
+/** Feeds `blob` to `hasher` through its stream (far faster than slice by slice, and as light on memory). */
+export async function hashBlob(hasher: Sha256, blob: Blob): Promise<void> {
+  const reader = blob.stream().getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    hasher.update(value);
   }
-  return s.to_hex(s.crypto_hash_sha256_final(state));
+}
+
+/** SHA-256 (hex) of a sequence of blobs taken as one stream. */
+export async function sha256OfBlobs(blobs: Iterable<Blob> | AsyncIterable<Blob>): Promise<string> {
+  const hasher = await sha256Hasher();
+  for await (const blob of blobs) await hashBlob(hasher, blob);
+  return hasher.digest('hex');
 }

@@ -1,68 +1,123 @@
 /**
- * Receiving one file: opens each chunk, takes them strictly in order, writes each to IndexedDB
- * (as a Blob, so the browser keeps it on disk, not in the tab's memory) together with the
- * transfer's progress in one transaction, and acknowledges only what is stored. A gap or a
- * reload is answered with `want` from the first missing chunk. At the end the SHA-256 of the
- * stored chunks must match the sealed offer before the file is offered to the user.
+ * Receiving one file: opens each chunk and takes them strictly in order into a file of its own
+ * (chunk-store.ts: on disk, not in the tab's memory). Chunks accepted while a write is under way
+ * go out together in the next one; after each write the transfer's progress and the SHA-256 state
+ * over what is written are saved, so a reload resumes at what was stored without reading it back.
+ * Acknowledgements tell the sender what was accepted, for its window; they hold back while more
+ * than a few megabytes wait for storage, which bounds the tab's memory. A gap, a path switch or a
+ * reload is answered with `want` from the first chunk not accepted. At the end the SHA-256 must
+ * match the sealed offer before the file is offered to the user.
  */
-import { chunkLength, openChunk } from '../../../shared/file-chunks';
+import { CHUNK_BYTES, chunkLength, openChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Database, TransferRecord } from '../services/db';
 import type { Link } from '../services/link';
-import { sha256OfBlobs } from './hash';
+import type { ChunkStore } from './chunk-store';
+import { type Sha256, sha256Hasher, sha256OfBlobs } from './hash';
 import { Progress } from './progress';
-import { CHUNK_BYTES } from '../../../shared/file-chunks';
 
 /** Acknowledge every few chunks: often enough for the sender's window, rarely enough to be cheap. */
 const ACK_EVERY = 4;
+/** Chunks accepted but not yet stored before acknowledgements hold back (4 MiB). */
+const MAX_UNSTORED = 64;
+/** The most chunks written at once (2 MiB). */
+const MAX_BATCH = 32;
+
+export interface IncomingDeps {
+  db: Database;
+  store: ChunkStore;
+  sodium: Sodium;
+  key: Uint8Array;
+  fileId: Uint8Array;
+  link: () => Link;
+  /** Persists the record and tells the UI (a change of state). */
+  changed: (record: TransferRecord) => void;
+  /** Tells the UI only (progress: the record is saved after each write). */
+  progressed: (record: TransferRecord) => void;
+}
 
 export class IncomingTransfer {
   readonly progress = new Progress();
-  /** The next chunk index accepted (ahead of `record.next` while writes are pending). */
+  /** The next chunk index accepted (ahead of `record.next` while chunks wait for storage). */
   #expect: number;
+  /** Accepted chunks not yet handed to a write; the first is chunk `#pendingFrom`. */
+  #pending: Uint8Array[] = [];
+  #pendingFrom: number;
+  /** The write loop, while it runs. */
   #writes: Promise<void> = Promise.resolve();
+  #writing = false;
+  /** The `next` last acknowledged (or asked for). */
+  #acked: number;
   /** The gap last asked for, so one gap costs one `want`, not one per chunk behind it. */
   #wanted = -1;
+  /** Until open() has found what is stored, chunks are not taken. */
+  #open = false;
+  /** SHA-256 over the chunks stored; undefined when it could not be restored (then the end reads the file back). */
+  #hasher: Sha256 | undefined;
 
   constructor(
     readonly record: TransferRecord,
-    private readonly deps: {
-      db: Database;
-      sodium: Sodium;
-      key: Uint8Array;
-      fileId: Uint8Array;
-      link: () => Link;
-      changed: (record: TransferRecord) => void;
-    },
+    private readonly deps: IncomingDeps,
   ) {
-    this.#expect = record.next;
+    this.#expect = this.#pendingFrom = this.#acked = record.next;
   }
 
   get bytesDone(): number {
-    return Math.min(this.record.size, this.record.next * CHUNK_BYTES);
+    return storedBytes(this.record, this.record.next);
   }
 
-  /** Asks the sender for everything from the first chunk not stored yet. */
+  /**
+   * Opens the file the chunks go to, cut to what the saved progress says is stored (a write can
+   * outrun the progress saved after it). Call before request(); a file that lost its end (the
+   * machine went down before the disk had it) goes back to what it holds.
+   */
+  async open(): Promise<void> {
+    const r = this.record;
+    if (r.state !== 'waiting' && r.state !== 'active' && r.state !== 'verifying') return;
+    const expected = storedBytes(r, r.next);
+    let saved = r.hashState;
+    try {
+      const size = await this.deps.store.open(r.fileId, expected);
+      if (size < expected) {
+        r.next = this.#expect = this.#pendingFrom = this.#acked = Math.floor(size / CHUNK_BYTES);
+        if (r.state === 'verifying') r.state = 'active';
+        saved = r.hashState = undefined;
+      }
+      this.#hasher = r.next === 0 ? await sha256Hasher() : saved ? await sha256Hasher(saved).catch(() => undefined) : undefined;
+    } catch (err) {
+      this.#storageFailed(err);
+      return;
+    }
+    this.#open = true;
+  }
+
+  /** Asks the sender for everything from the first chunk not accepted yet. */
   request(): void {
     const r = this.record;
-    if (r.state !== 'waiting' && r.state !== 'active') return;
-    this.#expect = r.next;
-    this.#wanted = r.next;
-    this.deps.link().sendFileControl({ op: 'want', fileId: r.fileId, from: r.next });
+    if (!this.#open || (r.state !== 'waiting' && r.state !== 'active')) return;
+    this.#wanted = this.#acked = this.#expect;
+    this.deps.link().sendFileControl({ op: 'want', fileId: r.fileId, from: this.#expect });
+  }
+
+  /** Loaded with every chunk stored but not yet checked (the tab went away at the end): checks now. */
+  recheck(): void {
+    const r = this.record;
+    const stored = r.state === 'active' && r.next === r.count && !this.#writing;
+    if (this.#open && (r.state === 'verifying' || stored)) void this.#verify();
   }
 
   onChunk(bytes: Uint8Array): void {
     const r = this.record;
-    if (r.state !== 'waiting' && r.state !== 'active') return;
+    if (!this.#open || (r.state !== 'waiting' && r.state !== 'active')) return;
     const opened = openChunk(this.deps.sodium, this.deps.key, this.deps.fileId, r.count, bytes);
     if (!opened) return; // not a chunk of this file as sealed by its sender: ignore it
     if (opened.index !== this.#expect) {
       if (opened.index > this.#expect && this.#wanted !== this.#expect) {
-        this.#wanted = this.#expect;
+        this.#wanted = this.#acked = this.#expect;
         this.deps.link().sendFileControl({ op: 'want', fileId: r.fileId, from: this.#expect });
       }
-      return;
+      return; // a duplicate (a resend crossed a `want`), or past a gap already asked for
     }
     if (opened.plain.length !== chunkLength(r.size, opened.index)) {
       void this.#fail();
@@ -70,8 +125,12 @@ export class IncomingTransfer {
     }
     this.#expect++;
     r.state = 'active';
-    const blob = new Blob([opened.plain as Uint8Array<ArrayBuffer>]);
-    this.#writes = this.#writes.then(() => this.#store(opened.index, blob));
+    this.#pending.push(opened.plain);
+    this.#ack(false);
+    if (!this.#writing) {
+      this.#writing = true;
+      this.#writes = this.#writeLoop();
+    }
   }
 
   control(ctl: FileControl): void {
@@ -91,55 +150,99 @@ export class IncomingTransfer {
     void this.#discard();
   }
 
-  /** The verified file, assembled from the stored chunks (Blob references, not copies). */
+  /** The verified file, read from storage (a reference to the file on disk, not a copy). */
   async blob(): Promise<Blob | undefined> {
     if (this.record.state !== 'done') return undefined;
-    return new Blob(await this.#chunks(), { type: this.record.type || 'application/octet-stream' });
+    const file = await this.deps.store.file(this.record.fileId);
+    return file?.slice(0, file.size, this.record.type || 'application/octet-stream');
   }
 
-  async #store(index: number, blob: Blob): Promise<void> {
+  /** Acknowledges what was accepted: every few chunks, or (`flush`) whatever is new; never while too much waits for storage. */
+  #ack(flush: boolean): void {
     const r = this.record;
-    // Gone, or a duplicate of a chunk already stored (a resend crossed a `want`).
-    if (r.state !== 'active' || index < r.next) return;
+    if (this.#expect - r.next > MAX_UNSTORED) return;
+    const fresh = this.#expect - this.#acked;
+    if (fresh >= ACK_EVERY || (flush && fresh > 0)) {
+      this.#acked = this.#expect;
+      this.deps.link().sendFileControl({ op: 'ack', fileId: r.fileId, next: this.#expect });
+    }
+  }
+
+  /** Writes what was accepted, in batches, until nothing waits; then the integrity check if that was all. */
+  async #writeLoop(): Promise<void> {
+    const r = this.record;
+    while (this.#pending.length > 0 && r.state === 'active') {
+      const from = this.#pendingFrom;
+      const batch = this.#pending.splice(0, MAX_BATCH);
+      this.#pendingFrom += batch.length;
+      if (!(await this.#store(from, batch))) break;
+      this.progress.update(this.bytesDone);
+      this.#ack(true);
+      this.deps.progressed(r);
+    }
+    this.#writing = false;
+    // Not awaited: #fail's discard waits for this loop, so awaiting it here would wait for itself.
+    if (r.state === 'active' && r.next === r.count) void this.#verify();
+  }
+
+  /** Stores chunks `from`… and then the progress; false when it could not (the transfer then failed) or it stopped meanwhile. */
+  async #store(from: number, plains: Uint8Array[]): Promise<boolean> {
+    const r = this.record;
+    const end = from + plains.length;
+    let hashState: Uint8Array | undefined;
     try {
-      const tx = this.deps.db.transaction(['chunks', 'transfers'], 'readwrite');
-      await Promise.all([tx.objectStore('chunks').put(blob, [r.fileId, index]), tx.objectStore('transfers').put({ ...r, next: index + 1 }), tx.done]);
+      // Hashed before the write: the write hands the buffers over to the storage worker.
+      for (const plain of plains) this.#hasher?.update(plain);
+      hashState = this.#hasher?.save();
+      await this.deps.store.write(r.fileId, from * CHUNK_BYTES, plains);
+      if (r.state !== 'active') return false;
+      // Relaxed: should the machine lose this, open() finds the file's length and goes by that.
+      const tx = this.deps.db.transaction('transfers', 'readwrite', { durability: 'relaxed' });
+      await Promise.all([tx.store.put({ ...r, next: end, hashState }), tx.done]);
     } catch (err) {
-      // Out of space, or the database went away: the file cannot be kept, so say so and stop.
-      console.warn('parley: could not store a file chunk', err);
-      if (r.state !== 'active') return;
-      r.state = 'failed';
-      r.reason = 'storage';
-      this.deps.link().sendFileControl({ op: 'cancel', fileId: r.fileId });
-      void this.#discard();
-      return;
+      this.#storageFailed(err);
+      return false;
     }
     // Cancelled while the write was under way: nothing more to say.
-    if (r.state !== 'active') return;
-    r.next = index + 1;
-    this.progress.update(this.bytesDone);
-    if (r.next === r.count) {
-      await this.#verify();
-      return;
-    }
-    if (r.next % ACK_EVERY === 0) this.deps.link().sendFileControl({ op: 'ack', fileId: r.fileId, next: r.next });
-    this.deps.changed(r);
+    if (r.state !== 'active') return false;
+    // Together, so that whenever the record is saved its hash state matches its progress.
+    r.next = end;
+    r.hashState = hashState;
+    return true;
+  }
+
+  /** Out of space, the file is locked elsewhere, or the database went away: the file cannot be kept, so say so and stop. */
+  #storageFailed(err: unknown): void {
+    console.warn('parley: could not store a received file', err);
+    const r = this.record;
+    if (r.state !== 'waiting' && r.state !== 'active' && r.state !== 'verifying') return;
+    r.state = 'failed';
+    r.reason = 'storage';
+    this.deps.link().sendFileControl({ op: 'cancel', fileId: r.fileId });
+    void this.#discard();
   }
 
   async #verify(): Promise<void> {
     const r = this.record;
     r.state = 'verifying';
     this.deps.changed(r);
-    const digest = await sha256OfBlobs(this.deps.sodium, await this.#chunks());
-    // Cancelled while hashing: stay so (the cancel's discard, queued behind this write, removes the chunks).
+    let digest: string;
+    try {
+      await this.deps.store.close(r.fileId);
+      const file = this.#hasher ? undefined : await this.deps.store.file(r.fileId);
+      digest = this.#hasher ? this.#hasher.digest('hex') : await sha256OfBlobs(file ? [file] : []);
+    } catch (err) {
+      this.#storageFailed(err);
+      return;
+    }
+    // Cancelled while hashing: stay so (the cancel's discard removes the file).
     if (r.state !== 'verifying') return;
     if (digest !== r.sha256) {
-      // Not awaited: this runs inside the write queue, and #fail's discard waits for that queue,
-      // so awaiting it here would wait for itself (the chunks were never deleted).
       void this.#fail();
       return;
     }
     r.state = 'done';
+    delete r.hashState;
     this.deps.link().sendFileControl({ op: 'done', fileId: r.fileId, ok: true });
     this.deps.changed(r);
   }
@@ -152,20 +255,20 @@ export class IncomingTransfer {
     await this.#discard();
   }
 
-  async #chunks(): Promise<Blob[]> {
-    const range = IDBKeyRange.bound([this.record.fileId, 0], [this.record.fileId, Infinity]);
-    return this.deps.db.getAll('chunks', range);
-  }
-
-  /** Forgets the stored chunks of a file that will not be offered. */
+  /** Forgets the stored part of a file that will not be offered. */
   async #discard(): Promise<void> {
-    const range = IDBKeyRange.bound([this.record.fileId, 0], [this.record.fileId, Infinity]);
+    this.#pending = [];
     await this.#writes;
     try {
-      await this.deps.db.delete('chunks', range);
+      await this.deps.store.remove(this.record.fileId);
     } catch (err) {
-      console.warn('parley: could not delete the chunks of a stopped transfer', err);
+      console.warn('parley: could not delete the stored part of a stopped transfer', err);
     }
     this.deps.changed(this.record);
   }
+}
+
+/** Bytes in chunks 0…n-1 of the file. */
+function storedBytes(r: TransferRecord, n: number): number {
+  return Math.min(r.size, n * CHUNK_BYTES);
 }

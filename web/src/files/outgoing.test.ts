@@ -4,7 +4,11 @@ import type { FileControl } from '../../../shared/peer-protocol';
 import { type Sodium, loadSodium, toB64 } from '../../../shared/sodium';
 import type { TransferRecord } from '../services/db';
 import type { Link, LinkPath } from '../services/link';
-import { OutgoingTransfer } from './outgoing';
+import { OutgoingTransfer, SEND_WINDOW } from './outgoing';
+
+/** Chunks in flight on each path. */
+const R = SEND_WINDOW.relay;
+const D = SEND_WINDOW.direct;
 
 let s: Sodium;
 
@@ -86,7 +90,7 @@ function fakeLink(path: LinkPath = 'relay') {
   return link;
 }
 
-function send(chunks = 41, path: LinkPath = 'relay') {
+function send(chunks = 60, path: LinkPath = 'relay') {
   const size = (chunks - 1) * CHUNK_BYTES + 777;
   const data = someBytes(size);
   const key = s.randombytes_buf(32);
@@ -107,7 +111,8 @@ function send(chunks = 41, path: LinkPath = 'relay') {
   };
   const link = fakeLink(path);
   const changed = vi.fn<(r: TransferRecord) => void>();
-  const t = new OutgoingTransfer(record, new Blob([data]), { sodium: s, key, fileId: fileIdBytes, link: () => link, changed });
+  const progressed = vi.fn<(r: TransferRecord) => void>();
+  const t = new OutgoingTransfer(record, new Blob([data]), { sodium: s, key, fileId: fileIdBytes, link: () => link, changed, progressed });
   started.push(t);
   const fileId = record.fileId;
   /** Indices of the chunks sent so far, each checked to open as that chunk of this file with the right bytes. */
@@ -129,13 +134,13 @@ function send(chunks = 41, path: LinkPath = 'relay') {
   };
   const want = (from: number) => t.control({ op: 'want', fileId, from });
   const ack = (next: number) => t.control({ op: 'ack', fileId, next });
-  return { t, link, changed, record, fileId, sent, fresh, want, ack };
+  return { t, link, changed, progressed, record, fileId, sent, fresh, want, ack };
 }
 
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('OutgoingTransfer', () => {
-  it('sends nothing until the receiver asks, then chunks 0… up to the relay window (6)', async () => {
+  it('sends nothing until the receiver asks, then chunks 0… up to the relay window', async () => {
     const { t, want, fresh, changed } = send();
     await flush();
     expect(fresh()).toEqual([]);
@@ -143,41 +148,45 @@ describe('OutgoingTransfer', () => {
     expect(t.record.state).toBe('active');
     expect(changed).toHaveBeenCalledWith(t.record);
     await idle();
-    expect(fresh()).toEqual(range(0, 6));
+    expect(fresh()).toEqual(range(0, R));
   });
 
   it('starts from `from` on want{from}', async () => {
     const { t, want, fresh } = send();
     want(7);
     await idle();
-    expect(fresh()).toEqual(range(7, 13));
+    expect(fresh()).toEqual(range(7, 7 + R));
     expect(t.record.next).toBe(7);
     expect(t.bytesDone).toBe(7 * CHUNK_BYTES);
   });
 
-  it('keeps up to 32 chunks in flight on a direct path', async () => {
-    const { want, fresh } = send(41, 'direct');
+  it('keeps more chunks in flight on a direct path', async () => {
+    const { want, fresh } = send(D + 9, 'direct');
     want(0);
     await idle();
-    expect(fresh()).toEqual(range(0, 32));
+    expect(fresh()).toEqual(range(0, D));
   });
 
   it('an ack moves the window on; an old ack changes nothing', async () => {
-    const { t, want, ack, fresh } = send();
+    const { t, want, ack, fresh, changed, progressed } = send();
     want(0);
     await idle();
-    expect(fresh()).toEqual(range(0, 6));
+    expect(fresh()).toEqual(range(0, R));
+    changed.mockClear();
     ack(4);
     expect(t.record.next).toBe(4);
+    // Progress is shown, not saved: a reload ends a send anyway.
+    expect(progressed).toHaveBeenCalledWith(t.record);
+    expect(changed).not.toHaveBeenCalled();
     await idle();
-    expect(fresh()).toEqual(range(6, 10));
+    expect(fresh()).toEqual(range(R, 4 + R));
     ack(2);
     expect(t.record.next).toBe(4);
     await flush();
     expect(fresh()).toEqual([]);
     ack(10);
     await idle();
-    expect(fresh()).toEqual(range(10, 16));
+    expect(fresh()).toEqual(range(4 + R, 10 + R));
   });
 
   it('rewind() sends again from the last ack, with the window of the new path', async () => {
@@ -186,15 +195,15 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 10));
+    expect(fresh()).toEqual(range(0, 4 + R));
     t.rewind();
     await idle();
-    expect(fresh()).toEqual(range(4, 10));
+    expect(fresh()).toEqual(range(4, 4 + R));
 
     link.path = 'direct';
     t.rewind();
     await idle();
-    expect(fresh()).toEqual(range(4, 36));
+    expect(fresh()).toEqual(range(4, 4 + D));
   });
 
   it('a want for a gap sends again from there', async () => {
@@ -203,11 +212,11 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 10));
+    expect(fresh()).toEqual(range(0, 4 + R));
     want(5); // chunk 5 was lost
     expect(t.record.next).toBe(5);
     await idle();
-    expect(fresh()).toEqual(range(5, 11));
+    expect(fresh()).toEqual(range(5, 5 + R));
   });
 
   it('with chunks out and no ack for 4 s, sends again from the last ack', async () => {
@@ -216,13 +225,13 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 10));
+    expect(fresh()).toEqual(range(0, 4 + R));
     await vi.advanceTimersByTimeAsync(3999);
     await flush();
     expect(fresh()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await idle();
-    expect(fresh()).toEqual(range(4, 10));
+    expect(fresh()).toEqual(range(4, 4 + R));
   });
 
   it('backOff() pauses, then sends again from the last ack', async () => {
@@ -231,7 +240,7 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 10));
+    expect(fresh()).toEqual(range(0, 4 + R));
     t.backOff(300);
     await idle();
     await vi.advanceTimersByTimeAsync(299);
@@ -239,7 +248,7 @@ describe('OutgoingTransfer', () => {
     expect(fresh()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await idle();
-    expect(fresh()).toEqual(range(4, 10));
+    expect(fresh()).toEqual(range(4, 4 + R));
   });
 
   it('waits on waitForDrain while the send buffer is over a megabyte', async () => {
@@ -252,7 +261,7 @@ describe('OutgoingTransfer', () => {
     link.bufferedAmount = 0;
     link.drain();
     await idle();
-    expect(fresh()).toEqual(range(0, 6));
+    expect(fresh()).toEqual(range(0, R));
   });
 
   it('a chunk the link refuses is tried again after a pause, not skipped', async () => {
@@ -264,7 +273,7 @@ describe('OutgoingTransfer', () => {
     link.accepting = true;
     await vi.advanceTimersByTimeAsync(500);
     await idle();
-    expect(fresh()).toEqual(range(0, 6));
+    expect(fresh()).toEqual(range(0, R));
   });
 
   it('done ok=true finishes the transfer and stops sending', async () => {

@@ -4,15 +4,16 @@
  * than a megabyte into the path's send buffer. The receiver drives it: `want` (start, resume, or
  * resend from a gap), `ack` (progress), `done`, `cancel`. A path switch rewinds to the last ack.
  */
-import { CHUNK_BYTES, chunkLength, sealChunk } from '../../../shared/file-chunks';
+import { CHUNK_BYTES, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { TransferRecord } from '../services/db';
 import type { Link } from '../services/link';
+import { ChunkReader } from './chunk-reader';
 import { Progress } from './progress';
 
 /** Chunks in flight before an acknowledgement: small on the relay, where the server drops what a slow reader cannot take. */
-const WINDOW = { relay: 6, direct: 32 } as const;
+export const SEND_WINDOW = { relay: 16, direct: 32 } as const;
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 /** With chunks out and no acknowledgement for this long, assume they were lost and resend. */
@@ -25,19 +26,24 @@ export class OutgoingTransfer {
   #pumping = false;
   #lastAckAt = performance.now();
   #pausedUntil = 0;
+  readonly #reader: ChunkReader;
 
   constructor(
     readonly record: TransferRecord,
-    private readonly file: Blob,
+    file: Blob,
     private readonly deps: {
       sodium: Sodium;
       key: Uint8Array;
       fileId: Uint8Array;
       link: () => Link;
-      /** Persists the record and tells the UI. */
+      /** Persists the record and tells the UI (a change of state). */
       changed: (record: TransferRecord) => void;
+      /** Tells the UI only (progress). */
+      progressed: (record: TransferRecord) => void;
     },
-  ) {}
+  ) {
+    this.#reader = new ChunkReader(file);
+  }
 
   get bytesDone(): number {
     return Math.min(this.record.size, this.record.next * CHUNK_BYTES);
@@ -63,8 +69,10 @@ export class OutgoingTransfer {
           // An ack can overtake a rewind: never send again what is acknowledged.
           this.#sent = Math.max(this.#sent, r.next);
           this.#acked();
+          this.#wakeUp();
+          this.deps.progressed(r);
         }
-        break;
+        return; // progress only: nothing to save
       case 'done':
         r.next = r.count;
         r.state = ctl.ok ? 'done' : 'failed';
@@ -128,7 +136,7 @@ export class OutgoingTransfer {
           await this.#sleep(paused);
           continue;
         }
-        if (this.#sent >= r.count || this.#sent - r.next >= WINDOW[link.path]) {
+        if (this.#sent >= r.count || this.#sent - r.next >= SEND_WINDOW[link.path]) {
           await this.#sleep(STALL_MS);
           if (performance.now() - this.#lastAckAt >= STALL_MS) this.rewind();
           continue;
@@ -138,8 +146,7 @@ export class OutgoingTransfer {
           continue;
         }
         const index = this.#sent;
-        const start = index * CHUNK_BYTES;
-        const plain = new Uint8Array(await this.file.slice(start, start + chunkLength(r.size, index)).arrayBuffer());
+        const plain = await this.#reader.chunk(index);
         const sealed = sealChunk(this.deps.sodium, this.deps.key, this.deps.fileId, index, r.count, plain);
         if (!link.sendChunk(sealed)) {
           await this.#sleep(500); // offline for now: the receiver's next `want` restarts us anyway
@@ -149,6 +156,8 @@ export class OutgoingTransfer {
       }
     } finally {
       this.#pumping = false;
+      // Done, or stopped: a later `want` (a resend) opens the file again.
+      this.#reader.close();
     }
   }
 

@@ -15,6 +15,7 @@ import type { Contacts } from '../services/contacts';
 import type { Database, TransferRecord } from '../services/db';
 import type { Messenger } from '../services/messenger';
 import { sha256OfBlobs } from './hash';
+import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
 import { OutgoingTransfer } from './outgoing';
 import { StoredFileLink } from './stored-link';
@@ -71,6 +72,7 @@ export class Transfers extends EventTarget {
     private readonly contacts: Contacts,
     private readonly links: Links,
     private readonly messenger: Messenger,
+    private readonly store: ChunkStore,
   ) {
     super();
     messenger.onFileOffer = (peer, offer) => this.#onOffer(peer, offer);
@@ -80,13 +82,11 @@ export class Transfers extends EventTarget {
   async load(): Promise<void> {
     for (const record of await this.db.getAll('transfers')) {
       const busy = record.state === 'waiting' || record.state === 'active' || record.state === 'verifying';
-      if (record.dir === 'in' && record.state === 'verifying') {
-        // Cut short while checking: fetch the last chunk again, and storing it checks again.
-        record.state = 'active';
-        record.next = Math.max(0, record.count - 1);
-      }
       if (record.dir === 'in' && (busy || record.state === 'done')) {
-        this.#in.set(record.fileId, this.#incoming(record));
+        const t = this.#incoming(record);
+        this.#in.set(record.fileId, t);
+        await t.open();
+        t.recheck(); // cut short while checking its integrity: check again
         continue;
       }
       if (record.dir === 'out' && busy) {
@@ -181,7 +181,7 @@ export class Transfers extends EventTarget {
       name: file.name.slice(0, 255) || 'file',
       size: file.size,
       type: file.type.slice(0, 127),
-      sha256: await sha256OfBlobs(this.sodium, [file]),
+      sha256: await sha256OfBlobs([file]),
       key: toB64(this.sodium, key),
       ...(offline ? { stored: true } : {}),
     };
@@ -189,7 +189,9 @@ export class Transfers extends EventTarget {
     await this.db.put('transfers', record);
     this.#localFiles.set(offer.fileId, file);
     const changed = (r: TransferRecord) => this.#changed(r);
-    this.#out.set(offer.fileId, new OutgoingTransfer(record, file, { sodium: this.sodium, key, fileId: fileIdBytes, link: () => this.links.get(peer), changed }));
+    const progressed = (r: TransferRecord) => this.#notify(r);
+    const link = () => this.links.get(peer);
+    this.#out.set(offer.fileId, new OutgoingTransfer(record, file, { sodium: this.sodium, key, fileId: fileIdBytes, link, changed, progressed }));
     if (offline) this.#upload(record, file, key, fileIdBytes);
     // The offer goes at once: should the contact come back before the upload is done, they
     // find no stored copy and ask this device directly.
@@ -232,6 +234,7 @@ export class Transfers extends EventTarget {
     await this.db.put('transfers', record);
     const t = this.#incoming(record);
     this.#in.set(offer.fileId, t);
+    await t.open();
     t.request();
   }
 
@@ -250,11 +253,13 @@ export class Transfers extends EventTarget {
     }
     return new IncomingTransfer(record, {
       db: this.db,
+      store: this.store,
       sodium: this.sodium,
       key: fromB64(this.sodium, record.key),
       fileId: this.sodium.from_hex(record.fileId),
       link,
       changed: (r) => this.#changed(r),
+      progressed: (r) => this.#notify(r),
     });
   }
 

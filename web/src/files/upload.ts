@@ -5,11 +5,12 @@
  * the socket's send buffer is kept small. If the connection drops, the upload starts over (the
  * server forgets an upload it never saw committed).
  */
-import { CHUNK_BYTES, chunkLength, sealChunk } from '../../../shared/file-chunks';
+import { CHUNK_BYTES, sealChunk } from '../../../shared/file-chunks';
 import type { ErrorCode } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Connection } from '../services/connection';
 import type { TransferRecord } from '../services/db';
+import { ChunkReader } from './chunk-reader';
 import { Progress } from './progress';
 
 const HIGH_WATER = 1024 * 1024;
@@ -69,12 +70,12 @@ export class StoredUpload {
   async #sendChunks(): Promise<boolean> {
     const { connection, sodium, key, fileId } = this.deps;
     const r = this.record;
+    const reader = new ChunkReader(this.file);
     for (let index = 0; index < r.count; index++) {
       if (this.#cancelled) return false;
-      const start = index * CHUNK_BYTES;
-      const plain = new Uint8Array(await this.file.slice(start, start + chunkLength(r.size, index)).arrayBuffer());
+      const plain = await reader.chunk(index);
       if (!connection.sendBinary(r.peer, sealChunk(sodium, key, fileId, index, r.count, plain), true)) return false;
-      this.bytesDone = start + plain.length;
+      this.bytesDone = index * CHUNK_BYTES + plain.length;
       this.progress.update(this.bytesDone);
       this.deps.changed();
       if (connection.bufferedAmount > HIGH_WATER) await connection.waitForDrain(LOW_WATER);

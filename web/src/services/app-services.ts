@@ -9,6 +9,7 @@ import { Contacts } from './contacts';
 import { type Database, openDatabase } from './db';
 import { Links } from '../peer/links';
 import type { AckEvent, ChunkEvent, EnvelopeEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
+import { OpfsChunkStore } from '../files/chunk-store';
 import { Transfers } from '../files/transfers';
 import type { ServerFrame } from '../../../shared/protocol';
 import { Messenger } from './messenger';
@@ -35,7 +36,7 @@ export class AppServices extends EventTarget {
     this.contacts = new Contacts(db, this.connection);
     this.links = new Links(this.connection, account, this.contacts, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
-    this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger);
+    this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, new OpfsChunkStore());
     this.connection.addEventListener('frame', (e) => {
       const frame = (e as FrameEvent).frame;
       this.#enqueue(async () => {

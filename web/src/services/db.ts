@@ -68,6 +68,8 @@ export interface TransferRecord extends FileMeta {
   count: number;
   /** Receiving: leading chunks stored. Sending: leading chunks the receiver acknowledged. */
   next: number;
+  /** Receiving: the SHA-256 state (hash-wasm's `save()`) over the chunks stored, so a resumed reception need not read them back. */
+  hashState?: Uint8Array;
   state: TransferState;
   /** The sealed chunks are (being) left with the server for a contact who was offline. */
   stored?: boolean;
@@ -82,20 +84,17 @@ interface ParleyDB extends DBSchema {
   outbox: { key: string; value: OutboxEntry; indexes: { bySeq: number } };
   settings: { key: string; value: unknown };
   transfers: { key: string; value: TransferRecord; indexes: { byPeer: string } };
-  /** Received chunks, decrypted, as Blobs (kept on disk by the browser, not in the tab's memory). */
-  chunks: { key: [string, number]; value: Blob };
 }
 
 export type Database = IDBPDatabase<ParleyDB>;
 
 export function openDatabase(name = 'parley'): Promise<Database> {
-  return openDB<ParleyDB>(name, 2, {
+  return openDB<ParleyDB>(name, 3, {
     upgrade(db, oldVersion) {
       if (oldVersion < 1) createV1(db);
-      if (oldVersion < 2) {
-        db.createObjectStore('transfers', { keyPath: 'fileId' }).createIndex('byPeer', 'peer');
-        db.createObjectStore('chunks');
-      }
+      if (oldVersion < 2) db.createObjectStore('transfers', { keyPath: 'fileId' }).createIndex('byPeer', 'peer');
+      // Version 2 kept received chunks here; they live in files of their own now (files/chunk-store.ts).
+      if (oldVersion === 2) (db as unknown as IDBPDatabase).deleteObjectStore('chunks');
     },
   });
 }
