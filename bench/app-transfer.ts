@@ -12,7 +12,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from '@playwright/test';
 import type { ParleyUser } from '../e2e/support/parley-user';
 
 /** Epoch ms; absent when never seen. */
@@ -23,9 +22,13 @@ export interface TransferTimes {
   senderShown?: number;
   /** The receiver's entry (and progress bar) showed: the sealed offer arrived, it asks for chunks. */
   offered?: number;
-  /** The receiver's bar first moved: the first chunk is stored in IndexedDB. */
+  /** The receiver's bar first moved: the first batch of chunks is written to its OPFS file and the progress saved. */
   firstChunk?: number;
-  /** The receiver checks the SHA-256 of the stored chunks. */
+  /**
+   * The receiver shows 'Checking integrity…': all chunks are stored; it closes the file and compares
+   * the SHA-256 it computed as they came with the offer's: tens of ms, which a 20 ms poll may miss;
+   * then the link's time stands in (a verify phase of 0).
+   */
   verifying?: number;
   /** The receiver's "Download <name>" link showed. */
   link: number;
@@ -42,21 +45,9 @@ interface WatchResult {
   error?: string;
 }
 
-/** The receiving tab's IndexedDB transactions that store file chunks, counted since the probe was installed. */
-export interface StorageCounts {
-  transactions: number;
-  /** Sum of each transaction's time from creation to `complete`, ms. */
-  totalMs: number;
-  /** Time at least one such transaction was open, ms. */
-  busyMs: number;
-  /** Other readwrite transactions meanwhile (the transfer's record saved on its own, the conversation...). */
-  otherWrites: number;
-}
-
 declare global {
   interface Window {
     __filesBench?: Promise<WatchResult>;
-    __filesStorage?: StorageCounts & { open: number; since: number };
   }
 }
 
@@ -137,44 +128,4 @@ export async function sendThroughApp(sender: ParleyUser, receiver: ParleyUser, f
   // The capture listener cannot miss `change` (Playwright dispatches it), but should the app ever
   // re-render the input between watch() and attach(), the time just before attaching stands in.
   return { attached: tx.times.attached ?? beforeAttach, senderShown: tx.times.senderShown, offered, firstChunk, verifying, link: link! };
-}
-
-/**
- * Counts the receiving tab's readwrite transactions on the 'chunks' store and how long they take:
- * the receiver stores chunk after chunk and acknowledges only what is committed, so the share of
- * the time it waits on IndexedDB says whether storage is what paces the transfer. The app is not
- * changed; IDBDatabase.prototype.transaction is wrapped, once.
- */
-export async function installStorageProbe(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    if (window.__filesStorage) return;
-    const counts = (window.__filesStorage = { transactions: 0, totalMs: 0, busyMs: 0, otherWrites: 0, open: 0, since: 0 });
-    const transaction = IDBDatabase.prototype.transaction;
-    IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
-      const tx = transaction.apply(this, args);
-      const stores = typeof args[0] === 'string' ? [args[0]] : [...args[0]];
-      if (args[1] === 'readwrite' && stores.includes('chunks')) {
-        const started = performance.now();
-        if (counts.open++ === 0) counts.since = started;
-        const finished = () => {
-          const now = performance.now();
-          counts.transactions++;
-          counts.totalMs += now - started;
-          if (--counts.open === 0) counts.busyMs += now - counts.since;
-        };
-        tx.addEventListener('complete', finished);
-        tx.addEventListener('abort', finished);
-      } else if (args[1] === 'readwrite') {
-        counts.otherWrites++;
-      }
-      return tx;
-    } as typeof transaction;
-  });
-}
-
-export async function storageCounts(page: Page): Promise<StorageCounts> {
-  return page.evaluate(() => {
-    const { transactions, totalMs, busyMs, otherWrites } = window.__filesStorage!;
-    return { transactions, totalMs, busyMs, otherWrites };
-  });
 }

@@ -10,7 +10,7 @@ export interface BlobCensus {
   blobs: number;
   /** Bytes of items held in memory ("Type: data"). */
   memoryBytes: number;
-  /** Bytes of items that refer to files (IndexedDB's stored Blobs, files the user picked). */
+  /** Bytes of items that refer to files (received files read back from OPFS, files the user picked, IndexedDB's Blobs). */
   fileBytes: number;
 }
 

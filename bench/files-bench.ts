@@ -3,8 +3,8 @@
  * Chromium profiles against the real server on loopback, over the direct path (WebRTC data
  * channel) and over the relay (the receiver ticks "Relay only"), beside the raw limits measured
  * between the same two tabs in the same run: a bare RTCDataChannel and the tabs' WebSockets
- * through the bare `ws` forwarder (raw-links.ts), and the receiving tab's IndexedDB written the
- * way the app writes it (storage-probe.ts).
+ * through the bare `ws` forwarder (raw-links.ts), and the receiver's OPFS written the way the
+ * app writes it (opfs-probe.ts).
  *
  * Rounds alternate the four kinds of run so that noise from the shared machine falls on all of
  * them alike; medians are reported. See files-session.ts for the setting and a single run.
@@ -17,7 +17,7 @@ import { loadConfig } from '../signaling/config';
 import { buildWebApp } from './browser-bench';
 import { type AppPath, type AppPhases, type FilesRun, FilesSession, type ReceiverHoldings, type RunKind } from './files-session';
 import type { RawOptions } from './raw-links';
-import { type StorageResult, probeStorage } from './storage-probe';
+import { type OpfsProbeResult, describeOpfs, probeOpfs } from './opfs-probe';
 import { median } from './stats';
 import type { HotSpot } from './tab-profile';
 import { type MemoryPeaks, emptyPeaks, maxPeaks } from './tab-memory';
@@ -28,10 +28,10 @@ export interface FilesOptions {
   /** Bytes per measured transfer. */
   bytes: number;
   rounds: number;
-  /** Bytes of the warm-up transfer of each kind (code caches, first IndexedDB writes): not counted. */
+  /** Bytes of the warm-up transfer of each kind (code caches, the storage worker's start): not counted. */
   warmupBytes: number;
-  /** Bytes the storage probe writes per pattern and repetition. */
-  storageBytes: number;
+  /** Bytes the OPFS probe writes per repetition. */
+  opfsProbeBytes: number;
   runTimeoutMs: number;
   raw: Pick<RawOptions, 'messageBytes' | 'highWater' | 'lowWater' | 'pollMs'>;
   /**
@@ -50,10 +50,10 @@ export interface FilesResult {
   transferMbPerSec: Record<AppPath, number>;
   phases: Record<AppPath, AppPhases>;
   memory: Record<AppPath, MemoryPeaks>;
-  /** The receiver's chunk transactions during the app's runs, medians: mean ms each, and the share of the chunks phase one was open. */
-  receiverStorage: Record<AppPath, { txMs: number; busyShare: number }>;
-  /** The receiving tab's IndexedDB alone (storage-probe.ts). */
-  storage: StorageResult[];
+  /** The receiver's progress saves in the chunks phase of the app's runs, medians: how many, mean ms each, share of the phase one was open. */
+  progressSaves: Record<AppPath, { count: number; meanMs: number; busyShare: number }>;
+  /** The receiver's OPFS alone (opfs-probe.ts). */
+  opfs: OpfsProbeResult;
   /** The receiver's Blobs and memory after the measured runs, and after a forced GC in its tab. */
   holdings: { now: ReceiverHoldings; afterGc: ReceiverHoldings };
   relayLimits: { bytesPerSec: number; burstBytes: number; capMbPerSec: number };
@@ -98,13 +98,13 @@ export async function benchFiles(o: FilesOptions, log: (line: string) => void): 
       }
     }
     const holdings = await session.receiverHoldings();
-    const storage = await probeStorage(session.receiverPage, o.storageBytes, 3);
-    for (const s of storage) log(`  receiver's IndexedDB alone, ${s.label}: ${s.mbPerSec.toFixed(1)} MB/s, ${s.txMs.toFixed(1)} ms per transaction`);
+    const opfs = await probeOpfs(session.receiverPage, o.opfsProbeBytes, 3);
+    log(`  receiver's OPFS alone: ${describeOpfs(opfs)}`);
     let profiles: FilesResult['profiles'];
     if (o.profileDir) {
       profiles = { direct: await session.profile('direct', o.bytes, o.profileDir), relay: await session.profile('relay', o.bytes, o.profileDir) };
     }
-    return { ...summarize(o, runs, profiles, failures, firstError), storage, holdings };
+    return { ...summarize(o, runs, profiles, failures, firstError), opfs, holdings };
   } finally {
     await session.close();
     if (webDir) fs.rmSync(webDir, { recursive: true, force: true });
@@ -117,7 +117,7 @@ function summarize(
   profiles: FilesResult['profiles'],
   failures: number,
   firstError: string | undefined,
-): Omit<FilesResult, 'storage' | 'holdings'> {
+): Omit<FilesResult, 'opfs' | 'holdings'> {
   const of = (kind: RunKind) => runs.filter((r) => r.kind === kind);
   const med = (kind: RunKind, pick: (r: FilesRun) => number) => median(of(kind).map(pick));
   const phaseMedians = (kind: AppPath): AppPhases => {
@@ -126,9 +126,15 @@ function summarize(
     return Object.fromEntries(keys.map((k) => [k, median(withPhases.map((r) => r.phases![k]))])) as unknown as AppPhases;
   };
   const memoryOf = (kind: AppPath) => of(kind).reduce((peak, r) => (r.memory ? maxPeaks(peak, r.memory) : peak), emptyPeaks());
-  const busyShare = (r: FilesRun) => (r.storage && r.phases ? r.storage.busyMs / 1000 / r.phases.chunks : Number.NaN);
-  const txMs = (r: FilesRun) => (r.storage?.transactions ? r.storage.totalMs / r.storage.transactions : Number.NaN);
-  const receiverStorage = (kind: AppPath) => ({ txMs: med(kind, txMs), busyShare: med(kind, busyShare) });
+  // Over the runs whose chunks phase was seen (a NaN would upset the sort inside median).
+  const progressSaves = (kind: AppPath) => {
+    const seen = of(kind).flatMap((r) => (r.storage && r.phases?.chunks ? [{ saves: r.storage, chunks: r.phases.chunks }] : []));
+    return {
+      count: median(seen.map((x) => x.saves.count)),
+      meanMs: median(seen.filter((x) => x.saves.count).map((x) => x.saves.totalMs / x.saves.count)),
+      busyShare: median(seen.map((x) => x.saves.busyMs / 1000 / x.chunks)),
+    };
+  };
   const transferRate = (r: FilesRun) => (r.phases ? o.bytes / MB / r.phases.transfer : Number.NaN);
   // The relay's byte-rate bucket: the burst passes at once, the rest at the rate. Sealed chunks are a little larger than their plaintext.
   const limits = loadConfig(process.env).limits;
@@ -146,7 +152,7 @@ function summarize(
     transferMbPerSec: { direct: med('direct', transferRate), relay: med('relay', transferRate) },
     phases: { direct: phaseMedians('direct'), relay: phaseMedians('relay') },
     memory: { direct: memoryOf('direct'), relay: memoryOf('relay') },
-    receiverStorage: { direct: receiverStorage('direct'), relay: receiverStorage('relay') },
+    progressSaves: { direct: progressSaves('direct'), relay: progressSaves('relay') },
     relayLimits: { bytesPerSec: limits.relayBytesPerSec, burstBytes: limits.relayBurstBytes, capMbPerSec: capSeconds > 0 ? o.bytes / MB / capSeconds : Infinity },
     profiles,
     failures,
@@ -172,9 +178,8 @@ function describeRun(r: FilesRun, bytes: number): string {
     `${size} attached → link ${s(r.seconds)} s = ${s(r.mbPerSec, 1)} MB/s ` +
     `(sender hash ${s(p.senderHash)}, → offer ${s(p.toOffer)}, → 1st chunk ${s(p.toFirstChunk)}, chunks ${s(p.chunks)}, verify ${s(p.verify)} s; ` +
     `offer → link ${s(bytes / MB / p.transfer, 1)} MB/s); ` +
-    (st?.transactions
-      ? `rx IndexedDB: ${st.transactions} chunk transactions, ${s(st.totalMs / st.transactions, 1)} ms each, one open ${s((100 * st.busyMs) / 1000 / p.chunks, 0)}% ` +
-        `of the chunks phase, ${st.otherWrites} other readwrite transactions; `
+    (st?.count
+      ? `rx progress saves in the chunks phase: ${st.count}, ${s(st.totalMs / st.count, 1)} ms each, one open ${s((100 * st.busyMs) / 1000 / p.chunks, 0)}% of it; `
       : '') +
     (m
       ? `rx peaks: JS heap ${mb(m.jsHeapUsed)} MB (${mb(m.start.jsHeapUsed)} before), renderer ${mb(m.rendererPrivate)} MB private (${mb(m.start.rendererPrivate)} before) / ` +

@@ -4,8 +4,9 @@
  * conversation open, and one transfer of any kind measured with the CPU every part used and,
  * for the app's transfers, the receiving tab's memory.
  *
- * Profiles are persistent (a user-data dir on disk), as a real person's is: the receiver's chunks
- * go to IndexedDB on disk, not to the in-memory store of an incognito context.
+ * Profiles are persistent (a user-data dir on disk), as a real person's is: the receiver's file
+ * goes to OPFS and its progress to IndexedDB on disk, not to the in-memory stores of an incognito
+ * context.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -14,9 +15,10 @@ import { type BrowserContext, type Page, chromium, expect } from '@playwright/te
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium';
 import { ParleyUser } from '../e2e/support/parley-user';
 import { ServerProcess } from '../signaling/test-support/server-process';
-import { type StorageCounts, type TransferTimes, installStorageProbe, sendThroughApp, storageCounts, writeRandomFile } from './app-transfer';
+import { type TransferTimes, sendThroughApp, writeRandomFile } from './app-transfer';
 import { type Listening, readMachineBusySeconds, startBareForwarder, stopChild } from './children';
 import { type BlobCensus, blobCensus } from './blob-census';
+import { type ProgressSaves, installSaveProbe, savesWithin, takeSaves } from './progress-saves';
 import { type BrowserProcesses, cpuOf, findBrowserProcesses, refreshOthers, privateRssOf, rssOf } from './proc-tree';
 import { type RawOptions, allowSerializedFunctions, bareChannelRun, bareSocketRun } from './raw-links';
 import { type HotSpot, TabProfiler } from './tab-profile';
@@ -32,7 +34,7 @@ export interface CpuShare {
   receiverTab: number;
   /** The sender's Chromium but its tab: browser process (file reads), network service, GPU, zygotes. */
   senderBrowser: number;
-  /** The receiver's Chromium but its tab: browser process (Blobs, IndexedDB), network service... */
+  /** The receiver's Chromium but its tab: browser process (IndexedDB, Blobs), network service... */
   receiverBrowser: number;
   /** The Parley server, or the bare forwarder. */
   server: number;
@@ -46,11 +48,14 @@ export interface AppPhases {
   toOffer: number;
   /** Of which: attached → the sender's own entry shows (mostly its SHA-256). */
   senderHash: number;
-  /** Offer shown → first chunk stored. */
+  /** Offer shown → first batch of chunks stored (written and its progress saved). */
   toFirstChunk: number;
   /** First chunk stored → verifying (the chunks' trip and storage). */
   chunks: number;
-  /** Verifying → download link (the receiver's SHA-256 of what it stored). */
+  /**
+   * Verifying → download link: the receiver's final check (closes the file, compares the SHA-256 it
+   * computed chunk by chunk with the offer's); ~0 now that nothing is read back.
+   */
   verify: number;
   /** Offer shown → download link: the transfer without the sender's hash. */
   transfer: number;
@@ -73,8 +78,8 @@ export interface FilesRun {
   phases?: AppPhases;
   /** The receiving tab, sampled every ~100 ms during the transfer. */
   memory?: MemoryPeaks;
-  /** The receiver's chunk-storing IndexedDB transactions during the transfer. */
-  storage?: StorageCounts;
+  /** The receiver's progress saves during the chunks phase (the field keeps its old name: other scripts read it). */
+  storage?: ProgressSaves;
 }
 
 const MB = 1e6;
@@ -123,7 +128,7 @@ export class FilesSession {
     this.#senderProcs = await findBrowserProcesses(alice.user.page, alice.dir);
     this.#receiverProcs = await findBrowserProcesses(bob.user.page, bob.dir);
     this.#sampler = await TabMemorySampler.open(bob.user.page, this.#receiverProcs);
-    await installStorageProbe(bob.user.page);
+    await installSaveProbe(bob.user.page);
   }
 
   get receiverPage(): Page {
@@ -152,21 +157,20 @@ export class FilesSession {
     let seconds: number;
     let phases: AppPhases | undefined;
     let memory: MemoryPeaks | undefined;
-    let storage: StorageCounts | undefined;
+    let storage: ProgressSaves | undefined;
     if (file) {
       this.#sampler!.start();
       try {
-        const stored0 = await storageCounts(bob.page);
+        await takeSaves(bob.page); // whatever came before this transfer
         const times = await sendThroughApp(alice, bob, file, this.raw.timeoutMs);
         seconds = (times.link - times.attached) / 1000;
         phases = phasesOf(times);
-        const stored = await storageCounts(bob.page);
-        storage = {
-          transactions: stored.transactions - stored0.transactions,
-          totalMs: stored.totalMs - stored0.totalMs,
-          busyMs: stored.busyMs - stored0.busyMs,
-          otherWrites: stored.otherWrites - stored0.otherWrites,
-        };
+        // The chunks phase only: the saves of state changes (→ verifying, → done) are not progress.
+        // When the poll misses 'Checking integrity…' the phase ends at the link, and those two
+        // (at its very end) count too: noise beside one progress save per batch (batches are small
+        // under load: ~200 saves for 16 MiB here).
+        const saves = await takeSaves(bob.page);
+        if (times.firstChunk !== undefined) storage = savesWithin(saves, times.firstChunk, times.verifying ?? times.link);
       } finally {
         memory = await this.#sampler!.stop();
         fs.rmSync(file, { force: true });
@@ -200,8 +204,9 @@ export class FilesSession {
   }
 
   /**
-   * The receiver's Blobs and memory now, and again once its tab has collected garbage: the chunk
-   * Blobs it made stay in the browser process until then.
+   * The receiver's Blobs and memory now, and again once its tab has collected garbage: Blobs its
+   * tab still refers to (the finished files behind the download links, disk-backed) stay listed in
+   * the browser process until then.
    */
   async receiverHoldings(): Promise<{ now: ReceiverHoldings; afterGc: ReceiverHoldings }> {
     const bob = this.#users()[1];

@@ -72,7 +72,7 @@ const filesOptions: FilesOptions = {
   bytes: num('BENCH_FILES_MIB', 100) * MiB,
   rounds: Math.max(3, num('BENCH_FILES_ROUNDS', 3)),
   warmupBytes: 4 * MiB,
-  storageBytes: 8 * MiB,
+  opfsProbeBytes: 8 * MiB,
   // A 100 MiB transfer at a few MB/s still finishes well inside this.
   runTimeoutMs: 120_000,
   // The app's own figures (web/src/files/outgoing.ts, services/connection.ts), so the bare runs

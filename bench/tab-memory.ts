@@ -1,8 +1,8 @@
 /**
  * Samples one tab's memory while a transfer runs: its JS heap (CDP Performance.getMetrics, as
  * DevTools' performance monitor shows it), its renderer's resident set, and its Chromium's main
- * process resident set (Blobs, which the receiver stores each chunk as, are held by the browser
- * process until IndexedDB has written them, not by the tab).
+ * process resident set (Blob data and IndexedDB's work live there, not in the tab; the receiver's
+ * OPFS writes happen in its own worker, inside the renderer).
  */
 import type { CDPSession, Page } from '@playwright/test';
 import { type BrowserProcesses, privateRssOf, rssOf } from './proc-tree';
