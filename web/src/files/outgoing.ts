@@ -13,7 +13,7 @@ import { ChunkReader } from './chunk-reader';
 import { Progress } from './progress';
 
 /** Chunks in flight before an acknowledgement: small on the relay, where the server drops what a slow reader cannot take. */
-export const SEND_WINDOW = { relay: 16, direct: 32 } as const;
+export const SEND_WINDOW = { relay: 32, direct: 32 } as const;
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 /** With chunks out and no acknowledgement for this long, assume they were lost and resend. */
