@@ -1,88 +1,45 @@
-// Where a reception goes on from: nothing before open(); a gap, a duplicate or a path switch
-// answered with `want` from the first chunk not accepted; after a reload, the saved progress with or
-// without the saved SHA-256 state, a stored file longer or shorter than that progress says, a
-// finished one, and recheck(). Storing, acknowledgements and the end: incoming.test.ts.
-import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES } from '../../../shared/file-chunks';
+// Where a reception goes on from: a gap, a duplicate or a path switch answered with `want` from
+// the first chunk not accepted, and a lost chunk against an OutgoingTransfer; after a reload, the
+// saved progress (the file cut back to it) with or without the saved SHA-256 state, a stored file
+// longer or shorter than that progress says, a finished one, and recheck(). Before open(),
+// storing and when it is saved, acknowledgements and the end: incoming.test.ts.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { CHUNK_BYTES, FILE_ID_BYTES } from '../../../shared/file-chunks';
+import type { FileControl } from '../../../shared/peer-protocol';
 import type { TransferRecord } from '../services/db';
+import type { Link } from '../services/link';
 import { sha256Hasher } from './hash';
+import { IncomingTransfer } from './incoming';
 import {
   type TestFile,
+  ack,
   bytesOf,
   db,
+  doneOk,
   expectSameBytes,
   expectSavedProgress,
   expectStoredChunks,
   expectWritesInOrder,
+  fakeLink,
+  firstVisit,
   holdWrites,
   makeFile,
   pause,
   receive,
-  receiver,
-  reopenDatabase,
+  reload,
+  resume,
+  s,
   sha256Hex,
   someBytes,
   store,
   until,
   useDatabase,
+  want,
+  watchTransactions,
 } from './incoming-test-support';
+import { OutgoingTransfer } from './outgoing';
 
 useDatabase();
-
-/** A first visit receives chunks [0, n) and waits until they are stored (and, if that is all, checked); then the tab goes away. */
-async function firstVisit(file: TestFile, n: number): Promise<void> {
-  const { t, stored } = await receive(file);
-  t.request();
-  for (let i = 0; i < n; i++) t.onChunk(file.seal(i));
-  await stored(n);
-  if (n === file.count) await until(() => expect(t.record.state).toBe('done'));
-}
-
-/** The record a new tab reads, after `edit` (then saved back) if given. */
-async function reload(file: TestFile, edit?: (r: TransferRecord) => void): Promise<TransferRecord> {
-  await reopenDatabase();
-  const record = (await db.get('transfers', file.id))!;
-  if (edit) {
-    edit(record);
-    await db.put('transfers', record);
-  }
-  return record;
-}
-
-/** What Transfers.load() does with a loaded reception: build it, open it, recheck it. */
-async function resume(file: TestFile, record: TransferRecord) {
-  const r = receiver(file, record);
-  await r.t.open();
-  r.t.recheck();
-  return r;
-}
-
-const want = (fileId: string, from: number) => ({ op: 'want', fileId, from });
-const ack = (fileId: string, next: number) => ({ op: 'ack', fileId, next });
-const doneOk = (fileId: string) => ({ op: 'done', fileId, ok: true });
-
-describe('IncomingTransfer.open()', () => {
-  it('takes no chunk and asks for nothing before open()', async () => {
-    const file = makeFile(3 * CHUNK_BYTES);
-    await db.put('transfers', { ...file.record });
-    const { t, link, stored } = receiver(file, { ...file.record });
-    t.onChunk(file.seal(0));
-    t.onChunk(file.seal(1));
-    t.request();
-    t.recheck();
-    await pause();
-    expect(t.record).toMatchObject({ state: 'waiting', next: 0 });
-    expect(link.controls).toEqual([]);
-    expect(store.calls).toEqual([]);
-
-    await t.open();
-    t.request();
-    expect(link.controls).toEqual([want(file.id, 0)]);
-    t.onChunk(file.seal(0));
-    await stored(1);
-    expectStoredChunks(file, 1);
-  });
-});
 
 describe('IncomingTransfer: gaps, duplicates and resends', () => {
   it('answers a gap with one `want` from the first missing chunk and stores nothing past it', async () => {
@@ -147,7 +104,7 @@ describe('IncomingTransfer: gaps, duplicates and resends', () => {
   });
 
   it('request() while writes are pending asks from what was accepted, and nothing is stored twice', async () => {
-    const file = makeFile(6 * CHUNK_BYTES);
+    const file = makeFile(20 * CHUNK_BYTES);
     const { t, link, stored, progressed } = await receive(file);
     const writes = holdWrites();
     t.onChunk(file.seal(0));
@@ -157,36 +114,112 @@ describe('IncomingTransfer: gaps, duplicates and resends', () => {
     expect(t.record.next).toBe(0);
     expect(link.controls).toEqual([want(file.id, 3)]);
     // Chunks sent before the `want` still arrive, then the sender goes on from 3.
-    for (let i = 0; i < 5; i++) t.onChunk(file.seal(i));
+    for (let i = 0; i < 17; i++) t.onChunk(file.seal(i));
     writes.release();
-    await stored(5);
-    expectStoredChunks(file, 5);
-    expectWritesInOrder(file, 5);
+    await stored(17);
+    expectStoredChunks(file, 17);
+    expect(expectWritesInOrder(file, 17)).toEqual([1, 16]);
     expect(new Set(progressed).size).toBe(progressed.length); // `next` only went up
     expect(progressed).toEqual([...progressed].sort((a, b) => a - b));
-    await expectSavedProgress(file, t, 5);
-    expect(link.controls).toEqual([want(file.id, 3), ack(file.id, 5)]);
+    await expectSavedProgress(file, t, 17); // 16 past the start in the second write: saved
+    expect(link.controls).toEqual([want(file.id, 3), ack(file.id, 7), ack(file.id, 11), ack(file.id, 15), ack(file.id, 17)]);
+  });
+});
+
+describe('IncomingTransfer with an OutgoingTransfer on the other side', () => {
+  // The sender's sleeps are faked and time never moves: a transfer that needed its 4 s stall
+  // timer to recover would never finish. fake-indexeddb and the store double answer through
+  // setImmediate, left real.
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('a chunk lost on the way costs one `want` and a resend from it, and the file verifies', async () => {
+    const file = makeFile(10 * CHUNK_BYTES + 5); // 11 chunks
+    const record = { ...file.record };
+    await db.put('transfers', record);
+    const controls: FileControl[] = [];
+    const sent: number[] = [];
+    let dropped = false;
+    // Delivery is synchronous both ways, so a control reaches the sender while it is still in sendChunk().
+    const toSender: Link = {
+      ...fakeLink(),
+      sendFileControl(ctl) {
+        controls.push(ctl);
+        outgoing.control(ctl);
+        return true;
+      },
+    };
+    const toReceiver: Link = {
+      ...fakeLink(),
+      sendChunk(bytes) {
+        const index = new DataView(bytes.buffer, bytes.byteOffset).getUint32(FILE_ID_BYTES);
+        sent.push(index);
+        if (index === 2 && !dropped) {
+          dropped = true;
+          return true;
+        }
+        incoming.onChunk(bytes);
+        return true;
+      },
+    };
+    const deps = { sodium: s, key: file.key, fileId: file.fileIdBytes, changed: () => {}, progressed: () => {} };
+    const outgoing = new OutgoingTransfer({ ...file.record, dir: 'out' }, new Blob([file.data]), { ...deps, link: () => toReceiver });
+    const incoming: IncomingTransfer = new IncomingTransfer(record, { ...deps, db, store, link: () => toSender });
+
+    await incoming.open();
+    incoming.request();
+    for (let turn = 0; turn < 5000 && outgoing.record.state !== 'done'; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(outgoing.record.state).toBe('done');
+    expect(incoming.record.state).toBe('done');
+    // Deterministic: delivery is synchronous and the whole file fits in the sender's relay
+    // window, while every write and progress put needs a turn of the event loop. So: chunks 0, 1
+    // accepted; 3 shows the gap (`want` 2, and the sender goes back to 2); 2–5 accepted (ack 6);
+    // 6–9 (ack 10); 10 is accepted last, and said once the first write is stored (ack 11); then the check.
+    expect(controls).toEqual([
+      want(file.id, 0),
+      want(file.id, 2),
+      ack(file.id, 6),
+      ack(file.id, 10),
+      ack(file.id, 11),
+      { op: 'done', fileId: file.id, ok: true },
+    ]);
+    expect(sent).toEqual([0, 1, 2, 3, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expectSameBytes(await bytesOf(await incoming.blob()), file.data);
+    expectStoredChunks(file, file.count);
+    expectWritesInOrder(file, file.count);
   });
 });
 
 describe('IncomingTransfer after a reload', () => {
-  it('asks from the saved `next`, and finishes the saved SHA-256 state without reading the file back', async () => {
-    const file = makeFile(5 * CHUNK_BYTES + 1234); // 6 chunks
-    await firstVisit(file, 4);
+  it('with chunks written past the last save: the file cut back to the saved `next` on open, asks from there, and finishes the saved SHA-256 state without reading the file back', async () => {
+    const file = makeFile(23 * CHUNK_BYTES + 1234); // 24 chunks
+    await firstVisit(file, 16, 20); // saved at 16; 16–19 written, not saved
     const record = await reload(file);
-    expect(record).toMatchObject({ next: 4, state: 'active' });
-    expect(record.hashState).toBeInstanceOf(Uint8Array);
+    expect(record).toMatchObject({ next: 16, state: 'active' });
+    expect((await sha256Hasher(record.hashState)).digest('hex')).toBe(sha256Hex(file.prefix(16)));
+    expectStoredChunks(file, 20);
+    const writesBefore = store.writes(file.id).length;
 
     const { t, link } = await resume(file, record);
+    const transactions = watchTransactions();
+    expect(store.calls.filter((c) => c.op === 'open').at(-1)).toEqual({ op: 'open', name: file.id, keepBytes: 16 * CHUNK_BYTES });
+    expectStoredChunks(file, 16);
+    expect(t.record.next).toBe(16);
     expect(await t.blob()).toBeUndefined();
     t.request();
-    expect(link.controls).toEqual([want(file.id, 4)]);
-    t.onChunk(file.seal(3)); // still in flight from before: a duplicate
-    t.onChunk(file.seal(4));
-    t.onChunk(file.seal(5));
+    expect(link.controls).toEqual([want(file.id, 16)]);
+    t.onChunk(file.seal(15)); // still in flight from before: a duplicate
+    for (let i = 16; i < 24; i++) t.onChunk(file.seal(i));
     await until(() => expect(t.record.state).toBe('done'));
     expect(store.reads(file.id)).toBe(0); // verified from the restored state (a fresh one would not match)
-    expect(link.controls).toEqual([want(file.id, 4), ack(file.id, 6), doneOk(file.id)]);
+    expect(link.controls).toEqual([want(file.id, 16), ack(file.id, 20), ack(file.id, 24), doneOk(file.id)]);
+    expect(store.writes(file.id)[writesBefore]?.at).toBe(16 * CHUNK_BYTES); // 16–19 written again
+    // Counted from the `next` it was loaded with: 8 more, saved once, at the end.
+    expect(transactions.filter(([, mode]) => mode === 'readwrite')).toHaveLength(1);
 
     const blob = await t.blob();
     expect(blob?.type).toBe('image/jpeg');
@@ -200,20 +233,22 @@ describe('IncomingTransfer after a reload', () => {
     ['without a saved SHA-256 state', undefined],
     ['with one that cannot be loaded', new Uint8Array([1, 2, 3])],
   ])('%s, reads the file back to verify, and saves no state it does not have', async (_, hashState) => {
-    const file = makeFile(5 * CHUNK_BYTES + 1234); // 6 chunks
-    await firstVisit(file, 4);
+    const file = makeFile(17 * CHUNK_BYTES + 1234); // 18 chunks
+    await firstVisit(file, 16);
     const record = await reload(file, (r) => {
       if (hashState) r.hashState = hashState;
       else delete r.hashState;
     });
     const { t, link, stored } = await resume(file, record);
     t.request();
-    expect(link.controls).toEqual([want(file.id, 4)]);
-    t.onChunk(file.seal(4));
-    t.onChunk(file.seal(5));
-    await stored(6);
-    // A state over chunks 4–5 only would be wrong for a later reload: none is saved.
-    expect((await db.get('transfers', file.id))?.hashState).toBeUndefined();
+    expect(link.controls).toEqual([want(file.id, 16)]);
+    t.onChunk(file.seal(16));
+    t.onChunk(file.seal(17));
+    await stored(18);
+    // A state over chunks 16–17 only would be wrong for a later reload: none is saved.
+    const saved = await db.get('transfers', file.id);
+    expect(saved?.next).toBe(18);
+    expect(saved?.hashState).toBeUndefined();
     await until(() => expect(t.record.state).toBe('done'));
     expect(store.reads(file.id)).toBeGreaterThan(0);
     expectSameBytes(await bytesOf(await t.blob()), file.data);
@@ -223,32 +258,32 @@ describe('IncomingTransfer after a reload', () => {
     ['with', true],
     ['without', false],
   ])('a file longer than the saved `next` (a write outran its progress) is cut on open, and verifies (%s the saved SHA-256 state)', async (_, keepHash) => {
-    const file = makeFile(8 * CHUNK_BYTES - 5); // 8 chunks
-    await firstVisit(file, 4);
+    const file = makeFile(20 * CHUNK_BYTES - 5); // 20 chunks
+    await firstVisit(file, 16);
     const record = await reload(file, (r) => {
       if (!keepHash) delete r.hashState;
     });
     // What the lost visit wrote past its saved progress, running past the file's own end.
     const stale = someBytes(5 * CHUNK_BYTES);
-    store.seed(file.id, new Uint8Array([...file.prefix(4), ...stale]));
+    store.seed(file.id, new Uint8Array([...file.prefix(16), ...stale]));
 
     const { t, link } = await resume(file, record);
-    expect(store.bytes(file.id)?.length).toBe(4 * CHUNK_BYTES);
+    expect(store.bytes(file.id)?.length).toBe(16 * CHUNK_BYTES);
     t.request();
-    expect(link.controls).toEqual([want(file.id, 4)]);
-    for (let i = 4; i < 8; i++) t.onChunk(file.seal(i));
+    expect(link.controls).toEqual([want(file.id, 16)]);
+    for (let i = 16; i < 20; i++) t.onChunk(file.seal(i));
     await until(() => expect(t.record.state).toBe('done'));
     expect(link.controls.at(-1)).toEqual(doneOk(file.id));
-    expectStoredChunks(file, 8);
+    expectStoredChunks(file, 20);
     expectSameBytes(await bytesOf(await t.blob()), file.data);
   });
 
   it.each([
-    ['active', 4],
-    ['verifying', 8],
-  ] as const)('a file shorter than the saved `next` (saved %s, its tail lost): asks from what it holds, drops the hash state, verifies', async (state, next) => {
-    const file = makeFile(8 * CHUNK_BYTES - 5); // 8 chunks
-    await firstVisit(file, next);
+    ['active', 20],
+    ['verifying', 24],
+  ] as const)('a file shorter than the saved `next` (saved %s, its tail lost): asks from what it holds, drops the hash state, saves 16 chunks on from there, verifies', async (state, next) => {
+    const file = makeFile(24 * CHUNK_BYTES - 5); // 24 chunks
+    await firstVisit(file, 3);
     const hasher = await sha256Hasher();
     hasher.update(file.prefix(next));
     const record = await reload(file, (r) => Object.assign(r, { state, next, hashState: hasher.save() }));
@@ -263,12 +298,20 @@ describe('IncomingTransfer after a reload', () => {
     expect(states()).toEqual([]); // recheck() found nothing to check
     t.request();
     expect(link.controls).toEqual([want(file.id, 2)]);
-    for (let i = 2; i < 8; i++) t.onChunk(file.seal(i));
-    await stored(8);
-    expect((await db.get('transfers', file.id))?.hashState).toBeUndefined();
+    for (let i = 2; i < 18; i++) t.onChunk(file.seal(i)); // written as 2, then 3–17
+    await stored(18);
+    // Saved 16 past what the file held, not 16 past the `next` it was loaded with; no state.
+    let saved = await db.get('transfers', file.id);
+    expect(saved).toMatchObject({ next: 18, state: 'active' });
+    expect(saved?.hashState).toBeUndefined();
+    for (let i = 18; i < 24; i++) t.onChunk(file.seal(i));
+    await stored(24);
+    saved = await db.get('transfers', file.id);
+    expect(saved?.next).toBe(24);
+    expect(saved?.hashState).toBeUndefined();
     await until(() => expect(t.record.state).toBe('done'));
     expect(store.reads(file.id)).toBeGreaterThan(0);
-    expectStoredChunks(file, 8);
+    expectStoredChunks(file, 24);
     expectSameBytes(await bytesOf(await t.blob()), file.data);
   });
 
@@ -354,11 +397,11 @@ describe('IncomingTransfer.recheck()', () => {
   });
 
   it('does nothing for a transfer that is not being verified', async () => {
-    const file = makeFile(6 * CHUNK_BYTES);
-    await firstVisit(file, 3);
+    const file = makeFile(20 * CHUNK_BYTES);
+    await firstVisit(file, 16);
     const { t, link, states } = await resume(file, await reload(file));
     await pause();
-    expect(t.record).toMatchObject({ state: 'active', next: 3 });
+    expect(t.record).toMatchObject({ state: 'active', next: 16 });
     expect(states()).toEqual([]);
     expect(link.controls).toEqual([]);
     expect(store.isOpen(file.id)).toBe(true);

@@ -1,8 +1,8 @@
 /**
  * Shared by the IncomingTransfer tests (incoming.test.ts, incoming-resume.test.ts): a fresh fake
  * IndexedDB and an empty in-memory chunk store per test, files sealed as their sender would seal
- * them, a receiver wired to spies, checks of what it stored and saved, and ways to hold back or
- * refuse a write.
+ * them, a receiver wired to spies, checks of what it stored and saved, ways to hold back or
+ * refuse a write, and a first visit, a reload and a resume as a new tab does them.
  */
 // IndexedDB for Node: installs indexedDB, IDBKeyRange, … as globals (each test swaps in a fresh factory).
 import 'fake-indexeddb/auto';
@@ -43,6 +43,42 @@ export async function reopenDatabase(): Promise<Database> {
   db.close();
   db = await openDatabase();
   return db;
+}
+
+/**
+ * A first visit receives chunks [0, n) for each `n` of `stops` in turn, waiting until they are
+ * stored (and, if that is all, checked); then the tab goes away. Chunks that arrive together are
+ * written as the first alone, then the rest at once, so `firstVisit(file, 16, 20)` saves its
+ * progress at 16 and writes 16–19 past it without saving.
+ */
+export async function firstVisit(file: TestFile, ...stops: number[]): Promise<void> {
+  const { t, stored } = await receive(file);
+  t.request();
+  let n = 0;
+  for (const stop of stops) {
+    while (n < stop) t.onChunk(file.seal(n++));
+    await stored(n);
+  }
+  if (n === file.count) await until(() => expect(t.record.state).toBe('done'));
+}
+
+/** The record a new tab reads, after `edit` (then saved back) if given. */
+export async function reload(file: TestFile, edit?: (r: TransferRecord) => void): Promise<TransferRecord> {
+  await reopenDatabase();
+  const record = (await db.get('transfers', file.id))!;
+  if (edit) {
+    edit(record);
+    await db.put('transfers', record);
+  }
+  return record;
+}
+
+/** What Transfers.load() does with a loaded reception: build it, open it, recheck it. */
+export async function resume(file: TestFile, record: TransferRecord) {
+  const r = receiver(file, record);
+  await r.t.open();
+  r.t.recheck();
+  return r;
 }
 
 /** A link that records what the transfer sends. */
@@ -148,6 +184,10 @@ export async function receive(file: TestFile, record: TransferRecord = { ...file
   await r.t.open();
   return r;
 }
+
+export const want = (fileId: string, from: number): FileControl => ({ op: 'want', fileId, from });
+export const ack = (fileId: string, next: number): FileControl => ({ op: 'ack', fileId, next });
+export const doneOk = (fileId: string): FileControl => ({ op: 'done', fileId, ok: true });
 
 export const until = (check: () => void) => vi.waitFor(check, { timeout: 1500, interval: 2 });
 export const pause = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,43 +1,65 @@
-// Receiving a file as it arrives: storage in its file and the saved progress, acknowledgements,
-// rejected chunks, the end, storage failures, and a whole transfer against an OutgoingTransfer.
-// open(), gaps and resends, reloads and the check of a loaded transfer: incoming-resume.test.ts.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// Receiving a file as it arrives: nothing before open(), storage in its file and when its progress
+// is saved (every 16 chunks, and at the end), acknowledgements, rejected chunks, the end, storage
+// failures. Gaps and resends (alone and against an OutgoingTransfer), reloads and the check of a
+// loaded transfer: incoming-resume.test.ts.
+import { describe, expect, it, vi } from 'vitest';
 import { CHUNK_BYTES, FILE_ID_BYTES, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { Link } from '../services/link';
-import { IncomingTransfer } from './incoming';
+import { sha256Hasher } from './hash';
 import {
+  ack,
   bytesOf,
   db,
   expectSameBytes,
   expectSavedProgress,
   expectStoredChunks,
   expectWritesInOrder,
-  fakeLink,
   holdWrites,
   makeFile,
   pause,
   receive,
+  receiver,
   refuseNext,
   s,
   sha256Hex,
   store,
   until,
   useDatabase,
+  want,
   watchTransactions,
 } from './incoming-test-support';
-import { OutgoingTransfer } from './outgoing';
 
 useDatabase();
 
-const ack = (fileId: string, next: number): FileControl => ({ op: 'ack', fileId, next });
-const want = (fileId: string, from: number): FileControl => ({ op: 'want', fileId, from });
 const notAcks = (controls: FileControl[]) => controls.filter((c) => c.op !== 'ack');
 const quiet = () => vi.spyOn(console, 'warn').mockImplementation(() => {});
 
 describe('IncomingTransfer', () => {
+  describe('before open()', () => {
+    it('takes no chunk and asks for nothing before open()', async () => {
+      const file = makeFile(3 * CHUNK_BYTES);
+      await db.put('transfers', { ...file.record });
+      const { t, link, stored } = receiver(file, { ...file.record });
+      t.onChunk(file.seal(0));
+      t.onChunk(file.seal(1));
+      t.request();
+      t.recheck();
+      await pause();
+      expect(t.record).toMatchObject({ state: 'waiting', next: 0 });
+      expect(link.controls).toEqual([]);
+      expect(store.calls).toEqual([]);
+
+      await t.open();
+      t.request();
+      expect(link.controls).toEqual([want(file.id, 0)]);
+      t.onChunk(file.seal(0));
+      await stored(1);
+      expectStoredChunks(file, 1);
+    });
+  });
+
   describe('storing', () => {
-    it('writes accepted chunks to its file, then saves `next` and the SHA-256 state over them (relaxed, alone), and tells the UI of progress only', async () => {
+    it('writes accepted chunks to its file and tells the UI of each write (progress only); a file of 16 chunks or fewer has its progress saved once, at its end (relaxed, alone)', async () => {
       const file = makeFile(9 * CHUNK_BYTES + 100); // 10 chunks
       const { t, stored, changes, progressed } = await receive(file);
       const transactions = watchTransactions();
@@ -47,15 +69,65 @@ describe('IncomingTransfer', () => {
 
       expectStoredChunks(file, 5);
       expect(store.isOpen(file.id)).toBe(true);
-      await expectSavedProgress(file, t, 5);
-      // One small transaction per write, over the progress record only.
-      const puts = transactions.filter(([, mode]) => mode === 'readwrite');
-      expect(puts).toEqual(store.writes(file.id).map(() => ['transfers', 'readwrite', { durability: 'relaxed' }]));
+      // In memory: what the file holds and the SHA-256 state over it; in the database, nothing yet.
       expect(t.bytesDone).toBe(5 * CHUNK_BYTES);
+      expect((await sha256Hasher(t.record.hashState)).digest('hex')).toBe(sha256Hex(file.prefix(5)));
+      expect(await db.get('transfers', file.id)).toEqual(file.record);
+      expect(transactions.filter(([, mode]) => mode === 'readwrite')).toEqual([]);
       // Progress went to the UI after each write, and no change of state was persisted.
+      expect(progressed).toHaveLength(store.writes(file.id).length);
       expect(progressed.at(-1)).toBe(5);
       expect(progressed).toEqual([...progressed].sort((a, b) => a - b));
       expect(changes).toEqual([]);
+
+      for (let i = 5; i < 10; i++) t.onChunk(file.seal(i));
+      await stored(10);
+      // One small transaction at the end, over the progress record only, with the state over the whole file.
+      expect(transactions.filter(([, mode]) => mode === 'readwrite')).toEqual([['transfers', 'readwrite', { durability: 'relaxed' }]]);
+      const saved = await db.get('transfers', file.id);
+      expect(saved).toMatchObject({ next: 10, state: 'active' });
+      expect((await sha256Hasher(saved!.hashState)).digest('hex')).toBe(file.record.sha256);
+      await until(() => expect(t.record.state).toBe('done'));
+    });
+
+    it('saves `next` and the SHA-256 state over them once 16 chunks are written since the last save, not before, and at the end whatever is left', async () => {
+      const file = makeFile(39 * CHUNK_BYTES + 100); // 40 chunks
+      const { t, stored, progressed } = await receive(file);
+      const transactions = watchTransactions();
+      const saves = () => transactions.filter(([, mode]) => mode === 'readwrite');
+      const savedNext = async () => (await db.get('transfers', file.id))?.next;
+      /** Chunks [from, to), each stored before the next arrives: one write each. */
+      const oneByOne = async (from: number, to: number) => {
+        for (let i = from; i < to; i++) {
+          t.onChunk(file.seal(i));
+          await stored(i + 1);
+        }
+      };
+      await oneByOne(0, 15);
+      expect(saves()).toHaveLength(0);
+      expect(await savedNext()).toBe(0);
+      expect(progressed).toEqual(Array.from({ length: 15 }, (_, i) => i + 1)); // told of every write all the same
+      await oneByOne(15, 16); // the 16th
+      expect(saves()).toHaveLength(1);
+      await expectSavedProgress(file, t, 16);
+
+      await oneByOne(16, 31); // 15 more: counted from the last save, not from the start
+      expect(saves()).toHaveLength(1);
+      expect(await savedNext()).toBe(16);
+      expect(t.record.next).toBe(31);
+      await oneByOne(31, 32);
+      expect(saves()).toHaveLength(2);
+      await expectSavedProgress(file, t, 32);
+
+      // The last 8 (chunk 32 written alone, 33–39 together): fewer than 16, saved at the end.
+      for (let i = 32; i < 40; i++) t.onChunk(file.seal(i));
+      await until(() => expect(t.record.state).toBe('done'));
+      expect(saves()).toEqual(Array(3).fill(['transfers', 'readwrite', { durability: 'relaxed' }]));
+      const saved = await db.get('transfers', file.id);
+      expect(saved).toMatchObject({ next: 40, state: 'active' }); // `changed` saves nothing here
+      expect((await sha256Hasher(saved!.hashState)).digest('hex')).toBe(file.record.sha256);
+      expect(store.reads(file.id)).toBe(0);
+      expectWritesInOrder(file, 40);
     });
 
     it('groups the chunks that arrive while a write is in flight: fewer writes than chunks, the same bytes', async () => {
@@ -233,13 +305,15 @@ describe('IncomingTransfer', () => {
       expect(link.controls).toHaveLength(said);
     });
 
-    it('cancel() tells the sender, removes the file once a write in flight is over, and takes nothing more', async () => {
-      const file = makeFile(6 * CHUNK_BYTES);
+    it('cancel() tells the sender, removes the file once a write in flight is over, saves no progress for it, and takes nothing more', async () => {
+      const file = makeFile(40 * CHUNK_BYTES);
       const { t, link, stored, states } = await receive(file);
-      for (let i = 0; i < 3; i++) t.onChunk(file.seal(i));
-      await stored(3);
+      for (let i = 0; i < 16; i++) t.onChunk(file.seal(i));
+      await stored(16); // saved
+      for (let i = 16; i < 31; i++) t.onChunk(file.seal(i));
+      await stored(31); // 15 past the save: not saved
       const writes = holdWrites();
-      t.onChunk(file.seal(3)); // its write is under way at the cancel
+      t.onChunk(file.seal(31)); // its write, the 16th past the save, is under way at the cancel
       t.cancel();
       expect(t.record.state).toBe('cancelled');
       expect(notAcks(link.controls)).toEqual([{ op: 'cancel', fileId: file.id }]);
@@ -249,12 +323,12 @@ describe('IncomingTransfer', () => {
       await until(() => expect(states()).toEqual(['cancelled']));
       expect(store.has(file.id)).toBe(false);
       expect(store.calls.slice(-2).map((c) => c.op)).toEqual(['write', 'remove']);
-      expect(t.record.next).toBe(3);
-      expect((await db.get('transfers', file.id))?.next).toBe(3); // no progress saved for it
+      expect(t.record.next).toBe(31);
+      expect((await db.get('transfers', file.id))?.next).toBe(16); // no progress saved for it
 
       const said = link.controls.length;
-      t.onChunk(file.seal(3));
-      t.onChunk(file.seal(4));
+      t.onChunk(file.seal(31));
+      t.onChunk(file.seal(32));
       t.request();
       t.cancel();
       await pause();
@@ -292,36 +366,37 @@ describe('IncomingTransfer', () => {
   });
 
   describe('when storage fails', () => {
-    // A 3-chunk file: chunk 0 is stored, then the step fails for what comes after (chunks 1–2).
+    // An 18-chunk file: chunks 0–15 are stored and their progress saved, then the step fails for
+    // what comes after: chunk 16 (written alone, its progress not saved), then 17 (the end, saved).
     it.each([
-      ['the file cannot be opened (locked by another tab)', 'open', 0],
-      ['the browser refuses a write (out of quota)', 'write', 1],
-      ['the database refuses the progress record', 'put', 1],
-      ['the file cannot be closed for the check', 'close', 3],
-    ] as const)('%s: failed (storage), the sender told to stop, the file removed, nothing more taken', async (_, step, next) => {
+      ['the file cannot be opened (locked by another tab)', 'open', 0, 0],
+      ['the browser refuses a write (out of quota)', 'write', 16, 16],
+      ['the database refuses the progress record', 'put', 17, 16],
+      ['the file cannot be closed for the check', 'close', 18, 18],
+    ] as const)('%s: failed (storage), the sender told to stop, the file removed, nothing more taken', async (_, step, next, saved) => {
       quiet();
-      const file = makeFile(2 * CHUNK_BYTES + 9);
+      const file = makeFile(17 * CHUNK_BYTES + 9);
       if (step === 'open') refuseNext('open', new DOMException('locked', 'NoModificationAllowedError'));
       const { t, link, stored, states } = await receive(file);
       if (step !== 'open') {
-        t.onChunk(file.seal(0));
-        await stored(1);
+        for (let i = 0; i < 16; i++) t.onChunk(file.seal(i));
+        await stored(16);
         if (step === 'put') watchTransactions({ refuse: true });
         else refuseNext(step);
-        t.onChunk(file.seal(1));
-        t.onChunk(file.seal(2));
+        t.onChunk(file.seal(16));
+        t.onChunk(file.seal(17));
       }
       await until(() => expect(states().at(-1)).toBe('failed')); // told once the file is removed
       expect(states()).toEqual(step === 'close' ? ['verifying', 'failed'] : ['failed']);
       expect(t.record).toMatchObject({ state: 'failed', reason: 'storage', next });
-      expect((await db.get('transfers', file.id))?.next).toBe(next); // no progress saved past what was stored
+      expect((await db.get('transfers', file.id))?.next).toBe(saved); // no progress saved past the last save
       expect(notAcks(link.controls)).toEqual([{ op: 'cancel', fileId: file.id }]);
       expect(store.calls.at(-1)).toEqual({ op: 'remove', name: file.id });
       expect(store.has(file.id)).toBe(false);
       expect(await t.blob()).toBeUndefined();
 
       const [said, writes] = [link.controls.length, store.writes(file.id).length];
-      t.onChunk(file.seal(next === 3 ? 0 : next));
+      t.onChunk(file.seal(next === file.count ? 0 : next));
       t.request();
       t.recheck();
       t.cancel();
@@ -334,71 +409,4 @@ describe('IncomingTransfer', () => {
     });
   });
 
-  describe('with an OutgoingTransfer on the other side', () => {
-    // The sender's sleeps are faked and time never moves: a transfer that needed its 4 s stall
-    // timer to recover would never finish. fake-indexeddb and the store double answer through
-    // setImmediate, left real.
-    beforeEach(() => {
-      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
-    });
-    afterEach(() => {
-      vi.useRealTimers();
-    });
-
-    it('a chunk lost on the way costs one `want` and a resend from it, and the file verifies', async () => {
-      const file = makeFile(10 * CHUNK_BYTES + 5); // 11 chunks
-      const record = { ...file.record };
-      await db.put('transfers', record);
-      const controls: FileControl[] = [];
-      const sent: number[] = [];
-      let dropped = false;
-      // Delivery is synchronous both ways, so a control reaches the sender while it is still in sendChunk().
-      const toSender: Link = {
-        ...fakeLink(),
-        sendFileControl(ctl) {
-          controls.push(ctl);
-          outgoing.control(ctl);
-          return true;
-        },
-      };
-      const toReceiver: Link = {
-        ...fakeLink(),
-        sendChunk(bytes) {
-          const index = new DataView(bytes.buffer, bytes.byteOffset).getUint32(FILE_ID_BYTES);
-          sent.push(index);
-          if (index === 2 && !dropped) {
-            dropped = true;
-            return true;
-          }
-          incoming.onChunk(bytes);
-          return true;
-        },
-      };
-      const deps = { sodium: s, key: file.key, fileId: file.fileIdBytes, changed: () => {}, progressed: () => {} };
-      const outgoing = new OutgoingTransfer({ ...file.record, dir: 'out' }, new Blob([file.data]), { ...deps, link: () => toReceiver });
-      const incoming: IncomingTransfer = new IncomingTransfer(record, { ...deps, db, store, link: () => toSender });
-
-      await incoming.open();
-      incoming.request();
-      for (let turn = 0; turn < 5000 && outgoing.record.state !== 'done'; turn++) await new Promise((resolve) => setImmediate(resolve));
-      expect(outgoing.record.state).toBe('done');
-      expect(incoming.record.state).toBe('done');
-      // Deterministic: delivery is synchronous and the whole file fits in the sender's relay
-      // window, while every write and progress put needs a turn of the event loop. So: chunks 0, 1
-      // accepted; 3 shows the gap (`want` 2, and the sender goes back to 2); 2–5 accepted (ack 6);
-      // 6–9 (ack 10); 10 is accepted last, and said once the first write is stored (ack 11); then the check.
-      expect(controls).toEqual([
-        want(file.id, 0),
-        want(file.id, 2),
-        ack(file.id, 6),
-        ack(file.id, 10),
-        ack(file.id, 11),
-        { op: 'done', fileId: file.id, ok: true },
-      ]);
-      expect(sent).toEqual([0, 1, 2, 3, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-      expectSameBytes(await bytesOf(await incoming.blob()), file.data);
-      expectStoredChunks(file, file.count);
-      expectWritesInOrder(file, file.count);
-    });
-  });
 });

@@ -1,8 +1,8 @@
 /**
  * Receiving one file: opens each chunk and takes them strictly in order into a file of its own
  * (chunk-store.ts: on disk, not in the tab's memory). Chunks accepted while a write is under way
- * go out together in the next one; after each write the transfer's progress and the SHA-256 state
- * over what is written are saved, so a reload resumes at what was stored without reading it back.
+ * go out together in the next one; every megabyte or so the transfer's progress and the SHA-256
+ * state over what is written are saved, so a reload resumes there without reading the file back.
  * Acknowledgements tell the sender what was accepted, for its window; they hold back while more
  * than a few megabytes wait for storage, which bounds the tab's memory. A gap, a path switch or a
  * reload is answered with `want` from the first chunk not accepted. At the end the SHA-256 must
@@ -23,6 +23,12 @@ const ACK_EVERY = 4;
 const MAX_UNSTORED = 64;
 /** The most chunks written at once (2 MiB). */
 const MAX_BATCH = 32;
+/**
+ * The progress is saved once this many more chunks are written (1 MiB), and at the end: saving
+ * after every small write cost more than the write. A reload fetches again what was written past
+ * the last save (open() cuts the file back to it).
+ */
+const SAVE_EVERY = 16;
 
 export interface IncomingDeps {
   db: Database;
@@ -33,7 +39,7 @@ export interface IncomingDeps {
   link: () => Link;
   /** Persists the record and tells the UI (a change of state). */
   changed: (record: TransferRecord) => void;
-  /** Tells the UI only (progress: the record is saved after each write). */
+  /** Tells the UI only (progress: the record is saved every SAVE_EVERY chunks, and at the end). */
   progressed: (record: TransferRecord) => void;
 }
 
@@ -55,12 +61,14 @@ export class IncomingTransfer {
   #open = false;
   /** SHA-256 over the chunks stored; undefined when it could not be restored (then the end reads the file back). */
   #hasher: Sha256 | undefined;
+  /** The `next` saved in the database last. */
+  #savedNext: number;
 
   constructor(
     readonly record: TransferRecord,
     private readonly deps: IncomingDeps,
   ) {
-    this.#expect = this.#pendingFrom = this.#acked = record.next;
+    this.#expect = this.#pendingFrom = this.#acked = this.#savedNext = record.next;
   }
 
   get bytesDone(): number {
@@ -80,7 +88,7 @@ export class IncomingTransfer {
     try {
       const size = await this.deps.store.open(r.fileId, expected);
       if (size < expected) {
-        r.next = this.#expect = this.#pendingFrom = this.#acked = Math.floor(size / CHUNK_BYTES);
+        r.next = this.#expect = this.#pendingFrom = this.#acked = this.#savedNext = Math.floor(size / CHUNK_BYTES);
         if (r.state === 'verifying') r.state = 'active';
         saved = r.hashState = undefined;
       }
@@ -185,7 +193,7 @@ export class IncomingTransfer {
     if (r.state === 'active' && r.next === r.count) void this.#verify();
   }
 
-  /** Stores chunks `from`… and then the progress; false when it could not (the transfer then failed) or it stopped meanwhile. */
+  /** Stores chunks `from`… and, now and then, the progress; false when it could not (the transfer then failed) or it stopped meanwhile. */
   async #store(from: number, plains: Uint8Array[]): Promise<boolean> {
     const r = this.record;
     const end = from + plains.length;
@@ -196,9 +204,12 @@ export class IncomingTransfer {
       hashState = this.#hasher?.save();
       await this.deps.store.write(r.fileId, from * CHUNK_BYTES, plains);
       if (r.state !== 'active') return false;
-      // Relaxed: should the machine lose this, open() finds the file's length and goes by that.
-      const tx = this.deps.db.transaction('transfers', 'readwrite', { durability: 'relaxed' });
-      await Promise.all([tx.store.put({ ...r, next: end, hashState }), tx.done]);
+      if (end - this.#savedNext >= SAVE_EVERY || end === r.count) {
+        // Relaxed: should the machine lose this, open() finds the file's length and goes by that.
+        const tx = this.deps.db.transaction('transfers', 'readwrite', { durability: 'relaxed' });
+        await Promise.all([tx.store.put({ ...r, next: end, hashState }), tx.done]);
+        this.#savedNext = end;
+      }
     } catch (err) {
       this.#storageFailed(err);
       return false;
