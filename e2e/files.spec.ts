@@ -123,15 +123,16 @@ test.describe('slow relay', () => {
 
     await bob.page.reload();
     await bob.openChat('alice');
-    // Straight after the reload the bar starts from what is stored, not from zero...
-    expect(await bob.percent('resume.bin')).toBeGreaterThanOrEqual(before - 1);
+    // Straight after the reload the bar starts from what is stored, not from zero (the receiver
+    // saves its progress every 16 chunks, so it may go back by up to 1 MiB: 12.5% of this file)...
+    expect(await bob.percent('resume.bin')).toBeGreaterThanOrEqual(before - 13);
     await expect(bob.page.getByRole('link', { name: 'Download resume.bin' })).toBeVisible({ timeout: 60_000 });
     expect(sha256(await bob.download('resume.bin'))).toBe(file.sha256);
-    // ...and the reloaded page asked the sender only for the chunks it did not have (64 KiB each;
-    // one chunk of slack for a write the reload cut short).
+    // ...and the reloaded page asked the sender only for the chunks past its last saved progress
+    // (64 KiB each; at most 16 written after that save, and one for a write the reload cut short).
     const wants = await bob.page.evaluate(() => window.__rtc.relayWants);
     expect(wants.length).toBeGreaterThan(0);
-    expect(wants[0]!.from).toBeGreaterThanOrEqual(Math.floor(((before / 100) * 8 * MiB) / (64 * 1024)) - 1);
+    expect(wants[0]!.from).toBeGreaterThanOrEqual(Math.floor(((before / 100) * 8 * MiB) / (64 * 1024)) - 17);
   });
 });
 

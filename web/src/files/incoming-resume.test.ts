@@ -76,6 +76,24 @@ describe('IncomingTransfer: gaps, duplicates and resends', () => {
     expectStoredChunks(file, 2);
   });
 
+  it('asks for the same gap again once 2 s have passed (its `want` may have been lost), not before', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const file = makeFile(8 * CHUNK_BYTES);
+      const { t, link } = await receive(file);
+      t.onChunk(file.seal(0));
+      t.onChunk(file.seal(2)); // 1 lost
+      vi.advanceTimersByTime(1999);
+      t.onChunk(file.seal(3));
+      expect(link.controls).toEqual([want(file.id, 1)]);
+      vi.advanceTimersByTime(1);
+      t.onChunk(file.seal(4));
+      expect(link.controls).toEqual([want(file.id, 1), want(file.id, 1)]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('ignores duplicates, before and after they are stored', async () => {
     const file = makeFile(6 * CHUNK_BYTES);
     const { t, link, stored, changes } = await receive(file);

@@ -21,6 +21,8 @@ import { Progress } from './progress';
 const ACK_EVERY = 4;
 /** Chunks accepted but not yet stored before acknowledgements hold back (4 MiB). */
 const MAX_UNSTORED = 64;
+/** A gap still open this long after its `want` is asked for again (the `want` may have been lost). */
+const WANT_AGAIN_MS = 2000;
 /** The most chunks written at once (2 MiB). */
 const MAX_BATCH = 32;
 /**
@@ -55,8 +57,9 @@ export class IncomingTransfer {
   #writing = false;
   /** The `next` last acknowledged (or asked for). */
   #acked: number;
-  /** The gap last asked for, so one gap costs one `want`, not one per chunk behind it. */
+  /** The gap last asked for, and when, so one gap costs one `want`, not one per chunk behind it. */
   #wanted = -1;
+  #wantedAt = 0;
   /** Until open() has found what is stored, chunks are not taken. */
   #open = false;
   /** SHA-256 over the chunks stored; undefined when it could not be restored (then the end reads the file back). */
@@ -121,8 +124,10 @@ export class IncomingTransfer {
     const opened = openChunk(this.deps.sodium, this.deps.key, this.deps.fileId, r.count, bytes);
     if (!opened) return; // not a chunk of this file as sealed by its sender: ignore it
     if (opened.index !== this.#expect) {
-      if (opened.index > this.#expect && this.#wanted !== this.#expect) {
+      const now = performance.now();
+      if (opened.index > this.#expect && (this.#wanted !== this.#expect || now - this.#wantedAt >= WANT_AGAIN_MS)) {
         this.#wanted = this.#acked = this.#expect;
+        this.#wantedAt = now;
         this.deps.link().sendFileControl({ op: 'want', fileId: r.fileId, from: this.#expect });
       }
       return; // a duplicate (a resend crossed a `want`), or past a gap already asked for

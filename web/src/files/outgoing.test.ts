@@ -219,6 +219,22 @@ describe('OutgoingTransfer', () => {
     expect(fresh()).toEqual(range(5, 5 + R));
   });
 
+  it('a want from below the last ack (the receiver lost what it took but had not saved) goes back there, and so do later rewinds', async () => {
+    const { t, want, ack, fresh } = send();
+    want(0);
+    await idle();
+    ack(12);
+    await idle();
+    expect(fresh()).toEqual(range(0, 12 + R));
+    want(5);
+    expect(t.record.next).toBe(5);
+    await idle();
+    expect(fresh()).toEqual(range(5, 5 + R));
+    t.rewind();
+    await idle();
+    expect(fresh()).toEqual(range(5, 5 + R));
+  });
+
   it('with chunks out and no ack for 4 s, sends again from the last ack', async () => {
     const { want, ack, fresh } = send();
     want(0);

@@ -58,8 +58,10 @@ export class OutgoingTransfer {
     switch (ctl.op) {
       case 'want':
         r.state = 'active';
+        // The receiver has exactly what is before `from`: after a reload that can be less than it
+        // acknowledged (acks count what it took, not what it saved), so rewinds go back to here too.
         this.#sent = Math.min(ctl.from, r.count);
-        r.next = Math.max(r.next, Math.min(ctl.from, r.count));
+        r.next = this.#sent;
         this.#acked();
         void this.#pump();
         break;
