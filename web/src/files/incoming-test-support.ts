@@ -172,9 +172,30 @@ export function receiver(file: TestFile, record: TransferRecord, onChanged?: (r:
     },
     progressed: (r) => progressed.push(r.next),
   });
-  /** Waits until the first `n` chunks are stored (a write's acknowledgement and progress are told by then). */
+  /** Waits until the first `n` chunks are stored (a write's progress, and its ack if it makes one, are told by then). */
   const stored = (n: number) => until(() => expect(t.record.next).toBeGreaterThanOrEqual(n));
   return { t, link, changes, states, progressed, stored };
+}
+
+/**
+ * Each ack `t` sends on `link`, as [its `next`, the chunks given by `take` so far, the chunks
+ * stored], when it is sent; `take(from, to)` gives `t` the file's chunks [from, to) in turn.
+ */
+export function watchAcks(file: TestFile, t: IncomingTransfer, link: ReturnType<typeof fakeLink>) {
+  let given = 0;
+  const acks: Array<[number, number, number]> = [];
+  const send = link.sendFileControl.bind(link);
+  link.sendFileControl = (ctl) => {
+    if (ctl.op === 'ack') acks.push([ctl.next, given, t.record.next]);
+    return send(ctl);
+  };
+  const take = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      given = i + 1;
+      t.onChunk(file.seal(i));
+    }
+  };
+  return { acks, take };
 }
 
 /** What Transfers does for an offer: save the record, build the transfer on it, open it (not request() yet). */

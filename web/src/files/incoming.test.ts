@@ -1,5 +1,6 @@
 // Receiving a file as it arrives: nothing before open(), storage in its file and when its progress
-// is saved (every 16 chunks, and at the end), acknowledgements, rejected chunks, the end, storage
+// is saved (every 16 chunks, and at the end), acknowledgements (every 8 chunks accepted, the last
+// few once all are, held back while too much waits for storage), rejected chunks, the end, storage
 // failures. Gaps and resends (alone and against an OutgoingTransfer), reloads and the check of a
 // loaded transfer: incoming-resume.test.ts.
 import { describe, expect, it, vi } from 'vitest';
@@ -10,6 +11,7 @@ import {
   ack,
   bytesOf,
   db,
+  doneOk,
   expectSameBytes,
   expectSavedProgress,
   expectStoredChunks,
@@ -26,6 +28,7 @@ import {
   until,
   useDatabase,
   want,
+  watchAcks,
   watchTransactions,
 } from './incoming-test-support';
 
@@ -145,62 +148,59 @@ describe('IncomingTransfer', () => {
   });
 
   describe('acknowledgements', () => {
-    it('acks every 4 chunks as they are accepted, and whatever is new once a write is stored', async () => {
-      const file = makeFile(10 * CHUNK_BYTES);
+    it('acks every 8 chunks as they are accepted, and after a write only once every chunk of the file is accepted (the last few, however few)', async () => {
+      const file = makeFile(19 * CHUNK_BYTES + 7); // 20 chunks
       const { t, link, stored } = await receive(file);
-      for (let i = 0; i < 3; i++) t.onChunk(file.seal(i));
+      for (let i = 0; i < 7; i++) t.onChunk(file.seal(i));
       expect(link.controls).toEqual([]);
-      t.onChunk(file.seal(3));
+      t.onChunk(file.seal(7));
       // Accepted, not stored yet: the ack tells the sender's window what was accepted.
       expect(t.record.next).toBe(0);
-      expect(link.controls).toEqual([ack(file.id, 4)]);
-      await stored(4);
-      expect(link.controls).toHaveLength(1); // nothing new to say once stored
-
-      t.onChunk(file.seal(4));
-      expect(link.controls).toHaveLength(1); // one new chunk: not yet...
-      await stored(5);
-      expect(link.controls).toEqual([ack(file.id, 4), ack(file.id, 5)]); // ...but said once it is stored
-
-      for (let i = 5; i < 9; i++) t.onChunk(file.seal(i));
-      expect(link.controls.at(-1)).toEqual(ack(file.id, 9));
+      expect(link.controls).toEqual([ack(file.id, 8)]);
+      await stored(8);
+      t.onChunk(file.seal(8));
       await stored(9);
-      expect(link.controls).toEqual([ack(file.id, 4), ack(file.id, 5), ack(file.id, 9)]);
+      for (let i = 9; i < 15; i++) t.onChunk(file.seal(i));
+      await stored(15);
+      // 7 new, each stored, the file not complete: no write said anything.
+      expect(link.controls).toEqual([ack(file.id, 8)]);
+      t.onChunk(file.seal(15));
+      expect(link.controls).toEqual([ack(file.id, 8), ack(file.id, 16)]);
+      await stored(16);
+
+      // The last 4, fewer than 8: said by the first write stored once they are all accepted.
+      for (let i = 16; i < 20; i++) t.onChunk(file.seal(i));
+      expect(link.controls).toHaveLength(2);
+      await until(() => expect(t.record.state).toBe('done'));
+      expect(link.controls).toEqual([ack(file.id, 8), ack(file.id, 16), ack(file.id, 20), doneOk(file.id)]);
     });
 
-    it('holds acks back while more than 64 accepted chunks wait for storage, and writes at most 32 chunks at once', async () => {
-      const file = makeFile(80 * CHUNK_BYTES - 1); // 80 chunks
+    it('holds acks back while more than 64 accepted chunks wait for storage, acks what is new once writes catch up, and writes at most 32 chunks at once', async () => {
+      const file = makeFile(100 * CHUNK_BYTES - 1); // 100 chunks
       const { t, link, stored } = await receive(file);
-      let accepted = 0;
-      const acks: Array<{ next: number; accepted: number; stored: number }> = [];
-      const send = link.sendFileControl.bind(link);
-      link.sendFileControl = (ctl) => {
-        if (ctl.op === 'ack') acks.push({ next: ctl.next, accepted, stored: t.record.next });
-        return send(ctl);
-      };
+      const { acks, take } = watchAcks(file, t, link); // each ack as [next, chunks given, chunks stored]
       const writes = holdWrites(); // the disk is slow: no write finishes for now
-      for (let i = 0; i < 80; i++) {
-        accepted = i + 1;
-        t.onChunk(file.seal(i));
-      }
+      take(0, 80);
       await pause(30);
       expect(writes.started()).toBe(1);
       expect(t.record.next).toBe(0);
       expect((await db.get('transfers', file.id))?.next).toBe(0); // no progress saved ahead of the bytes
-      // Acked as accepted up to 64 unstored chunks, then nothing more.
-      expect(acks.map((a) => a.next)).toEqual([4, 8, 12, 16, 20, 24, 28, 32, 36, 40, 44, 48, 52, 56, 60, 64]);
+      // Acked as accepted, every 8, up to 64 unstored chunks; 72 and 80 are held back.
+      expect(acks).toEqual([8, 16, 24, 32, 40, 48, 56, 64].map((n) => [n, n, 0]));
 
       writes.release();
       await stored(80);
-      expect(acks.at(-1)?.next).toBe(80);
-      for (const a of acks) {
-        expect(a.next).toBeLessThanOrEqual(a.accepted); // never more than accepted
-        expect(a.next - a.stored).toBeLessThanOrEqual(64); // never while more than 64 wait
-      }
-      expectStoredChunks(file, 80);
-      for (const chunks of expectWritesInOrder(file, 80)) expect(chunks).toBeLessThanOrEqual(32);
+      // Chunk 0 stored leaves 79 waiting: still held. Chunks 1–32 stored leave 47: the 16 held
+      // back are said then, by the write, with the file far from complete.
+      expect(acks.slice(8)).toEqual([[80, 80, 33]]);
+
+      take(80, 100); // chunk 80 is written alone, 81–99 behind it
       await until(() => expect(t.record.state).toBe('done'));
-      expect(link.controls.at(-1)).toEqual({ op: 'done', fileId: file.id, ok: true });
+      // 88 and 96 as accepted; the last 4 by the first write stored once all 100 are accepted.
+      expect(acks.slice(8)).toEqual([[80, 80, 33], [88, 88, 80], [96, 96, 80], [100, 100, 81]]);
+      expectStoredChunks(file, 100);
+      expect(expectWritesInOrder(file, 100)).toEqual([1, 32, 32, 15, 1, 19]);
+      expect(link.controls.at(-1)).toEqual(doneOk(file.id));
     });
   });
 
@@ -246,14 +246,15 @@ describe('IncomingTransfer', () => {
       await stored(1);
       t.onChunk(file.seal(1, file.plain(1).subarray(0, 100))); // sealed by the sender, but short
       expect(t.record).toMatchObject({ state: 'failed', reason: 'integrity', next: 1 });
-      expect(link.controls).toEqual([ack(file.id, 1), { op: 'done', fileId: file.id, ok: false }]);
+      // Chunk 0 of 3 stored said nothing (fewer than 8, the file not complete).
+      expect(link.controls).toEqual([{ op: 'done', fileId: file.id, ok: false }]);
       await until(() => expect(states()).toEqual(['failed'])); // told once the file is removed
       expect(store.has(file.id)).toBe(false);
       t.onChunk(file.seal(1));
       t.request();
       t.control({ op: 'cancel', fileId: file.id }); // the sender's cancel after the failure leaves it failed
       expect(t.record).toMatchObject({ state: 'failed', reason: 'integrity' });
-      expect(link.controls).toHaveLength(2);
+      expect(link.controls).toHaveLength(1);
     });
 
     it('a last chunk longer than the file tail, while the write before it is in flight', async () => {
@@ -408,5 +409,4 @@ describe('IncomingTransfer', () => {
       expect(states()).toHaveLength(step === 'close' ? 2 : 1);
     });
   });
-
 });

@@ -17,8 +17,11 @@ import type { ChunkStore } from './chunk-store';
 import { type Sha256, sha256Hasher, sha256OfBlobs } from './hash';
 import { Progress } from './progress';
 
-/** Acknowledge every few chunks: often enough for the sender's window, rarely enough to be cheap. */
-const ACK_EVERY = 4;
+/**
+ * Acknowledge every few chunks: often enough for the sender's window (32), rarely enough to be
+ * cheap; each ack is a message back against the flow, and on a busy machine they add up.
+ */
+const ACK_EVERY = 8;
 /** Chunks accepted but not yet stored before acknowledgements hold back (4 MiB). */
 const MAX_UNSTORED = 64;
 /** A gap still open this long after its `want` is asked for again (the `want` may have been lost). */
@@ -170,7 +173,7 @@ export class IncomingTransfer {
     return file?.slice(0, file.size, this.record.type || 'application/octet-stream');
   }
 
-  /** Acknowledges what was accepted: every few chunks, or (`flush`) whatever is new; never while too much waits for storage. */
+  /** Acknowledges what was accepted: every few chunks, or (`flush`) whatever is new; never while too much waits for storage (then a later write's ack catches up). */
   #ack(flush: boolean): void {
     const r = this.record;
     if (this.#expect - r.next > MAX_UNSTORED) return;
@@ -190,7 +193,8 @@ export class IncomingTransfer {
       this.#pendingFrom += batch.length;
       if (!(await this.#store(from, batch))) break;
       this.progress.update(this.bytesDone);
-      this.#ack(true);
+      // The last chunks are acknowledged even short of ACK_EVERY, so the sender stops sending.
+      this.#ack(this.#expect === r.count);
       this.deps.progressed(r);
     }
     this.#writing = false;
