@@ -89,6 +89,24 @@ test('an image shows an inline preview on both sides', async ({ openUser }) => {
   expect(sha256(await bob.download('tiny.png'))).toBe(sha256(png));
 });
 
+test('a received file stays on the device across reloads, and says so once its content is gone', async ({ openUser }) => {
+  const [alice, bob] = await chatting(openUser);
+  const file = randomFile('kept.bin', 300 * 1024);
+  await alice.attach(file.path);
+  await expect(bob.page.getByRole('link', { name: 'Download kept.bin' })).toBeVisible({ timeout: 30_000 });
+
+  await bob.page.reload();
+  await bob.openChat('alice');
+  expect(sha256(await bob.download('kept.bin'))).toBe(file.sha256);
+
+  // Site data partly cleared: the received files go, the history stays.
+  await bob.page.evaluate(async () => (await navigator.storage.getDirectory()).removeEntry('parley-transfers', { recursive: true }));
+  await bob.page.reload();
+  await bob.openChat('alice');
+  await expect(bob.fileItem('kept.bin')).toContainText('This file is no longer on this device.');
+  await expect(bob.page.getByRole('link', { name: 'Download kept.bin' })).toHaveCount(0);
+});
+
 test.describe('slow relay', () => {
   // A slow relay keeps transfers in flight long enough to act on them.
   test.use({ serverEnv: { RELAY_BYTES_PER_SEC: String(1 * MiB), RELAY_BURST_BYTES: String(512 * 1024) } });

@@ -23,6 +23,8 @@ export class ParleyFileItem extends LitElement {
   @consume({ context: servicesContext }) services!: AppServices;
   @property({ attribute: false }) file!: FileMeta;
   @state() private url: string | undefined;
+  /** Received and verified once, but its content is gone from this device (site data cleared, say). */
+  @state() private gone = false;
   readonly #listen = new ListenController(this);
 
   override connectedCallback(): void {
@@ -41,10 +43,15 @@ export class ParleyFileItem extends LitElement {
   override updated(_changed: PropertyValues<this>): void {
     const view = this.services.transfers.view(this.file.fileId);
     const ready = view?.record.state === 'done' || view?.record.dir === 'out';
-    if (ready && !this.url) {
-      void this.services.transfers.blob(this.file.fileId).then((blob) => {
-        if (blob && !this.url && this.isConnected) this.url = URL.createObjectURL(blob);
-      });
+    if (ready && !this.url && !this.gone) {
+      void this.services.transfers.blob(this.file.fileId).then(
+        (blob) => {
+          if (!this.isConnected || this.url) return;
+          if (blob) this.url = URL.createObjectURL(blob);
+          else if (view?.record.state === 'done') this.gone = true;
+        },
+        () => (this.gone = view?.record.state === 'done'),
+      );
     }
   }
 
@@ -87,6 +94,7 @@ export class ParleyFileItem extends LitElement {
         : nothing}
       ${this.url && type.startsWith('image/') && (state === 'done' || view?.record.dir === 'out') ? html`<img src=${this.url} alt=${name} />` : nothing}
       ${this.url && state === 'done' ? html`<a href=${this.url} download=${name}>${t.download(name)}</a>` : nothing}
+      ${this.gone && state === 'done' ? html`<p class="hint">${t.fileGone()}</p>` : nothing}
     `;
   }
 
