@@ -73,7 +73,10 @@ export class StoredFiles {
     if (!streams) this.#streams.set(session, (streams = new Map()));
     const token = Symbol(fileId);
     streams.set(refKey(ref), token);
-    void this.#stream(session, ref, next, () => streams.get(refKey(ref)) === token);
+    // Not awaited (it paces itself), so its failure is answered here: a rejection left alone would end the process.
+    this.#stream(session, ref, next, () => streams.get(refKey(ref)) === token).catch(() => {
+      if (!session.closed) session.send({ t: 'error', code: 'internal', message: 'the stored file could not be read', ref: fileId });
+    });
   }
 
   /** `peer` and this session's user are done with the file, whichever of them sent it. */

@@ -43,14 +43,16 @@ export class ParleyFileItem extends LitElement {
   override updated(_changed: PropertyValues<this>): void {
     const view = this.services.transfers.view(this.file.fileId);
     const ready = view?.record.state === 'done' || view?.record.dir === 'out';
+    // A sent file is shown only while this tab holds it; a received one lives on this device.
+    const received = view?.record.dir === 'in' && view.record.state === 'done';
     if (ready && !this.url && !this.gone) {
       void this.services.transfers.blob(this.file.fileId).then(
         (blob) => {
           if (!this.isConnected || this.url) return;
           if (blob) this.url = URL.createObjectURL(blob);
-          else if (view?.record.state === 'done') this.gone = true;
+          else if (received) this.gone = true;
         },
-        () => (this.gone = view?.record.state === 'done'),
+        () => (this.gone = received),
       );
     }
   }

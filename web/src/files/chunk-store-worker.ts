@@ -46,6 +46,7 @@ async function run(request: StoreRequest): Promise<{ size?: number }> {
         if (written !== part.byteLength) throw new Error(`wrote ${written} of ${part.byteLength} bytes (out of space?)`);
         at += written;
       }
+      if (request.flush) handle.flush();
       return {};
     }
     case 'close':
@@ -64,6 +65,8 @@ async function run(request: StoreRequest): Promise<{ size?: number }> {
 
 function dir(): Promise<FileSystemDirectoryHandle> {
   folder ??= navigator.storage.getDirectory().then((root) => root.getDirectoryHandle(STORE_DIR, { create: true }));
+  // A failure is not kept: the next request asks again.
+  folder.catch(() => (folder = undefined));
   return folder;
 }
 
@@ -71,7 +74,7 @@ async function open(name: string): Promise<SyncAccessHandle> {
   let handle = handles.get(name);
   if (!handle) {
     const file = (await (await dir()).getFileHandle(name, { create: true })) as SyncFileHandle;
-    handle = await file.createSyncAccessHandle();
+    handle = await withRetries(() => file.createSyncAccessHandle());
     handles.set(name, handle);
   }
   return handle;
@@ -81,6 +84,24 @@ function closeHandle(name: string): void {
   const handle = handles.get(name);
   if (!handle) return;
   handles.delete(name);
-  handle.flush();
-  handle.close();
+  try {
+    handle.flush();
+  } finally {
+    handle.close(); // even when the flush failed: a handle left open would lock the file until the worker ends
+  }
+}
+
+/**
+ * A file another page still holds (a tab just reloaded whose worker is going away) is asked for
+ * again for about a second before the lock error goes back to the page.
+ */
+async function withRetries<T>(attempt: () => Promise<T>, tries = 5): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (i >= tries || !(err instanceof DOMException && err.name === 'NoModificationAllowedError')) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
 }

@@ -12,8 +12,8 @@ import { STORE_DIR } from './chunk-store-protocol';
 export interface ChunkStore {
   /** Opens (creating) file `name` for writing and cuts it to at most `keepBytes`; resolves with its size then. */
   open(name: string, keepBytes: number): Promise<number>;
-  /** Writes `parts` one after another from byte `at`. The parts' buffers are handed over (detached). */
-  write(name: string, at: number, parts: Uint8Array[]): Promise<void>;
+  /** Writes `parts` one after another from byte `at` (then, with `flush`, makes sure the disk has them). The parts' buffers are handed over (detached). */
+  write(name: string, at: number, parts: Uint8Array[], flush?: boolean): Promise<void>;
   /** Flushes and closes the file, so it can be read. */
   close(name: string): Promise<void>;
   /** Deletes the file (closing it first); no error when it does not exist. */
@@ -30,6 +30,16 @@ export class ChunkStoreError extends Error {
   ) {
     super(`chunk store ${op}: ${reason}`);
   }
+
+  /** The file is held by another tab of this profile (only one may write it at a time). */
+  get locked(): boolean {
+    return this.reason.startsWith('NoModificationAllowedError');
+  }
+}
+
+/** The error says the file is held by another tab (from the worker, or a store that throws DOMExceptions itself). */
+export function isLocked(err: unknown): boolean {
+  return (err instanceof ChunkStoreError && err.locked) || (err instanceof DOMException && err.name === 'NoModificationAllowedError');
 }
 
 type Pending = { resolve: (reply: StoreReply & { ok: true }) => void; reject: (err: Error) => void; op: StoreRequest['op'] };
@@ -44,10 +54,10 @@ export class OpfsChunkStore implements ChunkStore {
     return reply.size ?? 0;
   }
 
-  async write(name: string, at: number, parts: Uint8Array[]): Promise<void> {
+  async write(name: string, at: number, parts: Uint8Array[], flush = false): Promise<void> {
     // Hand the bytes over instead of copying them; a view into a larger buffer is copied out first.
     const buffers = parts.map((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice()).buffer as ArrayBuffer);
-    await this.#ask({ op: 'write', id: 0, name, at, parts: buffers }, buffers);
+    await this.#ask({ op: 'write', id: 0, name, at, parts: buffers, flush }, buffers);
   }
 
   async close(name: string): Promise<void> {
@@ -88,8 +98,10 @@ export class OpfsChunkStore implements ChunkStore {
       else pending.reject(new ChunkStoreError(pending.op, reply.error));
     };
     worker.onerror = (ev) => {
-      // The worker itself failed (it could not load): everything asked of it fails, and the next ask starts a new one.
+      // The worker itself failed (it could not load): everything asked of it fails, and the next ask
+      // starts a new one (this one is ended, so it holds no file a new one would need).
       ev.preventDefault();
+      worker.terminate();
       this.#worker = undefined;
       for (const [id, pending] of this.#pending) {
         this.#pending.delete(id);

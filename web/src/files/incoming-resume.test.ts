@@ -97,6 +97,26 @@ describe('IncomingTransfer: gaps, duplicates and resends', () => {
     }
   });
 
+  it('answers duplicates, at most every 2 s, with where it is (a late `want` may have sent the sender back)', async () => {
+    vi.useFakeTimers({ toFake: ['performance'] });
+    try {
+      const file = makeFile(20 * CHUNK_BYTES);
+      const { t, link } = await receive(file);
+      for (let i = 0; i < 3; i++) t.onChunk(file.seal(i));
+      t.onChunk(file.seal(1)); // a resend crossing a want, just now: not answered
+      expect(link.controls).toEqual([]);
+      vi.advanceTimersByTime(2000);
+      t.onChunk(file.seal(0));
+      t.onChunk(file.seal(1));
+      expect(link.controls).toEqual([ack(file.id, 3)]);
+      vi.advanceTimersByTime(1999);
+      t.onChunk(file.seal(2));
+      expect(link.controls).toEqual([ack(file.id, 3)]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('ignores duplicates, before and after they are stored', async () => {
     const file = makeFile(6 * CHUNK_BYTES);
     const { t, link, stored, changes } = await receive(file);

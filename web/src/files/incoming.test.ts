@@ -39,25 +39,42 @@ const quiet = () => vi.spyOn(console, 'warn').mockImplementation(() => {});
 
 describe('IncomingTransfer', () => {
   describe('before open()', () => {
-    it('takes no chunk and asks for nothing before open()', async () => {
+    it('takes no chunk before open(), and request() opens first, then asks', async () => {
       const file = makeFile(3 * CHUNK_BYTES);
       await db.put('transfers', { ...file.record });
       const { t, link, stored } = receiver(file, { ...file.record });
       t.onChunk(file.seal(0));
       t.onChunk(file.seal(1));
-      t.request();
       t.recheck();
       await pause();
       expect(t.record).toMatchObject({ state: 'waiting', next: 0 });
       expect(link.controls).toEqual([]);
       expect(store.calls).toEqual([]);
 
-      await t.open();
       t.request();
-      expect(link.controls).toEqual([want(file.id, 0)]);
+      await until(() => expect(link.controls).toEqual([want(file.id, 0)]));
+      expect(store.calls[0]).toMatchObject({ op: 'open', name: file.id });
       t.onChunk(file.seal(0));
       await stored(1);
       expectStoredChunks(file, 1);
+    });
+
+    it('a file another tab holds (locked) leaves the transfer as it is; a later request() opens it and asks', async () => {
+      const file = makeFile(3 * CHUNK_BYTES);
+      await db.put('transfers', { ...file.record });
+      const { t, link, states } = receiver(file, { ...file.record });
+      refuseNext('open', new DOMException('held by another tab', 'NoModificationAllowedError'));
+      await t.open();
+      t.onChunk(file.seal(0));
+      await pause();
+      expect(t.record).toMatchObject({ state: 'waiting', next: 0 });
+      expect(states()).toEqual([]);
+      expect(link.controls).toEqual([]); // no cancel: the other tab may be receiving it
+      expect(store.calls.filter((c) => c.op === 'remove')).toEqual([]);
+
+      t.request(); // this tab has the connection now, and the other tab let go
+      await until(() => expect(link.controls).toEqual([want(file.id, 0)]));
+      expect(t.record.state).toBe('waiting');
     });
   });
 
@@ -370,14 +387,14 @@ describe('IncomingTransfer', () => {
     // An 18-chunk file: chunks 0–15 are stored and their progress saved, then the step fails for
     // what comes after: chunk 16 (written alone, its progress not saved), then 17 (the end, saved).
     it.each([
-      ['the file cannot be opened (locked by another tab)', 'open', 0, 0],
+      ['the file cannot be opened (no file system in this window)', 'open', 0, 0],
       ['the browser refuses a write (out of quota)', 'write', 16, 16],
       ['the database refuses the progress record', 'put', 17, 16],
       ['the file cannot be closed for the check', 'close', 18, 18],
     ] as const)('%s: failed (storage), the sender told to stop, the file removed, nothing more taken', async (_, step, next, saved) => {
       quiet();
       const file = makeFile(17 * CHUNK_BYTES + 9);
-      if (step === 'open') refuseNext('open', new DOMException('locked', 'NoModificationAllowedError'));
+      if (step === 'open') refuseNext('open', new DOMException('no origin private file system', 'SecurityError'));
       const { t, link, stored, states } = await receive(file);
       if (step !== 'open') {
         for (let i = 0; i < 16; i++) t.onChunk(file.seal(i));

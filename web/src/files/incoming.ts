@@ -4,8 +4,8 @@
  * go out together in the next one; every megabyte or so the transfer's progress and the SHA-256
  * state over what is written are saved, so a reload resumes there without reading the file back.
  * Acknowledgements tell the sender what was accepted, for its window; they hold back while more
- * than a few megabytes wait for storage, which bounds the tab's memory. A gap, a path switch or a
- * reload is answered with `want` from the first chunk not accepted. At the end the SHA-256 must
+ * than a few megabytes wait for storage, which bounds the tab's memory on the live paths (a file
+ * fetched from the server is bounded by its 25 MiB limit). A gap, a path switch or a reload is answered with `want` from the first chunk not accepted. At the end the SHA-256 must
  * match the sealed offer before the file is offered to the user.
  */
 import { CHUNK_BYTES, chunkLength, openChunk } from '../../../shared/file-chunks';
@@ -13,7 +13,7 @@ import type { FileControl } from '../../../shared/peer-protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Database, TransferRecord } from '../services/db';
 import type { Link } from '../services/link';
-import type { ChunkStore } from './chunk-store';
+import { type ChunkStore, isLocked } from './chunk-store';
 import { type Sha256, sha256Hasher, sha256OfBlobs } from './hash';
 import { Progress } from './progress';
 
@@ -65,6 +65,9 @@ export class IncomingTransfer {
   #wantedAt = 0;
   /** Until open() has found what is stored, chunks are not taken. */
   #open = false;
+  #opening: Promise<void> | undefined;
+  /** When a duplicate was last answered with an ack (see onChunk). */
+  #dupAckAt = performance.now();
   /** SHA-256 over the chunks stored; undefined when it could not be restored (then the end reads the file back). */
   #hasher: Sha256 | undefined;
   /** The `next` saved in the database last. */
@@ -86,7 +89,13 @@ export class IncomingTransfer {
    * outrun the progress saved after it). Call before request(); a file that lost its end (the
    * machine went down before the disk had it) goes back to what it holds.
    */
-  async open(): Promise<void> {
+  open(): Promise<void> {
+    if (this.#open) return Promise.resolve();
+    this.#opening ??= this.#tryOpen().finally(() => (this.#opening = undefined));
+    return this.#opening;
+  }
+
+  async #tryOpen(): Promise<void> {
     const r = this.record;
     if (r.state !== 'waiting' && r.state !== 'active' && r.state !== 'verifying') return;
     const expected = storedBytes(r, r.next);
@@ -100,6 +109,9 @@ export class IncomingTransfer {
       }
       this.#hasher = r.next === 0 ? await sha256Hasher() : saved ? await sha256Hasher(saved).catch(() => undefined) : undefined;
     } catch (err) {
+      // Another tab of this profile holds the file (it was receiving it): leave the transfer as it
+      // is; request() tries again, once this tab has the connection.
+      if (isLocked(err)) return;
       this.#storageFailed(err);
       return;
     }
@@ -109,8 +121,18 @@ export class IncomingTransfer {
   /** Asks the sender for everything from the first chunk not accepted yet. */
   request(): void {
     const r = this.record;
-    if (!this.#open || (r.state !== 'waiting' && r.state !== 'active')) return;
+    if (r.state !== 'waiting' && r.state !== 'active') return;
+    if (!this.#open) {
+      // Not opened yet (the file was locked by another tab at load): try again now.
+      void this.open().then(() => {
+        if (!this.#open) return;
+        this.recheck();
+        this.request();
+      });
+      return;
+    }
     this.#wanted = this.#acked = this.#expect;
+    this.#wantedAt = performance.now();
     this.deps.link().sendFileControl({ op: 'want', fileId: r.fileId, from: this.#expect });
   }
 
@@ -133,7 +155,15 @@ export class IncomingTransfer {
         this.#wantedAt = now;
         this.deps.link().sendFileControl({ op: 'want', fileId: r.fileId, from: this.#expect });
       }
-      return; // a duplicate (a resend crossed a `want`), or past a gap already asked for
+      // A duplicate: a resend crossed a `want`, or a `want` that arrived late (by the slower path)
+      // sent the sender back. Tell it, now and then, where this side is, or it would resend the
+      // same window for ever (duplicates are otherwise not answered).
+      if (opened.index < this.#expect && now - this.#dupAckAt >= WANT_AGAIN_MS && this.#expect - r.next <= MAX_UNSTORED) {
+        this.#dupAckAt = now;
+        this.#acked = this.#expect;
+        this.deps.link().sendFileControl({ op: 'ack', fileId: r.fileId, next: this.#expect });
+      }
+      return; // or past a gap already asked for
     }
     if (opened.plain.length !== chunkLength(r.size, opened.index)) {
       void this.#fail();
@@ -211,9 +241,11 @@ export class IncomingTransfer {
       // Hashed before the write: the write hands the buffers over to the storage worker.
       for (const plain of plains) this.#hasher?.update(plain);
       hashState = this.#hasher?.save();
-      await this.deps.store.write(r.fileId, from * CHUNK_BYTES, plains);
+      const save = end - this.#savedNext >= SAVE_EVERY || end === r.count;
+      // Flushed to disk before the progress says it is there: the saved hash state vouches for these bytes.
+      await this.deps.store.write(r.fileId, from * CHUNK_BYTES, plains, save);
       if (r.state !== 'active') return false;
-      if (end - this.#savedNext >= SAVE_EVERY || end === r.count) {
+      if (save) {
         // Relaxed: should the machine lose this, open() finds the file's length and goes by that.
         const tx = this.deps.db.transaction('transfers', 'readwrite', { durability: 'relaxed' });
         await Promise.all([tx.store.put({ ...r, next: end, hashState }), tx.done]);

@@ -1,5 +1,5 @@
 /**
- * Sending one file: reads it slice by slice, seals each chunk and pushes it through the contact's
+ * Sending one file: reads it through its stream (chunk-reader.ts), seals each chunk and pushes it through the contact's
  * link, never more than a window ahead of the receiver's acknowledgements and never piling more
  * than a megabyte into the path's send buffer. The receiver drives it: `want` (start, resume, or
  * resend from a gap), `ack` (progress), `done`, `cancel`. A path switch rewinds to the last ack.
@@ -12,7 +12,7 @@ import type { Link } from '../services/link';
 import { ChunkReader } from './chunk-reader';
 import { Progress } from './progress';
 
-/** Chunks in flight before an acknowledgement: small on the relay, where the server drops what a slow reader cannot take. */
+/** Chunks in flight before an acknowledgement (2 MiB), on either path: the receiver acknowledges what it takes, so this only covers the round trip. */
 export const SEND_WINDOW = { relay: 32, direct: 32 } as const;
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
@@ -63,7 +63,11 @@ export class OutgoingTransfer {
         this.#sent = Math.min(ctl.from, r.count);
         r.next = this.#sent;
         this.#acked();
-        void this.#pump();
+        void this.#pump().catch((err) => {
+          // The file could not be read any more (changed or removed on disk): this send cannot go on.
+          console.warn('parley: could not read a file being sent', err);
+          this.fail('interrupted');
+        });
         break;
       case 'ack':
         if (ctl.next > r.next) {

@@ -201,7 +201,10 @@ export class Transfers extends EventTarget {
   #upload(record: TransferRecord, file: File, key: Uint8Array, fileId: Uint8Array): void {
     const upload = new StoredUpload(record, file, { sodium: this.sodium, key, fileId, connection: this.connection, changed: () => this.#notify(record) });
     this.#uploads.set(record.fileId, upload);
-    void upload.run().then((result) => {
+    void upload.run().catch((err) => {
+      console.warn(`parley: could not upload ${record.name}`, err);
+      return 'cancelled' as const; // the file could not be read: the live path may still take it
+    }).then((result) => {
       this.#uploads.delete(record.fileId);
       // Collected live meanwhile, or cancelled: nothing to say.
       if (result === 'stored' && record.state === 'waiting') record.state = 'stored';

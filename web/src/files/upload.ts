@@ -1,7 +1,7 @@
 /**
  * Leaving a file with the server for a contact who is offline: every chunk, sealed exactly as for
  * a live transfer, goes up as a binary frame with the store flag; then `file_commit`, which the
- * server answers `file_stored` once all of them are durable. The file is read slice by slice and
+ * server answers `file_stored` once all of them are durable. The file is read through its stream and
  * the socket's send buffer is kept small. If the connection drops, the upload starts over (the
  * server forgets an upload it never saw committed).
  */
@@ -68,9 +68,17 @@ export class StoredUpload {
 
   /** False when the connection dropped (or the upload was cancelled) on the way. */
   async #sendChunks(): Promise<boolean> {
+    const reader = new ChunkReader(this.file);
+    try {
+      return await this.#sendEach(reader);
+    } finally {
+      reader.close();
+    }
+  }
+
+  async #sendEach(reader: ChunkReader): Promise<boolean> {
     const { connection, sodium, key, fileId } = this.deps;
     const r = this.record;
-    const reader = new ChunkReader(this.file);
     for (let index = 0; index < r.count; index++) {
       if (this.#cancelled) return false;
       const plain = await reader.chunk(index);

@@ -58,7 +58,7 @@ export class AppServices extends EventTarget {
       const { peer, ctl } = e as FileControlEvent;
       this.transfers.onControl(peer, ctl);
     });
-    // Chunks in flight on the old path may be lost: both ends pick up from what is stored.
+    // Chunks in flight on the old path may be lost: both ends pick up from what the receiver has taken.
     this.links.addEventListener('path', (e) => this.transfers.resume((e as PathEvent).peer));
     this.links.addEventListener('envelope', (e) => {
       const { peer, id, env } = e as EnvelopeEvent;

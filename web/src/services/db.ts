@@ -96,6 +96,12 @@ export function openDatabase(name = 'parley'): Promise<Database> {
       // Version 2 kept received chunks here; they live in files of their own now (files/chunk-store.ts).
       if (oldVersion === 2) (db as unknown as IDBPDatabase).deleteObjectStore('chunks');
     },
+    // A newer version of the app opened in another tab needs this database upgraded: step aside
+    // (close, and reload into the new version) instead of leaving that tab waiting.
+    blocking(_current, _blocked, event) {
+      (event.target as IDBDatabase).close();
+      globalThis.location?.reload();
+    },
   });
 }
 
