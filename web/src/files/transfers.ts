@@ -49,6 +49,7 @@ export class OfflineFileTooLarge extends Error {
 }
 
 const UI_INTERVAL_MS = 200;
+const STRAY_ANSWER_MS = 2000;
 
 export class Transfers extends EventTarget {
   readonly #out = new Map<string, OutgoingTransfer>();
@@ -61,6 +62,8 @@ export class Transfers extends EventTarget {
   /** Files this tab is sending, so the sender sees its own image previews too. */
   readonly #localFiles = new Map<string, Blob>();
   readonly #lastEvent = new Map<string, number>();
+  /** When chunks of a reception that is over (or unknown) were last answered, per file. */
+  readonly #strayAnswered = new Map<string, number>();
   readonly #trailing = new Map<string, ReturnType<typeof setTimeout>>();
   /** The largest file the server keeps for an offline contact (from the login). */
   #offlineMaxBytes = 0;
@@ -150,8 +153,33 @@ export class Transfers extends EventTarget {
   onChunk(peer: string, bytes: Uint8Array): void {
     const header = chunkHeader(bytes);
     if (!header) return;
-    const t = this.#in.get(this.sodium.to_hex(header.fileId));
-    if (t?.record.peer === peer) t.onChunk(bytes);
+    const fileId = this.sodium.to_hex(header.fileId);
+    const t = this.#in.get(fileId);
+    const record = t?.record ?? this.#records.get(fileId);
+    if (record && record.peer !== peer) return;
+    const state = record?.state;
+    if (t && (state === 'waiting' || state === 'active' || state === 'verifying')) t.onChunk(bytes);
+    else this.#answerStray(peer, fileId, record);
+  }
+
+  /**
+   * Chunks of a reception that is over, or unknown here: the sender missed how it ended (a control
+   * lost with a connection, say) and would resend its window for ever. Tell it again, at most every
+   * few seconds per file.
+   */
+  #answerStray(peer: string, fileId: string, record: TransferRecord | undefined): void {
+    const now = performance.now();
+    if (now - (this.#strayAnswered.get(fileId) ?? -Infinity) < STRAY_ANSWER_MS) return;
+    if (this.#strayAnswered.size >= 256) this.#strayAnswered.clear();
+    this.#strayAnswered.set(fileId, now);
+    const received = record?.dir === 'in';
+    const ctl: FileControl =
+      received && record.state === 'done'
+        ? { op: 'done', fileId, ok: true }
+        : received && record.state === 'failed' && record.reason === 'integrity'
+          ? { op: 'done', fileId, ok: false }
+          : { op: 'cancel', fileId };
+    this.links.get(peer).sendFileControl(ctl);
   }
 
   onControl(peer: string, ctl: FileControl): void {
