@@ -6,6 +6,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CHUNK_BYTES, FILE_ID_BYTES, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
+import type { TransferRecord } from '../services/db';
 import { sha256Hasher } from './hash';
 import {
   ack,
@@ -75,6 +76,23 @@ describe('IncomingTransfer', () => {
       t.request(); // this tab has the connection now, and the other tab let go
       await until(() => expect(link.controls).toEqual([want(file.id, 0)]));
       expect(t.record.state).toBe('waiting');
+    });
+
+    it('a file all there but locked while it was to be checked is checked once a later request() opens it', async () => {
+      const file = makeFile(3 * CHUNK_BYTES);
+      store.seed(file.id, file.data);
+      const record: TransferRecord = { ...file.record, state: 'verifying', next: file.count };
+      await db.put('transfers', record);
+      const { t, link } = receiver(file, record);
+      refuseNext('open', new DOMException('held by another tab', 'NoModificationAllowedError'));
+      await t.open();
+      t.recheck();
+      await pause();
+      expect(t.record.state).toBe('verifying');
+      t.request();
+      await until(() => expect(t.record.state).toBe('done'));
+      expect(link.controls).toEqual([doneOk(file.id)]);
+      expectSameBytes(await bytesOf(await t.blob()), file.data);
     });
   });
 

@@ -121,9 +121,10 @@ export class IncomingTransfer {
   /** Asks the sender for everything from the first chunk not accepted yet. */
   request(): void {
     const r = this.record;
-    if (r.state !== 'waiting' && r.state !== 'active') return;
     if (!this.#open) {
-      // Not opened yet (the file was locked by another tab at load): try again now.
+      // Not opened yet (the file was locked by another tab at load): try again now, then go on
+      // from where it is (asking, or checking a file that was all there).
+      if (r.state !== 'waiting' && r.state !== 'active' && r.state !== 'verifying') return;
       void this.open().then(() => {
         if (!this.#open) return;
         this.recheck();
@@ -131,6 +132,7 @@ export class IncomingTransfer {
       });
       return;
     }
+    if (r.state !== 'waiting' && r.state !== 'active') return;
     this.#wanted = this.#acked = this.#expect;
     this.#wantedAt = performance.now();
     this.deps.link().sendFileControl({ op: 'want', fileId: r.fileId, from: this.#expect });
