@@ -8,6 +8,7 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, beforeEach, expect, vi } from 'vitest';
+import { someBytes } from './test-bytes';
 import { CHUNK_BYTES, FILE_ID_BYTES, chunkCount, chunkLength, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import { type Sodium, loadSodium, toB64 } from '../../../shared/sodium';
@@ -100,19 +101,7 @@ export function fakeLink(): Link & { controls: FileControl[] } {
   };
 }
 
-let seed = 1;
-/** Distinct pseudo-random bytes (xorshift32; libsodium's randombytes_buf is slow for large buffers here). */
-export function someBytes(size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let x = seed++ * 0x9e3779b9 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
-}
+export { someBytes };
 
 /** A file of `size` bytes as its sender would offer it, with a sealer for its chunks. */
 export function makeFile(size: number) {

@@ -10,12 +10,11 @@
  */
 import { CHUNK_BYTES, chunkLength, openChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { Sodium } from '../../../shared/sodium';
 import type { Database, TransferRecord } from '../services/db';
-import type { Link } from '../services/link';
 import { type ChunkStore, isLocked } from './chunk-store';
 import { type Sha256, sha256Hasher, sha256OfBlobs } from './hash';
 import { Progress } from './progress';
+import type { TransferDeps } from './transfer-deps';
 
 /**
  * Acknowledge every few chunks: often enough for the sender's window (32), rarely enough to be
@@ -35,17 +34,10 @@ const MAX_BATCH = 32;
  */
 const SAVE_EVERY = 16;
 
-export interface IncomingDeps {
+/** The progress record itself is saved every SAVE_EVERY chunks, and at the end, not on each `progressed`. */
+export interface IncomingDeps extends TransferDeps {
   db: Database;
   store: ChunkStore;
-  sodium: Sodium;
-  key: Uint8Array;
-  fileId: Uint8Array;
-  link: () => Link;
-  /** Persists the record and tells the UI (a change of state). */
-  changed: (record: TransferRecord) => void;
-  /** Tells the UI only (progress: the record is saved every SAVE_EVERY chunks, and at the end). */
-  progressed: (record: TransferRecord) => void;
 }
 
 export class IncomingTransfer {

@@ -5,10 +5,10 @@ import { type Sodium, loadSodium, toB64 } from '../../../shared/sodium';
 import type { TransferRecord } from '../services/db';
 import type { Link, LinkPath } from '../services/link';
 import { OutgoingTransfer, SEND_WINDOW } from './outgoing';
+import { someBytes } from './test-bytes';
 
-/** Chunks in flight on each path. */
-const R = SEND_WINDOW.relay;
-const D = SEND_WINDOW.direct;
+/** Chunks in flight, on either path. */
+const W = SEND_WINDOW;
 
 let s: Sodium;
 
@@ -40,19 +40,6 @@ async function idle(): Promise<void> {
 /** Lets pending work run without waiting for any particular state. */
 async function flush(turns = 50): Promise<void> {
   for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
-}
-
-let seed = 1;
-function someBytes(size: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(size);
-  let x = seed++ * 0x9e3779b9 || 1;
-  for (let i = 0; i < size; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    out[i] = x & 0xff;
-  }
-  return out;
 }
 
 /** A link that records what the transfer sends, with a send buffer and path the test sets. */
@@ -140,7 +127,7 @@ function send(chunks = 60, path: LinkPath = 'relay') {
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
 
 describe('OutgoingTransfer', () => {
-  it('sends nothing until the receiver asks, then chunks 0… up to the relay window', async () => {
+  it('sends nothing until the receiver asks, then chunks 0… up to the window', async () => {
     const { t, want, fresh, changed } = send();
     await flush();
     expect(fresh()).toEqual([]);
@@ -148,30 +135,30 @@ describe('OutgoingTransfer', () => {
     expect(t.record.state).toBe('active');
     expect(changed).toHaveBeenCalledWith(t.record);
     await idle();
-    expect(fresh()).toEqual(range(0, R));
+    expect(fresh()).toEqual(range(0, W));
   });
 
   it('starts from `from` on want{from}', async () => {
     const { t, want, fresh } = send();
     want(7);
     await idle();
-    expect(fresh()).toEqual(range(7, 7 + R));
+    expect(fresh()).toEqual(range(7, 7 + W));
     expect(t.record.next).toBe(7);
     expect(t.bytesDone).toBe(7 * CHUNK_BYTES);
   });
 
-  it('keeps more chunks in flight on a direct path', async () => {
-    const { want, fresh } = send(D + 9, 'direct');
+  it('keeps as many chunks in flight on a direct path', async () => {
+    const { want, fresh } = send(W + 9, 'direct');
     want(0);
     await idle();
-    expect(fresh()).toEqual(range(0, D));
+    expect(fresh()).toEqual(range(0, W));
   });
 
   it('an ack moves the window on; an old ack changes nothing', async () => {
     const { t, want, ack, fresh, changed, progressed } = send();
     want(0);
     await idle();
-    expect(fresh()).toEqual(range(0, R));
+    expect(fresh()).toEqual(range(0, W));
     changed.mockClear();
     ack(4);
     expect(t.record.next).toBe(4);
@@ -179,31 +166,31 @@ describe('OutgoingTransfer', () => {
     expect(progressed).toHaveBeenCalledWith(t.record);
     expect(changed).not.toHaveBeenCalled();
     await idle();
-    expect(fresh()).toEqual(range(R, 4 + R));
+    expect(fresh()).toEqual(range(W, 4 + W));
     ack(2);
     expect(t.record.next).toBe(4);
     await flush();
     expect(fresh()).toEqual([]);
     ack(10);
     await idle();
-    expect(fresh()).toEqual(range(4 + R, 10 + R));
+    expect(fresh()).toEqual(range(4 + W, 10 + W));
   });
 
-  it('rewind() sends again from the last ack, with the window of the new path', async () => {
+  it('rewind() sends again from the last ack, on the new path too', async () => {
     const { t, link, want, ack, fresh } = send();
     want(0);
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 4 + R));
+    expect(fresh()).toEqual(range(0, 4 + W));
     t.rewind();
     await idle();
-    expect(fresh()).toEqual(range(4, 4 + R));
+    expect(fresh()).toEqual(range(4, 4 + W));
 
     link.path = 'direct';
     t.rewind();
     await idle();
-    expect(fresh()).toEqual(range(4, 4 + D));
+    expect(fresh()).toEqual(range(4, 4 + W));
   });
 
   it('a want for a gap sends again from there', async () => {
@@ -212,11 +199,11 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 4 + R));
+    expect(fresh()).toEqual(range(0, 4 + W));
     want(5); // chunk 5 was lost
     expect(t.record.next).toBe(5);
     await idle();
-    expect(fresh()).toEqual(range(5, 5 + R));
+    expect(fresh()).toEqual(range(5, 5 + W));
   });
 
   it('a want from below the last ack (the receiver lost what it took but had not saved) goes back there, and so do later rewinds', async () => {
@@ -225,14 +212,14 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(12);
     await idle();
-    expect(fresh()).toEqual(range(0, 12 + R));
+    expect(fresh()).toEqual(range(0, 12 + W));
     want(5);
     expect(t.record.next).toBe(5);
     await idle();
-    expect(fresh()).toEqual(range(5, 5 + R));
+    expect(fresh()).toEqual(range(5, 5 + W));
     t.rewind();
     await idle();
-    expect(fresh()).toEqual(range(5, 5 + R));
+    expect(fresh()).toEqual(range(5, 5 + W));
   });
 
   it('with chunks out and no ack for 4 s, sends again from the last ack', async () => {
@@ -241,13 +228,13 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 4 + R));
+    expect(fresh()).toEqual(range(0, 4 + W));
     await vi.advanceTimersByTimeAsync(3999);
     await flush();
     expect(fresh()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await idle();
-    expect(fresh()).toEqual(range(4, 4 + R));
+    expect(fresh()).toEqual(range(4, 4 + W));
   });
 
   it('backOff() pauses, then sends again from the last ack', async () => {
@@ -256,7 +243,7 @@ describe('OutgoingTransfer', () => {
     await idle();
     ack(4);
     await idle();
-    expect(fresh()).toEqual(range(0, 4 + R));
+    expect(fresh()).toEqual(range(0, 4 + W));
     t.backOff(300);
     await idle();
     await vi.advanceTimersByTimeAsync(299);
@@ -264,7 +251,7 @@ describe('OutgoingTransfer', () => {
     expect(fresh()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await idle();
-    expect(fresh()).toEqual(range(4, 4 + R));
+    expect(fresh()).toEqual(range(4, 4 + W));
   });
 
   it('waits on waitForDrain while the send buffer is over a megabyte', async () => {
@@ -277,7 +264,7 @@ describe('OutgoingTransfer', () => {
     link.bufferedAmount = 0;
     link.drain();
     await idle();
-    expect(fresh()).toEqual(range(0, R));
+    expect(fresh()).toEqual(range(0, W));
   });
 
   it('a chunk the link refuses is tried again after a pause, not skipped', async () => {
@@ -289,7 +276,7 @@ describe('OutgoingTransfer', () => {
     link.accepting = true;
     await vi.advanceTimersByTimeAsync(500);
     await idle();
-    expect(fresh()).toEqual(range(0, R));
+    expect(fresh()).toEqual(range(0, W));
   });
 
   it('done ok=true finishes the transfer and stops sending', async () => {

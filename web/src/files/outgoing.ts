@@ -1,19 +1,18 @@
 /**
- * Sending one file: reads it through its stream (chunk-reader.ts), seals each chunk and pushes it through the contact's
- * link, never more than a window ahead of the receiver's acknowledgements and never piling more
- * than a megabyte into the path's send buffer. The receiver drives it: `want` (start, resume, or
+ * Sending one file: reads it through its stream (chunk-reader.ts), seals each chunk and pushes it
+ * through the contact's link, never more than a window ahead of the receiver's acknowledgements
+ * and never piling more than a megabyte into the path's send buffer. The receiver drives it: `want` (start, resume, or
  * resend from a gap), `ack` (progress), `done`, `cancel`. A path switch rewinds to the last ack.
  */
 import { CHUNK_BYTES, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { Sodium } from '../../../shared/sodium';
 import type { TransferRecord } from '../services/db';
-import type { Link } from '../services/link';
 import { ChunkReader } from './chunk-reader';
 import { Progress } from './progress';
+import type { TransferDeps } from './transfer-deps';
 
 /** Chunks in flight before an acknowledgement (2 MiB), on either path: the receiver acknowledges what it takes, so this only covers the round trip. */
-export const SEND_WINDOW = { relay: 32, direct: 32 } as const;
+export const SEND_WINDOW = 32;
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 /** With chunks out and no acknowledgement for this long, assume they were lost and resend. */
@@ -31,16 +30,7 @@ export class OutgoingTransfer {
   constructor(
     readonly record: TransferRecord,
     file: Blob,
-    private readonly deps: {
-      sodium: Sodium;
-      key: Uint8Array;
-      fileId: Uint8Array;
-      link: () => Link;
-      /** Persists the record and tells the UI (a change of state). */
-      changed: (record: TransferRecord) => void;
-      /** Tells the UI only (progress). */
-      progressed: (record: TransferRecord) => void;
-    },
+    private readonly deps: TransferDeps,
   ) {
     this.#reader = new ChunkReader(file);
   }
@@ -142,7 +132,7 @@ export class OutgoingTransfer {
           await this.#sleep(paused);
           continue;
         }
-        if (this.#sent >= r.count || this.#sent - r.next >= SEND_WINDOW[link.path]) {
+        if (this.#sent >= r.count || this.#sent - r.next >= SEND_WINDOW) {
           await this.#sleep(STALL_MS);
           if (performance.now() - this.#lastAckAt >= STALL_MS) this.rewind();
           continue;
