@@ -85,7 +85,9 @@ test('the direct channel drops mid-conversation: every message arrives once, in 
   const texts = Array.from({ length: 24 }, (_, i) => `m${String(i + 1).padStart(2, '0')}`);
   for (const [i, text] of texts.entries()) {
     if (i === 8) await alice.dropDirectChannels();
-    if (i === 9) await expect(alice.connectionPath()).toHaveText('relay');
+    // Chromium can leave a channel closed from this side in 'closing' for a while; simple-peer
+    // notices that only after 5–10 s, so the fall back may take that long on a busy machine.
+    if (i === 9) await expect(alice.connectionPath()).toHaveText('relay', { timeout: 30_000 });
     await alice.send(text);
   }
   await expect(bob.message('m24')).toBeVisible();
