@@ -1,5 +1,15 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount, chunkHeader, chunkLength, openChunk, sealChunk } from './file-chunks';
+import {
+  CHUNK_BYTES,
+  MAX_SEALED_CHUNK_BYTES,
+  chunkCount,
+  chunkHeader,
+  chunkLength,
+  openChunk,
+  openChunkInPlace,
+  sealChunk,
+  sealChunkInto,
+} from './file-chunks';
 import { type Sodium, loadSodium } from './sodium';
 
 let s: Sodium;
@@ -50,5 +60,22 @@ describe('file chunk sealing', () => {
     expect(openChunk(s, key, fileId, 1, sealed.subarray(0, 30))).toBeUndefined();
     const past = sealChunk(s, key, fileId, 5, 1, new Uint8Array(1));
     expect(openChunk(s, key, fileId, 1, past)).toBeUndefined();
+  });
+
+  it('seals into one reused buffer and opens in place, leaving a chunk that does not open untouched', () => {
+    const wire = new Uint8Array(MAX_SEALED_CHUNK_BYTES);
+    const plains = [s.randombytes_buf(CHUNK_BYTES), s.randombytes_buf(77)];
+    // What leaves the buffer is copied (as a send copies it) before the next chunk is sealed into it.
+    const sent = plains.map((plain, i) => sealChunkInto(s, key, fileId, i, 2, plain, wire).slice());
+    expect(sent[1]!.length).toBe(sealChunk(s, key, fileId, 1, 2, plains[1]!).length);
+    const foreign = sent[0]!.slice();
+    expect(openChunkInPlace(s, key, fileId, 3, foreign)).toBeUndefined(); // another count: not this file's chunk
+    expect(foreign).toEqual(sent[0]);
+    for (const [i, bytes] of sent.entries()) {
+      const opened = openChunkInPlace(s, key, fileId, 2, bytes);
+      expect(opened?.index).toBe(i);
+      expect(opened!.plain.buffer).toBe(bytes.buffer); // no copy: the plaintext took the ciphertext's place
+      expect(s.memcmp(opened!.plain, plains[i]!)).toBe(true);
+    }
   });
 });

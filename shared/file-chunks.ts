@@ -1,13 +1,14 @@
 /**
  * Files travel as sealed chunks. Each file has its own random key, sent to the recipient inside
  * an ordinary sealed envelope (the file offer); each chunk is sealed with libsodium's
- * crypto_aead_xchacha20poly1305_ietf under that key with a fresh random nonce, and with the file
- * id, the chunk's index and the chunk count as associated data. A chunk moved to another index or
+ * crypto_aead_xchacha20poly1305_ietf (through heap-aead.ts) under that key with a fresh random
+ * nonce, and with the file id, the chunk's index and the chunk count as associated data. A chunk moved to another index or
  * another file, cut short, or altered fails to open; a missing one leaves a gap the receiver sees.
  *
  * On the wire a chunk is binary: `fileId (16 bytes) ‖ index (u32 BE) ‖ nonce (24) ‖ ciphertext`.
  * Over the relay the server prefixes the peer's name (see relay-frames.ts).
  */
+import { heapAead } from './heap-aead';
 import type { Sodium } from './sodium';
 
 /** Plaintext bytes per chunk: a data channel message must stay well under 256 KiB here. */
@@ -24,25 +25,39 @@ export const chunkCount = (size: number): number => Math.max(1, Math.ceil(size /
 /** The plaintext length chunk `index` of a file of `size` bytes must have. */
 export const chunkLength = (size: number, index: number): number => Math.max(0, Math.min(CHUNK_BYTES, size - index * CHUNK_BYTES));
 
+const AD_LABEL = new TextEncoder().encode('parley-file-v1');
+
 function associatedData(fileId: Uint8Array, index: number, count: number): Uint8Array {
-  const ad = new Uint8Array(14 + FILE_ID_BYTES + 8);
-  ad.set(new TextEncoder().encode('parley-file-v1'));
-  ad.set(fileId, 14);
+  const ad = new Uint8Array(AD_LABEL.length + FILE_ID_BYTES + 8);
+  ad.set(AD_LABEL);
+  ad.set(fileId, AD_LABEL.length);
   const view = new DataView(ad.buffer);
-  view.setUint32(14 + FILE_ID_BYTES, index);
-  view.setUint32(18 + FILE_ID_BYTES, count);
+  view.setUint32(AD_LABEL.length + FILE_ID_BYTES, index);
+  view.setUint32(AD_LABEL.length + FILE_ID_BYTES + 4, count);
   return ad;
 }
 
+/** The sealed size of a chunk of `plainBytes`. */
+export const sealedChunkBytes = (plainBytes: number): number => HEADER_BYTES + NONCE_BYTES + plainBytes + TAG_BYTES;
+
+/**
+ * Seals chunk `index` into `out` (at least sealedChunkBytes(plain.length) long) and returns the
+ * part of `out` it filled. A sender reuses one buffer for every chunk (each send copies the bytes
+ * out): no fresh array per chunk (see heap-aead.ts for why that matters).
+ */
+export function sealChunkInto(s: Sodium, key: Uint8Array, fileId: Uint8Array, index: number, count: number, plain: Uint8Array, out: Uint8Array): Uint8Array {
+  const sealed = out.subarray(0, sealedChunkBytes(plain.length));
+  sealed.set(fileId);
+  new DataView(sealed.buffer, sealed.byteOffset).setUint32(FILE_ID_BYTES, index);
+  const nonce = sealed.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES);
+  nonce.set(s.randombytes_buf(NONCE_BYTES));
+  heapAead(s, CHUNK_BYTES).seal(key, nonce, associatedData(fileId, index, count), plain, sealed.subarray(HEADER_BYTES + NONCE_BYTES));
+  return sealed;
+}
+
+/** Seals chunk `index` into a new array. */
 export function sealChunk(s: Sodium, key: Uint8Array, fileId: Uint8Array, index: number, count: number, plain: Uint8Array): Uint8Array {
-  const nonce = s.randombytes_buf(NONCE_BYTES);
-  const sealed = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, associatedData(fileId, index, count), null, nonce, key);
-  const out = new Uint8Array(HEADER_BYTES + NONCE_BYTES + sealed.length);
-  out.set(fileId);
-  new DataView(out.buffer).setUint32(FILE_ID_BYTES, index);
-  out.set(nonce, HEADER_BYTES);
-  out.set(sealed, HEADER_BYTES + NONCE_BYTES);
-  return out;
+  return sealChunkInto(s, key, fileId, index, count, plain, new Uint8Array(sealedChunkBytes(plain.length)));
 }
 
 /** The routing part of a sealed chunk, readable without the key. */
@@ -51,20 +66,22 @@ export function chunkHeader(bytes: Uint8Array): { fileId: Uint8Array; index: num
   return { fileId: bytes.subarray(0, FILE_ID_BYTES), index: new DataView(bytes.buffer, bytes.byteOffset).getUint32(FILE_ID_BYTES) };
 }
 
-/** Opens chunk `bytes` as chunk `index` of `count` of `fileId`; undefined if it is not exactly that. */
-export function openChunk(s: Sodium, key: Uint8Array, fileId: Uint8Array, count: number, bytes: Uint8Array): { index: number; plain: Uint8Array } | undefined {
+/**
+ * Opens `bytes` as chunk `index` of `count` of `fileId`, in place: the plaintext, returned as a
+ * view into `bytes`, overwrites the ciphertext (a receiver keeps no second copy of each chunk).
+ * Undefined, and `bytes` unchanged, if it is not exactly such a chunk.
+ */
+export function openChunkInPlace(s: Sodium, key: Uint8Array, fileId: Uint8Array, count: number, bytes: Uint8Array): { index: number; plain: Uint8Array } | undefined {
   const header = chunkHeader(bytes);
   if (!header || header.index >= count || !s.memcmp(header.fileId, fileId)) return undefined;
-  try {
-    const plain = s.crypto_aead_xchacha20poly1305_ietf_decrypt(
-      null,
-      bytes.subarray(HEADER_BYTES + NONCE_BYTES),
-      associatedData(fileId, header.index, count),
-      bytes.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES),
-      key,
-    );
-    return { index: header.index, plain };
-  } catch {
-    return undefined;
-  }
+  const sealed = bytes.subarray(HEADER_BYTES + NONCE_BYTES);
+  const plain = sealed.subarray(0, sealed.length - TAG_BYTES);
+  const nonce = bytes.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES);
+  if (!heapAead(s, CHUNK_BYTES).open(key, nonce, associatedData(fileId, header.index, count), sealed, plain)) return undefined;
+  return { index: header.index, plain };
+}
+
+/** Opens chunk `bytes` as chunk `index` of `count` of `fileId` into a new array; undefined if it is not exactly that. */
+export function openChunk(s: Sodium, key: Uint8Array, fileId: Uint8Array, count: number, bytes: Uint8Array): { index: number; plain: Uint8Array } | undefined {
+  return openChunkInPlace(s, key, fileId, count, bytes.slice());
 }

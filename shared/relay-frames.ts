@@ -17,14 +17,19 @@ export interface RelayFrame {
   store: boolean;
 }
 
-export function encodeRelayFrame(name: string, payload: Uint8Array, store = false): Uint8Array {
+/**
+ * The frame for `payload` to (or from) `name`. With `out` long enough, it is written there and the
+ * part filled is returned (a sender reusing one buffer allocates nothing per chunk); else a new array.
+ */
+export function encodeRelayFrame(name: string, payload: Uint8Array, store = false, out?: Uint8Array): Uint8Array {
   const n = encoder.encode(name);
   if (n.length === 0 || n.length >= STORE_FLAG) throw new RangeError('a relay frame names a user of 1 to 127 bytes');
-  const out = new Uint8Array(1 + n.length + payload.length);
-  out[0] = n.length | (store ? STORE_FLAG : 0);
-  out.set(n, 1);
-  out.set(payload, 1 + n.length);
-  return out;
+  const length = 1 + n.length + payload.length;
+  const frame = out && out.length >= length ? out.subarray(0, length) : new Uint8Array(length);
+  frame[0] = n.length | (store ? STORE_FLAG : 0);
+  frame.set(n, 1);
+  frame.set(payload, 1 + n.length);
+  return frame;
 }
 
 /** Undefined when the frame is too short to hold what its first byte claims. Never throws. */

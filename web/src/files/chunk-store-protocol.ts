@@ -5,7 +5,7 @@ export const STORE_DIR = 'parley-transfers';
 
 export type StoreRequest =
   | { op: 'open'; id: number; name: string; keepBytes: number }
-  | { op: 'write'; id: number; name: string; at: number; parts: ArrayBuffer[]; flush: boolean }
+  | { op: 'write'; id: number; name: string; at: number; parts: Uint8Array[]; flush: boolean }
   | { op: 'close'; id: number; name: string }
   | { op: 'remove'; id: number; name: string };
 

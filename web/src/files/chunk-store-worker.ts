@@ -6,7 +6,7 @@ import { STORE_DIR, type StoreReply, type StoreRequest } from './chunk-store-pro
 
 /** The parts of FileSystemSyncAccessHandle used here (TypeScript's DOM library leaves it out). */
 interface SyncAccessHandle {
-  write(buffer: ArrayBuffer, options: { at: number }): number;
+  write(buffer: ArrayBufferView, options: { at: number }): number;
   truncate(size: number): void;
   getSize(): number;
   flush(): void;

@@ -12,7 +12,11 @@ import { STORE_DIR } from './chunk-store-protocol';
 export interface ChunkStore {
   /** Opens (creating) file `name` for writing and cuts it to at most `keepBytes`; resolves with its size then. */
   open(name: string, keepBytes: number): Promise<number>;
-  /** Writes `parts` one after another from byte `at` (then, with `flush`, makes sure the disk has them). The parts' buffers are handed over (detached). */
+  /**
+   * Writes `parts` one after another from byte `at` (then, with `flush`, makes sure the disk has
+   * them). Each part's whole buffer is handed over (detached): a part is a view into the message it
+   * arrived in, and nothing else may be kept in that buffer.
+   */
   write(name: string, at: number, parts: Uint8Array[], flush?: boolean): Promise<void>;
   /** Flushes and closes the file, so it can be read. */
   close(name: string): Promise<void>;
@@ -55,9 +59,9 @@ export class OpfsChunkStore implements ChunkStore {
   }
 
   async write(name: string, at: number, parts: Uint8Array[], flush = false): Promise<void> {
-    // Hand the bytes over instead of copying them; a view into a larger buffer is copied out first.
-    const buffers = parts.map((p) => (p.byteOffset === 0 && p.byteLength === p.buffer.byteLength ? p : p.slice()).buffer as ArrayBuffer);
-    await this.#ask({ op: 'write', id: 0, name, at, parts: buffers, flush }, buffers);
+    // Hand the bytes over instead of copying them (a copy is a fresh array per chunk: see heap-aead.ts).
+    const buffers = [...new Set(parts.map((p) => p.buffer as ArrayBuffer))];
+    await this.#ask({ op: 'write', id: 0, name, at, parts, flush }, buffers);
   }
 
   async close(name: string): Promise<void> {

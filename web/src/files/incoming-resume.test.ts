@@ -200,7 +200,7 @@ describe('IncomingTransfer with an OutgoingTransfer on the other side', () => {
       sendChunk(bytes) {
         const index = new DataView(bytes.buffer, bytes.byteOffset).getUint32(FILE_ID_BYTES);
         sent.push(index);
-        if (index !== 2 || dropped) incoming.onChunk(bytes);
+        if (index !== 2 || dropped) incoming.onChunk(bytes.slice()); // a path copies the bytes, as the sender expects
         else dropped = true; // lost on the way, once
         return true;
       },

@@ -8,7 +8,7 @@
  * fetched from the server is bounded by its 25 MiB limit). A gap, a path switch or a reload is answered with `want` from the first chunk not accepted. At the end the SHA-256 must
  * match the sealed offer before the file is offered to the user.
  */
-import { CHUNK_BYTES, chunkLength, openChunk } from '../../../shared/file-chunks';
+import { CHUNK_BYTES, chunkLength, openChunkInPlace } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { Database, TransferRecord } from '../services/db';
 import { type ChunkStore, isLocked } from './chunk-store';
@@ -137,10 +137,11 @@ export class IncomingTransfer {
     if (this.#open && (r.state === 'verifying' || stored)) void this.#verify();
   }
 
+  /** A sealed chunk as it arrived; its buffer is this transfer's from now on (opened in place, then handed to storage). */
   onChunk(bytes: Uint8Array): void {
     const r = this.record;
     if (!this.#open || (r.state !== 'waiting' && r.state !== 'active')) return;
-    const opened = openChunk(this.deps.sodium, this.deps.key, this.deps.fileId, r.count, bytes);
+    const opened = openChunkInPlace(this.deps.sodium, this.deps.key, this.deps.fileId, r.count, bytes);
     if (!opened) return; // not a chunk of this file as sealed by its sender: ignore it
     if (opened.index !== this.#expect) {
       const now = performance.now();

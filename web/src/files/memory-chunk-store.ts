@@ -2,8 +2,8 @@
  * Test double: a ChunkStore in memory that behaves as the OPFS one does (chunk-store.ts and its
  * worker). Each answer comes a turn of the event loop later, as the worker's would, and requests
  * take effect in the order they were made. `write` opens (creating) a file that is not open, writes
- * past the end grow it (zero-filled), and it takes the parts' buffers over (detached) when a part
- * spans its whole buffer (a view into a larger one is copied, as OpfsChunkStore copies it).
+ * past the end grow it (zero-filled), and it takes the parts' whole buffers over (detached), as
+ * OpfsChunkStore does.
  * `file` refuses a file still open for writing, as OPFS refuses to read one with a sync access
  * handle on it. Used by tests only.
  */
@@ -39,12 +39,8 @@ export class MemoryChunkStore implements ChunkStore {
 
   async write(name: string, at: number, parts: Uint8Array[]): Promise<void> {
     this.calls.push({ op: 'write', name, at, lengths: parts.map((p) => p.length) });
-    // Taken at once, as postMessage takes (transfers) them.
-    const taken = parts.map((p) =>
-      p.byteOffset === 0 && p.byteLength === p.buffer.byteLength
-        ? new Uint8Array(structuredClone(p.buffer as ArrayBuffer, { transfer: [p.buffer as ArrayBuffer] }))
-        : p.slice(),
-    );
+    // Taken at once, as postMessage takes (transfers) their buffers.
+    const taken = structuredClone(parts, { transfer: [...new Set(parts.map((p) => p.buffer as ArrayBuffer))] });
     await turn();
     const file = this.#openFile(name);
     let offset = at;

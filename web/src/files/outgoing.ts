@@ -4,7 +4,7 @@
  * and never piling more than a megabyte into the path's send buffer. The receiver drives it: `want` (start, resume, or
  * resend from a gap), `ack` (progress), `done`, `cancel`. A path switch rewinds to the last ack.
  */
-import { CHUNK_BYTES, sealChunk } from '../../../shared/file-chunks';
+import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, sealChunkInto } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { TransferRecord } from '../services/db';
 import { ChunkReader } from './chunk-reader';
@@ -26,6 +26,8 @@ export class OutgoingTransfer {
   #lastAckAt = performance.now();
   #pausedUntil = 0;
   readonly #reader: ChunkReader;
+  /** Every chunk is sealed into this one buffer: a send copies it out, and a fresh 64 KiB array per chunk costs more than sealing it. */
+  readonly #wire = new Uint8Array(MAX_SEALED_CHUNK_BYTES);
 
   constructor(
     readonly record: TransferRecord,
@@ -143,7 +145,7 @@ export class OutgoingTransfer {
         }
         const index = this.#sent;
         const plain = await this.#reader.chunk(index);
-        const sealed = sealChunk(this.deps.sodium, this.deps.key, this.deps.fileId, index, r.count, plain);
+        const sealed = sealChunkInto(this.deps.sodium, this.deps.key, this.deps.fileId, index, r.count, plain, this.#wire);
         if (!link.sendChunk(sealed)) {
           await this.#sleep(500); // offline for now: the receiver's next `want` restarts us anyway
           continue;

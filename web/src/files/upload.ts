@@ -5,7 +5,7 @@
  * the socket's send buffer is kept small. If the connection drops, the upload starts over (the
  * server forgets an upload it never saw committed).
  */
-import { CHUNK_BYTES, sealChunk } from '../../../shared/file-chunks';
+import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, sealChunkInto } from '../../../shared/file-chunks';
 import type { ErrorCode } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Connection } from '../services/connection';
@@ -79,10 +79,11 @@ export class StoredUpload {
   async #sendEach(reader: ChunkReader): Promise<boolean> {
     const { connection, sodium, key, fileId } = this.deps;
     const r = this.record;
+    const wire = new Uint8Array(MAX_SEALED_CHUNK_BYTES); // one buffer for every chunk: sendBinary copies it out
     for (let index = 0; index < r.count; index++) {
       if (this.#cancelled) return false;
       const plain = await reader.chunk(index);
-      if (!connection.sendBinary(r.peer, sealChunk(sodium, key, fileId, index, r.count, plain), true)) return false;
+      if (!connection.sendBinary(r.peer, sealChunkInto(sodium, key, fileId, index, r.count, plain, wire), true)) return false;
       this.bytesDone = index * CHUNK_BYTES + plain.length;
       this.progress.update(this.bytesDone);
       this.deps.changed();

@@ -14,7 +14,11 @@ import {
   decodeServerFrame,
   encodeFrame,
 } from '../../../shared/protocol';
+import { MAX_SEALED_CHUNK_BYTES } from '../../../shared/file-chunks';
 import { decodeRelayFrame, encodeRelayFrame } from '../../../shared/relay-frames';
+
+/** A sealed chunk and the longest name fit: a fresh array per frame would cost more than the frame (see heap-aead.ts). */
+const RELAY_FRAME_BUFFER_BYTES = 1 + 127 + MAX_SEALED_CHUNK_BYTES;
 
 export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'replaced' | 'refused';
 
@@ -59,6 +63,8 @@ export interface ConnectionOptions {
 export class Connection extends EventTarget {
   status: ConnectionStatus = 'offline';
   #ws: WebSocket | undefined;
+  /** Where binary frames are put together (see sendBinary). */
+  #frameBuffer: Uint8Array | undefined;
   #stopped = true;
   #authed = false;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
@@ -102,7 +108,8 @@ export class Connection extends EventTarget {
    */
   sendBinary(to: string, payload: Uint8Array, store = false): boolean {
     if (!this.#authed || this.#ws?.readyState !== WebSocket.OPEN) return false;
-    this.#ws.send(encodeRelayFrame(to, payload, store));
+    // WebSocket.send copies the bytes, so one buffer serves every frame.
+    this.#ws.send(encodeRelayFrame(to, payload, store, (this.#frameBuffer ??= new Uint8Array(RELAY_FRAME_BUFFER_BYTES))));
     return true;
   }
 

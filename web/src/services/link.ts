@@ -13,7 +13,7 @@ export interface Link {
   readonly path: LinkPath;
   /** Sends a sealed envelope; false if it cannot leave now (it stays in the outbox). */
   send(id: string, env: string): boolean;
-  /** Sends a sealed file chunk on the current path; false if it cannot leave now. */
+  /** Sends a sealed file chunk on the current path; false if it cannot leave now. The bytes are copied out before it returns: the caller may reuse the buffer. */
   sendChunk(bytes: Uint8Array): boolean;
   /** Sends file transfer control on the current path; false if it cannot leave now. */
   sendFileControl(ctl: FileControl): boolean;

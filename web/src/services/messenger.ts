@@ -102,9 +102,13 @@ export class Messenger extends EventTarget {
     const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
     const message: StoredMessage = { peer, dir: 'out', id, seq: this.#nextSeq(), ts, ...display(body), state: 'sending' };
     const tx = this.db.transaction(['messages', 'outbox'], 'readwrite');
-    await Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add({ id, to: peer, env, seq: message.seq }), tx.done]);
-    await this.#remember(message);
+    const stored = Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add({ id, to: peer, env, seq: message.seq }), tx.done]);
+    // The frame leaves while the transaction commits (committing took most of the time to send, on
+    // a busy tab). Whatever answers it reads or writes these stores in a later transaction, which
+    // IndexedDB runs after this one; a resend reads the outbox the same way.
     this.links.get(peer).send(id, env);
+    await this.#remember(message);
+    await stored;
   }
 
   async handle(frame: ServerFrame): Promise<void> {
@@ -159,19 +163,24 @@ export class Messenger extends EventTarget {
     this.#queueAck(acks, from, [id]);
   }
 
-  /** A sent message reached the store ('sent') or the recipient ('delivered'). */
+  /**
+   * A sent message reached the store ('sent') or the recipient ('delivered'). The conversation
+   * shows it at once; storage follows (a reload before it is written resends it from the outbox,
+   * and the recipient drops the duplicate).
+   */
   async #settle(id: string, by: string | undefined, state: 'sent' | 'delivered'): Promise<void> {
-    const entry = await this.db.get('outbox', id);
-    const peer = by ?? entry?.to;
-    if (entry) await this.db.delete('outbox', id);
+    const peer = by ?? (await this.db.get('outbox', id))?.to;
     if (!peer) return;
     this.links.get(peer).settled(id);
     const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.id === id);
-    if (!message || message.state === 'delivered' || (state === 'sent' && message.state === 'sent')) return;
-    message.state = state;
-    delete message.error;
-    await this.db.put('messages', message);
-    this.#changed(peer);
+    const changed = message !== undefined && message.state !== 'delivered' && !(state === 'sent' && message.state === 'sent');
+    if (changed) {
+      message.state = state;
+      delete message.error;
+      this.#changed(peer);
+    }
+    const tx = this.db.transaction(['outbox', 'messages'], 'readwrite');
+    await Promise.all([tx.objectStore('outbox').delete(id), changed ? tx.objectStore('messages').put(message) : undefined, tx.done]);
   }
 
   async #fail(id: string, code: string): Promise<void> {
