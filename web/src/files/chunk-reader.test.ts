@@ -13,6 +13,28 @@ function fileOf(size: number) {
 const same = (a: Uint8Array, b: Uint8Array) => expect(Buffer.compare(a, b)).toBe(0);
 const chunkOf = (data: Uint8Array, i: number) => data.subarray(i * CHUNK_BYTES, Math.min(data.length, (i + 1) * CHUNK_BYTES));
 
+/** A Blob whose stream is not a byte stream (as in browsers without own-buffer readers), in uneven pieces. */
+class PlainStreamBlob extends Blob {
+  constructor(private readonly data: Uint8Array<ArrayBuffer>) {
+    super([data]);
+  }
+  override slice(start = 0): Blob {
+    return new PlainStreamBlob(this.data.subarray(start));
+  }
+  override stream(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    const data = this.data;
+    let at = 0;
+    return new ReadableStream({
+      pull(controller) {
+        if (at >= data.length) return controller.close();
+        const piece = data.slice(at, at + 10_000 + (at % 50_000));
+        at += piece.length;
+        controller.enqueue(piece);
+      },
+    });
+  }
+}
+
 describe('ChunkReader', () => {
   it('gives every chunk of a file in order with its exact bytes, the last one short', async () => {
     const size = 40 * CHUNK_BYTES + 123;
@@ -37,5 +59,13 @@ describe('ChunkReader', () => {
 
   it('an empty file has one empty chunk', async () => {
     expect(await new ChunkReader(new Blob([])).chunk(0)).toEqual(new Uint8Array(0));
+  });
+
+  it('reads through the default reader where the stream is not a byte stream', async () => {
+    const { data } = fileOf(12 * CHUNK_BYTES + 5);
+    const blob = new PlainStreamBlob(data);
+    expect(() => blob.stream().getReader({ mode: 'byob' })).toThrow();
+    const reader = new ChunkReader(blob);
+    for (const i of [0, 1, 2, 7, 8, 3, 12]) same(await reader.chunk(i), chunkOf(data, i));
   });
 });

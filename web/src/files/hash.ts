@@ -4,6 +4,7 @@
  * back what it stored to finish the hash.
  */
 import { type IHasher, createSHA256 } from 'hash-wasm';
+import { ownBufferReader } from './chunk-reader';
 
 export type Sha256 = IHasher;
 
@@ -15,8 +16,22 @@ export async function sha256Hasher(saved?: Uint8Array): Promise<Sha256> {
   return hasher;
 }
 
+/** How much of a file one own-buffer read asks for. */
+const READ_BYTES = 1024 * 1024;
+
 /** Feeds `blob` to `hasher` through its stream (far faster than slice by slice, and as light on memory). */
 export async function hashBlob(hasher: Sha256, blob: Blob): Promise<void> {
+  const own = ownBufferReader(blob);
+  if (own) {
+    // One buffer, lent to the stream for each read and given back full.
+    let buffer = new ArrayBuffer(READ_BYTES);
+    for (;;) {
+      const { done, value } = await own.read(new Uint8Array(buffer));
+      if (done || !value) return;
+      hasher.update(value);
+      buffer = value.buffer as ArrayBuffer;
+    }
+  }
   const reader = blob.stream().getReader();
   for (;;) {
     const { done, value } = await reader.read();

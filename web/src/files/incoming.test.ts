@@ -225,16 +225,17 @@ describe('IncomingTransfer', () => {
 
       writes.release();
       await stored(80);
-      // Chunk 0 stored leaves 79 waiting: still held. Chunks 1–32 stored leave 47: the 16 held
-      // back are said then, by the write, with the file far from complete.
-      expect(acks.slice(8)).toEqual([[80, 80, 33]]);
+      // Chunks 0–7 stored (the first write, started once eight waited) leave 72 waiting: still
+      // held. Chunks 8–39 stored leave 40: the 16 held back are said then, by the write, with the
+      // file far from complete.
+      expect(acks.slice(8)).toEqual([[80, 80, 40]]);
 
-      take(80, 100); // chunk 80 is written alone, 81–99 behind it
+      take(80, 100); // 80–87 are written once eight wait, 88–99 behind them
       await until(() => expect(t.record.state).toBe('done'));
       // 88 and 96 as accepted; the last 4 by the first write stored once all 100 are accepted.
-      expect(acks.slice(8)).toEqual([[80, 80, 33], [88, 88, 80], [96, 96, 80], [100, 100, 81]]);
+      expect(acks.slice(8)).toEqual([[80, 80, 40], [88, 88, 80], [96, 96, 80], [100, 100, 88]]);
       expectStoredChunks(file, 100);
-      expect(expectWritesInOrder(file, 100)).toEqual([1, 32, 32, 15, 1, 19]);
+      expect(expectWritesInOrder(file, 100)).toEqual([8, 32, 32, 8, 8, 12]);
       expect(link.controls.at(-1)).toEqual(doneOk(file.id));
     });
   });
@@ -295,10 +296,13 @@ describe('IncomingTransfer', () => {
     it('a last chunk longer than the file tail, while the write before it is in flight', async () => {
       const file = makeFile(CHUNK_BYTES + 10);
       const { t, link, states } = await receive(file);
+      const writes = holdWrites();
       t.onChunk(file.seal(0));
+      await until(() => expect(writes.started()).toBe(1)); // alone, once it waited a little for more
       t.onChunk(file.seal(1, new Uint8Array(CHUNK_BYTES)));
       expect(t.record.state).toBe('failed');
       expect(link.controls).toEqual([{ op: 'done', fileId: file.id, ok: false }]);
+      writes.release();
       await until(() => expect(states()).toEqual(['failed'])); // chunk 0's write finished, then the removal
       expect(store.has(file.id)).toBe(false);
       expect(store.calls.slice(-2).map((c) => c.op)).toEqual(['write', 'remove']);
@@ -350,6 +354,7 @@ describe('IncomingTransfer', () => {
       await stored(31); // 15 past the save: not saved
       const writes = holdWrites();
       t.onChunk(file.seal(31)); // its write, the 16th past the save, is under way at the cancel
+      await until(() => expect(writes.started()).toBe(1));
       t.cancel();
       expect(t.record.state).toBe('cancelled');
       expect(notAcks(link.controls)).toEqual([{ op: 'cancel', fileId: file.id }]);
@@ -407,7 +412,7 @@ describe('IncomingTransfer', () => {
     it.each([
       ['the file cannot be opened (no file system in this window)', 'open', 0, 0],
       ['the browser refuses a write (out of quota)', 'write', 16, 16],
-      ['the database refuses the progress record', 'put', 17, 16],
+      ['the database refuses the progress record', 'put', 16, 16], // 16 and 17 in one write: the last, saved
       ['the file cannot be closed for the check', 'close', 18, 18],
     ] as const)('%s: failed (storage), the sender told to stop, the file removed, nothing more taken', async (_, step, next, saved) => {
       quiet();

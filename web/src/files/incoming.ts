@@ -28,6 +28,13 @@ const WANT_AGAIN_MS = 2000;
 /** The most chunks written at once (2 MiB). */
 const MAX_BATCH = 32;
 /**
+ * A write waits for this many chunks (512 KiB), or the last one, or BATCH_WAIT_MS: each write is
+ * a round trip to the storage worker, and on a busy machine a round trip cost more (~1 ms) than
+ * writing one chunk.
+ */
+const MIN_BATCH = 8;
+const BATCH_WAIT_MS = 20;
+/**
  * The progress is saved once this many more chunks are written (1 MiB), and at the end: saving
  * after every small write cost more than the write. A reload fetches again what was written past
  * the last save (open() cuts the file back to it).
@@ -50,6 +57,8 @@ export class IncomingTransfer {
   /** The write loop, while it runs. */
   #writes: Promise<void> = Promise.resolve();
   #writing = false;
+  /** Starts a write of fewer than MIN_BATCH chunks that waited long enough. */
+  #batchTimer: ReturnType<typeof setTimeout> | undefined;
   /** The `next` last acknowledged (or asked for). */
   #acked: number;
   /** The gap last asked for, and when, so one gap costs one `want`, not one per chunk behind it. */
@@ -168,10 +177,25 @@ export class IncomingTransfer {
     r.state = 'active';
     this.#pending.push(opened.plain);
     this.#ack(false);
-    if (!this.#writing) {
+    this.#scheduleWrite();
+  }
+
+  /** Starts the write loop once enough waits (or the last chunk is in); else makes sure a few chunks do not wait long. */
+  #scheduleWrite(): void {
+    if (this.#writing || this.#pending.length === 0) return;
+    if (this.#pending.length >= MIN_BATCH || this.#expect === this.record.count) {
+      clearTimeout(this.#batchTimer);
+      this.#batchTimer = undefined;
       this.#writing = true;
       this.#writes = this.#writeLoop();
+      return;
     }
+    this.#batchTimer ??= setTimeout(() => {
+      this.#batchTimer = undefined;
+      if (this.#writing || this.#pending.length === 0) return;
+      this.#writing = true;
+      this.#writes = this.#writeLoop();
+    }, BATCH_WAIT_MS);
   }
 
   control(ctl: FileControl): void {
@@ -209,10 +233,12 @@ export class IncomingTransfer {
     }
   }
 
-  /** Writes what was accepted, in batches, until nothing waits; then the integrity check if that was all. */
+  /** Writes what was accepted, in batches, until too little waits (see #scheduleWrite); then the integrity check if that was all. */
   async #writeLoop(): Promise<void> {
     const r = this.record;
-    while (this.#pending.length > 0 && r.state === 'active') {
+    let first = true;
+    while (this.#pending.length > 0 && r.state === 'active' && (first || this.#pending.length >= MIN_BATCH || this.#expect === r.count)) {
+      first = false;
       const from = this.#pendingFrom;
       const batch = this.#pending.splice(0, MAX_BATCH);
       this.#pendingFrom += batch.length;
@@ -223,6 +249,7 @@ export class IncomingTransfer {
       this.deps.progressed(r);
     }
     this.#writing = false;
+    if (r.state === 'active') this.#scheduleWrite(); // a few chunks left: they wait for more, briefly
     // Not awaited: #fail's discard waits for this loop, so awaiting it here would wait for itself.
     if (r.state === 'active' && r.next === r.count) void this.#verify();
   }
@@ -305,6 +332,7 @@ export class IncomingTransfer {
   /** Forgets the stored part of a file that will not be offered. */
   async #discard(): Promise<void> {
     this.#pending = [];
+    clearTimeout(this.#batchTimer);
     await this.#writes;
     try {
       await this.deps.store.remove(this.record.fileId);
