@@ -142,7 +142,7 @@ function reportBrowser(r: BrowserResult): void {
   );
   log(`  login = the welcome frame arrives (User Timing mark 'parley:online'); every time is taken in alice's tab.`);
   log(`  First message, sent as soon as the UI allows (contact listed → conversation open → Send); medians after login:`);
-  log(`    ${steps([['composer on screen', p.composerReady], ['relay frame out (sealed, outbox in IndexedDB)', p.relaySent], ['receipt in (bob stored and acked)', p.receiptArrived], ["'delivered' shown", p.delivered]])}`);
+  log(`    ${steps([['composer on screen', p.composerReady], ['relay frame out', p.relaySent], ['receipt in (bob stored and acked)', p.receiptArrived], ["'delivered' shown", p.delivered]])}`);
   log(`  Direct path (alice offers), medians after login:`);
   log(`    ${steps([['RTCPeerConnection', p.created], ['offer set', p.offer], ['first ICE candidate', p.firstCandidate], ['answer applied', p.answer]])},`);
   log(`    ${steps([['ICE connected', p.iceConnected], ['DTLS connected', p.connected], ['channel open', p.channelOpen], ["'direct' (identity hellos verified)", p.direct]])}`);

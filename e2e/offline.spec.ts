@@ -67,3 +67,39 @@ test('presence changes live when one side closes and comes back', async ({ openU
   await expect(alice.contactButton('bob')).toContainText('online');
   await expect(bob.contactButton('alice')).toContainText('online');
 });
+
+test('before the login completes, the contacts this device knows are listed and a message written then goes out at login', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.befriend(bob);
+  await alice.openChat('bob');
+  await alice.send('earlier');
+  await expect(alice.message('earlier')).toContainText('delivered');
+
+  // alice's next connection reaches the server only when the test lets it.
+  let letThrough!: () => void;
+  const held = new Promise<void>((resolve) => (letThrough = resolve));
+  await alice.page.routeWebSocket(/\/ws$/, async (ws) => {
+    await held;
+    ws.connectToServer();
+  });
+  await alice.page.reload();
+  await expect(alice.page.getByText('Signed in as alice')).toBeVisible();
+  // Listed from this device (offline until the server says otherwise), with the conversation's history.
+  await expect(alice.contactButton('bob')).toContainText('offline');
+  await alice.openChat('bob');
+  await expect(alice.message('earlier')).toContainText('delivered');
+  await alice.send('written before login');
+  await expect(alice.message('written before login')).toContainText('sending');
+  await alice.page.waitForTimeout(500);
+  await expect(alice.message('written before login')).toContainText('sending');
+
+  letThrough();
+  await expect(alice.contactButton('bob')).toContainText('online', { timeout: 30_000 });
+  await expect(alice.message('written before login')).toContainText('delivered');
+  await bob.openChat('alice');
+  await expect(bob.message('written before login')).toBeVisible();
+  expect(await bob.messageTexts()).toEqual(['earlier', 'written before login']);
+});

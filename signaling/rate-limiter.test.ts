@@ -68,11 +68,12 @@ describe('TokenBucket', () => {
   });
 
   it('uses the real clock by default', async () => {
-    const b = new TokenBucket(1000, 2);
+    // One token per 50 ms: a busy machine pausing between the takes cannot refill the bucket.
+    const b = new TokenBucket(20, 2);
     expect(b.take()).toBe(true);
     expect(b.take()).toBe(true);
     expect(b.take()).toBe(false);
-    await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => setTimeout(r, 80));
     expect(b.take()).toBe(true);
   });
 });

@@ -78,7 +78,7 @@ export class AppServices extends EventTarget {
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
     const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly });
-    await services.transfers.load();
+    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load()]);
     return services;
   }
 

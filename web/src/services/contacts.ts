@@ -5,7 +5,7 @@
  */
 import type { ContactInfo, ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { Connection } from './connection';
-import type { Database, StoredContact } from './db';
+import type { Database } from './db';
 
 export interface ContactView {
   username: string;
@@ -28,6 +28,8 @@ export class RequestError extends Error {
 /** Fires `change` whenever the list, a request or a presence changes. */
 export class Contacts extends EventTarget {
   readonly #contacts = new Map<string, ContactView>();
+  /** The identity key this device trusts for each contact: the 'contacts' store, mirrored (loaded at start). */
+  readonly #trusted = new Map<string, string>();
   incoming: string[] = [];
   outgoing: string[] = [];
   #pending = new Map<string, { resolve: () => void; reject: (e: RequestError) => void }>();
@@ -76,6 +78,7 @@ export class Contacts extends EventTarget {
     c.identityKey = c.changedKey;
     delete c.changedKey;
     await this.db.put('contacts', { username, identityKey: c.identityKey });
+    this.#trusted.set(username, c.identityKey);
     this.#changed();
   }
 
@@ -124,22 +127,49 @@ export class Contacts extends EventTarget {
     this.#changed();
   }
 
+  /**
+   * The contacts this device already knows, listed (offline) before the server's welcome, so their
+   * conversations open and a message can be written, and queued, before the login completes.
+   */
+  async load(): Promise<void> {
+    for (const c of await this.db.getAll('contacts')) {
+      this.#trusted.set(c.username, c.identityKey);
+      this.#contacts.set(c.username, { username: c.username, online: false, identityKey: c.identityKey });
+    }
+    if (this.#contacts.size > 0) this.#changed();
+  }
+
   async #onWelcome(frame: ServerFrameOf<'welcome'>): Promise<void> {
+    const views = frame.contacts.map((info) => this.#view(info));
+    // Only new contacts are written (their first key), all in one transaction: a login that
+    // brings none reads and writes nothing, and the rest of the login does not wait for storage.
+    const fresh = frame.contacts.filter((info) => !this.#trusted.has(info.username));
+    if (fresh.length > 0) {
+      const tx = this.db.transaction('contacts', 'readwrite');
+      await Promise.all([...fresh.map((info) => tx.store.put({ username: info.username, identityKey: info.identityKey })), tx.done]);
+      for (const info of fresh) this.#trusted.set(info.username, info.identityKey);
+    }
     this.#contacts.clear();
-    for (const c of frame.contacts) await this.#upsert(c);
+    for (const v of views) this.#contacts.set(v.username, v);
     this.incoming = frame.incoming;
     this.outgoing = frame.outgoing;
     this.#changed();
   }
 
-  /** Trust on first use; a later different key is held aside, not accepted. */
   async #upsert(info: ContactInfo): Promise<void> {
-    const known: StoredContact | undefined = await this.db.get('contacts', info.username);
-    if (!known) await this.db.put('contacts', { username: info.username, identityKey: info.identityKey });
-    const identityKey = known?.identityKey ?? info.identityKey;
-    const view: ContactView = { username: info.username, online: info.online, identityKey };
-    if (identityKey !== info.identityKey) view.changedKey = info.identityKey;
-    this.#contacts.set(info.username, view);
+    if (!this.#trusted.has(info.username)) {
+      await this.db.put('contacts', { username: info.username, identityKey: info.identityKey });
+      this.#trusted.set(info.username, info.identityKey);
+    }
+    this.#contacts.set(info.username, this.#view(info));
+  }
+
+  /** Trust on first use: the key this device trusts stands; a different one reported is held aside, not accepted. */
+  #view(info: ContactInfo): ContactView {
+    const identityKey = this.#trusted.get(info.username) ?? info.identityKey;
+    const v: ContactView = { username: info.username, online: info.online, identityKey };
+    if (identityKey !== info.identityKey) v.changedKey = info.identityKey;
+    return v;
   }
 
   #settle(username: string): void {

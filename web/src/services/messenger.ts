@@ -11,7 +11,7 @@ import type { Sodium } from '../../../shared/sodium';
 import type { Account } from './account';
 import type { Connection } from './connection';
 import type { Contacts } from './contacts';
-import { type Database, type StoredMessage, createSequencer } from './db';
+import { type Database, type OutboxEntry, type StoredMessage, createSequencer } from './db';
 import type { Links } from '../peer/links';
 
 /** Fired with the peer whose conversation changed. */
@@ -35,6 +35,11 @@ const RESEND_AFTER_MS = 10_000;
 export class Messenger extends EventTarget {
   readonly #cache = new Map<string, Promise<StoredMessage[]>>();
   readonly #nextSeq = createSequencer();
+  /**
+   * The outbox, mirrored in memory (loaded at start, in send order): at login what waits goes out
+   * at once, with no read of IndexedDB first (on a tab busy logging in that read took tens of ms).
+   */
+  readonly #outbox = new Map<string, OutboxEntry>();
   /** Acknowledgements waiting for the next flush: to the server, on direct channels, of receipts. */
   readonly #acks = new Map<string, Set<string>>();
   readonly #directAcks = new Map<string, Set<string>>();
@@ -55,8 +60,13 @@ export class Messenger extends EventTarget {
     super();
   }
 
+  /** Reads the outbox; call once, before start(). */
+  async load(): Promise<void> {
+    for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq')) this.#outbox.set(entry.id, entry);
+  }
+
   start(): void {
-    this.#retryTimer = setInterval(() => void this.#resendStale(), RESEND_AFTER_MS);
+    this.#retryTimer = setInterval(() => this.#resendStale(), RESEND_AFTER_MS);
   }
 
   stop(): void {
@@ -101,8 +111,10 @@ export class Messenger extends EventTarget {
     const ts = Date.now();
     const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
     const message: StoredMessage = { peer, dir: 'out', id, seq: this.#nextSeq(), ts, ...display(body), state: 'sending' };
+    const entry: OutboxEntry = { id, to: peer, env, seq: message.seq };
+    this.#outbox.set(id, entry);
     const tx = this.db.transaction(['messages', 'outbox'], 'readwrite');
-    const stored = Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add({ id, to: peer, env, seq: message.seq }), tx.done]);
+    const stored = Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add(entry), tx.done]);
     // The frame leaves while the transaction commits (committing took most of the time to send, on
     // a busy tab). Whatever answers it reads or writes these stores in a later transaction, which
     // IndexedDB runs after this one; a resend reads the outbox the same way.
@@ -146,18 +158,22 @@ export class Messenger extends EventTarget {
     // Hold (do not acknowledge) messages from a contact whose key changed until the user decides.
     if (!contact || contact.changedKey) return;
     const me = this.account.identity!;
-    const seen = { has: async (peer: string, mid: string) => (await this.db.getKey('messages', [peer, 'in', mid])) !== undefined };
+    // The replay check and the write share one transaction: one round trip to storage before the
+    // acknowledgement, not two (nothing but the check's own request is awaited inside it).
+    const tx = this.db.transaction('messages', 'readwrite');
+    const seen = { has: async (peer: string, mid: string) => (await tx.store.getKey([peer, 'in', mid])) !== undefined };
     const key = publicKeyFromB64(this.sodium, contact.identityKey);
     const opened = await openEnvelope(this.sodium, env, { from, to: me.username, id }, key, me.secretKey, seen);
     if (opened.ok) {
       const { body, ts } = opened.value;
       const message: StoredMessage = { peer: from, dir: 'in', id, seq: this.#nextSeq(), ts, ...display(body), state: 'delivered' };
-      await this.db.put('messages', message);
+      await Promise.all([tx.store.put(message), tx.done]);
       // The transfer is recorded before the acknowledgement below: a reload cannot lose the offer.
       if (body.kind === 'file') await this.onFileOffer?.(from, body);
       await this.#remember(message);
-    } else if (opened.reason !== 'replay') {
-      console.warn(`parley: rejected a ${opened.reason} envelope from ${from}`);
+    } else {
+      await tx.done;
+      if (opened.reason !== 'replay') console.warn(`parley: rejected a ${opened.reason} envelope from ${from}`);
     }
     // Stored, a duplicate, or forged: in every case the sender may forget it.
     this.#queueAck(acks, from, [id]);
@@ -169,7 +185,8 @@ export class Messenger extends EventTarget {
    * and the recipient drops the duplicate).
    */
   async #settle(id: string, by: string | undefined, state: 'sent' | 'delivered'): Promise<void> {
-    const peer = by ?? (await this.db.get('outbox', id))?.to;
+    const peer = by ?? this.#outbox.get(id)?.to;
+    this.#outbox.delete(id);
     if (!peer) return;
     this.links.get(peer).settled(id);
     const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.id === id);
@@ -184,10 +201,13 @@ export class Messenger extends EventTarget {
   }
 
   async #fail(id: string, code: string): Promise<void> {
-    const entry = await this.db.get('outbox', id);
+    const entry = this.#outbox.get(id);
     if (!entry) return;
     // A full queue may drain: keep the message queued and try again later. A non-contact cannot.
-    if (code === 'not_contact') await this.db.delete('outbox', id);
+    if (code === 'not_contact') {
+      this.#outbox.delete(id);
+      await this.db.delete('outbox', id);
+    }
     const message = (await this.conversation(entry.to)).find((m) => m.dir === 'out' && m.id === id);
     if (!message || message.state === 'delivered') return;
     message.state = 'failed';
@@ -196,16 +216,14 @@ export class Messenger extends EventTarget {
     this.#changed(entry.to);
   }
 
-  async #resendAll(): Promise<void> {
-    for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq')) this.links.get(entry.to).send(entry.id, entry.env);
+  #resendAll(): void {
+    for (const entry of [...this.#outbox.values()]) this.links.get(entry.to).send(entry.id, entry.env);
   }
 
-  async #resendStale(): Promise<void> {
+  #resendStale(): void {
     if (!this.connection.online) return;
     const cutoff = (Date.now() - RESEND_AFTER_MS) * 1000;
-    for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq', IDBKeyRange.upperBound(cutoff))) {
-      this.links.get(entry.to).send(entry.id, entry.env);
-    }
+    for (const entry of [...this.#outbox.values()]) if (entry.seq <= cutoff) this.links.get(entry.to).send(entry.id, entry.env);
   }
 
   /** Acknowledgements are batched: one frame per peer per turn of the event loop. */
