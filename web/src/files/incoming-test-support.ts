@@ -151,6 +151,7 @@ export function receiver(file: TestFile, record: TransferRecord, onChanged?: (r:
   const t = new IncomingTransfer(record, {
     db,
     store,
+    saveEvery: TEST_SAVE_EVERY,
     sodium: s,
     key: file.key,
     fileId: file.fileIdBytes,
@@ -194,6 +195,12 @@ export async function receive(file: TestFile, record: TransferRecord = { ...file
   await r.t.open();
   return r;
 }
+
+/**
+ * The tests run the save rule at every 16 chunks (the app saves every SAVE_EVERY, 64): the same
+ * rule, on files a quarter the size.
+ */
+export const TEST_SAVE_EVERY = 16;
 
 export const want = (fileId: string, from: number): FileControl => ({ op: 'want', fileId, from });
 export const ack = (fileId: string, next: number): FileControl => ({ op: 'ack', fileId, next });
