@@ -24,6 +24,8 @@ export interface ChunkStore {
   remove(name: string): Promise<void>;
   /** The closed file's content, or undefined when there is none. */
   file(name: string): Promise<Blob | undefined>;
+  /** The names of every file the store holds. */
+  names(): Promise<string[]>;
 }
 
 /** Thrown when the worker could not do what was asked (out of space, the file is locked by another tab…). */
@@ -80,6 +82,20 @@ export class OpfsChunkStore implements ChunkStore {
       if (err instanceof DOMException && (err.name === 'NotFoundError' || err.name === 'TypeMismatchError')) return undefined;
       throw err;
     }
+  }
+
+  async names(): Promise<string[]> {
+    let dir: FileSystemDirectoryHandle;
+    try {
+      dir = await (await navigator.storage.getDirectory()).getDirectoryHandle(STORE_DIR);
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'NotFoundError') return [];
+      throw err;
+    }
+    const names: string[] = [];
+    // TypeScript's DOM library leaves out the directory's async iteration.
+    for await (const name of (dir as unknown as { keys(): AsyncIterable<string> }).keys()) names.push(name);
+    return names;
   }
 
   #ask(request: StoreRequest, transfer: Transferable[] = []): Promise<StoreReply & { ok: true }> {

@@ -12,7 +12,8 @@ import type { ChunkStore } from './chunk-store';
 export type StoreCall =
   | { op: 'open'; name: string; keepBytes: number }
   | { op: 'write'; name: string; at: number; lengths: number[] }
-  | { op: 'close' | 'remove' | 'file'; name: string };
+  | { op: 'close' | 'remove' | 'file'; name: string }
+  | { op: 'names' };
 
 interface MemoryFile {
   data: Uint8Array;
@@ -72,6 +73,12 @@ export class MemoryChunkStore implements ChunkStore {
     if (!file) return undefined;
     if (file.open) throw new DOMException(`${name} is open for writing`, 'NoModificationAllowedError');
     return new Blob([file.data.slice(0, file.size)]);
+  }
+
+  async names(): Promise<string[]> {
+    this.calls.push({ op: 'names' });
+    await turn();
+    return [...this.#files.keys()];
   }
 
   // For the tests' eyes and hands (no turn, no record in `calls`).

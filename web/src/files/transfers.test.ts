@@ -1,5 +1,6 @@
 // Transfers routing chunks of receptions that are over, or unknown: the sender is told how they
-// ended (it may have missed it), at most every 2 s per file. The rest of Transfers is covered end
+// ended (it may have missed it), at most every 2 s per file; the sweep of stored files no
+// reception owns. The rest of Transfers is covered end
 // to end (e2e/files.spec.ts); IncomingTransfer and OutgoingTransfer have tests of their own.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileControl } from '../../../shared/peer-protocol';
@@ -73,5 +74,20 @@ describe('Transfers: chunks of a reception that is over, or unknown', () => {
     transfers.onChunk('bob', file.seal(0));
     await vi.waitFor(() => expect(store.calls.some((c) => c.op === 'write')).toBe(true));
     expect(controls.filter((c) => c.op === 'cancel' || c.op === 'done')).toEqual([]);
+  });
+});
+
+describe('Transfers: sweeping stored files', () => {
+  it('deletes the stored files no reception owns, and keeps those of receptions under way or done', async () => {
+    const [active, done, failed, orphan] = [makeFile(100), makeFile(200), makeFile(300), makeFile(400)];
+    for (const f of [active, done, failed, orphan]) store.seed(f.id, f.data);
+    const { transfers } = await transfersWith(
+      { ...active.record, state: 'active' },
+      { ...done.record, state: 'done', next: done.count },
+      { ...failed.record, state: 'failed', reason: 'integrity' }, // its removal failed once
+    );
+    await transfers.sweep();
+    expect([active, done, failed, orphan].map((f) => store.has(f.id))).toEqual([true, true, false, false]);
+    expect(await transfers.blob(done.id)).toBeDefined();
   });
 });

@@ -101,6 +101,21 @@ export class Transfers extends EventTarget {
     }
   }
 
+  /**
+   * Deletes stored files no reception owns: left by a removal that failed, or by a record lost
+   * with the site's database. Call after load(); nothing waits for it.
+   */
+  async sweep(): Promise<void> {
+    for (const name of await this.store.names()) {
+      if (this.#in.has(name)) continue;
+      try {
+        await this.store.remove(name);
+      } catch (err) {
+        console.warn('parley: could not delete a stored file no transfer owns', err);
+      }
+    }
+  }
+
   view(fileId: string): TransferView | undefined {
     const t = this.#out.get(fileId) ?? this.#in.get(fileId);
     const record = t?.record ?? this.#records.get(fileId);

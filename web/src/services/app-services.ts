@@ -79,6 +79,7 @@ export class AppServices extends EventTarget {
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
     const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly });
     await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load()]);
+    services.transfers.sweep().catch((err) => console.warn('parley: could not look for stored files no transfer owns', err));
     return services;
   }
 
