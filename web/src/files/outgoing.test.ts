@@ -4,7 +4,7 @@ import type { FileControl } from '../../../shared/peer-protocol';
 import { type Sodium, loadSodium, toB64 } from '../../../shared/sodium';
 import type { TransferRecord } from '../services/db';
 import type { Link, LinkPath } from '../services/link';
-import { OutgoingTransfer, SEND_WINDOW } from './outgoing';
+import { MIN_SEND_WINDOW, OutgoingTransfer, SEND_WINDOW } from './outgoing';
 import { someBytes } from './test-bytes';
 
 /** Chunks in flight, on either path. */
@@ -237,7 +237,7 @@ describe('OutgoingTransfer', () => {
     expect(fresh()).toEqual(range(4, 4 + W));
   });
 
-  it('backOff() pauses, then sends again from the last ack', async () => {
+  it('backOff() pauses, then sends again from the last ack with half the window, which grows back by one chunk per ack', async () => {
     const { t, want, ack, fresh } = send();
     want(0);
     await idle();
@@ -251,7 +251,28 @@ describe('OutgoingTransfer', () => {
     expect(fresh()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     await idle();
-    expect(fresh()).toEqual(range(4, 4 + W));
+    expect(fresh()).toEqual(range(4, 4 + W / 2));
+    ack(8); // the window grows to W/2 + 1
+    await idle();
+    expect(fresh()).toEqual(range(4 + W / 2, 8 + W / 2 + 1));
+
+    // Every chunk sent after a dropped one is dropped and reported too: one halving per pause.
+    t.backOff(300);
+    t.backOff(300);
+    await vi.advanceTimersByTimeAsync(300);
+    await idle();
+    const halved = Math.floor((W / 2 + 1) / 2);
+    expect(fresh()).toEqual(range(8, 8 + halved));
+    // Never below MIN_SEND_WINDOW.
+    for (let i = 0; i < 4; i++) {
+      t.backOff(300);
+      await vi.advanceTimersByTimeAsync(300);
+      await idle();
+    }
+    fresh();
+    ack(8 + MIN_SEND_WINDOW); // +1: the window is MIN_SEND_WINDOW + 1 from here
+    await idle();
+    expect(fresh()).toEqual(range(8 + MIN_SEND_WINDOW, 8 + 2 * MIN_SEND_WINDOW + 1));
   });
 
   it('waits on waitForDrain while the send buffer is over a megabyte', async () => {

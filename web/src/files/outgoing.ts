@@ -13,6 +13,12 @@ import type { TransferDeps } from './transfer-deps';
 
 /** Chunks in flight before an acknowledgement (2 MiB), on either path: the receiver acknowledges what it takes, so this only covers the round trip. */
 export const SEND_WINDOW = 32;
+/**
+ * The window after the relay dropped chunks (its byte rate, or a recipient reading slower than the
+ * sender sends) halves, down to this, and grows back by one chunk per acknowledgement: a slow
+ * receiver behind the relay is not sent 2 MiB again only to have most of it dropped again.
+ */
+export const MIN_SEND_WINDOW = 4;
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 /** With chunks out and no acknowledgement for this long, assume they were lost and resend. */
@@ -25,6 +31,8 @@ export class OutgoingTransfer {
   #pumping = false;
   #lastAckAt = performance.now();
   #pausedUntil = 0;
+  /** Chunks that may be unacknowledged now (see MIN_SEND_WINDOW). */
+  #window = SEND_WINDOW;
   readonly #reader: ChunkReader;
   /** Every chunk is sealed into this one buffer: a send copies it out, and a fresh 64 KiB array per chunk costs more than sealing it. */
   readonly #wire = new Uint8Array(MAX_SEALED_CHUNK_BYTES);
@@ -63,6 +71,7 @@ export class OutgoingTransfer {
         break;
       case 'ack':
         if (ctl.next > r.next) {
+          this.#window = Math.min(SEND_WINDOW, this.#window + 1);
           r.next = Math.min(ctl.next, r.count);
           // An ack can overtake a rewind: never send again what is acknowledged.
           this.#sent = Math.max(this.#sent, r.next);
@@ -93,8 +102,10 @@ export class OutgoingTransfer {
     this.deps.changed(this.record);
   }
 
-  /** The relay dropped a chunk (over its byte rate, or the receiver is slow): pause, then go again from the last ack. */
+  /** The relay dropped a chunk (over its byte rate, or the receiver is slow): pause, then go again from the last ack, with half the window. */
   backOff(ms = 300): void {
+    // Every chunk sent after the dropped one is dropped too, and each says so: halve once per pause.
+    if (performance.now() >= this.#pausedUntil) this.#window = Math.max(MIN_SEND_WINDOW, Math.floor(this.#window / 2));
     this.#pausedUntil = performance.now() + ms;
     this.rewind();
   }
@@ -134,7 +145,7 @@ export class OutgoingTransfer {
           await this.#sleep(paused);
           continue;
         }
-        if (this.#sent >= r.count || this.#sent - r.next >= SEND_WINDOW) {
+        if (this.#sent >= r.count || this.#sent - r.next >= this.#window) {
           await this.#sleep(STALL_MS);
           if (performance.now() - this.#lastAckAt >= STALL_MS) this.rewind();
           continue;
