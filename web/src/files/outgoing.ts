@@ -16,9 +16,11 @@ export const SEND_WINDOW = 32;
 /**
  * The window after the relay dropped chunks (its byte rate, or a recipient reading slower than the
  * sender sends) halves, down to this, and grows back by one chunk per acknowledgement: a slow
- * receiver behind the relay is not sent 2 MiB again only to have most of it dropped again.
+ * receiver behind the relay is not sent 2 MiB again only to have most of it dropped again. Not
+ * below 16: the receiver acknowledges every 8 chunks, and a window of fewer than twice that would
+ * stall between acknowledgements (at fewer than 8, until the 4 s stall timer).
  */
-export const MIN_SEND_WINDOW = 4;
+export const MIN_SEND_WINDOW = 16;
 const HIGH_WATER = 1024 * 1024;
 const LOW_WATER = 256 * 1024;
 /** With chunks out and no acknowledgement for this long, assume they were lost and resend. */
