@@ -84,13 +84,14 @@ export function reportFiles(r: FilesResult, log: (line: string) => void): void {
   const m = peakMemory(r);
   const mb = (v: number) => `${fmt(v / MB)} MB`;
   const line = (x: MemoryPeaks) =>
-    `JS heap ${mb(x.jsHeapUsed)}, renderer ${mb(x.rendererPrivate)} private / ${mb(x.rendererRss)} RSS, browser process ${mb(x.browserRss)} RSS` +
+    `JS heap ${mb(x.jsHeapUsed)}, renderer ${mb(x.rendererPrivate)} private / ${mb(x.rendererPss)} PSS / ${mb(x.rendererRss)} RSS, browser process ${mb(x.browserRss)} RSS` +
     ` (before the first transfer: heap ${mb(x.start.jsHeapUsed)}, renderer ${mb(x.start.rendererPrivate)} private, browser ${mb(x.start.browserRss)})`;
   log(`  receiving tab, peaks during the transfers (sampled every ~100 ms, ${fmt(m.samples)} samples):`);
   log(`    direct: ${line(r.memory.direct)}`);
   log(`    relay:  ${line(r.memory.relay)}`);
   log(`    private = RssAnon, the renderer's own pages; RSS adds Chromium's code and libraries mapped from disk and shared by all its`);
-  log(`    processes. Blob data lives in the browser process, not in the tab: see the census below.`);
+  log(`    processes, in full; PSS adds the renderer's share of those (a page shared by n processes counts 1/n). Blob data lives in`);
+  log(`    the browser process, not in the tab: see the census below.`);
   const h = r.holdings;
   const held = (x: ReceiverHoldings) =>
     (x.blobs ? `${fmt(x.blobs.blobs)} Blobs (${mb(x.blobs.memoryBytes)} in memory, ${mb(x.blobs.fileBytes)} in files), ` : '') +
@@ -99,7 +100,7 @@ export function reportFiles(r: FilesResult, log: (line: string) => void): void {
   log(`    after a forced GC in its tab: ${held(h.afterGc)}.`);
   log(
     `  < ${mb(TARGET_MEMORY_BYTES)}: JS heap ${verdict(m.jsHeapUsed < TARGET_MEMORY_BYTES)}, renderer private ${verdict(m.rendererPrivate < TARGET_MEMORY_BYTES)},` +
-      ` renderer RSS ${verdict(m.rendererRss < TARGET_MEMORY_BYTES)}`,
+      ` renderer PSS ${verdict(m.rendererPss < TARGET_MEMORY_BYTES)}, renderer RSS ${verdict(m.rendererRss < TARGET_MEMORY_BYTES)}`,
   );
   if (r.profiles) {
     for (const [path, sides] of Object.entries(r.profiles)) {
@@ -130,6 +131,7 @@ export function filesSummary(r: FilesResult) {
     receiverPeakMB: {
       jsHeapUsed: round(m.jsHeapUsed / MB),
       rendererPrivate: round(m.rendererPrivate / MB),
+      rendererPss: round(m.rendererPss / MB),
       rendererRss: round(m.rendererRss / MB),
       browserRss: round(m.browserRss / MB),
     },

@@ -107,6 +107,18 @@ export function privateRssOf(pid: number): number {
   }, 0);
 }
 
+/**
+ * `pid`'s proportional set size: its own pages plus its share of the pages it shares (Chromium's
+ * code, mapped by every one of its processes, counts 1/n in each of n). The fair answer to "how
+ * much memory is this tab", between RssAnon (own pages only) and RSS (all shared pages in full).
+ */
+export function pssOf(pid: number): number {
+  return safe(() => {
+    const kb = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return kb ? Number(kb[1]) * 1024 : 0;
+  }, 0);
+}
+
 function safe<T>(read: () => T, fallback: T): T {
   try {
     return read();

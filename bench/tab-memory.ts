@@ -5,7 +5,7 @@
  * OPFS writes happen in its own worker, inside the renderer).
  */
 import type { CDPSession, Page } from '@playwright/test';
-import { type BrowserProcesses, privateRssOf, rssOf } from './proc-tree';
+import { type BrowserProcesses, privateRssOf, pssOf, rssOf } from './proc-tree';
 import { sleep } from './stats';
 
 export interface MemoryPeaks {
@@ -15,6 +15,8 @@ export interface MemoryPeaks {
   rendererRss: number;
   /** The renderer's own pages (RssAnon), without Chromium's shared code. */
   rendererPrivate: number;
+  /** The renderer's own pages and its share of the shared ones (PSS). */
+  rendererPss: number;
   browserRss: number;
   samples: number;
   /** The first sample: what the tab held before the transfer. */
@@ -75,6 +77,7 @@ export class TabMemorySampler {
     const browserRss = rssOf(this.processes.browser);
     p.rendererRss = Math.max(p.rendererRss, rssOf(this.processes.renderer));
     p.rendererPrivate = Math.max(p.rendererPrivate, rendererPrivate);
+    p.rendererPss = Math.max(p.rendererPss, pssOf(this.processes.renderer));
     p.browserRss = Math.max(p.browserRss, browserRss);
     try {
       const { metrics } = await this.cdp.send('Performance.getMetrics');
@@ -90,7 +93,7 @@ export class TabMemorySampler {
 }
 
 export function emptyPeaks(): MemoryPeaks {
-  return { jsHeapUsed: 0, jsHeapTotal: 0, rendererRss: 0, rendererPrivate: 0, browserRss: 0, samples: 0, start: { jsHeapUsed: 0, rendererPrivate: 0, browserRss: 0 } };
+  return { jsHeapUsed: 0, jsHeapTotal: 0, rendererRss: 0, rendererPrivate: 0, rendererPss: 0, browserRss: 0, samples: 0, start: { jsHeapUsed: 0, rendererPrivate: 0, browserRss: 0 } };
 }
 
 /** The larger of each field. */
@@ -100,6 +103,7 @@ export function maxPeaks(a: MemoryPeaks, b: MemoryPeaks): MemoryPeaks {
     jsHeapTotal: Math.max(a.jsHeapTotal, b.jsHeapTotal),
     rendererRss: Math.max(a.rendererRss, b.rendererRss),
     rendererPrivate: Math.max(a.rendererPrivate, b.rendererPrivate),
+    rendererPss: Math.max(a.rendererPss, b.rendererPss),
     browserRss: Math.max(a.browserRss, b.browserRss),
     samples: a.samples + b.samples,
     // Before the earliest of the two transfers: the first with samples.
