@@ -1,7 +1,8 @@
 // Receiving a file as it arrives: storage in its file (batched writes) and when its progress is
 // saved (every TEST_SAVE_EVERY chunks here, and at the end), and acknowledgements (every 8 chunks
 // accepted, the last few once all are, held back while too much waits for storage). The rest of
-// a reception: incoming.test.ts; gaps, resends and reloads: incoming-resume.test.ts.
+// a reception: incoming.test.ts; gaps and resends: incoming-resume.test.ts; reloads:
+// incoming-reload.test.ts.
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES } from '../../../shared/file-chunks';
 import { sha256Hasher } from './hash';

@@ -1,7 +1,7 @@
 // Receiving a file as it arrives: nothing before open(), rejected chunks, the end, storage
 // failures. Storage and progress saves, acknowledgements: incoming-storing.test.ts. Gaps and
-// resends (alone and against an OutgoingTransfer), reloads and the check of a loaded transfer:
-// incoming-resume.test.ts.
+// resends (alone and against an OutgoingTransfer): incoming-resume.test.ts. Reloads and the check
+// of a loaded transfer: incoming-reload.test.ts.
 import { describe, expect, it, vi } from 'vitest';
 import { CHUNK_BYTES, FILE_ID_BYTES, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
