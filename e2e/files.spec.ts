@@ -122,6 +122,28 @@ test('a received file stays on the device across reloads (a stored file nothing 
   await expect(bob.page.getByRole('link', { name: 'Download kept.bin' })).toHaveCount(0);
 });
 
+test('where the browser refuses the origin private file system, a received file is kept in IndexedDB instead', async ({ openUser }) => {
+  const [alice, bob] = await chatting(openUser);
+  // As some private windows do: the page may not have OPFS at all.
+  await bob.page.addInitScript(() => {
+    Object.defineProperty(StorageManager.prototype, 'getDirectory', {
+      value: () => Promise.reject(new DOMException('The operation is insecure.', 'SecurityError')),
+    });
+  });
+  await bob.page.reload();
+  await bob.openChat('alice');
+  const file = randomFile('no-opfs.bin', 3 * MiB + 123);
+  await alice.attach(file.path);
+  await expect(bob.page.getByRole('link', { name: 'Download no-opfs.bin' })).toBeVisible({ timeout: 60_000 });
+  expect(sha256(await bob.download('no-opfs.bin'))).toBe(file.sha256);
+  await expect(alice.fileItem('no-opfs.bin')).toContainText('delivered');
+  expect(await bob.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toContain('parley-transfer-parts');
+
+  await bob.page.reload();
+  await bob.openChat('alice');
+  expect(sha256(await bob.download('no-opfs.bin'))).toBe(file.sha256);
+});
+
 test.describe('slow relay', () => {
   // A slow relay keeps transfers in flight long enough to act on them.
   test.use({ serverEnv: { RELAY_BYTES_PER_SEC: String(1 * MiB), RELAY_BURST_BYTES: String(512 * 1024) } });

@@ -94,7 +94,7 @@ export const t = {
   storedFor: (name: string) => msg(str`Kept on the server, sealed, until ${name} collects it.`),
   offlineFileTooLarge: (name: string, limit: string, files: string) =>
     msg(str`${name} is offline. Files over ${limit} can only be sent while they are online (not sent: ${files}).`),
-  storageFailed: () => msg('This browser could not store the file (out of room, a private window, or Parley open in another tab).'),
+  storageFailed: () => msg('This browser could not store the file (out of room, or Parley open in another tab).'),
   fileGone: () => msg('This file is no longer on this device.'),
   tooLargeForRelay: () => msg('This file is too large for the relay. It can go once a direct connection is possible.'),
   download: (name: string) => msg(str`Download ${name}`),

@@ -9,7 +9,8 @@ import { Contacts } from './contacts';
 import { type Database, openDatabase } from './db';
 import { Links } from '../peer/links';
 import type { AckEvent, ChunkEvent, EnvelopeEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
-import { OpfsChunkStore } from '../files/chunk-store';
+import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
+import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import type { ServerFrame } from '../../../shared/protocol';
 import { Messenger } from './messenger';
@@ -30,13 +31,14 @@ export class AppServices extends EventTarget {
     readonly sodium: Sodium,
     readonly account: Account,
     settings: { relayOnly: boolean },
+    chunkStore: ChunkStore,
   ) {
     super();
     this.connection = new Connection((nonce) => this.account.answer(nonce));
     this.contacts = new Contacts(db, this.connection);
     this.links = new Links(this.connection, account, this.contacts, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
-    this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, new OpfsChunkStore());
+    this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.connection.addEventListener('frame', (e) => {
       const frame = (e as FrameEvent).frame;
       this.#enqueue(async () => {
@@ -74,10 +76,10 @@ export class AppServices extends EventTarget {
   }
 
   static async create(): Promise<AppServices> {
-    const [db, sodium] = await Promise.all([openDatabase(), loadSodium()]);
+    const [db, sodium, chunkStore] = await Promise.all([openDatabase(), loadSodium(), chooseChunkStore(() => new OpfsChunkStore())]);
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
-    const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly });
+    const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly }, chunkStore);
     await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load()]);
     services.transfers.sweep().catch((err) => console.warn('parley: could not look for stored files no transfer owns', err));
     return services;
