@@ -61,11 +61,20 @@ describe('ChunkReader', () => {
     expect(await new ChunkReader(new Blob([])).chunk(0)).toEqual(new Uint8Array(0));
   });
 
-  it('reads through the default reader where the stream is not a byte stream', async () => {
+  it('reads through the default reader where the stream is not a byte stream (and where the browser has no own-buffer reader at all)', async () => {
     const { data } = fileOf(12 * CHUNK_BYTES + 5);
     const blob = new PlainStreamBlob(data);
     expect(() => blob.stream().getReader({ mode: 'byob' })).toThrow();
     const reader = new ChunkReader(blob);
     for (const i of [0, 1, 2, 7, 8, 3, 12]) same(await reader.chunk(i), chunkOf(data, i));
+    const global = globalThis as { ReadableStreamBYOBReader?: unknown };
+    const byob = global.ReadableStreamBYOBReader;
+    delete global.ReadableStreamBYOBReader; // as in Safari before 26.4
+    try {
+      const again = new ChunkReader(new PlainStreamBlob(data));
+      for (const i of [0, 1, 5, 2]) same(await again.chunk(i), chunkOf(data, i));
+    } finally {
+      global.ReadableStreamBYOBReader = byob;
+    }
   });
 });

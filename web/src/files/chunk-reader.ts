@@ -21,6 +21,8 @@ export function ownBufferReader(blob: Blob): ReadableStreamBYOBReader | undefine
  */
 export class ChunkReader {
   #reader: ReadableStreamBYOBReader | ReadableStreamDefaultReader<Uint8Array> | undefined;
+  /** Whether `#reader` is an own-buffer reader (not `instanceof`: browsers without the class have no such global). */
+  #ownBuffer = false;
   /** The file offset of the next byte the stream gives (and, with a default reader, of `#buffered[0]`). */
   #at = 0;
   /** Own-buffer reader: the one chunk buffer, filled anew for each chunk. */
@@ -35,9 +37,9 @@ export class ChunkReader {
     const start = index * CHUNK_BYTES;
     const length = chunkLength(this.file.size, index);
     const reader = this.#reader;
-    if (reader instanceof ReadableStreamBYOBReader && start === this.#at) return this.#fill(reader, length);
-    if (reader && !(reader instanceof ReadableStreamBYOBReader) && start >= this.#at && start <= this.#at + this.#buffered.length) {
-      return this.#take(reader, start, length);
+    if (reader && this.#ownBuffer && start === this.#at) return this.#fill(reader as ReadableStreamBYOBReader, length);
+    if (reader && !this.#ownBuffer && start >= this.#at && start <= this.#at + this.#buffered.length) {
+      return this.#take(reader as ReadableStreamDefaultReader<Uint8Array>, start, length);
     }
     this.#seek(start);
     return this.chunk(index);
@@ -53,7 +55,9 @@ export class ChunkReader {
   #seek(start: number): void {
     this.close();
     const rest = this.file.slice(start);
-    this.#reader = ownBufferReader(rest) ?? rest.stream().getReader();
+    const own = ownBufferReader(rest);
+    this.#ownBuffer = own !== undefined;
+    this.#reader = own ?? rest.stream().getReader();
     this.#at = start;
   }
 

@@ -68,6 +68,47 @@ describe('IdbChunkStore', () => {
   });
 });
 
+describe('IdbChunkStore between tabs', () => {
+  /** Just enough of the Web Locks API (`ifAvailable` requests) to stand for the browser's, shared by the "tabs". */
+  function withLocks(): () => void {
+    const held = new Set<string>();
+    const locks = {
+      request(name: string, _options: { ifAvailable: true }, callback: (lock: object | null) => Promise<void> | undefined) {
+        if (held.has(name)) return Promise.resolve(callback(null));
+        held.add(name);
+        return Promise.resolve(callback({ name })).finally(() => held.delete(name));
+      },
+    };
+    Object.defineProperty(globalThis, 'navigator', { value: { locks }, configurable: true });
+    return () => Reflect.deleteProperty(globalThis, 'navigator');
+  }
+
+  it('a file one tab writes cannot be opened, cut or removed by another until it is closed; a hole makes no file', async () => {
+    const restore = withLocks();
+    try {
+      const [writer, other] = [new IdbChunkStore(), new IdbChunkStore()];
+      await writer.open('f', 0);
+      await writer.write('f', 0, [bytes(100, 10)]);
+      const locked = { name: 'NoModificationAllowedError' };
+      await expect(other.open('f', 50)).rejects.toMatchObject(locked);
+      await expect(other.remove('f')).rejects.toMatchObject(locked);
+      await writer.write('f', 100, [bytes(100, 11)]);
+      await writer.close('f');
+      expect(await other.open('f', 150)).toBe(150); // now it may
+      await other.close('f');
+      await other.remove('f');
+      expect(await other.file('f')).toBeUndefined();
+
+      await writer.open('g', 0);
+      await writer.write('g', 0, [bytes(10, 12)]);
+      await writer.write('g', 20, [bytes(10, 13)]); // 10–19 never written
+      expect(await writer.file('g')).toBeUndefined();
+    } finally {
+      restore();
+    }
+  });
+});
+
 describe('chooseChunkStore', () => {
   it('takes IndexedDB where the origin private file system is refused', async () => {
     const opfs = new MemoryChunkStore(); // stands in for OpfsChunkStore

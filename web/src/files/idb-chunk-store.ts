@@ -27,8 +27,11 @@ const from = (name: string, at: number) => IDBKeyRange.bound([name, at], [name, 
 
 export class IdbChunkStore implements ChunkStore {
   #db: Promise<IDBPDatabase<PartsDB>> | undefined;
+  /** Releases of the Web Locks this tab holds, by file (see #lock). */
+  readonly #held = new Map<string, () => void>();
 
   async open(name: string, keepBytes: number): Promise<number> {
+    await this.#lock(name);
     const tx = (await this.#open()).transaction('parts', 'readwrite');
     const parts = await tx.store.getAll(allOf(name));
     // What is there without a hole, cut to `keepBytes` (records come in offset order).
@@ -52,6 +55,7 @@ export class IdbChunkStore implements ChunkStore {
   async write(name: string, at: number, parts: Uint8Array[], _flush?: boolean): Promise<void> {
     // The Blob copies the bytes now (so, as with OpfsChunkStore, the caller may not use them again).
     const data = new Blob(parts as BlobPart[]);
+    await this.#lock(name);
     const tx = (await this.#open()).transaction('parts', 'readwrite');
     // Written again from `at`: what was past it is not the file any more, and the write before it ends there.
     await tx.store.delete(from(name, at));
@@ -61,23 +65,64 @@ export class IdbChunkStore implements ChunkStore {
     await Promise.all([tx.store.put({ name, at, data }), tx.store.put({ name, at: EXISTS, data: new Blob([]) }), tx.done]);
   }
 
-  async close(_name: string): Promise<void> {
-    // Every write is committed when it resolves: nothing is held open.
+  async close(name: string): Promise<void> {
+    // Every write is committed when it resolves: only the lock is held.
+    this.#unlock(name);
   }
 
   async remove(name: string): Promise<void> {
-    await (await this.#open()).delete('parts', allOf(name));
+    await this.#lock(name); // not while another tab writes it
+    try {
+      await (await this.#open()).delete('parts', allOf(name));
+    } finally {
+      this.#unlock(name);
+    }
   }
 
   async file(name: string): Promise<Blob | undefined> {
     const parts = await (await this.#open()).getAll('parts', allOf(name));
     if (parts.length === 0) return undefined;
-    return new Blob(parts.filter((p) => p.at !== EXISTS).map((p) => p.data));
+    const data: Blob[] = [];
+    let size = 0;
+    for (const p of parts) {
+      if (p.at === EXISTS) continue;
+      if (p.at !== size) return undefined; // a hole: this is not the file any more
+      data.push(p.data);
+      size += p.data.size;
+    }
+    return new Blob(data);
   }
 
   async names(): Promise<string[]> {
     const keys = await (await this.#open()).getAllKeys('parts');
     return [...new Set(keys.map(([name]) => name))];
+  }
+
+  /**
+   * One tab writes a file at a time, as OPFS's sync access handles make it there: a Web Lock per
+   * file, held from the first open() or write() until close() or remove(). Held by another tab, it
+   * fails as OPFS fails (NoModificationAllowedError), so isLocked() and its callers treat it alike.
+   */
+  async #lock(name: string): Promise<void> {
+    const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
+    if (this.#held.has(name) || !locks) return;
+    await new Promise<void>((resolve, reject) => {
+      void locks.request(`${PARTS_DB}/${name}`, { ifAvailable: true }, (lock) => {
+        if (!lock) {
+          reject(new DOMException(`${name} is being written in another tab`, 'NoModificationAllowedError'));
+          return undefined;
+        }
+        return new Promise<void>((release) => {
+          this.#held.set(name, release);
+          resolve();
+        });
+      });
+    });
+  }
+
+  #unlock(name: string): void {
+    this.#held.get(name)?.();
+    this.#held.delete(name);
   }
 
   #open(): Promise<IDBPDatabase<PartsDB>> {

@@ -256,7 +256,8 @@ describe('OutgoingTransfer', () => {
     await idle();
     expect(fresh()).toEqual(range(4 + W / 2, 8 + W / 2 + 1));
 
-    // Never below MIN_SEND_WINDOW (twice the receiver's ack interval), however many drops.
+    // Never below MIN_SEND_WINDOW (twice the receiver's ack interval), however many drops; a new
+    // path (or the contact back) starts with the whole window again.
     expect(MIN_SEND_WINDOW).toBe(W / 2);
     for (let i = 0; i < 3; i++) {
       t.backOff(300);
@@ -265,6 +266,9 @@ describe('OutgoingTransfer', () => {
       await idle();
     }
     expect(fresh()).toEqual([...range(8, 8 + MIN_SEND_WINDOW), ...range(8, 8 + MIN_SEND_WINDOW), ...range(8, 8 + MIN_SEND_WINDOW)]);
+    t.resume();
+    await idle();
+    expect(fresh()).toEqual(range(8, 8 + W));
   });
 
   it('waits on waitForDrain while the send buffer is over a megabyte', async () => {

@@ -123,7 +123,16 @@ export class OutgoingTransfer {
     this.deps.changed(r);
   }
 
-  /** The link changed path: chunks in flight on the old one may be lost, so go again from the last ack. */
+  /**
+   * The link changed path (or the contact came back): chunks in flight on the old one may be lost,
+   * so go again from the last ack, with the whole window (a back-off's was for the relay as it was).
+   */
+  resume(): void {
+    this.#window = SEND_WINDOW;
+    this.rewind();
+  }
+
+  /** Goes again from the last ack. */
   rewind(): void {
     this.#sent = this.record.next;
     this.#wakeUp();

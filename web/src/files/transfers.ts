@@ -212,7 +212,7 @@ export class Transfers extends EventTarget {
   /** `peer` is reachable again, or the link changed path: receptions ask again, sends go again from the last ack. */
   resume(peer: string): void {
     for (const t of this.#in.values()) if (t.record.peer === peer) t.request();
-    for (const t of this.#out.values()) if (t.record.peer === peer) t.rewind();
+    for (const t of this.#out.values()) if (t.record.peer === peer) t.resume();
   }
 
   async #sendOne(peer: string, file: File, offline: boolean): Promise<void> {

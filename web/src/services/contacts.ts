@@ -140,15 +140,10 @@ export class Contacts extends EventTarget {
   }
 
   async #onWelcome(frame: ServerFrameOf<'welcome'>): Promise<void> {
+    // Only contacts new to this tab touch storage, all in one transaction: a login that brings
+    // none reads and writes nothing, and the rest of the login does not wait for it.
+    await this.#trustFirstKeys(frame.contacts.filter((info) => !this.#trusted.has(info.username)));
     const views = frame.contacts.map((info) => this.#view(info));
-    // Only new contacts are written (their first key), all in one transaction: a login that
-    // brings none reads and writes nothing, and the rest of the login does not wait for storage.
-    const fresh = frame.contacts.filter((info) => !this.#trusted.has(info.username));
-    if (fresh.length > 0) {
-      const tx = this.db.transaction('contacts', 'readwrite');
-      await Promise.all([...fresh.map((info) => tx.store.put({ username: info.username, identityKey: info.identityKey })), tx.done]);
-      for (const info of fresh) this.#trusted.set(info.username, info.identityKey);
-    }
     this.#contacts.clear();
     for (const v of views) this.#contacts.set(v.username, v);
     this.incoming = frame.incoming;
@@ -157,11 +152,24 @@ export class Contacts extends EventTarget {
   }
 
   async #upsert(info: ContactInfo): Promise<void> {
-    if (!this.#trusted.has(info.username)) {
-      await this.db.put('contacts', { username: info.username, identityKey: info.identityKey });
-      this.#trusted.set(info.username, info.identityKey);
-    }
+    if (!this.#trusted.has(info.username)) await this.#trustFirstKeys([info]);
     this.#contacts.set(info.username, this.#view(info));
+  }
+
+  /**
+   * Trust on first use for contacts this tab knows no key of: a key already stored (another tab
+   * of this profile met them first) stands; otherwise the reported one is stored and trusted.
+   */
+  async #trustFirstKeys(contacts: ContactInfo[]): Promise<void> {
+    if (contacts.length === 0) return;
+    const tx = this.db.transaction('contacts', 'readwrite');
+    const stored = await Promise.all(contacts.map((info) => tx.store.get(info.username)));
+    contacts.forEach((info, i) => {
+      const key = stored[i]?.identityKey ?? info.identityKey;
+      if (!stored[i]) void tx.store.put({ username: info.username, identityKey: key });
+      this.#trusted.set(info.username, key);
+    });
+    await tx.done;
   }
 
   /** Trust on first use: the key this device trusts stands; a different one reported is held aside, not accepted. */

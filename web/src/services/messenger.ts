@@ -66,7 +66,7 @@ export class Messenger extends EventTarget {
   }
 
   start(): void {
-    this.#retryTimer = setInterval(() => this.#resendStale(), RESEND_AFTER_MS);
+    this.#retryTimer = setInterval(() => void this.#resendStale().catch((err) => console.warn('parley: could not read the outbox', err)), RESEND_AFTER_MS);
   }
 
   stop(): void {
@@ -120,7 +120,18 @@ export class Messenger extends EventTarget {
     // IndexedDB runs after this one; a resend reads the outbox the same way.
     this.links.get(peer).send(id, env);
     await this.#remember(message);
-    await stored;
+    try {
+      await stored;
+    } catch (err) {
+      // Not recorded (out of room, say): it may still arrive, but it is not sent again. The
+      // conversation shows it failed unless a receipt says otherwise.
+      this.#outbox.delete(id);
+      if (message.state === 'sending') {
+        message.state = 'failed';
+        this.#changed(peer);
+      }
+      throw err;
+    }
   }
 
   async handle(frame: ServerFrame): Promise<void> {
@@ -220,10 +231,17 @@ export class Messenger extends EventTarget {
     for (const entry of [...this.#outbox.values()]) this.links.get(entry.to).send(entry.id, entry.env);
   }
 
-  #resendStale(): void {
+  /**
+   * Sends again what waits longer than RESEND_AFTER_MS. Read from IndexedDB, not the mirror: this is
+   * off the login path, and another tab of this profile may have queued messages since this one loaded.
+   */
+  async #resendStale(): Promise<void> {
     if (!this.connection.online) return;
     const cutoff = (Date.now() - RESEND_AFTER_MS) * 1000;
-    for (const entry of [...this.#outbox.values()]) if (entry.seq <= cutoff) this.links.get(entry.to).send(entry.id, entry.env);
+    for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq', IDBKeyRange.upperBound(cutoff))) {
+      if (!this.#outbox.has(entry.id)) this.#outbox.set(entry.id, entry);
+      this.links.get(entry.to).send(entry.id, entry.env);
+    }
   }
 
   /** Acknowledgements are batched: one frame per peer per turn of the event loop. */
