@@ -2,8 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type UserOptions, expect, test } from './support/fixtures';
-import type { ParleyUser } from './support/parley-user';
+import { chatting, expect, test } from './support/fixtures';
 
 const MiB = 1024 * 1024;
 
@@ -23,19 +22,6 @@ function randomFile(name: string, bytes: number): { path: string; sha256: string
 }
 
 const sha256 = (bytes: Buffer) => crypto.createHash('sha256').update(bytes).digest('hex');
-
-type OpenUser = (name: string, options?: UserOptions) => Promise<ParleyUser>;
-
-async function chatting(openUser: OpenUser, bob: UserOptions = {}) {
-  const a = await openUser('alice');
-  const b = await openUser('bob', bob);
-  await a.signUp();
-  await b.signUp();
-  await a.befriend(b);
-  await a.openChat('bob');
-  await b.openChat('alice');
-  return [a, b] as const;
-}
 
 test('a 10 MiB file goes over the direct channel and arrives with the same SHA-256', async ({ openUser }) => {
   const [alice, bob] = await chatting(openUser);

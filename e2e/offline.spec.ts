@@ -1,4 +1,4 @@
-import { expect, test } from './support/fixtures';
+import { chatting, expect, test } from './support/fixtures';
 
 test('a recipient who was offline receives everything in order after logging back in', async ({ openUser }) => {
   const alice = await openUser('alice');
@@ -69,12 +69,7 @@ test('presence changes live when one side closes and comes back', async ({ openU
 });
 
 test('before the login completes, the contacts this device knows are listed and a message written then goes out at login', async ({ openUser }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
-  await alice.openChat('bob');
+  const [alice, bob] = await chatting(openUser);
   await alice.send('earlier');
   await expect(alice.message('earlier')).toContainText('delivered');
 
@@ -99,7 +94,6 @@ test('before the login completes, the contacts this device knows are listed and 
   letThrough();
   await expect(alice.contactButton('bob')).toContainText('online', { timeout: 30_000 });
   await expect(alice.message('written before login')).toContainText('delivered');
-  await bob.openChat('alice');
   await expect(bob.message('written before login')).toBeVisible();
   expect(await bob.messageTexts()).toEqual(['earlier', 'written before login']);
 });

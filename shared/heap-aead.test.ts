@@ -8,19 +8,23 @@ beforeAll(async () => {
 });
 
 describe('libsodium AEAD on its own heap', () => {
-  it('seals exactly what the wrapper seals, and opens what the wrapper sealed', () => {
-    const aead = heapAead(s, 70_000);
-    for (const size of [0, 1, 15, 16, 1000, 65_536, 70_000]) {
-      const key = s.randombytes_buf(32);
-      const nonce = s.randombytes_buf(24);
-      const ad = s.randombytes_buf(size % 40);
-      const plain = s.randombytes_buf(size);
-      const out = new Uint8Array(size + AEAD_TAG_BYTES);
-      aead.seal(key, nonce, ad, plain, out);
-      expect(s.memcmp(out, s.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, ad, null, nonce, key))).toBe(true);
-      const opened = new Uint8Array(size);
-      expect(aead.open(key, nonce, ad, out, opened)).toBe(true);
-      expect(s.memcmp(opened, plain)).toBe(true);
+  it('seals exactly what the wrapper seals, and opens what the wrapper sealed (on its heap, and through the wrapper where its module is not reachable)', () => {
+    const withoutModule = { ...s, libsodium: undefined } as unknown as Sodium;
+    const aeads = [heapAead(s, 70_000), heapAead(withoutModule, 70_000)];
+    expect(aeads[0]!.constructor).not.toBe(aeads[1]!.constructor);
+    for (const aead of aeads) {
+      for (const size of [0, 1, 15, 16, 1000, 65_536, 70_000]) {
+        const key = s.randombytes_buf(32);
+        const nonce = s.randombytes_buf(24);
+        const ad = s.randombytes_buf(size % 40);
+        const plain = s.randombytes_buf(size);
+        const out = new Uint8Array(size + AEAD_TAG_BYTES);
+        aead.seal(key, nonce, ad, plain, out);
+        expect(s.memcmp(out, s.crypto_aead_xchacha20poly1305_ietf_encrypt(plain, ad, null, nonce, key))).toBe(true);
+        const opened = new Uint8Array(size);
+        expect(aead.open(key, nonce, ad, out, opened)).toBe(true);
+        expect(s.memcmp(opened, plain)).toBe(true);
+      }
     }
   });
 

@@ -16,12 +16,26 @@ export interface UserOptions {
   noUdp?: boolean;
 }
 
+export type OpenUser = (name: string, options?: UserOptions) => Promise<ParleyUser>;
+
 export interface Fixtures {
   /** Extra environment for the test's server (limits, for instance); set with `test.use`. */
   serverEnv: Record<string, string>;
   server: ServerProcess;
   /** Opens the app in a new browser profile. Profiles are closed after the test. */
-  openUser: (name: string, options?: UserOptions) => Promise<ParleyUser>;
+  openUser: OpenUser;
+}
+
+/** alice and bob, signed up and contacts, each with the other's conversation open. */
+export async function chatting(openUser: OpenUser, bob: UserOptions = {}): Promise<readonly [ParleyUser, ParleyUser]> {
+  const a = await openUser('alice');
+  const b = await openUser('bob', bob);
+  await a.signUp();
+  await b.signUp();
+  await a.befriend(b);
+  await a.openChat('bob');
+  await b.openChat('alice');
+  return [a, b] as const;
 }
 
 export const test = base.extend<Fixtures>({

@@ -53,7 +53,7 @@ export class IdbChunkStore implements ChunkStore {
 
   /** `flush` needs nothing here: a write is durable once its transaction resolves. */
   async write(name: string, at: number, parts: Uint8Array[], _flush?: boolean): Promise<void> {
-    // The Blob copies the bytes now (so, as with OpfsChunkStore, the caller may not use them again).
+    // The Blob takes its copy now (the contract hands the buffers over anyway, as OpfsChunkStore takes them).
     const data = new Blob(parts as BlobPart[]);
     await this.#lock(name);
     const tx = (await this.#open()).transaction('parts', 'readwrite');

@@ -1,8 +1,8 @@
 /**
  * Receiving one file: opens each chunk and takes them strictly in order into a file of its own
- * (chunk-store.ts: on disk, not in the tab's memory). Chunks accepted while a write is under way
- * go out together in the next one; every megabyte or so the transfer's progress and the SHA-256
- * state over what is written are saved, so a reload resumes there without reading the file back.
+ * (chunk-store.ts: on disk, not in the tab's memory). Chunks are opened in place and go to storage
+ * several at a time (see MIN_BATCH); every 4 MiB the transfer's progress and the SHA-256 state over
+ * what is written are saved, so a reload resumes there without reading the file back.
  * Acknowledgements tell the sender what was accepted, for its window; they hold back while more
  * than a few megabytes wait for storage, which bounds the tab's memory on the live paths (a file
  * fetched from the server is bounded by its 25 MiB limit). A gap, a path switch or a reload is answered with `want` from the first chunk not accepted. At the end the SHA-256 must
@@ -186,19 +186,15 @@ export class IncomingTransfer {
   /** Starts the write loop once enough waits (or the last chunk is in); else makes sure a few chunks do not wait long. */
   #scheduleWrite(): void {
     if (this.#writing || this.#pending.length === 0) return;
-    if (this.#pending.length >= MIN_BATCH || this.#expect === this.record.count) {
-      clearTimeout(this.#batchTimer);
-      this.#batchTimer = undefined;
-      this.#writing = true;
-      this.#writes = this.#writeLoop();
-      return;
-    }
-    this.#batchTimer ??= setTimeout(() => {
-      this.#batchTimer = undefined;
-      if (this.#writing || this.#pending.length === 0) return;
-      this.#writing = true;
-      this.#writes = this.#writeLoop();
-    }, BATCH_WAIT_MS);
+    if (this.#pending.length >= MIN_BATCH || this.#expect === this.record.count) this.#startWrites();
+    else this.#batchTimer ??= setTimeout(() => this.#pending.length > 0 && !this.#writing && this.#startWrites(), BATCH_WAIT_MS);
+  }
+
+  #startWrites(): void {
+    clearTimeout(this.#batchTimer);
+    this.#batchTimer = undefined;
+    this.#writing = true;
+    this.#writes = this.#writeLoop();
   }
 
   control(ctl: FileControl): void {

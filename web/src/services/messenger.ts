@@ -239,7 +239,7 @@ export class Messenger extends EventTarget {
     if (!this.connection.online) return;
     const cutoff = (Date.now() - RESEND_AFTER_MS) * 1000;
     for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq', IDBKeyRange.upperBound(cutoff))) {
-      if (!this.#outbox.has(entry.id)) this.#outbox.set(entry.id, entry);
+      this.#outbox.set(entry.id, entry);
       this.links.get(entry.to).send(entry.id, entry.env);
     }
   }
