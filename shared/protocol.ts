@@ -56,7 +56,13 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('send'), to: Username, id: MessageId, env: SealedEnvelope }),
   /** The recipient's device has stored messages `ids` from `from`: the server may forget them. */
   z.object({ t: z.literal('ack'), from: Username, ids: IdBatch }),
-  /** The sender's device has recorded the delivery receipts for `ids` sent to `by`. */
+  /**
+   * The recipient's device refused messages `ids` from `from` (they did not open: tampered, sealed
+   * to another key, or not for this conversation). Like `ack` the server forgets them, but the
+   * sender is told `refused`, never `delivered`, so it can tell a message thrown away from one read.
+   */
+  z.object({ t: z.literal('refuse'), from: Username, ids: IdBatch }),
+  /** The sender's device has recorded the delivery receipts (or refusals) for `ids` sent to `by`. */
   z.object({ t: z.literal('receipt_ack'), by: Username, ids: IdBatch }),
   /** Application-level heartbeat: browsers cannot see WebSocket pings, so they ask. */
   z.object({ t: z.literal('ping') }),
@@ -105,6 +111,10 @@ export const ErrorCode = z.enum([
   'file_too_large', // a file went past the relay's per-file (or the offline store's) size limit
   'file_not_found', // no stored file with that id (never committed, released, or expired)
   'file_incomplete', // a file_commit before every chunk of the file was stored
+  'server_full', // the server's disk budget for stored messages and files is spent; nothing was stored
+  'requests_full', // the recipient has too many pending contact requests; try again later
+  'request_cooldown', // the recipient declined a request from you recently; you may not ask again yet
+  'registration_limited', // too many accounts registered from this address recently
   'internal', // a server fault; nothing internal leaks
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -139,6 +149,8 @@ export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('stored'), id: MessageId }),
   /** `by`'s device acknowledged messages `ids`; answer with `receipt_ack`. */
   z.object({ t: z.literal('delivered'), by: Username, ids: IdBatch }),
+  /** `by`'s device refused messages `ids` (they did not open there); answer with `receipt_ack`. */
+  z.object({ t: z.literal('refused'), by: Username, ids: IdBatch }),
   z.object({ t: z.literal('pong') }),
   /** A contact's WebRTC signaling for the direct path. */
   z.object({ t: z.literal('signal'), from: Username, data: SignalData }),

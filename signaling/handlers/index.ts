@@ -2,7 +2,7 @@ import { login, register } from './auth';
 import { contactRequest, contactRespond } from './contacts';
 import type { HandlerTable } from './context';
 import { fileCommit, fileFetch, fileRelease } from './files';
-import { ack, receiptAck, send } from './messages';
+import { ack, receiptAck, refuse, send } from './messages';
 import { signal } from './signal';
 
 /** The dispatch table: one small handler per client frame type. */
@@ -13,6 +13,7 @@ export const handlers: HandlerTable = {
   contact_respond: contactRespond,
   send,
   ack,
+  refuse,
   receipt_ack: receiptAck,
   ping: (_ctx, session) => session.send({ t: 'pong' }),
   signal,

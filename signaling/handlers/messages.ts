@@ -30,3 +30,6 @@ export const receiptAck: Handler<'receipt_ack'> = (ctx, session, f) => {
   if (stored.length > 0) ctx.store.remove(session.username!, 'receipt', f.by, stored);
   ctx.hub.refill(session);
 };
+
+/** Work in progress: a refusal settles like an ack (the full version queues a `refused` receipt). */
+export const refuse: Handler<'refuse'> = (ctx, session, f) => ack(ctx, session, { t: 'ack', from: f.from, ids: f.ids });
