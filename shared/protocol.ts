@@ -115,6 +115,7 @@ export const ErrorCode = z.enum([
   'requests_full', // the recipient has too many pending contact requests; try again later
   'request_cooldown', // the recipient declined a request from you recently; you may not ask again yet
   'registration_limited', // too many accounts registered from this address recently
+  'username_reserved', // the name is kept back (admin, support, parley…): it could pass for the service or its staff
   'internal', // a server fault; nothing internal leaks
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -222,6 +223,8 @@ export const CloseCode = {
   heartbeat: 4000,
   /** The same account logged in on another connection; do not reconnect automatically. */
   replaced: 4001,
+  /** The connection did not log in within the server's login deadline; reconnect to try again. */
+  loginTimeout: 4002,
   shutdown: 1001,
 } as const;
 
