@@ -116,7 +116,8 @@ describe('a large offline queue', () => {
 });
 
 describe('the offline quota', () => {
-  const h = useServer({ env: { OFFLINE_QUOTA_MESSAGES: '3' } });
+  // One sender may fill all of it here: the sender's share has its own test (queue-bounds.test.ts).
+  const h = useServer({ env: { OFFLINE_QUOTA_MESSAGES: '3', OFFLINE_SENDER_SHARE_PERCENT: '100' } });
 
   it('refuses messages past the quota with queue_full, and makes room once acknowledged', async () => {
     const [a, b] = await h.pair();

@@ -4,11 +4,15 @@
  */
 import type { Logger } from 'pino';
 import { CloseCode } from '../shared/protocol';
-import type { EnqueueResult, QueueItem, Store } from './store/store';
-import { type InflightMessage, Session, pairKey } from './session';
+import type { EnqueueResult, QueueItem, ReceiptKind, Store } from './store/store';
+import type { InflightMessage, Session } from './session';
 
 /** What a queued receipt counts against the hand-over window (about its frame's size). */
 const RECEIPT_BYTES = 100;
+/** Queued items read from the store at a time: a login never loads a whole queue into memory. */
+const PAGE_ITEMS = 256;
+/** The frame that carries each kind of receipt. */
+const RECEIPT_FRAME = { receipt: 'delivered', refusal: 'refused' } as const;
 
 export class Hub {
   readonly #online = new Map<string, Session>();
@@ -49,25 +53,33 @@ export class Hub {
     }
     this.#online.set(username, session);
     if (!previous) this.#tellContacts(session, true);
-    session.backlog = this.store.pending(username);
+    session.queue = { after: 0, page: [], draining: true };
     this.refill(session);
   }
 
-  /** Hands over queued items, oldest first, while the connection's window has room (always at least one). */
+  /**
+   * Hands over queued items, oldest first, while the connection's window has room (always at
+   * least one), reading the store a page at a time. Once a read finds nothing more the queue is
+   * drained and new items go out live.
+   */
   refill(session: Session): void {
-    while (!session.closed && session.backlog.length > 0) {
-      const item = session.backlog[0]!;
+    const queue = session.queue;
+    while (!session.closed && queue.draining) {
+      if (queue.page.length === 0) {
+        queue.page = this.store.page(session.username!, queue.after, PAGE_ITEMS);
+        if (queue.page.length === 0) {
+          queue.draining = false;
+          return;
+        }
+      }
+      const item = queue.page[0]!;
       const bytes = item.kind === 'msg' ? item.env.length : RECEIPT_BYTES;
       if (session.queuedBytes > 0 && session.queuedBytes + bytes > this.queueWindowBytes) return;
-      session.backlog.shift();
-      session.queuedBytes += bytes;
-      if (item.kind === 'msg') {
-        session.fromQueue.set(pairKey(item.peer, item.id), bytes);
-        session.send({ t: 'deliver', from: item.peer, id: item.id, env: item.env, ts: item.ts });
-      } else {
-        session.fromQueueReceipts.set(pairKey(item.peer, item.id), bytes);
-        session.send({ t: 'delivered', by: item.peer, ids: [item.id] });
-      }
+      queue.page.shift();
+      queue.after = item.seq;
+      session.handedOver(item, bytes);
+      if (item.kind === 'msg') session.send({ t: 'deliver', from: item.peer, id: item.id, env: item.env, ts: item.ts });
+      else session.send({ t: RECEIPT_FRAME[item.kind], by: item.peer, ids: [item.id] });
     }
   }
 
@@ -88,30 +100,30 @@ export class Hub {
    */
   route(msg: InflightMessage, to: string, sender: Session): void {
     const recipient = this.#online.get(to);
-    if (recipient && recipient.backlog.length === 0) {
+    if (recipient && !recipient.queue.draining) {
       recipient.deliver(msg);
       return;
     }
+    // Older queued items are still being handed over: this one joins the queue, after them.
     const result = this.#store(to, [msg], sender);
-    if (recipient && result === 'stored') {
-      // Older queued items are still being handed over: this one goes after them, in order.
-      recipient.backlog.push({ kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts });
-      this.refill(recipient);
-    }
+    if (recipient && result === 'stored') this.refill(recipient);
   }
 
-  /** `by` acknowledged `ids` from `from`: tell the sender, live or through the queue. */
-  receipt(by: string, from: string, ids: string[]): void {
+  /**
+   * `by` acknowledged (or refused) `ids` from `from`, each one delivered to `by` by this server:
+   * tell the sender, live or through the queue.
+   */
+  receipt(by: string, from: string, ids: string[], kind: ReceiptKind): void {
     const sender = this.#online.get(from);
     if (sender) {
-      sender.expectReceiptAcks(by, ids);
-      sender.send({ t: 'delivered', by, ids });
+      sender.expectReceiptAcks(by, ids, kind);
+      sender.send({ t: RECEIPT_FRAME[kind], by, ids });
       return;
     }
     const now = Date.now();
     this.store.enqueue(
       from,
-      ids.map((id) => ({ kind: 'receipt', peer: by, id, ts: now })),
+      ids.map((id) => ({ kind, peer: by, id, ts: now })),
     );
   }
 
@@ -132,6 +144,8 @@ export class Hub {
       const sender = senderHint?.username === m.from ? senderHint : this.#online.get(m.from);
       if (result === 'full') {
         sender?.send({ t: 'error', code: 'queue_full', message: `${to}'s offline queue is full`, ref: m.id });
+      } else if (result === 'server_full') {
+        sender?.send({ t: 'error', code: 'server_full', message: 'the server has no room to keep messages now', ref: m.id });
       } else {
         sender?.send({ t: 'stored', id: m.id });
       }
@@ -148,7 +162,7 @@ export class Hub {
     for (const msgs of bySender) this.#store(username, msgs);
     const now = Date.now();
     const receipts: QueueItem[] = [];
-    for (const [by, ids] of session.inflightReceipts) for (const id of ids) receipts.push({ kind: 'receipt', peer: by, id, ts: now });
+    for (const [by, ids] of session.inflightReceipts) for (const [id, kind] of ids) receipts.push({ kind, peer: by, id, ts: now });
     session.inflightReceipts.clear();
     if (receipts.length > 0) this.store.enqueue(username, receipts);
     this.log.debug({ session: session.id }, 'parked unacknowledged items');

@@ -8,7 +8,7 @@ import type { Writable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
-import type { QueueItem } from './store/store';
+import type { QueueItem, QueuedItem, ReceiptKind } from './store/store';
 import { TokenBucket } from './rate-limiter';
 import type { WriteCoalescer } from './write-coalescer';
 
@@ -23,8 +23,25 @@ export interface InflightMessage {
 /** Key of a (peer, message id) pair in the maps below. */
 export const pairKey = (peer: string, id: string): string => `${peer}\u0000${id}`;
 
+/** Which of a user's queued items are acknowledged together: messages by `ack`, receipts and refusals by `receipt_ack`. */
+type AckGroup = 'msg' | 'receipts';
+const groupOf = (kind: QueueItem['kind']): AckGroup => (kind === 'msg' ? 'msg' : 'receipts');
+const handedKey = (group: AckGroup, peer: string, id: string) => `${group}\u0000${pairKey(peer, id)}`;
+
+/** Where the hand-over of a user's offline queue stands: read from the store a page at a time. */
+export interface QueueCursor {
+  /** The `seq` of the last item handed over. */
+  after: number;
+  /** Read from the store but not handed over yet, oldest first (at most a page). */
+  page: QueuedItem[];
+  /** False once a read found nothing more: from then on, new items go out live. */
+  draining: boolean;
+}
+
 export class Session {
   username: string | undefined;
+  /** The client's address key (an IPv4 address or an IPv6 /64) that per-address limits count against. */
+  address = '';
   /** The nonce the next register/login must sign; single use. */
   challenge: string | undefined;
   /** Accepted contacts of `username`, kept in memory so routing needs no database read. */
@@ -32,21 +49,21 @@ export class Session {
   /** Messages sent live to this connection and not yet acknowledged: sender → id → message. */
   readonly inflight = new Map<string, Map<string, InflightMessage>>();
   inflightBytes = 0;
-  /** Receipts sent live to this connection and not yet acknowledged: by → ids. */
-  readonly inflightReceipts = new Map<string, Set<string>>();
-  /** Items handed over from the offline queue (key → bytes); their acknowledgement deletes them from the store. */
-  readonly fromQueue = new Map<string, number>();
-  readonly fromQueueReceipts = new Map<string, number>();
+  /** Receipts and refusals sent live to this connection and not yet acknowledged: by → id → kind. */
+  readonly inflightReceipts = new Map<string, Map<string, ReceiptKind>>();
+  /** Items handed over from the offline queue; their acknowledgement deletes them from the store. */
+  readonly #handed = new Map<string, { kind: QueueItem['kind']; bytes: number }>();
   /** Bytes of handed-over queue items not yet acknowledged: the hand-over window in use. */
   queuedBytes = 0;
-  /** Queued items not handed over yet, oldest first; acknowledgements make room for them. */
-  backlog: QueueItem[] = [];
+  /** The offline queue's hand-over; acknowledgements make room for more. */
+  queue: QueueCursor = { after: 0, page: [], draining: false };
   /** Heartbeat: false after a ping until the pong arrives. */
   alive = true;
   closed = false;
   /** Called once when the server cuts this connection (see {@link cut}). */
   onCut: (() => void) | undefined;
   readonly #limiter: TokenBucket;
+  #drained: Promise<void> | undefined;
   /** File relay accounting, made on the first chunk: most connections never relay a file. */
   #relay: { bytes: TokenBucket; perFile: Map<string, number> } | undefined;
 
@@ -106,6 +123,28 @@ export class Session {
   }
 
   /**
+   * Resolves once the bytes queued toward this client have gone to the kernel (the socket's
+   * 'drain') or the socket has closed: a writer paced by {@link buffered} waits on this instead of
+   * polling. One waiter per session, however many writers share it.
+   */
+  drained(): Promise<void> {
+    const socket = this.writes?.socket;
+    // Nothing to wait for on the socket (no write was refused): yield a turn, so a caller's loop never spins.
+    if (!socket || this.closed || !socket.writableNeedDrain) return new Promise((resolve) => setImmediate(resolve));
+    this.#drained ??= new Promise<void>((resolve) => {
+      const done = () => {
+        socket.off('drain', done);
+        socket.off('close', done);
+        this.#drained = undefined;
+        resolve();
+      };
+      socket.on('drain', done);
+      socket.on('close', done);
+    });
+    return this.#drained;
+  }
+
+  /**
    * Sends a frame unless the socket is gone. A reader that lets more than `maxBufferedBytes`
    * pile up is cut off: one slow client must not fill the server's memory.
    */
@@ -135,15 +174,20 @@ export class Session {
     this.send({ t: 'deliver', from: msg.from, id: msg.id, env: msg.env, ts: msg.ts });
   }
 
-  /** Removes an acknowledged item handed over from the queue; true if it was one. */
-  settleQueued(kind: QueueItem['kind'], peer: string, id: string): boolean {
-    const handed = kind === 'msg' ? this.fromQueue : this.fromQueueReceipts;
-    const key = pairKey(peer, id);
-    const bytes = handed.get(key);
-    if (bytes === undefined) return false;
-    handed.delete(key);
-    this.queuedBytes -= bytes;
-    return true;
+  /** A queued item went to this connection: it counts against the window until acknowledged. */
+  handedOver(item: QueueItem, bytes: number): void {
+    this.#handed.set(handedKey(groupOf(item.kind), item.peer, item.id), { kind: item.kind, bytes });
+    this.queuedBytes += bytes;
+  }
+
+  /** Removes an acknowledged item handed over from the queue; its kind if it was one. */
+  settleQueued(group: AckGroup, peer: string, id: string): QueueItem['kind'] | undefined {
+    const key = handedKey(group, peer, id);
+    const handed = this.#handed.get(key);
+    if (!handed) return undefined;
+    this.#handed.delete(key);
+    this.queuedBytes -= handed.bytes;
+    return handed.kind;
   }
 
   /** Removes an acknowledged live message; true if it was in flight. */
@@ -156,11 +200,11 @@ export class Session {
     return true;
   }
 
-  /** Receipts for `ids` went to this connection: remember them until it acknowledges them. */
-  expectReceiptAcks(by: string, ids: readonly string[]): void {
+  /** Receipts (or refusals) for `ids` went to this connection: remember them until it acknowledges them. */
+  expectReceiptAcks(by: string, ids: readonly string[], kind: ReceiptKind): void {
     let pending = this.inflightReceipts.get(by);
-    if (!pending) this.inflightReceipts.set(by, (pending = new Set()));
-    for (const id of ids) pending.add(id);
+    if (!pending) this.inflightReceipts.set(by, (pending = new Map()));
+    for (const id of ids) pending.set(id, kind);
   }
 
   /** Removes an acknowledged live receipt; true if it was in flight. */

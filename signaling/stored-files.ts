@@ -15,7 +15,6 @@ import { encodeRelayFrame } from '../shared/relay-frames';
 const FLUSH_BYTES = 1024 * 1024;
 /** Chunks read from the database at once while streaming. */
 const READ_BATCH = 16;
-const POLL_MS = 5;
 
 interface Upload {
   ref: StoredFileRef;
@@ -32,9 +31,16 @@ export class StoredFiles {
   /** The stream each session is being sent per file; a newer fetch replaces an older one. */
   readonly #streams = new WeakMap<Session, Map<string, symbol>>();
 
+  /** Bytes of chunks held in memory by every upload together, not yet written. */
+  #buffered = 0;
+
   constructor(
     private readonly store: Store,
     private readonly maxBufferedBytes: number,
+    private readonly limits: { uploadsPerConnection: number; uploadBufferBytes: number } = {
+      uploadsPerConnection: 4,
+      uploadBufferBytes: 64 * 1024 * 1024,
+    },
   ) {}
 
   /** A chunk of a file for `to`, to keep until they fetch it. */
@@ -44,10 +50,14 @@ export class StoredFiles {
     const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId: Buffer.from(header.fileId).toString('hex') };
     const upload = this.#upload(session, ref);
     if (upload.refused) return;
+    // Uploads take the relay's byte rate too: the disk is slower than the relay, and shared.
+    if (session.allowRelay(ref.fileId, payload.length) === 'rate') throw new ProtocolError('relay_limit', 'over the relay byte rate', ref.fileId);
     // A copy: ws may reuse the frame's memory once this returns.
     upload.pending.push({ index: header.index, data: Buffer.from(payload) });
     upload.pendingBytes += payload.length;
-    if (upload.pendingBytes >= FLUSH_BYTES) this.#flush(upload);
+    this.#buffered += payload.length;
+    // Past the memory bound every upload writes through: slower (a commit per chunk), never unbounded.
+    if (upload.pendingBytes >= FLUSH_BYTES || this.#buffered > this.limits.uploadBufferBytes) this.#flush(upload);
     if (upload.refused) throw upload.refused;
   }
 
@@ -94,7 +104,8 @@ export class StoredFiles {
       if (batch.length === 0) break;
       for (const chunk of batch) {
         // The recipient reads at its own pace; the send-buffer limit would cut it off otherwise.
-        while (!session.closed && current() && session.buffered > this.maxBufferedBytes / 4) await sleep(POLL_MS);
+        // Woken by the socket's drain, not a timer: thousands of waiting streams cost nothing while they wait.
+        while (!session.closed && current() && session.buffered > this.maxBufferedBytes / 4) await session.drained();
         if (session.closed || !current()) return;
         session.sendBinary(encodeRelayFrame(ref.sender, chunk.data));
         next = chunk.index + 1;
@@ -105,7 +116,10 @@ export class StoredFiles {
 
   /** The session is gone: uploads it never committed would only hold the recipient's quota. */
   forget(session: Session): void {
-    for (const upload of this.#uploads.get(session)?.values() ?? []) this.store.files.remove(upload.ref);
+    for (const upload of this.#uploads.get(session)?.values() ?? []) {
+      this.#buffered -= upload.pendingBytes;
+      this.store.files.remove(upload.ref);
+    }
     this.#uploads.delete(session);
     this.#streams.delete(session);
   }
@@ -114,20 +128,28 @@ export class StoredFiles {
     let uploads = this.#uploads.get(session);
     if (!uploads) this.#uploads.set(session, (uploads = new Map()));
     let upload = uploads.get(refKey(ref));
-    if (!upload) uploads.set(refKey(ref), (upload = { ref, pending: [], pendingBytes: 0 }));
+    if (!upload) {
+      // Refused uploads stay (to answer their commit) but hold nothing.
+      let open = 0;
+      for (const u of uploads.values()) if (!u.refused) open++;
+      if (open >= this.limits.uploadsPerConnection) {
+        throw new ProtocolError('relay_limit', 'too many uploads at once: commit one first', ref.fileId);
+      }
+      uploads.set(refKey(ref), (upload = { ref, pending: [], pendingBytes: 0 }));
+    }
     return upload;
   }
 
   #flush(upload: Upload): void {
     if (upload.refused || upload.pending.length === 0) return;
     const result = this.store.files.putChunks(upload.ref, upload.pending);
+    this.#buffered -= upload.pendingBytes;
     upload.pending = [];
     upload.pendingBytes = 0;
     if (result === 'too_large') upload.refused = new ProtocolError('file_too_large', 'over the size limit for files kept for offline contacts', upload.ref.fileId);
     if (result === 'full') upload.refused = new ProtocolError('queue_full', "the recipient's file storage is full", upload.ref.fileId);
+    if (result === 'server_full') upload.refused = new ProtocolError('server_full', 'the server has no room to keep files now', upload.ref.fileId);
     // What was stored of a refused file is of no use to anyone.
     if (upload.refused) this.store.files.remove(upload.ref);
   }
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -29,9 +29,12 @@ export const contactRequest: Handler<'contact_request'> = (ctx, session, f) => {
     befriend(ctx, me, to); // both asked: that is an acceptance
     return;
   }
-  ctx.store.addRequest(me, to);
+  const result = ctx.store.addRequest(me, to);
+  if (result === 'cooldown') throw new ProtocolError('request_cooldown', `${to} declined your request recently`, to);
+  if (result === 'full') throw new ProtocolError('requests_full', 'too many pending requests; try again later', to);
   session.send({ t: 'request_sent', to });
-  ctx.hub.session(to)?.send({ t: 'request_received', from: me });
+  // A repeat of a pending request is not pushed again: asking twice must not let anyone nag.
+  if (result === 'added') ctx.hub.session(to)?.send({ t: 'request_received', from: me });
 };
 
 export const contactRespond: Handler<'contact_respond'> = (ctx, session, f) => {
@@ -41,7 +44,7 @@ export const contactRespond: Handler<'contact_respond'> = (ctx, session, f) => {
     befriend(ctx, f.from, me);
     return;
   }
-  ctx.store.deleteRequest(f.from, me);
+  ctx.store.declineRequest(f.from, me);
   session.send({ t: 'request_declined', username: f.from });
   ctx.hub.session(f.from)?.send({ t: 'request_declined', username: me });
 };

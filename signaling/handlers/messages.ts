@@ -1,6 +1,8 @@
 /** Sealed messages, their acknowledgements and delivery receipts. The server never opens an envelope. */
 import { ProtocolError } from '../errors';
-import type { Handler } from './context';
+import type { Session } from '../session';
+import type { ReceiptKind } from '../store/store';
+import type { Context, Handler } from './context';
 
 export const send: Handler<'send'> = (ctx, session, f) => {
   const from = session.username!;
@@ -9,27 +11,40 @@ export const send: Handler<'send'> = (ctx, session, f) => {
   ctx.hub.route({ from, id: f.id, env: f.env, ts: Date.now() }, f.to, session);
 };
 
-export const ack: Handler<'ack'> = (ctx, session, f) => {
+/**
+ * The recipient stored (`receipt`) or refused (`refusal`) messages from `from`. Only ids this
+ * server handed to this user from that sender (live, or from the queue) settle, and only those
+ * produce a receipt: an acknowledgement of anything else is ignored, so nobody can queue
+ * receipts for messages they were never sent.
+ */
+function settle(ctx: Context, session: Session, from: string, ids: string[], kind: ReceiptKind): void {
   const me = session.username!;
-  if (!session.contacts.has(f.from)) throw new ProtocolError('not_contact', `${f.from} is not your contact`);
+  if (!session.contacts.has(from)) throw new ProtocolError('not_contact', `${from} is not your contact`, from);
+  const settled: string[] = [];
   const stored: string[] = [];
-  for (const id of f.ids) {
-    if (!session.settle(f.from, id) && session.settleQueued('msg', f.from, id)) stored.push(id);
+  for (const id of new Set(ids)) {
+    if (session.settle(from, id)) settled.push(id);
+    else if (session.settleQueued('msg', from, id)) stored.push(id);
   }
-  if (stored.length > 0) ctx.store.remove(me, 'msg', f.from, stored);
-  // Acks of duplicates still produce a receipt: the sender may have missed the first one.
-  ctx.hub.receipt(me, f.from, f.ids);
+  if (stored.length > 0) ctx.store.remove(me, 'msg', from, stored);
+  settled.push(...stored);
+  if (settled.length > 0) ctx.hub.receipt(me, from, settled, kind);
   ctx.hub.refill(session);
-};
+}
+
+export const ack: Handler<'ack'> = (ctx, session, f) => settle(ctx, session, f.from, f.ids, 'receipt');
+
+export const refuse: Handler<'refuse'> = (ctx, session, f) => settle(ctx, session, f.from, f.ids, 'refusal');
 
 export const receiptAck: Handler<'receipt_ack'> = (ctx, session, f) => {
-  const stored: string[] = [];
+  const stored = { receipt: [] as string[], refusal: [] as string[] };
   for (const id of f.ids) {
-    if (!session.settleReceipt(f.by, id) && session.settleQueued('receipt', f.by, id)) stored.push(id);
+    if (session.settleReceipt(f.by, id)) continue;
+    const kind = session.settleQueued('receipts', f.by, id);
+    if (kind === 'receipt' || kind === 'refusal') stored[kind].push(id);
   }
-  if (stored.length > 0) ctx.store.remove(session.username!, 'receipt', f.by, stored);
+  for (const kind of ['receipt', 'refusal'] as const) {
+    if (stored[kind].length > 0) ctx.store.remove(session.username!, kind, f.by, stored[kind]);
+  }
   ctx.hub.refill(session);
 };
-
-/** Work in progress: a refusal settles like an ack (the full version queues a `refused` receipt). */
-export const refuse: Handler<'refuse'> = (ctx, session, f) => ack(ctx, session, { t: 'ack', from: f.from, ids: f.ids });

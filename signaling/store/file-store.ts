@@ -15,8 +15,8 @@ export interface StoredChunk {
   data: Uint8Array;
 }
 
-/** `full`: over the recipient's quota; `too_large`: over the per-file limit. */
-export type PutChunksResult = 'stored' | 'full' | 'too_large';
+/** `full`: over the recipient's quota; `too_large`: over the per-file limit; `server_full`: over the server's disk budget. */
+export type PutChunksResult = 'stored' | 'full' | 'too_large' | 'server_full';
 
 export interface FileStore {
   /** Durably stores chunks of a file, all or nothing (a chunk sent again replaces itself). */
@@ -29,6 +29,8 @@ export interface FileStore {
   chunks(ref: StoredFileRef, from: number, limit: number): StoredChunk[];
   /** Forgets the file and its chunks. */
   remove(ref: StoredFileRef): void;
+  /** Deletes every file not committed (at start: their uploads died with the previous process); returns how many. */
+  sweepIncomplete(): number;
   /** Deletes expired files; returns how many. */
   sweepExpired(now: number): number;
 }

@@ -4,6 +4,7 @@
  * a 25 MiB file costs a few dozen commits, not four hundred.
  */
 import type Database from 'better-sqlite3';
+import type { DiskBudget } from './disk-budget';
 import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from './file-store';
 
 export const FILE_SCHEMA = `
@@ -34,6 +35,8 @@ export interface SqliteFileStoreOptions {
   quotaBytes: number;
   ttlMs: number;
   now: () => number;
+  /** The server's disk budget, shared with the message queue. */
+  budget: DiskBudget;
 }
 
 type Key = [recipient: string, sender: string, fileId: string];
@@ -69,7 +72,13 @@ export class SqliteFileStore implements FileStore {
       chunks: db.prepare<[...Key, number, number], { idx: number; data: Buffer }>(
         'SELECT idx, data FROM stored_chunks WHERE recipient = ? AND sender = ? AND file_id = ? AND idx >= ? ORDER BY idx LIMIT ?',
       ),
-      removeFile: db.prepare<[...Key]>('DELETE FROM stored_files WHERE recipient = ? AND sender = ? AND file_id = ?'),
+      removeFile: db.prepare<[...Key], { bytes: number }>(
+        'DELETE FROM stored_files WHERE recipient = ? AND sender = ? AND file_id = ? RETURNING bytes',
+      ),
+      incomplete: db.prepare<[], { recipient: string; sender: string; file_id: string }>(
+        'SELECT recipient, sender, file_id FROM stored_files WHERE complete = 0',
+      ),
+      total: db.prepare<[], { bytes: number | null }>('SELECT SUM(bytes) AS bytes FROM stored_files'),
       removeChunks: db.prepare<[...Key]>('DELETE FROM stored_chunks WHERE recipient = ? AND sender = ? AND file_id = ?'),
       expired: db.prepare<[number], { recipient: string; sender: string; file_id: string }>(
         'SELECT recipient, sender, file_id FROM stored_files WHERE expires_at <= ?',
@@ -86,6 +95,8 @@ export class SqliteFileStore implements FileStore {
       for (const c of chunks) added += c.data.length - (this.#q.oldChunk.get(...key(ref), c.index)?.n ?? 0);
       if (file.bytes + added > this.opts.fileMaxBytes) return 'too_large';
       if ((this.#q.usage.get(ref.recipient, now)!.bytes ?? 0) + added > this.opts.quotaBytes) return 'full';
+      if (added > 0 && !this.opts.budget.fits(added)) return 'server_full';
+      this.opts.budget.add(added);
       for (const c of chunks) this.#q.putChunk.run(...key(ref), c.index, c.data);
       this.#q.addBytes.run(added, ...key(ref));
       return 'stored';
@@ -110,8 +121,19 @@ export class SqliteFileStore implements FileStore {
   remove(ref: StoredFileRef): void {
     this.db.transaction(() => {
       this.#q.removeChunks.run(...key(ref));
-      this.#q.removeFile.run(...key(ref));
+      for (const f of this.#q.removeFile.all(...key(ref))) this.opts.budget.release(f.bytes);
     })();
+  }
+
+  sweepIncomplete(): number {
+    const orphans = this.#q.incomplete.all();
+    for (const f of orphans) this.remove({ recipient: f.recipient, sender: f.sender, fileId: f.file_id });
+    return orphans.length;
+  }
+
+  /** What stored files hold on disk, for the disk budget at open. */
+  storedBytes(): number {
+    return this.#q.total.get()!.bytes ?? 0;
   }
 
   sweepExpired(now: number): number {

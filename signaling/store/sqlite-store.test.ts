@@ -11,13 +11,16 @@ let clock: number;
 const open: SqliteStore[] = [];
 
 function openStore(overrides: Partial<SqliteStoreOptions> = {}): SqliteStore {
-  const store = new SqliteStore({ dataDir: dir, quotaMessages: 100, quotaBytes: 1_000_000, ttlMs: 60_000, now: () => clock, ...overrides });
+  const store = new SqliteStore({ dataDir: dir, quotaMessages: 100, quotaBytes: 1_000_000, ttlMs: 60_000, senderSharePercent: 100, now: () => clock, ...overrides });
   open.push(store);
   return store;
 }
 
 const msg = (peer: string, id: string, env = `env-${id}`, ts = clock): QueueItem => ({ kind: 'msg', peer, id, env, ts });
 const receipt = (peer: string, id: string): QueueItem => ({ kind: 'receipt', peer, id, ts: clock });
+/** Everything queued for `recipient`, as the old whole-queue read returned it. */
+const pending = (store: SqliteStore, recipient: string): QueueItem[] =>
+  store.page(recipient, 0, 1_000_000).map(({ seq: _seq, ...item }) => item);
 const ids = (items: QueueItem[]) => items.map((i) => `${i.kind}:${i.peer}:${i.id}`);
 
 beforeEach(() => {
@@ -85,7 +88,7 @@ describe('SqliteStore: accounts, contacts and requests', () => {
     expect(store.contactsOf('alice')).toEqual(['bob']);
     expect(store.hasRequest('alice', 'bob')).toBe(false);
     expect(store.incomingRequests('bob')).toEqual(['carol']);
-    store.deleteRequest('carol', 'bob');
+    store.declineRequest('carol', 'bob');
     expect(store.incomingRequests('bob')).toEqual([]);
     expect(store.areContacts('carol', 'bob')).toBe(false);
   });
@@ -98,27 +101,27 @@ describe('SqliteStore: offline queue', () => {
     store.enqueue('bob', [msg('carol', 'c1'), receipt('carol', 'r1')]);
     store.enqueue('bob', [msg('alice', 'a2')]);
     store.enqueue('dave', [msg('alice', 'd1')]);
-    expect(ids(store.pending('bob'))).toEqual(['msg:alice:a1', 'msg:carol:c1', 'receipt:carol:r1', 'msg:alice:a2']);
-    expect(store.pending('bob')[0]).toEqual({ kind: 'msg', peer: 'alice', id: 'a1', env: 'env-a1', ts: clock });
-    expect(store.pending('bob')[2]).toEqual({ kind: 'receipt', peer: 'carol', id: 'r1', ts: clock });
-    expect(ids(store.pending('dave'))).toEqual(['msg:alice:d1']);
+    expect(ids(pending(store, 'bob'))).toEqual(['msg:alice:a1', 'msg:carol:c1', 'receipt:carol:r1', 'msg:alice:a2']);
+    expect(pending(store, 'bob')[0]).toEqual({ kind: 'msg', peer: 'alice', id: 'a1', env: 'env-a1', ts: clock });
+    expect(pending(store, 'bob')[2]).toEqual({ kind: 'receipt', peer: 'carol', id: 'r1', ts: clock });
+    expect(ids(pending(store, 'dave'))).toEqual(['msg:alice:d1']);
   });
 
   it('keeps an item until it is removed: delivery alone does not delete (ack-before-delete)', () => {
     const store = openStore();
     store.enqueue('bob', [msg('alice', 'a1'), msg('alice', 'a2'), receipt('alice', 'a1')]);
-    expect(store.pending('bob')).toHaveLength(3);
-    expect(store.pending('bob')).toHaveLength(3); // reading is not consuming
+    expect(pending(store, 'bob')).toHaveLength(3);
+    expect(pending(store, 'bob')).toHaveLength(3); // reading is not consuming
     store.remove('bob', 'msg', 'alice', ['a1']);
-    expect(ids(store.pending('bob'))).toEqual(['msg:alice:a2', 'receipt:alice:a1']);
+    expect(ids(pending(store, 'bob'))).toEqual(['msg:alice:a2', 'receipt:alice:a1']);
     // A remove names recipient, kind and peer exactly: near misses delete nothing.
     store.remove('carol', 'msg', 'alice', ['a2']);
     store.remove('bob', 'receipt', 'alice', ['a2']);
     store.remove('bob', 'msg', 'carol', ['a2']);
-    expect(store.pending('bob')).toHaveLength(2);
+    expect(pending(store, 'bob')).toHaveLength(2);
     store.remove('bob', 'msg', 'alice', ['a2', 'unknown']);
     store.remove('bob', 'receipt', 'alice', ['a1']);
-    expect(store.pending('bob')).toEqual([]);
+    expect(pending(store, 'bob')).toEqual([]);
   });
 
   it('reports a duplicate id and keeps one copy', () => {
@@ -126,15 +129,15 @@ describe('SqliteStore: offline queue', () => {
     expect(store.enqueue('bob', [msg('alice', 'a1')])).toBe('stored');
     expect(store.enqueue('bob', [msg('alice', 'a1', 'other')])).toBe('duplicate');
     expect(store.enqueue('bob', [msg('carol', 'a1')])).toBe('stored'); // same id, another sender
-    expect(ids(store.pending('bob'))).toEqual(['msg:alice:a1', 'msg:carol:a1']);
-    expect(store.pending('bob')[0]).toMatchObject({ env: 'env-a1' });
+    expect(ids(pending(store, 'bob'))).toEqual(['msg:alice:a1', 'msg:carol:a1']);
+    expect(pending(store, 'bob')[0]).toMatchObject({ env: 'env-a1' });
   });
 
   it('refuses messages past the per-recipient count quota, all or nothing', () => {
     const store = openStore({ quotaMessages: 3 });
     expect(store.enqueue('bob', [msg('alice', 'a1'), msg('alice', 'a2')])).toBe('stored');
     expect(store.enqueue('bob', [msg('alice', 'a3'), msg('alice', 'a4')])).toBe('full');
-    expect(ids(store.pending('bob'))).toEqual(['msg:alice:a1', 'msg:alice:a2']);
+    expect(ids(pending(store, 'bob'))).toEqual(['msg:alice:a1', 'msg:alice:a2']);
     expect(store.enqueue('bob', [msg('alice', 'a3')])).toBe('stored');
     expect(store.enqueue('bob', [msg('carol', 'c1')])).toBe('full');
     // The quota is per recipient, and receipts do not count against it.
@@ -152,7 +155,7 @@ describe('SqliteStore: offline queue', () => {
     expect(store.enqueue('bob', [msg('alice', 'a2', 'x'.repeat(40))])).toBe('stored'); // exactly at the quota
     expect(store.enqueue('bob', [msg('alice', 'a3', 'x')])).toBe('full');
     expect(store.enqueue('carol', [msg('alice', 'c1', 'x'.repeat(100))])).toBe('stored');
-    expect(store.pending('bob')).toHaveLength(2);
+    expect(pending(store, 'bob')).toHaveLength(2);
   });
 
   it('expires items after the TTL and frees their quota', () => {
@@ -162,14 +165,14 @@ describe('SqliteStore: offline queue', () => {
     clock += 500;
     store.enqueue('bob', [receipt('carol', 'r1')]);
     clock += 499; // 999 ms after the first items
-    expect(ids(store.pending('bob'))).toEqual(['msg:alice:old1', 'msg:alice:old2', 'receipt:carol:r1']);
+    expect(ids(pending(store, 'bob'))).toEqual(['msg:alice:old1', 'msg:alice:old2', 'receipt:carol:r1']);
     clock += 1; // exactly the TTL: expired
-    expect(ids(store.pending('bob'))).toEqual(['receipt:carol:r1']);
+    expect(ids(pending(store, 'bob'))).toEqual(['receipt:carol:r1']);
     expect(store.enqueue('bob', [msg('alice', 'new1')])).toBe('stored');
     expect(store.sweepExpired(clock)).toBe(2);
     expect(store.sweepExpired(clock)).toBe(0);
     clock += 1000;
-    expect(store.pending('bob')).toEqual([]);
+    expect(pending(store, 'bob')).toEqual([]);
     expect(store.sweepExpired(clock)).toBe(2);
   });
 
@@ -187,10 +190,10 @@ describe('SqliteStore: offline queue', () => {
     expect(second.getUser('alice')).toEqual({ username: 'alice', identityKey: 'ka' });
     expect(second.areContacts('bob', 'alice')).toBe(true);
     expect(second.incomingRequests('bob')).toEqual(['carol']);
-    expect(ids(second.pending('bob'))).toEqual(['msg:alice:a2', 'receipt:alice:z']);
+    expect(ids(pending(second, 'bob'))).toEqual(['msg:alice:a2', 'receipt:alice:z']);
     // New items still sort after the old ones.
     second.enqueue('bob', [msg('alice', 'a3')]);
-    expect(ids(second.pending('bob'))).toEqual(['msg:alice:a2', 'receipt:alice:z', 'msg:alice:a3']);
+    expect(ids(pending(second, 'bob'))).toEqual(['msg:alice:a2', 'receipt:alice:z', 'msg:alice:a3']);
   });
 
   it('has committed a stored item to disk before enqueue returns', () => {

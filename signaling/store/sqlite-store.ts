@@ -1,111 +1,110 @@
 /**
  * The embedded store: SQLite through better-sqlite3, in WAL mode with synchronous=FULL so a
- * message the server has acknowledged as stored survives a crash or power loss.
+ * message the server has acknowledged as stored survives a crash or power loss. Deleted rows are
+ * overwritten (secure_delete), and the data directory and its files are readable by the server's
+ * user only: envelopes are sealed, but who wrote to whom, and when, is still worth keeping private.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { MAX_SEALED_CHUNK_BYTES, CHUNK_BYTES, chunkCount } from '../../shared/file-chunks';
+import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../shared/file-chunks';
+import { DiskBudget } from './disk-budget';
 import type { FileStore } from './file-store';
 import { SqliteFileStore } from './sqlite-file-store';
-import type { EnqueueResult, QueueItem, Store, UserRecord } from './store';
+import { SqliteQueue } from './sqlite-queue';
+import { SqliteRequests } from './sqlite-requests';
+import { migrate } from './sqlite-schema';
+import type { EnqueueResult, QueueItem, QueuedItem, RequestResult, Store, UserRecord } from './store';
 
 export interface SqliteStoreOptions {
   dataDir: string;
   quotaMessages: number;
   quotaBytes: number;
   ttlMs: number;
+  /** Percent of a recipient's queue quota one sender may hold (default 50). */
+  senderSharePercent?: number;
+  /** Most receipts queued for one recipient (default 10,000). */
+  receiptsMax?: number;
   /** Files kept for offline contacts: the largest file (plaintext bytes), and all files' total per recipient. */
   fileMaxBytes?: number;
   filesQuotaBytes?: number;
+  /** Pending contact requests: most to one user, most from one user, lifetime, and the wait after a decline. */
+  requestsMaxIncoming?: number;
+  requestsMaxOutgoing?: number;
+  requestTtlMs?: number;
+  requestCooldownMs?: number;
+  /** Most bytes stored in all (0: none), and the free space always left on the data volume. */
+  diskBudgetBytes?: number;
+  diskMinFreeBytes?: number;
   now?: () => number;
 }
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS users (
-  username TEXT PRIMARY KEY,
-  identity_key TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS contacts (
-  owner TEXT NOT NULL, peer TEXT NOT NULL,
-  PRIMARY KEY (owner, peer)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS requests (
-  from_user TEXT NOT NULL, to_user TEXT NOT NULL, created_at INTEGER NOT NULL,
-  PRIMARY KEY (from_user, to_user)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS requests_to ON requests (to_user);
-CREATE TABLE IF NOT EXISTS queue (
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  recipient TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind IN ('msg', 'receipt')),
-  peer TEXT NOT NULL,
-  msg_id TEXT NOT NULL,
-  env TEXT,
-  bytes INTEGER NOT NULL,
-  ts INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL,
-  UNIQUE (recipient, kind, peer, msg_id)
-);
-CREATE INDEX IF NOT EXISTS queue_recipient ON queue (recipient, seq);
-CREATE INDEX IF NOT EXISTS queue_expiry ON queue (expires_at);
-`;
+const DEFAULTS = {
+  senderSharePercent: 50,
+  receiptsMax: 10_000,
+  fileMaxBytes: 25 * 1024 * 1024,
+  filesQuotaBytes: 100 * 1024 * 1024,
+  requestsMaxIncoming: 100,
+  requestsMaxOutgoing: 100,
+  requestTtlMs: 30 * 24 * 3600 * 1000,
+  requestCooldownMs: 7 * 24 * 3600 * 1000,
+  diskBudgetBytes: 0,
+  diskMinFreeBytes: 0,
+  now: Date.now,
+};
 
-interface QueueRow {
-  kind: 'msg' | 'receipt';
-  peer: string;
-  msg_id: string;
-  env: string | null;
-  ts: number;
-}
+/** A plaintext limit expressed in sealed bytes (each chunk carries a header, a nonce and a tag). */
+const sealed = (plain: number) => plain + chunkCount(plain) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES);
 
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
-  readonly #opts: Required<SqliteStoreOptions>;
   readonly #q;
-  readonly files: FileStore;
+  readonly #now: () => number;
+  readonly #queue: SqliteQueue;
+  readonly #requests: SqliteRequests;
+  readonly files: SqliteFileStore;
+  readonly budget: DiskBudget;
 
   constructor(options: SqliteStoreOptions) {
-    this.#opts = { now: Date.now, fileMaxBytes: 25 * 1024 * 1024, filesQuotaBytes: 100 * 1024 * 1024, ...options };
-    fs.mkdirSync(options.dataDir, { recursive: true });
-    this.#db = new Database(path.join(options.dataDir, 'parley.sqlite'));
-    this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma('synchronous = FULL');
-    this.#db.pragma('foreign_keys = ON');
-    this.#db.exec(SCHEMA);
+    const opts = { ...DEFAULTS, ...options };
+    fs.mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(opts.dataDir, 0o700);
+    const file = path.join(opts.dataDir, 'parley.sqlite');
+    this.#db = new Database(file);
     const db = this.#db;
-    const { fileMaxBytes, filesQuotaBytes, ttlMs, now } = this.#opts;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('secure_delete = ON');
+    db.pragma('foreign_keys = ON');
+    migrate(db);
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
+    this.budget = new DiskBudget({ limitBytes: opts.diskBudgetBytes, minFreeBytes: opts.diskMinFreeBytes, dir: opts.dataDir, now: opts.now });
     this.files = new SqliteFileStore(db, {
-      // The limits are on plaintext; chunks are stored sealed (header, nonce and tag on each).
-      fileMaxBytes: fileMaxBytes + chunkCount(fileMaxBytes) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES),
-      quotaBytes: filesQuotaBytes + chunkCount(filesQuotaBytes) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES),
-      ttlMs,
-      now,
+      fileMaxBytes: sealed(opts.fileMaxBytes),
+      quotaBytes: sealed(opts.filesQuotaBytes),
+      ttlMs: opts.ttlMs,
+      now: opts.now,
+      budget: this.budget,
     });
+    this.#queue = new SqliteQueue(db, { ...opts, budget: this.budget });
+    this.#requests = new SqliteRequests(db, {
+      maxIncoming: opts.requestsMaxIncoming,
+      maxOutgoing: opts.requestsMaxOutgoing,
+      ttlMs: opts.requestTtlMs,
+      cooldownMs: opts.requestCooldownMs,
+      now: opts.now,
+    });
+    // Uploads that were never committed belong to connections that died with the last process.
+    this.files.sweepIncomplete();
+    this.budget.add(this.#queue.storedBytes() + this.files.storedBytes());
     this.#q = {
       getUser: db.prepare<[string], { username: string; identity_key: string }>('SELECT username, identity_key FROM users WHERE username = ?'),
       createUser: db.prepare('INSERT OR IGNORE INTO users (username, identity_key, created_at) VALUES (?, ?, ?)'),
       contactsOf: db.prepare<[string], { peer: string }>('SELECT peer FROM contacts WHERE owner = ? ORDER BY peer'),
       areContacts: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM contacts WHERE owner = ? AND peer = ?'),
       addContact: db.prepare('INSERT OR IGNORE INTO contacts (owner, peer) VALUES (?, ?)'),
-      addRequest: db.prepare('INSERT OR IGNORE INTO requests (from_user, to_user, created_at) VALUES (?, ?, ?)'),
-      hasRequest: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM requests WHERE from_user = ? AND to_user = ?'),
-      deleteRequest: db.prepare('DELETE FROM requests WHERE from_user = ? AND to_user = ?'),
-      incoming: db.prepare<[string], { from_user: string }>('SELECT from_user FROM requests WHERE to_user = ? ORDER BY created_at'),
-      outgoing: db.prepare<[string], { to_user: string }>('SELECT to_user FROM requests WHERE from_user = ? ORDER BY created_at'),
-      usage: db.prepare<[string, number], { n: number; bytes: number | null }>(
-        "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue WHERE recipient = ? AND kind = 'msg' AND expires_at > ?",
-      ),
-      insert: db.prepare(
-        'INSERT OR IGNORE INTO queue (recipient, kind, peer, msg_id, env, bytes, ts, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      ),
-      pending: db.prepare<[string, number], QueueRow>(
-        'SELECT kind, peer, msg_id, env, ts FROM queue WHERE recipient = ? AND expires_at > ? ORDER BY seq',
-      ),
-      remove: db.prepare('DELETE FROM queue WHERE recipient = ? AND kind = ? AND peer = ? AND msg_id = ?'),
-      sweep: db.prepare('DELETE FROM queue WHERE expires_at <= ?'),
     };
+    this.#now = opts.now;
   }
 
   getUser(username: string): UserRecord | undefined {
@@ -114,7 +113,7 @@ export class SqliteStore implements Store {
   }
 
   createUser(user: UserRecord): boolean {
-    return this.#q.createUser.run(user.username, user.identityKey, this.#opts.now()).changes === 1;
+    return this.#q.createUser.run(user.username, user.identityKey, this.#now()).changes === 1;
   }
 
   contactsOf(username: string): string[] {
@@ -129,68 +128,45 @@ export class SqliteStore implements Store {
     this.#db.transaction(() => {
       this.#q.addContact.run(a, b);
       this.#q.addContact.run(b, a);
-      this.#q.deleteRequest.run(a, b);
-      this.#q.deleteRequest.run(b, a);
+      this.#requests.remove(a, b);
+      this.#requests.remove(b, a);
     })();
   }
 
-  addRequest(from: string, to: string): void {
-    this.#q.addRequest.run(from, to, this.#opts.now());
+  addRequest(from: string, to: string): RequestResult {
+    return this.#requests.add(from, to);
   }
 
   hasRequest(from: string, to: string): boolean {
-    return this.#q.hasRequest.get(from, to) !== undefined;
+    return this.#requests.has(from, to);
   }
 
-  deleteRequest(from: string, to: string): void {
-    this.#q.deleteRequest.run(from, to);
+  declineRequest(from: string, to: string): void {
+    this.#requests.decline(from, to);
   }
 
   incomingRequests(username: string): string[] {
-    return this.#q.incoming.all(username).map((r) => r.from_user);
+    return this.#requests.incoming(username);
   }
 
   outgoingRequests(username: string): string[] {
-    return this.#q.outgoing.all(username).map((r) => r.to_user);
+    return this.#requests.outgoing(username);
   }
 
   enqueue(recipient: string, items: QueueItem[]): EnqueueResult {
-    const now = this.#opts.now();
-    const expires = now + this.#opts.ttlMs;
-    return this.#db.transaction((): EnqueueResult => {
-      const messages = items.filter((i) => i.kind === 'msg');
-      if (messages.length > 0) {
-        const usage = this.#q.usage.get(recipient, now)!;
-        const bytes = messages.reduce((sum, m) => sum + m.env.length, 0);
-        if (usage.n + messages.length > this.#opts.quotaMessages || (usage.bytes ?? 0) + bytes > this.#opts.quotaBytes) {
-          return 'full';
-        }
-      }
-      let inserted = 0;
-      for (const item of items) {
-        const env = item.kind === 'msg' ? item.env : null;
-        inserted += this.#q.insert.run(recipient, item.kind, item.peer, item.id, env, env?.length ?? 0, item.ts, expires).changes;
-      }
-      return inserted === 0 ? 'duplicate' : 'stored';
-    })();
+    return this.#queue.enqueue(recipient, items);
   }
 
-  pending(recipient: string): QueueItem[] {
-    return this.#q.pending.all(recipient, this.#opts.now()).map((r): QueueItem =>
-      r.kind === 'msg'
-        ? { kind: 'msg', peer: r.peer, id: r.msg_id, env: r.env ?? '', ts: r.ts }
-        : { kind: 'receipt', peer: r.peer, id: r.msg_id, ts: r.ts },
-    );
+  page(recipient: string, afterSeq: number, limit: number): QueuedItem[] {
+    return this.#queue.page(recipient, afterSeq, limit);
   }
 
   remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): void {
-    this.#db.transaction(() => {
-      for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
-    })();
+    this.#queue.remove(recipient, kind, peer, ids);
   }
 
   sweepExpired(now: number): number {
-    return this.#q.sweep.run(now).changes + this.files.sweepExpired(now);
+    return this.#queue.sweepExpired(now) + this.#requests.sweepExpired(now) + this.files.sweepExpired(now);
   }
 
   close(): void {

@@ -1,0 +1,153 @@
+/**
+ * The offline queue in SQLite: sealed messages and receipts owed to each user, in the order the
+ * server took them, deleted only when the recipient acknowledges them (or they expire). Read in
+ * pages after a `seq`, so a login never loads a whole queue into memory.
+ *
+ * Bounds: a recipient holds at most `quotaMessages` messages and `quotaBytes` of envelopes, and
+ * one sender at most `senderSharePercent` of either (one contact cannot fill it for everyone);
+ * receipts and refusals are capped per recipient (past the cap one is dropped: the sender still
+ * holds the message and sends it again, which brings a new receipt); all of it counts against the
+ * server's disk budget.
+ */
+import type Database from 'better-sqlite3';
+import { type DiskBudget, ROW_OVERHEAD_BYTES } from './disk-budget';
+import type { EnqueueResult, QueueItem, QueuedItem } from './store';
+
+export interface QueueOptions {
+  quotaMessages: number;
+  quotaBytes: number;
+  /** Percent of the recipient's quota (count and bytes) one sender may hold. */
+  senderSharePercent: number;
+  /** Most receipts and refusals queued for one recipient. */
+  receiptsMax: number;
+  ttlMs: number;
+  now: () => number;
+  budget: DiskBudget;
+}
+
+interface QueueRow {
+  seq: number;
+  kind: QueueItem['kind'];
+  peer: string;
+  msg_id: string;
+  env: string | null;
+  ts: number;
+}
+
+type Usage = { n: number; bytes: number | null };
+type MessageItem = Extract<QueueItem, { kind: 'msg' }>;
+
+export class SqliteQueue {
+  readonly #q;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly opts: QueueOptions,
+  ) {
+    this.#q = {
+      usage: db.prepare<[string, number], Usage>(
+        "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue WHERE recipient = ? AND kind = 'msg' AND expires_at > ?",
+      ),
+      senderUsage: db.prepare<[string, string, number], Usage>(
+        "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue WHERE recipient = ? AND kind = 'msg' AND peer = ? AND expires_at > ?",
+      ),
+      exists: db.prepare<[string, string, string], { one: number }>(
+        "SELECT 1 AS one FROM queue WHERE recipient = ? AND kind = 'msg' AND peer = ? AND msg_id = ?",
+      ),
+      receipts: db.prepare<[string], { n: number }>(
+        "SELECT COUNT(*) AS n FROM queue WHERE recipient = ? AND kind IN ('receipt', 'refusal')",
+      ),
+      insert: db.prepare(
+        'INSERT OR IGNORE INTO queue (recipient, kind, peer, msg_id, env, bytes, ts, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      page: db.prepare<[string, number, number, number], QueueRow>(
+        'SELECT seq, kind, peer, msg_id, env, ts FROM queue WHERE recipient = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?',
+      ),
+      remove: db.prepare<[string, string, string, string], { bytes: number }>(
+        'DELETE FROM queue WHERE recipient = ? AND kind = ? AND peer = ? AND msg_id = ? RETURNING bytes',
+      ),
+      sweep: db.prepare<[number], { bytes: number }>('DELETE FROM queue WHERE expires_at <= ? RETURNING bytes'),
+      total: db.prepare<[], { n: number; bytes: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue'),
+    };
+  }
+
+  /** What the queue holds on disk, for the disk budget at open. */
+  storedBytes(): number {
+    const t = this.#q.total.get()!;
+    return (t.bytes ?? 0) + t.n * ROW_OVERHEAD_BYTES;
+  }
+
+  enqueue(recipient: string, items: QueueItem[]): EnqueueResult {
+    const now = this.opts.now();
+    const expires = now + this.opts.ttlMs;
+    return this.db.transaction((): EnqueueResult => {
+      // Repeats are not new: a resend of a queued message must not be refused as over the quota.
+      const messages = items.filter((i): i is MessageItem => i.kind === 'msg' && !this.#q.exists.get(recipient, i.peer, i.id));
+      if (messages.length === 0 && items.every((i) => i.kind === 'msg')) return 'duplicate';
+      const bytes = messages.reduce((sum, m) => sum + m.env.length, 0);
+      if (messages.length > 0) {
+        const refusal = this.#overQuota(recipient, messages, bytes, now);
+        if (refusal) return refusal;
+      }
+      let receipts = items.some((i) => i.kind !== 'msg') ? this.#q.receipts.get(recipient)!.n : 0;
+      let inserted = 0;
+      let added = 0;
+      for (const item of items) {
+        if (item.kind !== 'msg' && receipts >= this.opts.receiptsMax) continue;
+        const env = item.kind === 'msg' ? item.env : null;
+        const size = (env?.length ?? 0) + ROW_OVERHEAD_BYTES;
+        // Receipts are dropped rather than refused when the disk is full: the message they
+        // settle is still in its sender's outbox and will be sent again.
+        if (item.kind !== 'msg' && !this.opts.budget.fits(added + size)) continue;
+        if (item.kind === 'msg' && !messages.includes(item)) continue; // already queued
+        const changes = this.#q.insert.run(recipient, item.kind, item.peer, item.id, env, env?.length ?? 0, item.ts, expires).changes;
+        inserted += changes;
+        if (changes > 0) {
+          added += size;
+          if (item.kind !== 'msg') receipts++;
+        }
+      }
+      this.opts.budget.add(added);
+      return inserted === 0 && items.every((i) => i.kind === 'msg') ? 'duplicate' : 'stored';
+    })();
+  }
+
+  #overQuota(recipient: string, messages: MessageItem[], bytes: number, now: number): EnqueueResult | undefined {
+    if (!this.opts.budget.fits(bytes + messages.length * ROW_OVERHEAD_BYTES)) return 'server_full';
+    const usage = this.#q.usage.get(recipient, now)!;
+    if (usage.n + messages.length > this.opts.quotaMessages || (usage.bytes ?? 0) + bytes > this.opts.quotaBytes) return 'full';
+    const share = this.opts.senderSharePercent / 100;
+    for (const peer of new Set(messages.map((m) => m.peer))) {
+      const mine = messages.filter((m) => m.peer === peer);
+      const mineBytes = mine.reduce((sum, m) => sum + m.env.length, 0);
+      const held = this.#q.senderUsage.get(recipient, peer, now)!;
+      if (held.n + mine.length > Math.max(1, Math.floor(this.opts.quotaMessages * share))) return 'full';
+      if ((held.bytes ?? 0) + mineBytes > Math.max(1, Math.floor(this.opts.quotaBytes * share))) return 'full';
+    }
+    return undefined;
+  }
+
+  page(recipient: string, afterSeq: number, limit: number): QueuedItem[] {
+    return this.#q.page.all(recipient, afterSeq, this.opts.now(), limit).map((r): QueuedItem =>
+      r.kind === 'msg'
+        ? { seq: r.seq, kind: 'msg', peer: r.peer, id: r.msg_id, env: r.env ?? '', ts: r.ts }
+        : { seq: r.seq, kind: r.kind, peer: r.peer, id: r.msg_id, ts: r.ts },
+    );
+  }
+
+  remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): void {
+    this.db.transaction(() => {
+      for (const id of ids) this.#released(this.#q.remove.all(recipient, kind, peer, id));
+    })();
+  }
+
+  sweepExpired(now: number): number {
+    const rows = this.#q.sweep.all(now);
+    this.#released(rows);
+    return rows.length;
+  }
+
+  #released(rows: Array<{ bytes: number }>): void {
+    for (const r of rows) this.opts.budget.release(r.bytes + ROW_OVERHEAD_BYTES);
+  }
+}

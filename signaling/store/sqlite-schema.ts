@@ -1,0 +1,84 @@
+/**
+ * The SQLite schema and its migrations, in order. `PRAGMA user_version` records how many have
+ * run; each runs once, in its own transaction, so a database written by any earlier version of
+ * the server is brought up to date at open and a crash mid-migration leaves the old one intact.
+ */
+import type Database from 'better-sqlite3';
+
+const BASE = `
+CREATE TABLE IF NOT EXISTS users (
+  username TEXT PRIMARY KEY,
+  identity_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS contacts (
+  owner TEXT NOT NULL, peer TEXT NOT NULL,
+  PRIMARY KEY (owner, peer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS requests (
+  from_user TEXT NOT NULL, to_user TEXT NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY (from_user, to_user)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS requests_to ON requests (to_user);
+CREATE TABLE IF NOT EXISTS queue (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('msg', 'receipt')),
+  peer TEXT NOT NULL,
+  msg_id TEXT NOT NULL,
+  env TEXT,
+  bytes INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  UNIQUE (recipient, kind, peer, msg_id)
+);
+CREATE INDEX IF NOT EXISTS queue_recipient ON queue (recipient, seq);
+CREATE INDEX IF NOT EXISTS queue_expiry ON queue (expires_at);
+`;
+
+/** Refusals join receipts in the queue (a CHECK constraint changes only by rebuilding the table); declines are remembered. */
+const REFUSALS_AND_DECLINES = `
+CREATE TABLE queue_v2 (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  recipient TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('msg', 'receipt', 'refusal')),
+  peer TEXT NOT NULL,
+  msg_id TEXT NOT NULL,
+  env TEXT,
+  bytes INTEGER NOT NULL,
+  ts INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  UNIQUE (recipient, kind, peer, msg_id)
+);
+INSERT INTO queue_v2 (seq, recipient, kind, peer, msg_id, env, bytes, ts, expires_at)
+  SELECT seq, recipient, kind, peer, msg_id, env, bytes, ts, expires_at FROM queue ORDER BY seq;
+DROP TABLE queue;
+ALTER TABLE queue_v2 RENAME TO queue;
+CREATE INDEX queue_recipient ON queue (recipient, seq);
+CREATE INDEX queue_expiry ON queue (expires_at);
+CREATE INDEX requests_from ON requests (from_user);
+CREATE INDEX requests_created ON requests (created_at);
+CREATE TABLE declines (
+  from_user TEXT NOT NULL, to_user TEXT NOT NULL, until INTEGER NOT NULL,
+  PRIMARY KEY (from_user, to_user)
+) WITHOUT ROWID;
+CREATE INDEX declines_until ON declines (until);
+`;
+
+const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+export function migrate(db: Database.Database): void {
+  const version = db.pragma('user_version', { simple: true }) as number;
+  if (version > SCHEMA_VERSION) {
+    throw new Error(`the database was written by a newer Parley (schema ${version}, this one knows ${SCHEMA_VERSION})`);
+  }
+  for (let v = version; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+}
