@@ -1,46 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { CHUNK_BYTES, FILE_ID_BYTES, chunkCount, openChunk, sealChunk } from '../shared/file-chunks';
+import { CHUNK_BYTES } from '../shared/file-chunks';
 import { encodeRelayFrame } from '../shared/relay-frames';
-import { loadSodium } from '../shared/sodium';
-import type { ParleyClient } from './test-support/client';
-import { wentOffline } from './test-support/client';
 import { useServer } from './test-support/harness';
-
-const sodium = await loadSodium();
-
-/** A file of `size` random bytes, sealed into chunks the way browsers do it. */
-function sealedFile(size: number) {
-  const key = sodium.randombytes_buf(32);
-  const fileIdBytes = sodium.randombytes_buf(FILE_ID_BYTES);
-  // node's generator: libsodium's (wrapped in JavaScript) takes seconds for megabytes.
-  const plain = new Uint8Array(randomBytes(size));
-  const count = chunkCount(size);
-  const chunks = Array.from({ length: count }, (_, i) =>
-    sealChunk(sodium, key, fileIdBytes, i, count, plain.subarray(i * CHUNK_BYTES, (i + 1) * CHUNK_BYTES)),
-  );
-  return { key, fileIdBytes, fileId: sodium.to_hex(fileIdBytes), plain, count, chunks };
-}
-
-type SealedFile = ReturnType<typeof sealedFile>;
-
-function upload(from: ParleyClient, to: string, file: SealedFile, indexes = file.chunks.map((_, i) => i)): void {
-  for (const i of indexes) from.sendRaw(Buffer.from(encodeRelayFrame(to, file.chunks[i]!, true)), { binary: true });
-}
-
-/** Two contacts, the second one offline. */
-async function withOfflineRecipient(h: ReturnType<typeof useServer>) {
-  const [a, b] = await h.pair();
-  const bob = b.identity!;
-  await b.close();
-  await a.next(wentOffline(bob.username));
-  return { a, bob };
-}
-
-/** Opens what `client` received as chunks of `file`, in arrival order. */
-function opened(client: ParleyClient, file: SealedFile): Array<{ index: number; plain: Uint8Array } | undefined> {
-  return client.relayed.map((r) => openChunk(sodium, file.key, file.fileIdBytes, file.count, r.payload));
-}
+import { opened, sealedFile, upload, withOfflineRecipient } from './test-support/sealed-files';
 
 describe('files kept for an offline contact', () => {
   const h = useServer({ env: { OFFLINE_FILE_MAX_BYTES: String(2 * 1024 * 1024), OFFLINE_FILES_QUOTA_BYTES: String(3 * 1024 * 1024) } });

@@ -1,0 +1,133 @@
+/**
+ * Every server resource has a bound: one disk budget for everything stored (`server_full`, and
+ * everything else keeps working), a sender's share of a recipient's queue, uncommitted uploads
+ * counted as they arrive and bounded per connection, and uploads orphaned by a crash swept.
+ */
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { type ParleyClient, makeContacts, wentOffline } from './test-support/client';
+import { type ServerHarness, useServer } from './test-support/harness';
+import { sealedFile, upload, withOfflineRecipient } from './test-support/sealed-files';
+
+const MANY_USERS = { REGISTRATIONS_PER_HOUR_PER_ADDRESS: '1000', MAX_UNAUTHENTICATED_PER_ADDRESS: '1000' };
+
+/** `a` and a new contact of hers who then goes offline; returns the contact's name. */
+async function offlineContact(h: ServerHarness, a: ParleyClient): Promise<{ username: string; publicKey: string; client: ParleyClient }> {
+  const b = await h.user('throwaway');
+  await makeContacts(a, b);
+  const identity = b.identity!;
+  await b.close();
+  await a.next(wentOffline(identity.username));
+  return { ...identity, client: b };
+}
+
+describe('the disk budget', () => {
+  const h = useServer({ env: { ...MANY_USERS, DISK_BUDGET_BYTES: String(200_000) } });
+
+  it('answers server_full when spent, keeps live traffic flowing, and has room again once acknowledged', async () => {
+    const mallory = await h.user('mallory');
+    const [alice, bob] = await h.pair();
+    // Throwaway recipients, each well inside its own quota: only the global budget can stop this.
+    const answers: string[] = [];
+    const sinks = [];
+    for (let r = 0; r < 6 && !answers.includes('server_full'); r++) {
+      const sink = await offlineContact(h, mallory);
+      sinks.push(sink);
+      for (let i = 0; i < 10; i++) mallory.sendText(sink, randomUUID(), 'x'.repeat(4000));
+      for (let i = 0; i < 10; i++) {
+        const f = await mallory.next((x) => x.t === 'stored' || x.t === 'error');
+        answers.push(f.t === 'error' ? f.code : f.t);
+      }
+    }
+    expect(answers).toContain('server_full');
+    expect(answers.filter((a) => a !== 'stored' && a !== 'server_full')).toEqual([]);
+    // Live messages are not stored, so they still go through; pings answer.
+    const live = randomUUID();
+    alice.sendText(bob.identity!, live, 'still here');
+    expect((await bob.next('deliver')).id).toBe(live);
+    await alice.roundTrip();
+    // The first recipient comes back and acknowledges: that frees room for new messages.
+    const first = sinks[0]!;
+    const back = await h.login(first);
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push((await back.next('deliver')).id);
+    back.send({ t: 'ack', from: mallory.username, ids });
+    await back.roundTrip();
+    const again = sinks.at(-1)!;
+    mallory.sendText(again, randomUUID(), 'x'.repeat(4000));
+    expect((await mallory.next((x) => x.t === 'stored' || x.t === 'error')).t).toBe('stored');
+  });
+});
+
+describe("a sender's share of a recipient's queue", () => {
+  const h = useServer({ env: { OFFLINE_QUOTA_MESSAGES: '10', OFFLINE_SENDER_SHARE_PERCENT: '50' } });
+
+  it('stops one contact from filling it for everyone', async () => {
+    const [mallory, victim] = await h.pair('mallory', 'victim');
+    const carol = await h.user('carol');
+    await makeContacts(carol, victim);
+    const victimId = victim.identity!;
+    await victim.close();
+    await mallory.next(wentOffline(victimId.username));
+    const answers: string[] = [];
+    for (let i = 0; i < 8; i++) mallory.sendText(victimId, randomUUID(), 'spam');
+    for (let i = 0; i < 8; i++) {
+      const f = await mallory.next((x) => x.t === 'stored' || x.t === 'error');
+      answers.push(f.t === 'error' ? f.code : f.t);
+    }
+    expect(answers).toEqual([...Array(5).fill('stored'), ...Array(3).fill('queue_full')]);
+    const id = randomUUID();
+    carol.sendText(victimId, id, 'hi');
+    expect(await carol.next((x) => x.t === 'stored' || x.t === 'error')).toEqual({ t: 'stored', id });
+  });
+});
+
+describe('uploads for offline contacts', () => {
+  const h = useServer({
+    env: { OFFLINE_FILES_QUOTA_BYTES: String(2 * 1024 * 1024), OFFLINE_UPLOADS_PER_CONNECTION: '2', UPLOAD_BUFFER_BYTES: '0' },
+  });
+
+  it('count against the quota as they arrive, before any commit', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const first = sealedFile(1_500_000);
+    upload(a, bob.username, first);
+    await a.roundTrip();
+    expect(a.unread('error')).toEqual([]);
+    const second = sealedFile(1_000_000);
+    upload(a, bob.username, second);
+    expect(await a.nextError('queue_full')).toMatchObject({ ref: second.fileId });
+  });
+
+  it('are bounded in number per connection', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const files = [sealedFile(1000), sealedFile(1000), sealedFile(1000)];
+    for (const f of files) upload(a, bob.username, f);
+    expect(await a.nextError('relay_limit')).toMatchObject({ ref: files[2]!.fileId });
+    a.send({ t: 'file_commit', to: bob.username, fileId: files[0]!.fileId, count: 1 });
+    await a.next('file_stored');
+    upload(a, bob.username, files[2]!);
+    a.send({ t: 'file_commit', to: bob.username, fileId: files[2]!.fileId, count: 1 });
+    expect(await a.next('file_stored')).toMatchObject({ fileId: files[2]!.fileId });
+  });
+
+  it('left uncommitted by a crash are swept at start and hold no quota', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const alice = a.identity!;
+    const orphan = sealedFile(1_500_000);
+    upload(a, bob.username, orphan);
+    await a.roundTrip();
+    await h.server.restart('SIGKILL');
+    await h.closeClients();
+    const db = new Database(path.join(h.server.dataDir, 'parley.sqlite'), { readonly: true });
+    const left = db.prepare('SELECT COUNT(*) AS n FROM stored_chunks WHERE file_id = ?').get(orphan.fileId) as { n: number };
+    db.close();
+    expect(left.n).toBe(0);
+    const a2 = await h.login(alice);
+    const next = sealedFile(1_500_000);
+    upload(a2, bob.username, next);
+    a2.send({ t: 'file_commit', to: bob.username, fileId: next.fileId, count: next.count });
+    expect(await a2.next('file_stored')).toMatchObject({ fileId: next.fileId });
+  });
+});
