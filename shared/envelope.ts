@@ -9,7 +9,7 @@
  * the receiver rejects an id it has already seen (replay).
  */
 import { z } from 'zod';
-import { FileId } from './protocol';
+import { FileId, b64 } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
 /**
@@ -26,7 +26,7 @@ export const FileOffer = z.object({
   /** SHA-256 of the whole file, hex: checked before the file is offered to the user. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   /** The file's XChaCha20-Poly1305 key, base64url. */
-  key: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  key: b64(32),
   /**
    * The sender (its contact was offline) is also leaving the sealed chunks with the server: fetch
    * them from there first, and from the sender if the server does not have them (yet).

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from './limits';
-import { type ClientFrame, type ServerFrame, authMessage, decodeClientFrame, decodeServerFrame, encodeFrame } from './protocol';
+import { type ClientFrame, PublicKey, type ServerFrame, Signature, authMessage, decodeClientFrame, decodeServerFrame, encodeFrame } from './protocol';
 
 const KEY = 'A'.repeat(43); // 32 bytes, base64url
-const SIG = 'B'.repeat(86); // 64 bytes, base64url
-const NONCE = 'C'.repeat(43);
+const SIG = 'B'.repeat(85) + 'A'; // 64 bytes, base64url (canonical: the last character's 4 unused bits are zero)
+const NONCE = 'C'.repeat(42) + 'A';
 const ID = '0b6e1c1e-5a4c-4f0b-9c55-2f1f4f7d2a10';
 
 const validClientFrames: ClientFrame[] = [
@@ -264,5 +264,22 @@ describe('authMessage', () => {
     expect(text(authMessage('n1', 'alice'))).toBe('parley-auth-v1\nn1\nalice');
     expect(text(authMessage('n1', 'alice'))).not.toBe(text(authMessage('n2', 'alice')));
     expect(text(authMessage('n1', 'alice'))).not.toBe(text(authMessage('n1', 'alicf')));
+  });
+});
+
+describe('base64url values', () => {
+  const key = (last: string) => 'A'.repeat(42) + last;
+  it('accept only the canonical spelling (the unused bits of the last character zero)', () => {
+    // 32 bytes in 43 characters leave 2 bits unused: A (0), E (4), … pass; B (1) or D (3) must not.
+    expect(PublicKey.safeParse(key('A')).success).toBe(true);
+    expect(PublicKey.safeParse(key('E')).success).toBe(true);
+    expect(PublicKey.safeParse(key('B')).success).toBe(false);
+    expect(PublicKey.safeParse(key('D')).success).toBe(false);
+    // 64 bytes in 86 characters leave 4 bits: only A, Q, g, w end a signature.
+    const sig = (last: string) => 'A'.repeat(85) + last;
+    expect(['A', 'Q', 'g', 'w'].map((c) => Signature.safeParse(sig(c)).success)).toEqual([true, true, true, true]);
+    expect(['B', 'P', 'h', '_'].map((c) => Signature.safeParse(sig(c)).success)).toEqual([false, false, false, false]);
+    const frame = decodeClientFrame(JSON.stringify({ t: 'register', username: 'alice', identityKey: key('B'), sig: sig('A') }));
+    expect(frame).toMatchObject({ ok: false, code: 'bad_frame' });
   });
 });

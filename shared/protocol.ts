@@ -10,8 +10,27 @@ import { z } from 'zod';
 import { LIMITS } from './limits';
 import { USERNAME_PATTERN } from './username';
 
-/** base64url (no padding) of exactly `bytes` bytes. */
-const b64 = (bytes: number) => z.string().length(Math.ceil((bytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * True when the last character of a base64url text of `bytes` bytes leaves its unused low bits
+ * zero. Decoders disagree on the other form (libsodium in the browser throws where Node accepts),
+ * so a hostile key that passed the server could break every contact's client: only one spelling
+ * of each value is accepted.
+ */
+function canonicalTail(text: string, bytes: number): boolean {
+  const unusedBits = text.length * 6 - bytes * 8;
+  const last = B64URL.indexOf(text.at(-1) ?? '');
+  return last >= 0 && (last & ((1 << unusedBits) - 1)) === 0;
+}
+
+/** base64url (no padding, canonical) of exactly `bytes` bytes. */
+export const b64 = (bytes: number) =>
+  z
+    .string()
+    .length(Math.ceil((bytes * 4) / 3))
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .refine((text) => canonicalTail(text, bytes), 'not canonical base64url (the unused bits of the last character must be zero)');
 
 export const Username = z.string().regex(USERNAME_PATTERN);
 /** A name typed by a person: checked by the server so a bad one gets `bad_username`, not `bad_frame`. */
