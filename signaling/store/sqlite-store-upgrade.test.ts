@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SCHEMA_VERSION } from './sqlite-schema';
+import { SqliteStore } from './sqlite-store';
+
+let dir: string;
+const open: SqliteStore[] = [];
+const openStore = () => {
+  const store = new SqliteStore({ dataDir: dir, quotaMessages: 100, quotaBytes: 1_000_000, ttlMs: 60_000 });
+  open.push(store);
+  return store;
+};
+
+beforeEach(() => {
+  dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-upgrade-')), 'data');
+});
+afterEach(() => {
+  for (const s of open.splice(0)) s.close();
+  fs.rmSync(path.dirname(dir), { recursive: true, force: true });
+});
+
+/** The schema the server wrote before migrations existed (user_version 0), with a queue in it. */
+function writeVersionZero(): void {
+  fs.mkdirSync(dir, { recursive: true });
+  const db = new Database(path.join(dir, 'parley.sqlite'));
+  db.exec(`
+    CREATE TABLE users (username TEXT PRIMARY KEY, identity_key TEXT NOT NULL, created_at INTEGER NOT NULL);
+    CREATE TABLE contacts (owner TEXT NOT NULL, peer TEXT NOT NULL, PRIMARY KEY (owner, peer)) WITHOUT ROWID;
+    CREATE TABLE requests (from_user TEXT NOT NULL, to_user TEXT NOT NULL, created_at INTEGER NOT NULL,
+      PRIMARY KEY (from_user, to_user)) WITHOUT ROWID;
+    CREATE TABLE queue (seq INTEGER PRIMARY KEY AUTOINCREMENT, recipient TEXT NOT NULL,
+      kind TEXT NOT NULL CHECK (kind IN ('msg', 'receipt')), peer TEXT NOT NULL, msg_id TEXT NOT NULL, env TEXT,
+      bytes INTEGER NOT NULL, ts INTEGER NOT NULL, expires_at INTEGER NOT NULL, UNIQUE (recipient, kind, peer, msg_id));
+  `);
+  const insert = db.prepare('INSERT INTO queue (recipient, kind, peer, msg_id, env, bytes, ts, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+  const later = Date.now() + 3_600_000;
+  insert.run('bob', 'msg', 'alice', 'm1', 'e1', 2, 1, later);
+  insert.run('bob', 'receipt', 'carol', 'r1', null, 0, 2, later);
+  insert.run('bob', 'msg', 'alice', 'm2', 'e2', 2, 3, later);
+  db.prepare('INSERT INTO requests VALUES (?, ?, ?)').run('dave', 'bob', Date.now());
+  db.close();
+}
+
+describe('SqliteStore: upgrading a database written by an older server', () => {
+  it('keeps every queued item in order, takes refusals, and records the schema version', () => {
+    writeVersionZero();
+    const store = openStore();
+    expect(store.page('bob', 0, 10).map((i) => `${i.kind}:${i.id}`)).toEqual(['msg:m1', 'receipt:r1', 'msg:m2']);
+    expect(store.incomingRequests('bob')).toEqual(['dave']);
+    expect(store.enqueue('alice', [{ kind: 'refusal', peer: 'bob', id: 'x1', ts: 4 }])).toBe('stored');
+    // New items still sort after the migrated ones.
+    store.enqueue('bob', [{ kind: 'msg', peer: 'alice', id: 'm3', env: 'e3', ts: 5 }]);
+    expect(store.page('bob', 0, 10).map((i) => i.id)).toEqual(['m1', 'r1', 'm2', 'm3']);
+    store.close();
+    open.length = 0;
+    const db = new Database(path.join(dir, 'parley.sqlite'), { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    db.close();
+    // Opening again runs nothing twice.
+    expect(openStore().page('bob', 0, 10)).toHaveLength(4);
+  });
+
+  it('refuses a database from a newer server instead of guessing', () => {
+    openStore().close();
+    open.length = 0;
+    const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
+    db.close();
+    expect(() => openStore()).toThrow(/newer Parley/);
+  });
+});
+
+describe('SqliteStore: what is left on disk', () => {
+  it('keeps the data directory and database files to the server user, and overwrites deleted rows', () => {
+    const store = openStore();
+    store.enqueue('bob', [{ kind: 'msg', peer: 'alice', id: 'secret-id', env: 'SEALEDENVELOPEMARKER', ts: 1 }]);
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    for (const f of fs.readdirSync(dir)) expect(fs.statSync(path.join(dir, f)).mode & 0o077).toBe(0);
+    store.remove('bob', 'msg', 'alice', ['secret-id']);
+    store.close();
+    open.length = 0;
+    // After a checkpoint, the deleted envelope's bytes are gone from the file, not in a free page.
+    const bytes = fs.readFileSync(path.join(dir, 'parley.sqlite'));
+    expect(bytes.includes(Buffer.from('SEALEDENVELOPEMARKER'))).toBe(false);
+  });
+});
