@@ -67,3 +67,19 @@ test("a contact's changed identity key is flagged, not accepted silently", async
   await expect(alice.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
   await expect(alice.contactButton('bob')).not.toContainText('key changed');
 });
+
+test('a request refused by the server is explained in words, never in the server’s English', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  await alice.signUp();
+  await bob.signUp();
+  await alice.page.getByRole('textbox', { name: 'Add contact' }).fill('bob');
+  await alice.page.getByRole('button', { name: 'Send request' }).click();
+  await bob.page.getByRole('listitem').filter({ hasText: 'alice' }).getByRole('button', { name: 'Decline' }).click();
+  // Asking again at once meets the cooldown after a decline.
+  await alice.page.getByRole('textbox', { name: 'Add contact' }).fill('bob');
+  await alice.page.getByRole('button', { name: 'Send request' }).click();
+  await expect(alice.page.getByText('They declined your request recently')).toBeVisible();
+  await expect(alice.page.getByText('bob declined your request recently')).toHaveCount(0); // the server's own message
+  await expect(bob.page.getByRole('listitem').filter({ hasText: 'alice' })).toHaveCount(0);
+});

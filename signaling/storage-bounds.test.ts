@@ -7,20 +7,21 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import type { Identity } from '../shared/identity';
 import { type ParleyClient, makeContacts, wentOffline } from './test-support/client';
 import { type ServerHarness, useServer } from './test-support/harness';
 import { sealedFile, upload, withOfflineRecipient } from './test-support/sealed-files';
 
 const MANY_USERS = { REGISTRATIONS_PER_HOUR_PER_ADDRESS: '1000', MAX_UNAUTHENTICATED_PER_ADDRESS: '1000' };
 
-/** `a` and a new contact of hers who then goes offline; returns the contact's name. */
-async function offlineContact(h: ServerHarness, a: ParleyClient): Promise<{ username: string; publicKey: string; client: ParleyClient }> {
+/** A new contact of `a`'s who then goes offline; returns their identity. */
+async function offlineContact(h: ServerHarness, a: ParleyClient): Promise<Identity> {
   const b = await h.user('throwaway');
   await makeContacts(a, b);
   const identity = b.identity!;
   await b.close();
   await a.next(wentOffline(identity.username));
-  return { ...identity, client: b };
+  return identity;
 }
 
 describe('the disk budget', () => {

@@ -5,6 +5,7 @@ import { servicesContext } from '../context';
 import { ListenController } from '../controllers/listen';
 import type { AppServices } from '../services/app-services';
 import { RequestError } from '../services/contacts';
+import { errorText } from '../error-text';
 import { t } from '../strings';
 import { controls } from './shared-styles';
 
@@ -80,7 +81,8 @@ export class ParleyContacts extends LitElement {
     } catch (err) {
       this.noteIsError = true;
       const code = err instanceof RequestError ? err.code : '';
-      this.note = code === 'unknown_user' ? t.unknownUser(name) : t.requestFailed(code === 'offline' ? t.statusConnecting() : (err as Error).message);
+      // The server's message is for developers: the user reads the words for its code.
+      this.note = code === 'unknown_user' ? t.unknownUser(name) : t.requestFailed(code === 'offline' ? t.statusConnecting() : errorText(code));
     }
   }
 
