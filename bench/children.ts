@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RpcClient } from './ipc';
+import { LOOPBACK_LIMITS } from '../signaling/test-support/server-process';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const children = new Set<ChildProcess>();
@@ -58,8 +59,9 @@ function waitForPort(child: ChildProcess, marker: string, label: string, timeout
 }
 
 /**
- * The real Parley server (`signaling/main.ts`) with default limits, a fresh data directory and
- * quiet logs. `probe` preloads bench/server-probe.ts so the bench can ask it to collect garbage.
+ * The real Parley server (`signaling/main.ts`) with default limits (but the per-address ones and
+ * the total, below), a fresh data directory and quiet logs. `probe` preloads bench/server-probe.ts
+ * so the bench can ask it to collect garbage.
  */
 export async function startParleyServer(opts: { probe?: boolean; label?: string } = {}): Promise<Listening & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
@@ -68,7 +70,9 @@ export async function startParleyServer(opts: { probe?: boolean; label?: string 
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server when it exits (for `--cpu-prof` analysis).
   if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
   const child = spawnTsx('signaling/main.ts', {
-    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    // The idle bench holds ~19,500 connections from loopback: per-address limits off, and the total
+    // raised to what the ~20,000 file descriptors a process may hold here allow (with room for the rest).
+    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...LOOPBACK_LIMITS, MAX_CONNECTIONS: '19700', CONNECTION_HEADROOM: '100' },
     nodeArgs,
     preload: opts.probe ? './bench/server-probe.ts' : undefined,
     ipc: opts.probe,

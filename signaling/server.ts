@@ -3,7 +3,6 @@
  * signaling and relay WebSocket.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
@@ -14,6 +13,10 @@ import type { Context } from './handlers/context';
 import { UNAUTHENTICATED, handlers } from './handlers/index';
 import { relayChunk } from './handlers/relay-chunk';
 import { Hub } from './hub';
+import { type Client, ConnectionGate, refuse } from './connection/gate';
+import { withinJsonBudget } from './connection/frame-guard';
+import { PreLogin } from './connection/pre-login';
+import { RegistrationLimit } from './connection/registration-limit';
 import { isOriginAllowed, ownOrigins } from './origin';
 import { Session } from './session';
 import { StoredFiles } from './stored-files';
@@ -34,9 +37,13 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   // Queued items go out in windows small enough never to trip the send-buffer limit.
   const hub = new Hub(store, log, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
   const files = new StoredFiles(store, limits.maxBufferedBytes);
-  const ctx: Context = { store, hub, files, log, limits, iceServers: config.iceServers };
+  const bounds = config.connections;
+  const registrations = new RegistrationLimit(bounds.registrationsPerHourPerAddress);
+  const ctx: Context = { store, hub, files, log, limits, iceServers: config.iceServers, registrations };
   const serveStatic = createStaticHandler(config.webDir);
-  const httpServer = http.createServer(serveStatic);
+  const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);
+  // Sockets reach HTTP through the gate: counted, timed and bounded before a byte is parsed.
+  const gate = new ConnectionGate(bounds, httpServer, log);
   const wss = new WebSocketServer({
     noServer: true,
     // A frame between the soft limit and this hard one gets a `too_large` error and the socket lives;
@@ -55,22 +62,39 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== WS_PATH || !isOriginAllowed(req.headers.origin, allowed)) {
       log.warn({ origin: req.headers.origin, path: url.pathname }, 'refused websocket upgrade');
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      refuse(socket, 403);
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket));
+    const client = gate.admit(req, socket);
+    if (client) wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, socket, client));
   });
 
-  function onConnection(ws: WebSocket, socket: Duplex): void {
+  function onConnection(ws: WebSocket, socket: Duplex, client: Client): void {
     const session = new Session(nextSessionId++, ws, limits, { socket, coalescer });
+    session.address = client.key;
+    const preLogin = new PreLogin(bounds, () => {
+      if (!session.username) session.cut(CloseCode.loginTimeout, 'login_timeout');
+    });
     session.onCut = () => hub.leave(session);
     sessions.add(session);
     ws.on('pong', () => {
       session.alive = true;
     });
-    ws.on('message', (data, isBinary) => onMessage(session, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      if (!session.username) {
+        // Before login only small text frames are looked at, and nothing is parsed before this check.
+        const refusal = preLogin.check(frameBytes(data), isBinary);
+        if (refusal) return session.send({ t: 'error', ...refusal });
+      }
+      onMessage(session, data, isBinary);
+      if (session.username && client.unauthenticated) {
+        preLogin.end();
+        gate.loggedIn(client);
+      }
+    });
     ws.on('error', (err) => log.debug({ session: session.id, err: err.message }, 'socket error'));
     ws.on('close', () => {
+      preLogin.end();
       session.closed = true;
       sessions.delete(session);
       try {
@@ -97,12 +121,17 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         session.send({ t: 'error', code: 'rate_limited', message: 'too many frames; slow down' });
         return;
       }
-      const size = Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-      if (size > limits.maxFrameBytes) {
+      if (frameBytes(data) > limits.maxFrameBytes) {
         session.send({ t: 'error', code: 'too_large', message: `frames are limited to ${limits.maxFrameBytes} bytes` });
         return;
       }
-      const decoded = decodeClientFrame(data.toString());
+      const text = data.toString();
+      // Parsing cost is not bounded by size alone (nested arrays): a frame with more structure than any frame has is refused unparsed.
+      if (!withinJsonBudget(text, bounds.maxFrameJsonTokens)) {
+        session.send({ t: 'error', code: 'bad_frame', message: `a frame has at most ${bounds.maxFrameJsonTokens} JSON tokens` });
+        return;
+      }
+      const decoded = decodeClientFrame(text);
       if (!decoded.ok) {
         session.send({ t: 'error', code: decoded.code, message: decoded.message });
         return;
@@ -139,14 +168,13 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   return {
     hub,
     async start() {
-      await new Promise<void>((resolve, reject) => {
-        httpServer.once('error', reject);
-        httpServer.listen(config.port, config.host, () => resolve());
-      });
-      const port = (httpServer.address() as AddressInfo).port;
+      const port = await gate.listen(config.port, config.host);
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
       heartbeat = setInterval(beat, limits.heartbeatMs);
-      sweeper = setInterval(() => store.sweepExpired(Date.now()), 60_000);
+      sweeper = setInterval(() => {
+        store.sweepExpired(Date.now());
+        registrations.sweep();
+      }, 60_000);
       sweeper.unref();
       log.info({ url: `http://${config.host}:${port}` }, 'parley listening');
       return port;
@@ -157,9 +185,14 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       hub.closeAll(CloseCode.shutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      await gate.close();
     },
   };
+}
+
+/** A frame's size in bytes, whatever form ws hands it over in. */
+function frameBytes(data: RawData): number {
+  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
 }
 
 /** ws hands binary data over as one Buffer unless told otherwise; accept every form it may take. */

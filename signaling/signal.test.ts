@@ -42,3 +42,25 @@ describe('WebRTC signaling', () => {
     expect(await a.next('error')).toMatchObject({ code: 'bad_frame' });
   });
 });
+
+describe('a contact flooding signals', () => {
+  const h = useServer();
+
+  it('gets recipient_busy once the paused recipient is behind, and the recipient is never cut', async () => {
+    const [a, b] = await h.pair();
+    b.pauseReading();
+    // 16 MB of signals in one burst: far past the kernel's buffers and the 1 MiB send-buffer limit.
+    const data = 'x'.repeat(16_000);
+    for (let i = 0; i < 1000; i++) a.send({ t: 'signal', to: b.username, data });
+    await a.nextError('recipient_busy', 10_000);
+    await a.roundTrip(10_000);
+    b.resumeReading();
+    await b.roundTrip(10_000);
+    expect(b.isOpen).toBe(true);
+    // It got what fitted, and the sender was told about the rest rather than the recipient cut.
+    const delivered = b.received.filter((f) => f.t === 'signal').length;
+    const refused = a.received.filter((f) => f.t === 'error' && (f.code === 'recipient_busy' || f.code === 'rate_limited')).length;
+    expect(delivered).toBeGreaterThan(0);
+    expect(delivered + refused).toBe(1000);
+  });
+});

@@ -4,7 +4,7 @@
  */
 import { createPublicKey, verify } from 'node:crypto';
 import { authMessage } from '../../shared/protocol';
-import { isValidUsername } from '../../shared/username';
+import { isReservedUsername, isValidUsername } from '../../shared/username';
 import { ProtocolError } from '../errors';
 import type { Session } from '../session';
 import type { Context, Handler } from './context';
@@ -58,10 +58,15 @@ export const register: Handler<'register'> = (ctx, session, f) =>
     if (!isValidUsername(f.username)) {
       throw new ProtocolError('bad_username', 'a username is 3–32 characters of a–z, 0–9, _ and -');
     }
+    if (isReservedUsername(f.username)) throw new ProtocolError('username_reserved', 'that username is reserved');
     if (!verifySignature(f.identityKey, nonce, f.username, f.sig)) throw new ProtocolError('bad_signature', 'signature does not verify');
+    if (!ctx.registrations.allows(session.address)) {
+      throw new ProtocolError('registration_limited', 'too many accounts were created from this address; try again later');
+    }
     if (!ctx.store.createUser({ username: f.username, identityKey: f.identityKey })) {
       throw new ProtocolError('username_taken', 'that username is taken');
     }
+    ctx.registrations.record(session.address);
     welcome(ctx, session, f.username, f.identityKey);
   });
 

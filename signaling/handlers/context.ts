@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { ClientFrameOf, ClientFrameType, IceServer } from '../../shared/protocol';
 import type { ServerLimits } from '../config';
+import type { RegistrationLimit } from '../connection/registration-limit';
 import type { Hub } from '../hub';
 import type { Session } from '../session';
 import type { StoredFiles } from '../stored-files';
@@ -16,6 +17,8 @@ export interface Context {
   limits: ServerLimits;
   /** Handed to each client at login for its RTCPeerConnections. */
   iceServers: IceServer[];
+  /** Accounts created per client address (`session.address`) per hour. */
+  registrations: RegistrationLimit;
 }
 
 export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void;

@@ -22,11 +22,17 @@ export interface ConnectOptions {
   /** ws `maxPayload` for frames from the server. */
   maxPayload?: number;
   timeoutMs?: number;
+  /** Extra request headers for the upgrade (e.g. `X-Forwarded-For`, as a proxy would add). */
+  headers?: Record<string, string>;
 }
 
 /** The server answered the WebSocket upgrade with an HTTP status instead of 101. */
 export class HandshakeRefused extends Error {
-  constructor(readonly status: number) {
+  constructor(
+    readonly status: number,
+    /** The `Retry-After` header of the refusal, if any. */
+    readonly retryAfter?: string,
+  ) {
     super(`websocket upgrade refused with HTTP ${status}`);
   }
 }
@@ -100,13 +106,15 @@ export class ParleyClient {
       perMessageDeflate: false,
       maxPayload: options.maxPayload ?? 16 * 1024 * 1024,
       handshakeTimeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      ...(options.headers ? { headers: options.headers } : {}),
     });
     const client = new ParleyClient(ws, sodium);
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('unexpected-response', (_req, res) => {
         res.resume();
-        reject(new HandshakeRefused(res.statusCode ?? 0));
+        const retryAfter = res.headers['retry-after'];
+        reject(new HandshakeRefused(res.statusCode ?? 0, typeof retryAfter === 'string' ? retryAfter : undefined));
         ws.terminate();
       });
       ws.once('error', reject);

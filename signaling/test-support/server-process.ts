@@ -19,6 +19,17 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
+/**
+ * Tests, e2e tests and benchmarks open many connections and accounts from 127.0.0.1, which the
+ * per-address limits (signaling/connection/) would refuse: they are raised unless a test sets them,
+ * as the tests of those limits do. Every other limit keeps its default.
+ */
+export const LOOPBACK_LIMITS: Readonly<Record<string, string>> = {
+  REGISTRATIONS_PER_HOUR_PER_ADDRESS: '1000000',
+  MAX_CONNECTIONS_PER_ADDRESS: '1000000',
+  MAX_UNAUTHENTICATED_PER_ADDRESS: '1000000',
+};
+
 export interface ServerProcessOptions {
   /** Environment overrides, e.g. `{ RATE_FRAMES_PER_SEC: '5' }`. PORT, HOST and DATA_DIR are set here. */
   env?: Record<string, string>;
@@ -44,7 +55,7 @@ export class ServerProcess {
     this.dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'parley-server-'));
     fs.mkdirSync(this.dataDir, { recursive: true });
     this.logPath = path.join(this.dataDir, 'server.log');
-    this.#env = { LOG_LEVEL: 'info', ...options.env };
+    this.#env = { LOG_LEVEL: 'info', ...LOOPBACK_LIMITS, ...options.env };
     this.#startTimeoutMs = options.startTimeoutMs ?? 20_000;
   }
 

@@ -1,0 +1,122 @@
+/**
+ * Deadlines and global bounds against a real server: idle TCP sockets and sockets that never log
+ * in are closed at their deadlines, frames before login are refused unparsed, and past the total
+ * connection limit upgrades are refused while /healthz keeps answering.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { CloseCode } from '../../shared/protocol';
+import { HandshakeRefused, ParleyClient } from '../test-support/client';
+import { useServer } from '../test-support/harness';
+
+function openSocket(port: number): Promise<net.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => resolve(s));
+    s.once('error', reject);
+  });
+}
+
+/** Milliseconds until the server closes `socket`, and what it said before. */
+function untilClosed(socket: net.Socket): Promise<{ ms: number; text: string }> {
+  const start = performance.now();
+  let text = '';
+  socket.on('data', (d) => (text += d.toString()));
+  socket.on('error', () => {});
+  return new Promise((resolve) => socket.once('close', () => resolve({ ms: performance.now() - start, text })));
+}
+
+function healthz(port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ port, host: '127.0.0.1', path: '/healthz', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', reject);
+    req.setTimeout(3000, () => req.destroy(new Error('/healthz did not answer')));
+  });
+}
+
+describe('deadlines', () => {
+  const h = useServer({ env: { HANDSHAKE_TIMEOUT_MS: '300', LOGIN_TIMEOUT_MS: '500' } });
+
+  it('closes a TCP connection that never sends a byte at the handshake deadline', async () => {
+    const { ms, text } = await untilClosed(await openSocket(h.port));
+    expect(text).toBe('');
+    expect(ms).toBeGreaterThan(250);
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it('closes one whose request never completes (slowloris) at the same deadline', async () => {
+    const socket = await openSocket(h.port);
+    socket.write('GET /ws HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const timer = setInterval(() => socket.write('X-Slow: 1\r\n'), 50);
+    const { ms } = await untilClosed(socket);
+    clearInterval(timer);
+    expect(ms).toBeLessThan(1500);
+  });
+
+  it('closes a WebSocket that does not log in with 4002, and leaves a logged-in one alone', async () => {
+    const idle = await h.connect();
+    const user = await h.user('alice');
+    const started = performance.now();
+    expect((await idle.closed).code).toBe(CloseCode.loginTimeout);
+    expect(performance.now() - started).toBeLessThan(1500);
+    await new Promise((r) => setTimeout(r, 300));
+    await user.roundTrip();
+  });
+
+  it('refuses frames before login above the login size, and binary ones, without parsing them', async () => {
+    const c = await h.connect();
+    await c.next('challenge');
+    // Nested arrays that would take milliseconds to parse: refused by size alone.
+    c.sendRaw('['.repeat(20_000) + ']'.repeat(20_000));
+    expect(await c.next('error')).toMatchObject({ code: 'too_large' });
+    c.sendRaw(Buffer.from([1, 2, 3]), { binary: true });
+    expect(await c.next('error')).toMatchObject({ code: 'auth_required' });
+    // The connection may still log in.
+    await c.roundTrip();
+  });
+});
+
+describe('frames after login', () => {
+  const h = useServer();
+
+  it('refuses a frame with more JSON structure than any frame has, unparsed, and keeps serving', async () => {
+    const bystander = await h.user('bystander');
+    const c = await h.user('bomber');
+    const bomb = `{"t":"send","to":${'['.repeat(45_000)}${']'.repeat(45_000)}}`;
+    // Parsed, each would cost the server 18–22 ms; the structure count refuses it first (its message says so).
+    for (let i = 0; i < 50; i++) c.sendRaw(bomb);
+    for (let i = 0; i < 50; i++) expect(await c.next('error')).toMatchObject({ code: 'bad_frame', message: expect.stringMatching(/JSON tokens/) });
+    await bystander.roundTrip();
+    // An acknowledgement of 256 ids is the most structure a frame has: it decodes (whatever the handler makes of it).
+    c.send({ t: 'ack', from: bystander.username, ids: Array.from({ length: 256 }, (_, i) => `message-${i}`) });
+    await c.roundTrip();
+    expect(c.unread('error').filter((e) => e.code === 'bad_frame')).toEqual([]);
+  });
+});
+
+describe('total connections', () => {
+  const h = useServer({ env: { MAX_CONNECTIONS: '6', CONNECTION_HEADROOM: '3' } });
+
+  it('refuses upgrades past the total with 503 while /healthz answers, and drops sockets past the headroom', async () => {
+    const idle = await Promise.all(Array.from({ length: 6 }, () => openSocket(h.port)));
+    const err = await ParleyClient.connect(h.port).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(HandshakeRefused);
+    expect(err).toMatchObject({ status: 503, retryAfter: '10' });
+    expect(await healthz(h.port)).toBe(200);
+    // Fill the headroom: past it, a new socket is destroyed before a byte is read.
+    const more = await Promise.all(Array.from({ length: 3 }, () => openSocket(h.port)));
+    const past = await untilClosed(await openSocket(h.port));
+    expect(past.text).toBe('');
+    expect(past.ms).toBeLessThan(500);
+    for (const s of [...idle, ...more]) s.destroy();
+    await new Promise((r) => setTimeout(r, 100));
+    const c = await h.user('after');
+    await c.roundTrip();
+  });
+});

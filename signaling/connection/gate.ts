@@ -1,0 +1,138 @@
+/**
+ * The server's front door: it accepts TCP sockets itself and hands those it admits to the HTTP
+ * server (`'connection'` emitted by hand, as node documents), so a socket is counted, timed and
+ * possibly refused before HTTP parses a byte of it.
+ *
+ * - Past `maxConnections + headroom` open sockets, or twice over an address's limit, a new socket
+ *   is destroyed at once: the process never runs out of file descriptors.
+ * - Over `maxConnectionsPerAddress` it is answered 429 with Retry-After and closed.
+ * - One that has not sent a complete request (or upgrade) within `handshakeTimeoutMs` is closed.
+ * - A WebSocket upgrade is refused with 503 past `maxConnections` (the headroom keeps /healthz and
+ *   the app's files answering), and with 429 when its address has too many connections or too
+ *   many that have not logged in.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { Logger } from 'pino';
+import type { ConnectionLimits } from '../config';
+import { addressKey, clientAddress, isTrustedProxy } from './address';
+import { Admission } from './admission';
+
+/** A WebSocket's admission: the address it counts against, until it logs in and until it closes. */
+export interface Client {
+  readonly key: string;
+  unauthenticated: boolean;
+}
+
+/** How long a refused socket may take to read its answer before it is destroyed. */
+const REFUSED_LINGER_MS = 1000;
+
+export class ConnectionGate {
+  readonly admission: Admission;
+  readonly #server: net.Server;
+  /** Every open socket and the handshake timer it is under (until its first complete request). */
+  readonly #open = new Map<net.Socket, NodeJS.Timeout | undefined>();
+  /** Seconds a refused client is told to wait: deadlines free slots within about this long. */
+  readonly #retryAfter: number;
+
+  constructor(
+    private readonly limits: ConnectionLimits,
+    private readonly httpServer: http.Server,
+    private readonly log: Logger,
+  ) {
+    this.admission = new Admission(limits);
+    this.#retryAfter = Math.max(1, Math.ceil(Math.max(limits.loginTimeoutMs, limits.handshakeTimeoutMs) / 1000));
+    this.#server = net.createServer((socket) => this.#accept(socket));
+    httpServer.on('request', (req: http.IncomingMessage) => this.#started(req.socket));
+  }
+
+  /** Node's own HTTP timeouts, for requests after the first on a kept-alive socket. */
+  static httpOptions(limits: ConnectionLimits): http.ServerOptions {
+    const ms = limits.handshakeTimeoutMs;
+    return { headersTimeout: ms, requestTimeout: Math.max(ms, 30_000), connectionsCheckingInterval: Math.max(100, Math.min(ms / 2, 5000)) };
+  }
+
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => resolve((this.#server.address() as net.AddressInfo).port));
+    });
+  }
+
+  async close(): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    for (const socket of this.#open.keys()) socket.destroy();
+    await closed;
+  }
+
+  /**
+   * A WebSocket upgrade arrived on `socket`: its admission, or undefined when it was refused (the
+   * answer is written here). The counts are released when the socket closes, whatever happens next.
+   */
+  admit(req: http.IncomingMessage, socket: Duplex): Client | undefined {
+    const tcp = req.socket;
+    this.#started(tcp);
+    const peer = tcp.remoteAddress ?? '';
+    const countedAtAccept = !isTrustedProxy(peer, this.limits.trustProxy);
+    const key = addressKey(clientAddress(peer, req.headers['x-forwarded-for'], this.limits.trustProxy));
+    const verdict = this.admission.admitWebSocket(key, countedAtAccept);
+    if (verdict !== 'ok') {
+      this.log.warn({ verdict }, 'refused websocket upgrade: connection limit');
+      refuse(socket, verdict === 'full' ? 503 : 429, this.#retryAfter);
+      return undefined;
+    }
+    const client: Client = { key, unauthenticated: true };
+    socket.once('close', () => this.admission.releaseWebSocket(key, countedAtAccept, client.unauthenticated));
+    return client;
+  }
+
+  /** The client logged in: it no longer counts as unauthenticated. */
+  loggedIn(client: Client): void {
+    if (!client.unauthenticated) return;
+    client.unauthenticated = false;
+    this.admission.loggedIn(client.key);
+  }
+
+  #accept(socket: net.Socket): void {
+    const peer = socket.remoteAddress ?? '';
+    const key = isTrustedProxy(peer, this.limits.trustProxy) ? undefined : addressKey(peer);
+    const verdict = this.admission.acceptSocket(key);
+    if (verdict === 'drop') {
+      socket.destroy();
+      return;
+    }
+    socket.on('error', () => {}); // a reset by the peer is not the server's fault; 'close' follows
+    socket.once('close', () => {
+      clearTimeout(this.#open.get(socket));
+      this.#open.delete(socket);
+      this.admission.releaseSocket(key);
+    });
+    if (verdict === 'busy') {
+      this.#open.set(socket, undefined);
+      socket.resume(); // read and discard its request, so closing does not reset the answer away
+      refuse(socket, 429, this.#retryAfter);
+      return;
+    }
+    this.#open.set(
+      socket,
+      setTimeout(() => socket.destroy(), this.limits.handshakeTimeoutMs),
+    );
+    this.httpServer.emit('connection', socket);
+  }
+
+  /** A complete request or upgrade arrived: the handshake deadline is met. */
+  #started(socket: net.Socket): void {
+    const timer = this.#open.get(socket);
+    if (timer === undefined) return;
+    clearTimeout(timer);
+    this.#open.set(socket, undefined);
+  }
+}
+
+/** Answers a socket with an HTTP status and no body, then closes it (at the latest after a moment). */
+export function refuse(socket: Duplex, status: number, retryAfterSeconds?: number): void {
+  const retry = retryAfterSeconds === undefined ? '' : `Retry-After: ${retryAfterSeconds}\r\n`;
+  socket.end(`HTTP/1.1 ${status} ${http.STATUS_CODES[status]}\r\n${retry}Connection: close\r\nContent-Length: 0\r\n\r\n`);
+  setTimeout(() => socket.destroy(), REFUSED_LINGER_MS).unref();
+}
