@@ -88,6 +88,16 @@ export class ParleyUser {
     return fs.readFileSync((await download.path())!);
   }
 
+  /** The settings field for the size of file fetched without asking. */
+  autoAcceptField(): Locator {
+    return this.page.getByRole('spinbutton', { name: 'Accept files automatically up to (MB)' });
+  }
+
+  /** Sets the size (in MB) up to which files are fetched without asking. */
+  async setAutoAccept(mb: number): Promise<void> {
+    await this.autoAcceptField().fill(String(mb));
+  }
+
   /** What the page's RTC probe has counted (see rtc-probe.ts). */
   rtc(): Promise<Omit<RtcProbe, 'channels'> & { openChannels: number }> {
     return this.page.evaluate(() => {

@@ -3,10 +3,16 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { servicesContext } from '../context';
 import type { AppServices } from '../services/app-services';
+import { AUTO_ACCEPT_MAX_BYTES } from '../files/auto-accept';
 import { t } from '../strings';
 import { controls } from './shared-styles';
 
-/** Who is signed in, and the identity backup export (without it an account dies with the browser profile). */
+const MiB = 1024 * 1024;
+
+/**
+ * Who is signed in, the identity backup export (without it an account dies with the browser
+ * profile), and this browser's settings: relay only, and the size of file fetched without asking.
+ */
 @customElement('parley-account-menu')
 export class ParleyAccountMenu extends LitElement {
   @consume({ context: servicesContext }) services!: AppServices;
@@ -28,6 +34,12 @@ export class ParleyAccountMenu extends LitElement {
         ${t.relayOnly()}
       </label>
       <p id="relay-hint" class="hint">${t.relayOnlyHint()}</p>
+      <div class="setting">
+        <label for="auto-accept">${t.autoAcceptUpTo()}</label>
+        <input id="auto-accept" type="number" min="0" max=${AUTO_ACCEPT_MAX_BYTES / MiB} step="any" aria-describedby="auto-accept-hint"
+          .value=${String(Math.round((this.services.transfers.autoAccept.bytes / MiB) * 10) / 10)} @input=${this.#setAutoAccept} />
+      </div>
+      <p id="auto-accept-hint" class="hint">${t.autoAcceptHint()}</p>
       ${this.exporting
         ? html`<form @submit=${this.#export}>
             <p class="hint">${t.exportHint()}</p>
@@ -41,6 +53,12 @@ export class ParleyAccountMenu extends LitElement {
           </form>`
         : nothing}
     `;
+  }
+
+  /** Saved as it is typed (each valid value), so a file offered a moment later already goes by it. */
+  #setAutoAccept(e: Event) {
+    const mb = (e.target as HTMLInputElement).valueAsNumber;
+    if (Number.isFinite(mb) && mb >= 0) void this.services.transfers.autoAccept.set(mb * MiB);
   }
 
   #export(e: SubmitEvent) {
@@ -69,7 +87,9 @@ export class ParleyAccountMenu extends LitElement {
       form { display: flex; flex-direction: column; gap: 0.35rem; margin-top: 0.5rem; }
       .row { display: flex; gap: 0.5rem; }
       .toggle { display: flex; align-items: center; gap: 0.4rem; margin-top: 0.5rem; color: var(--text); }
-      .toggle + .hint { margin: 0.1rem 0 0; font-size: 0.75rem; }
+      .toggle + .hint, .setting + .hint { margin: 0.1rem 0 0; font-size: 0.75rem; }
+      .setting { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; margin-top: 0.5rem; }
+      .setting input { width: 5.5rem; }
       button.secondary { font-size: 0.85rem; padding: 0.3rem 0.6rem; }
     `,
   ];

@@ -3,6 +3,8 @@ import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { servicesContext } from '../context';
 import { ListenController } from '../controllers/listen';
+import { displayName } from '../files/display-name';
+import { makePreview } from '../files/preview';
 import type { TransferEvent } from '../files/transfers';
 import type { AppServices } from '../services/app-services';
 import type { FileMeta, TransferRecord } from '../services/db';
@@ -17,14 +19,26 @@ const failure = {
   cancelled_by_peer: t.transferCancelled,
 } satisfies Record<NonNullable<TransferRecord['reason']>, () => string>;
 
-/** One file in a conversation: its progress while it moves, then a download link (and a preview for images). */
+/**
+ * One file in a conversation: Accept and Decline while it waits for the user, its progress while
+ * it moves, then a download link (and a preview for images). The link's `blob:` URL serves the
+ * content as application/octet-stream (Transfers.blob), so opening it any way downloads it; the
+ * preview is a PNG re-drawn from the pixels (files/preview.ts), never the sender's bytes. The
+ * name is shown without bidirectional controls (files/display-name.ts), isolated in <bdi>.
+ */
 @customElement('parley-file-item')
 export class ParleyFileItem extends LitElement {
   @consume({ context: servicesContext }) services!: AppServices;
   @property({ attribute: false }) file!: FileMeta;
+  /** The content, for the download link. */
   @state() private url: string | undefined;
+  /** The re-drawn image, for an image the browser can decode within the preview limits. */
+  @state() private previewUrl: string | undefined;
   /** Received and verified once, but its content is gone from this device (site data cleared, say). */
   @state() private gone = false;
+  /** Counts disconnections, so URLs made for an earlier connection are not kept. */
+  #generation = 0;
+  #loading = false;
   readonly #listen = new ListenController(this);
 
   override connectedCallback(): void {
@@ -36,29 +50,43 @@ export class ParleyFileItem extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (this.url) URL.revokeObjectURL(this.url);
-    this.url = undefined;
+    this.#generation++;
+    for (const url of [this.url, this.previewUrl]) if (url) URL.revokeObjectURL(url);
+    this.url = this.previewUrl = undefined;
   }
 
   override updated(_changed: PropertyValues<this>): void {
     const view = this.services.transfers.view(this.file.fileId);
     const ready = view?.record.state === 'done' || view?.record.dir === 'out';
-    // A sent file is shown only while this tab holds it; a received one lives on this device.
-    const received = view?.record.dir === 'in' && view.record.state === 'done';
-    if (ready && !this.url && !this.gone) {
-      void this.services.transfers.blob(this.file.fileId).then(
-        (blob) => {
-          if (!this.isConnected || this.url) return;
-          if (blob) this.url = URL.createObjectURL(blob);
-          else if (received) this.gone = true;
-        },
-        () => (this.gone = received),
-      );
+    if (ready && !this.url && !this.gone && !this.#loading) void this.#load(view.record.dir === 'in');
+  }
+
+  /** Makes the download URL, then the preview if the content is an image within the limits. */
+  async #load(received: boolean): Promise<void> {
+    const generation = this.#generation;
+    const current = () => this.isConnected && generation === this.#generation;
+    this.#loading = true;
+    try {
+      // A sent file is shown only while this tab holds it; a received one lives on this device.
+      const blob = await this.services.transfers.blob(this.file.fileId);
+      if (!current()) return;
+      if (!blob) {
+        this.gone = received;
+        return;
+      }
+      this.url = URL.createObjectURL(blob);
+      const preview = await makePreview(blob);
+      if (preview && current()) this.previewUrl = URL.createObjectURL(preview);
+    } catch {
+      if (current()) this.gone = received;
+    } finally {
+      this.#loading = false;
     }
   }
 
   override render() {
-    const { name, size, type } = this.file;
+    const { size } = this.file;
+    const name = displayName(this.file.name);
     const view = this.services.transfers.view(this.file.fileId);
     const state = view?.record.state ?? 'waiting';
     const percent = view && size > 0 ? Math.floor((view.bytesDone / size) * 100) : state === 'done' ? 100 : 0;
@@ -66,7 +94,7 @@ export class ParleyFileItem extends LitElement {
     const peer = view?.record.peer ?? '';
     return html`
       <div class="head">
-        <span class="name">${name}</span>
+        <bdi class="name">${name}</bdi>
         <span class="size">${formatBytes(size)}</span>
       </div>
       ${moving
@@ -84,6 +112,13 @@ export class ParleyFileItem extends LitElement {
             </div>
           `
         : nothing}
+      ${state === 'offered'
+        ? html`<p class="hint">${t.fileOffered()}</p>
+            <div class="row choices">
+              <button @click=${() => this.services.transfers.accept(this.file.fileId)}>${t.accept()}</button>
+              <button class="secondary" @click=${() => this.services.transfers.cancel(this.file.fileId)}>${t.decline()}</button>
+            </div>`
+        : nothing}
       ${state === 'stored'
         ? html`<div class="row">
             <span class="hint">${t.storedFor(peer)}</span>
@@ -94,7 +129,7 @@ export class ParleyFileItem extends LitElement {
       ${state === 'failed'
         ? html`<p class="error">${failure[view?.record.reason ?? 'interrupted']()}</p>`
         : nothing}
-      ${this.url && type.startsWith('image/') && (state === 'done' || view?.record.dir === 'out') ? html`<img src=${this.url} alt=${name} />` : nothing}
+      ${this.previewUrl ? html`<img src=${this.previewUrl} alt=${name} />` : nothing}
       ${this.url && state === 'done' ? html`<a href=${this.url} download=${name}>${t.download(name)}</a>` : nothing}
       ${this.gone && state === 'done' ? html`<p class="hint">${t.fileGone()}</p>` : nothing}
     `;
@@ -109,6 +144,8 @@ export class ParleyFileItem extends LitElement {
       .size { color: var(--muted); font-size: 0.8rem; white-space: nowrap; }
       progress { width: 100%; }
       .row { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; }
+      .choices { justify-content: flex-start; }
+      p.hint { margin: 0; }
       button.secondary { font-size: 0.8rem; padding: 0.2rem 0.6rem; }
       img { max-width: 100%; max-height: 16rem; border-radius: 8px; object-fit: contain; }
       a { color: var(--accent); }

@@ -214,11 +214,11 @@ export class IncomingTransfer {
     void this.#discard();
   }
 
-  /** The verified file, read from storage (a reference to the file on disk, not a copy). */
+  /** The verified file, read from storage (a reference to the file on disk, not a copy); never of the type its sender declared (see Transfers.blob). */
   async blob(): Promise<Blob | undefined> {
     if (this.record.state !== 'done') return undefined;
     const file = await this.deps.store.file(this.record.fileId);
-    return file?.slice(0, file.size, this.record.type || 'application/octet-stream');
+    return file?.slice(0, file.size, 'application/octet-stream');
   }
 
   /** Acknowledges what was accepted: every few chunks, or (`flush`) whatever is new; never while too much waits for storage (then a later write's ack catches up). */

@@ -14,6 +14,7 @@ import type { Connection } from '../services/connection';
 import type { Contacts } from '../services/contacts';
 import type { Database, TransferRecord } from '../services/db';
 import type { Messenger } from '../services/messenger';
+import { AutoAcceptSetting } from './auto-accept';
 import { sha256OfBlobs } from './hash';
 import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
@@ -49,6 +50,8 @@ export class OfflineFileTooLarge extends Error {
 }
 
 const UI_INTERVAL_MS = 200;
+/** The type every file's content is handed out as (see blob()). */
+const INERT_TYPE = 'application/octet-stream';
 const STRAY_ANSWER_MS = 2000;
 
 export class Transfers extends EventTarget {
@@ -67,6 +70,8 @@ export class Transfers extends EventTarget {
   readonly #trailing = new Map<string, ReturnType<typeof setTimeout>>();
   /** The largest file the server keeps for an offline contact (from the login). */
   #offlineMaxBytes = 0;
+  /** Offers up to this size are fetched at once; larger ones wait for accept(). */
+  readonly autoAccept: AutoAcceptSetting;
 
   constructor(
     private readonly db: Database,
@@ -78,14 +83,17 @@ export class Transfers extends EventTarget {
     private readonly store: ChunkStore,
   ) {
     super();
+    this.autoAccept = new AutoAcceptSetting(db);
     messenger.onFileOffer = (peer, offer) => this.#onOffer(peer, offer);
   }
 
   /** Loads what earlier visits left: receptions resume; sends whose file is gone are marked interrupted. */
   async load(): Promise<void> {
+    await this.autoAccept.load();
     for (const record of await this.db.getAll('transfers')) {
       const busy = record.state === 'waiting' || record.state === 'active' || record.state === 'verifying';
-      if (record.dir === 'in' && (busy || record.state === 'done')) {
+      // An offer still waiting for the user is kept ready (its link, stored or live) for accept().
+      if (record.dir === 'in' && (busy || record.state === 'done' || record.state === 'offered')) {
         const t = this.#incoming(record);
         this.#in.set(record.fileId, t);
         await t.open();
@@ -127,9 +135,24 @@ export class Transfers extends EventTarget {
     return { record, bytesDone, speed: progress?.speed ?? 0, secondsLeft: progress?.secondsLeft(record.size - bytesDone), uploading: !!upload };
   }
 
-  /** The file's content, once verified (received) or while this tab holds it (sent). */
+  /**
+   * The file's content, once verified (received) or while this tab holds it (sent), always as
+   * `application/octet-stream` whatever type it was given: its `blob:` URL (a document in this
+   * app's origin, with access to its keys) then downloads when opened, however it is opened,
+   * instead of rendering what could be HTML or SVG with script.
+   */
   async blob(fileId: string): Promise<Blob | undefined> {
-    return this.#localFiles.get(fileId) ?? this.#in.get(fileId)?.blob();
+    const blob = this.#localFiles.get(fileId) ?? (await this.#in.get(fileId)?.blob());
+    return blob?.slice(0, blob.size, INERT_TYPE);
+  }
+
+  /** The user accepts an offer that was over the auto-accept size: fetch it now. */
+  accept(fileId: string): void {
+    const t = this.#in.get(fileId);
+    if (t?.record.state !== 'offered') return;
+    t.record.state = 'waiting';
+    this.#changed(t.record);
+    t.request(); // opens the file for the chunks first
   }
 
   /**
@@ -173,6 +196,7 @@ export class Transfers extends EventTarget {
     const record = t?.record ?? this.#records.get(fileId);
     if (record && record.peer !== peer) return;
     const state = record?.state;
+    if (state === 'offered') return; // not asked for: the user may still accept it
     if (t && (state === 'waiting' || state === 'active' || state === 'verifying')) t.onChunk(bytes);
     else this.#answerStray(peer, fileId, record);
   }
@@ -276,10 +300,12 @@ export class Transfers extends EventTarget {
 
   async #onOffer(peer: string, offer: FileOffer): Promise<void> {
     if (this.#in.has(offer.fileId) || this.#records.has(offer.fileId)) return;
-    const record: TransferRecord = { ...this.#meta(peer, 'in', offer), state: 'waiting' };
+    const state = this.autoAccept.accepts(offer.size) ? 'waiting' : 'offered';
+    const record: TransferRecord = { ...this.#meta(peer, 'in', offer), state };
     await this.db.put('transfers', record);
     const t = this.#incoming(record);
     this.#in.set(offer.fileId, t);
+    if (state === 'offered') return this.#notify(record);
     await t.open();
     t.request();
   }

@@ -55,8 +55,12 @@ export interface OutboxEntry {
   seq: number;
 }
 
-/** `stored`: sent, the server keeps the sealed chunks until the contact collects them. */
-export type TransferState = 'waiting' | 'active' | 'verifying' | 'stored' | 'done' | 'cancelled' | 'failed';
+/**
+ * `stored`: sent, the server keeps the sealed chunks until the contact collects them. `offered`:
+ * received offer over the size fetched without asking (files/auto-accept.ts); nothing is fetched
+ * until the user accepts it.
+ */
+export type TransferState = 'offered' | 'waiting' | 'active' | 'verifying' | 'stored' | 'done' | 'cancelled' | 'failed';
 
 /** One file transfer, either way. Survives reloads so a receiver can resume. */
 export interface TransferRecord extends FileMeta {
