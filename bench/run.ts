@@ -10,21 +10,31 @@
  *  4. Files: 100 MiB through the app's UI over the direct path and the relay, against a bare data
  *     channel and a bare ws forwarder between the same tabs (targets ≥ 0.8 and ≥ 0.6 of them), and
  *     the receiving tab's peak memory (target < 200 MB).
+ *  5. Hostile load: while an attacker floods a server with its default configuration (receipts,
+ *     contact requests, registrations, idle and unauthenticated connections, big frames, signals,
+ *     uploads, a full queue), a bystander's ping p99 (target < 50 ms) and ordinary users' relay
+ *     throughput (target ≥ 0.8 × the baseline measured just before, on the same server).
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000], BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
  * the conversation before the browser runs), BENCH_CPU_PROF=<dir> (profile the relay server),
  * BENCH_FILES_MIB [100], BENCH_FILES_ROUNDS [3], BENCH_FILES_PROF=<dir> (CPU profiles of both tabs, one
- * transfer per path after the measured ones, unminified build).
+ * transfer per path after the measured ones, unminified build), BENCH_HOSTILE_QUICK=1 (2 s floods, fewer
+ * connections and accounts), BENCH_HOSTILE_SECONDS [8], BENCH_HOSTILE_FLOODS [all, comma-separated],
+ * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
+ * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32].
  */
 import os from 'node:os';
 import { type BrowserOptions, type BrowserResult, type Spread, benchBrowser } from './browser-bench';
 import { stopAll } from './children';
 import { type FilesOptions, type FilesResult, benchFiles } from './files-bench';
 import { filesSummary, reportFiles } from './files-report';
+import { type HostileOptions, type HostileResult, benchHostile } from './hostile-bench';
+import { FLOOD_ORDER, type FloodName } from './hostile-flood-list';
+import { hostileSummary, reportHostile } from './hostile-report';
 import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { fmt, table } from './stats';
@@ -34,8 +44,8 @@ const TARGET_CONNECTIONS = 19_000;
 const TARGET_BYTES_PER_CONNECTION = 10_000;
 const TARGET_FIRST_MESSAGE_MS = 100;
 const TARGET_DIRECT_MS = 1000;
-// Every benchmark together takes about 9 minutes; this only catches a hang.
-const WATCHDOG_MS = 20 * 60_000;
+// Every benchmark together takes about 13 minutes; this only catches a hang.
+const WATCHDOG_MS = 30 * 60_000;
 
 const num = (name: string, def: number): number => {
   const v = process.env[name];
@@ -79,6 +89,28 @@ const filesOptions: FilesOptions = {
   // differ from the app only in what the app does besides moving bytes.
   raw: { messageBytes: 64 * 1024, highWater: MiB, lowWater: 256 * 1024, pollMs: 5 },
   profileDir: process.env.BENCH_FILES_PROF || undefined,
+};
+
+const quick = process.env.BENCH_HOSTILE_QUICK === '1';
+const hostileFloods = (process.env.BENCH_HOSTILE_FLOODS || FLOOD_ORDER.join(',')).split(',').map((f) => f.trim());
+const unknownFlood = hostileFloods.find((f) => !FLOOD_ORDER.includes(f as FloodName));
+if (unknownFlood) throw new Error(`BENCH_HOSTILE_FLOODS: no flood "${unknownFlood}" (floods: ${FLOOD_ORDER.join(', ')})`);
+const hostileOptions: HostileOptions = {
+  floods: hostileFloods as FloodName[],
+  durationMs: num('BENCH_HOSTILE_SECONDS', quick ? 2 : 8) * 1000,
+  warmupMs: 1000,
+  // Under every per-connection limit (500 frames/s, 64 MiB/s of relayed chunks): without an attacker they get it all.
+  users: { msgRate: num('BENCH_HOSTILE_MSG_RATE', 300), fileBytesPerSec: num('BENCH_HOSTILE_FILE_MBPS', 32) * 1e6 },
+  flood: {
+    spreadAccounts: num('BENCH_HOSTILE_ACCOUNTS', quick ? 300 : 2000),
+    spreadDeadlineMs: 60_000,
+    // Well under the ~20,000 open files one process may hold here (the attacker's and the server's).
+    idleConnections: num('BENCH_HOSTILE_IDLE', quick ? 1000 : 5000),
+    unauthConnections: num('BENCH_HOSTILE_UNAUTH', quick ? 500 : 2000),
+    bigFrameConnections: 4,
+    victimDeadlineMs: 30_000,
+  },
+  attackerNice: 10,
 };
 
 const log = (line: string): void => console.log(line);
@@ -165,6 +197,7 @@ async function main(): Promise<void> {
   let idle: IdleResult | undefined;
   let browser: BrowserResult | undefined;
   let files: FilesResult | undefined;
+  let hostile: HostileResult | undefined;
   if (wanted('relay')) {
     log('');
     log('Relay benchmark');
@@ -185,10 +218,16 @@ async function main(): Promise<void> {
     log(`File transfer benchmark (${filesOptions.bytes / MiB} MiB, ${filesOptions.rounds} rounds after a warm-up; builds web/dist first)`);
     files = await benchFiles(filesOptions, log);
   }
+  if (wanted('hostile')) {
+    log('');
+    log(`Hostile load benchmark (${hostileOptions.floods.length} floods of ${hostileOptions.durationMs / 1000} s, each beside a baseline as long)`);
+    hostile = await benchHostile(hostileOptions, log);
+  }
   if (relay) reportRelay(relay);
   if (idle) reportIdle(idle);
   if (browser) reportBrowser(browser);
   if (files) reportFiles(files, log);
+  if (hostile) reportHostile(hostile, log);
   const summary = {
     relay: relay && {
       bareMsgsPerSec: Math.round(relay.summary.bareMsgsPerSec),
@@ -228,6 +267,7 @@ async function main(): Promise<void> {
       failures: browser.failures,
     },
     files: files && filesSummary(files),
+    hostile: hostile && hostileSummary(hostile),
   };
   log('');
   log(JSON.stringify(summary));
