@@ -1,8 +1,9 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { isValidUsername } from '../../../shared/username';
+import { isReservedUsername, isValidUsername } from '../../../shared/username';
 import { servicesContext } from '../context';
+import { errorText } from '../error-text';
 import type { AppServices } from '../services/app-services';
 import { t } from '../strings';
 import { controls } from './shared-styles';
@@ -51,13 +52,18 @@ export class ParleySignup extends LitElement {
       this.error = t.badUsername();
       return;
     }
+    if (isReservedUsername(username)) {
+      this.error = errorText('username_reserved');
+      return;
+    }
     this.error = '';
     this.busy = true;
     try {
       await this.services.register(username);
     } catch (err) {
       const code = (err as { code?: string }).code;
-      this.error = code === 'username_taken' ? t.usernameTaken() : code === 'bad_username' ? t.badUsername() : t.cannotConnect();
+      // A refusal by the server (taken, reserved, too many accounts from this network) in words; anything else is the network.
+      this.error = code ? errorText(code) : t.cannotConnect();
     } finally {
       this.busy = false;
     }

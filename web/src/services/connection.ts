@@ -26,7 +26,14 @@ export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'replaced' 
 export type Authenticator = (nonce: string) => ClientFrame;
 
 /** Errors that end an authentication attempt: retrying the same answer cannot help. */
-const AUTH_ERRORS: ReadonlySet<ErrorCode> = new Set(['bad_username', 'username_taken', 'unknown_user', 'bad_signature']);
+const AUTH_ERRORS: ReadonlySet<ErrorCode> = new Set([
+  'bad_username',
+  'username_taken',
+  'username_reserved',
+  'registration_limited',
+  'unknown_user',
+  'bad_signature',
+]);
 
 export class FrameEvent extends Event {
   constructor(readonly frame: ServerFrame) {
