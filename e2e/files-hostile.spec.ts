@@ -79,6 +79,7 @@ async function pngOf(page: Page): Promise<Buffer> {
 }
 
 test('HTML and SVG files with script run nothing when opened, however; SVG gets no preview, a PNG a re-drawn one', async ({ openUser }) => {
+  test.slow(); // some twenty pages opened in turn, on two shared cores
   const [alice, bob] = await chatting(openUser);
   const dialogs = { alice: dialogsOf(alice), bob: dialogsOf(bob) };
   const png = await pngOf(alice.page);
