@@ -67,7 +67,9 @@ describe('decoding browser-to-browser frames', () => {
   it('decodes channel frames and refuses bad ones', () => {
     expect(decodeChannelFrame('{"t":"env","id":"abcdefgh","env":"abc"}')).toEqual({ t: 'env', id: 'abcdefgh', env: 'abc' });
     expect(decodeChannelFrame('{"t":"ack","ids":["abcdefgh"]}')).toEqual({ t: 'ack', ids: ['abcdefgh'] });
-    for (const text of ['{"t":"env","id":"x","env":"abc"}', '{"t":"ack","ids":[]}', '{"t":"hello","fp":"x","peerFp":"y","sig":"z"}', 'not json']) {
+    expect(decodeChannelFrame('{"t":"refuse","ids":["abcdefgh","ijklmnop"]}')).toEqual({ t: 'refuse', ids: ['abcdefgh', 'ijklmnop'] });
+    const tooMany = JSON.stringify({ t: 'refuse', ids: Array.from({ length: 257 }, (_, i) => `id-${String(i).padStart(8, '0')}`) });
+    for (const text of ['{"t":"env","id":"x","env":"abc"}', '{"t":"ack","ids":[]}', '{"t":"refuse","ids":[]}', '{"t":"refuse","ids":["x"]}', tooMany, '{"t":"hello","fp":"x","peerFp":"y","sig":"z"}', 'not json']) {
       expect(decodeChannelFrame(text)).toBeUndefined();
     }
   });

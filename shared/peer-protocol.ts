@@ -63,8 +63,13 @@ export const ChannelFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('hello'), fp: z.string().max(200), peerFp: z.string().max(200), sig: Signature }),
   /** A sealed envelope, exactly as it would travel through the relay. */
   z.object({ t: z.literal('env'), id: MessageId, env: SealedEnvelope }),
-  /** The receiver stored these envelopes. */
+  /** The receiver stored these envelopes (or had them already). */
   z.object({ t: z.literal('ack'), ids: IdBatch }),
+  /**
+   * The receiver refused these envelopes: they did not open (tampered, sealed to another key, or
+   * not for this conversation). Like `ack` the sender forgets them, but shows them not delivered.
+   */
+  z.object({ t: z.literal('refuse'), ids: IdBatch }),
   /** File transfer control while the link is direct (chunks themselves are binary messages). */
   z.object({ t: z.literal('file'), ctl: FileControl }),
 ]);

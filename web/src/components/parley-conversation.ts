@@ -21,7 +21,13 @@ const stateLabel: Record<MessageState, () => string> = {
   failed: t.stateFailed,
 };
 
-const errorLabel: Record<string, () => string> = { queue_full: t.queueFull, not_contact: t.notContact };
+const errorLabel: Record<string, () => string> = {
+  queue_full: t.queueFull,
+  not_contact: t.notContact,
+  refused: t.refusedByRecipient,
+  file_not_stored: t.fileNotStored,
+  file_waits: t.fileWaitsForBoth,
+};
 
 /**
  * One conversation: the message log, the composer, the path the link takes, and the contact's

@@ -28,11 +28,12 @@ export class PathEvent extends Event {
   }
 }
 
-/** The contact acknowledged envelopes sent on the direct channel. */
+/** The contact acknowledged (`delivered`) or refused envelopes sent on the direct channel. */
 export class AckEvent extends Event {
   constructor(
     readonly peer: string,
     readonly ids: string[],
+    readonly outcome: 'delivered' | 'refused' = 'delivered',
   ) {
     super('acked');
   }
@@ -149,6 +150,11 @@ export class PeerLink implements Link {
     return this.#channel?.send({ t: 'ack', ids }) ?? false;
   }
 
+  /** Refuses envelopes that arrived on the direct channel and did not open; false if it is gone (the sender resends on the relay, refused there). */
+  refuseDirect(ids: string[]): boolean {
+    return this.#channel?.send({ t: 'refuse', ids }) ?? false;
+  }
+
   /** The contact's presence, as the server reports it: attempts only make sense while they are online. */
   setPeerOnline(online: boolean): void {
     this.#peerOnline = online;
@@ -247,9 +253,9 @@ export class PeerLink implements Link {
 
   #onFrame(frame: Parameters<DirectChannel['send']>[0]): void {
     if (frame.t === 'env') this.d.events.dispatchEvent(new EnvelopeEvent(this.peer, frame.id, frame.env));
-    else if (frame.t === 'ack') {
+    else if (frame.t === 'ack' || frame.t === 'refuse') {
       for (const id of frame.ids) this.#directUnacked.delete(id);
-      this.d.events.dispatchEvent(new AckEvent(this.peer, frame.ids));
+      this.d.events.dispatchEvent(new AckEvent(this.peer, frame.ids, frame.t === 'ack' ? 'delivered' : 'refused'));
     } else if (frame.t === 'file') this.d.events.dispatchEvent(new FileControlEvent(this.peer, frame.ctl));
   }
 

@@ -67,8 +67,8 @@ export class AppServices extends EventTarget {
       this.#enqueue(() => this.messenger.receiveDirect(peer, id, env), 'direct envelope');
     });
     this.links.addEventListener('acked', (e) => {
-      const { peer, ids } = e as AckEvent;
-      this.#enqueue(() => this.messenger.directAcked(peer, ids), 'direct ack');
+      const { peer, ids, outcome } = e as AckEvent;
+      this.#enqueue(() => this.messenger.directAcked(peer, ids, outcome), 'direct ack');
     });
     this.connection.addEventListener('status', () => {
       if (!this.connection.online) this.contacts.markAllOffline();

@@ -1,7 +1,9 @@
 /**
  * 1:1 messages: seal and send through the contact's Link, keep every sent message in the
- * outbox until the server's store or the recipient acknowledges it, open and de-duplicate
- * what arrives, and acknowledge only after the message is safely in IndexedDB.
+ * outbox until the server's store or the recipient answers it, open and de-duplicate what
+ * arrives, and answer only after the message is safely in IndexedDB: an acknowledgement for what
+ * opened (or was a duplicate), a refusal for what did not, so its sender never sees "delivered"
+ * for a message thrown away.
  */
 import { type Body, type FileOffer, openEnvelope, sealEnvelope } from '../../../shared/envelope';
 import { publicKeyFromB64 } from '../../../shared/identity';
@@ -9,9 +11,11 @@ import { LIMITS } from '../../../shared/limits';
 import type { ServerFrame } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from './account';
+import { Answers } from './answers';
 import type { Connection } from './connection';
 import type { Contacts } from './contacts';
 import { type Database, type OutboxEntry, type StoredMessage, createSequencer } from './db';
+import { type Outcome, applyOutcome, display } from './message-outcome';
 import type { Links } from '../peer/links';
 
 /** Fired with the peer whose conversation changed. */
@@ -23,10 +27,13 @@ export class ConversationEvent extends Event {
 
 export class SendError extends Error {}
 
-/** What a conversation shows for a message body. */
-function display(body: Body): Pick<StoredMessage, 'text' | 'file'> {
-  if (body.kind === 'text') return { text: body.text };
-  return { text: body.name, file: { fileId: body.fileId, name: body.name, size: body.size, type: body.type } };
+/** A sealed offer recorded and shown, not yet sent (see holdFileOffer). */
+export interface HeldOffer {
+  readonly id: string;
+  /** Seals and sends it now. */
+  release(): Promise<void>;
+  /** It will never go: shown failed, with `code` as the reason when given. */
+  fail(code?: string): Promise<void>;
 }
 
 /** Outbox entries older than this that are still unacknowledged are sent again. */
@@ -40,13 +47,11 @@ export class Messenger extends EventTarget {
    * at once, with no read of IndexedDB first (on a tab busy logging in that read took tens of ms).
    */
   readonly #outbox = new Map<string, OutboxEntry>();
-  /** Acknowledgements waiting for the next flush: to the server, on direct channels, of receipts. */
-  readonly #acks = new Map<string, Set<string>>();
-  readonly #directAcks = new Map<string, Set<string>>();
-  readonly #receiptAcks = new Map<string, Set<string>>();
-  #flushScheduled = false;
-  /** Set by the file transfer layer: a contact offered a file (called once per new offer). */
-  onFileOffer: ((peer: string, offer: FileOffer) => Promise<void>) | undefined;
+  readonly #answers: Answers;
+  /** Set by the file transfer layer: a contact offered a file (called once per new offer; `ts` is the sender's clock). */
+  onFileOffer: ((peer: string, offer: FileOffer, ts?: number) => Promise<void>) | undefined;
+  /** Set by the file transfer layer: a sent file offer reached an outcome (called for each one that applies). */
+  onFileOfferSettled: ((peer: string, fileId: string, outcome: Outcome) => void) | undefined;
   #retryTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -58,6 +63,7 @@ export class Messenger extends EventTarget {
     private readonly links: Links,
   ) {
     super();
+    this.#answers = new Answers({ connection, links });
   }
 
   /** Reads the outbox; call once, before start(). */
@@ -83,11 +89,16 @@ export class Messenger extends EventTarget {
     return list;
   }
 
-  /** Adds a message already written to IndexedDB to the loaded conversation (which may include it). */
-  async #remember(message: StoredMessage): Promise<void> {
+  /**
+   * Adds a message already written to IndexedDB to the loaded conversation (which may include it,
+   * read back from storage); returns the conversation's copy, the one to change later.
+   */
+  async #remember(message: StoredMessage): Promise<StoredMessage> {
     const list = await this.conversation(message.peer);
-    if (!list.some((m) => m.dir === message.dir && m.id === message.id)) list.push(message);
+    let shown = list.find((m) => m.dir === message.dir && m.id === message.id);
+    if (!shown) list.push((shown = message));
     this.#changed(message.peer);
+    return shown;
   }
 
   /** Seals `text` for `peer`, records it, and sends it (or leaves it queued until online). */
@@ -95,40 +106,93 @@ export class Messenger extends EventTarget {
     const trimmed = text.trim();
     if (!trimmed) return;
     if (trimmed.length > LIMITS.maxTextChars) throw new SendError('too_long');
-    await this.#sendBody(peer, { kind: 'text', text: trimmed });
+    const message = this.#draft(peer, { kind: 'text', text: trimmed });
+    await this.#record(message, this.#seal(message, { kind: 'text', text: trimmed }));
   }
 
   /** Sends a file offer (the chunks follow through the file transfer layer). */
-  sendFileOffer(peer: string, offer: FileOffer): Promise<void> {
-    return this.#sendBody(peer, offer);
+  async sendFileOffer(peer: string, offer: FileOffer): Promise<void> {
+    const message = this.#draft(peer, offer);
+    await this.#record(message, this.#seal(message, offer));
   }
 
-  async #sendBody(peer: string, body: Body): Promise<void> {
-    const contact = this.contacts.trusted(peer);
+  /**
+   * Records a file offer and shows it ("sending") at once, but seals and sends it only on
+   * release(): a file left with the server is offered once its chunks are committed, so nobody
+   * is told of a file the server cannot give them yet. Not kept in the outbox until then: an offer
+   * whose upload a reload cut short is never sent (see failFileOffer).
+   */
+  async holdFileOffer(peer: string, offer: FileOffer): Promise<HeldOffer> {
+    const message = await this.#record(this.#draft(peer, offer), undefined);
+    return {
+      id: message.id,
+      release: async () => {
+        if (message.state !== 'sending') return;
+        if (!this.contacts.trusted(peer)) return this.#failMessage(message, undefined); // their key changed meanwhile
+        message.ts = Date.now(); // sealed now: its age tells the receiver how fresh the stored copy is
+        const entry = this.#seal(message, offer);
+        this.#outbox.set(entry.id, entry);
+        const stored = this.db.put('outbox', entry);
+        this.links.get(peer).send(entry.id, entry.env);
+        await this.#recorded(message, Promise.all([stored, this.db.put('messages', message)]));
+      },
+      fail: (code) => this.#failMessage(message, code),
+    };
+  }
+
+  /** A held offer of `fileId` whose upload ended with an earlier visit of this page: it will never go. */
+  async failFileOffer(peer: string, fileId: string): Promise<void> {
+    const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
+    if (message && !(await this.db.getKey('outbox', message.id))) await this.#failMessage(message, undefined);
+  }
+
+  /** Shows why a sent file message has not reached its recipient yet (its state stays). */
+  async noteFileOffer(peer: string, fileId: string, code: string): Promise<void> {
+    const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.file?.fileId === fileId);
+    if (!message || message.state === 'delivered' || message.state === 'failed') return;
+    message.error = code;
+    this.#changed(peer);
+    await this.db.put('messages', message);
+  }
+
+  #draft(peer: string, body: Body): StoredMessage {
+    if (!this.contacts.trusted(peer)) throw new SendError('untrusted');
+    return { peer, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...display(body), state: 'sending' };
+  }
+
+  #seal(message: StoredMessage, body: Body): OutboxEntry {
+    const contact = this.contacts.trusted(message.peer);
     if (!contact) throw new SendError('untrusted');
     const me = this.account.identity!;
-    const id = crypto.randomUUID();
-    const ts = Date.now();
+    const { peer, id, ts, seq } = message;
     const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
-    const message: StoredMessage = { peer, dir: 'out', id, seq: this.#nextSeq(), ts, ...display(body), state: 'sending' };
-    const entry: OutboxEntry = { id, to: peer, env, seq: message.seq };
-    this.#outbox.set(id, entry);
+    return { id, to: peer, env, seq };
+  }
+
+  /** Records `message` (and sends `entry`, kept in the outbox, when given); returns the conversation's copy. */
+  async #record(message: StoredMessage, entry: OutboxEntry | undefined): Promise<StoredMessage> {
+    if (entry) this.#outbox.set(entry.id, entry);
     const tx = this.db.transaction(['messages', 'outbox'], 'readwrite');
-    const stored = Promise.all([tx.objectStore('messages').add(message), tx.objectStore('outbox').add(entry), tx.done]);
+    const stored = Promise.all([tx.objectStore('messages').add(message), entry ? tx.objectStore('outbox').add(entry) : undefined, tx.done]);
     // The frame leaves while the transaction commits (committing took most of the time to send, on
     // a busy tab). Whatever answers it reads or writes these stores in a later transaction, which
     // IndexedDB runs after this one; a resend reads the outbox the same way.
-    this.links.get(peer).send(id, env);
-    await this.#remember(message);
+    if (entry) this.links.get(message.peer).send(entry.id, entry.env);
+    const shown = await this.#remember(message);
+    await this.#recorded(shown, stored);
+    return shown;
+  }
+
+  async #recorded(message: StoredMessage, stored: Promise<unknown>): Promise<void> {
     try {
       await stored;
     } catch (err) {
       // Not recorded (out of room, say): it may still arrive, but it is not sent again. The
       // conversation shows it failed unless a receipt says otherwise.
-      this.#outbox.delete(id);
+      this.#outbox.delete(message.id);
       if (message.state === 'sending') {
         message.state = 'failed';
-        this.#changed(peer);
+        this.#changed(message.peer);
       }
       throw err;
     }
@@ -139,12 +203,13 @@ export class Messenger extends EventTarget {
       case 'welcome':
         return this.#resendAll();
       case 'deliver':
-        return this.#receive(frame.from, frame.id, frame.env, this.#acks);
+        return this.#receive(frame.from, frame.id, frame.env, 'relay');
       case 'stored':
         return this.#settle(frame.id, undefined, 'sent');
       case 'delivered':
-        for (const id of frame.ids) await this.#settle(id, frame.by, 'delivered');
-        this.#queueAck(this.#receiptAcks, frame.by, frame.ids);
+      case 'refused':
+        for (const id of frame.ids) await this.#settle(id, frame.by, frame.t);
+        this.#answers.queue('receiptAck', frame.by, frame.ids);
         return;
       case 'error':
         if (frame.ref && (frame.code === 'queue_full' || frame.code === 'not_contact')) return this.#fail(frame.ref, frame.code);
@@ -156,17 +221,17 @@ export class Messenger extends EventTarget {
 
   /** An envelope that arrived on `peer`'s direct channel. */
   receiveDirect(peer: string, id: string, env: string): Promise<void> {
-    return this.#receive(peer, id, env, this.#directAcks);
+    return this.#receive(peer, id, env, 'direct');
   }
 
-  /** `peer` acknowledged envelopes sent on the direct channel: they are delivered. */
-  async directAcked(peer: string, ids: string[]): Promise<void> {
-    for (const id of ids) await this.#settle(id, peer, 'delivered');
+  /** `peer` answered envelopes sent on the direct channel: delivered (acknowledged), or refused. */
+  async directAcked(peer: string, ids: string[], outcome: 'delivered' | 'refused' = 'delivered'): Promise<void> {
+    for (const id of ids) await this.#settle(id, peer, outcome);
   }
 
-  async #receive(from: string, id: string, env: string, acks: Map<string, Set<string>>): Promise<void> {
+  async #receive(from: string, id: string, env: string, path: 'relay' | 'direct'): Promise<void> {
     const contact = this.contacts.get(from);
-    // Hold (do not acknowledge) messages from a contact whose key changed until the user decides.
+    // Hold (do not answer) messages from a contact whose key changed until the user decides.
     if (!contact || contact.changedKey) return;
     const me = this.account.identity!;
     // The replay check and the write share one transaction: one round trip to storage before the
@@ -180,35 +245,42 @@ export class Messenger extends EventTarget {
       const message: StoredMessage = { peer: from, dir: 'in', id, seq: this.#nextSeq(), ts, ...display(body), state: 'delivered' };
       await Promise.all([tx.store.put(message), tx.done]);
       // The transfer is recorded before the acknowledgement below: a reload cannot lose the offer.
-      if (body.kind === 'file') await this.onFileOffer?.(from, body);
+      if (body.kind === 'file') await this.onFileOffer?.(from, body, ts);
       await this.#remember(message);
     } else {
       await tx.done;
-      if (opened.reason !== 'replay') console.warn(`parley: rejected a ${opened.reason} envelope from ${from}`);
+      if (opened.reason !== 'replay') console.warn(`parley: refused a ${opened.reason} envelope from ${from}`);
     }
-    // Stored, a duplicate, or forged: in every case the sender may forget it.
-    this.#queueAck(acks, from, [id]);
+    // Stored or a duplicate: the sender may forget it. Forged, or not for this conversation: the
+    // sender is told it was refused (the server forgets it too, and says so to the sender).
+    const refused = !opened.ok && opened.reason !== 'replay';
+    this.#answers.queue(path === 'relay' ? (refused ? 'refuse' : 'ack') : refused ? 'directRefuse' : 'directAck', from, [id]);
   }
 
   /**
-   * A sent message reached the store ('sent') or the recipient ('delivered'). The conversation
-   * shows it at once; storage follows (a reload before it is written resends it from the outbox,
-   * and the recipient drops the duplicate).
+   * A sent message reached the store ('sent'), or the recipient's device took it ('delivered') or
+   * refused it ('refused'). A receipt `by` a device settles only a message sent to that device:
+   * whoever else names the id (a hostile contact, a confused server) changes nothing. The
+   * conversation shows it at once; storage follows (a reload before it is written resends it from
+   * the outbox, and the recipient drops the duplicate).
    */
-  async #settle(id: string, by: string | undefined, state: 'sent' | 'delivered'): Promise<void> {
-    const peer = by ?? this.#outbox.get(id)?.to;
-    this.#outbox.delete(id);
+  async #settle(id: string, by: string | undefined, outcome: Outcome): Promise<void> {
+    const entry = this.#outbox.get(id);
+    if (by !== undefined && entry !== undefined && entry.to !== by) return;
+    const peer = by ?? entry?.to;
     if (!peer) return;
+    this.#outbox.delete(id);
     this.links.get(peer).settled(id);
     const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.id === id);
-    const changed = message !== undefined && message.state !== 'delivered' && !(state === 'sent' && message.state === 'sent');
-    if (changed) {
-      message.state = state;
-      delete message.error;
-      this.#changed(peer);
-    }
+    const changed = message !== undefined && applyOutcome(message, outcome);
+    if (changed) this.#changed(peer);
+    if (message?.file) this.onFileOfferSettled?.(peer, message.file.fileId, outcome);
     const tx = this.db.transaction(['outbox', 'messages'], 'readwrite');
-    await Promise.all([tx.objectStore('outbox').delete(id), changed ? tx.objectStore('messages').put(message) : undefined, tx.done]);
+    const outbox = tx.objectStore('outbox');
+    // Read again here: another tab of this profile may have queued it, and its recipient is the
+    // only one whose answer may remove it.
+    const queued = await outbox.get(id);
+    await Promise.all([queued?.to === peer ? outbox.delete(id) : undefined, changed ? tx.objectStore('messages').put(message) : undefined, tx.done]);
   }
 
   async #fail(id: string, code: string): Promise<void> {
@@ -220,11 +292,14 @@ export class Messenger extends EventTarget {
       await this.db.delete('outbox', id);
     }
     const message = (await this.conversation(entry.to)).find((m) => m.dir === 'out' && m.id === id);
-    if (!message || message.state === 'delivered') return;
+    if (message && message.state !== 'delivered') await this.#failMessage(message, code);
+  }
+
+  async #failMessage(message: StoredMessage, code: string | undefined): Promise<void> {
     message.state = 'failed';
-    message.error = code;
+    if (code) message.error = code;
+    this.#changed(message.peer);
     await this.db.put('messages', message);
-    this.#changed(entry.to);
   }
 
   #resendAll(): void {
@@ -242,31 +317,6 @@ export class Messenger extends EventTarget {
       this.#outbox.set(entry.id, entry);
       this.links.get(entry.to).send(entry.id, entry.env);
     }
-  }
-
-  /** Acknowledgements are batched: one frame per peer per turn of the event loop. */
-  #queueAck(target: Map<string, Set<string>>, peer: string, ids: string[]): void {
-    const set = target.get(peer) ?? new Set<string>();
-    for (const id of ids) set.add(id);
-    target.set(peer, set);
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    setTimeout(() => this.#flushAcks(), 0);
-  }
-
-  #flushAcks(): void {
-    this.#flushScheduled = false;
-    const batches = (map: Map<string, Set<string>>, each: (peer: string, ids: string[]) => void) => {
-      for (const [peer, set] of map) {
-        const ids = [...set];
-        for (let i = 0; i < ids.length; i += LIMITS.maxAckBatch) each(peer, ids.slice(i, i + LIMITS.maxAckBatch));
-      }
-      map.clear();
-    };
-    batches(this.#acks, (from, ids) => this.connection.send({ t: 'ack', from, ids }));
-    // If the channel is gone, the sender re-sends on the relay and the acknowledgement follows there.
-    batches(this.#directAcks, (peer, ids) => this.links.get(peer).ackDirect(ids));
-    batches(this.#receiptAcks, (by, ids) => this.connection.send({ t: 'receipt_ack', by, ids }));
   }
 
   #changed(peer: string): void {

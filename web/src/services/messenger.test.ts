@@ -1,0 +1,197 @@
+// The Messenger's answers, both ways, on a fake IndexedDB with real sealing: a receipt settles a
+// message only when it comes from its recipient; an envelope that does not open is refused (not
+// acknowledged), on the relay and on the direct channel, while a duplicate is still acknowledged;
+// a refusal shows the message failed and drops it from the outbox; a held file offer leaves only
+// when released. The server's side of receipts has its own integration tests (signaling/).
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type FileOffer, sealEnvelope } from '../../../shared/envelope';
+import { generateKeyPair, publicKeyB64 } from '../../../shared/identity';
+import type { ClientFrame } from '../../../shared/protocol';
+import { type Sodium, loadSodium } from '../../../shared/sodium';
+import type { Links } from '../peer/links';
+import type { Account } from './account';
+import type { Connection } from './connection';
+import type { ContactView, Contacts } from './contacts';
+import { type Database, openDatabase } from './db';
+import { Messenger } from './messenger';
+
+let s: Sodium;
+let db: Database;
+const keys = {} as Record<'alice' | 'bob' | 'carol', { publicKey: Uint8Array; secretKey: Uint8Array }>;
+
+beforeAll(async () => {
+  s = await loadSodium();
+  for (const name of ['alice', 'bob', 'carol'] as const) keys[name] = generateKeyPair(s);
+});
+beforeEach(async () => {
+  globalThis.indexedDB = new IDBFactory();
+  db = await openDatabase();
+});
+afterEach(() => db.close());
+
+/** What one device's Messenger sent: frames to the server, envelopes and answers on its links. */
+interface Wire {
+  frames: ClientFrame[];
+  sent: Array<{ to: string; id: string; env: string }>;
+  direct: Array<{ peer: string; t: 'ack' | 'refuse'; ids: string[] }>;
+}
+
+/** `me`'s Messenger, whose contacts are the other two, over the test database. */
+async function device(me: keyof typeof keys): Promise<{ messenger: Messenger; wire: Wire }> {
+  const wire: Wire = { frames: [], sent: [], direct: [] };
+  const contacts = new Map<string, ContactView>();
+  for (const name of Object.keys(keys)) {
+    if (name !== me) contacts.set(name, { username: name, online: true, identityKey: publicKeyB64(s, keys[name as keyof typeof keys]) });
+  }
+  const account = { identity: { username: me, ...keys[me] } } as unknown as Account;
+  const contactsView = { get: (u: string) => contacts.get(u), trusted: (u: string) => contacts.get(u) } as unknown as Contacts;
+  const connection = { online: true, send: (f: ClientFrame) => wire.frames.push(f) > 0 } as unknown as Connection;
+  const link = (peer: string) => ({
+    send: (id: string, env: string) => wire.sent.push({ to: peer, id, env }) > 0,
+    settled: () => undefined,
+    ackDirect: (ids: string[]) => wire.direct.push({ peer, t: 'ack', ids }) > 0,
+    refuseDirect: (ids: string[]) => wire.direct.push({ peer, t: 'refuse', ids }) > 0,
+  });
+  const links = { get: link } as unknown as Links;
+  const messenger = new Messenger(db, s, account, contactsView, connection, links);
+  await messenger.load();
+  return { messenger, wire };
+}
+
+const outState = async (m: Messenger, peer: string, id: string) => (await m.conversation(peer)).find((x) => x.dir === 'out' && x.id === id);
+/** Lets the batched answers (one turn of the event loop) go out. */
+const flushed = () => new Promise((resolve) => setTimeout(resolve, 5));
+/** The ids answered with frame `t` for sender `from`, over however many batches (a batch holds an id once). */
+const answered = (w: Wire, t: 'ack' | 'refuse', from: string) => [
+  ...new Set(w.frames.flatMap((f) => (f.t === t && f.from === from ? f.ids : []))),
+];
+
+/** alice's message to bob, sealed by alice, as it would reach bob. */
+function sealedForBob(id: string, text = 'hello') {
+  return sealEnvelope(s, { from: 'alice', to: 'bob', id }, { kind: 'text', text }, keys.alice.secretKey, keys.bob.publicKey, Date.now());
+}
+
+describe('receipts settle only messages sent to whoever gives them', () => {
+  it('a forged delivered from a third contact leaves alice’s message to bob in the outbox, not delivered', async () => {
+    const { messenger, wire } = await device('alice');
+    await messenger.send('bob', 'for bob only');
+    const { id } = wire.sent[0]!;
+
+    await messenger.handle({ t: 'delivered', by: 'carol', ids: [id] });
+    await messenger.directAcked('carol', [id]);
+    await messenger.handle({ t: 'refused', by: 'carol', ids: [id] });
+    expect((await outState(messenger, 'bob', id))?.state).toBe('sending');
+    expect(await db.get('outbox', id)).toBeDefined();
+    // Still resent at the next login: it is in the outbox mirror too.
+    await messenger.handle({ t: 'welcome', contacts: [], incoming: [], outgoing: [], iceServers: [], offlineFileMaxBytes: 0 } as never);
+    expect(wire.sent.filter((x) => x.id === id)).toHaveLength(2);
+
+    await messenger.handle({ t: 'delivered', by: 'bob', ids: [id] });
+    expect((await outState(messenger, 'bob', id))?.state).toBe('delivered');
+    expect(await db.get('outbox', id)).toBeUndefined();
+  });
+
+  it('after the store kept it, a receipt from someone else still changes nothing; the recipient’s does', async () => {
+    const { messenger, wire } = await device('alice');
+    await messenger.send('bob', 'kept first');
+    const { id } = wire.sent[0]!;
+    await messenger.handle({ t: 'stored', id });
+    expect((await outState(messenger, 'bob', id))?.state).toBe('sent');
+    await messenger.handle({ t: 'delivered', by: 'carol', ids: [id] });
+    expect((await outState(messenger, 'bob', id))?.state).toBe('sent');
+    await messenger.directAcked('bob', [id]);
+    expect((await outState(messenger, 'bob', id))?.state).toBe('delivered');
+  });
+
+  it('another tab’s queued message is not deleted from the stored outbox by someone else’s receipt', async () => {
+    const { messenger } = await device('alice');
+    await db.put('outbox', { id: 'other-tab-1', to: 'bob', env: 'x', seq: 1 });
+    await messenger.handle({ t: 'delivered', by: 'carol', ids: ['other-tab-1'] });
+    expect(await db.get('outbox', 'other-tab-1')).toBeDefined();
+  });
+});
+
+describe('an envelope that does not open is refused, not acknowledged', () => {
+  it('on the relay: tampered or mismatched is refused, a duplicate is acknowledged again', async () => {
+    const { messenger, wire } = await device('bob');
+    const good = sealedForBob('good-0001');
+    const tampered = sealedForBob('bad-00001');
+    const flipped = tampered.slice(0, 40) + (tampered[40] === 'A' ? 'B' : 'A') + tampered.slice(41);
+    await messenger.handle({ t: 'deliver', from: 'alice', id: 'good-0001', env: good, ts: 1 });
+    await messenger.handle({ t: 'deliver', from: 'alice', id: 'good-0001', env: good, ts: 1 }); // a duplicate
+    await messenger.handle({ t: 'deliver', from: 'alice', id: 'bad-00001', env: flipped, ts: 1 });
+    // Sealed under another id: not this message.
+    await messenger.handle({ t: 'deliver', from: 'alice', id: 'moved-001', env: sealedForBob('other-001'), ts: 1 });
+    // Sealed by alice, but the server says carol sent it.
+    await messenger.handle({ t: 'deliver', from: 'carol', id: 'good-0002', env: sealedForBob('good-0002'), ts: 1 });
+    await flushed();
+    expect(answered(wire, 'ack', 'alice')).toEqual(['good-0001']);
+    expect(answered(wire, 'refuse', 'alice')).toEqual(['bad-00001', 'moved-001']);
+    expect(answered(wire, 'refuse', 'carol')).toEqual(['good-0002']);
+    expect(answered(wire, 'ack', 'carol')).toEqual([]);
+    expect((await messenger.conversation('alice')).map((m) => m.text)).toEqual(['hello']);
+  });
+
+  it('on the direct channel: refused there, with a duplicate acknowledged', async () => {
+    const { messenger, wire } = await device('bob');
+    const good = sealedForBob('direct-01');
+    await messenger.receiveDirect('alice', 'direct-01', good);
+    await messenger.receiveDirect('alice', 'direct-01', good);
+    await messenger.receiveDirect('alice', 'direct-02', good.slice(0, -4) + 'AAAA');
+    await flushed();
+    const direct = (t: 'ack' | 'refuse') => [...new Set(wire.direct.flatMap((d) => (d.t === t && d.peer === 'alice' ? d.ids : [])))];
+    expect(direct('ack')).toEqual(['direct-01']);
+    expect(direct('refuse')).toEqual(['direct-02']);
+    expect(wire.frames).toEqual([]);
+  });
+});
+
+describe('a refusal from the recipient', () => {
+  it('shows the message failed (refused), drops it from the outbox and acknowledges the receipt; a later "stored" does not undo it', async () => {
+    const { messenger, wire } = await device('alice');
+    await messenger.send('bob', 'thrown away there');
+    await messenger.send('bob', 'thrown away on the channel');
+    const [first, second] = wire.sent.map((x) => x.id);
+    await messenger.handle({ t: 'refused', by: 'bob', ids: [first!] });
+    await messenger.directAcked('bob', [second!], 'refused');
+    await messenger.handle({ t: 'stored', id: first! });
+    for (const id of [first!, second!]) {
+      expect(await outState(messenger, 'bob', id)).toMatchObject({ state: 'failed', error: 'refused' });
+      expect(await db.get('outbox', id)).toBeUndefined();
+      expect(await db.get('messages', ['bob', 'out', id])).toMatchObject({ state: 'failed', error: 'refused' });
+    }
+    await flushed();
+    expect(wire.frames).toContainEqual({ t: 'receipt_ack', by: 'bob', ids: [first!] });
+  });
+});
+
+describe('a held file offer', () => {
+  const offer: FileOffer = { kind: 'file', fileId: 'ab'.repeat(16), name: 'later.bin', size: 10, type: '', sha256: '0'.repeat(64), key: 'k', stored: true };
+
+  it('is shown at once but leaves only when released', async () => {
+    const { messenger, wire } = await device('alice');
+    const held = await messenger.holdFileOffer('bob', offer);
+    expect((await outState(messenger, 'bob', held.id))?.state).toBe('sending');
+    expect(wire.sent).toEqual([]);
+    expect(await db.get('outbox', held.id)).toBeUndefined();
+    await held.release();
+    expect(wire.sent.map((x) => x.id)).toEqual([held.id]);
+    expect(await db.get('outbox', held.id)).toBeDefined();
+  });
+
+  it('fails with its reason when the file cannot be kept, and after a reload if its upload died with the page', async () => {
+    const { messenger } = await device('alice');
+    const refused = await messenger.holdFileOffer('bob', offer);
+    await refused.fail('file_not_stored');
+    expect(await outState(messenger, 'bob', refused.id)).toMatchObject({ state: 'failed', error: 'file_not_stored' });
+
+    const cut = await messenger.holdFileOffer('bob', { ...offer, fileId: 'cd'.repeat(16) });
+    const { messenger: reloaded, wire } = await device('alice');
+    await reloaded.failFileOffer('bob', 'cd'.repeat(16));
+    expect((await outState(reloaded, 'bob', cut.id))?.state).toBe('failed');
+    await vi.waitFor(async () => expect((await db.get('messages', ['bob', 'out', cut.id]))?.state).toBe('failed'));
+    expect(wire.sent).toEqual([]);
+  });
+});
