@@ -72,7 +72,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   function onConnection(ws: WebSocket, socket: Duplex, client: Client): void {
     const session = new Session(nextSessionId++, ws, limits, { socket, coalescer });
     session.address = client.key;
-    const preLogin = new PreLogin(bounds, () => {
+    // Dropped at login: an idle logged-in connection keeps nothing of it.
+    let preLogin: PreLogin | undefined = new PreLogin(bounds, () => {
       if (!session.username) session.cut(CloseCode.loginTimeout, 'login_timeout');
     });
     session.onCut = () => hub.leave(session);
@@ -81,20 +82,21 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       session.alive = true;
     });
     ws.on('message', (data, isBinary) => {
-      if (!session.username) {
+      if (preLogin) {
         // Before login only small text frames are looked at, and nothing is parsed before this check.
         const refusal = preLogin.check(frameBytes(data), isBinary);
         if (refusal) return session.send({ t: 'error', ...refusal });
       }
       onMessage(session, data, isBinary);
-      if (session.username && client.unauthenticated) {
+      if (preLogin && session.username) {
         preLogin.end();
+        preLogin = undefined;
         gate.loggedIn(client);
       }
     });
     ws.on('error', (err) => log.debug({ session: session.id, err: err.message }, 'socket error'));
     ws.on('close', () => {
-      preLogin.end();
+      preLogin?.end();
       session.closed = true;
       sessions.delete(session);
       try {

@@ -22,17 +22,31 @@ import { Admission } from './admission';
 /** A WebSocket's admission: the address it counts against, until it logs in and until it closes. */
 export interface Client {
   readonly key: string;
+  /** Its TCP socket already counts against `key` (a direct client, not one behind a trusted proxy). */
+  readonly countedAtAccept: boolean;
   unauthenticated: boolean;
+}
+
+/** What the gate holds per open socket; kept small (an idle server holds ~20,000 of them). */
+interface Tracked {
+  /** The address its TCP socket counts against (undefined: a trusted proxy's socket). */
+  readonly key: string | undefined;
+  /** The handshake deadline, until its first complete request or upgrade. */
+  timer: NodeJS.Timeout | undefined;
+  client: Client | undefined;
 }
 
 /** How long a refused socket may take to read its answer before it is destroyed. */
 const REFUSED_LINGER_MS = 1000;
 
+const ignore = (): void => {};
+
 export class ConnectionGate {
   readonly admission: Admission;
   readonly #server: net.Server;
-  /** Every open socket and the handshake timer it is under (until its first complete request). */
-  readonly #open = new Map<net.Socket, NodeJS.Timeout | undefined>();
+  readonly #open = new Map<net.Socket, Tracked>();
+  /** One 'close' listener for every socket (called with the socket as `this`): no closure per socket. */
+  readonly #onClose: (this: net.Socket) => void;
   /** Seconds a refused client is told to wait: deadlines free slots within about this long. */
   readonly #retryAfter: number;
 
@@ -44,6 +58,10 @@ export class ConnectionGate {
     this.admission = new Admission(limits);
     this.#retryAfter = Math.max(1, Math.ceil(Math.max(limits.loginTimeoutMs, limits.handshakeTimeoutMs) / 1000));
     this.#server = net.createServer((socket) => this.#accept(socket));
+    const gate = this;
+    this.#onClose = function (this: net.Socket) {
+      gate.#closed(this);
+    };
     httpServer.on('request', (req: http.IncomingMessage) => this.#started(req.socket));
   }
 
@@ -82,8 +100,10 @@ export class ConnectionGate {
       refuse(socket, verdict === 'full' ? 503 : 429, this.#retryAfter);
       return undefined;
     }
-    const client: Client = { key, unauthenticated: true };
-    socket.once('close', () => this.admission.releaseWebSocket(key, countedAtAccept, client.unauthenticated));
+    const client: Client = { key, countedAtAccept, unauthenticated: true };
+    const tracked = this.#open.get(tcp);
+    if (tracked) tracked.client = client;
+    else this.admission.releaseWebSocket(key, countedAtAccept, true); // closed meanwhile
     return client;
   }
 
@@ -102,31 +122,35 @@ export class ConnectionGate {
       socket.destroy();
       return;
     }
-    socket.on('error', () => {}); // a reset by the peer is not the server's fault; 'close' follows
-    socket.once('close', () => {
-      clearTimeout(this.#open.get(socket));
-      this.#open.delete(socket);
-      this.admission.releaseSocket(key);
-    });
+    socket.on('error', ignore); // a reset by the peer is not the server's fault; 'close' follows
+    socket.on('close', this.#onClose);
+    const tracked: Tracked = { key, timer: undefined, client: undefined };
+    this.#open.set(socket, tracked);
     if (verdict === 'busy') {
-      this.#open.set(socket, undefined);
       socket.resume(); // read and discard its request, so closing does not reset the answer away
       refuse(socket, 429, this.#retryAfter);
       return;
     }
-    this.#open.set(
-      socket,
-      setTimeout(() => socket.destroy(), this.limits.handshakeTimeoutMs),
-    );
+    tracked.timer = setTimeout(() => socket.destroy(), this.limits.handshakeTimeoutMs);
     this.httpServer.emit('connection', socket);
   }
 
   /** A complete request or upgrade arrived: the handshake deadline is met. */
   #started(socket: net.Socket): void {
-    const timer = this.#open.get(socket);
-    if (timer === undefined) return;
-    clearTimeout(timer);
-    this.#open.set(socket, undefined);
+    const tracked = this.#open.get(socket);
+    if (!tracked?.timer) return;
+    clearTimeout(tracked.timer);
+    tracked.timer = undefined;
+  }
+
+  #closed(socket: net.Socket): void {
+    const tracked = this.#open.get(socket);
+    if (!tracked) return;
+    this.#open.delete(socket);
+    clearTimeout(tracked.timer);
+    this.admission.releaseSocket(tracked.key);
+    const client = tracked.client;
+    if (client) this.admission.releaseWebSocket(client.key, client.countedAtAccept, client.unauthenticated);
   }
 }
 
