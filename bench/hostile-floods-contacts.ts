@@ -119,10 +119,15 @@ function answersPing(ws: WebSocket, timeoutMs: number): Promise<boolean> {
 }
 
 const THROWAWAYS = 8;
+/** Files open at once, taking chunks in turn: as many uncommitted uploads as the attacker can hold. */
+const OPEN_FILES = 4 * THROWAWAYS;
 /** 25 MiB files of 64 KiB chunks: the documented per-file limit for an offline contact. */
 const CHUNKS_PER_FILE = 400;
 
-/** 7. Chunks with the store flag toward offline throwaway contacts, at full speed, never committed. */
+/**
+ * 7. Chunks with the store flag toward offline throwaway contacts, at full speed, for OPEN_FILES
+ * files at once (a full one is replaced by a fresh one), never committed.
+ */
 function uploadFlood(ctx: FloodContext): Flood {
   let attacker: Live;
   let recipients: string[] = [];
@@ -141,15 +146,16 @@ function uploadFlood(ctx: FloodContext): Flood {
     },
     async run(durationMs) {
       const body = randomBytes(MAX_SEALED_CHUNK_BYTES);
+      const open = Array.from({ length: OPEN_FILES }, (_, i) => ({ id: randomBytes(16), next: 0, to: recipients[i % recipients.length]! }));
       let chunks = 0;
-      let fileId = randomBytes(16);
+      let files = OPEN_FILES;
       const next = (): Buffer => {
-        if (chunks % CHUNKS_PER_FILE === 0) fileId = randomBytes(16);
+        const file = open[chunks++ % OPEN_FILES]!;
+        if (file.next === CHUNKS_PER_FILE) [file.id, file.next, files] = [randomBytes(16), 0, files + 1];
         const payload = Buffer.from(body);
-        fileId.copy(payload);
-        payload.writeUInt32BE(chunks % CHUNKS_PER_FILE, 16);
-        const to = recipients[Math.floor(chunks++ / CHUNKS_PER_FILE) % recipients.length]!;
-        return Buffer.from(encodeRelayFrame(to, payload, true));
+        file.id.copy(payload);
+        payload.writeUInt32BE(file.next++, 16);
+        return Buffer.from(encodeRelayFrame(file.to, payload, true));
       };
       await pump(attacker.ws, next, { durationMs, maxBuffered: BINARY_BUFFER });
       await sleep(SETTLE_MS);
@@ -157,9 +163,8 @@ function uploadFlood(ctx: FloodContext): Flood {
       // Uploads never committed are forgotten when their connection closes: the RSS after shows it.
       await closeSocket(attacker.ws);
       await sleep(SETTLE_MS * 3);
-      const files = Math.ceil(chunks / CHUNKS_PER_FILE);
       return {
-        did: `${fmt(chunks)} stored-file chunks (${fmt((chunks * body.length) / MiB)} MiB, ${fmt(files)} files) to ${THROWAWAYS} offline throwaway contacts, never committed, then the connection closes`,
+        did: `${fmt(chunks)} stored-file chunks (${fmt((chunks * body.length) / MiB)} MiB) of ${fmt(Math.min(files, chunks))} files, ${OPEN_FILES} at a time, to ${THROWAWAYS} offline throwaway contacts, never committed, then the connection closes`,
         server,
         figures: {},
       };

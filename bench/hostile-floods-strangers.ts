@@ -1,22 +1,17 @@
 /**
- * Floods anyone can run, with no account or with fresh ones: registrations, contact requests from
- * fresh accounts, idle TCP connections, WebSockets that never log in, and big unauthenticated
- * frames. Each runs from the flood's one address unless said otherwise.
+ * Floods anyone can run with fresh accounts: registrations and contact requests, from the flood's
+ * one address, and contact requests from accounts made beforehand from many addresses.
  */
-import net from 'node:net';
-import { WebSocket } from 'ws';
 import { encodeFrame } from '../shared/protocol';
 import { type Flood, type FloodContext, type FloodKind, accounts, victimFigures } from './hostile-floods';
-import { type Keyed, type Live, Tally, closeSocket, errorCode, loginAt, loopback, openAt, pump, registerAt } from './hostile-net';
+import { type Keyed, type Live, Tally, closeSocket, errorCode, loginAt, loopback, registerAt } from './hostile-net';
 import { victimLogin } from './hostile-victim';
-import { mapLimit, opened } from './parley-client';
-import { fmt, median, sleep } from './stats';
+import { mapLimit } from './parley-client';
+import { fmt } from './stats';
 
 /** Registrations (or logins) in flight at once from the attacker. */
 const WORKERS = 16;
 const ATTEMPT_TIMEOUT_MS = 5000;
-/** Connections being opened at once (the server's listen backlog is 511). */
-const OPENING = 128;
 /** Pre-made accounts per address at most, if the server does not stop them sooner. */
 const PER_ADDRESS = 100;
 const MAX_ADDRESSES = 2000;
@@ -109,8 +104,8 @@ function spreadRequestFlood(ctx: FloodContext): Flood {
         }),
       );
       made.length = Math.min(made.length, ctx.o.spreadAccounts);
-      const why = Object.entries(refused.counts).map(([k, v]) => `${fmt(v)} ${k}`).join(', ');
-      return `made ${fmt(made.length)} accounts from ${fmt(address)} addresses${why ? ` (an address was spent at: ${why})` : ''}`;
+      const why = Object.entries(refused.counts).map(([k, v]) => `${fmt(v)} by ${k}`).join(', ');
+      return `made ${fmt(made.length)} accounts from ${fmt(address)} addresses${why ? `; addresses stopped early: ${why}` : ''}`;
     },
     async run() {
       // Not the flood's usual length: every pre-made account asks, however long it takes (bounded).
@@ -154,140 +149,8 @@ function registrationFlood(ctx: FloodContext): Flood {
   };
 }
 
-/** Opens `count` connections with `open` (OPENING at a time) until `durationMs`, holds them, then cuts them all. */
-async function holdConnections<T>(count: number, durationMs: number, open: () => Promise<T>, cut: (c: T) => void): Promise<{ held: T[]; failed: Tally }> {
-  const end = performance.now() + durationMs;
-  const held: T[] = [];
-  const failed = new Tally();
-  await mapLimit(Array.from({ length: count }), OPENING, async () => {
-    if (performance.now() > end) return;
-    try {
-      held.push(await open());
-    } catch (err) {
-      failed.add(errorCode(err));
-    }
-  });
-  await sleep(end - performance.now());
-  for (const c of held) cut(c);
-  return { held, failed };
-}
-
-/** When the server closed connections it was holding, seconds after they opened. */
-function closedFigures(ages: number[], opened: number): Record<string, number | string> {
-  return {
-    'connections opened': opened,
-    'closed by the server': ages.length,
-    ...(ages.length ? { 'median s open before the server closed one': Number((median(ages) / 1000).toFixed(1)) } : {}),
-  };
-}
-
-/** 4. TCP connections that never send a byte, held until the flood ends. */
-function idleTcpFlood(ctx: FloodContext): Flood {
-  return {
-    setup: async () => undefined,
-    async run(durationMs) {
-      const ages: number[] = [];
-      let ending = false;
-      const open = () =>
-        new Promise<net.Socket>((resolve, reject) => {
-          const s = net.connect({ host: '127.0.0.1', port: ctx.port, localAddress: ctx.address });
-          s.once('error', reject);
-          s.once('connect', () => {
-            const at = performance.now();
-            s.on('error', () => {});
-            s.once('close', () => void (!ending && ages.push(performance.now() - at)));
-            s.resume();
-            resolve(s);
-          });
-        });
-      const { held, failed } = await holdConnections(ctx.o.idleConnections, durationMs, open, () => {
-        ending = true;
-      });
-      for (const s of held) s.destroy();
-      return {
-        did: `${fmt(held.length)} TCP connections from one address that never send a byte, held ${fmt(durationMs / 1000)} s`,
-        server: failed.counts,
-        figures: closedFigures(ages, held.length),
-      };
-    },
-    close: async () => {},
-  };
-}
-
-/** 5. WebSockets that open and never log in, held until the flood ends. */
-function unauthFlood(ctx: FloodContext): Flood {
-  return {
-    setup: async () => undefined,
-    async run(durationMs) {
-      const ages: number[] = [];
-      const tally = new Tally();
-      const open = async (): Promise<WebSocket> => {
-        const ws = openAt(ctx.port, ctx.address);
-        tally.watch(ws);
-        await opened(ws, ATTEMPT_TIMEOUT_MS);
-        const at = performance.now();
-        ws.once('close', () => void (!ending && ages.push(performance.now() - at)));
-        return ws;
-      };
-      let ending = false;
-      const { held, failed } = await holdConnections(ctx.o.unauthConnections, durationMs, open, () => {
-        ending = true;
-      });
-      // Counted before our own closes, which are not the server's doing; refusals are in the tally
-      // already, other failures (a timeout) are not.
-      const server = tally.drain();
-      for (const [k, v] of Object.entries(failed.counts)) if (!k.startsWith('HTTP') && k !== 'ECONNRESET') server[`open failed: ${k}`] = v;
-      for (const ws of held) ws.terminate();
-      return { did: `${fmt(held.length)} WebSockets from one address that never log in, held ${fmt(durationMs / 1000)} s`, server, figures: closedFigures(ages, held.length) };
-    },
-    close: async () => {},
-  };
-}
-
-/** 96 KiB of nested arrays: the documented frame limit, the deepest JSON that fits in it. */
-const NESTED = '['.repeat(48 * 1024) + ']'.repeat(48 * 1024);
-
-/** 5b. Unauthenticated connections sending 96 KiB frames of nested arrays as fast as they drain; reconnecting when cut. */
-function bigFrameFlood(ctx: FloodContext): Flood {
-  return {
-    setup: async () => undefined,
-    async run(durationMs) {
-      const end = performance.now() + durationMs;
-      const tally = new Tally();
-      let frames = 0;
-      let connections = 0;
-      await Promise.all(
-        Array.from({ length: ctx.o.bigFrameConnections }, async () => {
-          while (performance.now() < end) {
-            const ws = openAt(ctx.port, ctx.address);
-            tally.watch(ws, new Set(['challenge']));
-            connections++;
-            try {
-              await opened(ws, ATTEMPT_TIMEOUT_MS);
-              frames += await pump(ws, () => NESTED, { durationMs: end - performance.now(), maxBuffered: 1024 * 1024 });
-            } catch {
-              await sleep(10); // refused: counted by the tally; try again
-            }
-            await tally.hangUp(ws);
-          }
-        }),
-      );
-      await sleep(100);
-      return {
-        did: `${fmt(frames)} frames of 96 KiB nested arrays (${fmt((frames * NESTED.length) / 2 ** 20)} MiB) on ${fmt(connections)} unauthenticated connections`,
-        server: tally.drain(),
-        figures: {},
-      };
-    },
-    close: async () => {},
-  };
-}
-
 export const strangerFloods = {
   requests: { title: '2 requests from fresh accounts, one address', make: requestFlood },
   'requests-spread': { title: '2b requests from pre-made accounts, many addresses', make: spreadRequestFlood },
   registrations: { title: '3 registrations from one address', make: registrationFlood },
-  'idle-tcp': { title: '4 idle TCP connections', make: idleTcpFlood },
-  'unauth-ws': { title: '5 WebSockets that never log in', make: unauthFlood },
-  'big-frames': { title: '5b unauthenticated 96 KiB nested frames', make: bigFrameFlood },
 } satisfies Record<string, FloodKind>;

@@ -2,8 +2,9 @@
  * The floods of the hostile-load benchmark, written from the protocol (PROTOCOL.md,
  * shared/protocol.ts), not from the server's defences: each one does what a determined outsider or
  * a hostile contact can do, at full speed, bounded in time, on loopback. This module holds what
- * they share; the floods are in hostile-floods-contacts.ts (by someone the victim accepted) and
- * hostile-floods-strangers.ts (by anyone), listed in hostile-flood-list.ts.
+ * they share; the floods are in hostile-floods-contacts.ts (by someone the victim accepted),
+ * hostile-floods-strangers.ts (fresh accounts) and hostile-floods-connections.ts (no account),
+ * listed in hostile-flood-list.ts.
  */
 import type { Sodium } from '../shared/sodium';
 import { type Live, closeSocket, loopback, registerAt } from './hostile-net';
@@ -15,6 +16,8 @@ export interface FloodOptions {
   spreadAccounts: number;
   /** The spread flood runs until each of them has asked, at most this long. */
   spreadDeadlineMs: number;
+  /** How long the connection floods hold what they opened (past the server's login deadline). */
+  holdMs: number;
   idleConnections: number;
   unauthConnections: number;
   bigFrameConnections: number;

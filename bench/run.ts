@@ -104,6 +104,8 @@ const hostileOptions: HostileOptions = {
   flood: {
     spreadAccounts: num('BENCH_HOSTILE_ACCOUNTS', quick ? 300 : 2000),
     spreadDeadlineMs: 60_000,
+    // Past the 10 s login deadline the server is to enforce for sockets that never log in.
+    holdMs: quick ? 2000 : 12_000,
     // Well under the ~20,000 open files one process may hold here (the attacker's and the server's).
     idleConnections: num('BENCH_HOSTILE_IDLE', quick ? 1000 : 5000),
     unauthConnections: num('BENCH_HOSTILE_UNAUTH', quick ? 500 : 2000),
