@@ -56,6 +56,18 @@ describe('deadlines', () => {
     expect(ms).toBeLessThan(1500);
   });
 
+  it('closes a kept-alive connection whose next request never completes', async () => {
+    const socket = await openSocket(h.port);
+    const closed = untilClosed(socket);
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 100));
+    socket.write('GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+    const { ms, text } = await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 200 OK/);
+    expect(text).toMatch(/HTTP\/1\.1 408 Request Timeout/);
+    expect(ms).toBeLessThan(1500);
+  });
+
   it('closes a WebSocket that does not log in with 4002, and leaves a logged-in one alone', async () => {
     const idle = await h.connect();
     const user = await h.user('alice');

@@ -74,13 +74,19 @@ export class ConnectionGate {
   listen(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       this.#server.once('error', reject);
-      this.#server.listen(port, host, () => resolve((this.#server.address() as net.AddressInfo).port));
+      this.#server.listen(port, host, () => {
+        // Node starts its header and request timeout checks when the HTTP server emits 'listening';
+        // the gate listens in its place, so it says so.
+        this.httpServer.emit('listening');
+        resolve((this.#server.address() as net.AddressInfo).port);
+      });
     });
   }
 
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     for (const socket of this.#open.keys()) socket.destroy();
+    this.httpServer.close(ignore); // stops those checks (it never listened itself: the error is expected)
     await closed;
   }
 
