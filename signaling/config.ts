@@ -32,6 +32,16 @@ const Env = z.object({
   RELAY_FILE_MAX_BYTES: int(2 * 1024 * 1024 * 1024),
   OFFLINE_FILE_MAX_BYTES: int(25 * 1024 * 1024),
   OFFLINE_FILES_QUOTA_BYTES: int(100 * 1024 * 1024),
+  OFFLINE_SENDER_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
+  OFFLINE_QUOTA_RECEIPTS: int(10_000),
+  OFFLINE_UPLOADS_PER_CONNECTION: int(4),
+  UPLOAD_BUFFER_BYTES: int(64 * 1024 * 1024),
+  DISK_BUDGET_BYTES: int(10 * 1024 * 1024 * 1024),
+  DISK_MIN_FREE_BYTES: int(64 * 1024 * 1024),
+  REQUESTS_MAX_INCOMING: int(100),
+  REQUESTS_MAX_OUTGOING: int(100),
+  REQUEST_TTL_SECONDS: int(30 * 24 * 3600),
+  REQUEST_COOLDOWN_SECONDS: int(7 * 24 * 3600),
   // Connection bounds (signaling/connection/): per client address and in total, before and around login.
   /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (see connection/address.ts). */
   TRUST_PROXY: z
@@ -132,6 +142,25 @@ export interface ServerLimits {
   /** The largest file (plaintext) the server keeps for an offline contact, and all such files' total per recipient. */
   offlineFileMaxBytes: number;
   offlineFilesQuotaBytes: number;
+  /** Percent of a recipient's offline queue (count and bytes) one sender may fill. */
+  offlineSenderSharePercent: number;
+  /** Receipts kept for one offline user; past it one is dropped (its message is sent again later). */
+  offlineQuotaReceipts: number;
+  /** Uploads for offline contacts one connection may have open (uncommitted) at once. */
+  offlineUploadsPerConnection: number;
+  /** Bytes of uploaded chunks all connections together may hold in memory before they are written. */
+  uploadBufferBytes: number;
+  /** Everything stored (queued messages, receipts, files) in all: past it, `server_full`. 0: no budget. */
+  diskBudgetBytes: number;
+  /** Free space always left on the data volume: below it, `server_full` too. 0: no floor. */
+  diskMinFreeBytes: number;
+  /** Pending contact requests to one user, and from one user; past them, `requests_full`. */
+  requestsMaxIncoming: number;
+  requestsMaxOutgoing: number;
+  /** A pending request expires after this. */
+  requestTtlMs: number;
+  /** After a decline, the requester may not ask the same person again for this long (`request_cooldown`). */
+  requestCooldownMs: number;
 }
 
 /** Throws with a readable message when a variable is malformed. */
@@ -179,6 +208,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       relayFileMaxBytes: e.RELAY_FILE_MAX_BYTES,
       offlineFileMaxBytes: e.OFFLINE_FILE_MAX_BYTES,
       offlineFilesQuotaBytes: e.OFFLINE_FILES_QUOTA_BYTES,
+      offlineSenderSharePercent: e.OFFLINE_SENDER_SHARE_PERCENT,
+      offlineQuotaReceipts: e.OFFLINE_QUOTA_RECEIPTS,
+      offlineUploadsPerConnection: e.OFFLINE_UPLOADS_PER_CONNECTION,
+      uploadBufferBytes: e.UPLOAD_BUFFER_BYTES,
+      diskBudgetBytes: e.DISK_BUDGET_BYTES,
+      diskMinFreeBytes: e.DISK_MIN_FREE_BYTES,
+      requestsMaxIncoming: e.REQUESTS_MAX_INCOMING,
+      requestsMaxOutgoing: e.REQUESTS_MAX_OUTGOING,
+      requestTtlMs: e.REQUEST_TTL_SECONDS * 1000,
+      requestCooldownMs: e.REQUEST_COOLDOWN_SECONDS * 1000,
     },
   };
 }

@@ -6,13 +6,24 @@ import { SqliteStore } from './store/sqlite-store';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
+const limits = config.limits;
+// Whatever the server writes (the database, its WAL) is for the server's user alone.
+process.umask(0o077);
 const store = new SqliteStore({
   dataDir: config.dataDir,
-  quotaMessages: config.limits.offlineQuotaMessages,
-  quotaBytes: config.limits.offlineQuotaBytes,
-  ttlMs: config.limits.offlineTtlMs,
-  fileMaxBytes: config.limits.offlineFileMaxBytes,
-  filesQuotaBytes: config.limits.offlineFilesQuotaBytes,
+  quotaMessages: limits.offlineQuotaMessages,
+  quotaBytes: limits.offlineQuotaBytes,
+  ttlMs: limits.offlineTtlMs,
+  senderSharePercent: limits.offlineSenderSharePercent,
+  receiptsMax: limits.offlineQuotaReceipts,
+  fileMaxBytes: limits.offlineFileMaxBytes,
+  filesQuotaBytes: limits.offlineFilesQuotaBytes,
+  requestsMaxIncoming: limits.requestsMaxIncoming,
+  requestsMaxOutgoing: limits.requestsMaxOutgoing,
+  requestTtlMs: limits.requestTtlMs,
+  requestCooldownMs: limits.requestCooldownMs,
+  diskBudgetBytes: limits.diskBudgetBytes,
+  diskMinFreeBytes: limits.diskMinFreeBytes,
 });
 const server = createParleyServer({ config, store, log });
 const port = await server.start();

@@ -36,7 +36,10 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const limits = config.limits;
   // Queued items go out in windows small enough never to trip the send-buffer limit.
   const hub = new Hub(store, log, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
-  const files = new StoredFiles(store, limits.maxBufferedBytes);
+  const files = new StoredFiles(store, limits.maxBufferedBytes, {
+    uploadsPerConnection: limits.offlineUploadsPerConnection,
+    uploadBufferBytes: limits.uploadBufferBytes,
+  });
   const bounds = config.connections;
   const registrations = new RegistrationLimit(bounds.registrationsPerHourPerAddress);
   const ctx: Context = { store, hub, files, log, limits, iceServers: config.iceServers, registrations };
