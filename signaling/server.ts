@@ -131,7 +131,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         return;
       }
       const text = data.toString();
-      // Parsing cost is not bounded by size alone (nested arrays): a frame with more structure than any frame has is refused unparsed.
+      // Size alone does not bound the parsing cost (nested arrays): a frame with more structure than
+      // any Parley frame has is refused unparsed.
       if (!withinJsonBudget(text, bounds.maxFrameJsonTokens)) {
         session.send({ t: 'error', code: 'bad_frame', message: `a frame has at most ${bounds.maxFrameJsonTokens} JSON tokens` });
         return;
