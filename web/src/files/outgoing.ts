@@ -112,10 +112,10 @@ export class OutgoingTransfer {
     this.rewind();
   }
 
-  /** The transfer cannot go on (the relay refuses a file this large): stop, and tell the receiver. */
+  /** The transfer cannot go on (the relay refuses a file this large, its offer was refused): stop, and tell the receiver. */
   fail(reason: TransferRecord['reason']): void {
     const r = this.record;
-    if (r.state !== 'waiting' && r.state !== 'active') return;
+    if (r.state !== 'waiting' && r.state !== 'active' && r.state !== 'stored') return;
     r.state = 'failed';
     r.reason = reason;
     this.deps.link().sendFileControl({ op: 'cancel', fileId: r.fileId });

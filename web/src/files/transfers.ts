@@ -2,25 +2,26 @@
  * Every file transfer of this device, both ways: starts them (hash, key, sealed offer), routes
  * chunks and control from the links to the right transfer, resumes receiving after a reload or
  * when the sender comes back, and tells the UI how each one is doing. A file for a contact who is
- * offline is also left with the server (upload.ts) so it reaches them without the sender online.
+ * offline is also left with the server (stored-copies.ts) so it reaches them without the sender
+ * online; a reception whose sender is offline asks the server for such a copy.
  */
 import type { FileOffer } from '../../../shared/envelope';
-import { FILE_ID_BYTES, chunkCount, chunkHeader } from '../../../shared/file-chunks';
+import { chunkHeader } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { ServerFrame } from '../../../shared/protocol';
-import { type Sodium, fromB64, toB64 } from '../../../shared/sodium';
+import { type Sodium, fromB64 } from '../../../shared/sodium';
 import type { Links } from '../peer/links';
 import type { Connection } from '../services/connection';
 import type { Contacts } from '../services/contacts';
 import type { Database, TransferRecord } from '../services/db';
 import type { Messenger } from '../services/messenger';
 import { AutoAcceptSetting } from './auto-accept';
-import { sha256OfBlobs } from './hash';
 import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
-import { OutgoingTransfer } from './outgoing';
+import { Sends, recordOf } from './sends';
 import { StoredFileLink } from './stored-link';
-import { StoredUpload } from './upload';
+
+export { OfflineFileTooLarge } from './sends';
 
 export interface TransferView {
   record: TransferRecord;
@@ -39,37 +40,32 @@ export class TransferEvent extends Event {
   }
 }
 
-/** Files that could not be sent: the contact is offline and they are over the server's limit for keeping files. */
-export class OfflineFileTooLarge extends Error {
-  constructor(
-    readonly names: string[],
-    readonly limit: number,
-  ) {
-    super(`over ${limit} bytes while the contact is offline: ${names.join(', ')}`);
-  }
-}
-
 const UI_INTERVAL_MS = 200;
+/**
+ * A stored offer that finds no copy on the server is asked for again this many times, first after
+ * FETCH_RETRY_FIRST_MS and twice as long each time, while it is younger than the window (by its
+ * sender's clock): its copy may still be on its way.
+ */
+const FETCH_RETRIES = 4;
+const FETCH_RETRY_FIRST_MS = 1000;
+const FETCH_RETRY_WINDOW_MS = 60_000;
 /** The type every file's content is handed out as (see blob()). */
 const INERT_TYPE = 'application/octet-stream';
 const STRAY_ANSWER_MS = 2000;
 
 export class Transfers extends EventTarget {
-  readonly #out = new Map<string, OutgoingTransfer>();
-  readonly #uploads = new Map<string, StoredUpload>();
+  readonly #sends: Sends;
   readonly #in = new Map<string, IncomingTransfer>();
-  /** The server-facing links of receptions whose sender left the file with the server. */
+  /** The server-facing links of receptions whose sender left (or may have left) the file with the server. */
   readonly #storedLinks = new Map<string, StoredFileLink>();
+  /** Stored offers that found no copy yet: when they were sealed, and how often the server was asked again. */
+  readonly #fetchRetries = new Map<string, { ts: number; tries: number }>();
   /** Finished or stopped transfers loaded for display only. */
   readonly #records = new Map<string, TransferRecord>();
-  /** Files this tab is sending, so the sender sees its own image previews too. */
-  readonly #localFiles = new Map<string, Blob>();
   readonly #lastEvent = new Map<string, number>();
   /** When chunks of a reception that is over (or unknown) were last answered, per file. */
   readonly #strayAnswered = new Map<string, number>();
   readonly #trailing = new Map<string, ReturnType<typeof setTimeout>>();
-  /** The largest file the server keeps for an offline contact (from the login). */
-  #offlineMaxBytes = 0;
   /** Offers up to this size are fetched at once; larger ones wait for accept(). */
   readonly autoAccept: AutoAcceptSetting;
 
@@ -84,7 +80,9 @@ export class Transfers extends EventTarget {
   ) {
     super();
     this.autoAccept = new AutoAcceptSetting(db);
-    messenger.onFileOffer = (peer, offer) => this.#onOffer(peer, offer);
+    messenger.onFileOffer = (peer, offer, ts) => this.#onOffer(peer, offer, ts);
+    const [changed, progressed] = [(r: TransferRecord) => this.#changed(r), (r: TransferRecord) => this.#notify(r)];
+    this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed });
   }
 
   /** Loads what earlier visits left: receptions resume; sends whose file is gone are marked interrupted. */
@@ -104,6 +102,8 @@ export class Transfers extends EventTarget {
         record.state = 'failed';
         record.reason = 'interrupted';
         await this.db.put('transfers', record);
+        // Its offer may have been waiting for the upload this reload cut short: it never goes now.
+        if (record.stored) void this.messenger.failFileOffer(record.peer, record.fileId).catch((err) => console.warn('parley: could not mark an offer failed', err));
       }
       this.#records.set(record.fileId, record);
     }
@@ -125,10 +125,10 @@ export class Transfers extends EventTarget {
   }
 
   view(fileId: string): TransferView | undefined {
-    const t = this.#out.get(fileId) ?? this.#in.get(fileId);
+    const t = this.#sends.get(fileId) ?? this.#in.get(fileId);
     const record = t?.record ?? this.#records.get(fileId);
     if (!record) return undefined;
-    const upload = this.#uploads.get(fileId);
+    const upload = this.#sends.upload(fileId);
     const moving = upload ?? t;
     const bytesDone = moving ? moving.bytesDone : record.state === 'done' ? record.size : 0;
     const progress = moving?.progress;
@@ -142,7 +142,7 @@ export class Transfers extends EventTarget {
    * instead of rendering what could be HTML or SVG with script.
    */
   async blob(fileId: string): Promise<Blob | undefined> {
-    const blob = this.#localFiles.get(fileId) ?? (await this.#in.get(fileId)?.blob());
+    const blob = this.#sends.file(fileId) ?? (await this.#in.get(fileId)?.blob());
     return blob?.slice(0, blob.size, INERT_TYPE);
   }
 
@@ -155,36 +155,22 @@ export class Transfers extends EventTarget {
     t.request(); // opens the file for the chunks first
   }
 
-  /**
-   * Sends each file to `peer`: hashes it, then offers it in a sealed message; chunks flow when the
-   * peer asks. For a contact who is offline the file also goes up to the server, unless it is over
-   * the server's limit: such files are not sent (OfflineFileTooLarge names them).
-   */
-  async send(peer: string, files: Iterable<File>): Promise<void> {
-    const tooLarge: string[] = [];
-    for (const file of files) {
-      const offline = !this.contacts.get(peer)?.online;
-      if (offline && file.size > this.#offlineMaxBytes) tooLarge.push(file.name);
-      else await this.#sendOne(peer, file, offline);
-    }
-    if (tooLarge.length > 0) throw new OfflineFileTooLarge(tooLarge, this.#offlineMaxBytes);
+  /** Sends each file to `peer` (see sends.ts). */
+  send(peer: string, files: Iterable<File>): Promise<void> {
+    return this.#sends.send(peer, files);
   }
 
   cancel(fileId: string): void {
-    this.#uploads.get(fileId)?.cancel();
-    const t = this.#out.get(fileId) ?? this.#in.get(fileId);
-    t?.cancel();
-    // A copy left with the server is of no use now (a reception releases its own through its link).
-    if (t?.record.dir === 'out' && t.record.stored) this.connection.send({ t: 'file_release', peer: t.record.peer, fileId });
+    if (!this.#sends.cancel(fileId)) this.#in.get(fileId)?.cancel();
   }
 
   /** Frames about stored files: the login's limit, a commit's answer, refusals naming a file. */
   handle(frame: ServerFrame): void {
     if (frame.t === 'welcome') {
-      this.#offlineMaxBytes = frame.offlineFileMaxBytes;
+      this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
       // Stored files are fetched from the server whether or not their sender is online.
       for (const [fileId, link] of this.#storedLinks) if (!link.live) this.#in.get(fileId)?.request();
-    } else if (frame.t === 'file_stored') this.#uploads.get(frame.fileId)?.answered('stored');
+    } else if (frame.t === 'file_stored') this.#sends.stored(frame.fileId);
     else if (frame.t === 'error' && frame.ref) this.#onError(frame.ref, frame.code);
   }
 
@@ -222,7 +208,8 @@ export class Transfers extends EventTarget {
   }
 
   onControl(peer: string, ctl: FileControl): void {
-    const t = this.#out.get(ctl.fileId) ?? this.#in.get(ctl.fileId);
+    if (this.#sends.control(peer, ctl)) return;
+    const t = this.#in.get(ctl.fileId);
     if (t?.record.peer === peer) t.control(ctl);
     else if (ctl.op === 'done' && this.#records.get(ctl.fileId)?.state === 'stored') {
       // A file left with the server was collected while this device was away (or reloaded).
@@ -236,72 +223,60 @@ export class Transfers extends EventTarget {
   /** `peer` is reachable again, or the link changed path: receptions ask again, sends go again from the last ack. */
   resume(peer: string): void {
     for (const t of this.#in.values()) if (t.record.peer === peer) t.request();
-    for (const t of this.#out.values()) if (t.record.peer === peer) t.resume();
+    this.#sends.resume(peer);
   }
 
-  async #sendOne(peer: string, file: File, offline: boolean): Promise<void> {
-    const fileIdBytes = this.sodium.randombytes_buf(FILE_ID_BYTES);
-    const key = this.sodium.randombytes_buf(32);
-    const offer: FileOffer = {
-      kind: 'file',
-      fileId: this.sodium.to_hex(fileIdBytes),
-      name: file.name.slice(0, 255) || 'file',
-      size: file.size,
-      type: file.type.slice(0, 127),
-      sha256: await sha256OfBlobs([file]),
-      key: toB64(this.sodium, key),
-      ...(offline ? { stored: true } : {}),
-    };
-    const record: TransferRecord = { ...this.#meta(peer, 'out', offer), state: 'waiting' };
-    await this.db.put('transfers', record);
-    this.#localFiles.set(offer.fileId, file);
-    const changed = (r: TransferRecord) => this.#changed(r);
-    const progressed = (r: TransferRecord) => this.#notify(r);
-    const link = () => this.links.get(peer);
-    this.#out.set(offer.fileId, new OutgoingTransfer(record, file, { sodium: this.sodium, key, fileId: fileIdBytes, link, changed, progressed }));
-    if (offline) this.#upload(record, file, key, fileIdBytes);
-    // The offer goes at once: should the contact come back before the upload is done, they
-    // find no stored copy and ask this device directly.
-    await this.messenger.sendFileOffer(peer, offer);
-  }
-
-  #upload(record: TransferRecord, file: File, key: Uint8Array, fileId: Uint8Array): void {
-    const upload = new StoredUpload(record, file, { sodium: this.sodium, key, fileId, connection: this.connection, changed: () => this.#notify(record) });
-    this.#uploads.set(record.fileId, upload);
-    void upload.run().catch((err) => {
-      console.warn(`parley: could not upload ${record.name}`, err);
-      return 'cancelled' as const; // the file could not be read: the live path may still take it
-    }).then((result) => {
-      this.#uploads.delete(record.fileId);
-      // Collected live meanwhile, or cancelled: nothing to say.
-      if (result === 'stored' && record.state === 'waiting') record.state = 'stored';
-      else if (result !== 'stored' && result !== 'cancelled') console.warn(`parley: the server did not keep ${record.name}: ${result}`);
-      this.#changed(record);
-    });
-  }
-
-  #onError(fileId: string, code: string): void {
-    const upload = this.#uploads.get(fileId);
-    if (upload && (code === 'file_too_large' || code === 'queue_full' || code === 'file_incomplete' || code === 'not_contact')) {
-      upload.answered(code);
-      return;
-    }
+  #onError(ref: string, code: string): void {
+    // A `want` that met an offline sender (ref names them): it may have left a copy with the server.
+    if (code === 'peer_offline') return this.#askServer(ref);
+    const fileId = ref;
+    if (this.#sends.onError(fileId, code)) return;
     const stored = this.#storedLinks.get(fileId);
     if (stored && code === 'file_not_found' && !stored.live) {
+      if (this.#fetchAgainLater(fileId)) return;
       stored.goLive();
       this.#in.get(fileId)?.request();
-      return;
     }
-    const out = this.#out.get(fileId);
-    if (!out) return;
-    if (code === 'file_too_large') out.fail('too_large_for_relay');
-    else if (code === 'relay_limit' || code === 'recipient_busy') out.backOff();
   }
 
-  async #onOffer(peer: string, offer: FileOffer): Promise<void> {
+  /**
+   * Receptions of live offers from `peer`, who is offline, not yet under way: their sender leaves a
+   * copy with the server when its offer was kept there (see stored-copies.ts), so ask the server;
+   * with no copy there they go back to waiting for the sender.
+   */
+  #askServer(peer: string): void {
+    for (const t of this.#in.values()) {
+      const r = t.record;
+      if (r.peer !== peer || r.stored || r.state !== 'waiting' || this.#storedLinks.has(r.fileId)) continue;
+      r.stored = true;
+      this.#changed(r);
+      this.#storedLinks.set(r.fileId, new StoredFileLink(() => this.links.get(peer), this.connection));
+      t.request();
+    }
+  }
+
+  /**
+   * A stored offer sealed less than FETCH_RETRY_WINDOW_MS ago whose sender is offline may have left
+   * before its chunks were committed (this app no longer does so, other clients may): ask the
+   * server again, with backoff, a few times. False when it is time to wait for the sender instead.
+   */
+  #fetchAgainLater(fileId: string): boolean {
+    const retry = this.#fetchRetries.get(fileId);
+    const t = this.#in.get(fileId);
+    const young = retry !== undefined && retry.tries < FETCH_RETRIES && Date.now() - retry.ts < FETCH_RETRY_WINDOW_MS;
+    if (!young || !t || this.contacts.get(t.record.peer)?.online) {
+      this.#fetchRetries.delete(fileId);
+      return false;
+    }
+    setTimeout(() => t.request(), FETCH_RETRY_FIRST_MS * 2 ** retry.tries++);
+    return true;
+  }
+
+  async #onOffer(peer: string, offer: FileOffer, ts = Date.now()): Promise<void> {
     if (this.#in.has(offer.fileId) || this.#records.has(offer.fileId)) return;
+    if (offer.stored) this.#fetchRetries.set(offer.fileId, { ts, tries: 0 });
     const state = this.autoAccept.accepts(offer.size) ? 'waiting' : 'offered';
-    const record: TransferRecord = { ...this.#meta(peer, 'in', offer), state };
+    const record: TransferRecord = { ...recordOf(peer, 'in', offer), state };
     await this.db.put('transfers', record);
     const t = this.#incoming(record);
     this.#in.set(offer.fileId, t);
@@ -310,19 +285,11 @@ export class Transfers extends EventTarget {
     t.request();
   }
 
-  #meta(peer: string, dir: 'in' | 'out', o: FileOffer): Omit<TransferRecord, 'state'> {
-    const meta = { fileId: o.fileId, peer, dir, name: o.name, size: o.size, type: o.type, sha256: o.sha256, key: o.key, count: chunkCount(o.size), next: 0 };
-    return o.stored ? { ...meta, stored: true } : meta;
-  }
-
   #incoming(record: TransferRecord): IncomingTransfer {
     const live = () => this.links.get(record.peer);
-    let link = live as () => ReturnType<typeof live> | StoredFileLink;
-    if (record.stored && record.state !== 'done') {
-      const stored = new StoredFileLink(live, this.connection);
-      this.#storedLinks.set(record.fileId, stored);
-      link = () => stored;
-    }
+    if (record.stored && record.state !== 'done') this.#storedLinks.set(record.fileId, new StoredFileLink(live, this.connection));
+    // Looked up at each use: a reception may turn to the server later (see #askServer).
+    const link = () => this.#storedLinks.get(record.fileId) ?? live();
     return new IncomingTransfer(record, {
       db: this.db,
       store: this.store,
