@@ -157,6 +157,8 @@ test('a file over the size accepted automatically waits for Accept, through a re
   await bob.page.reload();
   await bob.openChat('alice');
   await expect(bob.autoAcceptField()).toHaveValue('1');
+  // Once the file is on screen again (before, "no progress bar" would hold of an empty log).
+  await expect(item.getByRole('button', { name: 'Accept', exact: true })).toBeVisible();
   await expect(bob.progress('large.bin')).toHaveCount(0);
 
   await bob.fileItem('large.bin').getByRole('button', { name: 'Accept', exact: true }).click();
