@@ -36,10 +36,15 @@ const Env = z.object({
   OFFLINE_QUOTA_RECEIPTS: int(10_000),
   OFFLINE_UPLOADS_PER_CONNECTION: int(4),
   UPLOAD_BUFFER_BYTES: int(64 * 1024 * 1024),
+  UPLOAD_BYTES_PER_SEC: int(8 * 1024 * 1024),
+  UPLOAD_BYTES_PER_SEC_TOTAL: int(32 * 1024 * 1024),
+  OFFLINE_FILES_PER_RECIPIENT: int(1000),
   DISK_BUDGET_BYTES: int(10 * 1024 * 1024 * 1024),
   DISK_MIN_FREE_BYTES: int(64 * 1024 * 1024),
   REQUESTS_MAX_INCOMING: int(100),
   REQUESTS_MAX_OUTGOING: int(100),
+  REQUESTS_MAX_FROM_NEW_ACCOUNTS: int(20),
+  NEW_ACCOUNT_SECONDS: int(7 * 24 * 3600),
   REQUEST_TTL_SECONDS: int(30 * 24 * 3600),
   REQUEST_COOLDOWN_SECONDS: int(7 * 24 * 3600),
   // Connection bounds (signaling/connection/): per client address and in total, before and around login.
@@ -150,6 +155,11 @@ export interface ServerLimits {
   offlineUploadsPerConnection: number;
   /** Bytes of uploaded chunks all connections together may hold in memory before they are written. */
   uploadBufferBytes: number;
+  /** Upload bytes per second for offline contacts, per connection and for all connections together. */
+  uploadBytesPerSec: number;
+  uploadBytesPerSecTotal: number;
+  /** Files (committed or not) kept for one recipient. */
+  offlineFilesPerRecipient: number;
   /** Everything stored (queued messages, receipts, files) in all: past it, `server_full`. 0: no budget. */
   diskBudgetBytes: number;
   /** Free space always left on the data volume: below it, `server_full` too. 0: no floor. */
@@ -157,6 +167,9 @@ export interface ServerLimits {
   /** Pending contact requests to one user, and from one user; past them, `requests_full`. */
   requestsMaxIncoming: number;
   requestsMaxOutgoing: number;
+  /** Of a user's pending requests, most from accounts younger than `newAccountMs` (fresh accounts are cheap). */
+  requestsMaxFromNew: number;
+  newAccountMs: number;
   /** A pending request expires after this. */
   requestTtlMs: number;
   /** After a decline, the requester may not ask the same person again for this long (`request_cooldown`). */
@@ -212,10 +225,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       offlineQuotaReceipts: e.OFFLINE_QUOTA_RECEIPTS,
       offlineUploadsPerConnection: e.OFFLINE_UPLOADS_PER_CONNECTION,
       uploadBufferBytes: e.UPLOAD_BUFFER_BYTES,
+      uploadBytesPerSec: e.UPLOAD_BYTES_PER_SEC,
+      uploadBytesPerSecTotal: e.UPLOAD_BYTES_PER_SEC_TOTAL,
+      offlineFilesPerRecipient: e.OFFLINE_FILES_PER_RECIPIENT,
       diskBudgetBytes: e.DISK_BUDGET_BYTES,
       diskMinFreeBytes: e.DISK_MIN_FREE_BYTES,
       requestsMaxIncoming: e.REQUESTS_MAX_INCOMING,
       requestsMaxOutgoing: e.REQUESTS_MAX_OUTGOING,
+      requestsMaxFromNew: e.REQUESTS_MAX_FROM_NEW_ACCOUNTS,
+      newAccountMs: e.NEW_ACCOUNT_SECONDS * 1000,
       requestTtlMs: e.REQUEST_TTL_SECONDS * 1000,
       requestCooldownMs: e.REQUEST_COOLDOWN_SECONDS * 1000,
     },

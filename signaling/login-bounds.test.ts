@@ -78,7 +78,8 @@ describe('a login with a huge queue', () => {
 });
 
 describe('a login with a full queue and every request slot taken', () => {
-  const h = useServer({ env: { REGISTRATIONS_PER_HOUR_PER_ADDRESS: '1000', MAX_UNAUTHENTICATED_PER_ADDRESS: '1000' } });
+  // Every asker is a fresh account here: let fresh accounts take every slot, to fill them.
+  const h = useServer({ env: { REGISTRATIONS_PER_HOUR_PER_ADDRESS: '1000', MAX_UNAUTHENTICATED_PER_ADDRESS: '1000', REQUESTS_MAX_FROM_NEW_ACCOUNTS: '100' } });
 
   it('gets a bounded welcome, stays connected and receives everything', async () => {
     const [victim, alice] = await h.pair('victim', 'alice');

@@ -90,3 +90,24 @@ describe('contact requests expire', () => {
     await alice.next('request_sent');
   });
 });
+
+describe('contact requests from new accounts', () => {
+  const h = useServer({ env: { REQUESTS_MAX_FROM_NEW_ACCOUNTS: '2', NEW_ACCOUNT_SECONDS: '1' } });
+
+  it('take only some of the slots, so a crowd of fresh accounts cannot lock out older ones', async () => {
+    const victim = await h.user('victim');
+    const friend = await h.user('friend');
+    await sleep(1100); // the friend's account is no longer new
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const sybil = await h.user('sybil');
+      sybil.send({ t: 'contact_request', to: victim.username });
+      const answer = await sybil.next((f) => f.t === 'request_sent' || f.t === 'error');
+      codes.push(answer.t === 'error' ? answer.code : answer.t);
+    }
+    expect(codes).toEqual(['request_sent', 'request_sent', 'requests_full']);
+    friend.send({ t: 'contact_request', to: victim.username });
+    await friend.next('request_sent');
+    await victim.next((f) => f.t === 'request_received' && f.from === friend.username);
+  });
+});

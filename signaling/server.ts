@@ -31,6 +31,9 @@ export interface ParleyServer {
   readonly hub: Hub;
 }
 
+/** Expired rows deleted per transaction while sweeping. */
+const SWEEP_BATCH = 2000;
+
 export function createParleyServer(deps: { config: Config; store: Store; log: Logger }): ParleyServer {
   const { config, store, log } = deps;
   const limits = config.limits;
@@ -39,6 +42,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const files = new StoredFiles(store, limits.maxBufferedBytes, {
     uploadsPerConnection: limits.offlineUploadsPerConnection,
     uploadBufferBytes: limits.uploadBufferBytes,
+    bytesPerSec: limits.uploadBytesPerSec,
+    bytesPerSecTotal: limits.uploadBytesPerSecTotal,
   });
   const bounds = config.connections;
   const registrations = new RegistrationLimit(bounds.registrationsPerHourPerAddress);
@@ -171,6 +176,21 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     }
   }
 
+  /**
+   * Expired items go in batches, each its own short transaction, with the event loop free between
+   * them: a day's worth of expiries at once must not hold everyone else's frames.
+   */
+  function sweepSome(): void {
+    let swept = 0;
+    try {
+      swept = store.sweepExpired(Date.now(), SWEEP_BATCH);
+    } catch (err) {
+      log.error({ err }, 'sweeping expired items failed');
+      return;
+    }
+    if (swept >= SWEEP_BATCH) setTimeout(sweepSome, 20).unref();
+  }
+
   return {
     hub,
     async start() {
@@ -178,7 +198,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
       heartbeat = setInterval(beat, limits.heartbeatMs);
       sweeper = setInterval(() => {
-        store.sweepExpired(Date.now());
+        sweepSome();
         registrations.sweep();
       }, 60_000);
       sweeper.unref();

@@ -53,6 +53,8 @@ export class Session {
   readonly inflightReceipts = new Map<string, Map<string, ReceiptKind>>();
   /** Items handed over from the offline queue; their acknowledgement deletes them from the store. */
   readonly #handed = new Map<string, { kind: QueueItem['kind']; bytes: number }>();
+  /** Receipts sent live and not yet acknowledged, in all. */
+  #liveReceipts = 0;
   /** Bytes of handed-over queue items not yet acknowledged: the hand-over window in use. */
   queuedBytes = 0;
   /** The offline queue's hand-over; acknowledgements make room for more. */
@@ -204,12 +206,19 @@ export class Session {
   expectReceiptAcks(by: string, ids: readonly string[], kind: ReceiptKind): void {
     let pending = this.inflightReceipts.get(by);
     if (!pending) this.inflightReceipts.set(by, (pending = new Map()));
-    for (const id of ids) pending.set(id, kind);
+    for (const id of ids) {
+      if (!pending.has(id)) this.#liveReceipts++;
+      pending.set(id, kind);
+    }
+    // A sender that never acknowledges its receipts would hold them in memory for ever.
+    if (this.#liveReceipts > this.limits.offlineQuotaReceipts) this.cut(CloseCode.slowConsumer, 'slow_consumer');
   }
 
   /** Removes an acknowledged live receipt; true if it was in flight. */
   settleReceipt(by: string, id: string): boolean {
-    return this.inflightReceipts.get(by)?.delete(id) ?? false;
+    const settled = this.inflightReceipts.get(by)?.delete(id) ?? false;
+    if (settled) this.#liveReceipts--;
+    return settled;
   }
 
   /** Closes the socket now, without waiting for the peer (it may not be reading). */

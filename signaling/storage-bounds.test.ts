@@ -4,6 +4,7 @@
  * counted as they arrive and bounded per connection, and uploads orphaned by a crash swept.
  */
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -56,6 +57,7 @@ describe('the disk budget', () => {
     for (let i = 0; i < 10; i++) ids.push((await back.next('deliver')).id);
     back.send({ t: 'ack', from: mallory.username, ids });
     await back.roundTrip();
+    await sleep(1100); // the budget measures the database at most once a second
     const again = sinks.at(-1)!;
     mallory.sendText(again, randomUUID(), 'x'.repeat(4000));
     expect((await mallory.next((x) => x.t === 'stored' || x.t === 'error')).t).toBe('stored');
@@ -130,5 +132,46 @@ describe('uploads for offline contacts', () => {
     upload(a2, bob.username, next);
     a2.send({ t: 'file_commit', to: bob.username, fileId: next.fileId, count: next.count });
     expect(await a2.next('file_stored')).toMatchObject({ fileId: next.fileId });
+  });
+});
+
+describe('uploads for offline contacts, paced for the disk', () => {
+  const h = useServer({ env: { UPLOAD_BYTES_PER_SEC: String(1024 * 1024), OFFLINE_FILES_PER_RECIPIENT: '3', OFFLINE_UPLOADS_PER_CONNECTION: '1' } });
+
+  it('charge every byte sent, a chunk sent again too, against the upload rate', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const file = sealedFile(64 * 1024);
+    // The same chunk again and again adds nothing to the quota, but each one is a disk write.
+    upload(a, bob.username, file, Array(40).fill(0));
+    expect(await a.nextError('relay_limit')).toMatchObject({ ref: file.fileId });
+  });
+
+  it('keep a file that failed to commit as this connection’s upload, deleted when it closes', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const file = sealedFile(3 * 64 * 1024);
+    upload(a, bob.username, file, [0, 2]);
+    a.send({ t: 'file_commit', to: bob.username, fileId: file.fileId, count: file.count });
+    await a.nextError('file_incomplete');
+    // Still open, so still counted: another upload waits its turn.
+    const other = sealedFile(1000);
+    upload(a, bob.username, other);
+    expect(await a.nextError('relay_limit')).toMatchObject({ ref: other.fileId });
+    // The missing chunk completes it on the same connection.
+    upload(a, bob.username, file, [1]);
+    a.send({ t: 'file_commit', to: bob.username, fileId: file.fileId, count: file.count });
+    expect(await a.next('file_stored')).toMatchObject({ fileId: file.fileId });
+  });
+
+  it('are bounded in number per recipient, however small', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const answers: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const f = sealedFile(10);
+      upload(a, bob.username, f);
+      a.send({ t: 'file_commit', to: bob.username, fileId: f.fileId, count: 1 });
+      const answer = await a.next((x) => x.t === 'file_stored' || x.t === 'error');
+      answers.push(answer.t === 'error' ? answer.code : answer.t);
+    }
+    expect(answers).toEqual(['file_stored', 'file_stored', 'file_stored', 'queue_full']);
   });
 });

@@ -6,6 +6,7 @@
  */
 import { chunkHeader } from '../shared/file-chunks';
 import { ProtocolError } from './errors';
+import { TokenBucket } from './rate-limiter';
 import type { Session } from './session';
 import type { StoredChunk, StoredFileRef } from './store/file-store';
 import type { Store } from './store/store';
@@ -24,6 +25,19 @@ interface Upload {
   refused?: ProtocolError;
 }
 
+export interface UploadLimits {
+  /** Uncommitted uploads one connection may have open. */
+  uploadsPerConnection: number;
+  /** Chunk bytes all uploads may hold in memory before they are written. */
+  uploadBufferBytes: number;
+  /** Upload bytes per second one connection may send, and all of them together (each also the burst). */
+  bytesPerSec: number;
+  bytesPerSecTotal: number;
+}
+
+const MiB = 1024 * 1024;
+const DEFAULT_UPLOAD_LIMITS: UploadLimits = { uploadsPerConnection: 4, uploadBufferBytes: 64 * MiB, bytesPerSec: 8 * MiB, bytesPerSecTotal: 32 * MiB };
+
 const refKey = (r: StoredFileRef) => `${r.recipient}\u0000${r.sender}\u0000${r.fileId}`;
 
 export class StoredFiles {
@@ -33,15 +47,26 @@ export class StoredFiles {
 
   /** Bytes of chunks held in memory by every upload together, not yet written. */
   #buffered = 0;
+  /**
+   * Upload byte rates, per connection and for all of them: writes are synchronous commits to a
+   * disk everyone shares, so they are paced for the disk, not for the relay.
+   */
+  readonly #rates = new WeakMap<Session, TokenBucket>();
+  readonly #total: TokenBucket;
 
   constructor(
     private readonly store: Store,
     private readonly maxBufferedBytes: number,
-    private readonly limits: { uploadsPerConnection: number; uploadBufferBytes: number } = {
-      uploadsPerConnection: 4,
-      uploadBufferBytes: 64 * 1024 * 1024,
-    },
-  ) {}
+    private readonly limits: UploadLimits = DEFAULT_UPLOAD_LIMITS,
+  ) {
+    this.#total = new TokenBucket(limits.bytesPerSecTotal, limits.bytesPerSecTotal);
+  }
+
+  #rate(session: Session): TokenBucket {
+    let rate = this.#rates.get(session);
+    if (!rate) this.#rates.set(session, (rate = new TokenBucket(this.limits.bytesPerSec, this.limits.bytesPerSec)));
+    return rate;
+  }
 
   /** A chunk of a file for `to`, to keep until they fetch it. */
   upload(session: Session, to: string, payload: Uint8Array): void {
@@ -50,8 +75,10 @@ export class StoredFiles {
     const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId: Buffer.from(header.fileId).toString('hex') };
     const upload = this.#upload(session, ref);
     if (upload.refused) return;
-    // Uploads take the relay's byte rate too: the disk is slower than the relay, and shared.
-    if (session.allowRelay(ref.fileId, payload.length) === 'rate') throw new ProtocolError('relay_limit', 'over the relay byte rate', ref.fileId);
+    // Every byte written counts, a chunk sent again too: each megabyte is a synchronous commit.
+    if (!this.#rate(session).take(payload.length) || !this.#total.take(payload.length)) {
+      throw new ProtocolError('relay_limit', 'over the byte rate for files kept for offline contacts', ref.fileId);
+    }
     // A copy: ws may reuse the frame's memory once this returns.
     upload.pending.push({ index: header.index, data: Buffer.from(payload) });
     upload.pendingBytes += payload.length;
@@ -66,12 +93,17 @@ export class StoredFiles {
     const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId };
     const uploads = this.#uploads.get(session);
     const upload = uploads?.get(refKey(ref));
-    uploads?.delete(refKey(ref));
     if (upload) this.#flush(upload);
-    if (upload?.refused) throw upload.refused;
+    if (upload?.refused) {
+      uploads?.delete(refKey(ref));
+      throw upload.refused;
+    }
+    // An incomplete file stays this connection's upload: the missing chunks may follow, and if
+    // they never do, closing the connection deletes what was stored.
     if (!this.store.files.commit(ref, count)) {
       throw new ProtocolError('file_incomplete', `not all ${count} chunks of this file are stored; upload them again`, fileId);
     }
+    uploads?.delete(refKey(ref));
     session.send({ t: 'file_stored', to, fileId });
   }
 

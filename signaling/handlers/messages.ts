@@ -23,8 +23,10 @@ function settle(ctx: Context, session: Session, from: string, ids: string[], kin
   const settled: string[] = [];
   const stored: string[] = [];
   for (const id of new Set(ids)) {
-    if (session.settle(from, id)) settled.push(id);
-    else if (session.settleQueued('msg', from, id)) stored.push(id);
+    // Both may hold it (a resend delivered live while the queued copy was handed over): one ack settles both.
+    const live = session.settle(from, id);
+    if (session.settleQueued('msg', from, id)) stored.push(id);
+    else if (live) settled.push(id);
   }
   if (stored.length > 0) ctx.store.remove(me, 'msg', from, stored);
   settled.push(...stored);

@@ -4,14 +4,15 @@
  * the sum, so throwaway recipients cannot fill the disk: past it, storing answers `server_full`
  * and everything else keeps working. It also keeps a floor of free space on the data volume,
  * whatever the budget says, because other things (the WAL, logs) share that volume.
+ *
+ * What is stored is measured, not estimated: the database's pages in use (plus its WAL), read at
+ * most once a second, plus what was written since the last reading. An estimate kept by hand
+ * drifts (row overheads, failed transactions, indexes); the pages are what the disk holds.
  */
 import fs from 'node:fs';
 
-/** What one queued row costs beyond its envelope (keys, ids, index entries): an estimate. */
-export const ROW_OVERHEAD_BYTES = 128;
-
-/** How long a free-space reading is trusted: statfs per stored item would be a syscall per message. */
-const STATFS_MS = 1000;
+/** How long a reading is trusted: measuring per stored item would be a query and a syscall per message. */
+const MEASURE_MS = 1000;
 
 export interface DiskBudgetOptions {
   /** Most bytes stored in all (0: no budget). */
@@ -20,50 +21,52 @@ export interface DiskBudgetOptions {
   minFreeBytes: number;
   /** The data directory: its volume is the one measured. */
   dir: string;
+  /** Bytes the database holds now. */
+  measure: () => number;
   now?: () => number;
 }
 
 export class DiskBudget {
-  #used = 0;
+  #measured = 0;
   #free = Number.POSITIVE_INFINITY;
-  #freeAt = Number.NEGATIVE_INFINITY;
+  /** Written since the last reading. */
+  #since = 0;
+  #at = Number.NEGATIVE_INFINITY;
   readonly #now: () => number;
 
   constructor(private readonly opts: DiskBudgetOptions) {
     this.#now = opts.now ?? Date.now;
   }
 
-  /** Bytes accounted as stored now. */
+  /** Bytes counted as stored now. */
   get used(): number {
-    return this.#used;
+    this.#refresh();
+    return this.#measured + this.#since;
   }
 
   /** True when `bytes` more may be stored. */
   fits(bytes: number): boolean {
-    if (this.opts.limitBytes > 0 && this.#used + bytes > this.opts.limitBytes) return false;
-    return this.opts.minFreeBytes <= 0 || this.#freeBytes() - bytes >= this.opts.minFreeBytes;
+    this.#refresh();
+    if (this.opts.limitBytes > 0 && this.#measured + this.#since + bytes > this.opts.limitBytes) return false;
+    return this.opts.minFreeBytes <= 0 || this.#free - this.#since - bytes >= this.opts.minFreeBytes;
   }
 
+  /** `bytes` were just written (counted until the next reading sees them). */
   add(bytes: number): void {
-    this.#used += bytes;
-    this.#free -= bytes;
+    if (bytes > 0) this.#since += bytes;
   }
 
-  release(bytes: number): void {
-    this.#used = Math.max(0, this.#used - bytes);
-  }
-
-  #freeBytes(): number {
+  #refresh(): void {
     const now = this.#now();
-    if (now - this.#freeAt >= STATFS_MS) {
-      try {
-        const s = fs.statfsSync(this.opts.dir);
-        this.#free = s.bavail * s.bsize;
-      } catch {
-        this.#free = Number.POSITIVE_INFINITY; // a volume we cannot measure is not a reason to refuse
-      }
-      this.#freeAt = now;
+    if (now - this.#at < MEASURE_MS) return;
+    this.#at = now;
+    this.#since = 0;
+    this.#measured = this.opts.measure();
+    try {
+      const s = fs.statfsSync(this.opts.dir);
+      this.#free = s.bavail * s.bsize;
+    } catch {
+      this.#free = Number.POSITIVE_INFINITY; // a volume we cannot measure is not a reason to refuse
     }
-    return this.#free;
   }
 }

@@ -31,6 +31,6 @@ export interface FileStore {
   remove(ref: StoredFileRef): void;
   /** Deletes every file not committed (at start: their uploads died with the previous process); returns how many. */
   sweepIncomplete(): number;
-  /** Deletes expired files; returns how many. */
-  sweepExpired(now: number): number;
+  /** Deletes up to `limit` expired files; returns how many. */
+  sweepExpired(now: number, limit: number): number;
 }

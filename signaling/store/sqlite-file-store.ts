@@ -37,7 +37,12 @@ export interface SqliteFileStoreOptions {
   now: () => number;
   /** The server's disk budget, shared with the message queue. */
   budget: DiskBudget;
+  /** Most files (committed or not) kept for one recipient. */
+  filesPerRecipient: number;
 }
+
+/** What a stored file costs beyond its chunks (its row, index entries), in the quota and the budget. */
+export const FILE_BYTES = 512;
 
 type Key = [recipient: string, sender: string, fileId: string];
 const key = (r: StoredFileRef): Key => [r.recipient, r.sender, r.fileId];
@@ -51,7 +56,9 @@ export class SqliteFileStore implements FileStore {
   ) {
     db.exec(FILE_SCHEMA);
     this.#q = {
-      usage: db.prepare<[string, number], { bytes: number | null }>('SELECT SUM(bytes) AS bytes FROM stored_files WHERE recipient = ? AND expires_at > ?'),
+      usage: db.prepare<[string, number], { bytes: number | null; n: number }>(
+        'SELECT SUM(bytes) AS bytes, COUNT(*) AS n FROM stored_files WHERE recipient = ? AND expires_at > ?',
+      ),
       file: db.prepare<[...Key], { bytes: number; complete: number; expires_at: number }>(
         'SELECT bytes, complete, expires_at FROM stored_files WHERE recipient = ? AND sender = ? AND file_id = ?',
       ),
@@ -72,31 +79,43 @@ export class SqliteFileStore implements FileStore {
       chunks: db.prepare<[...Key, number, number], { idx: number; data: Buffer }>(
         'SELECT idx, data FROM stored_chunks WHERE recipient = ? AND sender = ? AND file_id = ? AND idx >= ? ORDER BY idx LIMIT ?',
       ),
-      removeFile: db.prepare<[...Key], { bytes: number }>(
-        'DELETE FROM stored_files WHERE recipient = ? AND sender = ? AND file_id = ? RETURNING bytes',
+      removeFile: db.prepare<[...Key]>('DELETE FROM stored_files WHERE recipient = ? AND sender = ? AND file_id = ?'),
+      // Set-based, bounded: the chunks of a batch of files, then the files, in one transaction.
+      sweepChunks: db.prepare<[number, number]>(
+        `DELETE FROM stored_chunks WHERE (recipient, sender, file_id) IN
+           (SELECT recipient, sender, file_id FROM stored_files WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
       ),
-      incomplete: db.prepare<[], { recipient: string; sender: string; file_id: string }>(
-        'SELECT recipient, sender, file_id FROM stored_files WHERE complete = 0',
+      sweepFiles: db.prepare<[number, number]>(
+        `DELETE FROM stored_files WHERE (recipient, sender, file_id) IN
+           (SELECT recipient, sender, file_id FROM stored_files WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)`,
       ),
-      total: db.prepare<[], { bytes: number | null }>('SELECT SUM(bytes) AS bytes FROM stored_files'),
+      dropIncompleteChunks: db.prepare(
+        'DELETE FROM stored_chunks WHERE (recipient, sender, file_id) IN (SELECT recipient, sender, file_id FROM stored_files WHERE complete = 0)',
+      ),
+      dropIncomplete: db.prepare('DELETE FROM stored_files WHERE complete = 0'),
+      files: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM stored_files WHERE recipient = ? AND expires_at > ?'),
       removeChunks: db.prepare<[...Key]>('DELETE FROM stored_chunks WHERE recipient = ? AND sender = ? AND file_id = ?'),
-      expired: db.prepare<[number], { recipient: string; sender: string; file_id: string }>(
-        'SELECT recipient, sender, file_id FROM stored_files WHERE expires_at <= ?',
-      ),
     };
   }
 
   putChunks(ref: StoredFileRef, chunks: StoredChunk[]): PutChunksResult {
     const now = this.opts.now();
     return this.db.transaction((): PutChunksResult => {
+      // Each file costs a row and its index entries whatever its size: counted, so a million
+      // one-chunk files cannot hide inside a byte quota.
+      if (!this.#q.file.get(...key(ref))) {
+        if (this.#q.files.get(ref.recipient, now)!.n >= this.opts.filesPerRecipient) return 'full';
+        if (!this.opts.budget.fits(FILE_BYTES)) return 'server_full';
+      }
       this.#q.createFile.run(...key(ref), now + this.opts.ttlMs);
       const file = this.#q.file.get(...key(ref))!;
       let added = 0;
       for (const c of chunks) added += c.data.length - (this.#q.oldChunk.get(...key(ref), c.index)?.n ?? 0);
       if (file.bytes + added > this.opts.fileMaxBytes) return 'too_large';
-      if ((this.#q.usage.get(ref.recipient, now)!.bytes ?? 0) + added > this.opts.quotaBytes) return 'full';
+      const usage = this.#q.usage.get(ref.recipient, now)!;
+      if ((usage.bytes ?? 0) + usage.n * FILE_BYTES + added > this.opts.quotaBytes) return 'full';
       if (added > 0 && !this.opts.budget.fits(added)) return 'server_full';
-      this.opts.budget.add(added);
+      this.opts.budget.add(added + FILE_BYTES);
       for (const c of chunks) this.#q.putChunk.run(...key(ref), c.index, c.data);
       this.#q.addBytes.run(added, ...key(ref));
       return 'stored';
@@ -121,24 +140,21 @@ export class SqliteFileStore implements FileStore {
   remove(ref: StoredFileRef): void {
     this.db.transaction(() => {
       this.#q.removeChunks.run(...key(ref));
-      for (const f of this.#q.removeFile.all(...key(ref))) this.opts.budget.release(f.bytes);
+      this.#q.removeFile.run(...key(ref));
     })();
   }
 
   sweepIncomplete(): number {
-    const orphans = this.#q.incomplete.all();
-    for (const f of orphans) this.remove({ recipient: f.recipient, sender: f.sender, fileId: f.file_id });
-    return orphans.length;
+    return this.db.transaction(() => {
+      this.#q.dropIncompleteChunks.run();
+      return this.#q.dropIncomplete.run().changes;
+    })();
   }
 
-  /** What stored files hold on disk, for the disk budget at open. */
-  storedBytes(): number {
-    return this.#q.total.get()!.bytes ?? 0;
-  }
-
-  sweepExpired(now: number): number {
-    const expired = this.#q.expired.all(now);
-    for (const f of expired) this.remove({ recipient: f.recipient, sender: f.sender, fileId: f.file_id });
-    return expired.length;
+  sweepExpired(now: number, limit: number): number {
+    return this.db.transaction(() => {
+      this.#q.sweepChunks.run(now, limit);
+      return this.#q.sweepFiles.run(now, limit).changes;
+    })();
   }
 }

@@ -10,7 +10,7 @@
  * server's disk budget.
  */
 import type Database from 'better-sqlite3';
-import { type DiskBudget, ROW_OVERHEAD_BYTES } from './disk-budget';
+import type { DiskBudget } from './disk-budget';
 import type { EnqueueResult, QueueItem, QueuedItem } from './store';
 
 export interface QueueOptions {
@@ -35,6 +35,9 @@ interface QueueRow {
 }
 
 type Usage = { n: number; bytes: number | null };
+
+/** About what a queued row costs on disk beyond its envelope (ids, names, index entries), until the next measurement. */
+const ROW_BYTES = 300;
 type MessageItem = Extract<QueueItem, { kind: 'msg' }>;
 
 export class SqliteQueue {
@@ -63,18 +66,11 @@ export class SqliteQueue {
       page: db.prepare<[string, number, number, number], QueueRow>(
         'SELECT seq, kind, peer, msg_id, env, ts FROM queue WHERE recipient = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?',
       ),
-      remove: db.prepare<[string, string, string, string], { bytes: number }>(
-        'DELETE FROM queue WHERE recipient = ? AND kind = ? AND peer = ? AND msg_id = ? RETURNING bytes',
+      remove: db.prepare<[string, string, string, string]>('DELETE FROM queue WHERE recipient = ? AND kind = ? AND peer = ? AND msg_id = ?'),
+      sweep: db.prepare<[number, number]>(
+        'DELETE FROM queue WHERE seq IN (SELECT seq FROM queue WHERE expires_at <= ? ORDER BY expires_at LIMIT ?)',
       ),
-      sweep: db.prepare<[number], { bytes: number }>('DELETE FROM queue WHERE expires_at <= ? RETURNING bytes'),
-      total: db.prepare<[], { n: number; bytes: number | null }>('SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue'),
     };
-  }
-
-  /** What the queue holds on disk, for the disk budget at open. */
-  storedBytes(): number {
-    const t = this.#q.total.get()!;
-    return (t.bytes ?? 0) + t.n * ROW_OVERHEAD_BYTES;
   }
 
   enqueue(recipient: string, items: QueueItem[]): EnqueueResult {
@@ -95,7 +91,7 @@ export class SqliteQueue {
       for (const item of items) {
         if (item.kind !== 'msg' && receipts >= this.opts.receiptsMax) continue;
         const env = item.kind === 'msg' ? item.env : null;
-        const size = (env?.length ?? 0) + ROW_OVERHEAD_BYTES;
+        const size = (env?.length ?? 0) + ROW_BYTES;
         // Receipts are dropped rather than refused when the disk is full: the message they
         // settle is still in its sender's outbox and will be sent again.
         if (item.kind !== 'msg' && !this.opts.budget.fits(added + size)) continue;
@@ -113,7 +109,7 @@ export class SqliteQueue {
   }
 
   #overQuota(recipient: string, messages: MessageItem[], bytes: number, now: number): EnqueueResult | undefined {
-    if (!this.opts.budget.fits(bytes + messages.length * ROW_OVERHEAD_BYTES)) return 'server_full';
+    if (!this.opts.budget.fits(bytes + messages.length * ROW_BYTES)) return 'server_full';
     const usage = this.#q.usage.get(recipient, now)!;
     if (usage.n + messages.length > this.opts.quotaMessages || (usage.bytes ?? 0) + bytes > this.opts.quotaBytes) return 'full';
     const share = this.opts.senderSharePercent / 100;
@@ -137,17 +133,12 @@ export class SqliteQueue {
 
   remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): void {
     this.db.transaction(() => {
-      for (const id of ids) this.#released(this.#q.remove.all(recipient, kind, peer, id));
+      for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
     })();
   }
 
-  sweepExpired(now: number): number {
-    const rows = this.#q.sweep.all(now);
-    this.#released(rows);
-    return rows.length;
-  }
-
-  #released(rows: Array<{ bytes: number }>): void {
-    for (const r of rows) this.opts.budget.release(r.bytes + ROW_OVERHEAD_BYTES);
+  /** Deletes up to `limit` expired items (a bounded transaction: a sweep never holds the event loop for long). */
+  sweepExpired(now: number, limit: number): number {
+    return this.#q.sweep.run(now, limit).changes;
   }
 }

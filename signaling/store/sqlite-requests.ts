@@ -11,6 +11,12 @@ import type { RequestResult } from './store';
 export interface RequestOptions {
   maxIncoming: number;
   maxOutgoing: number;
+  /**
+   * Most of a user's incoming slots that accounts younger than `newAccountMs` may hold: fresh
+   * accounts are cheap, so a crowd of them cannot take every slot and lock real people out.
+   */
+  maxFromNew: number;
+  newAccountMs: number;
   ttlMs: number;
   cooldownMs: number;
   now: () => number;
@@ -28,6 +34,11 @@ export class SqliteRequests {
       get: db.prepare<[string, string], { created_at: number }>('SELECT created_at FROM requests WHERE from_user = ? AND to_user = ?'),
       remove: db.prepare<[string, string]>('DELETE FROM requests WHERE from_user = ? AND to_user = ?'),
       countTo: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM requests WHERE to_user = ? AND created_at > ?'),
+      countToFromNew: db.prepare<[string, number, number], { n: number }>(
+        `SELECT COUNT(*) AS n FROM requests r JOIN users u ON u.username = r.from_user
+         WHERE r.to_user = ? AND r.created_at > ? AND u.created_at > ?`,
+      ),
+      createdAt: db.prepare<[string], { created_at: number }>('SELECT created_at FROM users WHERE username = ?'),
       countFrom: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM requests WHERE from_user = ? AND created_at > ?'),
       incoming: db.prepare<[string, number, number], { from_user: string }>(
         'SELECT from_user FROM requests WHERE to_user = ? AND created_at > ? ORDER BY created_at LIMIT ?',
@@ -42,6 +53,11 @@ export class SqliteRequests {
       sweepRequests: db.prepare<[number]>('DELETE FROM requests WHERE created_at <= ?'),
       sweepDeclines: db.prepare<[number]>('DELETE FROM declines WHERE until <= ?'),
     };
+    // A database from before the caps (or with a lower cap now) may hold more: keep the oldest.
+    db.prepare(
+      `DELETE FROM requests WHERE (from_user, to_user) IN (SELECT from_user, to_user FROM
+         (SELECT from_user, to_user, ROW_NUMBER() OVER (PARTITION BY to_user ORDER BY created_at) AS rn FROM requests) WHERE rn > ?)`,
+    ).run(opts.maxIncoming);
   }
 
   /** Requests made at or before this instant have expired. */
@@ -57,6 +73,10 @@ export class SqliteRequests {
       const existing = this.#q.get.get(from, to);
       if (existing && existing.created_at > cutoff) return 'exists';
       if (this.#q.countTo.get(to, cutoff)!.n >= this.opts.maxIncoming) return 'full';
+      const bornAfter = now - this.opts.newAccountMs;
+      if ((this.#q.createdAt.get(from)?.created_at ?? now) > bornAfter && this.#q.countToFromNew.get(to, cutoff, bornAfter)!.n >= this.opts.maxFromNew) {
+        return 'full';
+      }
       if (this.#q.countFrom.get(from, cutoff)!.n >= this.opts.maxOutgoing) return 'full';
       this.#q.insert.run(from, to, now);
       return 'added';

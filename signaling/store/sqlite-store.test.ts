@@ -169,11 +169,11 @@ describe('SqliteStore: offline queue', () => {
     clock += 1; // exactly the TTL: expired
     expect(ids(pending(store, 'bob'))).toEqual(['receipt:carol:r1']);
     expect(store.enqueue('bob', [msg('alice', 'new1')])).toBe('stored');
-    expect(store.sweepExpired(clock)).toBe(2);
-    expect(store.sweepExpired(clock)).toBe(0);
+    expect(store.sweepExpired(clock, 1000)).toBe(2);
+    expect(store.sweepExpired(clock, 1000)).toBe(0);
     clock += 1000;
     expect(pending(store, 'bob')).toEqual([]);
-    expect(store.sweepExpired(clock)).toBe(2);
+    expect(store.sweepExpired(clock, 1000)).toBe(2);
   });
 
   it('keeps everything across a reopen of the same data directory', () => {

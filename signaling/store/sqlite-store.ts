@@ -28,9 +28,14 @@ export interface SqliteStoreOptions {
   /** Files kept for offline contacts: the largest file (plaintext bytes), and all files' total per recipient. */
   fileMaxBytes?: number;
   filesQuotaBytes?: number;
+  /** Most files kept for one recipient (default 1,000). */
+  filesPerRecipient?: number;
   /** Pending contact requests: most to one user, most from one user, lifetime, and the wait after a decline. */
   requestsMaxIncoming?: number;
   requestsMaxOutgoing?: number;
+  /** Of a user's incoming requests, most from accounts younger than `newAccountMs` (defaults 20, 7 days). */
+  requestsMaxFromNew?: number;
+  newAccountMs?: number;
   requestTtlMs?: number;
   requestCooldownMs?: number;
   /** Most bytes stored in all (0: none), and the free space always left on the data volume. */
@@ -46,8 +51,11 @@ const DEFAULTS = {
   receiptsMax: 10_000,
   fileMaxBytes: 25 * 1024 * 1024,
   filesQuotaBytes: 100 * 1024 * 1024,
+  filesPerRecipient: 1000,
   requestsMaxIncoming: 100,
   requestsMaxOutgoing: 100,
+  requestsMaxFromNew: 20,
+  newAccountMs: 7 * 24 * 3600 * 1000,
   requestTtlMs: 30 * 24 * 3600 * 1000,
   requestCooldownMs: 7 * 24 * 3600 * 1000,
   diskBudgetBytes: 0,
@@ -77,29 +85,43 @@ export class SqliteStore implements Store {
     const db = this.#db;
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
+    // The WAL is reused after each checkpoint; this keeps a burst from leaving it large for good.
+    db.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
     db.pragma(`secure_delete = ${opts.secureDelete ? 'ON' : 'OFF'}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
     for (const f of [file, `${file}-wal`, `${file}-shm`]) if (fs.existsSync(f)) fs.chmodSync(f, 0o600);
-    this.budget = new DiskBudget({ limitBytes: opts.diskBudgetBytes, minFreeBytes: opts.diskMinFreeBytes, dir: opts.dataDir, now: opts.now });
+    const pages = db.prepare<[], { used: number }>(
+      'SELECT (p.page_count - f.freelist_count) * s.page_size AS used FROM pragma_page_count p, pragma_freelist_count f, pragma_page_size s',
+    );
+    this.budget = new DiskBudget({
+      limitBytes: opts.diskBudgetBytes,
+      minFreeBytes: opts.diskMinFreeBytes,
+      dir: opts.dataDir,
+      // Pages in use: the database as this connection sees it, WAL included.
+      measure: () => pages.get()!.used,
+      now: opts.now,
+    });
     this.files = new SqliteFileStore(db, {
       fileMaxBytes: sealed(opts.fileMaxBytes),
       quotaBytes: sealed(opts.filesQuotaBytes),
       ttlMs: opts.ttlMs,
       now: opts.now,
       budget: this.budget,
+      filesPerRecipient: opts.filesPerRecipient,
     });
     this.#queue = new SqliteQueue(db, { ...opts, budget: this.budget });
     this.#requests = new SqliteRequests(db, {
       maxIncoming: opts.requestsMaxIncoming,
       maxOutgoing: opts.requestsMaxOutgoing,
+      maxFromNew: opts.requestsMaxFromNew,
+      newAccountMs: opts.newAccountMs,
       ttlMs: opts.requestTtlMs,
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
     });
     // Uploads that were never committed belong to connections that died with the last process.
     this.files.sweepIncomplete();
-    this.budget.add(this.#queue.storedBytes() + this.files.storedBytes());
     this.#q = {
       getUser: db.prepare<[string], { username: string; identity_key: string }>('SELECT username, identity_key FROM users WHERE username = ?'),
       createUser: db.prepare('INSERT OR IGNORE INTO users (username, identity_key, created_at) VALUES (?, ?, ?)'),
@@ -168,8 +190,8 @@ export class SqliteStore implements Store {
     this.#queue.remove(recipient, kind, peer, ids);
   }
 
-  sweepExpired(now: number): number {
-    return this.#queue.sweepExpired(now) + this.#requests.sweepExpired(now) + this.files.sweepExpired(now);
+  sweepExpired(now: number, limit: number): number {
+    return this.#queue.sweepExpired(now, limit) + this.#requests.sweepExpired(now) + this.files.sweepExpired(now, limit);
   }
 
   close(): void {

@@ -61,7 +61,10 @@ export interface Store {
   page(recipient: string, afterSeq: number, limit: number): QueuedItem[];
   /** Forget items the recipient acknowledged. */
   remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): void;
-  /** Delete expired items (queued, requests and stored files); returns how many. */
-  sweepExpired(now: number): number;
+  /**
+   * Delete expired items (queued, requests and stored files), at most `limit` of each kind in one
+   * go so a sweep never holds the server for long; returns how many (call again while it is `limit` or more).
+   */
+  sweepExpired(now: number, limit: number): number;
   close(): void;
 }
