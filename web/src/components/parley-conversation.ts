@@ -6,6 +6,7 @@ import { servicesContext } from '../context';
 import { ListenController } from '../controllers/listen';
 import type { AppServices } from '../services/app-services';
 import type { MessageState, StoredMessage } from '../services/db';
+import { errorText } from '../error-text';
 import { type ConversationEvent, SendError } from '../services/messenger';
 import type { PathEvent } from '../peer/peer-link';
 import { OfflineFileTooLarge } from '../files/transfers';
@@ -23,6 +24,7 @@ const stateLabel: Record<MessageState, () => string> = {
 
 const errorLabel: Record<string, () => string> = {
   queue_full: t.queueFull,
+  server_full: () => errorText('server_full'),
   not_contact: t.notContact,
   refused: t.refusedByRecipient,
   file_not_stored: t.fileNotStored,

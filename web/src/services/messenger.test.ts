@@ -167,6 +167,20 @@ describe('a refusal from the recipient', () => {
   });
 });
 
+describe('a send the server could not keep', () => {
+  it('shows failed with the code (queue_full, server_full) but stays in the outbox to go again', async () => {
+    const { messenger, wire } = await device('alice');
+    await messenger.send('bob', 'one');
+    await messenger.send('bob', 'two');
+    const [first, second] = wire.sent.map((x) => x.id);
+    await messenger.handle({ t: 'error', code: 'server_full', message: 'no room', ref: first! });
+    await messenger.handle({ t: 'error', code: 'queue_full', message: 'full', ref: second! });
+    expect(await outState(messenger, 'bob', first!)).toMatchObject({ state: 'failed', error: 'server_full' });
+    expect(await outState(messenger, 'bob', second!)).toMatchObject({ state: 'failed', error: 'queue_full' });
+    expect(await db.get('outbox', first!)).toBeDefined();
+  });
+});
+
 describe('a held file offer', () => {
   const offer: FileOffer = { kind: 'file', fileId: 'ab'.repeat(16), name: 'later.bin', size: 10, type: '', sha256: '0'.repeat(64), key: 'k', stored: true };
 

@@ -19,6 +19,9 @@ import { type Outcome, applyOutcome, display } from './message-outcome';
 import type { Links } from '../peer/links';
 
 /** Fired with the peer whose conversation changed. */
+/** Refusals of a `send` that name the message (`ref`): it shows failed, with the words for the code. */
+const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full', 'not_contact']);
+
 export class ConversationEvent extends Event {
   constructor(readonly peer: string) {
     super('conversation');
@@ -212,7 +215,7 @@ export class Messenger extends EventTarget {
         this.#answers.queue('receiptAck', frame.by, frame.ids);
         return;
       case 'error':
-        if (frame.ref && (frame.code === 'queue_full' || frame.code === 'not_contact')) return this.#fail(frame.ref, frame.code);
+        if (frame.ref && SEND_REFUSALS.has(frame.code)) return this.#fail(frame.ref, frame.code);
         return;
       default:
         return;
@@ -286,7 +289,7 @@ export class Messenger extends EventTarget {
   async #fail(id: string, code: string): Promise<void> {
     const entry = this.#outbox.get(id);
     if (!entry) return;
-    // A full queue may drain: keep the message queued and try again later. A non-contact cannot.
+    // A full queue (or a full server) may drain: keep the message queued and try again later. A non-contact cannot.
     if (code === 'not_contact') {
       this.#outbox.delete(id);
       await this.db.delete('outbox', id);
