@@ -45,6 +45,8 @@ export class StoredFiles {
   /** The stream each session is being sent per file; a newer fetch replaces an older one. */
   readonly #streams = new WeakMap<Session, Map<string, symbol>>();
 
+  /** The connection whose upload each stored-but-uncommitted file is (the latest to begin it). */
+  readonly #owners = new Map<string, Session>();
   /** Bytes of chunks held in memory by every upload together, not yet written. */
   #buffered = 0;
   /**
@@ -96,6 +98,7 @@ export class StoredFiles {
     if (upload) this.#flush(upload);
     if (upload?.refused) {
       uploads?.delete(refKey(ref));
+      if (this.#owners.get(refKey(ref)) === session) this.#owners.delete(refKey(ref));
       throw upload.refused;
     }
     // An incomplete file stays this connection's upload: the missing chunks may follow, and if
@@ -104,6 +107,7 @@ export class StoredFiles {
       throw new ProtocolError('file_incomplete', `not all ${count} chunks of this file are stored; upload them again`, fileId);
     }
     uploads?.delete(refKey(ref));
+    if (this.#owners.get(refKey(ref)) === session) this.#owners.delete(refKey(ref));
     session.send({ t: 'file_stored', to, fileId });
   }
 
@@ -150,6 +154,10 @@ export class StoredFiles {
   forget(session: Session): void {
     for (const upload of this.#uploads.get(session)?.values() ?? []) {
       this.#buffered -= upload.pendingBytes;
+      // A replaced connection closes up to a second after its successor took over: if that one
+      // has begun the same file again, what is stored is now its upload, not this one's.
+      if (this.#owners.get(refKey(upload.ref)) !== session) continue;
+      this.#owners.delete(refKey(upload.ref));
       this.store.files.remove(upload.ref);
     }
     this.#uploads.delete(session);
@@ -168,6 +176,7 @@ export class StoredFiles {
         throw new ProtocolError('relay_limit', 'too many uploads at once: commit one first', ref.fileId);
       }
       uploads.set(refKey(ref), (upload = { ref, pending: [], pendingBytes: 0 }));
+      this.#owners.set(refKey(ref), session);
     }
     return upload;
   }
