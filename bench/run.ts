@@ -17,7 +17,7 @@
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|store, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000], BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
  * the conversation before the browser runs), BENCH_CPU_PROF=<dir> (profile the relay server),
@@ -35,6 +35,7 @@ import { filesSummary, reportFiles } from './files-report';
 import { type HostileOptions, type HostileResult, benchHostile } from './hostile-bench';
 import { FLOOD_ORDER, type FloodName } from './hostile-flood-list';
 import { hostileSummary, reportHostile } from './hostile-report';
+import { runStoreBench } from './store-bench';
 import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { fmt, table } from './stats';
@@ -225,6 +226,13 @@ async function main(): Promise<void> {
     log(`Hostile load benchmark (${hostileOptions.floods.length} floods of ${hostileOptions.durationMs / 1000} s, each beside a baseline as long)`);
     hostile = await benchHostile(hostileOptions, log);
   }
+  let store: { on: number; off: number } | undefined;
+  if (wanted('store')) {
+    log('');
+    log('Store benchmark (the offline queue with secure_delete on and off, side by side)');
+    store = runStoreBench();
+    log(`  secure_delete off ${store.off.toFixed(0)} msg/s, on ${store.on.toFixed(0)} msg/s (${((store.on / store.off) * 100).toFixed(0)}% of off)`);
+  }
   if (relay) reportRelay(relay);
   if (idle) reportIdle(idle);
   if (browser) reportBrowser(browser);
@@ -270,6 +278,7 @@ async function main(): Promise<void> {
     },
     files: files && filesSummary(files),
     hostile: hostile && hostileSummary(hostile),
+    store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };
   log('');
   log(JSON.stringify(summary));
