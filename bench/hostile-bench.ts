@@ -41,8 +41,6 @@ export interface ServerFigures {
   otherCpuAttacked: number;
   diskBeforeMiB: number;
   diskAfterMiB: number;
-  /** Set when the server process ended during the flood. */
-  exited?: string;
 }
 
 export interface FloodResult {
@@ -111,63 +109,82 @@ function exitOf(server: DefaultServer): string | undefined {
   return exitCode !== null || signalCode !== null ? `exited (${exitCode ?? signalCode})` : undefined;
 }
 
-/** One flood: fresh server and clients, set up, baseline window, attacked window. */
+interface Parties {
+  server: DefaultServer;
+  users: RpcClient;
+  attacker: RpcClient;
+}
+
+/** CPU seconds so far: the server's, the attacker's, ours (server, users, attacker) and the whole machine's. */
+function cpuMark(p: Parties): { server: number; attacker: number; ours: number; busy: number } {
+  const server = readCpuSeconds(p.server.pid);
+  const attacker = readCpuSeconds(p.attacker.child.pid!);
+  return { server, attacker, ours: server + attacker + readCpuSeconds(p.users.child.pid!), busy: readMachineBusySeconds() };
+}
+
+/** Sets the flood up, measures the baseline window, runs the flood and measures the attacked window. */
+async function measure(o: HostileOptions, p: Parties, name: FloodName, index: number, result: FloodResult): Promise<void> {
+  const { server, users, attacker } = p;
+  await users.call('setup', { port: server.port, ...o.users } satisfies UsersSetup, 60_000);
+  const args = { port: server.port, flood: name, address: loopback(2, index), options: o.flood };
+  result.setupNote = (await attacker.call<string | undefined>('setup', args, 300_000)) ?? undefined;
+  await users.call('start');
+  await sleep(o.warmupMs);
+  await users.call('window');
+  const m0 = cpuMark(p);
+  await sleep(o.durationMs);
+  const baseline = (result.baseline = await users.call<WindowFigures>('window'));
+  const m1 = cpuMark(p);
+  const rssBefore = readRssBytes(server.pid);
+  const diskBefore = dirBytes(server.dataDir);
+  const sampler = new Sampler(server.pid);
+  sampler.start();
+  const started = performance.now();
+  try {
+    result.attack = await attacker.call<AttackReport>('run', { durationMs: o.durationMs }, o.durationMs + 2 * o.flood.victimDeadlineMs + 60_000);
+    result.attacked = await users.call<WindowFigures>('window');
+  } finally {
+    sampler.stop();
+  }
+  const secs = (result.attackSeconds = (performance.now() - started) / 1000);
+  const exited = exitOf(server);
+  if (exited) throw new Error(`the server ${exited} during the flood`);
+  const m2 = cpuMark(p);
+  result.attackerCpu = (m2.attacker - m1.attacker) / secs;
+  result.server = {
+    rssBeforeMiB: rssBefore / MiB,
+    rssPeakMiB: Math.max(sampler.rssPeak, rssBefore) / MiB,
+    rssAfterMiB: readRssBytes(server.pid) / MiB,
+    cpuBaseline: (m1.server - m0.server) / baseline.seconds,
+    cpuAttacked: (m2.server - m1.server) / secs,
+    socketsPeak: sampler.socketsPeak,
+    otherCpuBaseline: Math.max(0, (m1.busy - m0.busy - (m1.ours - m0.ours)) / baseline.seconds),
+    otherCpuAttacked: Math.max(0, (m2.busy - m1.busy - (m2.ours - m1.ours)) / secs),
+    diskBeforeMiB: diskBefore / MiB,
+    diskAfterMiB: dirBytes(server.dataDir) / MiB,
+  };
+}
+
+/** One flood: a fresh server and fresh client processes, whatever happened to the previous flood. */
 async function runFlood(o: HostileOptions, name: FloodName, index: number, log: (line: string) => void): Promise<FloodResult> {
   const result: FloodResult = { name, title: FLOODS[name].title };
-  const server = await startDefaultServer();
-  // Each command that ends a client's part of the flood: it closes every socket it holds.
+  let server: DefaultServer | undefined;
+  // With the command that ends each client's part of the flood: it closes every socket it holds.
   const clients: [RpcClient, string][] = [];
-  const sampler = new Sampler(server.pid);
   try {
+    server = await startDefaultServer(`hostile-${name}`);
     const users = await startClient('bench/hostile-users.ts', 'ordinary users');
     clients.push([users, 'stop']);
     const attacker = await startClient('bench/hostile-attacker.ts', `attacker (${name})`);
     clients.push([attacker, 'close']);
     os.setPriority(attacker.child.pid!, o.attackerNice);
-    await users.call('setup', { port: server.port, ...o.users } satisfies UsersSetup, 60_000);
-    const args = { port: server.port, flood: name, address: loopback(2, index), options: o.flood };
-    result.setupNote = (await attacker.call<string | undefined>('setup', args, 300_000)) ?? undefined;
-    await users.call('start');
-    await sleep(o.warmupMs);
-    await users.call('window');
-    const pids = [server.pid, users.child.pid!, attacker.child.pid!];
-    const ours = (): number => pids.reduce((n, pid) => n + readCpuSeconds(pid), 0);
-    const [cpu0, ours0, busy0] = [readCpuSeconds(server.pid), ours(), readMachineBusySeconds()];
-    await sleep(o.durationMs);
-    result.baseline = await users.call<WindowFigures>('window');
-    const [cpu1, ours1, busy1] = [readCpuSeconds(server.pid), ours(), readMachineBusySeconds()];
-    const attackerCpu0 = readCpuSeconds(attacker.child.pid!);
-    const rssBefore = readRssBytes(server.pid);
-    const diskBefore = dirBytes(server.dataDir);
-    sampler.start();
-    const started = performance.now();
-    result.attack = await attacker.call<AttackReport>('run', { durationMs: o.durationMs }, o.durationMs + 2 * o.flood.victimDeadlineMs + 60_000);
-    result.attacked = await users.call<WindowFigures>('window');
-    sampler.stop();
-    result.attackSeconds = (performance.now() - started) / 1000;
-    const exited = exitOf(server);
-    const [ours2, busy2] = [exited ? Number.NaN : ours(), readMachineBusySeconds()];
-    result.attackerCpu = (readCpuSeconds(attacker.child.pid!) - attackerCpu0) / result.attackSeconds;
-    result.server = {
-      rssBeforeMiB: rssBefore / MiB,
-      rssPeakMiB: Math.max(sampler.rssPeak, rssBefore) / MiB,
-      rssAfterMiB: exited ? Number.NaN : readRssBytes(server.pid) / MiB,
-      cpuBaseline: (cpu1 - cpu0) / result.baseline.seconds,
-      cpuAttacked: exited ? Number.NaN : (readCpuSeconds(server.pid) - cpu1) / result.attackSeconds,
-      socketsPeak: sampler.socketsPeak,
-      otherCpuBaseline: Math.max(0, (busy1 - busy0 - (ours1 - ours0)) / result.baseline.seconds),
-      otherCpuAttacked: Math.max(0, (busy2 - busy1 - (ours2 - ours1)) / result.attackSeconds),
-      diskBeforeMiB: diskBefore / MiB,
-      diskAfterMiB: dirBytes(server.dataDir) / MiB,
-      ...(exited ? { exited } : {}),
-    };
+    await measure(o, { server, users, attacker }, name, index, result);
   } catch (err) {
-    const exited = exitOf(server);
-    result.error = `${exited ? `the server ${exited} (its log ends: ${server.logTail().slice(-300)}); ` : ''}${err instanceof Error ? err.message : String(err)}`;
+    const tail = server && exitOf(server) ? ` (the server's log ends: ${server.logTail().slice(-300)})` : '';
+    result.error = `${err instanceof Error ? err.message : String(err)}${tail}`;
   } finally {
-    sampler.stop();
     await Promise.all(clients.map(([c, end]) => c.call(end, {}, 15_000).catch(() => undefined)));
-    await Promise.all([...clients.map(([c]) => stopChild(c.child)), server.stop()]);
+    await Promise.all([...clients.map(([c]) => stopChild(c.child)), server?.stop()]);
   }
   log(progressLine(result));
   return result;

@@ -67,7 +67,8 @@ function idleTcpFlood(ctx: FloodContext, spread: boolean): Flood {
             resolve(s);
           });
         });
-      const { held, failed } = await holdConnections(ctx.o.idleConnections, ctx.o.holdMs, open, () => (over = true));
+      const count = spread ? ctx.o.idleSpreadConnections : ctx.o.idleConnections;
+      const { held, failed } = await holdConnections(count, ctx.o.holdMs, open, () => (over = true));
       for (const s of held) s.destroy();
       return {
         did: `${fmt(held.length)} TCP connections ${fromWords(spread)} that never send a byte, held ${fmt(ctx.o.holdMs / 1000)} s`,

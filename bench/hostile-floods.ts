@@ -19,6 +19,8 @@ export interface FloodOptions {
   /** How long the connection floods hold what they opened (past the server's login deadline). */
   holdMs: number;
   idleConnections: number;
+  /** The same from many addresses: more than a small server should hold at once. */
+  idleSpreadConnections: number;
   unauthConnections: number;
   bigFrameConnections: number;
   /** How long a victim's login and hand-over may take before it is given up. */

@@ -11,6 +11,9 @@ import type { Sodium } from '../shared/sodium';
 import { type Account, SetupInbox, opened, originFor, parleyUrl } from './parley-client';
 import { sleep } from './stats';
 
+/** A ping slower than this is a slow one: the hostile-load target for the bystander's p99. */
+export const SLOW_PING_MS = 50;
+
 /**
  * The `i`-th address of a block: 127.<block>.x.y. Blocks keep the parties apart: ordinary users,
  * the attacker's flood address, its helper accounts, pre-created accounts.

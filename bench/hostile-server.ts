@@ -29,12 +29,16 @@ export interface DefaultServer {
   stop(): Promise<void>;
 }
 
-export async function startDefaultServer(): Promise<DefaultServer> {
+/** With BENCH_HOSTILE_PROF=<dir>: a V8 CPU profile of the server, written to <dir>/<profileAs>/ when it stops. */
+export async function startDefaultServer(profileAs?: string): Promise<DefaultServer> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-hostile-'));
   const dataDir = path.join(base, 'data');
   const logPath = path.join(base, 'server.log');
   const logFd = fs.openSync(logPath, 'a');
-  const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/main.ts'], {
+  const profDir = process.env.BENCH_HOSTILE_PROF;
+  // A directory per server: tsx's loader thread writes a profile of its own beside the main thread's.
+  const prof = profDir && profileAs ? ['--cpu-prof', `--cpu-prof-dir=${path.join(profDir, profileAs)}`] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'signaling/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
     stdio: ['ignore', logFd, logFd],

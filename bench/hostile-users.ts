@@ -16,7 +16,7 @@ import { MAX_SEALED_CHUNK_BYTES } from '../shared/file-chunks';
 import { encodeFrame } from '../shared/protocol';
 import { encodeRelayFrame } from '../shared/relay-frames';
 import { type Sodium, loadSodium } from '../shared/sodium';
-import { type Keyed, type Live, Pacer, Tally, closeSocket, errorCode, loginAt, loopback, registerAt } from './hostile-net';
+import { type Keyed, type Live, Pacer, SLOW_PING_MS, Tally, closeSocket, errorCode, loginAt, loopback, registerAt } from './hostile-net';
 import { serveRpc } from './ipc';
 import { befriend } from './parley-client';
 import { type LatencySummary, median, sleep, summarizeLatency } from './stats';
@@ -33,6 +33,8 @@ export interface WindowFigures {
   seconds: number;
   /** Ping round trips, ms; pings still unanswered after SLOW_PING_MS at the window's end count with their age. */
   ping: LatencySummary & { overdue: number };
+  /** Pings slower than SLOW_PING_MS: how many, and when the first and last were sent (s into the window). */
+  slowPings: { count: number; firstAt: number; lastAt: number };
   msgsPerSec: number;
   /** Relayed file bytes received per second, in MB (10^6). */
   fileMBps: number;
@@ -42,7 +44,6 @@ export interface WindowFigures {
 }
 
 const PING_EVERY_MS = 10;
-const SLOW_PING_MS = 50;
 /** A client acks once its storage commit is done: modelled as this long after the first item. */
 const ACK_DELAY_MS = 10;
 const MAX_BATCH = 256;
@@ -62,6 +63,8 @@ class OrdinaryUsers {
   // Figures of the current window.
   #windowStart = performance.now();
   #pingUs: number[] = [];
+  /** When slow pings were sent, ms into the window. */
+  #slowAt: number[] = [];
   #received = 0;
   #fileBytes = 0;
   #newcomerMs: number[] = [];
@@ -108,7 +111,7 @@ class OrdinaryUsers {
     this.#user('bystander').ws.on('message', (data: Buffer) => {
       if (!data.toString().startsWith('{"t":"pong"')) return;
       const ping = this.#pings.shift();
-      if (ping && !ping.counted) this.#pingUs.push((performance.now() - ping.sent) * 1000);
+      if (ping && !ping.counted) this.#record(ping.sent, performance.now());
     });
     this.#user('bob').ws.on('message', (data: Buffer, isBinary: boolean) => {
       const f = isBinary ? undefined : (JSON.parse(data.toString()) as { t: string; id?: string });
@@ -191,6 +194,11 @@ class OrdinaryUsers {
     }
   }
 
+  #record(sent: number, answered: number): void {
+    this.#pingUs.push((answered - sent) * 1000);
+    if (answered - sent > SLOW_PING_MS) this.#slowAt.push(Math.max(0, sent - this.#windowStart));
+  }
+
   /** The figures since the previous call; starts a new window. */
   window(): WindowFigures {
     const now = performance.now();
@@ -198,13 +206,14 @@ class OrdinaryUsers {
     for (const p of this.#pings) {
       if (p.counted || now - p.sent < SLOW_PING_MS) continue;
       p.counted = true; // a ping this slow counts now, with its age so far, and not again
-      this.#pingUs.push((now - p.sent) * 1000);
+      this.#record(p.sent, now);
       overdue++;
     }
     const seconds = (now - this.#windowStart) / 1000;
     const figures: WindowFigures = {
       seconds,
       ping: { ...summarizeLatency(this.#pingUs), overdue },
+      slowPings: { count: this.#slowAt.length, firstAt: (this.#slowAt[0] ?? Number.NaN) / 1000, lastAt: (this.#slowAt.at(-1) ?? Number.NaN) / 1000 },
       msgsPerSec: this.#received / seconds,
       fileMBps: this.#fileBytes / 1e6 / seconds,
       newcomer: {
@@ -218,6 +227,7 @@ class OrdinaryUsers {
     };
     this.#windowStart = now;
     this.#pingUs = [];
+    this.#slowAt = [];
     this.#received = 0;
     this.#fileBytes = 0;
     this.#newcomerMs = [];

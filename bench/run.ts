@@ -24,7 +24,7 @@
  * BENCH_FILES_MIB [100], BENCH_FILES_ROUNDS [3], BENCH_FILES_PROF=<dir> (CPU profiles of both tabs, one
  * transfer per path after the measured ones, unminified build), BENCH_HOSTILE_QUICK=1 (2 s floods, fewer
  * connections and accounts), BENCH_HOSTILE_SECONDS [8], BENCH_HOSTILE_FLOODS [all, comma-separated],
- * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
+ * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_IDLE_SPREAD [12000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
  * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32].
  */
 import os from 'node:os';
@@ -109,6 +109,7 @@ const hostileOptions: HostileOptions = {
     holdMs: quick ? 2000 : 12_000,
     // Well under the ~20,000 open files one process may hold here (the attacker's and the server's).
     idleConnections: num('BENCH_HOSTILE_IDLE', quick ? 1000 : 5000),
+    idleSpreadConnections: num('BENCH_HOSTILE_IDLE_SPREAD', quick ? 1000 : 12_000),
     unauthConnections: num('BENCH_HOSTILE_UNAUTH', quick ? 500 : 2000),
     bigFrameConnections: 4,
     victimDeadlineMs: 30_000,
