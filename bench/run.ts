@@ -25,7 +25,7 @@
  * transfer per path after the measured ones, unminified build), BENCH_HOSTILE_QUICK=1 (2 s floods, fewer
  * connections and accounts), BENCH_HOSTILE_SECONDS [8], BENCH_HOSTILE_FLOODS [all, comma-separated],
  * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_IDLE_SPREAD [12000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
- * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32].
+ * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers).
  */
 import os from 'node:os';
 import { type BrowserOptions, type BrowserResult, type Spread, benchBrowser } from './browser-bench';
