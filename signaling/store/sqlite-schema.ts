@@ -65,7 +65,17 @@ CREATE TABLE declines (
 CREATE INDEX declines_until ON declines (until);
 `;
 
-const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES];
+/**
+ * The quota checks sum `bytes` per recipient (and sender) on every stored message. `bytes` sits
+ * after the envelope in the row, so without an index that covers it each sum walked every queued
+ * envelope's overflow pages: one contact sending large envelopes to an offline user held the
+ * event loop (bench: hostile load, flood 8). This index answers those sums alone.
+ */
+const QUEUE_USAGE_INDEX = `
+CREATE INDEX queue_usage ON queue (recipient, kind, peer, expires_at, bytes);
+`;
+
+const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
