@@ -104,6 +104,11 @@ export class Hub {
       recipient.deliver(msg);
       return;
     }
+    // Storing is a commit to disk: a sender storing faster than the disk budget allows is told to slow down (it keeps the message).
+    if (!sender.allowStored(msg.env.length)) {
+      sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: msg.id });
+      return;
+    }
     // Older queued items are still being handed over: this one joins the queue, after them.
     const result = this.#store(to, [msg], sender);
     if (recipient && result === 'stored') this.refill(recipient);

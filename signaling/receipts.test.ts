@@ -47,6 +47,19 @@ describe('receipts', () => {
     expect(back.unread('delivered')).toEqual([]);
   });
 
+  it('a batch of ids costs one frame of the rate per 16 ids, so big acks cannot be sent at the frame rate', async () => {
+    const [victim, mallory] = await h.pair('victim', 'mallory');
+    // 1,000 frames of burst: 100 acks of 256 ids are 1,600 frames' worth.
+    for (let batch = 0; batch < 100; batch++) {
+      mallory.send({ t: 'ack', from: victim.username, ids: Array.from({ length: 256 }, () => randomUUID()) });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the bucket refills: the ping below is not dropped too
+    await mallory.roundTrip();
+    const limited = mallory.unread('error').filter((e) => e.code === 'rate_limited').length;
+    expect(limited).toBeGreaterThanOrEqual(30);
+    expect(limited).toBeLessThan(100);
+  });
+
   it('a message sent again after a missed receipt is delivered again and brings its receipt', async () => {
     const [alice, bob] = await h.pair();
     const id = randomUUID();

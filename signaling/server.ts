@@ -31,6 +31,9 @@ export interface ParleyServer {
   readonly hub: Hub;
 }
 
+/** Ids in one frame that cost one frame of the rate limit. */
+const IDS_PER_FRAME = 16;
+
 /** Expired rows deleted per transaction while sweeping. */
 const SWEEP_BATCH = 2000;
 
@@ -93,7 +96,12 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       if (preLogin) {
         // Before login only small text frames are looked at, and nothing is parsed before this check.
         const refusal = preLogin.check(frameBytes(data), isBinary);
-        if (refusal) return session.send({ t: 'error', ...refusal });
+        if (refusal) {
+          session.send({ t: 'error', ...refusal });
+          // No login needs a large frame: a socket that sends one before logging in is not a client.
+          if (refusal.code === 'too_large') session.cut(CloseCode.tooLarge, 'too_large');
+          return;
+        }
       }
       onMessage(session, data, isBinary);
       if (preLogin && session.username) {
@@ -148,6 +156,11 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         return;
       }
       const frame = decoded.frame;
+      // A batch of ids is many frames' work (each id is checked and looked up): it costs one frame per 16 ids.
+      if ('ids' in frame && frame.ids.length > IDS_PER_FRAME && !session.allowFrame(Math.ceil(frame.ids.length / IDS_PER_FRAME) - 1)) {
+        session.send({ t: 'error', code: 'rate_limited', message: 'too many ids; slow down' });
+        return;
+      }
       if (!session.username && !UNAUTHENTICATED.has(frame.t)) {
         session.send({ t: 'error', code: 'auth_required', message: 'log in first', ref: frame.t });
         return;

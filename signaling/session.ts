@@ -66,6 +66,8 @@ export class Session {
   onCut: (() => void) | undefined;
   readonly #limiter: TokenBucket;
   #drained: Promise<void> | undefined;
+  /** Stored-envelope accounting, made on the first message stored for an offline contact. */
+  #stored: TokenBucket | undefined;
   /** File relay accounting, made on the first chunk: most connections never relay a file. */
   #relay: { bytes: TokenBucket; perFile: Map<string, number> } | undefined;
 
@@ -93,8 +95,18 @@ export class Session {
     return c;
   }
 
-  allowFrame(): boolean {
-    return this.#limiter.take();
+  /** Takes `cost` frames' worth of the frame rate (a batch of ids costs more than one frame). */
+  allowFrame(cost = 1): boolean {
+    return this.#limiter.take(cost);
+  }
+
+  /**
+   * Accounts `bytes` of envelopes this connection asks the server to store for offline contacts:
+   * each one is a synchronous, fsynced commit, so they are paced for the disk, not the relay.
+   */
+  allowStored(bytes: number): boolean {
+    this.#stored ??= new TokenBucket(this.limits.offlineBytesPerSec, this.limits.offlineBurstBytes);
+    return this.#stored.take(bytes);
   }
 
   /**

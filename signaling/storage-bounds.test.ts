@@ -175,3 +175,25 @@ describe('uploads for offline contacts, paced for the disk', () => {
     expect(answers).toEqual(['file_stored', 'file_stored', 'file_stored', 'queue_full']);
   });
 });
+
+describe('messages stored for offline contacts, paced for the disk', () => {
+  const h = useServer({ env: { OFFLINE_BYTES_PER_SEC: String(256 * 1024), OFFLINE_BURST_BYTES: String(512 * 1024) } });
+
+  it('past the burst are refused with rate_limited naming the message, and taken again once it refills', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const answers: string[] = [];
+    const ids = Array.from({ length: 15 }, () => randomUUID());
+    for (const id of ids) a.sendText(bob, id, 'x'.repeat(40_000)); // about 53 KB sealed each
+    for (let i = 0; i < ids.length; i++) {
+      const f = await a.next((x) => x.t === 'stored' || x.t === 'error');
+      answers.push(f.t === 'error' ? `${f.code}:${f.ref === ids[i]}` : f.t);
+    }
+    // About 9 fit the burst (it refills a little meanwhile); the rest are refused, each by name.
+    expect(answers.slice(0, 8)).toEqual(Array(8).fill('stored'));
+    expect(answers.filter((x) => x === 'rate_limited:true').length).toBeGreaterThanOrEqual(3);
+    expect(answers.every((x) => x === 'stored' || x === 'rate_limited:true')).toBe(true);
+    await sleep(600);
+    a.sendText(bob, ids.at(-1)!, 'x'.repeat(40_000));
+    expect(await a.next((x) => x.t === 'stored' || x.t === 'error')).toEqual({ t: 'stored', id: ids.at(-1) });
+  });
+});
