@@ -30,7 +30,7 @@ describe('a reader that stops reading', () => {
       MAX_BUFFERED_BYTES: String(1 * MB),
       MAX_INFLIGHT_BYTES: String(1024 * MB),
       RATE_FRAMES_PER_SEC: '100000',
-      RATE_BURST: '100000', OFFLINE_BYTES_PER_SEC: String(1 << 30), OFFLINE_BURST_BYTES: String(1 << 30),
+      RATE_BURST: '100000', OFFLINE_BYTES_PER_SEC: String(1 << 30), OFFLINE_BURST_BYTES: String(1 << 30), TEXT_BYTES_PER_SEC: String(1 << 30), TEXT_BURST_BYTES: String(1 << 30),
       OFFLINE_QUOTA_BYTES: String(1 * MB),
     },
   });
@@ -78,7 +78,7 @@ describe('a reader that stops reading', () => {
 });
 
 describe('a reader that never acknowledges', () => {
-  const h = useServer({ env: { MAX_INFLIGHT_BYTES: String(2 * MB), RATE_FRAMES_PER_SEC: '100000', RATE_BURST: '100000', OFFLINE_BYTES_PER_SEC: String(1 << 30), OFFLINE_BURST_BYTES: String(1 << 30) } });
+  const h = useServer({ env: { MAX_INFLIGHT_BYTES: String(2 * MB), RATE_FRAMES_PER_SEC: '100000', RATE_BURST: '100000', OFFLINE_BYTES_PER_SEC: String(1 << 30), OFFLINE_BURST_BYTES: String(1 << 30), TEXT_BYTES_PER_SEC: String(1 << 30), TEXT_BURST_BYTES: String(1 << 30) } });
 
   it('is cut off with slow_consumer (4008), and nothing it held is lost or reordered', async () => {
     const sender = await h.user('sender');

@@ -32,6 +32,8 @@ const Env = z.object({
   RELAY_FILE_MAX_BYTES: int(2 * 1024 * 1024 * 1024),
   OFFLINE_FILE_MAX_BYTES: int(25 * 1024 * 1024),
   OFFLINE_FILES_QUOTA_BYTES: int(100 * 1024 * 1024),
+  TEXT_BYTES_PER_SEC: int(4 * 1024 * 1024),
+  TEXT_BURST_BYTES: int(4 * 1024 * 1024),
   OFFLINE_BYTES_PER_SEC: int(2 * 1024 * 1024),
   OFFLINE_BURST_BYTES: int(1024 * 1024),
   OFFLINE_SENDER_SHARE_PERCENT: z.coerce.number().int().min(1).max(100).default(50),
@@ -149,6 +151,9 @@ export interface ServerLimits {
   /** The largest file (plaintext) the server keeps for an offline contact, and all such files' total per recipient. */
   offlineFileMaxBytes: number;
   offlineFilesQuotaBytes: number;
+  /** Bytes of text (JSON) frames per second, and burst, one connection may send; past it the frame is dropped and the socket not read for a moment. */
+  textBytesPerSec: number;
+  textBurstBytes: number;
   /** Envelope bytes per second (and burst) one connection may have stored for offline contacts: each is an fsynced commit. */
   offlineBytesPerSec: number;
   offlineBurstBytes: number;
@@ -226,6 +231,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       relayFileMaxBytes: e.RELAY_FILE_MAX_BYTES,
       offlineFileMaxBytes: e.OFFLINE_FILE_MAX_BYTES,
       offlineFilesQuotaBytes: e.OFFLINE_FILES_QUOTA_BYTES,
+      textBytesPerSec: e.TEXT_BYTES_PER_SEC,
+      textBurstBytes: e.TEXT_BURST_BYTES,
       offlineBytesPerSec: e.OFFLINE_BYTES_PER_SEC,
       offlineBurstBytes: e.OFFLINE_BURST_BYTES,
       offlineSenderSharePercent: e.OFFLINE_SENDER_SHARE_PERCENT,

@@ -84,7 +84,7 @@ describe('offline messages across a crash', () => {
 });
 
 describe('a large offline queue', () => {
-  const h = useServer({ env: { RATE_FRAMES_PER_SEC: '100000', RATE_BURST: '100000', OFFLINE_BYTES_PER_SEC: String(1 << 30), OFFLINE_BURST_BYTES: String(1 << 30) } });
+  const h = useServer({ env: { RATE_FRAMES_PER_SEC: '100000', RATE_BURST: '100000', OFFLINE_BYTES_PER_SEC: String(1 << 30), OFFLINE_BURST_BYTES: String(1 << 30), TEXT_BYTES_PER_SEC: String(1 << 30), TEXT_BURST_BYTES: String(1 << 30) } });
 
   it('is handed over in full, in order, though it exceeds the send buffer many times', async () => {
     const [a, b] = await h.pair();

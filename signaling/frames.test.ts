@@ -121,3 +121,21 @@ describe('rate limiting', () => {
     await c.nextError('rate_limited');
   });
 });
+
+describe('the byte rate of text frames', () => {
+  const h = useServer({ env: { TEXT_BYTES_PER_SEC: String(100_000), TEXT_BURST_BYTES: String(100_000) } });
+
+  it('drops frames past it with rate_limited, holds the sender back, and keeps its connection', async () => {
+    const bystander = await h.user('bystander');
+    const c = await h.user('chatty');
+    const pad = 'x'.repeat(40_000);
+    for (let i = 0; i < 10; i++) c.sendRaw(JSON.stringify({ t: 'ping', pad }));
+    await c.nextError('rate_limited');
+    await bystander.roundTrip();
+    // Once the bucket refills the same connection is served again.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await c.roundTrip();
+    expect(c.isOpen).toBe(true);
+    expect(c.unread('pong').length).toBeLessThan(10);
+  });
+});

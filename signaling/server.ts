@@ -31,6 +31,9 @@ export interface ParleyServer {
   readonly hub: Hub;
 }
 
+/** How long a connection over its byte rates is not read. */
+const HOLD_MS = 100;
+
 /** Ids in one frame that cost one frame of the rate limit. */
 const IDS_PER_FRAME = 16;
 
@@ -139,8 +142,14 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         session.send({ t: 'error', code: 'rate_limited', message: 'too many frames; slow down' });
         return;
       }
-      if (frameBytes(data) > limits.maxFrameBytes) {
+      const size = frameBytes(data);
+      if (size > limits.maxFrameBytes) {
         session.send({ t: 'error', code: 'too_large', message: `frames are limited to ${limits.maxFrameBytes} bytes` });
+        return;
+      }
+      if (!session.allowText(size)) {
+        session.send({ t: 'error', code: 'rate_limited', message: 'too many bytes of frames; slow down' });
+        session.holdReading(HOLD_MS);
         return;
       }
       const text = data.toString();
@@ -168,6 +177,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       (handlers[frame.t] as (c: Context, s: Session, f: typeof frame) => void)(ctx, session, frame);
     } catch (err) {
       if (err instanceof ProtocolError) {
+        // A sender over its byte rate is pushed back by TCP rather than read and refused chunk by chunk.
+        if (isBinary && err.code === 'relay_limit') session.holdReading(HOLD_MS);
         session.send({ t: 'error', code: err.code, message: err.message, ...(err.ref ? { ref: err.ref } : {}) });
       } else {
         log.error({ session: session.id, err }, 'handler failed');

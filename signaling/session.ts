@@ -4,7 +4,7 @@
  * acknowledged, so nothing is lost when it goes away.
  */
 import { randomBytes } from 'node:crypto';
-import type { Writable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
@@ -66,6 +66,10 @@ export class Session {
   onCut: (() => void) | undefined;
   readonly #limiter: TokenBucket;
   #drained: Promise<void> | undefined;
+  /** Text-frame byte accounting (JSON frames: each is received, unmasked and parsed). */
+  #text: TokenBucket | undefined;
+  /** True while reading the socket is held back (see {@link holdReading}). */
+  #held = false;
   /** Stored-envelope accounting, made on the first message stored for an offline contact. */
   #stored: TokenBucket | undefined;
   /** File relay accounting, made on the first chunk: most connections never relay a file. */
@@ -77,7 +81,7 @@ export class Session {
     readonly ws: WebSocket,
     private readonly limits: ServerLimits,
     /** The connection's TCP socket and the server's coalescer: the frames of one event-loop turn go out in one write. */
-    private readonly writes?: { socket: Writable; coalescer: WriteCoalescer },
+    private readonly writes?: { socket: Duplex; coalescer: WriteCoalescer },
   ) {
     this.#limiter = new TokenBucket(limits.rateFramesPerSec, limits.rateBurst);
   }
@@ -98,6 +102,28 @@ export class Session {
   /** Takes `cost` frames' worth of the frame rate (a batch of ids costs more than one frame). */
   allowFrame(cost = 1): boolean {
     return this.#limiter.take(cost);
+  }
+
+  /** Accounts `bytes` of a text frame against this connection's byte rate for them. */
+  allowText(bytes: number): boolean {
+    this.#text ??= new TokenBucket(this.limits.textBytesPerSec, this.limits.textBurstBytes);
+    return this.#text.take(bytes);
+  }
+
+  /**
+   * Stops reading this connection's socket for `ms`. A sender over its rates is pushed back by
+   * TCP itself: what it cannot send is never received, unmasked or parsed, which refusing each
+   * frame after reading it would still cost.
+   */
+  holdReading(ms: number): void {
+    const socket = this.writes?.socket;
+    if (!socket || this.#held || this.closed) return;
+    this.#held = true;
+    socket.pause();
+    setTimeout(() => {
+      this.#held = false;
+      if (!this.closed) socket.resume();
+    }, ms).unref();
   }
 
   /**
