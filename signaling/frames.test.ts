@@ -83,9 +83,11 @@ describe('hostile and malformed frames', () => {
     const attackers = await Promise.all(Array.from({ length: 8 }, () => h.connect()));
     for (const a of attackers) for (const text of junk) a.sendRaw(text);
     for (const a of attackers) {
-      for (let i = 0; i < junk.length; i++) {
+      // The last, far over the login size, is refused by ws from its header: the socket closes (1009).
+      for (let i = 0; i < junk.length - 1; i++) {
         expect(['bad_frame', 'unknown_type', 'too_large']).toContain((await a.next('error')).code);
       }
+      expect((await a.closed).code).toBe(1009);
     }
     await serverStillServes(bystander);
   });

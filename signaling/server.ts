@@ -95,6 +95,9 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     ws.on('pong', () => {
       session.alive = true;
     });
+    // Until login, ws itself refuses (1009) a frame whose header announces more than a login needs,
+    // before receiving its payload: an unauthenticated peer cannot make the server take 192 KiB frames.
+    setReceiveLimit(ws, bounds.unauthenticatedMaxFrameBytes * 4);
     ws.on('message', (data, isBinary) => {
       if (preLogin) {
         // Before login only small text frames are looked at, and nothing is parsed before this check.
@@ -110,6 +113,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       if (preLogin && session.username) {
         preLogin.end();
         preLogin = undefined;
+        setReceiveLimit(ws, limits.maxFrameBytes * 2);
         gate.loggedIn(client);
       }
     });
@@ -243,6 +247,16 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
 /** A frame's size in bytes, whatever form ws hands it over in. */
 function frameBytes(data: RawData): number {
   return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
+}
+
+/**
+ * Sets the largest frame ws receives on this socket. ws has no public per-socket option (only the
+ * server-wide `maxPayload`), so this sets its receiver's own field when it is there; where a
+ * later ws lays it out otherwise nothing changes and the checks after receipt still hold.
+ */
+function setReceiveLimit(ws: WebSocket, bytes: number): void {
+  const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
+  if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
 }
 
 /** ws hands binary data over as one Buffer unless told otherwise; accept every form it may take. */

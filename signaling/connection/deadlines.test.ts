@@ -83,10 +83,15 @@ describe('deadlines', () => {
     const c = await h.connect();
     await c.next('challenge');
     // Nested arrays that would take milliseconds to parse: refused by size alone.
-    c.sendRaw('['.repeat(20_000) + ']'.repeat(20_000));
+    c.sendRaw('x'.repeat(2_000)); // over the login size: refused unparsed, and the socket closed
     expect(await c.next('error')).toMatchObject({ code: 'too_large' });
     // No login needs a large frame: the socket is closed, so it cannot keep the server receiving them.
     expect((await c.closed).code).toBe(1009);
+    // Larger still, ws refuses it from its header alone, before receiving the payload.
+    const big = await h.connect();
+    await big.next('challenge');
+    big.sendRaw('['.repeat(20_000) + ']'.repeat(20_000));
+    expect((await big.closed).code).toBe(1009);
     const d = await h.connect();
     await d.next('challenge');
     d.sendRaw(Buffer.from([1, 2, 3]), { binary: true });
