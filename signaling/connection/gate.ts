@@ -3,8 +3,10 @@
  * server (`'connection'` emitted by hand, as node documents), so a socket is counted, timed and
  * possibly refused before HTTP parses a byte of it.
  *
- * - Past `maxConnections + headroom` open sockets, or twice over an address's limit, a new socket
- *   is destroyed at once: the process never runs out of file descriptors.
+ * - Past `maxConnections + headroom` open sockets, the oldest socket that has not yet sent a
+ *   complete request is closed to make room (idle floods give way to real clients); with none to
+ *   close, or twice over an address's limit, a new socket is destroyed at once: the process never
+ *   runs out of file descriptors.
  * - Over `maxConnectionsPerAddress` it is answered 429 with Retry-After and closed.
  * - One that has not sent a complete request (or upgrade) within `handshakeTimeoutMs` is closed.
  * - A WebSocket upgrade is refused with 503 past `maxConnections` (the headroom keeps /healthz and
@@ -45,6 +47,8 @@ export class ConnectionGate {
   readonly admission: Admission;
   readonly #server: net.Server;
   readonly #open = new Map<net.Socket, Tracked>();
+  /** Sockets that have not sent a complete request yet, oldest first: the first to go when the server is full. */
+  readonly #handshaking = new Set<net.Socket>();
   /** One 'close' listener for every socket (called with the socket as `this`): no closure per socket. */
   readonly #onClose: (this: net.Socket) => void;
   /** Seconds a refused client is told to wait: deadlines free slots within about this long. */
@@ -100,6 +104,8 @@ export class ConnectionGate {
     const peer = tcp.remoteAddress ?? '';
     const countedAtAccept = !isTrustedProxy(peer, this.limits.trustProxy);
     const key = addressKey(clientAddress(peer, req.headers['x-forwarded-for'], this.limits.trustProxy));
+    // Full, and some of it only sockets that never sent a request: they give way to a real client.
+    while (this.admission.sockets > this.limits.maxConnections && this.#evictIdle());
     const verdict = this.admission.admitWebSocket(key, countedAtAccept);
     if (verdict !== 'ok') {
       this.log.warn({ verdict }, 'refused websocket upgrade: connection limit');
@@ -123,6 +129,7 @@ export class ConnectionGate {
   #accept(socket: net.Socket): void {
     const peer = socket.remoteAddress ?? '';
     const key = isTrustedProxy(peer, this.limits.trustProxy) ? undefined : addressKey(peer);
+    if (this.admission.sockets >= this.limits.maxConnections + this.limits.headroom) this.#evictIdle();
     const verdict = this.admission.acceptSocket(key);
     if (verdict === 'drop') {
       socket.destroy();
@@ -138,7 +145,20 @@ export class ConnectionGate {
       return;
     }
     tracked.timer = setTimeout(() => socket.destroy(), this.limits.handshakeTimeoutMs);
+    this.#handshaking.add(socket);
     this.httpServer.emit('connection', socket);
+  }
+
+  /**
+   * Closes the oldest socket that has not sent a complete request (a slow-loris flood holds
+   * thousands of them), so a full server still admits the newcomer; false when there is none.
+   */
+  #evictIdle(): boolean {
+    const oldest = this.#handshaking.values().next();
+    if (oldest.done) return false;
+    oldest.value.destroy();
+    this.#closed(oldest.value); // counted out now: 'close' comes later and finds nothing left to do
+    return true;
   }
 
   /** A complete request or upgrade arrived: the handshake deadline is met. */
@@ -147,12 +167,14 @@ export class ConnectionGate {
     if (!tracked?.timer) return;
     clearTimeout(tracked.timer);
     tracked.timer = undefined;
+    this.#handshaking.delete(socket);
   }
 
   #closed(socket: net.Socket): void {
     const tracked = this.#open.get(socket);
     if (!tracked) return;
     this.#open.delete(socket);
+    this.#handshaking.delete(socket);
     clearTimeout(tracked.timer);
     this.admission.releaseSocket(tracked.key);
     const client = tracked.client;
