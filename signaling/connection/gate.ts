@@ -146,7 +146,14 @@ export class ConnectionGate {
     }
     tracked.timer = setTimeout(() => socket.destroy(), this.limits.handshakeTimeoutMs);
     this.#handshaking.add(socket);
-    this.httpServer.emit('connection', socket);
+    // HTTP gets the socket (and builds its parser for it) only once it has sent something: a flood
+    // of sockets that never send a byte costs a map entry and a timer each, nothing more.
+    socket.once('data', (first: Buffer) => {
+      socket.pause();
+      socket.unshift(first);
+      this.httpServer.emit('connection', socket);
+      socket.resume();
+    });
   }
 
   /**
