@@ -226,6 +226,15 @@ export class Transfers extends EventTarget {
     this.#sends.resume(peer);
   }
 
+  /**
+   * `peer` is offline (at login, or gone): receptions from them not yet under way look for a copy
+   * they may have left with the server, as when a `want` meets `peer_offline`. A want sent before
+   * this tab's connection was up is never answered, so login must not wait for one.
+   */
+  senderOffline(peer: string): void {
+    this.#askServer(peer);
+  }
+
   #onError(ref: string, code: string): void {
     // A `want` that met an offline sender (ref names them): it may have left a copy with the server.
     if (code === 'peer_offline') return this.#askServer(ref);

@@ -151,12 +151,18 @@ export class AppServices extends EventTarget {
     this.links.closeAll();
   }
 
-  /** Transfers with a contact who is (again) reachable pick up where they stopped. */
+  /** Transfers with a contact who is (again) reachable pick up where they stopped; from one who is not, look for a copy on the server. */
   #resumeTransfers(frame: ServerFrame): void {
     if (frame.t === 'welcome') {
-      for (const c of frame.contacts) if (c.online) this.transfers.resume(c.username);
-    } else if (frame.t === 'presence' && frame.online) this.transfers.resume(frame.username);
-    else if (frame.t === 'contact_added' && frame.contact.online) this.transfers.resume(frame.contact.username);
+      for (const c of frame.contacts) {
+        if (c.online) this.transfers.resume(c.username);
+        else this.transfers.senderOffline(c.username);
+      }
+    } else if (frame.t === 'presence') {
+      if (frame.online) this.transfers.resume(frame.username);
+      else this.transfers.senderOffline(frame.username);
+    }
+    if (frame.t === 'contact_added' && frame.contact.online) this.transfers.resume(frame.contact.username);
   }
 
   /** Runs `job` after every job queued before it; a failure is logged and does not stop the line. */
