@@ -107,7 +107,7 @@ export class Hub {
     // Storing is a commit to disk: a sender storing faster than the disk budget allows is told to slow down (it keeps the message).
     if (!sender.allowStored(msg.env.length)) {
       sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: msg.id });
-      sender.holdReading(100);
+      sender.holdReading();
       return;
     }
     // Older queued items are still being handed over: this one joins the queue, after them.

@@ -31,9 +31,6 @@ export interface ParleyServer {
   readonly hub: Hub;
 }
 
-/** How long a connection over its byte rates is not read. */
-const HOLD_MS = 100;
-
 /** Ids in one frame that cost one frame of the rate limit. */
 const IDS_PER_FRAME = 16;
 
@@ -153,7 +150,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       }
       if (!session.allowText(size)) {
         session.send({ t: 'error', code: 'rate_limited', message: 'too many bytes of frames; slow down' });
-        session.holdReading(HOLD_MS);
+        session.holdReading();
         return;
       }
       const text = data.toString();
@@ -182,7 +179,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     } catch (err) {
       if (err instanceof ProtocolError) {
         // A sender over its byte rate is pushed back by TCP rather than read and refused chunk by chunk.
-        if (isBinary && err.code === 'relay_limit') session.holdReading(HOLD_MS);
+        if (isBinary && err.code === 'relay_limit') session.holdReading();
         session.send({ t: 'error', code: err.code, message: err.message, ...(err.ref ? { ref: err.ref } : {}) });
       } else {
         log.error({ session: session.id, err }, 'handler failed');

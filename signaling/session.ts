@@ -20,6 +20,9 @@ export interface InflightMessage {
   ts: number;
 }
 
+/** How long a connection over one of its byte rates is not read. */
+const HOLD_READING_MS = 100;
+
 /** Key of a (peer, message id) pair in the maps below. */
 export const pairKey = (peer: string, id: string): string => `${peer}\u0000${id}`;
 
@@ -111,11 +114,11 @@ export class Session {
   }
 
   /**
-   * Stops reading this connection's socket for `ms`. A sender over its rates is pushed back by
+   * Stops reading this connection's socket for a moment. A sender over its rates is pushed back by
    * TCP itself: what it cannot send is never received, unmasked or parsed, which refusing each
    * frame after reading it would still cost.
    */
-  holdReading(ms: number): void {
+  holdReading(): void {
     const socket = this.writes?.socket;
     if (!socket || this.#held || this.closed) return;
     this.#held = true;
@@ -123,7 +126,7 @@ export class Session {
     setTimeout(() => {
       this.#held = false;
       if (!this.closed) socket.resume();
-    }, ms).unref();
+    }, HOLD_READING_MS).unref();
   }
 
   /**

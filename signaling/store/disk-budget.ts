@@ -38,12 +38,6 @@ export class DiskBudget {
     this.#now = opts.now ?? Date.now;
   }
 
-  /** Bytes counted as stored now. */
-  get used(): number {
-    this.#refresh();
-    return this.#measured + this.#since;
-  }
-
   /** True when `bytes` more may be stored. */
   fits(bytes: number): boolean {
     this.#refresh();

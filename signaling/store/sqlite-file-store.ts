@@ -42,7 +42,7 @@ export interface SqliteFileStoreOptions {
 }
 
 /** What a stored file costs beyond its chunks (its row, index entries), in the quota and the budget. */
-export const FILE_BYTES = 512;
+const FILE_BYTES = 512;
 
 type Key = [recipient: string, sender: string, fileId: string];
 const key = (r: StoredFileRef): Key => [r.recipient, r.sender, r.fileId];
