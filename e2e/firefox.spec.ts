@@ -1,7 +1,8 @@
 /**
  * Firefox stays supported: bob in Debian's Firefox ESR (puppeteer-core over WebDriver BiDi),
  * alice in Chromium, one real server. Sign-up, a contact request, messages both ways, the direct
- * path between the two engines, and a small file each way whose bytes are checked by SHA-256.
+ * path between the two engines, a small file each way whose bytes are checked by SHA-256, and a
+ * contact's HTML file that Firefox downloads instead of rendering in Parley's origin.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -53,6 +54,15 @@ test('Firefox and Chromium: sign-up, request, messages both ways, the direct pat
     expect(sha256Hex(await bob.download('to-bob.bin'))).toBe(sha256Hex(toBob));
     await bob.attach(path.join(dir, 'to-alice.bin'));
     expect(sha256Hex(await alice.download('to-alice.bin'))).toBe(sha256Hex(toAlice));
+
+    // A contact's HTML file opened as an address is downloaded, never rendered in Parley's origin.
+    const html = '<!doctype html><title>rendered</title><script>window.ran = true; document.title = "ran"</script>';
+    fs.writeFileSync(path.join(dir, 'page.html'), html);
+    await alice.attach(path.join(dir, 'page.html'));
+    expect((await bob.download('page.html')).toString()).toBe(html);
+    fs.rmSync(path.join(bob.downloadDir, 'page.html'));
+    const opened = await bob.openLinkAsAddress('page.html');
+    expect(opened).toEqual({ title: '', ran: false });
     fs.rmSync(dir, { recursive: true, force: true });
   } finally {
     await bob.close();

@@ -76,7 +76,7 @@ export class FirefoxUser {
     private readonly browser: Browser,
     readonly page: Page,
     /** Where this Firefox saves downloads, without asking. */
-    private readonly downloads: string,
+    readonly downloadDir: string,
   ) {}
 
   /** Launches Firefox headless with its own fresh profile and opens the app. */
@@ -182,7 +182,7 @@ export class FirefoxUser {
   /** Clicks "Download <name>" and returns the bytes Firefox saved. */
   async download(name: string, timeoutMs = 30_000): Promise<Buffer> {
     await (await this.find('link', `Download ${name}`, { exact: true, timeoutMs })).click();
-    const saved = path.join(this.downloads, name);
+    const saved = path.join(this.downloadDir, name);
     const deadline = Date.now() + timeoutMs;
     // Firefox first creates an empty `<name>`, writes `<name>.part`, then moves it over `<name>`:
     // the download is whole once there is no `.part` and the size holds still.
@@ -191,15 +191,33 @@ export class FirefoxUser {
       const size = fs.existsSync(saved) && !fs.existsSync(`${saved}.part`) ? fs.statSync(saved).size : -1;
       if (size > 0 && size === last) break;
       last = size;
-      if (Date.now() > deadline) throw new Error(`${this.name} (Firefox): ${name} was not saved in ${this.downloads}`);
+      if (Date.now() > deadline) throw new Error(`${this.name} (Firefox): ${name} was not saved in ${this.downloadDir}`);
       await sleep(250);
     }
     return fs.readFileSync(saved);
   }
 
+  /**
+   * Opens the blob: URL behind "Download <name>" in a new tab, as "Open link in new tab" would, and
+   * says what that tab shows: its title and whether a script of the file ran (`window.ran`).
+   */
+  async openLinkAsAddress(name: string): Promise<{ title: string; ran: boolean }> {
+    const link = (await this.find('link', `Download ${name}`, { exact: true })) as ElementHandle<HTMLAnchorElement>;
+    const href = await link.evaluate((a) => a.href);
+    const tab = await this.browser.newPage();
+    try {
+      // A download ends the navigation without a document: that is the outcome we want.
+      await tab.goto(href, { timeout: 10_000 }).catch(() => undefined);
+      await sleep(500);
+      return await tab.evaluate(() => ({ title: document.title, ran: 'ran' in window }));
+    } finally {
+      await tab.close();
+    }
+  }
+
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
-    fs.rmSync(this.downloads, { recursive: true, force: true });
+    fs.rmSync(this.downloadDir, { recursive: true, force: true });
   }
 }
 
