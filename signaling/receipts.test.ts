@@ -49,15 +49,17 @@ describe('receipts', () => {
 
   it('a batch of ids costs one frame of the rate per 16 ids, so big acks cannot be sent at the frame rate', async () => {
     const [victim, mallory] = await h.pair('victim', 'mallory');
-    // 1,000 frames of burst: 100 acks of 256 ids are 1,600 frames' worth.
-    for (let batch = 0; batch < 100; batch++) {
+    // 1,000 frames of burst: 200 acks of 256 ids are 3,200 frames' worth, so about 135 of them are
+    // refused (fewer on a busy machine, where the bucket refills while they are sent). At one
+    // frame per ack, none would be.
+    for (let batch = 0; batch < 200; batch++) {
       mallory.send({ t: 'ack', from: victim.username, ids: Array.from({ length: 256 }, () => randomUUID()) });
     }
     await new Promise((resolve) => setTimeout(resolve, 200)); // the bucket refills: the ping below is not dropped too
     await mallory.roundTrip();
     const limited = mallory.unread('error').filter((e) => e.code === 'rate_limited').length;
-    expect(limited).toBeGreaterThanOrEqual(30);
-    expect(limited).toBeLessThan(100);
+    expect(limited).toBeGreaterThanOrEqual(60);
+    expect(limited).toBeLessThan(200);
   });
 
   it('a message sent again after a missed receipt is delivered again and brings its receipt', async () => {
