@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../signaling/store/sqlite-store';
+import { SqliteStore } from '../signaling/store/sqlite/sqlite-store';
 import { median } from './stats';
 
 const ROUNDS = Number(process.env.STORE_BENCH_ROUNDS ?? 7);

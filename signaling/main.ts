@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { loadConfig } from './config';
 import { createParleyServer } from './server';
-import { SqliteStore } from './store/sqlite-store';
+import { SqliteStore } from './store/sqlite/sqlite-store';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });

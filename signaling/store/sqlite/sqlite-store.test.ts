@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStore, type SqliteStoreOptions } from './sqlite-store';
-import type { QueueItem } from './store';
+import type { QueueItem } from '../store';
 
 let dir: string;
 let clock: number;

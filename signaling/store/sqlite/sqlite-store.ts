@@ -7,14 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../shared/file-chunks';
+import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../../shared/file-chunks';
 import { DiskBudget } from './disk-budget';
-import type { FileStore } from './file-store';
+import type { FileStore } from '../file-store';
 import { SqliteFileStore } from './sqlite-file-store';
 import { SqliteQueue } from './sqlite-queue';
 import { SqliteRequests } from './sqlite-requests';
 import { migrate } from './sqlite-schema';
-import type { EnqueueResult, QueueItem, QueuedItem, RequestResult, Store, UserRecord } from './store';
+import type { EnqueueResult, QueueItem, QueuedItem, RequestResult, Store, UserRecord } from '../store';
 
 export interface SqliteStoreOptions {
   dataDir: string;

@@ -11,7 +11,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { DiskBudget } from './disk-budget';
-import type { EnqueueResult, QueueItem, QueuedItem } from './store';
+import type { EnqueueResult, QueueItem, QueuedItem } from '../store';
 
 export interface QueueOptions {
   quotaMessages: number;

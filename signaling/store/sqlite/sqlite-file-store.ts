@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { DiskBudget } from './disk-budget';
-import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from './file-store';
+import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from '../file-store';
 
 export const FILE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS stored_files (
