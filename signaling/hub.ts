@@ -16,6 +16,11 @@ const RECEIPT_FRAME = { receipt: 'delivered', refusal: 'refused' } as const;
 
 export class Hub {
   readonly #online = new Map<string, Session>();
+  /**
+   * Per user, the storing of what their last connection held (see #park), while it is under way:
+   * a new connection of theirs reads its queue only after it, so nothing parked is left behind.
+   */
+  readonly #parking = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -53,7 +58,7 @@ export class Hub {
     }
     this.#online.set(username, session);
     if (!previous) this.#tellContacts(session, true);
-    session.queue = { after: 0, page: [], draining: true };
+    session.queue = { after: 0, page: [], draining: true, reading: false, again: false };
     this.refill(session);
   }
 
@@ -64,10 +69,32 @@ export class Hub {
    */
   refill(session: Session): void {
     const queue = session.queue;
+    if (!queue.draining) return;
+    if (queue.reading) {
+      queue.again = true; // the reader under way looks again before it stops
+      return;
+    }
+    this.#refill(session).catch((err: unknown) => {
+      queue.reading = false;
+      this.log.error({ session: session.id, err }, 'reading the offline queue failed');
+      session.send({ t: 'error', code: 'internal', message: 'internal error' });
+    });
+  }
+
+  async #refill(session: Session): Promise<void> {
+    const queue = session.queue;
     while (!session.closed && queue.draining) {
       if (queue.page.length === 0) {
-        queue.page = this.store.page(session.username!, queue.after, PAGE_ITEMS);
-        if (queue.page.length === 0) {
+        queue.reading = true;
+        queue.again = false;
+        await this.#parking.get(session.username!);
+        const page = await this.store.queue.page(session.username!, queue.after, PAGE_ITEMS);
+        queue.reading = false;
+        // A connection replaced or closed while the page was read hands over nothing more.
+        if (session.closed || session.queue !== queue) return;
+        queue.page = page;
+        if (page.length === 0) {
+          if (queue.again) continue;
           queue.draining = false;
           return;
         }
@@ -98,7 +125,7 @@ export class Hub {
    * Routes a sealed message. Live if the recipient is online (the sender learns of it from the
    * receipt); otherwise stored, and the sender is told `stored` or `queue_full`.
    */
-  route(msg: InflightMessage, to: string, sender: Session): void {
+  async route(msg: InflightMessage, to: string, sender: Session): Promise<void> {
     const recipient = this.#online.get(to);
     if (recipient && !recipient.queue.draining) {
       recipient.deliver(msg);
@@ -111,7 +138,7 @@ export class Hub {
       return;
     }
     // Older queued items are still being handed over: this one joins the queue, after them.
-    const result = this.#store(to, [msg], sender);
+    const result = await this.#store(to, [msg], sender);
     if (recipient && result === 'stored') this.refill(recipient);
   }
 
@@ -119,7 +146,7 @@ export class Hub {
    * `by` acknowledged (or refused) `ids` from `from`, each one delivered to `by` by this server:
    * tell the sender, live or through the queue.
    */
-  receipt(by: string, from: string, ids: string[], kind: ReceiptKind): void {
+  async receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> {
     const sender = this.#online.get(from);
     if (sender) {
       sender.expectReceiptAcks(by, ids, kind);
@@ -127,7 +154,7 @@ export class Hub {
       return;
     }
     const now = Date.now();
-    this.store.enqueue(
+    await this.store.queue.enqueue(
       from,
       ids.map((id) => ({ kind, peer: by, id, ts: now })),
     );
@@ -143,9 +170,9 @@ export class Hub {
     for (const s of this.#online.values()) s.cut(code, reason);
   }
 
-  #store(to: string, msgs: InflightMessage[], senderHint?: Session): EnqueueResult {
+  async #store(to: string, msgs: InflightMessage[], senderHint?: Session): Promise<EnqueueResult> {
     const items: QueueItem[] = msgs.map((m) => ({ kind: 'msg', peer: m.from, id: m.id, env: m.env, ts: m.ts }));
-    const result = this.store.enqueue(to, items);
+    const result = await this.store.queue.enqueue(to, items);
     for (const m of msgs) {
       const sender = senderHint?.username === m.from ? senderHint : this.#online.get(m.from);
       if (result === 'full') {
@@ -159,19 +186,32 @@ export class Hub {
     return result;
   }
 
-  /** Moves what a closing connection held but never acknowledged into the durable queue. */
+  /**
+   * Moves what a closing connection held but never acknowledged into the durable queue. What it
+   * held is taken at once (synchronously); the writes are issued now, in order, and the user's
+   * next connection waits for them before reading its queue.
+   */
   #park(session: Session): void {
     const username = session.username!;
     const bySender = [...session.inflight.values()].map((msgs) => [...msgs.values()]).filter((msgs) => msgs.length > 0);
     session.inflight.clear();
     session.inflightBytes = 0;
-    for (const msgs of bySender) this.#store(username, msgs);
     const now = Date.now();
     const receipts: QueueItem[] = [];
     for (const [by, ids] of session.inflightReceipts) for (const [id, kind] of ids) receipts.push({ kind, peer: by, id, ts: now });
     session.inflightReceipts.clear();
-    if (receipts.length > 0) this.store.enqueue(username, receipts);
-    this.log.debug({ session: session.id }, 'parked unacknowledged items');
+    if (bySender.length === 0 && receipts.length === 0) return;
+    const writes: Promise<unknown>[] = bySender.map((msgs) => this.#store(username, msgs));
+    if (receipts.length > 0) writes.push(this.store.queue.enqueue(username, receipts));
+    const before = this.#parking.get(username);
+    const done: Promise<void> = Promise.all([before, ...writes]).then(
+      () => this.log.debug({ session: session.id }, 'parked unacknowledged items'),
+      (err: unknown) => this.log.error({ session: session.id, err }, 'failed to park unacknowledged items'),
+    );
+    this.#parking.set(username, done);
+    void done.finally(() => {
+      if (this.#parking.get(username) === done) this.#parking.delete(username);
+    });
   }
 
   #tellContacts(session: Session, online: boolean): void {

@@ -39,7 +39,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, 'shutting down');
   await server.stop();
-  store.close();
+  await store.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

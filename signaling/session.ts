@@ -8,7 +8,8 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
-import type { QueueItem, QueuedItem, ReceiptKind } from './store/store';
+import type { QueueItem, QueuedItem, ReceiptKind } from './store/queue';
+import type { SerialQueue } from './connection/serial-queue';
 import { TokenBucket } from './rate-limiter';
 import type { WriteCoalescer } from './write-coalescer';
 
@@ -39,6 +40,10 @@ export interface QueueCursor {
   page: QueuedItem[];
   /** False once a read found nothing more: from then on, new items go out live. */
   draining: boolean;
+  /** True while a page is being read: one reader at a time, so no item is handed over twice. */
+  reading: boolean;
+  /** Set when more may have been queued while a page was being read: read again before stopping. */
+  again: boolean;
 }
 
 export class Session {
@@ -61,7 +66,9 @@ export class Session {
   /** Bytes of handed-over queue items not yet acknowledged: the hand-over window in use. */
   queuedBytes = 0;
   /** The offline queue's hand-over; acknowledgements make room for more. */
-  queue: QueueCursor = { after: 0, page: [], draining: false };
+  queue: QueueCursor = { after: 0, page: [], draining: false, reading: false, again: false };
+  /** This connection's frames, handled one at a time in order (set by the server when it opens). */
+  frames: SerialQueue | undefined;
   /** Heartbeat: false after a ping until the pong arrives. */
   alive = true;
   closed = false;
@@ -73,6 +80,8 @@ export class Session {
   #text: TokenBucket | undefined;
   /** True while reading the socket is held back (see {@link holdReading}). */
   #held = false;
+  /** Why the socket is not being read now: a hold after a rate was passed, a backlog of frames not yet handled. */
+  readonly #pauses = new Set<'hold' | 'backlog'>();
   /** Stored-envelope accounting, made on the first message stored for an offline contact. */
   #stored: TokenBucket | undefined;
   /** File relay accounting, made on the first chunk: most connections never relay a file. */
@@ -119,14 +128,27 @@ export class Session {
    * frame after reading it would still cost.
    */
   holdReading(): void {
-    const socket = this.writes?.socket;
-    if (!socket || this.#held || this.closed) return;
+    if (this.#held || this.closed) return;
     this.#held = true;
-    socket.pause();
+    this.pauseReading('hold');
     setTimeout(() => {
       this.#held = false;
-      if (!this.closed) socket.resume();
+      this.resumeReading('hold');
     }, HOLD_READING_MS).unref();
+  }
+
+  /** Stops reading the socket for `reason`; it is read again once every reason has been lifted. */
+  pauseReading(reason: 'hold' | 'backlog'): void {
+    const socket = this.writes?.socket;
+    if (!socket || this.closed) return;
+    if (this.#pauses.size === 0) socket.pause();
+    this.#pauses.add(reason);
+  }
+
+  resumeReading(reason: 'hold' | 'backlog'): void {
+    const socket = this.writes?.socket;
+    if (!socket || !this.#pauses.delete(reason) || this.#pauses.size > 0 || this.closed) return;
+    socket.resume();
   }
 
   /**

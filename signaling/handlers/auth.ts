@@ -19,33 +19,34 @@ function verifySignature(identityKey: string, nonce: string, username: string, s
 }
 
 /** Every attempt consumes the challenge; a failed attempt is answered with a fresh one. */
-function attempt(session: Session, run: (nonce: string) => void): void {
+async function attempt(session: Session, run: (nonce: string) => Promise<void>): Promise<void> {
   if (session.username) throw new ProtocolError('already_authenticated', 'this connection is already logged in');
   const nonce = session.takeChallenge();
   try {
     if (!nonce) throw new ProtocolError('bad_signature', 'no challenge outstanding');
-    run(nonce);
+    await run(nonce);
   } catch (err) {
     session.issueChallenge();
     throw err;
   }
 }
 
-function welcome(ctx: Context, session: Session, username: string, identityKey: string): void {
+async function welcome(ctx: Context, session: Session, username: string, identityKey: string): Promise<void> {
+  const names = await ctx.store.contacts.contactsOf(username);
+  const keys = await Promise.all(names.map((c) => ctx.store.accounts.get(c)));
+  const [incoming, outgoing] = await Promise.all([ctx.store.contacts.incomingRequests(username), ctx.store.contacts.outgoingRequests(username)]);
+  // The socket may have closed while the store answered: a closed connection never joins.
+  if (session.closed) return;
   session.username = username;
-  for (const c of ctx.store.contactsOf(username)) session.contacts.add(c);
-  const contacts = [...session.contacts].map((c) => ({
-    username: c,
-    identityKey: ctx.store.getUser(c)!.identityKey,
-    online: ctx.hub.isOnline(c),
-  }));
+  for (const c of names) session.contacts.add(c);
+  const contacts = names.map((c, i) => ({ username: c, identityKey: keys[i]!.identityKey, online: ctx.hub.isOnline(c) }));
   session.send({
     t: 'welcome',
     username,
     identityKey,
     contacts,
-    incoming: ctx.store.incomingRequests(username),
-    outgoing: ctx.store.outgoingRequests(username),
+    incoming,
+    outgoing,
     iceServers: ctx.iceServers,
     offlineFileMaxBytes: ctx.limits.offlineFileMaxBytes,
   });
@@ -54,7 +55,7 @@ function welcome(ctx: Context, session: Session, username: string, identityKey: 
 }
 
 export const register: Handler<'register'> = (ctx, session, f) =>
-  attempt(session, (nonce) => {
+  attempt(session, async (nonce) => {
     if (!isValidUsername(f.username)) {
       throw new ProtocolError('bad_username', 'a username is 3–32 characters of a–z, 0–9, _ and -');
     }
@@ -63,17 +64,17 @@ export const register: Handler<'register'> = (ctx, session, f) =>
     if (!ctx.registrations.allows(session.address)) {
       throw new ProtocolError('registration_limited', 'too many accounts were created from this address; try again later');
     }
-    if (!ctx.store.createUser({ username: f.username, identityKey: f.identityKey })) {
+    if (!(await ctx.store.accounts.create({ username: f.username, identityKey: f.identityKey }))) {
       throw new ProtocolError('username_taken', 'that username is taken');
     }
     ctx.registrations.record(session.address);
-    welcome(ctx, session, f.username, f.identityKey);
+    await welcome(ctx, session, f.username, f.identityKey);
   });
 
 export const login: Handler<'login'> = (ctx, session, f) =>
-  attempt(session, (nonce) => {
-    const user = isValidUsername(f.username) ? ctx.store.getUser(f.username) : undefined;
+  attempt(session, async (nonce) => {
+    const user = isValidUsername(f.username) ? await ctx.store.accounts.get(f.username) : undefined;
     if (!user) throw new ProtocolError('unknown_user', 'no such user');
     if (!verifySignature(user.identityKey, nonce, f.username, f.sig)) throw new ProtocolError('bad_signature', 'signature does not verify');
-    welcome(ctx, session, user.username, user.identityKey);
+    await welcome(ctx, session, user.username, user.identityKey);
   });

@@ -3,33 +3,34 @@ import { isValidUsername } from '../../shared/username';
 import { ProtocolError } from '../errors';
 import type { Context, Handler } from './context';
 
-function befriend(ctx: Context, a: string, b: string): void {
-  ctx.store.addContact(a, b);
+async function befriend(ctx: Context, a: string, b: string): Promise<void> {
+  await ctx.store.contacts.add(a, b);
+  const keys = { [a]: (await ctx.store.accounts.get(a))!.identityKey, [b]: (await ctx.store.accounts.get(b))!.identityKey };
   ctx.hub.linkContacts(a, b);
   for (const [me, other] of [
     [a, b],
     [b, a],
   ] as const) {
-    const identityKey = ctx.store.getUser(other)!.identityKey;
+    const identityKey = keys[other]!;
     ctx.hub.session(me)?.send({ t: 'contact_added', contact: { username: other, identityKey, online: ctx.hub.isOnline(other) } });
   }
 }
 
-export const contactRequest: Handler<'contact_request'> = (ctx, session, f) => {
+export const contactRequest: Handler<'contact_request'> = async (ctx, session, f) => {
   const me = session.username!;
   const to = f.to.trim().toLowerCase();
   if (!isValidUsername(to)) throw new ProtocolError('bad_username', 'a username is 3–32 characters of a–z, 0–9, _ and -', f.to);
   if (to === me) throw new ProtocolError('bad_username', 'you cannot add yourself', f.to);
-  if (!ctx.store.getUser(to)) throw new ProtocolError('unknown_user', `no user named ${to}`, to);
+  if (!(await ctx.store.accounts.get(to))) throw new ProtocolError('unknown_user', `no user named ${to}`, to);
   if (session.contacts.has(to)) {
-    befriend(ctx, me, to); // idempotent: re-sends contact_added so the client can resync
+    await befriend(ctx, me, to); // idempotent: re-sends contact_added so the client can resync
     return;
   }
-  if (ctx.store.hasRequest(to, me)) {
-    befriend(ctx, me, to); // both asked: that is an acceptance
+  if (await ctx.store.contacts.hasRequest(to, me)) {
+    await befriend(ctx, me, to); // both asked: that is an acceptance
     return;
   }
-  const result = ctx.store.addRequest(me, to);
+  const result = await ctx.store.contacts.addRequest(me, to);
   if (result === 'cooldown') throw new ProtocolError('request_cooldown', `${to} declined your request recently`, to);
   if (result === 'full') throw new ProtocolError('requests_full', 'too many pending requests; try again later', to);
   session.send({ t: 'request_sent', to });
@@ -37,14 +38,14 @@ export const contactRequest: Handler<'contact_request'> = (ctx, session, f) => {
   if (result === 'added') ctx.hub.session(to)?.send({ t: 'request_received', from: me });
 };
 
-export const contactRespond: Handler<'contact_respond'> = (ctx, session, f) => {
+export const contactRespond: Handler<'contact_respond'> = async (ctx, session, f) => {
   const me = session.username!;
-  if (!ctx.store.hasRequest(f.from, me)) throw new ProtocolError('no_request', `no request from ${f.from}`, f.from);
+  if (!(await ctx.store.contacts.hasRequest(f.from, me))) throw new ProtocolError('no_request', `no request from ${f.from}`, f.from);
   if (f.accept) {
-    befriend(ctx, f.from, me);
+    await befriend(ctx, f.from, me);
     return;
   }
-  ctx.store.declineRequest(f.from, me);
+  await ctx.store.contacts.declineRequest(f.from, me);
   session.send({ t: 'request_declined', username: f.from });
   ctx.hub.session(f.from)?.send({ t: 'request_declined', username: me });
 };

@@ -7,7 +7,10 @@ import type { Session } from '../session';
 import type { StoredFiles } from '../stored-files';
 import type { Store } from '../store/store';
 
-/** What every handler may use. Handlers are synchronous and throw only ProtocolError. */
+/**
+ * What every handler may use. Handlers may wait (on storage); a connection's frames are handled
+ * one at a time, so each sees the effects of the one before it. They throw only ProtocolError.
+ */
 export interface Context {
   store: Store;
   hub: Hub;
@@ -21,7 +24,7 @@ export interface Context {
   registrations: RegistrationLimit;
 }
 
-export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void;
+export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void | Promise<void>;
 
 /** One handler per client frame type; the mapped type makes a missing one a compile error. */
 export type HandlerTable = { [T in ClientFrameType]: Handler<T> };

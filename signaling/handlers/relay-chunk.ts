@@ -10,13 +10,13 @@ import { ProtocolError } from '../errors';
 import type { Session } from '../session';
 import type { Context } from './context';
 
-export function relayChunk(ctx: Context, session: Session, bytes: Uint8Array): void {
+export async function relayChunk(ctx: Context, session: Session, bytes: Uint8Array): Promise<void> {
   if (!session.username) throw new ProtocolError('auth_required', 'log in first');
   const frame = decodeRelayFrame(bytes);
   if (!frame || frame.payload.length <= FILE_ID_BYTES) throw new ProtocolError('bad_frame', 'a binary frame is a relayed file chunk');
   if (!session.contacts.has(frame.name)) throw new ProtocolError('not_contact', `${frame.name} is not your contact`, frame.name);
   if (frame.store) {
-    ctx.files.upload(session, frame.name, frame.payload);
+    await ctx.files.upload(session, frame.name, frame.payload);
     return;
   }
   const recipient = ctx.hub.session(frame.name);
