@@ -21,6 +21,8 @@ export class Hub {
    * a new connection of theirs reads its queue only after it, so nothing parked is left behind.
    */
   readonly #parking = new Map<string, Promise<void>>();
+  /** Connections whose user's contacts were told they are online (so must be told when they leave). */
+  readonly #announced = new WeakSet<Session>();
 
   constructor(
     private readonly store: Store,
@@ -36,20 +38,25 @@ export class Hub {
     return this.#online.size;
   }
 
+  /** The user's connection if it is welcomed (a login still being answered gets no live traffic). */
   session(username: string): Session | undefined {
-    return this.#online.get(username);
+    const s = this.#online.get(username);
+    return s?.welcomed ? s : undefined;
   }
 
   isOnline(username: string): boolean {
-    return this.#online.has(username);
+    return this.session(username) !== undefined;
   }
 
   /**
-   * Makes `session` the user's live connection: replaces an older one, tells contacts,
-   * and starts handing over everything queued while the user was away, oldest first.
+   * Makes `session` the user's live connection before its welcome is read from the store, so
+   * nothing done meanwhile is missed: an older connection is replaced; messages for the user are
+   * queued (the queue is not handed over until {@link ready}); frames others send it wait for the
+   * welcome. A connection that closed already claims nothing.
    */
-  join(session: Session): void {
-    const username = session.username!;
+  claim(session: Session, username: string): boolean {
+    if (session.closed) return false;
+    session.username = username;
     const previous = this.#online.get(username);
     if (previous) {
       this.#online.delete(username);
@@ -57,8 +64,20 @@ export class Hub {
       previous.cut(CloseCode.replaced, 'session_replaced');
     }
     this.#online.set(username, session);
-    if (!previous) this.#tellContacts(session, true);
+    session.holdUntilWelcome();
     session.queue = { after: 0, page: [], draining: true, reading: false, again: false };
+    // Contacts hear of a replacement nothing: the user never went away.
+    if (previous?.welcomed) this.#announced.add(session);
+    return true;
+  }
+
+  /** The welcome has gone: tell contacts, and start handing over everything queued, oldest first. */
+  ready(session: Session): void {
+    if (session.closed || this.#online.get(session.username!) !== session) return;
+    if (!this.#announced.has(session)) {
+      this.#announced.add(session);
+      this.#tellContacts(session, true);
+    }
     this.refill(session);
   }
 
@@ -69,7 +88,7 @@ export class Hub {
    */
   refill(session: Session): void {
     const queue = session.queue;
-    if (!queue.draining) return;
+    if (!queue.draining || !session.welcomed) return;
     if (queue.reading) {
       queue.again = true; // the reader under way looks again before it stops
       return;
@@ -117,7 +136,7 @@ export class Hub {
     if (this.#online.get(username) === session) {
       this.#online.delete(username);
       this.#park(session);
-      this.#tellContacts(session, false);
+      if (this.#announced.has(session)) this.#tellContacts(session, false);
     }
   }
 

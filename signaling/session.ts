@@ -21,6 +21,13 @@ export interface InflightMessage {
   ts: number;
 }
 
+/**
+ * Frames for a connection kept while its welcome is being put together (presence, contact_added
+ * from others): they follow the welcome. Past this many, later ones are dropped: they are state
+ * changes the client would also learn at its next login.
+ */
+const EARLY_FRAMES_MAX = 1024;
+
 /** How long a connection over one of its byte rates is not read. */
 const HOLD_READING_MS = 100;
 
@@ -69,6 +76,10 @@ export class Session {
   queue: QueueCursor = { after: 0, page: [], draining: false, reading: false, again: false };
   /** This connection's frames, handled one at a time in order (set by the server when it opens). */
   frames: SerialQueue | undefined;
+  /** True once the welcome has gone: from then on the connection gets live traffic (see the hub's `ready`). */
+  welcomed = false;
+  /** Frames held until the welcome goes (see {@link holdUntilWelcome}). */
+  #early: ServerFrame[] | undefined;
   /** Heartbeat: false after a ping until the pong arrives. */
   alive = true;
   closed = false;
@@ -210,10 +221,31 @@ export class Session {
   }
 
   /**
+   * From now until {@link sendWelcome}, frames for this connection wait: the login has claimed the
+   * user, and others may tell it things (presence, a new contact) before its welcome is ready.
+   */
+  holdUntilWelcome(): void {
+    this.#early = [];
+  }
+
+  /** Sends the welcome, then whatever was held for it, in order. */
+  sendWelcome(frame: Extract<ServerFrame, { t: 'welcome' }>): void {
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    this.welcomed = true;
+    this.send(frame);
+    for (const f of early) this.send(f);
+  }
+
+  /**
    * Sends a frame unless the socket is gone. A reader that lets more than `maxBufferedBytes`
    * pile up is cut off: one slow client must not fill the server's memory.
    */
   send(frame: ServerFrame): void {
+    if (this.#early) {
+      if (this.#early.length < EARLY_FRAMES_MAX) this.#early.push(frame);
+      return;
+    }
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.cut(CloseCode.slowConsumer, 'slow_consumer');
