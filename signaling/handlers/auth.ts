@@ -6,6 +6,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { CloseCode, authMessage } from '../../shared/protocol';
 import { isReservedUsername, isValidUsername } from '../../shared/username';
 import { ProtocolError } from '../errors';
+import { applyChange } from '../routing/arrive';
 import type { Session } from '../session';
 import type { UserRecord } from '../store/accounts';
 import type { Context, Handler } from './context';
@@ -38,7 +39,7 @@ async function attempt(session: Session, run: (nonce: string) => Promise<void>):
  * connection after its welcome, never neither.
  */
 async function welcome(ctx: Context, session: Session, username: string, identityKey: string): Promise<void> {
-  if (!ctx.hub.claim(session, username)) return;
+  if (!ctx.router.claim(session, username)) return;
   let names: string[];
   let keys: (UserRecord | undefined)[];
   let incoming: string[];
@@ -55,7 +56,10 @@ async function welcome(ctx: Context, session: Session, username: string, identit
   // The socket may have closed while the store answered (or been replaced): it leaves unwelcomed.
   if (session.closed) return;
   for (const c of names) session.contacts.add(c);
-  const contacts = names.map((c, i) => ({ username: c, identityKey: keys[i]!.identityKey, online: ctx.hub.isOnline(c) }));
+  // What changed while the store was read is applied again on top of what was read (which may predate it).
+  for (const change of session.changesDuringLogin()) applyChange(session, change);
+  const online = await ctx.router.online(names);
+  const contacts = names.map((c, i) => ({ username: c, identityKey: keys[i]!.identityKey, online: online.has(c) }));
   session.sendWelcome({
     t: 'welcome',
     username,
@@ -66,7 +70,7 @@ async function welcome(ctx: Context, session: Session, username: string, identit
     iceServers: ctx.iceServers,
     offlineFileMaxBytes: ctx.limits.offlineFileMaxBytes,
   });
-  ctx.hub.ready(session);
+  ctx.router.ready(session);
   ctx.log.info({ session: session.id }, 'authenticated');
 }
 
