@@ -231,7 +231,7 @@ async function main(): Promise<void> {
   if (wanted('store')) {
     log('');
     log('Store benchmark (the offline queue with secure_delete on and off, side by side)');
-    store = runStoreBench();
+    store = await runStoreBench();
     log(`  secure_delete off ${store.off.toFixed(0)} msg/s, on ${store.on.toFixed(0)} msg/s (${((store.on / store.off) * 100).toFixed(0)}% of off)`);
   }
   if (relay) reportRelay(relay);

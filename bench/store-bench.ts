@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SqliteStore } from '../signaling/store/sqlite-store';
+import { SqliteStore } from '../signaling/store/sqlite/sqlite-store';
 import { median } from './stats';
 
 const ROUNDS = Number(process.env.STORE_BENCH_ROUNDS ?? 7);
@@ -20,29 +20,29 @@ function open(secureDelete: boolean): { store: SqliteStore; dir: string } {
 }
 
 /** Messages per second through queue → page → remove, each enqueue and remove its own commit (fsync). */
-function round(store: SqliteStore, tag: string): number {
+async function round(store: SqliteStore, tag: string): Promise<number> {
   const t0 = performance.now();
   for (let i = 0; i < PER_ROUND; i++) {
     const id = `${tag}-${i}`;
-    store.enqueue('bob', [{ kind: 'msg', peer: 'alice', id, env: ENV, ts: i }]);
-    store.page('bob', 0, 1);
-    store.remove('bob', 'msg', 'alice', [id]);
+    await store.queue.enqueue('bob', [{ kind: 'msg', peer: 'alice', id, env: ENV, ts: i }]);
+    await store.queue.page('bob', undefined, 1);
+    await store.queue.remove('bob', 'msg', 'alice', [id]);
   }
   return PER_ROUND / ((performance.now() - t0) / 1000);
 }
 
-export function runStoreBench(): { on: number; off: number } {
+export async function runStoreBench(): Promise<{ on: number; off: number }> {
   const on = open(true);
   const off = open(false);
   const rates = { on: [] as number[], off: [] as number[] };
   try {
     for (let r = 0; r < ROUNDS; r++) {
-      rates.on.push(round(on.store, `on${r}`));
-      rates.off.push(round(off.store, `off${r}`));
+      rates.on.push(await round(on.store, `on${r}`));
+      rates.off.push(await round(off.store, `off${r}`));
     }
   } finally {
     for (const s of [on, off]) {
-      s.store.close();
+      await s.store.close();
       fs.rmSync(s.dir, { recursive: true, force: true });
     }
   }
@@ -50,7 +50,7 @@ export function runStoreBench(): { on: number; off: number } {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { on, off } = runStoreBench();
+  const { on, off } = await runStoreBench();
   console.log(`offline queue, queue+read+ack per message (synchronous=FULL), median of ${ROUNDS} rounds of ${PER_ROUND}:`);
   console.log(`  secure_delete off  ${off.toFixed(0)} msg/s`);
   console.log(`  secure_delete on   ${on.toFixed(0)} msg/s  (${((on / off) * 100).toFixed(0)}% of off)`);

@@ -23,6 +23,7 @@ const Env = z.object({
   RATE_BURST: int(1000),
   MAX_BUFFERED_BYTES: int(1024 * 1024),
   MAX_INFLIGHT_BYTES: int(2 * 1024 * 1024),
+  FRAME_BACKLOG: z.coerce.number().int().min(1).default(64),
   OFFLINE_QUOTA_MESSAGES: int(1000),
   OFFLINE_QUOTA_BYTES: int(32 * 1024 * 1024),
   OFFLINE_TTL_SECONDS: int(14 * 24 * 3600),
@@ -138,6 +139,11 @@ export interface ServerLimits {
   maxBufferedBytes: number;
   /** Bytes of delivered-but-unacknowledged envelopes a connection may hold. */
   maxInflightBytes: number;
+  /**
+   * Frames of one connection received but not yet handled (handlers run one at a time per
+   * connection and may wait on storage): past it the socket is not read until they are done.
+   */
+  frameBacklog: number;
   offlineQuotaMessages: number;
   offlineQuotaBytes: number;
   offlineTtlMs: number;
@@ -221,6 +227,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rateFramesPerSec: e.RATE_FRAMES_PER_SEC,
       rateBurst: e.RATE_BURST,
       maxBufferedBytes: e.MAX_BUFFERED_BYTES,
+      frameBacklog: e.FRAME_BACKLOG,
       maxInflightBytes: e.MAX_INFLIGHT_BYTES,
       offlineQuotaMessages: e.OFFLINE_QUOTA_MESSAGES,
       offlineQuotaBytes: e.OFFLINE_QUOTA_BYTES,

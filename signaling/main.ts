@@ -2,7 +2,7 @@
 import pino from 'pino';
 import { loadConfig } from './config';
 import { createParleyServer } from './server';
-import { SqliteStore } from './store/sqlite-store';
+import { SqliteStore } from './store/sqlite/sqlite-store';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
@@ -39,7 +39,7 @@ async function shutdown(signal: string): Promise<void> {
   stopping = true;
   log.info({ signal }, 'shutting down');
   await server.stop();
-  store.close();
+  await store.close();
   process.exit(0);
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));

@@ -5,19 +5,18 @@
 import http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode, WS_PATH, decodeClientFrame } from '../shared/protocol';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { CloseCode, WS_PATH } from '../shared/protocol';
 import type { Config } from './config';
-import { ProtocolError } from './errors';
 import type { Context } from './handlers/context';
-import { UNAUTHENTICATED, handlers } from './handlers/index';
-import { relayChunk } from './handlers/relay-chunk';
-import { Hub } from './hub';
 import { type Client, ConnectionGate, refuse } from './connection/gate';
-import { withinJsonBudget } from './connection/frame-guard';
+import { createIntake, frameBytes } from './connection/intake';
 import { PreLogin } from './connection/pre-login';
 import { RegistrationLimit } from './connection/registration-limit';
+import { SerialQueue } from './connection/serial-queue';
 import { isOriginAllowed, ownOrigins } from './origin';
+import { LocalRouter } from './routing/local-router';
+import type { Router } from './routing/router';
 import { Session } from './session';
 import { StoredFiles } from './stored-files';
 import { createStaticHandler } from './static';
@@ -28,11 +27,8 @@ export interface ParleyServer {
   /** Resolves with the bound port (useful with port 0). */
   start(): Promise<number>;
   stop(): Promise<void>;
-  readonly hub: Hub;
+  readonly router: Router;
 }
-
-/** Ids in one frame that cost one frame of the rate limit. */
-const IDS_PER_FRAME = 16;
 
 /** Expired rows deleted per transaction while sweeping. */
 const SWEEP_BATCH = 2000;
@@ -41,7 +37,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const { config, store, log } = deps;
   const limits = config.limits;
   // Queued items go out in windows small enough never to trip the send-buffer limit.
-  const hub = new Hub(store, log, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
+  const router = new LocalRouter(store, log, limits.maxBufferedBytes, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
   const files = new StoredFiles(store, limits.maxBufferedBytes, {
     uploadsPerConnection: limits.offlineUploadsPerConnection,
     uploadBufferBytes: limits.uploadBufferBytes,
@@ -50,7 +46,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   });
   const bounds = config.connections;
   const registrations = new RegistrationLimit(bounds.registrationsPerHourPerAddress);
-  const ctx: Context = { store, hub, files, log, limits, iceServers: config.iceServers, registrations };
+  const ctx: Context = { store, router, files, log, limits, iceServers: config.iceServers, registrations };
+  const intake = createIntake(ctx, bounds, log);
   const serveStatic = createStaticHandler(config.webDir);
   const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);
   // Sockets reach HTTP through the gate: counted, timed and bounded before a byte is parsed.
@@ -87,7 +84,13 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     let preLogin: PreLogin | undefined = new PreLogin(bounds, () => {
       if (!session.username) session.cut(CloseCode.loginTimeout, 'login_timeout');
     });
-    session.onCut = () => hub.leave(session);
+    session.onCut = () => router.leave(session);
+    // Past the backlog the socket is not read: TCP pushes the sender back while its frames wait.
+    session.frames = new SerialQueue(
+      limits.frameBacklog,
+      (over) => (over ? session.pauseReading('backlog') : session.resumeReading('backlog')),
+      (err) => log.error({ session: session.id, err }, 'frame handling failed'),
+    );
     sessions.add(session);
     ws.on('pong', () => {
       session.alive = true;
@@ -96,6 +99,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     // before receiving its payload: an unauthenticated peer cannot make the server take 192 KiB frames.
     setReceiveLimit(ws, bounds.unauthenticatedMaxFrameBytes * 4);
     ws.on('message', (data, isBinary) => {
+      if (session.closed) return;
       if (preLogin) {
         // Before login only small text frames are looked at, and nothing is parsed before this check.
         const refusal = preLogin.check(frameBytes(data), isBinary);
@@ -106,13 +110,20 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
           return;
         }
       }
-      onMessage(session, data, isBinary);
-      if (preLogin && session.username) {
-        preLogin.end();
-        preLogin = undefined;
-        setReceiveLimit(ws, limits.maxFrameBytes * 2);
-        gate.loggedIn(client);
+      const task = intake(session, data, isBinary);
+      if (task.now) {
+        session.frames!.runOrPush(task);
+        return;
       }
+      session.frames!.push(async () => {
+        await task();
+        if (preLogin && session.username) {
+          preLogin.end();
+          preLogin = undefined;
+          setReceiveLimit(ws, limits.maxFrameBytes * 2);
+          gate.loggedIn(client);
+        }
+      });
     });
     ws.on('error', (err) => log.debug({ session: session.id, err: err.message }, 'socket error'));
     ws.on('close', () => {
@@ -120,72 +131,13 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       session.closed = true;
       sessions.delete(session);
       try {
-        hub.leave(session);
-        files.forget(session);
+        router.leave(session);
       } catch (err) {
         log.error({ session: session.id, err }, 'failed to park a closing session');
       }
+      files.forget(session).catch((err: unknown) => log.error({ session: session.id, err }, 'failed to drop uploads of a closing session'));
     });
     session.issueChallenge();
-  }
-
-  function onMessage(session: Session, data: RawData, isBinary: boolean): void {
-    if (session.closed) return;
-    try {
-      if (isBinary) {
-        // File chunks are limited by bytes per second, not frames per second.
-        const bytes = toBytes(data);
-        if (bytes.byteLength > limits.maxFrameBytes) throw new ProtocolError('too_large', `frames are limited to ${limits.maxFrameBytes} bytes`);
-        relayChunk(ctx, session, bytes);
-        return;
-      }
-      if (!session.allowFrame()) {
-        session.send({ t: 'error', code: 'rate_limited', message: 'too many frames; slow down' });
-        return;
-      }
-      const size = frameBytes(data);
-      if (size > limits.maxFrameBytes) {
-        session.send({ t: 'error', code: 'too_large', message: `frames are limited to ${limits.maxFrameBytes} bytes` });
-        return;
-      }
-      if (!session.allowText(size)) {
-        session.send({ t: 'error', code: 'rate_limited', message: 'too many bytes of frames; slow down' });
-        session.holdReading();
-        return;
-      }
-      const text = data.toString();
-      // Size alone does not bound the parsing cost (nested arrays): a frame with more structure than
-      // any Parley frame has is refused unparsed.
-      if (!withinJsonBudget(text, bounds.maxFrameJsonTokens)) {
-        session.send({ t: 'error', code: 'bad_frame', message: `a frame has at most ${bounds.maxFrameJsonTokens} JSON tokens` });
-        return;
-      }
-      const decoded = decodeClientFrame(text);
-      if (!decoded.ok) {
-        session.send({ t: 'error', code: decoded.code, message: decoded.message });
-        return;
-      }
-      const frame = decoded.frame;
-      // A batch of ids is many frames' work (each id is checked and looked up): it costs one frame per 16 ids.
-      if ('ids' in frame && frame.ids.length > IDS_PER_FRAME && !session.allowFrame(Math.ceil(frame.ids.length / IDS_PER_FRAME) - 1)) {
-        session.send({ t: 'error', code: 'rate_limited', message: 'too many ids; slow down' });
-        return;
-      }
-      if (!session.username && !UNAUTHENTICATED.has(frame.t)) {
-        session.send({ t: 'error', code: 'auth_required', message: 'log in first', ref: frame.t });
-        return;
-      }
-      (handlers[frame.t] as (c: Context, s: Session, f: typeof frame) => void)(ctx, session, frame);
-    } catch (err) {
-      if (err instanceof ProtocolError) {
-        // A sender over its byte rate is pushed back by TCP rather than read and refused chunk by chunk.
-        if (isBinary && err.code === 'relay_limit') session.holdReading();
-        session.send({ t: 'error', code: err.code, message: err.message, ...(err.ref ? { ref: err.ref } : {}) });
-      } else {
-        log.error({ session: session.id, err }, 'handler failed');
-        session.send({ t: 'error', code: 'internal', message: 'internal error' });
-      }
-    }
   }
 
   /** ws's isAlive recipe: a socket that did not answer the previous ping is dead. */
@@ -205,25 +157,25 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
    * Expired items go in batches, each its own short transaction, with the event loop free between
    * them: a day's worth of expiries at once must not hold everyone else's frames.
    */
-  function sweepSome(): void {
+  async function sweepSome(): Promise<void> {
     let swept = 0;
     try {
-      swept = store.sweepExpired(Date.now(), SWEEP_BATCH);
+      swept = await store.sweepExpired(Date.now(), SWEEP_BATCH);
     } catch (err) {
       log.error({ err }, 'sweeping expired items failed');
       return;
     }
-    if (swept >= SWEEP_BATCH) setTimeout(sweepSome, 20).unref();
+    if (swept >= SWEEP_BATCH) setTimeout(() => void sweepSome(), 20).unref();
   }
 
   return {
-    hub,
+    router,
     async start() {
       const port = await gate.listen(config.port, config.host);
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
       heartbeat = setInterval(beat, limits.heartbeatMs);
       sweeper = setInterval(() => {
-        sweepSome();
+        void sweepSome();
         registrations.sweep();
       }, 60_000);
       sweeper.unref();
@@ -233,17 +185,12 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     async stop() {
       clearInterval(heartbeat);
       clearInterval(sweeper);
-      hub.closeAll(CloseCode.shutdown, 'server shutting down');
+      router.closeAll(CloseCode.shutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await gate.close();
     },
   };
-}
-
-/** A frame's size in bytes, whatever form ws hands it over in. */
-function frameBytes(data: RawData): number {
-  return Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
 }
 
 /**
@@ -254,10 +201,4 @@ function frameBytes(data: RawData): number {
 function setReceiveLimit(ws: WebSocket, bytes: number): void {
   const receiver = (ws as unknown as { _receiver?: { _maxPayload?: unknown } })._receiver;
   if (receiver && typeof receiver._maxPayload === 'number') receiver._maxPayload = bytes;
-}
-
-/** ws hands binary data over as one Buffer unless told otherwise; accept every form it may take. */
-function toBytes(data: RawData): Uint8Array {
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }

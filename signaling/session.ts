@@ -8,7 +8,9 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
-import type { QueueItem, QueuedItem, ReceiptKind } from './store/store';
+import type { QueueItem, QueuedItem, ReceiptKind } from './store/queue';
+import type { SerialQueue } from './connection/serial-queue';
+import type { SessionChange } from './routing/router';
 import { TokenBucket } from './rate-limiter';
 import type { WriteCoalescer } from './write-coalescer';
 
@@ -19,6 +21,13 @@ export interface InflightMessage {
   env: string;
   ts: number;
 }
+
+/**
+ * Frames for a connection kept while its welcome is being put together (presence, contact_added
+ * from others): they follow the welcome. Past this many, later ones are dropped: they are state
+ * changes the client would also learn at its next login.
+ */
+const EARLY_FRAMES_MAX = 1024;
 
 /** How long a connection over one of its byte rates is not read. */
 const HOLD_READING_MS = 100;
@@ -33,12 +42,16 @@ const handedKey = (group: AckGroup, peer: string, id: string) => `${group}\u0000
 
 /** Where the hand-over of a user's offline queue stands: read from the store a page at a time. */
 export interface QueueCursor {
-  /** The `seq` of the last item handed over. */
-  after: number;
+  /** The cursor of the last item handed over (undefined: none yet). */
+  after: string | undefined;
   /** Read from the store but not handed over yet, oldest first (at most a page). */
   page: QueuedItem[];
   /** False once a read found nothing more: from then on, new items go out live. */
   draining: boolean;
+  /** True while a page is being read: one reader at a time, so no item is handed over twice. */
+  reading: boolean;
+  /** Set when more may have been queued while a page was being read: read again before stopping. */
+  again: boolean;
 }
 
 export class Session {
@@ -49,6 +62,12 @@ export class Session {
   challenge: string | undefined;
   /** Accepted contacts of `username`, kept in memory so routing needs no database read. */
   readonly contacts = new Set<string>();
+  /** Users who blocked this one (see policy.ts), kept current like `contacts`. */
+  readonly blockedBy = new Set<string>();
+  /** Users this one blocked. */
+  readonly blocks = new Set<string>();
+  /** Changes to the sets above made while the login reads them from the store: replayed on what it read. */
+  #changes: SessionChange[] | undefined;
   /** Messages sent live to this connection and not yet acknowledged: sender → id → message. */
   readonly inflight = new Map<string, Map<string, InflightMessage>>();
   inflightBytes = 0;
@@ -61,7 +80,13 @@ export class Session {
   /** Bytes of handed-over queue items not yet acknowledged: the hand-over window in use. */
   queuedBytes = 0;
   /** The offline queue's hand-over; acknowledgements make room for more. */
-  queue: QueueCursor = { after: 0, page: [], draining: false };
+  queue: QueueCursor = { after: undefined, page: [], draining: false, reading: false, again: false };
+  /** This connection's frames, handled one at a time in order (set by the server when it opens). */
+  frames: SerialQueue | undefined;
+  /** True once the welcome has gone: from then on the connection gets live traffic (see the hub's `ready`). */
+  welcomed = false;
+  /** Frames held until the welcome goes (see {@link holdUntilWelcome}). */
+  #early: ServerFrame[] | undefined;
   /** Heartbeat: false after a ping until the pong arrives. */
   alive = true;
   closed = false;
@@ -73,6 +98,8 @@ export class Session {
   #text: TokenBucket | undefined;
   /** True while reading the socket is held back (see {@link holdReading}). */
   #held = false;
+  /** Why the socket is not being read now: a hold after a rate was passed, a backlog of frames not yet handled. */
+  readonly #pauses = new Set<'hold' | 'backlog'>();
   /** Stored-envelope accounting, made on the first message stored for an offline contact. */
   #stored: TokenBucket | undefined;
   /** File relay accounting, made on the first chunk: most connections never relay a file. */
@@ -119,14 +146,27 @@ export class Session {
    * frame after reading it would still cost.
    */
   holdReading(): void {
-    const socket = this.writes?.socket;
-    if (!socket || this.#held || this.closed) return;
+    if (this.#held || this.closed) return;
     this.#held = true;
-    socket.pause();
+    this.pauseReading('hold');
     setTimeout(() => {
       this.#held = false;
-      if (!this.closed) socket.resume();
+      this.resumeReading('hold');
     }, HOLD_READING_MS).unref();
+  }
+
+  /** Stops reading the socket for `reason`; it is read again once every reason has been lifted. */
+  pauseReading(reason: 'hold' | 'backlog'): void {
+    const socket = this.writes?.socket;
+    if (!socket || this.closed) return;
+    if (this.#pauses.size === 0) socket.pause();
+    this.#pauses.add(reason);
+  }
+
+  resumeReading(reason: 'hold' | 'backlog'): void {
+    const socket = this.writes?.socket;
+    if (!socket || !this.#pauses.delete(reason) || this.#pauses.size > 0 || this.closed) return;
+    socket.resume();
   }
 
   /**
@@ -188,10 +228,44 @@ export class Session {
   }
 
   /**
+   * From now until {@link sendWelcome}, frames for this connection wait: the login has claimed the
+   * user, and others may tell it things (presence, a new contact) before its welcome is ready.
+   */
+  holdUntilWelcome(): void {
+    this.#early = [];
+    this.#changes = [];
+  }
+
+  /** A change to the routing state arrived: kept while the login is reading it (see {@link changesDuringLogin}). */
+  recordChange(change: SessionChange): void {
+    this.#changes?.push(change);
+  }
+
+  /** The changes that arrived since the login claimed the user; recording stops. */
+  changesDuringLogin(): SessionChange[] {
+    const changes = this.#changes ?? [];
+    this.#changes = undefined;
+    return changes;
+  }
+
+  /** Sends the welcome, then whatever was held for it, in order. */
+  sendWelcome(frame: Extract<ServerFrame, { t: 'welcome' }>): void {
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    this.welcomed = true;
+    this.send(frame);
+    for (const f of early) this.send(f);
+  }
+
+  /**
    * Sends a frame unless the socket is gone. A reader that lets more than `maxBufferedBytes`
    * pile up is cut off: one slow client must not fill the server's memory.
    */
   send(frame: ServerFrame): void {
+    if (this.#early) {
+      if (this.#early.length < EARLY_FRAMES_MAX) this.#early.push(frame);
+      return;
+    }
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.cut(CloseCode.slowConsumer, 'slow_consumer');

@@ -71,7 +71,7 @@ export class StoredFiles {
   }
 
   /** A chunk of a file for `to`, to keep until they fetch it. */
-  upload(session: Session, to: string, payload: Uint8Array): void {
+  async upload(session: Session, to: string, payload: Uint8Array): Promise<void> {
     const header = chunkHeader(payload);
     if (!header) throw new ProtocolError('bad_frame', 'a stored chunk is a sealed file chunk');
     const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId: Buffer.from(header.fileId).toString('hex') };
@@ -86,16 +86,16 @@ export class StoredFiles {
     upload.pendingBytes += payload.length;
     this.#buffered += payload.length;
     // Past the memory bound every upload writes through: slower (a commit per chunk), never unbounded.
-    if (upload.pendingBytes >= FLUSH_BYTES || this.#buffered > this.limits.uploadBufferBytes) this.#flush(upload);
+    if (upload.pendingBytes >= FLUSH_BYTES || this.#buffered > this.limits.uploadBufferBytes) await this.#flush(session, upload);
     if (upload.refused) throw upload.refused;
   }
 
   /** Every chunk of the file was sent: answers `file_stored` once they are all durable. */
-  commit(session: Session, to: string, fileId: string, count: number): void {
+  async commit(session: Session, to: string, fileId: string, count: number): Promise<void> {
     const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId };
     const uploads = this.#uploads.get(session);
     const upload = uploads?.get(refKey(ref));
-    if (upload) this.#flush(upload);
+    if (upload) await this.#flush(session, upload);
     if (upload?.refused) {
       uploads?.delete(refKey(ref));
       if (this.#owners.get(refKey(ref)) === session) this.#owners.delete(refKey(ref));
@@ -103,7 +103,7 @@ export class StoredFiles {
     }
     // An incomplete file stays this connection's upload: the missing chunks may follow, and if
     // they never do, closing the connection deletes what was stored.
-    if (!this.store.files.commit(ref, count)) {
+    if (!(await this.store.files.commit(ref, count))) {
       throw new ProtocolError('file_incomplete', `not all ${count} chunks of this file are stored; upload them again`, fileId);
     }
     uploads?.delete(refKey(ref));
@@ -112,9 +112,9 @@ export class StoredFiles {
   }
 
   /** Streams the stored chunks of `fileId` from `from` to this session, from chunk `next`. */
-  fetch(session: Session, from: string, fileId: string, next: number): void {
+  async fetch(session: Session, from: string, fileId: string, next: number): Promise<void> {
     const ref: StoredFileRef = { recipient: session.username!, sender: from, fileId };
-    if (!this.store.files.isComplete(ref)) throw new ProtocolError('file_not_found', 'no stored file with that id', fileId);
+    if (!(await this.store.files.isComplete(ref))) throw new ProtocolError('file_not_found', 'no stored file with that id', fileId);
     let streams = this.#streams.get(session);
     if (!streams) this.#streams.set(session, (streams = new Map()));
     const token = Symbol(fileId);
@@ -126,17 +126,17 @@ export class StoredFiles {
   }
 
   /** `peer` and this session's user are done with the file, whichever of them sent it. */
-  release(session: Session, peer: string, fileId: string): void {
+  async release(session: Session, peer: string, fileId: string): Promise<void> {
     const me = session.username!;
-    this.store.files.remove({ recipient: me, sender: peer, fileId });
-    this.store.files.remove({ recipient: peer, sender: me, fileId });
+    await this.store.files.remove({ recipient: me, sender: peer, fileId });
+    await this.store.files.remove({ recipient: peer, sender: me, fileId });
     this.#streams.get(session)?.delete(refKey({ recipient: me, sender: peer, fileId }));
   }
 
   async #stream(session: Session, ref: StoredFileRef, from: number, current: () => boolean): Promise<void> {
     let next = from;
     for (;;) {
-      const batch = this.store.files.chunks(ref, next, READ_BATCH);
+      const batch = await this.store.files.chunks(ref, next, READ_BATCH);
       if (batch.length === 0) break;
       for (const chunk of batch) {
         // The recipient reads at its own pace; the send-buffer limit would cut it off otherwise.
@@ -151,17 +151,19 @@ export class StoredFiles {
   }
 
   /** The session is gone: uploads it never committed would only hold the recipient's quota. */
-  forget(session: Session): void {
+  async forget(session: Session): Promise<void> {
+    const removals: Promise<void>[] = [];
     for (const upload of this.#uploads.get(session)?.values() ?? []) {
       this.#buffered -= upload.pendingBytes;
       // A replaced connection closes up to a second after its successor took over: if that one
       // has begun the same file again, what is stored is now its upload, not this one's.
       if (this.#owners.get(refKey(upload.ref)) !== session) continue;
       this.#owners.delete(refKey(upload.ref));
-      this.store.files.remove(upload.ref);
+      removals.push(this.store.files.remove(upload.ref));
     }
     this.#uploads.delete(session);
     this.#streams.delete(session);
+    await Promise.all(removals);
   }
 
   #upload(session: Session, ref: StoredFileRef): Upload {
@@ -181,16 +183,22 @@ export class StoredFiles {
     return upload;
   }
 
-  #flush(upload: Upload): void {
+  async #flush(session: Session, upload: Upload): Promise<void> {
     if (upload.refused || upload.pending.length === 0) return;
-    const result = this.store.files.putChunks(upload.ref, upload.pending);
+    const chunks = upload.pending;
     this.#buffered -= upload.pendingBytes;
     upload.pending = [];
     upload.pendingBytes = 0;
+    const result = await this.store.files.putChunks(upload.ref, chunks);
+    // The connection closed while the chunks were written: what it stored belongs to nobody now.
+    if (session.closed && !this.#owners.has(refKey(upload.ref))) {
+      await this.store.files.remove(upload.ref);
+      return;
+    }
     if (result === 'too_large') upload.refused = new ProtocolError('file_too_large', 'over the size limit for files kept for offline contacts', upload.ref.fileId);
     if (result === 'full') upload.refused = new ProtocolError('queue_full', "the recipient's file storage is full", upload.ref.fileId);
     if (result === 'server_full') upload.refused = new ProtocolError('server_full', 'the server has no room to keep files now', upload.ref.fileId);
     // What was stored of a refused file is of no use to anyone.
-    if (upload.refused) this.store.files.remove(upload.ref);
+    if (upload.refused) await this.store.files.remove(upload.ref);
   }
 }

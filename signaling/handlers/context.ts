@@ -2,15 +2,19 @@ import type { Logger } from 'pino';
 import type { ClientFrameOf, ClientFrameType, IceServer } from '../../shared/protocol';
 import type { ServerLimits } from '../config';
 import type { RegistrationLimit } from '../connection/registration-limit';
-import type { Hub } from '../hub';
+import type { Router } from '../routing/router';
 import type { Session } from '../session';
 import type { StoredFiles } from '../stored-files';
 import type { Store } from '../store/store';
 
-/** What every handler may use. Handlers are synchronous and throw only ProtocolError. */
+/**
+ * What every handler may use. Handlers may wait (on storage); a connection's frames are handled
+ * one at a time, so each sees the effects of the one before it. They throw only ProtocolError.
+ */
 export interface Context {
   store: Store;
-  hub: Hub;
+  /** How anything reaches another user: handlers never write to another user's socket. */
+  router: Router;
   /** Files kept for contacts who are offline. */
   files: StoredFiles;
   log: Logger;
@@ -21,7 +25,7 @@ export interface Context {
   registrations: RegistrationLimit;
 }
 
-export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void;
+export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void | Promise<void>;
 
 /** One handler per client frame type; the mapped type makes a missing one a compile error. */
 export type HandlerTable = { [T in ClientFrameType]: Handler<T> };

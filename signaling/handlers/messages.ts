@@ -1,14 +1,19 @@
 /** Sealed messages, their acknowledgements and delivery receipts. The server never opens an envelope. */
 import { ProtocolError } from '../errors';
+import { reach, requireReach } from '../policy';
 import type { Session } from '../session';
-import type { ReceiptKind } from '../store/store';
+import type { ReceiptKind } from '../store/queue';
 import type { Context, Handler } from './context';
 
-export const send: Handler<'send'> = (ctx, session, f) => {
+export const send: Handler<'send'> = async (ctx, session, f) => {
   const from = session.username!;
   // The sender is the authenticated identity, whatever the client claims elsewhere.
-  if (!session.contacts.has(f.to)) throw new ProtocolError('not_contact', `${f.to} is not your contact`, f.id);
-  ctx.hub.route({ from, id: f.id, env: f.env, ts: Date.now() }, f.to, session);
+  if (requireReach(session, f.to, f.id) === 'unseen') {
+    // The recipient blocked the sender: answered as if they were offline, and dropped.
+    session.send({ t: 'stored', id: f.id });
+    return;
+  }
+  await ctx.router.message({ from, id: f.id, env: f.env, ts: Date.now() }, f.to, session);
 };
 
 /**
@@ -17,7 +22,7 @@ export const send: Handler<'send'> = (ctx, session, f) => {
  * produce a receipt: an acknowledgement of anything else is ignored, so nobody can queue
  * receipts for messages they were never sent.
  */
-function settle(ctx: Context, session: Session, from: string, ids: string[], kind: ReceiptKind): void {
+async function settle(ctx: Context, session: Session, from: string, ids: string[], kind: ReceiptKind): Promise<void> {
   const me = session.username!;
   if (!session.contacts.has(from)) throw new ProtocolError('not_contact', `${from} is not your contact`, from);
   const settled: string[] = [];
@@ -28,17 +33,18 @@ function settle(ctx: Context, session: Session, from: string, ids: string[], kin
     if (session.settleQueued('msg', from, id)) stored.push(id);
     else if (live) settled.push(id);
   }
-  if (stored.length > 0) ctx.store.remove(me, 'msg', from, stored);
+  if (stored.length > 0) await ctx.store.queue.remove(me, 'msg', from, stored);
   settled.push(...stored);
-  if (settled.length > 0) ctx.hub.receipt(me, from, settled, kind);
-  ctx.hub.refill(session);
+  // Settled either way; the receipt goes only where this user may reach (none across a block).
+  if (settled.length > 0 && reach(session, from) === 'ok') await ctx.router.receipt(me, from, settled, kind);
+  ctx.router.refill(session);
 }
 
 export const ack: Handler<'ack'> = (ctx, session, f) => settle(ctx, session, f.from, f.ids, 'receipt');
 
 export const refuse: Handler<'refuse'> = (ctx, session, f) => settle(ctx, session, f.from, f.ids, 'refusal');
 
-export const receiptAck: Handler<'receipt_ack'> = (ctx, session, f) => {
+export const receiptAck: Handler<'receipt_ack'> = async (ctx, session, f) => {
   const stored = { receipt: [] as string[], refusal: [] as string[] };
   for (const id of f.ids) {
     if (session.settleReceipt(f.by, id)) continue;
@@ -46,7 +52,7 @@ export const receiptAck: Handler<'receipt_ack'> = (ctx, session, f) => {
     if (kind === 'receipt' || kind === 'refusal') stored[kind].push(id);
   }
   for (const kind of ['receipt', 'refusal'] as const) {
-    if (stored[kind].length > 0) ctx.store.remove(session.username!, kind, f.by, stored[kind]);
+    if (stored[kind].length > 0) await ctx.store.queue.remove(session.username!, kind, f.by, stored[kind]);
   }
-  ctx.hub.refill(session);
+  ctx.router.refill(session);
 };

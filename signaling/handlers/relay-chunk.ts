@@ -5,29 +5,29 @@
  * transfer resumes from the recipient's last acknowledgement.
  */
 import { FILE_ID_BYTES } from '../../shared/file-chunks';
-import { decodeRelayFrame, encodeRelayFrame } from '../../shared/relay-frames';
+import { decodeRelayFrame } from '../../shared/relay-frames';
 import { ProtocolError } from '../errors';
+import { requireReach } from '../policy';
 import type { Session } from '../session';
 import type { Context } from './context';
 
-export function relayChunk(ctx: Context, session: Session, bytes: Uint8Array): void {
+export async function relayChunk(ctx: Context, session: Session, bytes: Uint8Array): Promise<void> {
   if (!session.username) throw new ProtocolError('auth_required', 'log in first');
   const frame = decodeRelayFrame(bytes);
   if (!frame || frame.payload.length <= FILE_ID_BYTES) throw new ProtocolError('bad_frame', 'a binary frame is a relayed file chunk');
-  if (!session.contacts.has(frame.name)) throw new ProtocolError('not_contact', `${frame.name} is not your contact`, frame.name);
+  const reach = requireReach(session, frame.name, frame.name);
+  // A chunk for a contact who blocked the sender is dropped: stored ones silently (the commit is answered as if kept), live ones as to someone offline.
+  if (reach === 'unseen' && frame.store) return;
+  if (reach === 'unseen') throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
   if (frame.store) {
-    ctx.files.upload(session, frame.name, frame.payload);
+    await ctx.files.upload(session, frame.name, frame.payload);
     return;
   }
-  const recipient = ctx.hub.session(frame.name);
-  if (!recipient) throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
   const fileId = Buffer.from(frame.payload.subarray(0, FILE_ID_BYTES)).toString('hex');
   const allowed = session.allowRelay(fileId, frame.payload.length);
   if (allowed === 'size') throw new ProtocolError('file_too_large', 'this file is over the relay size limit', fileId);
   if (allowed === 'rate') throw new ProtocolError('relay_limit', 'over the relay byte rate', fileId);
-  // Half the send buffer: chat frames to the same person must still fit behind the chunks.
-  if (recipient.buffered > ctx.limits.maxBufferedBytes / 2) {
-    throw new ProtocolError('recipient_busy', `${frame.name} is not keeping up`, fileId);
-  }
-  recipient.sendBinary(encodeRelayFrame(session.username, frame.payload));
+  const result = await ctx.router.deliver(frame.name, { t: 'chunk', from: session.username, payload: frame.payload });
+  if (result === 'offline') throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
+  if (result === 'busy') throw new ProtocolError('recipient_busy', `${frame.name} is not keeping up`, fileId);
 }

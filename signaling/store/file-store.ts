@@ -20,17 +20,17 @@ export type PutChunksResult = 'stored' | 'full' | 'too_large' | 'server_full';
 
 export interface FileStore {
   /** Durably stores chunks of a file, all or nothing (a chunk sent again replaces itself). */
-  putChunks(ref: StoredFileRef, chunks: StoredChunk[]): PutChunksResult;
+  putChunks(ref: StoredFileRef, chunks: StoredChunk[]): Promise<PutChunksResult>;
   /** Marks the file complete if exactly chunks 0…count-1 are stored; false otherwise. */
-  commit(ref: StoredFileRef, count: number): boolean;
+  commit(ref: StoredFileRef, count: number): Promise<boolean>;
   /** True when the file is committed (and not expired). */
-  isComplete(ref: StoredFileRef): boolean;
+  isComplete(ref: StoredFileRef): Promise<boolean>;
   /** Up to `limit` stored chunks from index `from`, in order. */
-  chunks(ref: StoredFileRef, from: number, limit: number): StoredChunk[];
+  chunks(ref: StoredFileRef, from: number, limit: number): Promise<StoredChunk[]>;
   /** Forgets the file and its chunks. */
-  remove(ref: StoredFileRef): void;
+  remove(ref: StoredFileRef): Promise<void>;
   /** Deletes every file not committed (at start: their uploads died with the previous process); returns how many. */
-  sweepIncomplete(): number;
+  sweepIncomplete(): Promise<number>;
   /** Deletes up to `limit` expired files; returns how many. */
-  sweepExpired(now: number, limit: number): number;
+  sweepExpired(now: number, limit: number): Promise<number>;
 }

@@ -7,14 +7,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../shared/file-chunks';
+import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../../shared/file-chunks';
 import { DiskBudget } from './disk-budget';
-import type { FileStore } from './file-store';
+import { SqliteAccounts } from './sqlite-accounts';
+import { SqliteContacts } from './sqlite-contacts';
 import { SqliteFileStore } from './sqlite-file-store';
 import { SqliteQueue } from './sqlite-queue';
-import { SqliteRequests } from './sqlite-requests';
 import { migrate } from './sqlite-schema';
-import type { EnqueueResult, QueueItem, QueuedItem, RequestResult, Store, UserRecord } from './store';
+import type { Store } from '../store';
 
 export interface SqliteStoreOptions {
   dataDir: string;
@@ -67,12 +67,15 @@ const DEFAULTS = {
 /** A plaintext limit expressed in sealed bytes (each chunk carries a header, a nonce and a tag). */
 const sealed = (plain: number) => plain + chunkCount(plain) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES);
 
+/**
+ * The parts share one database (and one disk budget). Each method does its work before it
+ * returns its promise (better-sqlite3 is synchronous), so calls apply in the order they are made.
+ */
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
-  readonly #q;
-  readonly #now: () => number;
-  readonly #queue: SqliteQueue;
-  readonly #requests: SqliteRequests;
+  readonly accounts: SqliteAccounts;
+  readonly contacts: SqliteContacts;
+  readonly queue: SqliteQueue;
   readonly files: SqliteFileStore;
   readonly budget: DiskBudget;
 
@@ -110,8 +113,9 @@ export class SqliteStore implements Store {
       budget: this.budget,
       filesPerRecipient: opts.filesPerRecipient,
     });
-    this.#queue = new SqliteQueue(db, { ...opts, budget: this.budget });
-    this.#requests = new SqliteRequests(db, {
+    this.queue = new SqliteQueue(db, { ...opts, budget: this.budget });
+    this.accounts = new SqliteAccounts(db, opts.now);
+    this.contacts = new SqliteContacts(db, {
       maxIncoming: opts.requestsMaxIncoming,
       maxOutgoing: opts.requestsMaxOutgoing,
       maxFromNew: opts.requestsMaxFromNew,
@@ -119,82 +123,17 @@ export class SqliteStore implements Store {
       ttlMs: opts.requestTtlMs,
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
-    });
+    }, opts.now);
     // Uploads that were never committed belong to connections that died with the last process.
-    this.files.sweepIncomplete();
-    this.#q = {
-      getUser: db.prepare<[string], { username: string; identity_key: string }>('SELECT username, identity_key FROM users WHERE username = ?'),
-      createUser: db.prepare('INSERT OR IGNORE INTO users (username, identity_key, created_at) VALUES (?, ?, ?)'),
-      contactsOf: db.prepare<[string], { peer: string }>('SELECT peer FROM contacts WHERE owner = ? ORDER BY peer'),
-      areContacts: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM contacts WHERE owner = ? AND peer = ?'),
-      addContact: db.prepare('INSERT OR IGNORE INTO contacts (owner, peer) VALUES (?, ?)'),
-    };
-    this.#now = opts.now;
+    this.files.dropIncomplete();
   }
 
-  getUser(username: string): UserRecord | undefined {
-    const row = this.#q.getUser.get(username);
-    return row && { username: row.username, identityKey: row.identity_key };
+  async sweepExpired(now: number, limit: number): Promise<number> {
+    const queued = await this.queue.sweepExpired(now, limit);
+    return queued + this.contacts.requests.sweepExpired(now) + (await this.files.sweepExpired(now, limit));
   }
 
-  createUser(user: UserRecord): boolean {
-    return this.#q.createUser.run(user.username, user.identityKey, this.#now()).changes === 1;
-  }
-
-  contactsOf(username: string): string[] {
-    return this.#q.contactsOf.all(username).map((r) => r.peer);
-  }
-
-  areContacts(a: string, b: string): boolean {
-    return this.#q.areContacts.get(a, b) !== undefined;
-  }
-
-  addContact(a: string, b: string): void {
-    this.#db.transaction(() => {
-      this.#q.addContact.run(a, b);
-      this.#q.addContact.run(b, a);
-      this.#requests.remove(a, b);
-      this.#requests.remove(b, a);
-    })();
-  }
-
-  addRequest(from: string, to: string): RequestResult {
-    return this.#requests.add(from, to);
-  }
-
-  hasRequest(from: string, to: string): boolean {
-    return this.#requests.has(from, to);
-  }
-
-  declineRequest(from: string, to: string): void {
-    this.#requests.decline(from, to);
-  }
-
-  incomingRequests(username: string): string[] {
-    return this.#requests.incoming(username);
-  }
-
-  outgoingRequests(username: string): string[] {
-    return this.#requests.outgoing(username);
-  }
-
-  enqueue(recipient: string, items: QueueItem[]): EnqueueResult {
-    return this.#queue.enqueue(recipient, items);
-  }
-
-  page(recipient: string, afterSeq: number, limit: number): QueuedItem[] {
-    return this.#queue.page(recipient, afterSeq, limit);
-  }
-
-  remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): void {
-    this.#queue.remove(recipient, kind, peer, ids);
-  }
-
-  sweepExpired(now: number, limit: number): number {
-    return this.#queue.sweepExpired(now, limit) + this.#requests.sweepExpired(now) + this.files.sweepExpired(now, limit);
-  }
-
-  close(): void {
+  async close(): Promise<void> {
     this.#db.close();
   }
 }

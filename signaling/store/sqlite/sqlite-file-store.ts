@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { DiskBudget } from './disk-budget';
-import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from './file-store';
+import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from '../file-store';
 
 export const FILE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS stored_files (
@@ -98,7 +98,7 @@ export class SqliteFileStore implements FileStore {
     };
   }
 
-  putChunks(ref: StoredFileRef, chunks: StoredChunk[]): PutChunksResult {
+  async putChunks(ref: StoredFileRef, chunks: StoredChunk[]): Promise<PutChunksResult> {
     const now = this.opts.now();
     return this.db.transaction((): PutChunksResult => {
       // Each file costs a row and its index entries whatever its size: counted, so a million
@@ -122,36 +122,41 @@ export class SqliteFileStore implements FileStore {
     })();
   }
 
-  commit(ref: StoredFileRef, count: number): boolean {
+  async commit(ref: StoredFileRef, count: number): Promise<boolean> {
     const { n, top } = this.#q.countRange.get(...key(ref))!;
     if (n !== count || top !== count - 1) return false;
     return this.#q.complete.run(...key(ref)).changes === 1;
   }
 
-  isComplete(ref: StoredFileRef): boolean {
+  async isComplete(ref: StoredFileRef): Promise<boolean> {
     const file = this.#q.file.get(...key(ref));
     return file !== undefined && file.complete === 1 && file.expires_at > this.opts.now();
   }
 
-  chunks(ref: StoredFileRef, from: number, limit: number): StoredChunk[] {
+  async chunks(ref: StoredFileRef, from: number, limit: number): Promise<StoredChunk[]> {
     return this.#q.chunks.all(...key(ref), from, limit).map((r) => ({ index: r.idx, data: r.data }));
   }
 
-  remove(ref: StoredFileRef): void {
+  async remove(ref: StoredFileRef): Promise<void> {
     this.db.transaction(() => {
       this.#q.removeChunks.run(...key(ref));
       this.#q.removeFile.run(...key(ref));
     })();
   }
 
-  sweepIncomplete(): number {
+  async sweepIncomplete(): Promise<number> {
+    return this.dropIncomplete();
+  }
+
+  /** {@link sweepIncomplete}, synchronous: the store runs it as it opens, before anyone can upload. */
+  dropIncomplete(): number {
     return this.db.transaction(() => {
       this.#q.dropIncompleteChunks.run();
       return this.#q.dropIncomplete.run().changes;
     })();
   }
 
-  sweepExpired(now: number, limit: number): number {
+  async sweepExpired(now: number, limit: number): Promise<number> {
     return this.db.transaction(() => {
       this.#q.sweepChunks.run(now, limit);
       return this.#q.sweepFiles.run(now, limit).changes;

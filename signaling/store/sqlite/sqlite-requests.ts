@@ -6,7 +6,7 @@
  * told, while a dropped request would vanish without anyone knowing.
  */
 import type Database from 'better-sqlite3';
-import type { RequestResult } from './store';
+import type { RequestResult } from '../contacts';
 
 export interface RequestOptions {
   maxIncoming: number;

@@ -1,7 +1,7 @@
 /**
  * The offline queue in SQLite: sealed messages and receipts owed to each user, in the order the
  * server took them, deleted only when the recipient acknowledges them (or they expire). Read in
- * pages after a `seq`, so a login never loads a whole queue into memory.
+ * pages after a row's `seq` (the cursor), so a login never loads a whole queue into memory.
  *
  * Bounds: a recipient holds at most `quotaMessages` messages and `quotaBytes` of envelopes, and
  * one sender at most `senderSharePercent` of either (one contact cannot fill it for everyone);
@@ -11,7 +11,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { DiskBudget } from './disk-budget';
-import type { EnqueueResult, QueueItem, QueuedItem } from './store';
+import type { EnqueueResult, QueueItem, QueueStore, QueuedItem } from '../queue';
 
 export interface QueueOptions {
   quotaMessages: number;
@@ -40,7 +40,8 @@ type Usage = { n: number; bytes: number | null };
 const ROW_BYTES = 300;
 type MessageItem = Extract<QueueItem, { kind: 'msg' }>;
 
-export class SqliteQueue {
+/** Every method does its work (one transaction) before it returns: calls are applied in the order they are made. */
+export class SqliteQueue implements QueueStore {
   readonly #q;
 
   constructor(
@@ -73,7 +74,7 @@ export class SqliteQueue {
     };
   }
 
-  enqueue(recipient: string, items: QueueItem[]): EnqueueResult {
+  async enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
     const now = this.opts.now();
     const expires = now + this.opts.ttlMs;
     return this.db.transaction((): EnqueueResult => {
@@ -123,22 +124,22 @@ export class SqliteQueue {
     return undefined;
   }
 
-  page(recipient: string, afterSeq: number, limit: number): QueuedItem[] {
-    return this.#q.page.all(recipient, afterSeq, this.opts.now(), limit).map((r): QueuedItem =>
+  async page(recipient: string, after: string | undefined, limit: number): Promise<QueuedItem[]> {
+    return this.#q.page.all(recipient, after === undefined ? 0 : Number(after), this.opts.now(), limit).map((r): QueuedItem =>
       r.kind === 'msg'
-        ? { seq: r.seq, kind: 'msg', peer: r.peer, id: r.msg_id, env: r.env ?? '', ts: r.ts }
-        : { seq: r.seq, kind: r.kind, peer: r.peer, id: r.msg_id, ts: r.ts },
+        ? { cursor: String(r.seq), kind: 'msg', peer: r.peer, id: r.msg_id, env: r.env ?? '', ts: r.ts }
+        : { cursor: String(r.seq), kind: r.kind, peer: r.peer, id: r.msg_id, ts: r.ts },
     );
   }
 
-  remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): void {
+  async remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void> {
     this.db.transaction(() => {
       for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
     })();
   }
 
   /** Deletes up to `limit` expired items (a bounded transaction: a sweep never holds the event loop for long). */
-  sweepExpired(now: number, limit: number): number {
+  async sweepExpired(now: number, limit: number): Promise<number> {
     return this.#q.sweep.run(now, limit).changes;
   }
 }

@@ -18,7 +18,7 @@ beforeEach(() => {
   dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'parley-upgrade-')), 'data');
 });
 afterEach(() => {
-  for (const s of open.splice(0)) s.close();
+  for (const s of open.splice(0)) void s.close();
   fs.rmSync(path.dirname(dir), { recursive: true, force: true });
 });
 
@@ -45,26 +45,26 @@ function writeVersionZero(): void {
 }
 
 describe('SqliteStore: upgrading a database written by an older server', () => {
-  it('keeps every queued item in order, takes refusals, and records the schema version', () => {
+  it('keeps every queued item in order, takes refusals, and records the schema version', async () => {
     writeVersionZero();
     const store = openStore();
-    expect(store.page('bob', 0, 10).map((i) => `${i.kind}:${i.id}`)).toEqual(['msg:m1', 'receipt:r1', 'msg:m2']);
-    expect(store.incomingRequests('bob')).toEqual(['dave']);
-    expect(store.enqueue('alice', [{ kind: 'refusal', peer: 'bob', id: 'x1', ts: 4 }])).toBe('stored');
+    expect((await store.queue.page('bob', undefined, 10)).map((i) => `${i.kind}:${i.id}`)).toEqual(['msg:m1', 'receipt:r1', 'msg:m2']);
+    expect(await store.contacts.incomingRequests('bob')).toEqual(['dave']);
+    expect(await store.queue.enqueue('alice', [{ kind: 'refusal', peer: 'bob', id: 'x1', ts: 4 }])).toBe('stored');
     // New items still sort after the migrated ones.
-    store.enqueue('bob', [{ kind: 'msg', peer: 'alice', id: 'm3', env: 'e3', ts: 5 }]);
-    expect(store.page('bob', 0, 10).map((i) => i.id)).toEqual(['m1', 'r1', 'm2', 'm3']);
-    store.close();
+    await store.queue.enqueue('bob', [{ kind: 'msg', peer: 'alice', id: 'm3', env: 'e3', ts: 5 }]);
+    expect((await store.queue.page('bob', undefined, 10)).map((i) => i.id)).toEqual(['m1', 'r1', 'm2', 'm3']);
+    await store.close();
     open.length = 0;
     const db = new Database(path.join(dir, 'parley.sqlite'), { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
     // Opening again runs nothing twice.
-    expect(openStore().page('bob', 0, 10)).toHaveLength(4);
+    expect(await openStore().queue.page('bob', undefined, 10)).toHaveLength(4);
   });
 
-  it('refuses a database from a newer server instead of guessing', () => {
-    openStore().close();
+  it('refuses a database from a newer server instead of guessing', async () => {
+    await openStore().close();
     open.length = 0;
     const db = new Database(path.join(dir, 'parley.sqlite'));
     db.pragma(`user_version = ${SCHEMA_VERSION + 1}`);
@@ -74,13 +74,13 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
 });
 
 describe('SqliteStore: what is left on disk', () => {
-  it('keeps the data directory and database files to the server user, and overwrites deleted rows', () => {
+  it('keeps the data directory and database files to the server user, and overwrites deleted rows', async () => {
     const store = openStore();
-    store.enqueue('bob', [{ kind: 'msg', peer: 'alice', id: 'secret-id', env: 'SEALEDENVELOPEMARKER', ts: 1 }]);
+    await store.queue.enqueue('bob', [{ kind: 'msg', peer: 'alice', id: 'secret-id', env: 'SEALEDENVELOPEMARKER', ts: 1 }]);
     expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
     for (const f of fs.readdirSync(dir)) expect(fs.statSync(path.join(dir, f)).mode & 0o077).toBe(0);
-    store.remove('bob', 'msg', 'alice', ['secret-id']);
-    store.close();
+    await store.queue.remove('bob', 'msg', 'alice', ['secret-id']);
+    await store.close();
     open.length = 0;
     // After a checkpoint, the deleted envelope's bytes are gone from the file, not in a free page.
     const bytes = fs.readFileSync(path.join(dir, 'parley.sqlite'));
