@@ -1,0 +1,144 @@
+/**
+ * The offline queue on Redis: one stream per recipient (`q:{bob}`), written by one script per
+ * enqueue that de-duplicates, checks the recipient's quota, the sender's share, the receipts cap
+ * and the memory budget, and appends, all or nothing (queue-scripts.ts). Entries leave the stream
+ * only on the recipient's ack (`remove`) or by the sweep once expired. With `appendfsync always`
+ * the script's reply comes after the AOF is fsynced: `stored` means on disk.
+ */
+import type { EnqueueResult, QueueItem, QueueStore, QueuedItem } from '../queue';
+import { keys } from './redis-keys';
+import type { RedisLink } from './redis-script';
+import { enqueueScript, removeScript, sweepQueueScript } from './queue-scripts';
+import type { RoomGauge } from './room-gauge';
+
+export interface RedisQueueOptions {
+  quotaMessages: number;
+  quotaBytes: number;
+  /** Percent of the recipient's quota (count and bytes) one sender may hold. */
+  senderSharePercent: number;
+  /** Most receipts and refusals queued for one recipient. */
+  receiptsMax: number;
+  ttlMs: number;
+  now: () => number;
+  memory: RoomGauge;
+}
+
+/** About what an entry costs in Redis memory beyond its envelope (stream node, fields, the de-duplication entry), until the next reading. */
+export const ENTRY_BYTES = 200;
+
+type Entry = [id: string, fields: string[]];
+
+export class RedisQueue implements QueueStore {
+  /** Per recipient, the tail of this node's enqueues still in flight (see {@link enqueue}). */
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly redis: RedisLink,
+    private readonly opts: RedisQueueOptions,
+  ) {}
+
+  /**
+   * One recipient's enqueues are sent one after another: the script order on one connection is
+   * the call order anyway, except when a NOSCRIPT retry (after a Redis restart) overtakes, and
+   * the contract promises call order. Different recipients still go in parallel.
+   */
+  enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
+    const previous = this.#tails.get(recipient) ?? Promise.resolve();
+    const next = previous.then(() => this.#enqueue(recipient, items));
+    const tail = next.catch(() => undefined);
+    this.#tails.set(recipient, tail);
+    void tail.then(() => {
+      if (this.#tails.get(recipient) === tail) this.#tails.delete(recipient);
+    });
+    return next;
+  }
+
+  async #enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
+    const { opts } = this;
+    const now = opts.now();
+    const share = opts.senderSharePercent / 100;
+    const args: (string | number)[] = [
+      now,
+      now + opts.ttlMs,
+      opts.quotaMessages,
+      opts.quotaBytes,
+      Math.max(1, Math.floor(opts.quotaMessages * share)),
+      Math.max(1, Math.floor(opts.quotaBytes * share)),
+      opts.receiptsMax,
+      opts.memory.room(),
+      ENTRY_BYTES,
+    ];
+    for (const item of items) args.push(item.kind, item.peer, item.id, item.kind === 'msg' ? item.env : '', item.ts);
+    const [result, added] = await enqueueScript.run<[EnqueueResult, number, number]>(
+      this.redis,
+      [keys.queue(recipient), keys.queueIndex(recipient)],
+      args,
+    );
+    if (result === 'stored') {
+      opts.memory.add(added);
+      // The sweep index may only ever name an expiry at or before the queue's earliest (LT).
+      await this.redis.sendCommand(['ZADD', keys.queueSweep, 'LT', String(now + opts.ttlMs), recipient]);
+    }
+    return result;
+  }
+
+  async page(recipient: string, afterSeq: number, limit: number): Promise<QueuedItem[]> {
+    const now = this.opts.now();
+    const page: QueuedItem[] = [];
+    let from = afterSeq > 0 ? `(${afterSeq}-0` : '-';
+    // Expired entries not yet swept are skipped, so read on until the page is full or the stream ends.
+    while (page.length < limit) {
+      const want = limit - page.length;
+      const batch = await this.redis.sendCommand<Entry[]>(['XRANGE', keys.queue(recipient), from, '+', 'COUNT', String(want)]);
+      for (const [id, f] of batch) {
+        if (Number(f[9]) > now) page.push(toItem(id, f));
+      }
+      if (batch.length < want) break;
+      from = `(${batch[batch.length - 1]![0]}`;
+    }
+    return page;
+  }
+
+  async remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await removeScript.run(this.redis, [keys.queue(recipient), keys.queueIndex(recipient)], [kind, peer, ...ids]);
+  }
+
+  /** Deletes up to `limit` expired entries, recipient by recipient from the sweep index. */
+  async sweepExpired(now: number, limit: number): Promise<number> {
+    const due = await this.redis.sendCommand<string[]>(['ZRANGE', keys.queueSweep, '-inf', String(now), 'BYSCORE', 'LIMIT', '0', String(limit)]);
+    let deleted = 0;
+    for (const recipient of due) {
+      if (deleted >= limit) break;
+      const [n, head] = await sweepQueueScript.run<[number, number]>(
+        this.redis,
+        [keys.queue(recipient), keys.queueIndex(recipient)],
+        [now, limit - deleted],
+      );
+      deleted += n;
+      await this.#reindex(recipient, head);
+    }
+    return deleted;
+  }
+
+  /**
+   * Points the sweep index at the queue's new head. An empty queue leaves the index, then is
+   * looked at once more: an enqueue that slipped in between adds itself back after its script,
+   * so whichever order the two land in, a queue with entries stays indexed.
+   */
+  async #reindex(recipient: string, head: number): Promise<void> {
+    if (head >= 0) {
+      await this.redis.sendCommand(['ZADD', keys.queueSweep, String(head), recipient]);
+      return;
+    }
+    await this.redis.sendCommand(['ZREM', keys.queueSweep, recipient]);
+    const [first] = await this.redis.sendCommand<Entry[]>(['XRANGE', keys.queue(recipient), '-', '+', 'COUNT', '1']);
+    if (first) await this.redis.sendCommand(['ZADD', keys.queueSweep, 'LT', first[1][9]!, recipient]);
+  }
+}
+
+function toItem(id: string, f: string[]): QueuedItem {
+  const seq = Number(id.slice(0, id.indexOf('-')));
+  const [kind, peer, msgId, ts] = [f[1] as QueueItem['kind'], f[3]!, f[5]!, Number(f[7])];
+  return kind === 'msg' ? { seq, kind, peer, id: msgId, env: f[11]!, ts } : { seq, kind, peer, id: msgId, ts };
+}
