@@ -6,7 +6,7 @@
 import type { ContactStore, RequestResult } from '../contacts';
 import type { RedisAccounts } from './redis-accounts';
 import { keys } from './redis-keys';
-import type { RedisLink } from './redis-script';
+import type { RedisLink, ScriptRunner } from './redis-script';
 import { type RequestOptions, RedisRequests } from './redis-requests';
 
 export class RedisContacts implements ContactStore {
@@ -14,10 +14,11 @@ export class RedisContacts implements ContactStore {
 
   constructor(
     private readonly redis: RedisLink,
+    scripts: ScriptRunner,
     accounts: RedisAccounts,
     requestOptions: RequestOptions,
   ) {
-    this.requests = new RedisRequests(redis, accounts, requestOptions);
+    this.requests = new RedisRequests(redis, scripts, accounts, requestOptions);
   }
 
   async contactsOf(username: string): Promise<string[]> {

@@ -12,7 +12,7 @@ import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from '../
 import type { ChunkDir } from './chunk-dir';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { fileField, fileMember, keys } from './redis-keys';
-import type { RedisLink } from './redis-script';
+import type { RedisLink, ScriptRunner } from './redis-script';
 import type { RoomGauge } from './room-gauge';
 
 export interface RedisFileStoreOptions {
@@ -47,6 +47,7 @@ const parseMember = (m: string): StoredFileRef => {
 export class RedisFileStore implements FileStore {
   constructor(
     private readonly redis: RedisLink,
+    private readonly scripts: ScriptRunner,
     private readonly dir: ChunkDir,
     private readonly opts: RedisFileStoreOptions,
   ) {}
@@ -67,7 +68,7 @@ export class RedisFileStore implements FileStore {
     chunks.forEach((c, i) => args.push(c.index, c.data.length, tokens[i]!));
     let reply: [PutChunksResult, number?, number?, ...string[]];
     try {
-      reply = await putChunksScript.run(this.redis, this.#keys(ref), args);
+      reply = await this.scripts.run(putChunksScript, this.#keys(ref), args);
     } catch (err) {
       await this.dir.unlink(ref, chunks.map((c, i) => ({ index: c.index, token: tokens[i]! })));
       throw err;
@@ -87,7 +88,7 @@ export class RedisFileStore implements FileStore {
   }
 
   async commit(ref: StoredFileRef, count: number): Promise<boolean> {
-    const done = (await commitScript.run<number>(this.redis, [keys.file(ref.recipient, ref.sender, ref.fileId)], [count])) === 1;
+    const done = (await this.scripts.run<number>(commitScript, [keys.file(ref.recipient, ref.sender, ref.fileId)], [count])) === 1;
     if (done) await this.redis.sendCommand(['ZREM', keys.uploadSweep, fileMember(ref.recipient, ref.sender, ref.fileId)]);
     return done;
   }
@@ -147,7 +148,7 @@ export class RedisFileStore implements FileStore {
   /** Forgets a file if `mode` allows it, then its chunk files; keeps the sweep indexes true. */
   async #forget(ref: StoredFileRef, mode: ForgetMode): Promise<boolean> {
     const field = fileField(ref.sender, ref.fileId);
-    const [forgotten, expires] = await forgetFileScript.run<[number, number?]>(this.redis, this.#keys(ref), [field, ...mode]);
+    const [forgotten, expires] = await this.scripts.run<[number, number?]>(forgetFileScript, this.#keys(ref), [field, ...mode]);
     const member = fileMember(ref.recipient, ref.sender, ref.fileId);
     if (forgotten === 1 || expires === -1) {
       await this.redis.sendCommand(['ZREM', keys.fileSweep, member]);

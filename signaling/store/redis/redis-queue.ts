@@ -7,7 +7,7 @@
  */
 import type { EnqueueResult, QueueItem, QueueStore, QueuedItem } from '../queue';
 import { keys } from './redis-keys';
-import type { RedisLink } from './redis-script';
+import type { RedisLink, ScriptRunner } from './redis-script';
 import { enqueueScript, removeScript, sweepQueueScript } from './queue-scripts';
 import type { RoomGauge } from './room-gauge';
 
@@ -29,31 +29,17 @@ export const ENTRY_BYTES = 200;
 type Entry = [id: string, fields: string[]];
 
 export class RedisQueue implements QueueStore {
-  /** Per recipient, the tail of this node's enqueues still in flight (see {@link enqueue}). */
-  readonly #tails = new Map<string, Promise<unknown>>();
-
   constructor(
     private readonly redis: RedisLink,
+    private readonly scripts: ScriptRunner,
     private readonly opts: RedisQueueOptions,
   ) {}
 
   /**
-   * One recipient's enqueues are sent one after another: the script order on one connection is
-   * the call order anyway, except when a NOSCRIPT retry (after a Redis restart) overtakes, and
-   * the contract promises call order. Different recipients still go in parallel.
+   * The script is sent before anything is awaited, so calls reach Redis in the order they are
+   * made, pipelined on one connection (ScriptRunner keeps that order across a NOSCRIPT).
    */
-  enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
-    const previous = this.#tails.get(recipient) ?? Promise.resolve();
-    const next = previous.then(() => this.#enqueue(recipient, items));
-    const tail = next.catch(() => undefined);
-    this.#tails.set(recipient, tail);
-    void tail.then(() => {
-      if (this.#tails.get(recipient) === tail) this.#tails.delete(recipient);
-    });
-    return next;
-  }
-
-  async #enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
+  async enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
     const { opts } = this;
     const now = opts.now();
     const share = opts.senderSharePercent / 100;
@@ -69,8 +55,8 @@ export class RedisQueue implements QueueStore {
       ENTRY_BYTES,
     ];
     for (const item of items) args.push(item.kind, item.peer, item.id, item.kind === 'msg' ? item.env : '', item.ts);
-    const [result, added] = await enqueueScript.run<[EnqueueResult, number, number]>(
-      this.redis,
+    const [result, added] = await this.scripts.run<[EnqueueResult, number, number]>(
+      enqueueScript,
       [keys.queue(recipient), keys.queueIndex(recipient)],
       args,
     );
@@ -101,7 +87,7 @@ export class RedisQueue implements QueueStore {
 
   async remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void> {
     if (ids.length === 0) return;
-    await removeScript.run(this.redis, [keys.queue(recipient), keys.queueIndex(recipient)], [kind, peer, ...ids]);
+    await this.scripts.run(removeScript, [keys.queue(recipient), keys.queueIndex(recipient)], [kind, peer, ...ids]);
   }
 
   /** Deletes up to `limit` expired entries, recipient by recipient from the sweep index. */
@@ -110,8 +96,8 @@ export class RedisQueue implements QueueStore {
     let deleted = 0;
     for (const recipient of due) {
       if (deleted >= limit) break;
-      const [n, head] = await sweepQueueScript.run<[number, number]>(
-        this.redis,
+      const [n, head] = await this.scripts.run<[number, number]>(
+        sweepQueueScript,
         [keys.queue(recipient), keys.queueIndex(recipient)],
         [now, limit - deleted],
       );

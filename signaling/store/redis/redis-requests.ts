@@ -8,7 +8,7 @@ import type { RequestResult } from '../contacts';
 import type { RequestOptions } from '../sqlite/sqlite-requests';
 import type { RedisAccounts } from './redis-accounts';
 import { keys } from './redis-keys';
-import type { RedisLink } from './redis-script';
+import type { RedisLink, ScriptRunner } from './redis-script';
 import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
 
 export type { RequestOptions } from '../sqlite/sqlite-requests';
@@ -16,6 +16,7 @@ export type { RequestOptions } from '../sqlite/sqlite-requests';
 export class RedisRequests {
   constructor(
     private readonly redis: RedisLink,
+    private readonly scripts: ScriptRunner,
     private readonly accounts: RedisAccounts,
     private readonly opts: RequestOptions,
   ) {}
@@ -34,13 +35,13 @@ export class RedisRequests {
     const cutoff = this.#cutoff(now);
     const fromCreated = (await this.accounts.createdAt(from)) ?? now;
     const { maxIncoming, maxOutgoing, maxFromNew, newAccountMs } = this.opts;
-    const incoming = await addIncomingScript.run<string>(this.redis, this.#incomingKeys(to), [
+    const incoming = await this.scripts.run<string>(addIncomingScript, this.#incomingKeys(to), [
       from, now, cutoff, maxIncoming, now - newAccountMs, fromCreated, maxFromNew,
     ]);
     if (incoming !== 'ok') return incoming as RequestResult;
-    const outgoing = await addOutgoingScript.run<string>(this.redis, [keys.outgoing(from)], [to, now, cutoff, maxOutgoing]);
+    const outgoing = await this.scripts.run<string>(addOutgoingScript, [keys.outgoing(from)], [to, now, cutoff, maxOutgoing]);
     if (outgoing === 'ok') return 'added';
-    await dropIncomingScript.run(this.redis, this.#incomingKeys(to), [from, 0]);
+    await this.scripts.run(dropIncomingScript, this.#incomingKeys(to), [from, 0]);
     return 'full';
   }
 
@@ -51,14 +52,14 @@ export class RedisRequests {
 
   /** Forgets a request (accepted, or withdrawn with the contact made). */
   async remove(from: string, to: string): Promise<void> {
-    await dropIncomingScript.run(this.redis, this.#incomingKeys(to), [from, 0]);
+    await this.scripts.run(dropIncomingScript, this.#incomingKeys(to), [from, 0]);
     await this.redis.sendCommand(['ZREM', keys.outgoing(from), to]);
   }
 
   async decline(from: string, to: string): Promise<void> {
     // A zero cooldown records no decline (SQLite's `until > now` is then never true either).
     const until = this.opts.cooldownMs > 0 ? this.opts.now() + this.opts.cooldownMs : 0;
-    await dropIncomingScript.run(this.redis, this.#incomingKeys(to), [from, until]);
+    await this.scripts.run(dropIncomingScript, this.#incomingKeys(to), [from, until]);
     await this.redis.sendCommand(['ZREM', keys.outgoing(from), to]);
   }
 

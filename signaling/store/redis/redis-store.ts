@@ -14,7 +14,7 @@ import { RedisAccounts } from './redis-accounts';
 import { RedisContacts } from './redis-contacts';
 import { RedisFileStore } from './redis-file-store';
 import { RedisQueue } from './redis-queue';
-import type { RedisLink } from './redis-script';
+import { type RedisLink, ScriptRunner } from './redis-script';
 import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { RoomGauge } from './room-gauge';
@@ -88,6 +88,7 @@ export class RedisStore implements Store {
   /** Room left in Redis memory and on the files volume. */
   readonly memory: RoomGauge;
   readonly disk: RoomGauge;
+  readonly scripts: ScriptRunner;
 
   private constructor(
     private readonly client: Client,
@@ -96,13 +97,15 @@ export class RedisStore implements Store {
   ) {
     const opts = { ...DEFAULTS, nodeId: randomBytes(6).toString('hex'), ...options };
     const redis: RedisLink = client;
+    this.scripts = new ScriptRunner(redis, SCRIPTS);
+    const scripts = this.scripts;
     this.memory = new RoomGauge(async () => {
       if (opts.memoryBudgetBytes <= 0) return Number.POSITIVE_INFINITY;
       return opts.memoryBudgetBytes - usedMemory(await client.sendCommand<string>(['INFO', 'memory']));
     });
     this.disk = new RoomGauge(async () => (opts.filesMinFreeBytes > 0 ? (await chunkDir.free()) - opts.filesMinFreeBytes : Number.POSITIVE_INFINITY));
     this.accounts = new RedisAccounts(redis, opts.now);
-    this.contacts = new RedisContacts(redis, this.accounts, {
+    this.contacts = new RedisContacts(redis, scripts, this.accounts, {
       maxIncoming: opts.requestsMaxIncoming,
       maxOutgoing: opts.requestsMaxOutgoing,
       maxFromNew: opts.requestsMaxFromNew,
@@ -111,8 +114,8 @@ export class RedisStore implements Store {
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
     });
-    this.queue = new RedisQueue(redis, { ...opts, memory: this.memory });
-    this.files = new RedisFileStore(redis, chunkDir, {
+    this.queue = new RedisQueue(redis, scripts, { ...opts, memory: this.memory });
+    this.files = new RedisFileStore(redis, scripts, chunkDir, {
       fileMaxBytes: sealed(opts.fileMaxBytes),
       quotaBytes: sealed(opts.filesQuotaBytes),
       filesPerRecipient: opts.filesPerRecipient,
@@ -135,7 +138,7 @@ export class RedisStore implements Store {
       const chunkDir = new ChunkDir(options.filesDir);
       await chunkDir.open();
       const store = new RedisStore(client, chunkDir, options);
-      await Promise.all(SCRIPTS.map((s) => s.load(client)));
+      await store.scripts.load();
       await Promise.all([store.memory.refresh(), store.disk.refresh()]);
       await store.files.sweepIncomplete();
       return store;
@@ -150,7 +153,9 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.client.close();
+    // A client waiting to reconnect would wait for Redis to come back before closing.
+    if (this.client.isReady) await this.client.close();
+    else this.client.destroy();
   }
 }
 
