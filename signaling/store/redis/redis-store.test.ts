@@ -167,6 +167,16 @@ describe('RedisStore: stored files', () => {
     expect((await store.files.chunks(ref, 0, 5)).map((c) => [c.data.length, c.data[0]])).toEqual([[50, 7]]);
   });
 
+  it('answers server_full when a put would leave less than the free-space floor on the files volume', async () => {
+    freshDir();
+    const free = fs.statfsSync(filesDir).bavail * fs.statfsSync(filesDir).bsize;
+    const store = await openStore({ filesMinFreeBytes: free + 1024 * 1024 * 1024 });
+    expect(await store.files.putChunks(ref, [{ index: 0, data: new Uint8Array(100) }])).toBe('server_full');
+    expect(fs.existsSync(store.chunkDir.dirOf(ref)) && fs.readdirSync(store.chunkDir.dirOf(ref)).length).toBeFalsy();
+    const roomy = await openStore({ filesMinFreeBytes: 1 });
+    expect(await roomy.files.putChunks(ref, [{ index: 0, data: new Uint8Array(100) }])).toBe('stored');
+  });
+
   it('sweeps only its own node\'s unfinished uploads at start, and another node\'s once idle', async () => {
     freshDir();
     let now = 1_000_000;

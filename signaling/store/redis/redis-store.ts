@@ -47,6 +47,8 @@ export interface RedisStoreOptions {
   uploadIdleMs?: number;
   /** This node's name in the uploads it takes (default: random per process). */
   nodeId?: string;
+  /** Told of connection errors (node-redis reconnects by itself meanwhile); the server logs them. */
+  onError?: (err: Error) => void;
   now?: () => number;
 }
 
@@ -130,9 +132,12 @@ export class RedisStore implements Store {
 
   /** Connects, loads the scripts, takes the first budget readings and drops this node's dead uploads. */
   static async open(options: RedisStoreOptions): Promise<RedisStore> {
-    const client: Client = createClient({ url: options.url });
-    // node-redis reconnects by itself; an 'error' listener keeps a dropped connection from crashing the process.
-    client.on('error', () => {});
+    // While Redis is away, calls fail at once instead of queueing in memory without a bound: the
+    // handler answers an error and the client's outbox sends again; an enqueue that reached Redis
+    // before the connection dropped is then a `duplicate`, not a second copy.
+    const client: Client = createClient({ url: options.url, disableOfflineQueue: true });
+    // An 'error' listener keeps a dropped connection from crashing the process; node-redis reconnects by itself.
+    client.on('error', (err: Error) => options.onError?.(err));
     await client.connect();
     try {
       const chunkDir = new ChunkDir(options.filesDir);
@@ -153,6 +158,7 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
+    if (!this.client.isOpen) return;
     // A client waiting to reconnect would wait for Redis to come back before closing.
     if (this.client.isReady) await this.client.close();
     else this.client.destroy();
