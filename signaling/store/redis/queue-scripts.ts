@@ -38,7 +38,7 @@ end
 /**
  * KEYS q, qi. ARGV now, expires, quotaMessages, quotaBytes, shareMessages, shareBytes,
  * receiptsMax, room (bytes the memory budget allows, -1: no budget), rowBytes, then
- * kind, peer, id, env, ts per item. Returns {result, bytes added, first seq}.
+ * kind, peer, id, env, ts per item. Returns {result, bytes added}.
  * Checks everything before writing anything: a refusal leaves the queue as it was.
  */
 export const enqueueScript = new RedisScript(
@@ -48,32 +48,29 @@ local q, qi = KEYS[1], KEYS[2]
 local now, expires = tonumber(ARGV[1]), ARGV[2]
 local quotaN, quotaB, shareN, shareB = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local receiptsMax, room, rowBytes = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
-local items, seen, fresh, allMsg = {}, {}, {}, true
-for i = 10, #ARGV, 5 do
-  local it = {kind = ARGV[i], peer = ARGV[i + 1], id = ARGV[i + 2], env = ARGV[i + 3], ts = ARGV[i + 4]}
-  it.key = dkey(it.kind, it.peer, it.id)
-  if it.kind == 'msg' then
-    -- Repeats are not new: a resend of a queued message must not be refused as over the quota.
-    if not seen[it.key] and redis.call('HEXISTS', qi, it.key) == 0 then it.fresh = true; fresh[#fresh + 1] = it end
-    seen[it.key] = true
-  else
-    allMsg = false
+
+-- The items, and which messages are new: repeats are not new (a resend of a queued message must
+-- not be refused as over the quota).
+local function parse()
+  local items, seen, fresh, allMsg = {}, {}, {}, true
+  for i = 10, #ARGV, 5 do
+    local it = {kind = ARGV[i], peer = ARGV[i + 1], id = ARGV[i + 2], env = ARGV[i + 3], ts = ARGV[i + 4]}
+    it.key = dkey(it.kind, it.peer, it.id)
+    if it.kind == 'msg' then
+      if not seen[it.key] and redis.call('HEXISTS', qi, it.key) == 0 then it.fresh = true; fresh[#fresh + 1] = it end
+      seen[it.key] = true
+    else
+      allMsg = false
+    end
+    items[#items + 1] = it
   end
-  items[#items + 1] = it
+  return items, fresh, allMsg
 end
-if #fresh == 0 and allMsg then return {'duplicate', 0, 0} end
-if #fresh > 0 then
-  local bytes, mine = 0, {}
-  for _, m in ipairs(fresh) do
-    bytes = bytes + #m.env
-    local s = mine[m.peer] or {n = 0, b = 0}
-    s.n, s.b = s.n + 1, s.b + #m.env
-    mine[m.peer] = s
-  end
-  if room >= 0 and bytes + #fresh * rowBytes > room then return {'server_full', 0, 0} end
-  -- What has expired but not been swept yet no longer counts.
+
+-- Messages expired but not swept yet, in all and per sender: they no longer count. They sit at
+-- the head; the head alone is read first, as it is rarely expired.
+local function expiredHead()
   local gone = {n = 0, b = 0, peers = {}}
-  -- The head alone first: it is rarely expired, and a batch would copy envelopes for nothing.
   local from, scanned, size = '-', 0, 1
   while scanned < ${EXPIRED_SCAN} do
     local batch = redis.call('XRANGE', q, from, '+', 'COUNT', size)
@@ -81,7 +78,7 @@ if #fresh > 0 then
     size = 100
     for _, e in ipairs(batch) do
       local f = e[2]
-      if tonumber(f[10]) > now then more = false; break end
+      if tonumber(f[10]) > now then return gone end
       scanned = scanned + 1
       if f[2] == 'msg' then
         local p = gone.peers[f[4]] or {n = 0, b = 0}
@@ -91,50 +88,75 @@ if #fresh > 0 then
       end
       from = '(' .. e[1]
     end
-    if not more then break end
+    if not more then return gone end
   end
-  if num(redis.call('HGET', qi, 'n')) - gone.n + #fresh > quotaN then return {'full', 0, 0} end
-  if num(redis.call('HGET', qi, 'b')) - gone.b + bytes > quotaB then return {'full', 0, 0} end
+  return gone
+end
+
+-- 'server_full' or 'full' when the new messages do not fit, else nil.
+local function refusal(fresh)
+  local bytes, mine = 0, {}
+  for _, m in ipairs(fresh) do
+    bytes = bytes + #m.env
+    local s = mine[m.peer] or {n = 0, b = 0}
+    s.n, s.b = s.n + 1, s.b + #m.env
+    mine[m.peer] = s
+  end
+  if room >= 0 and bytes + #fresh * rowBytes > room then return 'server_full' end
+  local gone = expiredHead()
+  if num(redis.call('HGET', qi, 'n')) - gone.n + #fresh > quotaN then return 'full' end
+  if num(redis.call('HGET', qi, 'b')) - gone.b + bytes > quotaB then return 'full' end
   for peer, s in pairs(mine) do
     local g = gone.peers[peer] or {n = 0, b = 0}
-    if num(redis.call('HGET', qi, 'n:' .. peer)) - g.n + s.n > shareN then return {'full', 0, 0} end
-    if num(redis.call('HGET', qi, 'b:' .. peer)) - g.b + s.b > shareB then return {'full', 0, 0} end
+    if num(redis.call('HGET', qi, 'n:' .. peer)) - g.n + s.n > shareN then return 'full' end
+    if num(redis.call('HGET', qi, 'b:' .. peer)) - g.b + s.b > shareB then return 'full' end
   end
+  return nil
 end
-local receipts = num(redis.call('HGET', qi, 'r'))
-local inserted, added, first = 0, 0, 0
-for _, it in ipairs(items) do
-  local take
+
+local function append(it)
+  local seq = redis.call('HINCRBY', qi, 'seq', 1)
+  local sid = seq .. '-0'
+  local cost = rowBytes
   if it.kind == 'msg' then
-    take = it.fresh
+    redis.call('XADD', q, sid, 'k', 'msg', 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires, 'e', it.env)
+    redis.call('HINCRBY', qi, 'n', 1)
+    redis.call('HINCRBY', qi, 'b', #it.env)
+    redis.call('HINCRBY', qi, 'n:' .. it.peer, 1)
+    redis.call('HINCRBY', qi, 'b:' .. it.peer, #it.env)
+    cost = cost + #it.env
   else
+    redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires)
+    redis.call('HINCRBY', qi, 'r', 1)
+  end
+  redis.call('HSET', qi, it.key, sid)
+  return seq, cost
+end
+
+local items, fresh, allMsg = parse()
+if #fresh == 0 and allMsg then return {'duplicate', 0} end
+if #fresh > 0 then
+  local refused = refusal(fresh)
+  if refused then return {refused, 0} end
+end
+-- Nothing was written before this point.
+local receipts = num(redis.call('HGET', qi, 'r'))
+local inserted, added = 0, 0
+for _, it in ipairs(items) do
+  local take = it.fresh
+  if it.kind ~= 'msg' then
     -- Receipts are dropped rather than refused when over their cap or the budget: the message
     -- they settle is still in its sender's outbox and will be sent again.
     take = receipts < receiptsMax and (room < 0 or added + rowBytes <= room) and redis.call('HEXISTS', qi, it.key) == 0
   end
   if take then
-    local seq = redis.call('HINCRBY', qi, 'seq', 1)
-    local sid = seq .. '-0'
-    if it.kind == 'msg' then
-      redis.call('XADD', q, sid, 'k', 'msg', 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires, 'e', it.env)
-      redis.call('HINCRBY', qi, 'n', 1)
-      redis.call('HINCRBY', qi, 'b', #it.env)
-      redis.call('HINCRBY', qi, 'n:' .. it.peer, 1)
-      redis.call('HINCRBY', qi, 'b:' .. it.peer, #it.env)
-      added = added + #it.env + rowBytes
-    else
-      redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires)
-      redis.call('HINCRBY', qi, 'r', 1)
-      receipts = receipts + 1
-      added = added + rowBytes
-    end
-    redis.call('HSET', qi, it.key, sid)
-    if first == 0 then first = seq end
-    inserted = inserted + 1
+    local _, cost = append(it)
+    if it.kind ~= 'msg' then receipts = receipts + 1 end
+    inserted, added = inserted + 1, added + cost
   end
 end
-if inserted == 0 and allMsg then return {'duplicate', 0, 0} end
-return {'stored', added, first}
+if inserted == 0 and allMsg then return {'duplicate', 0} end
+return {'stored', added}
 `,
 );
 

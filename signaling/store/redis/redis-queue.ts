@@ -55,7 +55,7 @@ export class RedisQueue implements QueueStore {
       ENTRY_BYTES,
     ];
     for (const item of items) args.push(item.kind, item.peer, item.id, item.kind === 'msg' ? item.env : '', item.ts);
-    const [result, added] = await this.scripts.run<[EnqueueResult, number, number]>(
+    const [result, added] = await this.scripts.run<[EnqueueResult, number]>(
       enqueueScript,
       [keys.queue(recipient), keys.queueIndex(recipient)],
       args,
