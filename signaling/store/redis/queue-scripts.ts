@@ -130,7 +130,7 @@ local function append(it)
     redis.call('HINCRBY', qi, 'r', 1)
   end
   redis.call('HSET', qi, it.key, sid)
-  return seq, cost
+  return cost
 end
 
 local items, fresh, allMsg = parse()
@@ -150,7 +150,7 @@ for _, it in ipairs(items) do
     take = receipts < receiptsMax and (room < 0 or added + rowBytes <= room) and redis.call('HEXISTS', qi, it.key) == 0
   end
   if take then
-    local _, cost = append(it)
+    local cost = append(it)
     if it.kind ~= 'msg' then receipts = receipts + 1 end
     inserted, added = inserted + 1, added + cost
   end
