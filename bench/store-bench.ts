@@ -25,7 +25,7 @@ async function round(store: SqliteStore, tag: string): Promise<number> {
   for (let i = 0; i < PER_ROUND; i++) {
     const id = `${tag}-${i}`;
     await store.queue.enqueue('bob', [{ kind: 'msg', peer: 'alice', id, env: ENV, ts: i }]);
-    await store.queue.page('bob', 0, 1);
+    await store.queue.page('bob', undefined, 1);
     await store.queue.remove('bob', 'msg', 'alice', [id]);
   }
   return PER_ROUND / ((performance.now() - t0) / 1000);

@@ -9,13 +9,14 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, WS_PATH } from '../shared/protocol';
 import type { Config } from './config';
 import type { Context } from './handlers/context';
-import { Hub } from './hub';
 import { type Client, ConnectionGate, refuse } from './connection/gate';
 import { createIntake, frameBytes } from './connection/intake';
 import { PreLogin } from './connection/pre-login';
 import { RegistrationLimit } from './connection/registration-limit';
 import { SerialQueue } from './connection/serial-queue';
 import { isOriginAllowed, ownOrigins } from './origin';
+import { LocalRouter } from './routing/local-router';
+import type { Router } from './routing/router';
 import { Session } from './session';
 import { StoredFiles } from './stored-files';
 import { createStaticHandler } from './static';
@@ -26,7 +27,7 @@ export interface ParleyServer {
   /** Resolves with the bound port (useful with port 0). */
   start(): Promise<number>;
   stop(): Promise<void>;
-  readonly hub: Hub;
+  readonly router: Router;
 }
 
 /** Expired rows deleted per transaction while sweeping. */
@@ -36,7 +37,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const { config, store, log } = deps;
   const limits = config.limits;
   // Queued items go out in windows small enough never to trip the send-buffer limit.
-  const hub = new Hub(store, log, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
+  const router = new LocalRouter(store, log, limits.maxBufferedBytes, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
   const files = new StoredFiles(store, limits.maxBufferedBytes, {
     uploadsPerConnection: limits.offlineUploadsPerConnection,
     uploadBufferBytes: limits.uploadBufferBytes,
@@ -45,7 +46,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   });
   const bounds = config.connections;
   const registrations = new RegistrationLimit(bounds.registrationsPerHourPerAddress);
-  const ctx: Context = { store, hub, files, log, limits, iceServers: config.iceServers, registrations };
+  const ctx: Context = { store, router, files, log, limits, iceServers: config.iceServers, registrations };
   const intake = createIntake(ctx, bounds, log);
   const serveStatic = createStaticHandler(config.webDir);
   const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);
@@ -83,7 +84,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     let preLogin: PreLogin | undefined = new PreLogin(bounds, () => {
       if (!session.username) session.cut(CloseCode.loginTimeout, 'login_timeout');
     });
-    session.onCut = () => hub.leave(session);
+    session.onCut = () => router.leave(session);
     // Past the backlog the socket is not read: TCP pushes the sender back while its frames wait.
     session.frames = new SerialQueue(
       limits.frameBacklog,
@@ -130,7 +131,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       session.closed = true;
       sessions.delete(session);
       try {
-        hub.leave(session);
+        router.leave(session);
       } catch (err) {
         log.error({ session: session.id, err }, 'failed to park a closing session');
       }
@@ -168,7 +169,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   }
 
   return {
-    hub,
+    router,
     async start() {
       const port = await gate.listen(config.port, config.host);
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
@@ -184,7 +185,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     async stop() {
       clearInterval(heartbeat);
       clearInterval(sweeper);
-      hub.closeAll(CloseCode.shutdown, 'server shutting down');
+      router.closeAll(CloseCode.shutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await gate.close();

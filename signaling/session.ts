@@ -10,6 +10,7 @@ import { CloseCode, type ServerFrame, encodeFrame } from '../shared/protocol';
 import type { ServerLimits } from './config';
 import type { QueueItem, QueuedItem, ReceiptKind } from './store/queue';
 import type { SerialQueue } from './connection/serial-queue';
+import type { SessionChange } from './routing/router';
 import { TokenBucket } from './rate-limiter';
 import type { WriteCoalescer } from './write-coalescer';
 
@@ -20,6 +21,13 @@ export interface InflightMessage {
   env: string;
   ts: number;
 }
+
+/**
+ * Frames for a connection kept while its welcome is being put together (presence, contact_added
+ * from others): they follow the welcome. Past this many, later ones are dropped: they are state
+ * changes the client would also learn at its next login.
+ */
+const EARLY_FRAMES_MAX = 1024;
 
 /** How long a connection over one of its byte rates is not read. */
 const HOLD_READING_MS = 100;
@@ -34,8 +42,8 @@ const handedKey = (group: AckGroup, peer: string, id: string) => `${group}\u0000
 
 /** Where the hand-over of a user's offline queue stands: read from the store a page at a time. */
 export interface QueueCursor {
-  /** The `seq` of the last item handed over. */
-  after: number;
+  /** The cursor of the last item handed over (undefined: none yet). */
+  after: string | undefined;
   /** Read from the store but not handed over yet, oldest first (at most a page). */
   page: QueuedItem[];
   /** False once a read found nothing more: from then on, new items go out live. */
@@ -54,6 +62,12 @@ export class Session {
   challenge: string | undefined;
   /** Accepted contacts of `username`, kept in memory so routing needs no database read. */
   readonly contacts = new Set<string>();
+  /** Users who blocked this one (see policy.ts), kept current like `contacts`. */
+  readonly blockedBy = new Set<string>();
+  /** Users this one blocked. */
+  readonly blocks = new Set<string>();
+  /** Changes to the sets above made while the login reads them from the store: replayed on what it read. */
+  #changes: SessionChange[] | undefined;
   /** Messages sent live to this connection and not yet acknowledged: sender → id → message. */
   readonly inflight = new Map<string, Map<string, InflightMessage>>();
   inflightBytes = 0;
@@ -66,9 +80,13 @@ export class Session {
   /** Bytes of handed-over queue items not yet acknowledged: the hand-over window in use. */
   queuedBytes = 0;
   /** The offline queue's hand-over; acknowledgements make room for more. */
-  queue: QueueCursor = { after: 0, page: [], draining: false, reading: false, again: false };
+  queue: QueueCursor = { after: undefined, page: [], draining: false, reading: false, again: false };
   /** This connection's frames, handled one at a time in order (set by the server when it opens). */
   frames: SerialQueue | undefined;
+  /** True once the welcome has gone: from then on the connection gets live traffic (see the hub's `ready`). */
+  welcomed = false;
+  /** Frames held until the welcome goes (see {@link holdUntilWelcome}). */
+  #early: ServerFrame[] | undefined;
   /** Heartbeat: false after a ping until the pong arrives. */
   alive = true;
   closed = false;
@@ -210,10 +228,44 @@ export class Session {
   }
 
   /**
+   * From now until {@link sendWelcome}, frames for this connection wait: the login has claimed the
+   * user, and others may tell it things (presence, a new contact) before its welcome is ready.
+   */
+  holdUntilWelcome(): void {
+    this.#early = [];
+    this.#changes = [];
+  }
+
+  /** A change to the routing state arrived: kept while the login is reading it (see {@link changesDuringLogin}). */
+  recordChange(change: SessionChange): void {
+    this.#changes?.push(change);
+  }
+
+  /** The changes that arrived since the login claimed the user; recording stops. */
+  changesDuringLogin(): SessionChange[] {
+    const changes = this.#changes ?? [];
+    this.#changes = undefined;
+    return changes;
+  }
+
+  /** Sends the welcome, then whatever was held for it, in order. */
+  sendWelcome(frame: Extract<ServerFrame, { t: 'welcome' }>): void {
+    const early = this.#early ?? [];
+    this.#early = undefined;
+    this.welcomed = true;
+    this.send(frame);
+    for (const f of early) this.send(f);
+  }
+
+  /**
    * Sends a frame unless the socket is gone. A reader that lets more than `maxBufferedBytes`
    * pile up is cut off: one slow client must not fill the server's memory.
    */
   send(frame: ServerFrame): void {
+    if (this.#early) {
+      if (this.#early.length < EARLY_FRAMES_MAX) this.#early.push(frame);
+      return;
+    }
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.cut(CloseCode.slowConsumer, 'slow_consumer');

@@ -3,10 +3,12 @@
  * key. No password exists; the server stores only the public key.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { authMessage } from '../../shared/protocol';
+import { CloseCode, authMessage } from '../../shared/protocol';
 import { isReservedUsername, isValidUsername } from '../../shared/username';
 import { ProtocolError } from '../errors';
+import { applyChange } from '../routing/arrive';
 import type { Session } from '../session';
+import type { UserRecord } from '../store/accounts';
 import type { Context, Handler } from './context';
 
 function verifySignature(identityKey: string, nonce: string, username: string, sig: string): boolean {
@@ -31,16 +33,34 @@ async function attempt(session: Session, run: (nonce: string) => Promise<void>):
   }
 }
 
+/**
+ * The user is claimed first, then their state is read: whatever another connection changes
+ * meanwhile (a contact accepted, a presence change) either is in what is read or reaches this
+ * connection after its welcome, never neither.
+ */
 async function welcome(ctx: Context, session: Session, username: string, identityKey: string): Promise<void> {
-  const names = await ctx.store.contacts.contactsOf(username);
-  const keys = await Promise.all(names.map((c) => ctx.store.accounts.get(c)));
-  const [incoming, outgoing] = await Promise.all([ctx.store.contacts.incomingRequests(username), ctx.store.contacts.outgoingRequests(username)]);
-  // The socket may have closed while the store answered: a closed connection never joins.
+  if (!ctx.router.claim(session, username)) return;
+  let names: string[];
+  let keys: (UserRecord | undefined)[];
+  let incoming: string[];
+  let outgoing: string[];
+  try {
+    names = await ctx.store.contacts.contactsOf(username);
+    keys = await Promise.all(names.map((c) => ctx.store.accounts.get(c)));
+    [incoming, outgoing] = await Promise.all([ctx.store.contacts.incomingRequests(username), ctx.store.contacts.outgoingRequests(username)]);
+  } catch (err) {
+    // A claimed connection without its welcome must not stay logged in.
+    session.cut(CloseCode.shutdown, 'internal');
+    throw err;
+  }
+  // The socket may have closed while the store answered (or been replaced): it leaves unwelcomed.
   if (session.closed) return;
-  session.username = username;
   for (const c of names) session.contacts.add(c);
-  const contacts = names.map((c, i) => ({ username: c, identityKey: keys[i]!.identityKey, online: ctx.hub.isOnline(c) }));
-  session.send({
+  // What changed while the store was read is applied again on top of what was read (which may predate it).
+  for (const change of session.changesDuringLogin()) applyChange(session, change);
+  const online = await ctx.router.online(names);
+  const contacts = names.map((c, i) => ({ username: c, identityKey: keys[i]!.identityKey, online: online.has(c) }));
+  session.sendWelcome({
     t: 'welcome',
     username,
     identityKey,
@@ -50,7 +70,7 @@ async function welcome(ctx: Context, session: Session, username: string, identit
     iceServers: ctx.iceServers,
     offlineFileMaxBytes: ctx.limits.offlineFileMaxBytes,
   });
-  ctx.hub.join(session);
+  ctx.router.ready(session);
   ctx.log.info({ session: session.id }, 'authenticated');
 }
 

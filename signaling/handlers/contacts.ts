@@ -6,13 +6,15 @@ import type { Context, Handler } from './context';
 async function befriend(ctx: Context, a: string, b: string): Promise<void> {
   await ctx.store.contacts.add(a, b);
   const keys = { [a]: (await ctx.store.accounts.get(a))!.identityKey, [b]: (await ctx.store.accounts.get(b))!.identityKey };
-  ctx.hub.linkContacts(a, b);
+  const online = await ctx.router.online([a, b]);
   for (const [me, other] of [
     [a, b],
     [b, a],
   ] as const) {
-    const identityKey = keys[other]!;
-    ctx.hub.session(me)?.send({ t: 'contact_added', contact: { username: other, identityKey, online: ctx.hub.isOnline(other) } });
+    // The routing set first: the contact_added that follows must find the two linked.
+    await ctx.router.deliver(me, { t: 'change', change: { t: 'contact', peer: other, on: true } });
+    const contact = { username: other, identityKey: keys[other]!, online: online.has(other) };
+    await ctx.router.deliver(me, { t: 'notice', frame: { t: 'contact_added', contact } });
   }
 }
 
@@ -35,7 +37,7 @@ export const contactRequest: Handler<'contact_request'> = async (ctx, session, f
   if (result === 'full') throw new ProtocolError('requests_full', 'too many pending requests; try again later', to);
   session.send({ t: 'request_sent', to });
   // A repeat of a pending request is not pushed again: asking twice must not let anyone nag.
-  if (result === 'added') ctx.hub.session(to)?.send({ t: 'request_received', from: me });
+  if (result === 'added') await ctx.router.deliver(to, { t: 'notice', frame: { t: 'request_received', from: me } });
 };
 
 export const contactRespond: Handler<'contact_respond'> = async (ctx, session, f) => {
@@ -47,5 +49,5 @@ export const contactRespond: Handler<'contact_respond'> = async (ctx, session, f
   }
   await ctx.store.contacts.declineRequest(f.from, me);
   session.send({ t: 'request_declined', username: f.from });
-  ctx.hub.session(f.from)?.send({ t: 'request_declined', username: me });
+  await ctx.router.deliver(f.from, { t: 'notice', frame: { t: 'request_declined', username: me } });
 };

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { ClientFrameOf, ClientFrameType, IceServer } from '../../shared/protocol';
 import type { ServerLimits } from '../config';
 import type { RegistrationLimit } from '../connection/registration-limit';
-import type { Hub } from '../hub';
+import type { Router } from '../routing/router';
 import type { Session } from '../session';
 import type { StoredFiles } from '../stored-files';
 import type { Store } from '../store/store';
@@ -13,7 +13,8 @@ import type { Store } from '../store/store';
  */
 export interface Context {
   store: Store;
-  hub: Hub;
+  /** How anything reaches another user: handlers never write to another user's socket. */
+  router: Router;
   /** Files kept for contacts who are offline. */
   files: StoredFiles;
   log: Logger;

@@ -8,7 +8,7 @@ export const send: Handler<'send'> = async (ctx, session, f) => {
   const from = session.username!;
   // The sender is the authenticated identity, whatever the client claims elsewhere.
   if (!session.contacts.has(f.to)) throw new ProtocolError('not_contact', `${f.to} is not your contact`, f.id);
-  await ctx.hub.route({ from, id: f.id, env: f.env, ts: Date.now() }, f.to, session);
+  await ctx.router.message({ from, id: f.id, env: f.env, ts: Date.now() }, f.to, session);
 };
 
 /**
@@ -30,8 +30,8 @@ async function settle(ctx: Context, session: Session, from: string, ids: string[
   }
   if (stored.length > 0) await ctx.store.queue.remove(me, 'msg', from, stored);
   settled.push(...stored);
-  if (settled.length > 0) await ctx.hub.receipt(me, from, settled, kind);
-  ctx.hub.refill(session);
+  if (settled.length > 0) await ctx.router.receipt(me, from, settled, kind);
+  ctx.router.refill(session);
 }
 
 export const ack: Handler<'ack'> = (ctx, session, f) => settle(ctx, session, f.from, f.ids, 'receipt');
@@ -48,5 +48,5 @@ export const receiptAck: Handler<'receipt_ack'> = async (ctx, session, f) => {
   for (const kind of ['receipt', 'refusal'] as const) {
     if (stored[kind].length > 0) await ctx.store.queue.remove(session.username!, kind, f.by, stored[kind]);
   }
-  ctx.hub.refill(session);
+  ctx.router.refill(session);
 };

@@ -5,7 +5,7 @@
  * transfer resumes from the recipient's last acknowledgement.
  */
 import { FILE_ID_BYTES } from '../../shared/file-chunks';
-import { decodeRelayFrame, encodeRelayFrame } from '../../shared/relay-frames';
+import { decodeRelayFrame } from '../../shared/relay-frames';
 import { ProtocolError } from '../errors';
 import type { Session } from '../session';
 import type { Context } from './context';
@@ -19,15 +19,11 @@ export async function relayChunk(ctx: Context, session: Session, bytes: Uint8Arr
     await ctx.files.upload(session, frame.name, frame.payload);
     return;
   }
-  const recipient = ctx.hub.session(frame.name);
-  if (!recipient) throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
   const fileId = Buffer.from(frame.payload.subarray(0, FILE_ID_BYTES)).toString('hex');
   const allowed = session.allowRelay(fileId, frame.payload.length);
   if (allowed === 'size') throw new ProtocolError('file_too_large', 'this file is over the relay size limit', fileId);
   if (allowed === 'rate') throw new ProtocolError('relay_limit', 'over the relay byte rate', fileId);
-  // Half the send buffer: chat frames to the same person must still fit behind the chunks.
-  if (recipient.buffered > ctx.limits.maxBufferedBytes / 2) {
-    throw new ProtocolError('recipient_busy', `${frame.name} is not keeping up`, fileId);
-  }
-  recipient.sendBinary(encodeRelayFrame(session.username, frame.payload));
+  const result = await ctx.router.deliver(frame.name, { t: 'chunk', from: session.username, payload: frame.payload });
+  if (result === 'offline') throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
+  if (result === 'busy') throw new ProtocolError('recipient_busy', `${frame.name} is not keeping up`, fileId);
 }

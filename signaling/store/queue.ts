@@ -1,7 +1,7 @@
 /**
  * The offline queue: what is owed to each user (sealed messages, and receipts or refusals for
  * messages they sent), in the order the server took it, deleted only when they acknowledge it or
- * it expires. Read in pages after a `seq`, so a login never loads a whole queue into memory.
+ * it expires. Read in pages after a cursor, so a login never loads a whole queue into memory.
  */
 
 /** A receipt says `peer`'s device stored message `id`; a refusal that it threw it away unopened. */
@@ -12,8 +12,12 @@ export type QueueItem =
   | { kind: 'msg'; peer: string; id: string; env: string; ts: number }
   | { kind: ReceiptKind; peer: string; id: string; ts: number };
 
-/** A queued item with its place in the recipient's queue: pages are read after a `seq`. */
-export type QueuedItem = QueueItem & { seq: number };
+/**
+ * A queued item with its place in the recipient's queue: pages are read after a cursor. The
+ * cursor is opaque, each backend spells it its own way (a row number, a stream entry id), and
+ * later items have cursors the backend orders after it.
+ */
+export type QueuedItem = QueueItem & { cursor: string };
 
 /**
  * `full`: over the recipient's quota, or over the sender's share of it; `server_full`: over the
@@ -28,8 +32,8 @@ export interface QueueStore {
    * call has not resolved yet.
    */
   enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult>;
-  /** Up to `limit` unexpired items for `recipient` queued after `afterSeq`, oldest first. */
-  page(recipient: string, afterSeq: number, limit: number): Promise<QueuedItem[]>;
+  /** Up to `limit` unexpired items for `recipient` queued after the item at `after` (from the start when undefined), oldest first. */
+  page(recipient: string, after: string | undefined, limit: number): Promise<QueuedItem[]>;
   /** Forget items the recipient acknowledged. */
   remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void>;
 }

@@ -53,9 +53,9 @@ export function contractContext(factory: StoreFactory): ContractContext {
 export const msg = (peer: string, id: string, ts: number, env = `env-${id}`): QueueItem => ({ kind: 'msg', peer, id, env, ts });
 export const receipt = (peer: string, id: string, ts: number): QueueItem => ({ kind: 'receipt', peer, id, ts });
 
-/** Everything queued for `recipient`, without the seqs. */
+/** Everything queued for `recipient`, without the cursors. */
 export async function pending(store: Store, recipient: string): Promise<QueueItem[]> {
-  return (await store.queue.page(recipient, 0, 1_000_000)).map(({ seq: _seq, ...item }) => item);
+  return (await store.queue.page(recipient, undefined, 1_000_000)).map(({ cursor: _cursor, ...item }) => item);
 }
 
 export const ids = (items: QueueItem[]) => items.map((i) => `${i.kind}:${i.peer}:${i.id}`);

@@ -15,9 +15,9 @@ export function queueContract(c: ContractContext, reopen: boolean): void {
       expect(all[0]).toEqual({ kind: 'msg', peer: 'alice', id: 'a1', env: 'env-a1', ts: t });
       expect(all[2]).toEqual({ kind: 'receipt', peer: 'carol', id: 'r1', ts: t });
       expect(ids(await pending(store, 'dave'))).toEqual(['msg:alice:d1']);
-      // Pages continue after the last seq read, however seqs are spelled.
-      const first = await store.queue.page('bob', 0, 2);
-      const rest = await store.queue.page('bob', first[1]!.seq, 10);
+      // Pages continue after the last cursor read, however a backend spells cursors.
+      const first = await store.queue.page('bob', undefined, 2);
+      const rest = await store.queue.page('bob', first[1]!.cursor, 10);
       expect(ids([...first, ...rest])).toEqual(ids(all));
     });
 

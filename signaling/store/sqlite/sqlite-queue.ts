@@ -1,7 +1,7 @@
 /**
  * The offline queue in SQLite: sealed messages and receipts owed to each user, in the order the
  * server took them, deleted only when the recipient acknowledges them (or they expire). Read in
- * pages after a `seq`, so a login never loads a whole queue into memory.
+ * pages after a row's `seq` (the cursor), so a login never loads a whole queue into memory.
  *
  * Bounds: a recipient holds at most `quotaMessages` messages and `quotaBytes` of envelopes, and
  * one sender at most `senderSharePercent` of either (one contact cannot fill it for everyone);
@@ -124,11 +124,11 @@ export class SqliteQueue implements QueueStore {
     return undefined;
   }
 
-  async page(recipient: string, afterSeq: number, limit: number): Promise<QueuedItem[]> {
-    return this.#q.page.all(recipient, afterSeq, this.opts.now(), limit).map((r): QueuedItem =>
+  async page(recipient: string, after: string | undefined, limit: number): Promise<QueuedItem[]> {
+    return this.#q.page.all(recipient, after === undefined ? 0 : Number(after), this.opts.now(), limit).map((r): QueuedItem =>
       r.kind === 'msg'
-        ? { seq: r.seq, kind: 'msg', peer: r.peer, id: r.msg_id, env: r.env ?? '', ts: r.ts }
-        : { seq: r.seq, kind: r.kind, peer: r.peer, id: r.msg_id, ts: r.ts },
+        ? { cursor: String(r.seq), kind: 'msg', peer: r.peer, id: r.msg_id, env: r.env ?? '', ts: r.ts }
+        : { cursor: String(r.seq), kind: r.kind, peer: r.peer, id: r.msg_id, ts: r.ts },
     );
   }
 

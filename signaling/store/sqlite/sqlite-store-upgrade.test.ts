@@ -48,19 +48,19 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
   it('keeps every queued item in order, takes refusals, and records the schema version', async () => {
     writeVersionZero();
     const store = openStore();
-    expect((await store.queue.page('bob', 0, 10)).map((i) => `${i.kind}:${i.id}`)).toEqual(['msg:m1', 'receipt:r1', 'msg:m2']);
+    expect((await store.queue.page('bob', undefined, 10)).map((i) => `${i.kind}:${i.id}`)).toEqual(['msg:m1', 'receipt:r1', 'msg:m2']);
     expect(await store.contacts.incomingRequests('bob')).toEqual(['dave']);
     expect(await store.queue.enqueue('alice', [{ kind: 'refusal', peer: 'bob', id: 'x1', ts: 4 }])).toBe('stored');
     // New items still sort after the migrated ones.
     await store.queue.enqueue('bob', [{ kind: 'msg', peer: 'alice', id: 'm3', env: 'e3', ts: 5 }]);
-    expect((await store.queue.page('bob', 0, 10)).map((i) => i.id)).toEqual(['m1', 'r1', 'm2', 'm3']);
+    expect((await store.queue.page('bob', undefined, 10)).map((i) => i.id)).toEqual(['m1', 'r1', 'm2', 'm3']);
     await store.close();
     open.length = 0;
     const db = new Database(path.join(dir, 'parley.sqlite'), { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     db.close();
     // Opening again runs nothing twice.
-    expect(await openStore().queue.page('bob', 0, 10)).toHaveLength(4);
+    expect(await openStore().queue.page('bob', undefined, 10)).toHaveLength(4);
   });
 
   it('refuses a database from a newer server instead of guessing', async () => {

@@ -1,0 +1,60 @@
+/**
+ * The one authorization point: may this connection's user reach that user? Every frame that
+ * reaches another user asks here (send and its receipts, signal, relayed and stored file chunks,
+ * file commit and fetch, contact requests and responses, presence), and the router asks again
+ * where things arrive, so a change that is still travelling cannot let anything through.
+ *
+ * Reach is between accepted contacts only. A block is one user's, and hides both ways: once A
+ * blocks B nothing from B reaches A, and A looks offline to B. B is never told: what B sends to A
+ * is answered as if A were offline and then dropped (PROTOCOL.md, "Blocking"). A is told plainly
+ * (`not_contact`, naming the block) when A tries to reach the user A blocked.
+ */
+import { ProtocolError } from './errors';
+import type { Session } from './session';
+
+/**
+ * `ok`: go ahead; `not_contact`: not an accepted contact; `blocking`: this user blocked the peer;
+ * `unseen`: the peer blocked this user (answer as if the peer were offline, and drop).
+ */
+export type Reach = 'ok' | 'not_contact' | 'blocking' | 'unseen';
+
+/** Whether `session`'s user may reach `peer`, a contact, with anything (messages, signals, files, receipts). */
+export function reach(session: Session, peer: string): Reach {
+  if (session.blocks.has(peer)) return 'blocking';
+  if (!session.contacts.has(peer)) return 'not_contact';
+  if (session.blockedBy.has(peer)) return 'unseen';
+  return 'ok';
+}
+
+/** {@link reach}, with the refusals thrown: what is left is `ok` or `unseen`. */
+export function requireReach(session: Session, peer: string, ref: string): 'ok' | 'unseen' {
+  const r = reach(session, peer);
+  if (r === 'not_contact') throw new ProtocolError('not_contact', `${peer} is not your contact`, ref);
+  if (r === 'blocking') throw new ProtocolError('not_contact', `you blocked ${peer}; unblock them first`, ref);
+  return r;
+}
+
+/** Whether `session`'s user may ask `peer` to be a contact (not a contact yet): refused when blocking, `unseen` when blocked. */
+export function requestReach(session: Session, peer: string, ref: string): 'ok' | 'unseen' {
+  if (session.blocks.has(peer)) throw new ProtocolError('not_contact', `you blocked ${peer}; unblock them first`, ref);
+  return session.blockedBy.has(peer) ? 'unseen' : 'ok';
+}
+
+/** Whether `session`'s user and `other` see each other's presence: contacts, and neither blocked the other. */
+export function seesPresence(session: Session, other: string): boolean {
+  return session.contacts.has(other) && !session.blocks.has(other) && !session.blockedBy.has(other);
+}
+
+/**
+ * Where something from `from` arrives at `recipient`: dropped if either blocked the other. The
+ * sender's side has already asked {@link reach}; this holds while a block is still on its way to
+ * the sender's connection, and for what was queued before the block.
+ */
+export function admits(recipient: Session, from: string): boolean {
+  return !recipient.blocks.has(from) && !recipient.blockedBy.has(from);
+}
+
+/** The requests `session`'s user is shown: none from users they blocked. */
+export function visibleRequests(session: Session, from: readonly string[]): string[] {
+  return from.filter((u) => !session.blocks.has(u));
+}

@@ -1,0 +1,51 @@
+/**
+ * What reaches a connection of this node, however it was routed: the local router calls this
+ * directly, a cluster router when its node inbox hands it something. The one place that writes to
+ * a user's socket on someone else's behalf.
+ */
+import { encodeRelayFrame } from '../../shared/relay-frames';
+import type { Session } from '../session';
+import type { Arrival, DeliverResult, SessionChange } from './router';
+
+/** The frame that carries each kind of receipt. */
+export const RECEIPT_FRAME = { receipt: 'delivered', refusal: 'refused' } as const;
+
+/** Applies a change to a connection's routing state (kept also for replay while its login reads the store). */
+export function applyChange(session: Session, change: SessionChange): void {
+  session.recordChange(change);
+  const set = change.t === 'contact' ? session.contacts : session.blockedBy;
+  if (change.on) set.add(change.peer);
+  else set.delete(change.peer);
+}
+
+/**
+ * Hands `arrival` to `session`. Signals and relayed chunks are volatile: a connection not reading
+ * gets none past half its send buffer (so a contact's flood can never make the server cut it as
+ * a slow consumer), and one still logging in gets none at all.
+ */
+export function arrive(session: Session, arrival: Arrival, maxBufferedBytes: number): DeliverResult {
+  if (session.closed) return 'offline';
+  switch (arrival.t) {
+    case 'notice':
+      session.send(arrival.frame);
+      return 'sent';
+    case 'change':
+      applyChange(session, arrival.change);
+      return 'sent';
+    case 'message':
+      session.deliver(arrival.msg);
+      return 'sent';
+    case 'receipt':
+      session.expectReceiptAcks(arrival.by, arrival.ids, arrival.kind);
+      session.send({ t: RECEIPT_FRAME[arrival.kind], by: arrival.by, ids: arrival.ids });
+      return 'sent';
+    case 'signal':
+    case 'chunk':
+      if (!session.welcomed) return 'offline';
+      // Half the send buffer: chat frames to the same person must still fit behind the chunks.
+      if (session.buffered > maxBufferedBytes / 2) return 'busy';
+      if (arrival.t === 'signal') session.send({ t: 'signal', from: arrival.from, data: arrival.data });
+      else session.sendBinary(encodeRelayFrame(arrival.from, arrival.payload));
+      return 'sent';
+  }
+}
