@@ -68,10 +68,11 @@ export class RedisQueue implements QueueStore {
     return result;
   }
 
-  async page(recipient: string, afterSeq: number, limit: number): Promise<QueuedItem[]> {
+  /** The cursor is the stream entry id. */
+  async page(recipient: string, after: string | undefined, limit: number): Promise<QueuedItem[]> {
     const now = this.opts.now();
     const page: QueuedItem[] = [];
-    let from = afterSeq > 0 ? `(${afterSeq}-0` : '-';
+    let from = after === undefined ? '-' : `(${after}`;
     // Expired entries not yet swept are skipped, so read on until the page is full or the stream ends.
     while (page.length < limit) {
       const want = limit - page.length;
@@ -123,8 +124,7 @@ export class RedisQueue implements QueueStore {
   }
 }
 
-function toItem(id: string, f: string[]): QueuedItem {
-  const seq = Number(id.slice(0, id.indexOf('-')));
+function toItem(cursor: string, f: string[]): QueuedItem {
   const [kind, peer, msgId, ts] = [f[1] as QueueItem['kind'], f[3]!, f[5]!, Number(f[7])];
-  return kind === 'msg' ? { seq, kind, peer, id: msgId, env: f[11]!, ts } : { seq, kind, peer, id: msgId, ts };
+  return kind === 'msg' ? { cursor, kind, peer, id: msgId, env: f[11]!, ts } : { cursor, kind, peer, id: msgId, ts };
 }

@@ -68,8 +68,8 @@ describe('RedisStore: durability', () => {
     await store.close();
     open.length = 0;
     const again = await openStore();
-    const bob = await again.queue.page('bob', 0, n);
-    const carol = await again.queue.page('carol', 0, n);
+    const bob = await again.queue.page('bob', undefined, n);
+    const carol = await again.queue.page('carol', undefined, n);
     expect(bob.map((i) => i.id)).toEqual(Array.from({ length: n / 2 }, (_, k) => `m${2 * k + 1}`));
     expect(carol.map((i) => i.id)).toEqual(Array.from({ length: n / 2 }, (_, k) => `m${2 * k}`));
     // The quota counters came back with them.
@@ -88,7 +88,7 @@ describe('RedisStore: the enqueue script', () => {
     expect(await store.queue.enqueue('bob', refused)).toBe('full');
     expect(await rawQueue('bob')).toEqual(before);
     expect(await store.queue.enqueue('bob', refused.slice(0, 4))).toBe('stored');
-    expect((await store.queue.page('bob', 0, 10)).map((i) => i.id)).toEqual(['a1', 'r1', 'r2', 'c1', 'a2']);
+    expect((await store.queue.page('bob', undefined, 10)).map((i) => i.id)).toEqual(['a1', 'r1', 'r2', 'c1', 'a2']);
   });
 
   it('answers server_full past the Redis memory budget, and still takes receipts it has room for', async () => {
@@ -98,7 +98,7 @@ describe('RedisStore: the enqueue script', () => {
     expect(await store.queue.enqueue('bob', [msg('alice', 'small', 'x'.repeat(1000))])).toBe('stored');
     expect(await store.queue.enqueue('bob', [msg('alice', 'big', 'x'.repeat(200 * 1024))])).toBe('server_full');
     expect(await store.queue.enqueue('bob', [{ kind: 'receipt', peer: 'alice', id: 'r', ts: 1 }])).toBe('stored');
-    expect((await store.queue.page('bob', 0, 10)).map((i) => i.id)).toEqual(['small', 'r']);
+    expect((await store.queue.page('bob', undefined, 10)).map((i) => i.id)).toEqual(['small', 'r']);
   });
 
   it('keeps working, in order, after Redis forgot its scripts (NOSCRIPT falls back to EVAL)', async () => {
@@ -107,7 +107,7 @@ describe('RedisStore: the enqueue script', () => {
     await store.queue.enqueue('bob', [msg('alice', 'before')]);
     await admin.sendCommand(['SCRIPT', 'FLUSH']);
     await Promise.all(Array.from({ length: 10 }, (_, i) => store.queue.enqueue('bob', [msg('alice', `m${i}`)])));
-    expect((await store.queue.page('bob', 0, 20)).map((i) => i.id)).toEqual(['before', ...Array.from({ length: 10 }, (_, i) => `m${i}`)]);
+    expect((await store.queue.page('bob', undefined, 20)).map((i) => i.id)).toEqual(['before', ...Array.from({ length: 10 }, (_, i) => `m${i}`)]);
   });
 
   it('sweeps expired entries of a queue nobody writes to again, and keeps each user\'s keys in their own slot', async () => {
@@ -122,7 +122,7 @@ describe('RedisStore: the enqueue script', () => {
     expect(await store.sweepExpired(now, 1000)).toBe(3);
     expect(await admin.sendCommand(['XLEN', 'q:{bob}'])).toBe(0);
     expect(await admin.sendCommand(['HGET', 'qi:{bob}', 'n'])).toBe('0');
-    expect((await store.queue.page('carol', 0, 10)).map((i) => i.id)).toEqual(['c2']);
+    expect((await store.queue.page('carol', undefined, 10)).map((i) => i.id)).toEqual(['c2']);
     expect(await admin.sendCommand(['ZRANGE', 'sweep:queue', '0', '-1'])).toEqual(['carol']);
     const all = await admin.sendCommand<string[]>(['KEYS', '*']);
     for (const key of all) expect(key).toMatch(/^sweep:|\{(bob|carol)\}/);
