@@ -38,6 +38,41 @@ export class RedisContacts implements ContactStore {
     await Promise.all([this.requests.remove(a, b), this.requests.remove(b, a)]);
   }
 
+  /** Removes the contact on both sides, with any request between them. */
+  async remove(a: string, b: string): Promise<void> {
+    await Promise.all([
+      this.redis.sendCommand(['SREM', keys.contacts(a), b]),
+      this.redis.sendCommand(['SREM', keys.contacts(b), a]),
+    ]);
+    await Promise.all([this.requests.remove(a, b), this.requests.remove(b, a)]);
+  }
+
+  /** `owner` blocks `target`: owner's own request to them goes; the contact itself stays (an unblock brings it back). */
+  async block(owner: string, target: string): Promise<void> {
+    await Promise.all([
+      this.redis.sendCommand(['SADD', keys.blocks(owner), target]),
+      this.redis.sendCommand(['SADD', keys.blockers(target), owner]),
+    ]);
+    await this.requests.remove(owner, target);
+  }
+
+  /** Requests `target` made to `owner` while blocked were never shown: they go with the block. */
+  async unblock(owner: string, target: string): Promise<void> {
+    await Promise.all([
+      this.redis.sendCommand(['SREM', keys.blocks(owner), target]),
+      this.redis.sendCommand(['SREM', keys.blockers(target), owner]),
+    ]);
+    await this.requests.remove(target, owner);
+  }
+
+  async blocksOf(owner: string): Promise<string[]> {
+    return (await this.redis.sendCommand<string[]>(['SMEMBERS', keys.blocks(owner)])).sort();
+  }
+
+  async blockersOf(target: string): Promise<string[]> {
+    return (await this.redis.sendCommand<string[]>(['SMEMBERS', keys.blockers(target)])).sort();
+  }
+
   addRequest(from: string, to: string): Promise<RequestResult> {
     return this.requests.add(from, to);
   }

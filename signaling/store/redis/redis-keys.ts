@@ -11,6 +11,10 @@ const tag = (user: string) => `{${user}}`;
 export const keys = {
   account: (user: string) => `u:${tag(user)}`,
   contacts: (user: string) => `c:${tag(user)}`,
+  /** Whom `user` blocks. */
+  blocks: (user: string) => `b:${tag(user)}`,
+  /** Who blocks `user` (the same facts, kept in the blocked user's slot so both lists are one read). */
+  blockers: (user: string) => `bb:${tag(user)}`,
   /** Requests to `user`: requester → when asked. */
   incoming: (user: string) => `rqi:${tag(user)}`,
   /** Requests to `user`: requester → when the requester's account was created (the new-account cap). */
