@@ -6,6 +6,10 @@
  * `r`: receipts and refusals), the next `seq`, and `d:<kind>:<len>:<peer>:<id>` → entry id for
  * de-duplication and for finding an entry on ack.
  *
+ * Each script reads the fields it needs in one HMGET and writes them back in one HSET: a call
+ * from Lua costs microseconds, and a write command more (it is propagated to the AOF), so the
+ * number of calls is what a message costs Redis.
+ *
  * Expired entries stay until the sweep deletes them (as in SQLite); until then the quota check
  * discounts the expired head of the stream (entries are appended in time order, so expired ones
  * sit at the head), reading at most EXPIRED_SCAN of them per call.
@@ -18,20 +22,41 @@ export const EXPIRED_SCAN = 1000;
 const COMMON = `
 local function dkey(kind, peer, id) return 'd:' .. kind .. ':' .. #peer .. ':' .. peer .. ':' .. id end
 local function num(v) return tonumber(v or '0') or 0 end
--- Entry fields by position: 2 kind, 4 peer, 6 id, 8 ts, 10 expires, 12 env.
-local function forget(q, qi, entry)
-  local f = entry[2]
-  redis.call('XDEL', q, entry[1])
-  redis.call('HDEL', qi, dkey(f[2], f[4], f[6]))
-  if f[2] == 'msg' then
-    local size = #f[12]
-    redis.call('HINCRBY', qi, 'n', -1)
-    redis.call('HINCRBY', qi, 'b', -size)
-    if redis.call('HINCRBY', qi, 'n:' .. f[4], -1) <= 0 then redis.call('HDEL', qi, 'n:' .. f[4], 'b:' .. f[4])
-    else redis.call('HINCRBY', qi, 'b:' .. f[4], -size) end
-  else
-    redis.call('HINCRBY', qi, 'r', -1)
+local function keysOf(t) local out = {} for k in pairs(t) do out[#out + 1] = k end return out end
+-- Flattens {field = value} for HSET.
+local function pairsOf(t) local out = {} for k, v in pairs(t) do out[#out + 1] = k; out[#out + 1] = v end return out end
+
+-- Deletes stream entries and their de-duplication fields, and takes them off the counters; a
+-- sender's share counters go when they reach zero. Entry fields by position: 2 kind, 4 peer,
+-- 6 id, 8 ts, 10 expires, 12 env.
+local function forget(q, qi, entries)
+  if #entries == 0 then return end
+  local ids, dkeys, delta = {}, {}, {}
+  local function add(f, d) delta[f] = (delta[f] or 0) + d end
+  for _, e in ipairs(entries) do
+    local f = e[2]
+    ids[#ids + 1] = e[1]
+    dkeys[#dkeys + 1] = dkey(f[2], f[4], f[6])
+    if f[2] == 'msg' then
+      add('n', -1); add('b', -#f[12]); add('n:' .. f[4], -1); add('b:' .. f[4], -#f[12])
+    else
+      add('r', -1)
+    end
   end
+  redis.call('XDEL', q, unpack(ids))
+  local fields = keysOf(delta)
+  local current = redis.call('HMGET', qi, unpack(fields))
+  local set = {}
+  for i, f in ipairs(fields) do set[f] = num(current[i]) + delta[f] end
+  for _, f in ipairs(fields) do
+    if string.sub(f, 1, 2) == 'n:' and set[f] <= 0 then
+      local peer = string.sub(f, 3)
+      set[f], set['b:' .. peer] = nil, nil
+      dkeys[#dkeys + 1] = f; dkeys[#dkeys + 1] = 'b:' .. peer
+    end
+  end
+  redis.call('HDEL', qi, unpack(dkeys))
+  if next(set) then redis.call('HSET', qi, unpack(pairsOf(set))) end
 end
 `;
 
@@ -49,22 +74,21 @@ local now, expires = tonumber(ARGV[1]), ARGV[2]
 local quotaN, quotaB, shareN, shareB = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
 local receiptsMax, room, rowBytes = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 
--- The items, and which messages are new: repeats are not new (a resend of a queued message must
--- not be refused as over the quota).
+-- The items, and every field of qi this call reads (counters, shares, de-duplication), read at once.
 local function parse()
-  local items, seen, fresh, allMsg = {}, {}, {}, true
+  local items, wanted, seen = {}, {n = true, b = true, r = true, seq = true}, {}
   for i = 10, #ARGV, 5 do
     local it = {kind = ARGV[i], peer = ARGV[i + 1], id = ARGV[i + 2], env = ARGV[i + 3], ts = ARGV[i + 4]}
     it.key = dkey(it.kind, it.peer, it.id)
-    if it.kind == 'msg' then
-      if not seen[it.key] and redis.call('HEXISTS', qi, it.key) == 0 then it.fresh = true; fresh[#fresh + 1] = it end
-      seen[it.key] = true
-    else
-      allMsg = false
-    end
+    wanted[it.key] = true
+    if it.kind == 'msg' then wanted['n:' .. it.peer] = true; wanted['b:' .. it.peer] = true end
     items[#items + 1] = it
   end
-  return items, fresh, allMsg
+  local fields = keysOf(wanted)
+  local got = redis.call('HMGET', qi, unpack(fields))
+  local val = {}
+  for i, f in ipairs(fields) do val[f] = got[i] end
+  return items, val
 end
 
 -- Messages expired but not swept yet, in all and per sender: they no longer count. They sit at
@@ -94,7 +118,7 @@ local function expiredHead()
 end
 
 -- 'server_full' or 'full' when the new messages do not fit, else nil.
-local function refusal(fresh)
+local function refusal(fresh, val)
   local bytes, mine = 0, {}
   for _, m in ipairs(fresh) do
     bytes = bytes + #m.env
@@ -104,58 +128,62 @@ local function refusal(fresh)
   end
   if room >= 0 and bytes + #fresh * rowBytes > room then return 'server_full' end
   local gone = expiredHead()
-  if num(redis.call('HGET', qi, 'n')) - gone.n + #fresh > quotaN then return 'full' end
-  if num(redis.call('HGET', qi, 'b')) - gone.b + bytes > quotaB then return 'full' end
+  if num(val.n) - gone.n + #fresh > quotaN or num(val.b) - gone.b + bytes > quotaB then return 'full' end
   for peer, s in pairs(mine) do
     local g = gone.peers[peer] or {n = 0, b = 0}
-    if num(redis.call('HGET', qi, 'n:' .. peer)) - g.n + s.n > shareN then return 'full' end
-    if num(redis.call('HGET', qi, 'b:' .. peer)) - g.b + s.b > shareB then return 'full' end
+    if num(val['n:' .. peer]) - g.n + s.n > shareN or num(val['b:' .. peer]) - g.b + s.b > shareB then return 'full' end
   end
   return nil
 end
 
-local function append(it)
-  local seq = redis.call('HINCRBY', qi, 'seq', 1)
-  local sid = seq .. '-0'
-  local cost = rowBytes
+local items, val = parse()
+-- Repeats are not new: a resend of a queued message must not be refused as over the quota.
+local fresh, seen, allMsg = {}, {}, true
+for _, it in ipairs(items) do
   if it.kind == 'msg' then
-    redis.call('XADD', q, sid, 'k', 'msg', 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires, 'e', it.env)
-    redis.call('HINCRBY', qi, 'n', 1)
-    redis.call('HINCRBY', qi, 'b', #it.env)
-    redis.call('HINCRBY', qi, 'n:' .. it.peer, 1)
-    redis.call('HINCRBY', qi, 'b:' .. it.peer, #it.env)
-    cost = cost + #it.env
+    if not val[it.key] and not seen[it.key] then it.fresh = true; fresh[#fresh + 1] = it end
+    seen[it.key] = true
   else
-    redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires)
-    redis.call('HINCRBY', qi, 'r', 1)
+    allMsg = false
   end
-  redis.call('HSET', qi, it.key, sid)
-  return cost
 end
-
-local items, fresh, allMsg = parse()
 if #fresh == 0 and allMsg then return {'duplicate', 0} end
 if #fresh > 0 then
-  local refused = refusal(fresh)
+  local refused = refusal(fresh, val)
   if refused then return {refused, 0} end
 end
--- Nothing was written before this point.
-local receipts = num(redis.call('HGET', qi, 'r'))
-local inserted, added = 0, 0
+-- Nothing was written before this point; what changes in qi is gathered in set and written once.
+local set = {}
+local function get(f) if set[f] ~= nil then return set[f] end return num(val[f]) end
+local seq, inserted, added = num(val.seq), 0, 0
 for _, it in ipairs(items) do
   local take = it.fresh
   if it.kind ~= 'msg' then
     -- Receipts are dropped rather than refused when over their cap or the budget: the message
     -- they settle is still in its sender's outbox and will be sent again.
-    take = receipts < receiptsMax and (room < 0 or added + rowBytes <= room) and redis.call('HEXISTS', qi, it.key) == 0
+    take = get('r') < receiptsMax and (room < 0 or added + rowBytes <= room) and not val[it.key] and set[it.key] == nil
   end
   if take then
-    local cost = append(it)
-    if it.kind ~= 'msg' then receipts = receipts + 1 end
-    inserted, added = inserted + 1, added + cost
+    seq = seq + 1
+    local sid = seq .. '-0'
+    if it.kind == 'msg' then
+      redis.call('XADD', q, sid, 'k', 'msg', 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires, 'e', it.env)
+      set.n, set.b = get('n') + 1, get('b') + #it.env
+      set['n:' .. it.peer], set['b:' .. it.peer] = get('n:' .. it.peer) + 1, get('b:' .. it.peer) + #it.env
+      added = added + #it.env
+    else
+      redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires)
+      set.r = get('r') + 1
+    end
+    set[it.key] = sid
+    inserted, added = inserted + 1, added + rowBytes
   end
 end
 if inserted == 0 and allMsg then return {'duplicate', 0} end
+if inserted > 0 then
+  set.seq = seq
+  redis.call('HSET', qi, unpack(pairsOf(set)))
+end
 return {'stored', added}
 `,
 );
@@ -165,15 +193,19 @@ export const removeScript = new RedisScript(
   'remove',
   `${COMMON}
 local q, qi = KEYS[1], KEYS[2]
-local removed = 0
-for i = 3, #ARGV do
-  local sid = redis.call('HGET', qi, dkey(ARGV[1], ARGV[2], ARGV[i]))
+local fields = {}
+for i = 3, #ARGV do fields[#fields + 1] = dkey(ARGV[1], ARGV[2], ARGV[i]) end
+local sids = redis.call('HMGET', qi, unpack(fields))
+local entries, stale = {}, {}
+for i, sid in ipairs(sids) do
   if sid then
     local entry = redis.call('XRANGE', q, sid, sid)[1]
-    if entry then forget(q, qi, entry); removed = removed + 1 else redis.call('HDEL', qi, dkey(ARGV[1], ARGV[2], ARGV[i])) end
+    if entry then entries[#entries + 1] = entry else stale[#stale + 1] = fields[i] end
   end
 end
-return removed
+forget(q, qi, entries)
+if #stale > 0 then redis.call('HDEL', qi, unpack(stale)) end
+return #entries
 `,
 );
 
@@ -186,17 +218,20 @@ export const sweepQueueScript = new RedisScript(
   `${COMMON}
 local q, qi = KEYS[1], KEYS[2]
 local now, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-local deleted = 0
+local deleted, head = 0, -1
 while deleted < limit do
   local batch = redis.call('XRANGE', q, '-', '+', 'COUNT', math.min(100, limit - deleted))
-  if #batch == 0 then return {deleted, -1} end
+  local expired = {}
+  head = -1
   for _, e in ipairs(batch) do
-    if tonumber(e[2][10]) > now then return {deleted, tonumber(e[2][10])} end
-    forget(q, qi, e)
-    deleted = deleted + 1
+    if tonumber(e[2][10]) > now then head = tonumber(e[2][10]); break end
+    expired[#expired + 1] = e
   end
+  forget(q, qi, expired)
+  deleted = deleted + #expired
+  if head >= 0 or #batch == 0 then return {deleted, head} end
 end
-local head = redis.call('XRANGE', q, '-', '+', 'COUNT', 1)[1]
-return {deleted, head and tonumber(head[2][10]) or -1}
+local first = redis.call('XRANGE', q, '-', '+', 'COUNT', 1)[1]
+return {deleted, first and tonumber(first[2][10]) or -1}
 `,
 );

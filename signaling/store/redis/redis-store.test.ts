@@ -138,8 +138,9 @@ describe('RedisStore: stored files', () => {
     for (let i = 0; i < chunks.length; i += 16) expect(await store.files.putChunks(ref, chunks.slice(i, i + 16))).toBe('stored');
     expect(await store.files.commit(ref, 64)).toBe(true);
     const usedAfter = Number(/used_memory:(\d+)/.exec(await admin.sendCommand<string>(['INFO', 'memory']))![1]);
-    // 4 MiB stored; Redis holds a few KiB of metadata for it.
-    expect(usedAfter - usedBefore).toBeLessThan(64 * 1024);
+    // 4 MiB stored; Redis holds a few KiB of metadata for it (used_memory also moves with client
+    // and AOF buffers, hence the margin: the bytes themselves would be 4 MiB).
+    expect(usedAfter - usedBefore).toBeLessThan(256 * 1024);
     for (const key of await admin.sendCommand<string[]>(['KEYS', '*'])) {
       expect(await admin.sendCommand<number>(['MEMORY', 'USAGE', key])).toBeLessThan(16 * 1024);
     }
