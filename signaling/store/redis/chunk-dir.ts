@@ -29,7 +29,16 @@ export class ChunkDir {
   async write(ref: StoredFileRef, chunks: { index: number; data: Uint8Array }[]): Promise<string[]> {
     const dir = this.dirOf(ref);
     const made = await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const tokens = await Promise.all(chunks.map((c) => this.#writeOne(dir, c.index, c.data)));
+    const written = await Promise.allSettled(chunks.map((c) => this.#writeOne(dir, c.index, c.data)));
+    const failed = written.find((w) => w.status === 'rejected');
+    if (failed) {
+      // Nothing names these yet: a put that fails (a full disk) leaves nothing behind.
+      const ok = written.flatMap((w, i) => (w.status === 'fulfilled' ? [{ index: chunks[i]!.index, token: w.value }] : []));
+      await this.unlink(ref, ok);
+      await this.prune(ref);
+      throw failed.reason;
+    }
+    const tokens = written.map((w) => (w as PromiseFulfilledResult<string>).value);
     await fsyncDir(dir);
     // A new directory is durable once its parents record it too.
     if (made !== undefined) {
@@ -47,6 +56,9 @@ export class ChunkDir {
     try {
       await handle.writeFile(data);
       await handle.sync();
+    } catch (err) {
+      await fs.rm(temp, { force: true });
+      throw err;
     } finally {
       await handle.close();
     }
@@ -68,6 +80,11 @@ export class ChunkDir {
   async unlink(ref: StoredFileRef, files: { index: number; token: string }[]): Promise<void> {
     const dir = this.dirOf(ref);
     await Promise.all(files.map((f) => fs.rm(path.join(dir, `${f.index}.${f.token}`), { force: true })));
+  }
+
+  /** Deletes a stored file's directory if nothing is left in it (a refused first put made it). */
+  async prune(ref: StoredFileRef): Promise<void> {
+    await fs.rmdir(this.dirOf(ref)).catch(() => undefined);
   }
 
   /** Deletes a stored file's directory, whatever is in it. */

@@ -76,6 +76,7 @@ export class RedisFileStore implements FileStore {
     const [result, added = 0, isNew = 0, ...stale] = reply;
     if (result !== 'stored') {
       await this.dir.unlink(ref, chunks.map((c, i) => ({ index: c.index, token: tokens[i]! })));
+      await this.dir.prune(ref);
       return result;
     }
     opts.memory.add((isNew ? FILE_BYTES : 0) + chunks.length * CHUNK_ENTRY_BYTES);

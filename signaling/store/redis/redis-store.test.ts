@@ -173,7 +173,7 @@ describe('RedisStore: stored files', () => {
     const free = fs.statfsSync(filesDir).bavail * fs.statfsSync(filesDir).bsize;
     const store = await openStore({ filesMinFreeBytes: free + 1024 * 1024 * 1024 });
     expect(await store.files.putChunks(ref, [{ index: 0, data: new Uint8Array(100) }])).toBe('server_full');
-    expect(fs.existsSync(store.chunkDir.dirOf(ref)) && fs.readdirSync(store.chunkDir.dirOf(ref)).length).toBeFalsy();
+    expect(fs.existsSync(store.chunkDir.dirOf(ref))).toBe(false);
     const roomy = await openStore({ filesMinFreeBytes: 1 });
     expect(await roomy.files.putChunks(ref, [{ index: 0, data: new Uint8Array(100) }])).toBe('stored');
   });
