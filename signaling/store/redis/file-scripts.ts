@@ -94,7 +94,8 @@ return 1
  * KEYS f, fx, fb. ARGV field, mode, then for 'expired' now, for 'incomplete' node and idleBefore.
  * Forgets the file when the mode allows: 'any'; 'expired' when past its expiry; 'incomplete'
  * when not committed and uploaded by `node` or idle since `idleBefore`. Returns {1} when
- * forgotten, {0, expiry} when kept, {0, -1} when there is no such file.
+ * forgotten, {0, expiry} when kept, {0, -1} when there is no such file, {0, -2} when kept
+ * because it is committed (in 'incomplete' mode).
  */
 export const forgetFileScript = new RedisScript(
   'forgetFile',
@@ -109,7 +110,8 @@ end
 local keep = false
 if mode == 'expired' then keep = tonumber(meta[1]) > tonumber(ARGV[3])
 elseif mode == 'incomplete' then
-  keep = meta[2] == '1' or (meta[3] ~= ARGV[3] and tonumber(meta[4] or '0') > tonumber(ARGV[4]))
+  if meta[2] == '1' then return {0, -2} end
+  keep = meta[3] ~= ARGV[3] and tonumber(meta[4] or '0') > tonumber(ARGV[4])
 end
 if keep then return {0, tonumber(meta[1])} end
 redis.call('HINCRBY', fb, '*', -tonumber(redis.call('HGET', fb, field) or '0'))

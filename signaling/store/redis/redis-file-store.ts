@@ -156,6 +156,9 @@ export class RedisFileStore implements FileStore {
       await this.redis.sendCommand(['ZREM', keys.uploadSweep, member]);
       // No metadata (forgotten now, or never written after its chunks were): the directory goes too.
       await this.dir.remove(ref);
+    } else if (expires === -2) {
+      // Committed since a chunk came again: not an upload any more.
+      await this.redis.sendCommand(['ZREM', keys.uploadSweep, member]);
     } else if (mode[0] === 'expired') {
       // Forgotten and made again since it was indexed: index its own expiry.
       await this.redis.sendCommand(['ZADD', keys.fileSweep, String(expires), member]);
