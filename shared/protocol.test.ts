@@ -20,6 +20,9 @@ const validClientFrames: ClientFrame[] = [
   { t: 'file_commit', to: 'bob', fileId: 'ab'.repeat(16), count: 3 },
   { t: 'file_fetch', from: 'bob', fileId: 'ab'.repeat(16), next: 0 },
   { t: 'file_release', peer: 'bob', fileId: 'ab'.repeat(16) },
+  { t: 'remove_contact', username: 'bob' },
+  { t: 'block', username: 'mallory' },
+  { t: 'unblock', username: 'mallory' },
 ];
 
 const validServerFrames: ServerFrame[] = [
@@ -33,12 +36,16 @@ const validServerFrames: ServerFrame[] = [
     outgoing: [],
     iceServers: [{ urls: 'stun:stun.example.org' }, { urls: ['turn:turn.example.org'], username: 'u', credential: 'c' }],
     offlineFileMaxBytes: 25 * 1024 * 1024,
+    blocks: ['mallory'],
   },
   { t: 'error', code: 'not_contact', message: 'no', ref: ID },
   { t: 'request_received', from: 'bob' },
   { t: 'request_sent', to: 'bob' },
   { t: 'request_declined', username: 'bob' },
   { t: 'contact_added', contact: { username: 'bob', identityKey: KEY, online: true } },
+  { t: 'contact_removed', username: 'bob' },
+  { t: 'blocked', username: 'mallory' },
+  { t: 'unblocked', username: 'mallory' },
   { t: 'presence', username: 'bob', online: true },
   { t: 'deliver', from: 'bob', id: ID, env: 'xyz', ts: 1 },
   { t: 'stored', id: ID },

@@ -71,6 +71,15 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('login'), username: ClaimedUsername, sig: Signature }),
   z.object({ t: z.literal('contact_request'), to: ClaimedUsername }),
   z.object({ t: z.literal('contact_respond'), from: Username, accept: z.boolean() }),
+  /** Both stop being contacts; the other side is told nothing (PROTOCOL.md says what it sees). Answered with `contact_removed`. */
+  z.object({ t: z.literal('remove_contact'), username: Username }),
+  /**
+   * Nothing from `username` reaches this user any more (messages, signals, files, requests,
+   * presence), and this user appears offline to them. Kept by the server; answered with `blocked`.
+   */
+  z.object({ t: z.literal('block'), username: Username }),
+  /** Ends a block from now on: nothing sent during it is delivered. Answered with `unblocked`. */
+  z.object({ t: z.literal('unblock'), username: Username }),
   /** Send a sealed message to a contact. The server sets the sender itself. */
   z.object({ t: z.literal('send'), to: Username, id: MessageId, env: SealedEnvelope }),
   /** The recipient's device has stored messages `ids` from `from`: the server may forget them. */
@@ -154,6 +163,8 @@ export const ServerFrame = z.discriminatedUnion('t', [
     iceServers: z.array(IceServer),
     /** The largest file (plaintext bytes) the server keeps for a contact who is offline. */
     offlineFileMaxBytes: z.number().int().nonnegative(),
+    /** Users this one has blocked, so a new browser shows them. */
+    blocks: z.array(Username),
   }),
   /** Every chunk of `fileId` for `to` is durably stored; it is delivered when they fetch it. */
   z.object({ t: z.literal('file_stored'), to: Username, fileId: FileId }),
@@ -162,6 +173,12 @@ export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('request_sent'), to: Username }),
   z.object({ t: z.literal('request_declined'), username: Username }),
   z.object({ t: z.literal('contact_added'), contact: ContactInfo }),
+  /** Your `remove_contact` took effect: `username` is no longer a contact. */
+  z.object({ t: z.literal('contact_removed'), username: Username }),
+  /** Your `block` took effect (sent again for a block already in place). */
+  z.object({ t: z.literal('blocked'), username: Username }),
+  /** Your `unblock` took effect. */
+  z.object({ t: z.literal('unblocked'), username: Username }),
   z.object({ t: z.literal('presence'), username: Username, online: z.boolean() }),
   /** A sealed message from a contact; acknowledge with `ack` once stored. */
   z.object({ t: z.literal('deliver'), from: Username, id: MessageId, env: SealedEnvelope, ts: z.number() }),

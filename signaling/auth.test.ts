@@ -29,6 +29,7 @@ describe('registration and login by signature', () => {
       outgoing: [],
       iceServers: [], // none configured: host candidates only
       offlineFileMaxBytes: 25 * 1024 * 1024, // the default limit for a file kept for an offline contact
+      blocks: [],
     });
     await first.close();
     const again = await h.login(identity);

@@ -6,6 +6,7 @@ import { createPublicKey, verify } from 'node:crypto';
 import { CloseCode, authMessage } from '../../shared/protocol';
 import { isReservedUsername, isValidUsername } from '../../shared/username';
 import { ProtocolError } from '../errors';
+import { seesPresence, visibleRequests } from '../policy';
 import { applyChange } from '../routing/arrive';
 import type { Session } from '../session';
 import type { UserRecord } from '../store/accounts';
@@ -44,10 +45,18 @@ async function welcome(ctx: Context, session: Session, username: string, identit
   let keys: (UserRecord | undefined)[];
   let incoming: string[];
   let outgoing: string[];
+  let blocks: string[];
+  let blockers: string[];
   try {
-    names = await ctx.store.contacts.contactsOf(username);
+    const contacts = ctx.store.contacts;
+    names = await contacts.contactsOf(username);
     keys = await Promise.all(names.map((c) => ctx.store.accounts.get(c)));
-    [incoming, outgoing] = await Promise.all([ctx.store.contacts.incomingRequests(username), ctx.store.contacts.outgoingRequests(username)]);
+    [incoming, outgoing, blocks, blockers] = await Promise.all([
+      contacts.incomingRequests(username),
+      contacts.outgoingRequests(username),
+      contacts.blocksOf(username),
+      contacts.blockersOf(username),
+    ]);
   } catch (err) {
     // A claimed connection without its welcome must not stay logged in.
     session.cut(CloseCode.shutdown, 'internal');
@@ -56,19 +65,25 @@ async function welcome(ctx: Context, session: Session, username: string, identit
   // The socket may have closed while the store answered (or been replaced): it leaves unwelcomed.
   if (session.closed) return;
   for (const c of names) session.contacts.add(c);
+  for (const b of blocks) session.blocks.add(b);
+  for (const b of blockers) session.blockedBy.add(b);
   // What changed while the store was read is applied again on top of what was read (which may predate it).
   for (const change of session.changesDuringLogin()) applyChange(session, change);
   const online = await ctx.router.online(names);
-  const contacts = names.map((c, i) => ({ username: c, identityKey: keys[i]!.identityKey, online: online.has(c) }));
+  // A contact added meanwhile comes in its own contact_added, after the welcome.
+  const contacts = names
+    .map((c, i) => ({ username: c, identityKey: keys[i]!.identityKey, online: online.has(c) && seesPresence(session, c) }))
+    .filter((c) => session.contacts.has(c.username));
   session.sendWelcome({
     t: 'welcome',
     username,
     identityKey,
     contacts,
-    incoming,
+    incoming: visibleRequests(session, incoming),
     outgoing,
     iceServers: ctx.iceServers,
     offlineFileMaxBytes: ctx.limits.offlineFileMaxBytes,
+    blocks: [...session.blocks],
   });
   ctx.router.ready(session);
   ctx.log.info({ session: session.id }, 'authenticated');

@@ -1,4 +1,5 @@
 import { login, register } from './auth';
+import { block, removeContact, unblock } from './blocks';
 import { contactRequest, contactRespond } from './contacts';
 import type { HandlerTable } from './context';
 import { fileCommit, fileFetch, fileRelease } from './files';
@@ -11,6 +12,9 @@ export const handlers: HandlerTable = {
   login,
   contact_request: contactRequest,
   contact_respond: contactRespond,
+  remove_contact: removeContact,
+  block,
+  unblock,
   send,
   ack,
   refuse,

@@ -1,5 +1,6 @@
 /** Sealed messages, their acknowledgements and delivery receipts. The server never opens an envelope. */
 import { ProtocolError } from '../errors';
+import { reach, requireReach } from '../policy';
 import type { Session } from '../session';
 import type { ReceiptKind } from '../store/queue';
 import type { Context, Handler } from './context';
@@ -7,7 +8,11 @@ import type { Context, Handler } from './context';
 export const send: Handler<'send'> = async (ctx, session, f) => {
   const from = session.username!;
   // The sender is the authenticated identity, whatever the client claims elsewhere.
-  if (!session.contacts.has(f.to)) throw new ProtocolError('not_contact', `${f.to} is not your contact`, f.id);
+  if (requireReach(session, f.to, f.id) === 'unseen') {
+    // The recipient blocked the sender: answered as if they were offline, and dropped.
+    session.send({ t: 'stored', id: f.id });
+    return;
+  }
   await ctx.router.message({ from, id: f.id, env: f.env, ts: Date.now() }, f.to, session);
 };
 
@@ -30,7 +35,8 @@ async function settle(ctx: Context, session: Session, from: string, ids: string[
   }
   if (stored.length > 0) await ctx.store.queue.remove(me, 'msg', from, stored);
   settled.push(...stored);
-  if (settled.length > 0) await ctx.router.receipt(me, from, settled, kind);
+  // Settled either way; the receipt goes only where this user may reach (none across a block).
+  if (settled.length > 0 && reach(session, from) === 'ok') await ctx.router.receipt(me, from, settled, kind);
   ctx.router.refill(session);
 }
 

@@ -7,6 +7,7 @@
 import { FILE_ID_BYTES } from '../../shared/file-chunks';
 import { decodeRelayFrame } from '../../shared/relay-frames';
 import { ProtocolError } from '../errors';
+import { requireReach } from '../policy';
 import type { Session } from '../session';
 import type { Context } from './context';
 
@@ -14,7 +15,10 @@ export async function relayChunk(ctx: Context, session: Session, bytes: Uint8Arr
   if (!session.username) throw new ProtocolError('auth_required', 'log in first');
   const frame = decodeRelayFrame(bytes);
   if (!frame || frame.payload.length <= FILE_ID_BYTES) throw new ProtocolError('bad_frame', 'a binary frame is a relayed file chunk');
-  if (!session.contacts.has(frame.name)) throw new ProtocolError('not_contact', `${frame.name} is not your contact`, frame.name);
+  const reach = requireReach(session, frame.name, frame.name);
+  // A chunk for a contact who blocked the sender is dropped: stored ones silently (the commit is answered as if kept), live ones as to someone offline.
+  if (reach === 'unseen' && frame.store) return;
+  if (reach === 'unseen') throw new ProtocolError('peer_offline', `${frame.name} is offline`, frame.name);
   if (frame.store) {
     await ctx.files.upload(session, frame.name, frame.payload);
     return;

@@ -4,11 +4,33 @@
  * a user's socket on someone else's behalf.
  */
 import { encodeRelayFrame } from '../../shared/relay-frames';
+import { admits } from '../policy';
 import type { Session } from '../session';
 import type { Arrival, DeliverResult, SessionChange } from './router';
 
 /** The frame that carries each kind of receipt. */
 export const RECEIPT_FRAME = { receipt: 'delivered', refusal: 'refused' } as const;
+
+/** Who an arrival comes from (or, for a notice, who it is about), where that is another user. */
+function sender(arrival: Arrival): string | undefined {
+  switch (arrival.t) {
+    case 'message':
+      return arrival.msg.from;
+    case 'receipt':
+      return arrival.by;
+    case 'signal':
+    case 'chunk':
+      return arrival.from;
+    case 'change':
+      return undefined;
+    case 'notice': {
+      const f = arrival.frame;
+      if (f.t === 'presence' || f.t === 'request_declined') return f.username;
+      if (f.t === 'request_received') return f.from;
+      return undefined; // contact_added is about the user's own contacts
+    }
+  }
+}
 
 /** Applies a change to a connection's routing state (kept also for replay while its login reads the store). */
 export function applyChange(session: Session, change: SessionChange): void {
@@ -25,6 +47,9 @@ export function applyChange(session: Session, change: SessionChange): void {
  */
 export function arrive(session: Session, arrival: Arrival, maxBufferedBytes: number): DeliverResult {
   if (session.closed) return 'offline';
+  // Across a block nothing arrives; the sender's side was answered by the policy already.
+  const from = sender(arrival);
+  if (from !== undefined && !admits(session, from)) return arrival.t === 'signal' || arrival.t === 'chunk' ? 'offline' : 'sent';
   switch (arrival.t) {
     case 'notice':
       session.send(arrival.frame);

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { InflightMessage, Session } from '../session';
 import type { EnqueueResult, QueueItem, Store } from '../store/store';
+import { admits } from '../policy';
 import { RECEIPT_FRAME } from './arrive';
 
 /** What a queued receipt counts against the hand-over window (about its frame's size). */
@@ -78,6 +79,15 @@ export class Handover {
         }
       }
       const item = queue.page[0]!;
+      if (!admits(session, item.peer)) {
+        // Queued before a block (or while one was on its way): never handed over, and forgotten.
+        queue.page.shift();
+        queue.after = item.cursor;
+        queue.reading = true; // still this reader's turn: a refill meanwhile waits for it
+        await this.store.queue.remove(session.username!, item.kind, item.peer, [item.id]);
+        queue.reading = false;
+        continue;
+      }
       const bytes = item.kind === 'msg' ? item.env.length : RECEIPT_BYTES;
       if (session.queuedBytes > 0 && session.queuedBytes + bytes > this.windowBytes) return;
       queue.page.shift();

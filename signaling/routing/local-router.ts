@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { CloseCode } from '../../shared/protocol';
 import type { InflightMessage, Session } from '../session';
 import type { EnqueueResult, ReceiptKind, Store } from '../store/store';
+import { seesPresence } from '../policy';
 import { arrive } from './arrive';
 import { Handover } from './handover';
 import type { Arrival, DeliverResult, Routed, Router } from './router';
@@ -134,6 +135,7 @@ export class LocalRouter implements Router {
   #tellContacts(session: Session, online: boolean): void {
     const username = session.username!;
     for (const contact of session.contacts) {
+      if (!seesPresence(session, contact)) continue;
       const other = this.#online.get(contact);
       if (other) this.#arrive(other, { t: 'notice', frame: { t: 'presence', username, online } });
     }

@@ -1,6 +1,6 @@
 /**
  * Who may reach whom: accepted contacts (always both ways), pending contact requests (bounded
- * per user, expiring, with a cooldown after a decline).
+ * per user, expiring, with a cooldown after a decline), and blocks (one user's, see policy.ts).
  */
 
 /**
@@ -15,6 +15,19 @@ export interface ContactStore {
   areContacts(a: string, b: string): Promise<boolean>;
   /** Makes a and b contacts and removes any request between them. */
   add(a: string, b: string): Promise<void>;
+  /** a and b stop being contacts, both ways, and any request between them goes. */
+  remove(a: string, b: string): Promise<void>;
+  /**
+   * `owner` blocks `peer` (a repeat changes nothing). The contact, if any, stays (an unblock
+   * restores it); `owner`'s own request to `peer` is withdrawn.
+   */
+  block(owner: string, peer: string): Promise<void>;
+  /** Ends the block; requests `peer` made to `owner` while blocked (hidden from `owner`) are dropped. */
+  unblock(owner: string, peer: string): Promise<void>;
+  /** Users `owner` blocked. */
+  blocksOf(owner: string): Promise<string[]>;
+  /** Users who blocked `peer`. */
+  blockersOf(peer: string): Promise<string[]>;
   addRequest(from: string, to: string): Promise<RequestResult>;
   /** True when an unexpired request from `from` to `to` is pending. */
   hasRequest(from: string, to: string): Promise<boolean>;

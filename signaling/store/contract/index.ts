@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { accountsContract } from './accounts';
+import { blocksContract } from './blocks';
 import { contactsContract } from './contacts';
 import { filesContract } from './files';
 import { type StoreFactory, contractContext } from './harness';
@@ -17,6 +18,7 @@ export function describeStoreContract(name: string, factory: StoreFactory, featu
     const c = contractContext(factory);
     accountsContract(c);
     contactsContract(c);
+    blocksContract(c);
     queueContract(c, features.reopen);
     filesContract(c);
   });

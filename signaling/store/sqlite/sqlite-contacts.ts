@@ -1,4 +1,4 @@
-/** Contacts in SQLite (one row per direction, written together) and the pending requests beside them. */
+/** Contacts in SQLite (one row per direction, written together), the pending requests beside them, and blocks. */
 import type Database from 'better-sqlite3';
 import type { ContactStore, RequestResult } from '../contacts';
 import { type RequestOptions, SqliteRequests } from './sqlite-requests';
@@ -10,12 +10,18 @@ export class SqliteContacts implements ContactStore {
   constructor(
     private readonly db: Database.Database,
     requestOptions: RequestOptions,
+    private readonly now: () => number = Date.now,
   ) {
     this.requests = new SqliteRequests(db, requestOptions);
     this.#q = {
       contactsOf: db.prepare<[string], { peer: string }>('SELECT peer FROM contacts WHERE owner = ? ORDER BY peer'),
       areContacts: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM contacts WHERE owner = ? AND peer = ?'),
       add: db.prepare('INSERT OR IGNORE INTO contacts (owner, peer) VALUES (?, ?)'),
+      remove: db.prepare<[string, string]>('DELETE FROM contacts WHERE owner = ? AND peer = ?'),
+      block: db.prepare<[string, string, number]>('INSERT OR IGNORE INTO blocks (owner, peer, created_at) VALUES (?, ?, ?)'),
+      unblock: db.prepare<[string, string]>('DELETE FROM blocks WHERE owner = ? AND peer = ?'),
+      blocksOf: db.prepare<[string], { peer: string }>('SELECT peer FROM blocks WHERE owner = ? ORDER BY peer'),
+      blockersOf: db.prepare<[string], { owner: string }>('SELECT owner FROM blocks WHERE peer = ? ORDER BY owner'),
     };
   }
 
@@ -34,6 +40,37 @@ export class SqliteContacts implements ContactStore {
       this.requests.remove(a, b);
       this.requests.remove(b, a);
     })();
+  }
+
+  async remove(a: string, b: string): Promise<void> {
+    this.db.transaction(() => {
+      this.#q.remove.run(a, b);
+      this.#q.remove.run(b, a);
+      this.requests.remove(a, b);
+      this.requests.remove(b, a);
+    })();
+  }
+
+  async block(owner: string, peer: string): Promise<void> {
+    this.db.transaction(() => {
+      this.#q.block.run(owner, peer, this.now());
+      this.requests.remove(owner, peer);
+    })();
+  }
+
+  async unblock(owner: string, peer: string): Promise<void> {
+    this.db.transaction(() => {
+      this.#q.unblock.run(owner, peer);
+      this.requests.remove(peer, owner);
+    })();
+  }
+
+  async blocksOf(owner: string): Promise<string[]> {
+    return this.#q.blocksOf.all(owner).map((r) => r.peer);
+  }
+
+  async blockersOf(peer: string): Promise<string[]> {
+    return this.#q.blockersOf.all(peer).map((r) => r.owner);
   }
 
   async addRequest(from: string, to: string): Promise<RequestResult> {

@@ -75,7 +75,16 @@ const QUEUE_USAGE_INDEX = `
 CREATE INDEX queue_usage ON queue (recipient, kind, peer, expires_at, bytes);
 `;
 
-const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX];
+/** Blocks: one row per (blocker, blocked); looked up both ways at login. */
+const BLOCKS = `
+CREATE TABLE blocks (
+  owner TEXT NOT NULL, peer TEXT NOT NULL, created_at INTEGER NOT NULL,
+  PRIMARY KEY (owner, peer)
+) WITHOUT ROWID;
+CREATE INDEX blocks_peer ON blocks (peer);
+`;
+
+const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;
