@@ -1,0 +1,237 @@
+/**
+ * The offline queue's scripts. A recipient's queue is a stream `q:{bob}` whose entry ids are
+ * `<seq>-0` (seq from `qi:{bob}`), each entry `k kind p peer i id t ts x expires [e env]`, fields
+ * always in that order so the scripts read them by position. `qi:{bob}` holds the counters the
+ * quotas read (`n`, `b`: messages and envelope bytes; `n:<peer>`, `b:<peer>`: one sender's share;
+ * `r`: receipts and refusals), the next `seq`, and `d:<kind>:<len>:<peer>:<id>` → entry id for
+ * de-duplication and for finding an entry on ack.
+ *
+ * Each script reads the fields it needs in one HMGET and writes them back in one HSET: a call
+ * from Lua costs microseconds, and a write command more (it is propagated to the AOF), so the
+ * number of calls is what a message costs Redis.
+ *
+ * Expired entries stay until the sweep deletes them (as in SQLite); until then the quota check
+ * discounts the expired head of the stream (entries are appended in time order, so expired ones
+ * sit at the head), reading at most EXPIRED_SCAN of them per call.
+ */
+import { RedisScript } from './redis-script';
+
+/** Most expired entries one enqueue reads to discount them from the quota (the minute's sweep deletes them). */
+export const EXPIRED_SCAN = 1000;
+
+const COMMON = `
+local function dkey(kind, peer, id) return 'd:' .. kind .. ':' .. #peer .. ':' .. peer .. ':' .. id end
+local function num(v) return tonumber(v or '0') or 0 end
+local function keysOf(t) local out = {} for k in pairs(t) do out[#out + 1] = k end return out end
+-- Flattens {field = value} for HSET.
+local function pairsOf(t) local out = {} for k, v in pairs(t) do out[#out + 1] = k; out[#out + 1] = v end return out end
+
+-- Deletes stream entries and their de-duplication fields, and takes them off the counters; a
+-- sender's share counters go when they reach zero. Entry fields by position: 2 kind, 4 peer,
+-- 6 id, 8 ts, 10 expires, 12 env.
+local function forget(q, qi, entries)
+  if #entries == 0 then return end
+  local ids, dkeys, delta = {}, {}, {}
+  local function add(f, d) delta[f] = (delta[f] or 0) + d end
+  for _, e in ipairs(entries) do
+    local f = e[2]
+    ids[#ids + 1] = e[1]
+    dkeys[#dkeys + 1] = dkey(f[2], f[4], f[6])
+    if f[2] == 'msg' then
+      add('n', -1); add('b', -#f[12]); add('n:' .. f[4], -1); add('b:' .. f[4], -#f[12])
+    else
+      add('r', -1)
+    end
+  end
+  redis.call('XDEL', q, unpack(ids))
+  local fields = keysOf(delta)
+  local current = redis.call('HMGET', qi, unpack(fields))
+  local set = {}
+  for i, f in ipairs(fields) do set[f] = num(current[i]) + delta[f] end
+  for _, f in ipairs(fields) do
+    if string.sub(f, 1, 2) == 'n:' and set[f] <= 0 then
+      local peer = string.sub(f, 3)
+      set[f], set['b:' .. peer] = nil, nil
+      dkeys[#dkeys + 1] = f; dkeys[#dkeys + 1] = 'b:' .. peer
+    end
+  end
+  redis.call('HDEL', qi, unpack(dkeys))
+  if next(set) then redis.call('HSET', qi, unpack(pairsOf(set))) end
+end
+`;
+
+/**
+ * KEYS q, qi. ARGV now, expires, quotaMessages, quotaBytes, shareMessages, shareBytes,
+ * receiptsMax, room (bytes the memory budget allows, -1: no budget), rowBytes, then
+ * kind, peer, id, env, ts per item. Returns {result, bytes added}.
+ * Checks everything before writing anything: a refusal leaves the queue as it was.
+ */
+export const enqueueScript = new RedisScript(
+  'enqueue',
+  `${COMMON}
+local q, qi = KEYS[1], KEYS[2]
+local now, expires = tonumber(ARGV[1]), ARGV[2]
+local quotaN, quotaB, shareN, shareB = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
+local receiptsMax, room, rowBytes = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+
+-- The items, and every field of qi this call reads (counters, shares, de-duplication), read at once.
+local function parse()
+  local items, wanted, seen = {}, {n = true, b = true, r = true, seq = true}, {}
+  for i = 10, #ARGV, 5 do
+    local it = {kind = ARGV[i], peer = ARGV[i + 1], id = ARGV[i + 2], env = ARGV[i + 3], ts = ARGV[i + 4]}
+    it.key = dkey(it.kind, it.peer, it.id)
+    wanted[it.key] = true
+    if it.kind == 'msg' then wanted['n:' .. it.peer] = true; wanted['b:' .. it.peer] = true end
+    items[#items + 1] = it
+  end
+  local fields = keysOf(wanted)
+  local got = redis.call('HMGET', qi, unpack(fields))
+  local val = {}
+  for i, f in ipairs(fields) do val[f] = got[i] end
+  return items, val
+end
+
+-- Messages expired but not swept yet, in all and per sender: they no longer count. They sit at
+-- the head; the head alone is read first, as it is rarely expired.
+local function expiredHead()
+  local gone = {n = 0, b = 0, peers = {}}
+  local from, scanned, size = '-', 0, 1
+  while scanned < ${EXPIRED_SCAN} do
+    local batch = redis.call('XRANGE', q, from, '+', 'COUNT', size)
+    local more = #batch == size
+    size = 100
+    for _, e in ipairs(batch) do
+      local f = e[2]
+      if tonumber(f[10]) > now then return gone end
+      scanned = scanned + 1
+      if f[2] == 'msg' then
+        local p = gone.peers[f[4]] or {n = 0, b = 0}
+        p.n, p.b = p.n + 1, p.b + #f[12]
+        gone.peers[f[4]] = p
+        gone.n, gone.b = gone.n + 1, gone.b + #f[12]
+      end
+      from = '(' .. e[1]
+    end
+    if not more then return gone end
+  end
+  return gone
+end
+
+-- 'server_full' or 'full' when the new messages do not fit, else nil.
+local function refusal(fresh, val)
+  local bytes, mine = 0, {}
+  for _, m in ipairs(fresh) do
+    bytes = bytes + #m.env
+    local s = mine[m.peer] or {n = 0, b = 0}
+    s.n, s.b = s.n + 1, s.b + #m.env
+    mine[m.peer] = s
+  end
+  if room >= 0 and bytes + #fresh * rowBytes > room then return 'server_full' end
+  local gone = expiredHead()
+  if num(val.n) - gone.n + #fresh > quotaN or num(val.b) - gone.b + bytes > quotaB then return 'full' end
+  for peer, s in pairs(mine) do
+    local g = gone.peers[peer] or {n = 0, b = 0}
+    if num(val['n:' .. peer]) - g.n + s.n > shareN or num(val['b:' .. peer]) - g.b + s.b > shareB then return 'full' end
+  end
+  return nil
+end
+
+local items, val = parse()
+-- Repeats are not new: a resend of a queued message must not be refused as over the quota.
+local fresh, seen, allMsg = {}, {}, true
+for _, it in ipairs(items) do
+  if it.kind == 'msg' then
+    if not val[it.key] and not seen[it.key] then it.fresh = true; fresh[#fresh + 1] = it end
+    seen[it.key] = true
+  else
+    allMsg = false
+  end
+end
+if #fresh == 0 and allMsg then return {'duplicate', 0} end
+if #fresh > 0 then
+  local refused = refusal(fresh, val)
+  if refused then return {refused, 0} end
+end
+-- Nothing was written before this point; what changes in qi is gathered in set and written once.
+local set = {}
+local function get(f) if set[f] ~= nil then return set[f] end return num(val[f]) end
+local seq, inserted, added = num(val.seq), 0, 0
+for _, it in ipairs(items) do
+  local take = it.fresh
+  if it.kind ~= 'msg' then
+    -- Receipts are dropped rather than refused when over their cap or the budget: the message
+    -- they settle is still in its sender's outbox and will be sent again.
+    take = get('r') < receiptsMax and (room < 0 or added + rowBytes <= room) and not val[it.key] and set[it.key] == nil
+  end
+  if take then
+    seq = seq + 1
+    local sid = seq .. '-0'
+    if it.kind == 'msg' then
+      redis.call('XADD', q, sid, 'k', 'msg', 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires, 'e', it.env)
+      set.n, set.b = get('n') + 1, get('b') + #it.env
+      set['n:' .. it.peer], set['b:' .. it.peer] = get('n:' .. it.peer) + 1, get('b:' .. it.peer) + #it.env
+      added = added + #it.env
+    else
+      redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires)
+      set.r = get('r') + 1
+    end
+    set[it.key] = sid
+    inserted, added = inserted + 1, added + rowBytes
+  end
+end
+if inserted == 0 and allMsg then return {'duplicate', 0} end
+if inserted > 0 then
+  set.seq = seq
+  redis.call('HSET', qi, unpack(pairsOf(set)))
+end
+return {'stored', added}
+`,
+);
+
+/** KEYS q, qi. ARGV kind, peer, then ids. Deletes what the recipient acknowledged. */
+export const removeScript = new RedisScript(
+  'remove',
+  `${COMMON}
+local q, qi = KEYS[1], KEYS[2]
+local fields = {}
+for i = 3, #ARGV do fields[#fields + 1] = dkey(ARGV[1], ARGV[2], ARGV[i]) end
+local sids = redis.call('HMGET', qi, unpack(fields))
+local entries, stale = {}, {}
+for i, sid in ipairs(sids) do
+  if sid then
+    local entry = redis.call('XRANGE', q, sid, sid)[1]
+    if entry then entries[#entries + 1] = entry else stale[#stale + 1] = fields[i] end
+  end
+end
+forget(q, qi, entries)
+if #stale > 0 then redis.call('HDEL', qi, unpack(stale)) end
+return #entries
+`,
+);
+
+/**
+ * KEYS q, qi. ARGV now, limit. Deletes up to `limit` expired entries from the head; returns
+ * {deleted, expiry of the new head or -1 when the queue is empty}.
+ */
+export const sweepQueueScript = new RedisScript(
+  'sweepQueue',
+  `${COMMON}
+local q, qi = KEYS[1], KEYS[2]
+local now, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
+local deleted, head = 0, -1
+while deleted < limit do
+  local batch = redis.call('XRANGE', q, '-', '+', 'COUNT', math.min(100, limit - deleted))
+  local expired = {}
+  head = -1
+  for _, e in ipairs(batch) do
+    if tonumber(e[2][10]) > now then head = tonumber(e[2][10]); break end
+    expired[#expired + 1] = e
+  end
+  forget(q, qi, expired)
+  deleted = deleted + #expired
+  if head >= 0 or #batch == 0 then return {deleted, head} end
+end
+local first = redis.call('XRANGE', q, '-', '+', 'COUNT', 1)[1]
+return {deleted, first and tonumber(first[2][10]) or -1}
+`,
+);

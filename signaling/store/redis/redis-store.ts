@@ -1,0 +1,177 @@
+/**
+ * The cluster-mode store: everything in Redis except stored files' bytes, which live under a
+ * directory all nodes share (`filesDir`). Any number of nodes may open it on the same Redis.
+ * Redis should run with `appendonly yes`, `appendfsync always` (a reply then means fsynced) and
+ * `maxmemory-policy noeviction` (an evicted queue is a lost message); README.md says why.
+ */
+import { randomBytes } from 'node:crypto';
+import { createClient } from 'redis';
+import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../../shared/file-chunks';
+import type { Store } from '../store';
+import { ChunkDir } from './chunk-dir';
+import { enqueueScript, removeScript, sweepQueueScript } from './queue-scripts';
+import { RedisAccounts } from './redis-accounts';
+import { RedisContacts } from './redis-contacts';
+import { RedisFileStore } from './redis-file-store';
+import { RedisQueue } from './redis-queue';
+import { type RedisLink, ScriptRunner } from './redis-script';
+import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
+import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
+import { RoomGauge } from './room-gauge';
+
+export interface RedisStoreOptions {
+  /** `redis://host:port` (or `rediss://` for TLS). */
+  url: string;
+  /** The stored files' directory, shared by every node (a network volume). */
+  filesDir: string;
+  quotaMessages: number;
+  quotaBytes: number;
+  ttlMs: number;
+  /** The rest as in SqliteStoreOptions, with the same defaults. */
+  senderSharePercent?: number;
+  receiptsMax?: number;
+  fileMaxBytes?: number;
+  filesQuotaBytes?: number;
+  filesPerRecipient?: number;
+  requestsMaxIncoming?: number;
+  requestsMaxOutgoing?: number;
+  requestsMaxFromNew?: number;
+  newAccountMs?: number;
+  requestTtlMs?: number;
+  requestCooldownMs?: number;
+  /** Most bytes Redis may use (`used_memory`) before storing answers `server_full` (0: no budget). */
+  memoryBudgetBytes?: number;
+  /** Free space always left on the files volume: past it, storing a file answers `server_full` (0: none). */
+  filesMinFreeBytes?: number;
+  /** An uncommitted upload with no chunk for this long is forgotten by the sweep (default 1 h). */
+  uploadIdleMs?: number;
+  /** This node's name in the uploads it takes (default: random per process). */
+  nodeId?: string;
+  /** Told of connection errors (node-redis reconnects by itself meanwhile); the server logs them. */
+  onError?: (err: Error) => void;
+  now?: () => number;
+}
+
+/** SqliteStore's defaults (sqlite-store.ts), so the two backends hold users to the same bounds. */
+const DEFAULTS = {
+  senderSharePercent: 50,
+  receiptsMax: 10_000,
+  fileMaxBytes: 25 * 1024 * 1024,
+  filesQuotaBytes: 100 * 1024 * 1024,
+  filesPerRecipient: 1000,
+  requestsMaxIncoming: 100,
+  requestsMaxOutgoing: 100,
+  requestsMaxFromNew: 20,
+  newAccountMs: 7 * 24 * 3600 * 1000,
+  requestTtlMs: 30 * 24 * 3600 * 1000,
+  requestCooldownMs: 7 * 24 * 3600 * 1000,
+  memoryBudgetBytes: 0,
+  filesMinFreeBytes: 0,
+  uploadIdleMs: 3600 * 1000,
+  now: Date.now,
+};
+
+const SCRIPTS = [
+  enqueueScript, removeScript, sweepQueueScript,
+  addIncomingScript, addOutgoingScript, dropIncomingScript,
+  putChunksScript, commitScript, forgetFileScript,
+];
+
+/** A plaintext limit expressed in sealed bytes (each chunk carries a header, a nonce and a tag), as SqliteStore counts it. */
+const sealed = (plain: number) => plain + chunkCount(plain) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES);
+
+type Client = ReturnType<typeof createClient>;
+
+export class RedisStore implements Store {
+  readonly accounts: RedisAccounts;
+  readonly contacts: RedisContacts;
+  readonly queue: RedisQueue;
+  readonly files: RedisFileStore;
+  /** Room left in Redis memory and on the files volume. */
+  readonly memory: RoomGauge;
+  readonly disk: RoomGauge;
+  readonly scripts: ScriptRunner;
+
+  private constructor(
+    private readonly client: Client,
+    readonly chunkDir: ChunkDir,
+    options: RedisStoreOptions,
+  ) {
+    const opts = { ...DEFAULTS, nodeId: randomBytes(6).toString('hex'), ...options };
+    const redis: RedisLink = client;
+    this.scripts = new ScriptRunner(redis, SCRIPTS);
+    const scripts = this.scripts;
+    this.memory = new RoomGauge(async () => {
+      if (opts.memoryBudgetBytes <= 0) return Number.POSITIVE_INFINITY;
+      return opts.memoryBudgetBytes - usedMemory(await client.sendCommand<string>(['INFO', 'memory']));
+    });
+    this.disk = new RoomGauge(async () => (opts.filesMinFreeBytes > 0 ? (await chunkDir.free()) - opts.filesMinFreeBytes : Number.POSITIVE_INFINITY));
+    this.accounts = new RedisAccounts(redis, opts.now);
+    this.contacts = new RedisContacts(redis, scripts, this.accounts, {
+      maxIncoming: opts.requestsMaxIncoming,
+      maxOutgoing: opts.requestsMaxOutgoing,
+      maxFromNew: opts.requestsMaxFromNew,
+      newAccountMs: opts.newAccountMs,
+      ttlMs: opts.requestTtlMs,
+      cooldownMs: opts.requestCooldownMs,
+      now: opts.now,
+    });
+    this.queue = new RedisQueue(redis, scripts, { ...opts, memory: this.memory });
+    this.files = new RedisFileStore(redis, scripts, chunkDir, {
+      fileMaxBytes: sealed(opts.fileMaxBytes),
+      quotaBytes: sealed(opts.filesQuotaBytes),
+      filesPerRecipient: opts.filesPerRecipient,
+      ttlMs: opts.ttlMs,
+      uploadIdleMs: opts.uploadIdleMs,
+      nodeId: opts.nodeId,
+      now: opts.now,
+      memory: this.memory,
+      disk: this.disk,
+    });
+  }
+
+  /** Connects, loads the scripts, takes the first budget readings and drops this node's dead uploads. */
+  static async open(options: RedisStoreOptions): Promise<RedisStore> {
+    // While Redis is away, calls fail at once instead of queueing in memory without a bound: the
+    // handler answers an error and the client's outbox sends again; an enqueue that reached Redis
+    // before the connection dropped is then a `duplicate`, not a second copy.
+    const client: Client = createClient({ url: options.url, disableOfflineQueue: true });
+    // An 'error' listener keeps a dropped connection from crashing the process; node-redis reconnects by itself.
+    client.on('error', (err: Error) => options.onError?.(err));
+    await client.connect();
+    try {
+      const chunkDir = new ChunkDir(options.filesDir);
+      await chunkDir.open();
+      const store = new RedisStore(client, chunkDir, options);
+      await store.scripts.load();
+      await Promise.all([store.memory.refresh(), store.disk.refresh()]);
+      await store.files.sweepIncomplete();
+      return store;
+    } catch (err) {
+      client.destroy();
+      throw err;
+    }
+  }
+
+  async sweepExpired(now: number, limit: number): Promise<number> {
+    return (await this.queue.sweepExpired(now, limit)) + (await this.files.sweepExpired(now, limit));
+  }
+
+  async close(): Promise<void> {
+    if (!this.client.isOpen) return;
+    // A client waiting to reconnect would wait for Redis to come back before closing.
+    if (this.client.isReady) await this.client.close();
+    else this.client.destroy();
+  }
+}
+
+/** `used_memory` from an `INFO memory` reply. */
+export function usedMemory(info: string): number {
+  const match = /^used_memory:(\d+)\r?$/m.exec(info);
+  return match ? Number(match[1]) : 0;
+}
+
+/** Opens the Redis store (the server picks it over SQLite when `REDIS_URL` is set). */
+export function openRedisStore(options: RedisStoreOptions): Promise<RedisStore> {
+  return RedisStore.open(options);
+}
