@@ -1,2 +1,2 @@
 // Entry point of the web app: registers the custom elements.
-import './components/parley-app';
+import './app/parley-app';

@@ -1,10 +1,10 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { servicesContext } from '../context';
-import type { AppServices } from '../services/app-services';
+import { servicesContext } from './context';
+import type { AppServices } from '../app/app-services';
 import { AUTO_ACCEPT_MAX_BYTES } from '../files/auto-accept';
-import { t } from '../strings';
+import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 const MiB = 1024 * 1024;

@@ -1,12 +1,12 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { servicesContext } from '../context';
-import { ListenController } from '../controllers/listen';
-import type { AppServices } from '../services/app-services';
-import { RequestError } from '../services/contacts';
-import { errorText } from '../error-text';
-import { t } from '../strings';
+import { servicesContext } from './context';
+import { ListenController } from './listen-controller';
+import type { AppServices } from '../app/app-services';
+import { RequestError } from '../identity/contacts';
+import { errorText } from '../i18n/error-text';
+import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 /**

@@ -1,14 +1,14 @@
 import { consume } from '@lit/context';
 import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { servicesContext } from '../context';
-import { ListenController } from '../controllers/listen';
+import { servicesContext } from './context';
+import { ListenController } from './listen-controller';
 import { displayName } from '../files/display-name';
 import { makePreview } from '../files/preview';
 import type { TransferEvent } from '../files/transfers';
-import type { AppServices } from '../services/app-services';
-import type { FileMeta, TransferRecord } from '../services/db';
-import { formatBytes, formatDuration, t } from '../strings';
+import type { AppServices } from '../app/app-services';
+import type { FileMeta, TransferRecord } from '../storage/db';
+import { formatBytes, formatDuration, t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 const failure = {

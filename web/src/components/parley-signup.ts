@@ -2,10 +2,10 @@ import { consume } from '@lit/context';
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { isReservedUsername, isValidUsername } from '../../../shared/username';
-import { servicesContext } from '../context';
-import { errorText } from '../error-text';
-import type { AppServices } from '../services/app-services';
-import { t } from '../strings';
+import { servicesContext } from './context';
+import { errorText } from '../i18n/error-text';
+import type { AppServices } from '../app/app-services';
+import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 /** Sign-up (choose a username; keys are made in the browser) or restore from a backup file. */

@@ -8,10 +8,10 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FileOffer } from '../../../shared/envelope';
 import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
 import type { Links } from '../peer/links';
-import type { Connection } from '../services/connection';
-import type { Contacts } from '../services/contacts';
-import type { TransferRecord } from '../services/db';
-import type { HeldOffer, Messenger } from '../services/messenger';
+import type { Connection } from '../net/connection';
+import type { Contacts } from '../identity/contacts';
+import type { TransferRecord } from '../storage/db';
+import type { HeldOffer, Messenger } from '../conversations/messenger';
 import { db, fakeLink, makeFile, s, store, useDatabase } from './incoming-test-support';
 import { Transfers } from './transfers';
 

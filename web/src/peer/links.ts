@@ -7,9 +7,9 @@ import { type SignalPayload, decodeSignal } from '../../../shared/peer-protocol'
 import type { IceServer, ServerFrame } from '../../../shared/protocol';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import type { Sodium } from '../../../shared/sodium';
-import type { Account } from '../services/account';
-import type { Connection, RelayChunkEvent } from '../services/connection';
-import type { Contacts } from '../services/contacts';
+import type { Account } from '../identity/account';
+import type { Connection, RelayChunkEvent } from '../net/connection';
+import type { Contacts } from '../identity/contacts';
 import { DirectChannel } from './direct-channel';
 import { ChunkEvent, PeerLink } from './peer-link';
 

@@ -6,8 +6,8 @@
  * the channel had not acknowledged on the relay before anything new. Receivers drop duplicates.
  */
 import type { FileControl, RtcSignal, SignalPayload } from '../../../shared/peer-protocol';
-import type { Connection } from '../services/connection';
-import type { Link, LinkPath } from '../services/link';
+import type { Connection } from '../net/connection';
+import type { Link, LinkPath } from './link';
 import type { ChannelChunkEvent, ChannelFrameEvent, DirectChannel } from './direct-channel';
 
 /** An envelope that arrived on the direct channel. */

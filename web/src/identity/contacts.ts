@@ -4,8 +4,8 @@
  * messaged until the user accepts the new key (trust on first use, never silently).
  */
 import type { ContactInfo, ServerFrame, ServerFrameOf } from '../../../shared/protocol';
-import type { Connection } from './connection';
-import type { Database } from './db';
+import type { Connection } from '../net/connection';
+import type { Database } from '../storage/db';
 
 export interface ContactView {
   username: string;

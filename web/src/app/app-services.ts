@@ -3,17 +3,17 @@
  * hands it down with @lit/context; nothing here is global.
  */
 import { type Sodium, loadSodium } from '../../../shared/sodium';
-import { Account } from './account';
-import { AuthErrorEvent, Connection, FrameEvent } from './connection';
-import { Contacts } from './contacts';
-import { type Database, openDatabase } from './db';
+import { Account } from '../identity/account';
+import { AuthErrorEvent, Connection, FrameEvent } from '../net/connection';
+import { Contacts } from '../identity/contacts';
+import { type Database, openDatabase } from '../storage/db';
 import { Links } from '../peer/links';
 import type { AckEvent, ChunkEvent, EnvelopeEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
 import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import type { ServerFrame } from '../../../shared/protocol';
-import { Messenger } from './messenger';
+import { Messenger } from '../conversations/messenger';
 
 const RELAY_ONLY = 'relayOnly';
 

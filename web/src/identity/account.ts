@@ -6,7 +6,7 @@ import { exportIdentity, importIdentity } from '../../../shared/backup';
 import { type Identity, generateKeyPair, publicKeyB64, signChallenge } from '../../../shared/identity';
 import type { ClientFrame } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
-import type { Database, StoredIdentity } from './db';
+import type { Database, StoredIdentity } from '../storage/db';
 
 export class Account {
   #identity: StoredIdentity | undefined;

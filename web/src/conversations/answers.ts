@@ -6,7 +6,7 @@
  */
 import { LIMITS } from '../../../shared/limits';
 import type { Links } from '../peer/links';
-import type { Connection } from './connection';
+import type { Connection } from '../net/connection';
 
 /**
  * `ack`/`refuse`: envelopes that came through the server; `directAck`/`directRefuse`: envelopes

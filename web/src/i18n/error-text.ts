@@ -5,7 +5,7 @@
  * never meet (a frame the app itself got wrong) read as a plain fault.
  */
 import { msg } from '@lit/localize';
-import type { ErrorCode } from '../../shared/protocol';
+import type { ErrorCode } from '../../../shared/protocol';
 
 const fault = () => msg('Something went wrong in Parley. Try again.');
 

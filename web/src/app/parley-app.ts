@@ -1,14 +1,14 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { servicesContext } from '../context';
-import { ListenController } from '../controllers/listen';
-import { AppServices } from '../services/app-services';
-import { t } from '../strings';
-import './parley-contacts';
-import './parley-conversation';
-import './parley-signup';
-import './parley-account-menu';
+import { servicesContext } from '../components/context';
+import { ListenController } from '../components/listen-controller';
+import { AppServices } from './app-services';
+import { t } from '../i18n/strings';
+import '../components/parley-contacts';
+import '../components/parley-conversation';
+import '../components/parley-signup';
+import '../components/parley-account-menu';
 
 /**
  * The root: creates the services, provides them to the tree, and lays out the contact list

@@ -1,6 +1,6 @@
 /** What a conversation shows of a message, and what the answers to a sent one make of it. */
 import type { Body } from '../../../shared/envelope';
-import type { StoredMessage } from './db';
+import type { StoredMessage } from '../storage/db';
 
 /**
  * What became of a sent message: kept by the server's store (`sent`), taken by the recipient's

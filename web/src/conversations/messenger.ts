@@ -10,11 +10,11 @@ import { publicKeyFromB64 } from '../../../shared/identity';
 import { LIMITS } from '../../../shared/limits';
 import type { ServerFrame } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
-import type { Account } from './account';
+import type { Account } from '../identity/account';
 import { Answers } from './answers';
-import type { Connection } from './connection';
-import type { Contacts } from './contacts';
-import { type Database, type OutboxEntry, type StoredMessage, createSequencer } from './db';
+import type { Connection } from '../net/connection';
+import type { Contacts } from '../identity/contacts';
+import { type Database, type OutboxEntry, type StoredMessage, createSequencer } from '../storage/db';
 import { type Outcome, applyOutcome, display } from './message-outcome';
 import type { Links } from '../peer/links';
 

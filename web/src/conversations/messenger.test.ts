@@ -11,10 +11,10 @@ import { generateKeyPair, publicKeyB64 } from '../../../shared/identity';
 import type { ClientFrame } from '../../../shared/protocol';
 import { type Sodium, loadSodium } from '../../../shared/sodium';
 import type { Links } from '../peer/links';
-import type { Account } from './account';
-import type { Connection } from './connection';
-import type { ContactView, Contacts } from './contacts';
-import { type Database, openDatabase } from './db';
+import type { Account } from '../identity/account';
+import type { Connection } from '../net/connection';
+import type { ContactView, Contacts } from '../identity/contacts';
+import { type Database, openDatabase } from '../storage/db';
 import { Messenger } from './messenger';
 
 let s: Sodium;
