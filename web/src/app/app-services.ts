@@ -14,10 +14,11 @@ import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import type { ServerFrame } from '../../../shared/protocol';
 import { Messenger } from '../conversations/messenger';
+import type { Services } from '../components/context';
 
 const RELAY_ONLY = 'relayOnly';
 
-export class AppServices extends EventTarget {
+export class AppServices extends EventTarget implements Services {
   readonly connection: Connection;
   readonly contacts: Contacts;
   readonly links: Links;
@@ -36,7 +37,12 @@ export class AppServices extends EventTarget {
     super();
     this.connection = new Connection((nonce) => this.account.answer(nonce));
     this.contacts = new Contacts(db, this.connection);
-    this.links = new Links(this.connection, account, this.contacts, sodium, settings);
+    const directory = {
+      me: () => account.identity,
+      isContact: (username: string) => this.contacts.get(username) !== undefined,
+      trustedKey: (username: string) => this.contacts.trusted(username)?.identityKey,
+    };
+    this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.connection.addEventListener('frame', (e) => {

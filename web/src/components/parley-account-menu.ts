@@ -1,8 +1,7 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { servicesContext } from './context';
-import type { AppServices } from '../app/app-services';
+import { type Services, servicesContext } from './context';
 import { AUTO_ACCEPT_MAX_BYTES } from '../files/auto-accept';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
@@ -15,7 +14,7 @@ const MiB = 1024 * 1024;
  */
 @customElement('parley-account-menu')
 export class ParleyAccountMenu extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @state() private exporting = false;
   @state() private error = '';
 

@@ -1,9 +1,8 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { servicesContext } from './context';
+import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
-import type { AppServices } from '../app/app-services';
 import { RequestError } from '../identity/contacts';
 import { errorText } from '../i18n/error-text';
 import { t } from '../i18n/strings';
@@ -15,7 +14,7 @@ import { controls } from './shared-styles';
  */
 @customElement('parley-contacts')
 export class ParleyContacts extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @property() selected: string | undefined;
   @state() private note = '';
   @state() private noteIsError = false;

@@ -2,9 +2,8 @@ import { consume } from '@lit/context';
 import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
-import { servicesContext } from './context';
+import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
-import type { AppServices } from '../app/app-services';
 import type { MessageState, StoredMessage } from '../storage/db';
 import { errorText } from '../i18n/error-text';
 import { type ConversationEvent, SendError } from '../conversations/messenger';
@@ -41,7 +40,7 @@ const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-dig
 
 @customElement('parley-conversation')
 export class ParleyConversation extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;
   @state() private messages: StoredMessage[] = [];
   @state() private showDetails = false;

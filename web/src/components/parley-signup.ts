@@ -2,16 +2,15 @@ import { consume } from '@lit/context';
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { isReservedUsername, isValidUsername } from '../../../shared/username';
-import { servicesContext } from './context';
+import { type Services, servicesContext } from './context';
 import { errorText } from '../i18n/error-text';
-import type { AppServices } from '../app/app-services';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 /** Sign-up (choose a username; keys are made in the browser) or restore from a backup file. */
 @customElement('parley-signup')
 export class ParleySignup extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @state() private error = '';
   @state() private busy = false;
   @state() private restoreError = '';

@@ -7,11 +7,23 @@ import { type SignalPayload, decodeSignal } from '../../../shared/peer-protocol'
 import type { IceServer, ServerFrame } from '../../../shared/protocol';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import type { Sodium } from '../../../shared/sodium';
-import type { Account } from '../identity/account';
+import type { Identity } from '../../../shared/identity';
 import type { Connection, RelayChunkEvent } from '../net/connection';
-import type { Contacts } from '../identity/contacts';
 import { DirectChannel } from './direct-channel';
 import { ChunkEvent, PeerLink } from './peer-link';
+
+/**
+ * Who the links may reach, as the identity layer (above this one) knows it: this device's identity
+ * and the contacts' trusted keys.
+ */
+export interface LinkDirectory {
+  /** This device's identity, once it has one. */
+  me(): Identity | undefined;
+  /** True for a contact (whatever the state of their key). */
+  isContact(username: string): boolean;
+  /** The key to seal for and verify `username` with; undefined while an unaccepted key change stands. */
+  trustedKey(username: string): string | undefined;
+}
 
 /**
  * Fires, for any of its links: `envelope` (EnvelopeEvent), `acked` (AckEvent), `path` (PathEvent),
@@ -24,8 +36,7 @@ export class Links extends EventTarget {
 
   constructor(
     private readonly connection: Connection,
-    private readonly account: Account,
-    private readonly contacts: Contacts,
+    private readonly directory: LinkDirectory,
     private readonly sodium: Sodium,
     options: { relayOnly: boolean },
   ) {
@@ -33,7 +44,7 @@ export class Links extends EventTarget {
     this.#relayOnly = options.relayOnly;
     connection.addEventListener('relay-chunk', (e) => {
       const { from, payload } = e as RelayChunkEvent;
-      if (this.contacts.get(from)) this.dispatchEvent(new ChunkEvent(from, payload));
+      if (this.directory.isContact(from)) this.dispatchEvent(new ChunkEvent(from, payload));
     });
   }
 
@@ -51,7 +62,7 @@ export class Links extends EventTarget {
   get(peer: string): PeerLink {
     let link = this.#links.get(peer);
     if (!link) {
-      const me = this.account.identity!.username;
+      const me = this.directory.me()!.username;
       link = new PeerLink({
         peer,
         initiator: me < peer,
@@ -80,7 +91,7 @@ export class Links extends EventTarget {
         return;
       case 'signal': {
         const payload = decodeSignal(frame.data);
-        if (payload && this.contacts.get(frame.from)) this.get(frame.from).onSignal(payload);
+        if (payload && this.directory.isContact(frame.from)) this.get(frame.from).onSignal(payload);
         return;
       }
       default:
@@ -98,15 +109,15 @@ export class Links extends EventTarget {
   }
 
   #createChannel(peer: string, sid: string, initiator: boolean): DirectChannel | undefined {
-    const contact = this.contacts.trusted(peer);
-    const me = this.account.identity;
-    if (this.#relayOnly || !contact || !me) return undefined;
+    const key = this.directory.trustedKey(peer);
+    const me = this.directory.me();
+    if (this.#relayOnly || !key || !me) return undefined;
     return new DirectChannel({
       sid,
       initiator,
       me,
       peer,
-      peerKey: publicKeyFromB64(this.sodium, contact.identityKey),
+      peerKey: publicKeyFromB64(this.sodium, key),
       iceServers: this.#iceServers,
       sodium: this.sodium,
       sendSignal: (signal) => this.#sendSignal(peer, { kind: 'rtc', sid, signal }),
