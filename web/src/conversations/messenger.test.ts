@@ -8,11 +8,12 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FileOffer, sealEnvelope } from '../../../shared/envelope';
 import { generateKeyPair, publicKeyB64 } from '../../../shared/identity';
-import type { ClientFrame } from '../../../shared/protocol';
+import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
 import { type Sodium, loadSodium } from '../../../shared/sodium';
 import type { Links } from '../peer/links';
 import type { Account } from '../identity/account';
 import type { Connection } from '../net/connection';
+import { FrameRouter } from '../net/frame-router';
 import type { ContactView, Contacts } from '../identity/contacts';
 import { type Database, openDatabase } from '../storage/db';
 import { Messenger } from './messenger';
@@ -39,7 +40,7 @@ interface Wire {
 }
 
 /** `me`'s Messenger, whose contacts are the other two, over the test database. */
-async function device(me: keyof typeof keys): Promise<{ messenger: Messenger; wire: Wire }> {
+async function device(me: keyof typeof keys): Promise<{ messenger: Messenger; wire: Wire; handle: (f: ServerFrame) => Promise<void> }> {
   const wire: Wire = { frames: [], sent: [], direct: [] };
   const contacts = new Map<string, ContactView>();
   for (const name of Object.keys(keys)) {
@@ -57,7 +58,13 @@ async function device(me: keyof typeof keys): Promise<{ messenger: Messenger; wi
   const links = { get: link } as unknown as Links;
   const messenger = new Messenger(db, s, account, contactsView, connection, links);
   await messenger.load();
-  return { messenger, wire };
+  const router = new FrameRouter();
+  messenger.attach(router);
+  const handle = (f: ServerFrame) => {
+    router.route(f);
+    return router.idle();
+  };
+  return { messenger, wire, handle };
 }
 
 const outState = async (m: Messenger, peer: string, id: string) => (await m.conversation(peer)).find((x) => x.dir === 'out' && x.id === id);
@@ -75,57 +82,57 @@ function sealedForBob(id: string, text = 'hello') {
 
 describe('receipts settle only messages sent to whoever gives them', () => {
   it('a forged delivered from a third contact leaves alice’s message to bob in the outbox, not delivered', async () => {
-    const { messenger, wire } = await device('alice');
+    const { messenger, wire, handle } = await device('alice');
     await messenger.send('bob', 'for bob only');
     const { id } = wire.sent[0]!;
 
-    await messenger.handle({ t: 'delivered', by: 'carol', ids: [id] });
+    await handle({ t: 'delivered', by: 'carol', ids: [id] });
     await messenger.directAcked('carol', [id]);
-    await messenger.handle({ t: 'refused', by: 'carol', ids: [id] });
+    await handle({ t: 'refused', by: 'carol', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('sending');
     expect(await db.get('outbox', id)).toBeDefined();
     // Still resent at the next login: it is in the outbox mirror too.
-    await messenger.handle({ t: 'welcome', contacts: [], incoming: [], outgoing: [], iceServers: [], offlineFileMaxBytes: 0 } as never);
+    await handle({ t: 'welcome', contacts: [], incoming: [], outgoing: [], iceServers: [], offlineFileMaxBytes: 0 } as never);
     expect(wire.sent.filter((x) => x.id === id)).toHaveLength(2);
 
-    await messenger.handle({ t: 'delivered', by: 'bob', ids: [id] });
+    await handle({ t: 'delivered', by: 'bob', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('delivered');
     expect(await db.get('outbox', id)).toBeUndefined();
   });
 
   it('after the store kept it, a receipt from someone else still changes nothing; the recipient’s does', async () => {
-    const { messenger, wire } = await device('alice');
+    const { messenger, wire, handle } = await device('alice');
     await messenger.send('bob', 'kept first');
     const { id } = wire.sent[0]!;
-    await messenger.handle({ t: 'stored', id });
+    await handle({ t: 'stored', id });
     expect((await outState(messenger, 'bob', id))?.state).toBe('sent');
-    await messenger.handle({ t: 'delivered', by: 'carol', ids: [id] });
+    await handle({ t: 'delivered', by: 'carol', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('sent');
     await messenger.directAcked('bob', [id]);
     expect((await outState(messenger, 'bob', id))?.state).toBe('delivered');
   });
 
   it('another tab’s queued message is not deleted from the stored outbox by someone else’s receipt', async () => {
-    const { messenger } = await device('alice');
+    const { messenger, handle } = await device('alice');
     await db.put('outbox', { id: 'other-tab-1', to: 'bob', env: 'x', seq: 1 });
-    await messenger.handle({ t: 'delivered', by: 'carol', ids: ['other-tab-1'] });
+    await handle({ t: 'delivered', by: 'carol', ids: ['other-tab-1'] });
     expect(await db.get('outbox', 'other-tab-1')).toBeDefined();
   });
 });
 
 describe('an envelope that does not open is refused, not acknowledged', () => {
   it('on the relay: tampered or mismatched is refused, a duplicate is acknowledged again', async () => {
-    const { messenger, wire } = await device('bob');
+    const { messenger, wire, handle } = await device('bob');
     const good = sealedForBob('good-0001');
     const tampered = sealedForBob('bad-00001');
     const flipped = tampered.slice(0, 40) + (tampered[40] === 'A' ? 'B' : 'A') + tampered.slice(41);
-    await messenger.handle({ t: 'deliver', from: 'alice', id: 'good-0001', env: good, ts: 1 });
-    await messenger.handle({ t: 'deliver', from: 'alice', id: 'good-0001', env: good, ts: 1 }); // a duplicate
-    await messenger.handle({ t: 'deliver', from: 'alice', id: 'bad-00001', env: flipped, ts: 1 });
+    await handle({ t: 'deliver', from: 'alice', id: 'good-0001', env: good, ts: 1 });
+    await handle({ t: 'deliver', from: 'alice', id: 'good-0001', env: good, ts: 1 }); // a duplicate
+    await handle({ t: 'deliver', from: 'alice', id: 'bad-00001', env: flipped, ts: 1 });
     // Sealed under another id: not this message.
-    await messenger.handle({ t: 'deliver', from: 'alice', id: 'moved-001', env: sealedForBob('other-001'), ts: 1 });
+    await handle({ t: 'deliver', from: 'alice', id: 'moved-001', env: sealedForBob('other-001'), ts: 1 });
     // Sealed by alice, but the server says carol sent it.
-    await messenger.handle({ t: 'deliver', from: 'carol', id: 'good-0002', env: sealedForBob('good-0002'), ts: 1 });
+    await handle({ t: 'deliver', from: 'carol', id: 'good-0002', env: sealedForBob('good-0002'), ts: 1 });
     await flushed();
     expect(answered(wire, 'ack', 'alice')).toEqual(['good-0001']);
     expect(answered(wire, 'refuse', 'alice')).toEqual(['bad-00001', 'moved-001']);
@@ -135,7 +142,7 @@ describe('an envelope that does not open is refused, not acknowledged', () => {
   });
 
   it('on the direct channel: refused there, with a duplicate acknowledged', async () => {
-    const { messenger, wire } = await device('bob');
+    const { messenger, wire, handle } = await device('bob');
     const good = sealedForBob('direct-01');
     await messenger.receiveDirect('alice', 'direct-01', good);
     await messenger.receiveDirect('alice', 'direct-01', good);
@@ -150,13 +157,13 @@ describe('an envelope that does not open is refused, not acknowledged', () => {
 
 describe('a refusal from the recipient', () => {
   it('shows the message failed (refused), drops it from the outbox and acknowledges the receipt; a later "stored" does not undo it', async () => {
-    const { messenger, wire } = await device('alice');
+    const { messenger, wire, handle } = await device('alice');
     await messenger.send('bob', 'thrown away there');
     await messenger.send('bob', 'thrown away on the channel');
     const [first, second] = wire.sent.map((x) => x.id);
-    await messenger.handle({ t: 'refused', by: 'bob', ids: [first!] });
+    await handle({ t: 'refused', by: 'bob', ids: [first!] });
     await messenger.directAcked('bob', [second!], 'refused');
-    await messenger.handle({ t: 'stored', id: first! });
+    await handle({ t: 'stored', id: first! });
     for (const id of [first!, second!]) {
       expect(await outState(messenger, 'bob', id)).toMatchObject({ state: 'failed', error: 'refused' });
       expect(await db.get('outbox', id)).toBeUndefined();
@@ -169,12 +176,12 @@ describe('a refusal from the recipient', () => {
 
 describe('a send the server could not keep', () => {
   it('shows failed with the code (queue_full, server_full) but stays in the outbox to go again', async () => {
-    const { messenger, wire } = await device('alice');
+    const { messenger, wire, handle } = await device('alice');
     await messenger.send('bob', 'one');
     await messenger.send('bob', 'two');
     const [first, second] = wire.sent.map((x) => x.id);
-    await messenger.handle({ t: 'error', code: 'server_full', message: 'no room', ref: first! });
-    await messenger.handle({ t: 'error', code: 'queue_full', message: 'full', ref: second! });
+    await handle({ t: 'error', code: 'server_full', message: 'no room', ref: first! });
+    await handle({ t: 'error', code: 'queue_full', message: 'full', ref: second! });
     expect(await outState(messenger, 'bob', first!)).toMatchObject({ state: 'failed', error: 'server_full' });
     expect(await outState(messenger, 'bob', second!)).toMatchObject({ state: 'failed', error: 'queue_full' });
     expect(await db.get('outbox', first!)).toBeDefined();
@@ -185,7 +192,7 @@ describe('a held file offer', () => {
   const offer: FileOffer = { kind: 'file', fileId: 'ab'.repeat(16), name: 'later.bin', size: 10, type: '', sha256: '0'.repeat(64), key: 'k', stored: true };
 
   it('is shown at once but leaves only when released', async () => {
-    const { messenger, wire } = await device('alice');
+    const { messenger, wire, handle } = await device('alice');
     const held = await messenger.holdFileOffer('bob', offer);
     expect((await outState(messenger, 'bob', held.id))?.state).toBe('sending');
     expect(wire.sent).toEqual([]);
@@ -196,7 +203,7 @@ describe('a held file offer', () => {
   });
 
   it('fails with its reason when the file cannot be kept, and after a reload if its upload died with the page', async () => {
-    const { messenger } = await device('alice');
+    const { messenger, handle } = await device('alice');
     const refused = await messenger.holdFileOffer('bob', offer);
     await refused.fail('file_not_stored');
     expect(await outState(messenger, 'bob', refused.id)).toMatchObject({ state: 'failed', error: 'file_not_stored' });

@@ -8,11 +8,12 @@
 import { type Body, type FileOffer, openEnvelope, sealEnvelope } from '../../../shared/envelope';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import { LIMITS } from '../../../shared/limits';
-import type { ServerFrame } from '../../../shared/protocol';
+import type { ServerFrameOf } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../identity/account';
 import { Answers } from './answers';
 import type { Connection } from '../net/connection';
+import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
 import { type Database, type OutboxEntry, type StoredMessage, createSequencer } from '../storage/db';
 import { type Outcome, applyOutcome, display } from './message-outcome';
@@ -201,25 +202,20 @@ export class Messenger extends EventTarget {
     }
   }
 
-  async handle(frame: ServerFrame): Promise<void> {
-    switch (frame.t) {
-      case 'welcome':
-        return this.#resendAll();
-      case 'deliver':
-        return this.#receive(frame.from, frame.id, frame.env, 'relay');
-      case 'stored':
-        return this.#settle(frame.id, undefined, 'sent');
-      case 'delivered':
-      case 'refused':
-        for (const id of frame.ids) await this.#settle(id, frame.by, frame.t);
-        this.#answers.queue('receiptAck', frame.by, frame.ids);
-        return;
-      case 'error':
-        if (frame.ref && SEND_REFUSALS.has(frame.code)) return this.#fail(frame.ref, frame.code);
-        return;
-      default:
-        return;
-    }
+  /** Subscribes to the server's frames about messages: the login (resend), arrivals, outcomes, refusals of a send. */
+  attach(frames: FrameRoutes): void {
+    frames.on('welcome', () => this.#resendAll());
+    frames.on('deliver', (f) => this.#receive(f.from, f.id, f.env, 'relay'));
+    frames.on('stored', (f) => this.#settle(f.id, undefined, 'sent'));
+    const receipt = async (f: ServerFrameOf<'delivered' | 'refused'>) => {
+      for (const id of f.ids) await this.#settle(id, f.by, f.t);
+      this.#answers.queue('receiptAck', f.by, f.ids);
+    };
+    frames.on('delivered', receipt);
+    frames.on('refused', receipt);
+    frames.on('error', (f) => {
+      if (f.ref && SEND_REFUSALS.has(f.code)) return this.#fail(f.ref, f.code);
+    });
   }
 
   /** An envelope that arrived on `peer`'s direct channel. */

@@ -4,11 +4,12 @@
  * setting. In relay-only mode no RTCPeerConnection is ever constructed, so no address leaks.
  */
 import { type SignalPayload, decodeSignal } from '../../../shared/peer-protocol';
-import type { IceServer, ServerFrame } from '../../../shared/protocol';
+import type { IceServer } from '../../../shared/protocol';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import type { Sodium } from '../../../shared/sodium';
 import type { Identity } from '../../../shared/identity';
 import type { Connection, RelayChunkEvent } from '../net/connection';
+import type { FrameRoutes } from '../net/frame-router';
 import { DirectChannel } from './direct-channel';
 import { ChunkEvent, PeerLink } from './peer-link';
 
@@ -77,26 +78,18 @@ export class Links extends EventTarget {
     return link;
   }
 
-  handle(frame: ServerFrame): void {
-    switch (frame.t) {
-      case 'welcome':
-        this.#iceServers = frame.iceServers;
-        for (const c of frame.contacts) this.get(c.username).setPeerOnline(c.online);
-        return;
-      case 'contact_added':
-        this.get(frame.contact.username).setPeerOnline(frame.contact.online);
-        return;
-      case 'presence':
-        this.get(frame.username).setPeerOnline(frame.online);
-        return;
-      case 'signal': {
-        const payload = decodeSignal(frame.data);
-        if (payload && this.directory.isContact(frame.from)) this.get(frame.from).onSignal(payload);
-        return;
-      }
-      default:
-        return;
-    }
+  /** Subscribes to what the server says about reachability (presence, ICE servers) and signals. */
+  attach(frames: FrameRoutes): void {
+    frames.on('welcome', (f) => {
+      this.#iceServers = f.iceServers;
+      for (const c of f.contacts) this.get(c.username).setPeerOnline(c.online);
+    });
+    frames.on('contact_added', (f) => this.get(f.contact.username).setPeerOnline(f.contact.online));
+    frames.on('presence', (f) => this.get(f.username).setPeerOnline(f.online));
+    frames.on('signal', (f) => {
+      const payload = decodeSignal(f.data);
+      if (payload && this.directory.isContact(f.from)) this.get(f.from).onSignal(payload);
+    });
   }
 
   closeAll(): void {
