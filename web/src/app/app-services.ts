@@ -9,7 +9,7 @@ import { FrameRouter } from '../net/frame-router';
 import { Contacts } from '../identity/contacts';
 import { type Database, openDatabase } from '../storage/db';
 import { Links } from '../peer/links';
-import type { AckEvent, ChunkEvent, EnvelopeEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
+import type { ChunkEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
 import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
@@ -65,14 +65,6 @@ export class AppServices extends EventTarget implements Services {
     });
     // Chunks in flight on the old path may be lost: both ends pick up from what the receiver has taken.
     this.links.addEventListener('path', (e) => this.transfers.resume((e as PathEvent).peer));
-    this.links.addEventListener('envelope', (e) => {
-      const { peer, id, env } = e as EnvelopeEvent;
-      this.#frames.enqueue('direct envelope', () => this.messenger.receiveDirect(peer, id, env));
-    });
-    this.links.addEventListener('acked', (e) => {
-      const { peer, ids, outcome } = e as AckEvent;
-      this.#frames.enqueue('direct ack', () => this.messenger.directAcked(peer, ids, outcome));
-    });
     this.connection.addEventListener('status', () => {
       if (!this.connection.online) this.contacts.markAllOffline();
     });

@@ -1,12 +1,9 @@
 /** What a conversation shows of a message, and what the answers to a sent one make of it. */
 import type { Body } from '../../../shared/envelope';
+import type { Outcome } from '../peer/link';
 import type { StoredMessage } from '../storage/db';
 
-/**
- * What became of a sent message: kept by the server's store (`sent`), taken by the recipient's
- * device (`delivered`), or refused there (`refused`: it did not open).
- */
-export type Outcome = 'sent' | 'delivered' | 'refused';
+export type { Outcome } from '../peer/link';
 
 /** The error a message refused by its recipient's device shows. */
 export const REFUSED = 'refused';

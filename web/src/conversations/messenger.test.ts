@@ -8,12 +8,12 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type FileOffer, sealEnvelope } from '../../../shared/envelope';
 import { generateKeyPair, publicKeyB64 } from '../../../shared/identity';
-import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
+import type { ClientFrame } from '../../../shared/protocol';
 import { type Sodium, loadSodium } from '../../../shared/sodium';
-import type { Links } from '../peer/links';
 import type { Account } from '../identity/account';
 import type { Connection } from '../net/connection';
-import { FrameRouter } from '../net/frame-router';
+import type { FakeChannel } from '../peer/fake-channel';
+import { testLinks } from '../peer/test-support';
 import type { ContactView, Contacts } from '../identity/contacts';
 import { type Database, openDatabase } from '../storage/db';
 import { Messenger } from './messenger';
@@ -32,39 +32,56 @@ beforeEach(async () => {
 });
 afterEach(() => db.close());
 
-/** What one device's Messenger sent: frames to the server, envelopes and answers on its links. */
+/** What one device's Messenger sent, through real Links: frames to the server, and on direct channels. */
 interface Wire {
   frames: ClientFrame[];
+  /** Envelopes sent, on either path. */
   sent: Array<{ to: string; id: string; env: string }>;
+  /** Answers sent on direct channels. */
   direct: Array<{ peer: string; t: 'ack' | 'refuse'; ids: string[] }>;
 }
 
-/** `me`'s Messenger, whose contacts are the other two, over the test database. */
-async function device(me: keyof typeof keys): Promise<{ messenger: Messenger; wire: Wire; handle: (f: ServerFrame) => Promise<void> }> {
-  const wire: Wire = { frames: [], sent: [], direct: [] };
+/** `me`'s Messenger, whose contacts are the other two, over the test database and real Links. */
+async function device(me: keyof typeof keys) {
   const contacts = new Map<string, ContactView>();
   for (const name of Object.keys(keys)) {
     if (name !== me) contacts.set(name, { username: name, online: true, identityKey: publicKeyB64(s, keys[name as keyof typeof keys]) });
   }
-  const account = { identity: { username: me, ...keys[me] } } as unknown as Account;
+  const identity = { username: me, ...keys[me] };
+  const account = { identity } as unknown as Account;
   const contactsView = { get: (u: string) => contacts.get(u), trusted: (u: string) => contacts.get(u) } as unknown as Contacts;
-  const connection = { online: true, send: (f: ClientFrame) => wire.frames.push(f) > 0 } as unknown as Connection;
-  const link = (peer: string) => ({
-    send: (id: string, env: string) => wire.sent.push({ to: peer, id, env }) > 0,
-    settled: () => undefined,
-    ackDirect: (ids: string[]) => wire.direct.push({ peer, t: 'ack', ids }) > 0,
-    refuseDirect: (ids: string[]) => wire.direct.push({ peer, t: 'refuse', ids }) > 0,
-  });
-  const links = { get: link } as unknown as Links;
-  const messenger = new Messenger(db, s, account, contactsView, connection, links);
+  const net = testLinks(s, identity, Object.fromEntries([...contacts].map(([u, c]) => [u, c.identityKey])));
+  const connection = { online: true, send: (f: ClientFrame) => net.frames.push(f) > 0 } as unknown as Connection;
+  const messenger = new Messenger(db, s, account, contactsView, connection, net.links);
   await messenger.load();
-  const router = new FrameRouter();
-  messenger.attach(router);
-  const handle = (f: ServerFrame) => {
-    router.route(f);
-    return router.idle();
+  messenger.attach(net.router);
+  const channelPeer = new Map<FakeChannel, string>();
+  const peerOf = (c: FakeChannel) => channelPeer.get(c)!;
+  /** The open direct channel with `peer` (opened the first time). */
+  const direct = async (peer: string) => {
+    const open = [...channelPeer].find(([c, p]) => p === peer && c.open)?.[0];
+    if (open) return open;
+    const channel = await net.openDirect(peer);
+    channelPeer.set(channel, peer);
+    return channel;
   };
-  return { messenger, wire, handle };
+  /** `peer` sends `frame` on the direct channel; resolves once it is handled. */
+  const fromDirect = async (peer: string, frame: Parameters<FakeChannel['receive']>[0]) => {
+    (await direct(peer)).receive(frame);
+    await net.router.idle();
+  };
+  const wire: Wire = {
+    frames: net.frames,
+    get sent() {
+      const relayed = net.frames.flatMap((f) => (f.t === 'send' ? [{ to: f.to, id: f.id, env: f.env }] : []));
+      const direct = net.channels.flatMap((c) => c.sent.flatMap((f) => (f.t === 'env' ? [{ to: peerOf(c), id: f.id, env: f.env }] : [])));
+      return [...relayed, ...direct];
+    },
+    get direct() {
+      return net.channels.flatMap((c) => c.sent.flatMap((f) => (f.t === 'ack' || f.t === 'refuse' ? [{ peer: peerOf(c), t: f.t, ids: f.ids }] : [])));
+    },
+  };
+  return { messenger, wire, handle: net.handle, direct, fromDirect };
 }
 
 const outState = async (m: Messenger, peer: string, id: string) => (await m.conversation(peer)).find((x) => x.dir === 'out' && x.id === id);
@@ -82,12 +99,12 @@ function sealedForBob(id: string, text = 'hello') {
 
 describe('receipts settle only messages sent to whoever gives them', () => {
   it('a forged delivered from a third contact leaves alice’s message to bob in the outbox, not delivered', async () => {
-    const { messenger, wire, handle } = await device('alice');
+    const { messenger, wire, handle, fromDirect } = await device('alice');
     await messenger.send('bob', 'for bob only');
     const { id } = wire.sent[0]!;
 
     await handle({ t: 'delivered', by: 'carol', ids: [id] });
-    await messenger.directAcked('carol', [id]);
+    await fromDirect('carol', { t: 'ack', ids: [id] });
     await handle({ t: 'refused', by: 'carol', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('sending');
     expect(await db.get('outbox', id)).toBeDefined();
@@ -101,19 +118,19 @@ describe('receipts settle only messages sent to whoever gives them', () => {
   });
 
   it('after the store kept it, a receipt from someone else still changes nothing; the recipient’s does', async () => {
-    const { messenger, wire, handle } = await device('alice');
+    const { messenger, wire, handle, fromDirect } = await device('alice');
     await messenger.send('bob', 'kept first');
     const { id } = wire.sent[0]!;
     await handle({ t: 'stored', id });
     expect((await outState(messenger, 'bob', id))?.state).toBe('sent');
     await handle({ t: 'delivered', by: 'carol', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('sent');
-    await messenger.directAcked('bob', [id]);
+    await fromDirect('bob', { t: 'ack', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('delivered');
   });
 
   it('another tab’s queued message is not deleted from the stored outbox by someone else’s receipt', async () => {
-    const { messenger, handle } = await device('alice');
+    const { messenger, handle, fromDirect } = await device('alice');
     await db.put('outbox', { id: 'other-tab-1', to: 'bob', env: 'x', seq: 1 });
     await handle({ t: 'delivered', by: 'carol', ids: ['other-tab-1'] });
     expect(await db.get('outbox', 'other-tab-1')).toBeDefined();
@@ -122,7 +139,7 @@ describe('receipts settle only messages sent to whoever gives them', () => {
 
 describe('an envelope that does not open is refused, not acknowledged', () => {
   it('on the relay: tampered or mismatched is refused, a duplicate is acknowledged again', async () => {
-    const { messenger, wire, handle } = await device('bob');
+    const { messenger, wire, handle, fromDirect } = await device('bob');
     const good = sealedForBob('good-0001');
     const tampered = sealedForBob('bad-00001');
     const flipped = tampered.slice(0, 40) + (tampered[40] === 'A' ? 'B' : 'A') + tampered.slice(41);
@@ -142,11 +159,11 @@ describe('an envelope that does not open is refused, not acknowledged', () => {
   });
 
   it('on the direct channel: refused there, with a duplicate acknowledged', async () => {
-    const { messenger, wire, handle } = await device('bob');
+    const { messenger, wire, handle, fromDirect } = await device('bob');
     const good = sealedForBob('direct-01');
-    await messenger.receiveDirect('alice', 'direct-01', good);
-    await messenger.receiveDirect('alice', 'direct-01', good);
-    await messenger.receiveDirect('alice', 'direct-02', good.slice(0, -4) + 'AAAA');
+    await fromDirect('alice', { t: 'env', id: 'direct-01', env: good });
+    await fromDirect('alice', { t: 'env', id: 'direct-01', env: good });
+    await fromDirect('alice', { t: 'env', id: 'direct-02', env: good.slice(0, -4) + 'AAAA' });
     await flushed();
     const direct = (t: 'ack' | 'refuse') => [...new Set(wire.direct.flatMap((d) => (d.t === t && d.peer === 'alice' ? d.ids : [])))];
     expect(direct('ack')).toEqual(['direct-01']);
@@ -157,12 +174,12 @@ describe('an envelope that does not open is refused, not acknowledged', () => {
 
 describe('a refusal from the recipient', () => {
   it('shows the message failed (refused), drops it from the outbox and acknowledges the receipt; a later "stored" does not undo it', async () => {
-    const { messenger, wire, handle } = await device('alice');
+    const { messenger, wire, handle, fromDirect } = await device('alice');
     await messenger.send('bob', 'thrown away there');
     await messenger.send('bob', 'thrown away on the channel');
     const [first, second] = wire.sent.map((x) => x.id);
     await handle({ t: 'refused', by: 'bob', ids: [first!] });
-    await messenger.directAcked('bob', [second!], 'refused');
+    await fromDirect('bob', { t: 'refuse', ids: [second!] });
     await handle({ t: 'stored', id: first! });
     for (const id of [first!, second!]) {
       expect(await outState(messenger, 'bob', id)).toMatchObject({ state: 'failed', error: 'refused' });
@@ -176,7 +193,7 @@ describe('a refusal from the recipient', () => {
 
 describe('a send the server could not keep', () => {
   it('shows failed with the code (queue_full, server_full) but stays in the outbox to go again', async () => {
-    const { messenger, wire, handle } = await device('alice');
+    const { messenger, wire, handle, fromDirect } = await device('alice');
     await messenger.send('bob', 'one');
     await messenger.send('bob', 'two');
     const [first, second] = wire.sent.map((x) => x.id);
@@ -192,7 +209,7 @@ describe('a held file offer', () => {
   const offer: FileOffer = { kind: 'file', fileId: 'ab'.repeat(16), name: 'later.bin', size: 10, type: '', sha256: '0'.repeat(64), key: 'k', stored: true };
 
   it('is shown at once but leaves only when released', async () => {
-    const { messenger, wire, handle } = await device('alice');
+    const { messenger, wire, handle, fromDirect } = await device('alice');
     const held = await messenger.holdFileOffer('bob', offer);
     expect((await outState(messenger, 'bob', held.id))?.state).toBe('sending');
     expect(wire.sent).toEqual([]);
@@ -203,7 +220,7 @@ describe('a held file offer', () => {
   });
 
   it('fails with its reason when the file cannot be kept, and after a reload if its upload died with the page', async () => {
-    const { messenger, handle } = await device('alice');
+    const { messenger, handle, fromDirect } = await device('alice');
     const refused = await messenger.holdFileOffer('bob', offer);
     await refused.fail('file_not_stored');
     expect(await outState(messenger, 'bob', refused.id)).toMatchObject({ state: 'failed', error: 'file_not_stored' });

@@ -8,10 +8,9 @@
 import { type Body, type FileOffer, openEnvelope, sealEnvelope } from '../../../shared/envelope';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import { LIMITS } from '../../../shared/limits';
-import type { ServerFrameOf } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../identity/account';
-import { Answers } from './answers';
+import { Batcher } from '../net/batcher';
 import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
@@ -51,7 +50,8 @@ export class Messenger extends EventTarget {
    * at once, with no read of IndexedDB first (on a tab busy logging in that read took tens of ms).
    */
   readonly #outbox = new Map<string, OutboxEntry>();
-  readonly #answers: Answers;
+  /** What this device owes the senders of what it received: one ack (or refusal) per peer and turn. */
+  readonly #answers: Batcher<'ack' | 'refuse'>;
   /** Set by the file transfer layer: a contact offered a file (called once per new offer; `ts` is the sender's clock). */
   onFileOffer: ((peer: string, offer: FileOffer, ts?: number) => Promise<void>) | undefined;
   /** Set by the file transfer layer: a sent file offer reached an outcome (called for each one that applies). */
@@ -67,7 +67,13 @@ export class Messenger extends EventTarget {
     private readonly links: Links,
   ) {
     super();
-    this.#answers = new Answers({ connection, links });
+    this.#answers = new Batcher((answer, peer, ids) => (answer === 'ack' ? links.get(peer).ack(ids) : links.get(peer).refuse(ids)));
+    links.deliverTo({
+      envelope: (peer, id, env) => this.#receive(peer, id, env),
+      outcome: async (ids, outcome, by) => {
+        for (const id of ids) await this.#settle(id, by, outcome);
+      },
+    });
   }
 
   /** Reads the outbox; call once, before start(). */
@@ -202,33 +208,18 @@ export class Messenger extends EventTarget {
     }
   }
 
-  /** Subscribes to the server's frames about messages: the login (resend), arrivals, outcomes, refusals of a send. */
+  /**
+   * Subscribes to the server's frames about messages that are not the link's: the login (what
+   * waits goes again) and the refusals of a send that name the message.
+   */
   attach(frames: FrameRoutes): void {
     frames.on('welcome', () => this.#resendAll());
-    frames.on('deliver', (f) => this.#receive(f.from, f.id, f.env, 'relay'));
-    frames.on('stored', (f) => this.#settle(f.id, undefined, 'sent'));
-    const receipt = async (f: ServerFrameOf<'delivered' | 'refused'>) => {
-      for (const id of f.ids) await this.#settle(id, f.by, f.t);
-      this.#answers.queue('receiptAck', f.by, f.ids);
-    };
-    frames.on('delivered', receipt);
-    frames.on('refused', receipt);
     frames.on('error', (f) => {
       if (f.ref && SEND_REFUSALS.has(f.code)) return this.#fail(f.ref, f.code);
     });
   }
 
-  /** An envelope that arrived on `peer`'s direct channel. */
-  receiveDirect(peer: string, id: string, env: string): Promise<void> {
-    return this.#receive(peer, id, env, 'direct');
-  }
-
-  /** `peer` answered envelopes sent on the direct channel: delivered (acknowledged), or refused. */
-  async directAcked(peer: string, ids: string[], outcome: 'delivered' | 'refused' = 'delivered'): Promise<void> {
-    for (const id of ids) await this.#settle(id, peer, outcome);
-  }
-
-  async #receive(from: string, id: string, env: string, path: 'relay' | 'direct'): Promise<void> {
+  async #receive(from: string, id: string, env: string): Promise<void> {
     const contact = this.contacts.get(from);
     // Hold (do not answer) messages from a contact whose key changed until the user decides.
     if (!contact || contact.changedKey) return;
@@ -253,7 +244,7 @@ export class Messenger extends EventTarget {
     // Stored or a duplicate: the sender may forget it. Forged, or not for this conversation: the
     // sender is told it was refused (the server forgets it too, and says so to the sender).
     const refused = !opened.ok && opened.reason !== 'replay';
-    this.#answers.queue(path === 'relay' ? (refused ? 'refuse' : 'ack') : refused ? 'directRefuse' : 'directAck', from, [id]);
+    this.#answers.queue(refused ? 'refuse' : 'ack', from, [id]);
   }
 
   /**
@@ -269,7 +260,6 @@ export class Messenger extends EventTarget {
     const peer = by ?? entry?.to;
     if (!peer) return;
     this.#outbox.delete(id);
-    this.links.get(peer).settled(id);
     const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.id === id);
     const changed = message !== undefined && applyOutcome(message, outcome);
     if (changed) this.#changed(peer);

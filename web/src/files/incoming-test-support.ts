@@ -91,6 +91,8 @@ export function fakeLink(): Link & { controls: FileControl[] } {
     bufferedAmount: 0,
     controls,
     send: () => true,
+    ack: () => {},
+    refuse: () => {},
     sendChunk: () => true,
     sendFileControl(ctl) {
       controls.push(ctl);

@@ -59,6 +59,8 @@ function fakeLink(path: LinkPath = 'relay') {
     drains,
     drain: () => drained(),
     send: () => true,
+    ack: () => {},
+    refuse: () => {},
     sendChunk(bytes: Uint8Array) {
       if (!link.accepting) return false;
       sealed.push(bytes.slice());

@@ -51,6 +51,14 @@ export class StoredFileLink implements Link {
     return this.link().send(id, env);
   }
 
+  ack(ids: readonly string[]): void {
+    this.link().ack(ids);
+  }
+
+  refuse(ids: readonly string[]): void {
+    this.link().refuse(ids);
+  }
+
   sendChunk(bytes: Uint8Array): boolean {
     return this.link().sendChunk(bytes);
   }
