@@ -4,6 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import { RequestError } from '../identity/contacts';
+import { dmId } from '../conversations/conversation-id';
 import { errorText } from '../i18n/error-text';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
@@ -23,6 +24,7 @@ export class ParleyContacts extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#listen.watch(this.services.contacts, ['change']);
+    this.#listen.watch(this.services.messenger.states, ['change']);
   }
 
   override render() {
@@ -60,11 +62,19 @@ export class ParleyContacts extends LitElement {
               <span class="name">${contact.username}</span>
               <span class="presence">${contact.online ? t.online() : t.offline()}</span>
               ${contact.changedKey ? html`<span class="warn">${t.keyChangedBadge()}</span>` : nothing}
+              ${this.#unread(contact.username)}
             </button>
           </li>`,
         )}
       </ul>
     `;
+  }
+
+  /** The unread count: a badge to see, ", N unread" at the end of the button's name to hear. */
+  #unread(username: string) {
+    const n = this.services.messenger.states.unread(dmId(username));
+    if (n === 0) return nothing;
+    return html`<span class="unread" aria-hidden="true">${n}</span><span class="visually-hidden">${t.unreadSuffix(n)}</span>`;
   }
 
   async #request(e: SubmitEvent) {
@@ -102,6 +112,7 @@ export class ParleyContacts extends LitElement {
       .warn { font-size: 0.75rem; color: var(--danger); }
       .dot { width: 0.6rem; height: 0.6rem; border-radius: 50%; background: var(--border); flex: none; }
       .dot.on { background: var(--ok); }
+      .unread { min-width: 1.2rem; padding: 0 0.35rem; border-radius: 999px; background: var(--accent); color: #fff; font-size: 0.75rem; text-align: center; }
     `,
   ];
 }

@@ -6,6 +6,7 @@ import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import type { MessageState, StoredMessage } from '../storage/db';
 import { errorText } from '../i18n/error-text';
+import { type ConversationId, dmId } from '../conversations/conversation-id';
 import { type ConversationEvent, SendError } from '../conversations/messenger';
 import type { PathEvent } from '../peer/peer-link';
 import { OfflineFileTooLarge } from '../files/transfers';
@@ -35,6 +36,9 @@ const errorLabel: Record<string, () => string> = {
  * safety number.
  * @fires back - the user wants the contact list (phone layout)
  */
+/** A draft is written to storage this long after the last keystroke (and when the conversation closes). */
+const DRAFT_SAVE_MS = 300;
+
 /** One formatter for every message: building one per message (toLocaleTimeString) is slow. */
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
@@ -47,12 +51,14 @@ export class ParleyConversation extends LitElement {
   @state() private error = '';
   @state() private dragging = false;
   @query('ol') private log!: HTMLOListElement;
+  @query('#composer') private composer: HTMLTextAreaElement | undefined;
+  #draftTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #listen = new ListenController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#listen.watch(this.services.messenger, ['conversation'], (e) => {
-      if ((e as ConversationEvent).peer === this.peer) void this.#load();
+      if ((e as ConversationEvent).conv === this.#conv) void this.#load();
     });
     this.#listen.watch(this.services.contacts, ['change']);
     this.addEventListener('dragover', this.#onDragOver);
@@ -63,8 +69,17 @@ export class ParleyConversation extends LitElement {
     });
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#saveDraft();
+    void this.services.messenger.states.setReading(undefined);
+  }
+
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('peer')) {
+      const before = changed.get('peer') as string | undefined;
+      if (before) this.#saveDraft(dmId(before));
+      void this.services.messenger.states.setReading(this.#conv);
       this.messages = [];
       this.showDetails = false;
       this.error = '';
@@ -72,14 +87,32 @@ export class ParleyConversation extends LitElement {
     }
   }
 
-  override updated(): void {
+  override updated(changed: PropertyValues<this>): void {
+    if (changed.has('peer') && this.composer) this.composer.value = this.services.messenger.states.draft(this.#conv);
     this.log?.scrollTo({ top: this.log.scrollHeight });
   }
 
+  /** Keeps what the composer holds as `conv`'s draft (at most a moment after the last keystroke). */
+  #saveDraft(conv = this.#conv): void {
+    clearTimeout(this.#draftTimer);
+    this.#draftTimer = undefined;
+    if (this.composer) void this.services.messenger.states.saveDraft(conv, this.composer.value);
+  }
+
+  #onInput() {
+    clearTimeout(this.#draftTimer);
+    this.#draftTimer = setTimeout(() => this.#saveDraft(), DRAFT_SAVE_MS);
+  }
+
+  /** The conversation shown: the one with `peer`. */
+  get #conv(): ConversationId {
+    return dmId(this.peer);
+  }
+
   async #load() {
-    const peer = this.peer;
-    const list = await this.services.messenger.conversation(peer);
-    if (peer === this.peer) this.messages = [...list];
+    const conv = this.#conv;
+    const list = await this.services.messenger.conversation(conv);
+    if (conv === this.#conv) this.messages = [...list];
   }
 
   override render() {
@@ -119,7 +152,7 @@ export class ParleyConversation extends LitElement {
         </label>
         <label for="composer" class="visually-hidden">${t.message()}</label>
         <textarea id="composer" name="text" rows="1" placeholder=${t.message()} ?disabled=${!!contact?.changedKey}
-          @keydown=${this.#onKey}></textarea>
+          @keydown=${this.#onKey} @input=${this.#onInput}></textarea>
         <button type="submit" ?disabled=${!!contact?.changedKey}>${t.send()}</button>
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -177,6 +210,7 @@ export class ParleyConversation extends LitElement {
     try {
       await this.services.messenger.send(this.peer, text);
       this.error = '';
+      this.#saveDraft();
     } catch (err) {
       box.value = text;
       this.error = err instanceof SendError && err.message === 'too_long' ? t.tooLong() : String((err as Error).message);

@@ -16,6 +16,7 @@ import type { FakeChannel } from '../peer/fake-channel';
 import { testLinks } from '../peer/test-support';
 import type { ContactView, Contacts } from '../identity/contacts';
 import { type Database, openDatabase } from '../storage/db';
+import { dmId } from './conversation-id';
 import { Messenger } from './messenger';
 
 let s: Sodium;
@@ -84,7 +85,7 @@ async function device(me: keyof typeof keys) {
   return { messenger, wire, handle: net.handle, direct, fromDirect };
 }
 
-const outState = async (m: Messenger, peer: string, id: string) => (await m.conversation(peer)).find((x) => x.dir === 'out' && x.id === id);
+const outState = async (m: Messenger, peer: string, id: string) => (await m.conversation(dmId(peer))).find((x) => x.dir === 'out' && x.id === id);
 /** Lets the batched answers (one turn of the event loop) go out. */
 const flushed = () => new Promise((resolve) => setTimeout(resolve, 5));
 /** The ids answered with frame `t` for sender `from`, over however many batches (a batch holds an id once). */
@@ -131,7 +132,7 @@ describe('receipts settle only messages sent to whoever gives them', () => {
 
   it('another tab’s queued message is not deleted from the stored outbox by someone else’s receipt', async () => {
     const { messenger, handle, fromDirect } = await device('alice');
-    await db.put('outbox', { id: 'other-tab-1', to: 'bob', env: 'x', seq: 1 });
+    await db.put('outbox', { id: 'other-tab-1', kind: 'message', conv: 'dm:bob', to: 'bob', env: 'x', seq: 1 });
     await handle({ t: 'delivered', by: 'carol', ids: ['other-tab-1'] });
     expect(await db.get('outbox', 'other-tab-1')).toBeDefined();
   });
@@ -155,7 +156,7 @@ describe('an envelope that does not open is refused, not acknowledged', () => {
     expect(answered(wire, 'refuse', 'alice')).toEqual(['bad-00001', 'moved-001']);
     expect(answered(wire, 'refuse', 'carol')).toEqual(['good-0002']);
     expect(answered(wire, 'ack', 'carol')).toEqual([]);
-    expect((await messenger.conversation('alice')).map((m) => m.text)).toEqual(['hello']);
+    expect((await messenger.conversation('dm:alice')).map((m) => m.text)).toEqual(['hello']);
   });
 
   it('on the direct channel: refused there, with a duplicate acknowledged', async () => {
@@ -184,7 +185,7 @@ describe('a refusal from the recipient', () => {
     for (const id of [first!, second!]) {
       expect(await outState(messenger, 'bob', id)).toMatchObject({ state: 'failed', error: 'refused' });
       expect(await db.get('outbox', id)).toBeUndefined();
-      expect(await db.get('messages', ['bob', 'out', id])).toMatchObject({ state: 'failed', error: 'refused' });
+      expect(await db.get('messages', ['dm:bob', 'out', id])).toMatchObject({ state: 'failed', error: 'refused' });
     }
     await flushed();
     expect(wire.frames).toContainEqual({ t: 'receipt_ack', by: 'bob', ids: [first!] });
@@ -229,7 +230,7 @@ describe('a held file offer', () => {
     const { messenger: reloaded, wire } = await device('alice');
     await reloaded.failFileOffer('bob', 'cd'.repeat(16));
     expect((await outState(reloaded, 'bob', cut.id))?.state).toBe('failed');
-    await vi.waitFor(async () => expect((await db.get('messages', ['bob', 'out', cut.id]))?.state).toBe('failed'));
+    await vi.waitFor(async () => expect((await db.get('messages', ['dm:bob', 'out', cut.id]))?.state).toBe('failed'));
     expect(wire.sent).toEqual([]);
   });
 });

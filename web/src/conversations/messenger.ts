@@ -15,15 +15,17 @@ import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
 import { type Database, type OutboxEntry, type StoredMessage, createSequencer } from '../storage/db';
+import { type ConversationId, dmId } from './conversation-id';
+import { ConversationStates } from './conversation-states';
 import { type Outcome, applyOutcome, display } from './message-outcome';
 import type { Links } from '../peer/links';
 
-/** Fired with the peer whose conversation changed. */
 /** Refusals of a `send` that name the message (`ref`): it shows failed, with the words for the code. */
 const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full', 'not_contact']);
 
+/** Fired with the conversation whose messages changed. */
 export class ConversationEvent extends Event {
-  constructor(readonly peer: string) {
+  constructor(readonly conv: ConversationId) {
     super('conversation');
   }
 }
@@ -43,7 +45,9 @@ export interface HeldOffer {
 const RESEND_AFTER_MS = 10_000;
 
 export class Messenger extends EventTarget {
-  readonly #cache = new Map<string, Promise<StoredMessage[]>>();
+  readonly #cache = new Map<ConversationId, Promise<StoredMessage[]>>();
+  /** Unread counts and drafts, per conversation. */
+  readonly states: ConversationStates;
   readonly #nextSeq = createSequencer();
   /**
    * The outbox, mirrored in memory (loaded at start, in send order): at login what waits goes out
@@ -67,6 +71,7 @@ export class Messenger extends EventTarget {
     private readonly links: Links,
   ) {
     super();
+    this.states = new ConversationStates(db);
     this.#answers = new Batcher((answer, peer, ids) => (answer === 'ack' ? links.get(peer).ack(ids) : links.get(peer).refuse(ids)));
     links.deliverTo({
       envelope: (peer, id, env) => this.#receive(peer, id, env),
@@ -78,6 +83,7 @@ export class Messenger extends EventTarget {
 
   /** Reads the outbox; call once, before start(). */
   async load(): Promise<void> {
+    await this.states.load();
     for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq')) this.#outbox.set(entry.id, entry);
   }
 
@@ -89,12 +95,12 @@ export class Messenger extends EventTarget {
     clearInterval(this.#retryTimer);
   }
 
-  /** The conversation with `peer`, oldest first (loaded from IndexedDB once). */
-  conversation(peer: string): Promise<StoredMessage[]> {
-    let list = this.#cache.get(peer);
+  /** The messages of conversation `conv`, oldest first (loaded from IndexedDB once). */
+  conversation(conv: ConversationId): Promise<StoredMessage[]> {
+    let list = this.#cache.get(conv);
     if (!list) {
-      list = this.db.getAllFromIndex('messages', 'byPeer', IDBKeyRange.bound([peer, -Infinity], [peer, Infinity]));
-      this.#cache.set(peer, list);
+      list = this.db.getAllFromIndex('messages', 'byConv', IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]));
+      this.#cache.set(conv, list);
     }
     return list;
   }
@@ -104,10 +110,10 @@ export class Messenger extends EventTarget {
    * read back from storage); returns the conversation's copy, the one to change later.
    */
   async #remember(message: StoredMessage): Promise<StoredMessage> {
-    const list = await this.conversation(message.peer);
+    const list = await this.conversation(message.conv);
     let shown = list.find((m) => m.dir === message.dir && m.id === message.id);
     if (!shown) list.push((shown = message));
-    this.#changed(message.peer);
+    this.#changed(message.conv);
     return shown;
   }
 
@@ -152,31 +158,31 @@ export class Messenger extends EventTarget {
 
   /** A held offer of `fileId` whose upload ended with an earlier visit of this page: it will never go. */
   async failFileOffer(peer: string, fileId: string): Promise<void> {
-    const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
+    const message = (await this.conversation(dmId(peer))).find((m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
     if (message && !(await this.db.getKey('outbox', message.id))) await this.#failMessage(message, undefined);
   }
 
   /** Shows why a sent file message has not reached its recipient yet (its state stays). */
   async noteFileOffer(peer: string, fileId: string, code: string): Promise<void> {
-    const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.file?.fileId === fileId);
+    const message = (await this.conversation(dmId(peer))).find((m) => m.dir === 'out' && m.file?.fileId === fileId);
     if (!message || message.state === 'delivered' || message.state === 'failed') return;
     message.error = code;
-    this.#changed(peer);
+    this.#changed(message.conv);
     await this.db.put('messages', message);
   }
 
   #draft(peer: string, body: Body): StoredMessage {
     if (!this.contacts.trusted(peer)) throw new SendError('untrusted');
-    return { peer, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...display(body), state: 'sending' };
+    return { conv: dmId(peer), peer, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...display(body), state: 'sending' };
   }
 
   #seal(message: StoredMessage, body: Body): OutboxEntry {
     const contact = this.contacts.trusted(message.peer);
     if (!contact) throw new SendError('untrusted');
     const me = this.account.identity!;
-    const { peer, id, ts, seq } = message;
+    const { conv, peer, id, ts, seq } = message;
     const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
-    return { id, to: peer, env, seq };
+    return { id, kind: 'message', conv, to: peer, env, seq };
   }
 
   /** Records `message` (and sends `entry`, kept in the outbox, when given); returns the conversation's copy. */
@@ -202,7 +208,7 @@ export class Messenger extends EventTarget {
       this.#outbox.delete(message.id);
       if (message.state === 'sending') {
         message.state = 'failed';
-        this.#changed(message.peer);
+        this.#changed(message.conv);
       }
       throw err;
     }
@@ -226,17 +232,19 @@ export class Messenger extends EventTarget {
     const me = this.account.identity!;
     // The replay check and the write share one transaction: one round trip to storage before the
     // acknowledgement, not two (nothing but the check's own request is awaited inside it).
+    const conv = dmId(from);
     const tx = this.db.transaction('messages', 'readwrite');
-    const seen = { has: async (peer: string, mid: string) => (await tx.store.getKey([peer, 'in', mid])) !== undefined };
+    const seen = { has: async (_from: string, mid: string) => (await tx.store.getKey([conv, 'in', mid])) !== undefined };
     const key = publicKeyFromB64(this.sodium, contact.identityKey);
     const opened = await openEnvelope(this.sodium, env, { from, to: me.username, id }, key, me.secretKey, seen);
     if (opened.ok) {
       const { body, ts } = opened.value;
-      const message: StoredMessage = { peer: from, dir: 'in', id, seq: this.#nextSeq(), ts, ...display(body), state: 'delivered' };
+      const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.#nextSeq(), ts, ...display(body), state: 'delivered' };
       await Promise.all([tx.store.put(message), tx.done]);
       // The transfer is recorded before the acknowledgement below: a reload cannot lose the offer.
       if (body.kind === 'file') await this.onFileOffer?.(from, body, ts);
       await this.#remember(message);
+      await this.states.arrived(conv);
     } else {
       await tx.done;
       if (opened.reason !== 'replay') console.warn(`parley: refused a ${opened.reason} envelope from ${from}`);
@@ -260,9 +268,9 @@ export class Messenger extends EventTarget {
     const peer = by ?? entry?.to;
     if (!peer) return;
     this.#outbox.delete(id);
-    const message = (await this.conversation(peer)).find((m) => m.dir === 'out' && m.id === id);
+    const message = (await this.conversation(dmId(peer))).find((m) => m.dir === 'out' && m.id === id);
     const changed = message !== undefined && applyOutcome(message, outcome);
-    if (changed) this.#changed(peer);
+    if (changed) this.#changed(message.conv);
     if (message?.file) this.onFileOfferSettled?.(peer, message.file.fileId, outcome);
     const tx = this.db.transaction(['outbox', 'messages'], 'readwrite');
     const outbox = tx.objectStore('outbox');
@@ -280,14 +288,14 @@ export class Messenger extends EventTarget {
       this.#outbox.delete(id);
       await this.db.delete('outbox', id);
     }
-    const message = (await this.conversation(entry.to)).find((m) => m.dir === 'out' && m.id === id);
+    const message = (await this.conversation(entry.conv)).find((m) => m.dir === 'out' && m.id === id);
     if (message && message.state !== 'delivered') await this.#failMessage(message, code);
   }
 
   async #failMessage(message: StoredMessage, code: string | undefined): Promise<void> {
     message.state = 'failed';
     if (code) message.error = code;
-    this.#changed(message.peer);
+    this.#changed(message.conv);
     await this.db.put('messages', message);
   }
 
@@ -308,7 +316,7 @@ export class Messenger extends EventTarget {
     }
   }
 
-  #changed(peer: string): void {
-    this.dispatchEvent(new ConversationEvent(peer));
+  #changed(conv: ConversationId): void {
+    this.dispatchEvent(new ConversationEvent(conv));
   }
 }

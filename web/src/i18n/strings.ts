@@ -29,6 +29,8 @@ export function formatDuration(seconds: number | undefined): string {
 
 export const t = {
   appName: () => msg('Parley'),
+  /** Ends a conversation button's accessible name: "bob Online, 2 unread". */
+  unreadSuffix: (n: number) => msg(str`, ${n} unread`, { id: 'unread-suffix', desc: 'Read by screen readers after the contact name' }),
   tagline: () => msg('Private messages, straight from your browser to theirs.'),
   username: () => msg('Username'),
   usernameHint: () => msg('3–32 characters: a–z, 0–9, _ and -'),
