@@ -6,6 +6,7 @@ import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import type { MessageState, StoredMessage } from '../storage/db';
 import { errorText } from '../i18n/error-text';
+import { reactionCounts } from '../conversations/bodies/reaction';
 import { type ConversationId, dmId } from '../conversations/conversation-id';
 import { type ConversationEvent, SendError } from '../conversations/messenger';
 import type { PathEvent } from '../peer/peer-link';
@@ -134,7 +135,7 @@ export class ParleyConversation extends LitElement {
           this.messages,
           (m) => `${m.dir}:${m.id}`,
           (m) => html`<li class=${m.dir} data-state=${m.state}>
-            ${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${m.text}</p>`}
+            ${this.#content(m)}
             <span class="meta">
               <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
               ${m.dir === 'out' ? html`<span class="state">${stateLabel[m.state]()}</span>` : nothing}
@@ -158,6 +159,19 @@ export class ParleyConversation extends LitElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;
+  }
+
+  /** A message's content, as its body kind shows it; its reactions below. */
+  #content(m: StoredMessage) {
+    if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
+    if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
+    const reactions = reactionCounts(m.reactions);
+    return html`${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${m.text}</p>`}
+      ${reactions.length
+        ? html`<span class="reactions">
+            ${reactions.map((r) => html`<span class="reaction" role="img" aria-label=${t.reactionCount(r.emoji, r.count)}>${r.emoji} ${r.count}</span>`)}
+          </span>`
+        : nothing}`;
   }
 
   #onPick(e: Event) {
@@ -233,6 +247,9 @@ export class ParleyConversation extends LitElement {
       li { max-width: min(75%, 36rem); padding: 0.45rem 0.7rem; border-radius: 14px; background: var(--bubble-in); border: 1px solid var(--border); }
       li.out { align-self: flex-end; background: var(--bubble-out); }
       li p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+      li p.deleted, li p.unsupported { font-style: italic; color: var(--muted); }
+      .reactions { display: flex; gap: 0.25rem; margin-top: 0.2rem; }
+      .reaction { padding: 0 0.4rem; border: 1px solid var(--border); border-radius: 999px; font-size: 0.8rem; }
       .meta { display: flex; gap: 0.4rem; justify-content: flex-end; font-size: 0.7rem; color: var(--muted); margin-top: 0.15rem; }
       li[data-state='failed'] .state, .why { color: var(--danger); }
       form { display: flex; gap: 0.5rem; padding: 0.6rem; border-top: 1px solid var(--border); background: var(--panel); }

@@ -1,5 +1,4 @@
-/** What a conversation shows of a message, and what the answers to a sent one make of it. */
-import type { Body } from '../../../shared/envelope';
+/** What the answers to a sent message make of it. */
 import type { Outcome } from '../peer/link';
 import type { StoredMessage } from '../storage/db';
 
@@ -7,12 +6,6 @@ export type { Outcome } from '../peer/link';
 
 /** The error a message refused by its recipient's device shows. */
 export const REFUSED = 'refused';
-
-/** What a conversation shows for a message body. */
-export function display(body: Body): Pick<StoredMessage, 'text' | 'file'> {
-  if (body.kind === 'text') return { text: body.text };
-  return { text: body.name, file: { fileId: body.fileId, name: body.name, size: body.size, type: body.type } };
-}
 
 /**
  * Applies an outcome to a sent message; false when it changes nothing. Delivered is final; a

@@ -1,8 +1,11 @@
-// The Messenger's answers, both ways, on a fake IndexedDB with real sealing: a receipt settles a
-// message only when it comes from its recipient; an envelope that does not open is refused (not
+// The Messenger on a fake IndexedDB with real sealing and real Links (fake server, fake channels).
+// Its answers, both ways: a receipt settles a message only when it comes from its recipient; an envelope that does not open is refused (not
 // acknowledged), on the relay and on the direct channel, while a duplicate is still acknowledged;
 // a refusal shows the message failed and drops it from the outbox; a held file offer leaves only
-// when released. The server's side of receipts has its own integration tests (signaling/).
+// when released. Outbox jobs of every kind are durable, resent and dropped alike; a message that
+// comes twice (or on both paths) is stored once; modifiers that arrive before their message wait
+// for it; an unknown body kind is acknowledged and shown unsupported. The server's side of
+// receipts has its own integration tests (signaling/).
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -232,5 +235,116 @@ describe('a held file offer', () => {
     expect((await outState(reloaded, 'bob', cut.id))?.state).toBe('failed');
     await vi.waitFor(async () => expect((await db.get('messages', ['dm:bob', 'out', cut.id]))?.state).toBe('failed'));
     expect(wire.sent).toEqual([]);
+  });
+});
+
+/** An envelope sealed by alice for bob, with any body. */
+function sealedBody(id: string, body: object, ts = Date.now()) {
+  return sealEnvelope(s, { from: 'alice', to: 'bob', id }, body as never, keys.alice.secretKey, keys.bob.publicKey, ts);
+}
+
+describe('outbox jobs', () => {
+  it('a reaction and a delete are durable jobs of their kind, resent at login with the messages and dropped when answered', async () => {
+    const { messenger, wire } = await device('alice');
+    await messenger.send('bob', 'react to this');
+    const [message] = wire.sent.map((x) => x.id);
+    await messenger.react('dm:bob', message!, '🎉');
+    await messenger.deleteForEveryone('dm:bob', message!);
+    const jobs = await db.getAllFromIndex('outbox', 'bySeq');
+    expect(jobs.map((j) => [j.kind, j.target])).toEqual([
+      ['message', undefined],
+      ['reaction', message],
+      ['delete', message],
+    ]);
+    // A reload: a new Messenger reads the jobs back and sends each again at login, in order.
+    const reloaded = await device('alice');
+    await reloaded.handle({ t: 'welcome', contacts: [], incoming: [], outgoing: [], iceServers: [], offlineFileMaxBytes: 0 } as never);
+    expect(reloaded.wire.sent.map((x) => x.id)).toEqual(jobs.map((j) => j.id));
+    await reloaded.handle({ t: 'delivered', by: 'bob', ids: jobs.map((j) => j.id) });
+    expect(await db.getAll('outbox')).toEqual([]);
+    expect(await outState(reloaded.messenger, 'bob', message!)).toMatchObject({ state: 'delivered', deleted: true, text: '' });
+  });
+
+  it('what waits longer than the resend interval goes again while online; what is answered does not', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'Date'] });
+    try {
+      const { messenger, wire, handle } = await device('alice');
+      await messenger.send('bob', 'first');
+      await messenger.send('bob', 'second');
+      const [first, second] = wire.sent.map((x) => x.id);
+      await handle({ t: 'delivered', by: 'bob', ids: [first!] });
+      messenger.start();
+      vi.setSystemTime(Date.now() + 11_000);
+      vi.advanceTimersByTime(10_000);
+      await vi.waitFor(() => expect(wire.sent.map((x) => x.id)).toEqual([first, second, second]));
+      messenger.stop();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('one may delete only one’s own message for everyone, and only within a day', async () => {
+    const { messenger, handle } = await device('bob');
+    await handle({ t: 'deliver', from: 'alice', id: 'theirs-01', env: sealedForBob('theirs-01'), ts: 1 });
+    await messenger.deleteForEveryone('dm:alice', 'theirs-01');
+    expect((await messenger.conversation('dm:alice'))[0]).toMatchObject({ text: 'hello' });
+    await messenger.send('alice', 'mine');
+    const mine = (await messenger.conversation('dm:alice')).find((m) => m.dir === 'out')!;
+    mine.ts -= 25 * 3600 * 1000;
+    await expect(messenger.deleteForEveryone('dm:alice', mine.id)).rejects.toThrow('delete_too_late');
+  });
+});
+
+describe('receiving: de-duplication, modifiers, unknown kinds', () => {
+  it('a message that comes on both paths, and again, is stored once and acknowledged on each path', async () => {
+    const { messenger, wire, handle, fromDirect } = await device('bob');
+    const env = sealedForBob('twice-001', 'only once');
+    await handle({ t: 'deliver', from: 'alice', id: 'twice-001', env, ts: 1 });
+    await fromDirect('alice', { t: 'env', id: 'twice-001', env });
+    await handle({ t: 'deliver', from: 'alice', id: 'twice-001', env, ts: 1 });
+    await flushed();
+    expect((await messenger.conversation('dm:alice')).map((m) => m.text)).toEqual(['only once']);
+    expect(answered(wire, 'ack', 'alice')).toEqual(['twice-001']);
+    expect(wire.direct).toEqual([{ peer: 'alice', t: 'ack', ids: ['twice-001'] }]);
+  });
+
+  it('a reaction and a delete that arrive before their message wait for it (durably, across a reload) and apply when it comes', async () => {
+    const first = await device('bob');
+    await first.handle({ t: 'deliver', from: 'alice', id: 'react-001', env: sealedBody('react-001', { kind: 'reaction', target: 'late-0001', emoji: '👍' }), ts: 1 });
+    await first.handle({ t: 'deliver', from: 'alice', id: 'delete-01', env: sealedBody('delete-01', { kind: 'delete', target: 'late-0002' }), ts: 1 });
+    await flushed();
+    expect(answered(first.wire, 'ack', 'alice')).toEqual(['react-001', 'delete-01']); // acknowledged: kept here, not refused
+    expect((await db.getAll('pending')).map((p) => p.target)).toEqual(['late-0001', 'late-0002']);
+    expect(await first.messenger.conversation('dm:alice')).toEqual([]);
+
+    const reloaded = await device('bob');
+    await reloaded.handle({ t: 'deliver', from: 'alice', id: 'late-0001', env: sealedForBob('late-0001', 'liked'), ts: 2 });
+    await reloaded.fromDirect('alice', { t: 'env', id: 'late-0002', env: sealedForBob('late-0002', 'regretted') });
+    const shown = await reloaded.messenger.conversation('dm:alice');
+    expect(shown.find((m) => m.id === 'late-0001')).toMatchObject({ text: 'liked', reactions: { alice: { emoji: '👍' } } });
+    expect(shown.find((m) => m.id === 'late-0002')).toMatchObject({ text: '', deleted: true });
+    expect(await db.get('messages', ['dm:alice', 'in', 'late-0002'])).toMatchObject({ deleted: true });
+    expect(await db.getAll('pending')).toEqual([]);
+  });
+
+  it('of two reactions by one author the later (by their clock) wins, whatever order they arrive in; a delete by someone else changes nothing', async () => {
+    const { messenger, handle } = await device('bob');
+    await messenger.send('alice', 'mine to react to');
+    const mine = (await messenger.conversation('dm:alice'))[0]!;
+    await handle({ t: 'deliver', from: 'alice', id: 'take-back', env: sealedBody('take-back', { kind: 'reaction', target: mine.id, emoji: '😮', remove: true }, 2000), ts: 1 });
+    await handle({ t: 'deliver', from: 'alice', id: 'react-old', env: sealedBody('react-old', { kind: 'reaction', target: mine.id, emoji: '😮' }, 1000), ts: 1 });
+    expect(mine.reactions).toEqual({ alice: { emoji: '', ts: 2000 } });
+    await handle({ t: 'deliver', from: 'alice', id: 'not-yours', env: sealedBody('not-yours', { kind: 'delete', target: mine.id }), ts: 1 });
+    expect(mine).toMatchObject({ text: 'mine to react to' });
+    expect(mine.deleted).toBeUndefined();
+  });
+
+  it('a body of a kind this version does not know is shown as unsupported and acknowledged, not refused', async () => {
+    const { messenger, wire, handle } = await device('bob');
+    await handle({ t: 'deliver', from: 'alice', id: 'newer-001', env: sealedBody('newer-001', { kind: 'sticker', pack: 'cats' }), ts: 1 });
+    await flushed();
+    expect(answered(wire, 'ack', 'alice')).toEqual(['newer-001']);
+    expect(answered(wire, 'refuse', 'alice')).toEqual([]);
+    expect(await messenger.conversation('dm:alice')).toMatchObject([{ id: 'newer-001', unsupported: 'sticker', text: '' }]);
   });
 });

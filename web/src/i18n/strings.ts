@@ -80,6 +80,10 @@ export const t = {
   stateSent: () => msg('sent'),
   stateDelivered: () => msg('delivered'),
   stateFailed: () => msg('failed'),
+  messageDeleted: () => msg('This message was deleted'),
+  unsupportedMessage: () => msg('Unsupported message: this version of Parley cannot show it.', { desc: 'A newer client sent a kind of message this version does not know' }),
+  /** A reaction button's accessible name: the emoji and how many chose it. */
+  reactionCount: (emoji: string, n: number) => msg(str`${emoji} ${n}`, { id: 'reaction-count' }),
   queueFull: () => msg("Their mailbox is full; Parley will try again."),
   notContact: () => msg('Not delivered: you are no longer contacts.'),
   refusedByRecipient: () => msg('Not delivered: it could not be opened on their device.'),

@@ -57,6 +57,12 @@ export interface StoredMessage {
   state: MessageState;
   /** Why a message failed, for the user. */
   error?: string;
+  /** Each author's reaction, the latest by their clock; an empty emoji is one taken back (kept so an older reaction arriving late does not come back). */
+  reactions?: Record<string, { emoji: string; ts: number }>;
+  /** Deleted for everyone by its author: its content is gone. */
+  deleted?: boolean;
+  /** A body of a kind this version does not know (a newer client's), by its kind. */
+  unsupported?: string;
 }
 
 /**
