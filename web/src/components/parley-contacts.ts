@@ -3,9 +3,9 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
-import { RequestError } from '../identity/contacts';
 import { dmId } from '../conversations/conversation-id';
 import { errorText } from '../i18n/error-text';
+import { ParleyError } from '../net/parley-error';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
@@ -89,9 +89,8 @@ export class ParleyContacts extends LitElement {
       input.value = '';
     } catch (err) {
       this.noteIsError = true;
-      const code = err instanceof RequestError ? err.code : '';
       // The server's message is for developers: the user reads the words for its code.
-      this.note = code === 'unknown_user' ? t.unknownUser(name) : t.requestFailed(code === 'offline' ? t.statusConnecting() : errorText(code));
+      this.note = err instanceof ParleyError && err.code === 'unknown_user' ? errorText(err) : t.requestFailed(errorText(err));
     }
   }
 

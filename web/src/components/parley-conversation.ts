@@ -8,10 +8,9 @@ import type { MessageState, StoredMessage } from '../storage/db';
 import { errorText } from '../i18n/error-text';
 import { reactionCounts } from '../conversations/bodies/reaction';
 import { type ConversationId, dmId } from '../conversations/conversation-id';
-import { type ConversationEvent, SendError } from '../conversations/messenger';
+import type { ConversationEvent } from '../conversations/messenger';
 import type { PathEvent } from '../peer/peer-link';
-import { OfflineFileTooLarge } from '../files/transfers';
-import { formatBytes, t } from '../i18n/strings';
+import { t } from '../i18n/strings';
 import './parley-contact-details';
 import './parley-file-item';
 import { controls } from './shared-styles';
@@ -23,14 +22,6 @@ const stateLabel: Record<MessageState, () => string> = {
   failed: t.stateFailed,
 };
 
-const errorLabel: Record<string, () => string> = {
-  queue_full: t.queueFull,
-  server_full: () => errorText('server_full'),
-  not_contact: t.notContact,
-  refused: t.refusedByRecipient,
-  file_not_stored: t.fileNotStored,
-  file_waits: t.fileWaitsForBoth,
-};
 
 /**
  * One conversation: the message log, the composer, the path the link takes, and the contact's
@@ -139,7 +130,7 @@ export class ParleyConversation extends LitElement {
             <span class="meta">
               <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
               ${m.dir === 'out' ? html`<span class="state">${stateLabel[m.state]()}</span>` : nothing}
-              ${m.error && errorLabel[m.error] ? html`<span class="why">${errorLabel[m.error]!()}</span>` : nothing}
+              ${m.error ? html`<span class="why">${errorText(m.error)}</span>` : nothing}
             </span>
           </li>`,
         )}
@@ -187,10 +178,7 @@ export class ParleyConversation extends LitElement {
       this.error = '';
       await this.services.transfers.send(this.peer, files);
     } catch (err) {
-      this.error =
-        err instanceof OfflineFileTooLarge
-          ? t.offlineFileTooLarge(this.peer, formatBytes(err.limit), err.names.join(', '))
-          : String((err as Error).message);
+      this.error = errorText(err);
     }
   }
 
@@ -227,7 +215,7 @@ export class ParleyConversation extends LitElement {
       this.#saveDraft();
     } catch (err) {
       box.value = text;
-      this.error = err instanceof SendError && err.message === 'too_long' ? t.tooLong() : String((err as Error).message);
+      this.error = errorText(err);
     }
   }
 

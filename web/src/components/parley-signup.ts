@@ -4,6 +4,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { isReservedUsername, isValidUsername } from '../../../shared/username';
 import { type Services, servicesContext } from './context';
 import { errorText } from '../i18n/error-text';
+import { ParleyError } from '../net/parley-error';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
@@ -60,9 +61,8 @@ export class ParleySignup extends LitElement {
     try {
       await this.services.register(username);
     } catch (err) {
-      const code = (err as { code?: string }).code;
       // A refusal by the server (taken, reserved, too many accounts from this network) in words; anything else is the network.
-      this.error = code ? errorText(code) : t.cannotConnect();
+      this.error = errorText(err instanceof ParleyError ? err : new ParleyError('unreachable'));
     } finally {
       this.busy = false;
     }
@@ -78,7 +78,7 @@ export class ParleySignup extends LitElement {
     try {
       await this.services.restore(await file.text(), passphrase);
     } catch (err) {
-      this.restoreError = t.restoreFailed((err as Error).message);
+      this.restoreError = t.restoreFailed(errorText(err));
     } finally {
       this.busy = false;
     }

@@ -14,6 +14,7 @@ import type { Contacts } from '../identity/contacts';
 import { Batcher } from '../net/batcher';
 import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
+import { ParleyError } from '../net/parley-error';
 import type { Links } from '../peer/links';
 import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, createSequencer } from '../storage/db';
 import { bodyModule } from './bodies/registry';
@@ -37,8 +38,6 @@ export class ConversationEvent extends Event {
     super('conversation');
   }
 }
-
-export class SendError extends Error {}
 
 /** A sealed offer recorded and shown, not yet sent (see holdFileOffer). */
 export interface HeldOffer {
@@ -139,7 +138,7 @@ export class Messenger extends EventTarget {
   async send(peer: string, text: string): Promise<void> {
     const trimmed = text.trim();
     if (!trimmed) return;
-    if (trimmed.length > LIMITS.maxTextChars) throw new SendError('too_long');
+    if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
     const body: Body = { kind: 'text', text: trimmed };
     const message = this.#draft(peer, body);
     await this.#record(message, this.#seal(message, body));
@@ -198,7 +197,7 @@ export class Messenger extends EventTarget {
   async deleteForEveryone(conv: ConversationId, target: string): Promise<void> {
     const message = (await this.conversation(conv)).find((m) => m.dir === 'out' && m.id === target);
     if (!message || message.deleted) return;
-    if (Date.now() - message.ts > DELETE_FOR_EVERYONE_MS) throw new SendError('delete_too_late');
+    if (Date.now() - message.ts > DELETE_FOR_EVERYONE_MS) throw new ParleyError('delete_too_late');
     await this.#modify(conv, { kind: 'delete', target });
   }
 
@@ -230,7 +229,7 @@ export class Messenger extends EventTarget {
   }
 
   #draft(peer: string, body: Body): StoredMessage {
-    if (!this.contacts.trusted(peer)) throw new SendError('untrusted');
+    if (!this.contacts.trusted(peer)) throw new ParleyError('untrusted');
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
     return { conv: dmId(peer), peer, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
@@ -242,7 +241,7 @@ export class Messenger extends EventTarget {
 
   #sealJob(peer: string, conv: ConversationId, kind: OutboxKind, id: string, body: Body, ts: number, seq: number): OutboxEntry {
     const contact = this.contacts.trusted(peer);
-    if (!contact) throw new SendError('untrusted');
+    if (!contact) throw new ParleyError('untrusted');
     const me = this.account.identity!;
     const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
     return { id, kind, conv, to: peer, env, seq };

@@ -6,6 +6,7 @@
 import type { ContactInfo, ServerFrameOf } from '../../../shared/protocol';
 import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
+import { ParleyError } from '../net/parley-error';
 import type { Database } from '../storage/db';
 
 export interface ContactView {
@@ -17,15 +18,6 @@ export interface ContactView {
   changedKey?: string;
 }
 
-export class RequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Fires `change` whenever the list, a request or a presence changes. */
 export class Contacts extends EventTarget {
   readonly #contacts = new Map<string, ContactView>();
@@ -33,7 +25,7 @@ export class Contacts extends EventTarget {
   readonly #trusted = new Map<string, string>();
   incoming: string[] = [];
   outgoing: string[] = [];
-  #pending = new Map<string, { resolve: () => void; reject: (e: RequestError) => void }>();
+  #pending = new Map<string, { resolve: () => void; reject: (e: ParleyError) => void }>();
 
   constructor(
     private readonly db: Database,
@@ -56,12 +48,12 @@ export class Contacts extends EventTarget {
     return c && !c.changedKey ? c : undefined;
   }
 
-  /** Sends a request; resolves when the server recorded it (or made us contacts). */
+  /** Sends a request; resolves when the server recorded it (or made us contacts), rejects with a ParleyError. */
   request(username: string): Promise<void> {
     const to = username.trim().toLowerCase();
     return new Promise((resolve, reject) => {
       if (!this.connection.send({ t: 'contact_request', to })) {
-        reject(new RequestError('offline', 'offline'));
+        reject(new ParleyError('offline'));
         return;
       }
       this.#pending.set(to, { resolve, reject });
@@ -116,7 +108,7 @@ export class Contacts extends EventTarget {
       const waiter = f.ref ? this.#pending.get(f.ref) : undefined;
       if (!waiter) return;
       this.#pending.delete(f.ref!);
-      waiter.reject(new RequestError(f.code, f.message));
+      waiter.reject(ParleyError.fromFrame(f, { peer: f.ref }));
     });
   }
 
