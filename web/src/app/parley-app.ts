@@ -79,13 +79,14 @@ export class ParleyApp extends LitElement {
   static override styles = css`
     :host { display: flex; flex-direction: column; height: 100dvh; }
     .layout { flex: 1; display: grid; grid-template-columns: minmax(260px, 320px) 1fr; min-height: 0; }
-    .sidebar { border-right: 1px solid var(--border); background: var(--panel); display: flex; flex-direction: column; min-height: 0; }
+    .sidebar { border-right: 1px solid var(--border); background: var(--panel); display: flex; flex-direction: column; min-height: 0; min-width: 0; }
     .main { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
     .center { margin: auto; padding: 2rem; text-align: center; }
     .muted { color: var(--muted); }
     .banner { background: #fff4d6; color: #5c4200; padding: 0.4rem 1rem; font-size: 0.9rem; text-align: center; }
     @media (max-width: 700px) {
-      .layout { grid-template-columns: 1fr; }
+      /* minmax(0, …): a long unbroken name must not widen the column past the screen. */
+      .layout { grid-template-columns: minmax(0, 1fr); }
       .layout.has-selection .sidebar { display: none; }
       .layout:not(.has-selection) .main { display: none; }
     }

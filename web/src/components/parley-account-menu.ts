@@ -82,7 +82,7 @@ export class ParleyAccountMenu extends LitElement {
     css`
       :host { display: block; padding: 0.75rem; border-bottom: 1px solid var(--border); }
       header { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; }
-      .me { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .me { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
       form { display: flex; flex-direction: column; gap: 0.35rem; margin-top: 0.5rem; }
       .row { display: flex; gap: 0.5rem; }
       .toggle { display: flex; align-items: center; gap: 0.4rem; margin-top: 0.5rem; color: var(--text); }
