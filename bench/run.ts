@@ -86,7 +86,7 @@ const filesOptions: FilesOptions = {
   opfsProbeBytes: 8 * MiB,
   // A 100 MiB transfer at a few MB/s still finishes well inside this.
   runTimeoutMs: 120_000,
-  // The app's own figures (web/src/files/outgoing.ts, services/connection.ts), so the bare runs
+  // The app's own figures (web/src/files/outgoing.ts, net/connection.ts), so the bare runs
   // differ from the app only in what the app does besides moving bytes.
   raw: { messageBytes: 64 * 1024, highWater: MiB, lowWater: 256 * 1024, pollMs: 5 },
   profileDir: process.env.BENCH_FILES_PROF || undefined,

@@ -85,6 +85,32 @@ describe('sealEnvelope / openEnvelope', () => {
     expect(await openEnvelope(s, empty, header, alice.publicKey, bob.secretKey, none)).toEqual({ ok: false, reason: 'tampered' });
   });
 
+  it('opens a body of a kind it does not know (a newer client’s) as unsupported, naming the kind', async () => {
+    const newer = sealEnvelope(s, header, { kind: 'sticker', pack: 'cats', n: 3 } as never, alice.secretKey, bob.publicKey, 5);
+    expect(await openEnvelope(s, newer, header, alice.publicKey, bob.secretKey, none)).toEqual({
+      ok: true,
+      value: { ts: 5, body: { kind: 'unsupported', sentKind: 'sticker' } },
+    });
+  });
+
+  it('a known kind with an invalid field is tampered, not unsupported: a reaction without a target, a delete of a bad id', async () => {
+    for (const bad of [{ kind: 'reaction', emoji: '👍' }, { kind: 'delete', target: 'no spaces allowed' }, { kind: 'file', name: 'x' }]) {
+      const env = sealEnvelope(s, header, bad as never, alice.secretKey, bob.publicKey);
+      expect(await openEnvelope(s, env, header, alice.publicKey, bob.secretKey, none)).toEqual({ ok: false, reason: 'tampered' });
+    }
+  });
+
+  it('round-trips the modifier bodies: a reaction (and its removal) and a delete', async () => {
+    for (const b of [
+      { kind: 'reaction', target: 'msg-00000009', emoji: '👍🏽' },
+      { kind: 'reaction', target: 'msg-00000009', emoji: '👍🏽', remove: true },
+      { kind: 'delete', target: 'msg-00000009' },
+    ] satisfies Body[]) {
+      const result = await openEnvelope(s, sealEnvelope(s, header, b, alice.secretKey, bob.publicKey, 7), header, alice.publicKey, bob.secretKey, none);
+      expect(result).toEqual({ ok: true, value: { ts: 7, body: b } });
+    }
+  });
+
   it.each([
     ['a different id', { ...header, id: 'msg-00000002' }],
     ['a different recipient', { ...header, to: 'carol' }],

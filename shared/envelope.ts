@@ -9,7 +9,7 @@
  * the receiver rejects an id it has already seen (replay).
  */
 import { z } from 'zod';
-import { FileId, b64 } from './protocol';
+import { FileId, MessageId, b64 } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
 /**
@@ -35,9 +35,35 @@ export const FileOffer = z.object({
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 
-/** What a sealed message can hold. Later kinds (replies, recalls) join this union. */
-export const Body = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1) }), FileOffer]);
+/** The longest reaction: one emoji, however many code points it is built of (flags, skin tones, families). */
+export const MAX_REACTION_CHARS = 32;
+
+/**
+ * A reaction to message `target` of the same conversation (either author's): the sender's one
+ * reaction to it becomes `emoji`, or is taken back with `remove`.
+ */
+export const Reaction = z.object({
+  kind: z.literal('reaction'),
+  target: MessageId,
+  emoji: z.string().min(1).max(MAX_REACTION_CHARS),
+  remove: z.boolean().optional(),
+});
+export type Reaction = z.infer<typeof Reaction>;
+
+/** The sender deletes their own message `target` for everyone: its content is gone on both sides. */
+export const Delete = z.object({ kind: z.literal('delete'), target: MessageId });
+export type Delete = z.infer<typeof Delete>;
+
+/**
+ * What a sealed message can hold: content (text, a file offer) or a change to another message
+ * (reaction, delete). Later kinds (reply, edit, read, typing, profile) join this union, each with
+ * its module in web/src/conversations/bodies/.
+ */
+export const Body = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1) }), FileOffer, Reaction, Delete]);
 export type Body = z.infer<typeof Body>;
+
+/** The kinds this version knows; a body of any other kind opens as `unsupported`. */
+export const BODY_KINDS: ReadonlySet<string> = new Set(Body.options.map((o) => o.shape.kind.value));
 
 const Plain = z.object({
   v: z.literal(1),
@@ -46,7 +72,8 @@ const Plain = z.object({
   id: z.string(),
   /** Sender's clock when sealed, ms since epoch (display only). */
   ts: z.number(),
-  body: Body,
+  /** Checked against Body below: a kind this version does not know is not a fault of the sender. */
+  body: z.looseObject({ kind: z.string().min(1).max(64) }),
 });
 
 export interface EnvelopeHeader {
@@ -55,9 +82,19 @@ export interface EnvelopeHeader {
   id: string;
 }
 
+/**
+ * What an envelope whose body kind this version does not know opens to (a newer client sent it).
+ * Never sealed: `unsupported` is a name on this side only, with the kind that was sent.
+ */
+export interface UnsupportedBody {
+  kind: 'unsupported';
+  sentKind: string;
+}
+
+/** An opened envelope: authentic (it opened and its header matched), with a body this version knows or not. */
 export interface Opened {
   ts: number;
-  body: Body;
+  body: Body | UnsupportedBody;
 }
 
 export type OpenResult = { ok: true; value: Opened } | { ok: false; reason: 'tampered' | 'mismatch' | 'replay' };
@@ -121,5 +158,10 @@ export async function openEnvelope(
   const p = parsed.data;
   if (p.from !== header.from || p.to !== header.to || p.id !== header.id) return { ok: false, reason: 'mismatch' };
   if (await seen.has(p.from, p.id)) return { ok: false, reason: 'replay' };
-  return { ok: true, value: { ts: p.ts, body: p.body } };
+  // A known kind with a missing or invalid field is a fault (tampered); an unknown kind is a newer
+  // client's (see PROTOCOL.md, "Inside an envelope").
+  if (!BODY_KINDS.has(p.body.kind)) return { ok: true, value: { ts: p.ts, body: { kind: 'unsupported', sentKind: p.body.kind } } };
+  const body = Body.safeParse(p.body);
+  if (!body.success) return { ok: false, reason: 'tampered' };
+  return { ok: true, value: { ts: p.ts, body: body.data } };
 }

@@ -1,2 +1,3 @@
-// Entry point of the web app: registers the custom elements.
-import './components/parley-app';
+// Entry point of the web app: configures zod before any schema exists, then registers the custom elements.
+import './jitless';
+import './app/parley-app';

@@ -1,10 +1,9 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { servicesContext } from '../context';
-import type { AppServices } from '../services/app-services';
+import { type Services, servicesContext } from './context';
 import { AUTO_ACCEPT_MAX_BYTES } from '../files/auto-accept';
-import { t } from '../strings';
+import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 const MiB = 1024 * 1024;
@@ -15,7 +14,7 @@ const MiB = 1024 * 1024;
  */
 @customElement('parley-account-menu')
 export class ParleyAccountMenu extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @state() private exporting = false;
   @state() private error = '';
 
@@ -83,7 +82,7 @@ export class ParleyAccountMenu extends LitElement {
     css`
       :host { display: block; padding: 0.75rem; border-bottom: 1px solid var(--border); }
       header { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; }
-      .me { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .me { font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; min-width: 0; }
       form { display: flex; flex-direction: column; gap: 0.35rem; margin-top: 0.5rem; }
       .row { display: flex; gap: 0.5rem; }
       .toggle { display: flex; align-items: center; gap: 0.4rem; margin-top: 0.5rem; color: var(--text); }

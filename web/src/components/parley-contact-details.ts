@@ -3,16 +3,15 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import { safetyNumber } from '../../../shared/safety-number';
-import { servicesContext } from '../context';
-import { ListenController } from '../controllers/listen';
-import type { AppServices } from '../services/app-services';
-import { t } from '../strings';
+import { type Services, servicesContext } from './context';
+import { ListenController } from './listen-controller';
+import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 /** The safety number to compare out of band, and the warning when a contact's key changed. */
 @customElement('parley-contact-details')
 export class ParleyContactDetails extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;
   readonly #listen = new ListenController(this);
 

@@ -1,14 +1,13 @@
 import { consume } from '@lit/context';
 import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { servicesContext } from '../context';
-import { ListenController } from '../controllers/listen';
+import { type Services, servicesContext } from './context';
+import { ListenController } from './listen-controller';
 import { displayName } from '../files/display-name';
 import { makePreview } from '../files/preview';
 import type { TransferEvent } from '../files/transfers';
-import type { AppServices } from '../services/app-services';
-import type { FileMeta, TransferRecord } from '../services/db';
-import { formatBytes, formatDuration, t } from '../strings';
+import type { FileMeta, TransferRecord } from '../storage/db';
+import { formatBytes, formatDuration, t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 const failure = {
@@ -28,7 +27,7 @@ const failure = {
  */
 @customElement('parley-file-item')
 export class ParleyFileItem extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @property({ attribute: false }) file!: FileMeta;
   /** The content, for the download link. */
   @state() private url: string | undefined;

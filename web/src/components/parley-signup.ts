@@ -2,16 +2,16 @@ import { consume } from '@lit/context';
 import { LitElement, css, html } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { isReservedUsername, isValidUsername } from '../../../shared/username';
-import { servicesContext } from '../context';
-import { errorText } from '../error-text';
-import type { AppServices } from '../services/app-services';
-import { t } from '../strings';
+import { type Services, servicesContext } from './context';
+import { errorText } from '../i18n/error-text';
+import { ParleyError } from '../net/parley-error';
+import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
 /** Sign-up (choose a username; keys are made in the browser) or restore from a backup file. */
 @customElement('parley-signup')
 export class ParleySignup extends LitElement {
-  @consume({ context: servicesContext }) services!: AppServices;
+  @consume({ context: servicesContext }) services!: Services;
   @state() private error = '';
   @state() private busy = false;
   @state() private restoreError = '';
@@ -61,9 +61,8 @@ export class ParleySignup extends LitElement {
     try {
       await this.services.register(username);
     } catch (err) {
-      const code = (err as { code?: string }).code;
       // A refusal by the server (taken, reserved, too many accounts from this network) in words; anything else is the network.
-      this.error = code ? errorText(code) : t.cannotConnect();
+      this.error = errorText(err instanceof ParleyError ? err : new ParleyError('unreachable'));
     } finally {
       this.busy = false;
     }
@@ -79,7 +78,7 @@ export class ParleySignup extends LitElement {
     try {
       await this.services.restore(await file.text(), passphrase);
     } catch (err) {
-      this.restoreError = t.restoreFailed((err as Error).message);
+      this.restoreError = t.restoreFailed(errorText(err));
     } finally {
       this.busy = false;
     }

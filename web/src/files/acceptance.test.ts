@@ -4,10 +4,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { FileOffer } from '../../../shared/envelope';
 import type { Links } from '../peer/links';
-import type { Connection } from '../services/connection';
-import type { Contacts } from '../services/contacts';
-import type { TransferRecord } from '../services/db';
-import type { Messenger } from '../services/messenger';
+import type { Connection } from '../net/connection';
+import type { Contacts } from '../identity/contacts';
+import type { TransferRecord } from '../storage/db';
+import type { Messenger } from '../conversations/messenger';
 import { AUTO_ACCEPT_DEFAULT_BYTES, AUTO_ACCEPT_MAX_BYTES, AutoAcceptSetting } from './auto-accept';
 import { type TestFile, db, fakeLink, makeFile, reopenDatabase, s, store, useDatabase } from './incoming-test-support';
 import { Transfers } from './transfers';

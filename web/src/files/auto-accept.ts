@@ -3,7 +3,7 @@
  * user's "Accept" (a contact, or someone who took over their account, cannot fill the disk or the
  * bandwidth behind the user's back). Remembered per browser profile, in the app's IndexedDB.
  */
-import type { Database } from '../services/db';
+import type { Database } from '../storage/db';
 
 const MiB = 1024 * 1024;
 /** Files up to this size are fetched (and images previewed) as soon as they are offered. */

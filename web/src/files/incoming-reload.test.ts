@@ -3,7 +3,7 @@
 // says, a finished one, and recheck(). Gaps and resends while it runs: incoming-resume.test.ts.
 import { describe, expect, it } from 'vitest';
 import { CHUNK_BYTES } from '../../../shared/file-chunks';
-import type { TransferRecord } from '../services/db';
+import type { TransferRecord } from '../storage/db';
 import { sha256Hasher } from './hash';
 import { IncomingTransfer } from './incoming';
 import {

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CHUNK_BYTES, FILE_ID_BYTES } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { Link } from '../services/link';
+import type { Link } from '../peer/link';
 import { IncomingTransfer } from './incoming';
 import {
   ack,

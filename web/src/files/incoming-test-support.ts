@@ -12,8 +12,8 @@ import { someBytes } from './test-bytes';
 import { CHUNK_BYTES, FILE_ID_BYTES, chunkCount, chunkLength, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import { type Sodium, loadSodium, toB64 } from '../../../shared/sodium';
-import { type Database, type TransferRecord, openDatabase } from '../services/db';
-import type { Link } from '../services/link';
+import { type Database, type TransferRecord, openDatabase } from '../storage/db';
+import type { Link } from '../peer/link';
 import { sha256Hasher } from './hash';
 import { IncomingTransfer } from './incoming';
 import { MemoryChunkStore } from './memory-chunk-store';
@@ -91,6 +91,8 @@ export function fakeLink(): Link & { controls: FileControl[] } {
     bufferedAmount: 0,
     controls,
     send: () => true,
+    ack: () => {},
+    refuse: () => {},
     sendChunk: () => true,
     sendFileControl(ctl) {
       controls.push(ctl);

@@ -5,7 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CHUNK_BYTES, FILE_ID_BYTES, sealChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { TransferRecord } from '../services/db';
+import type { TransferRecord } from '../storage/db';
 import {
   ack,
   bytesOf,

@@ -10,7 +10,7 @@
  */
 import { CHUNK_BYTES, chunkLength, openChunkInPlace } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { Database, TransferRecord } from '../services/db';
+import type { Database, TransferRecord } from '../storage/db';
 import { type ChunkStore, isLocked } from './chunk-store';
 import { type Sha256, sha256Hasher, sha256OfBlobs } from './hash';
 import { Progress } from './progress';

@@ -2,8 +2,8 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vite
 import { CHUNK_BYTES, FILE_ID_BYTES, chunkCount, chunkLength, openChunk } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import { type Sodium, loadSodium, toB64 } from '../../../shared/sodium';
-import type { TransferRecord } from '../services/db';
-import type { Link, LinkPath } from '../services/link';
+import type { TransferRecord } from '../storage/db';
+import type { Link, LinkPath } from '../peer/link';
 import { MIN_SEND_WINDOW, OutgoingTransfer, SEND_WINDOW } from './outgoing';
 import { someBytes } from './test-bytes';
 
@@ -59,6 +59,8 @@ function fakeLink(path: LinkPath = 'relay') {
     drains,
     drain: () => drained(),
     send: () => true,
+    ack: () => {},
+    refuse: () => {},
     sendChunk(bytes: Uint8Array) {
       if (!link.accepting) return false;
       sealed.push(bytes.slice());

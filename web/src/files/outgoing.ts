@@ -6,7 +6,7 @@
  */
 import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, sealChunkInto } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { TransferRecord } from '../services/db';
+import type { TransferRecord } from '../storage/db';
 import { ChunkReader } from './chunk-reader';
 import { Progress } from './progress';
 import type { TransferDeps } from './transfer-deps';

@@ -6,12 +6,12 @@
 // stored offer is young. The browser flow is in e2e/pick-offline.spec.ts.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FileOffer } from '../../../shared/envelope';
-import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
+import type { ClientFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { Links } from '../peer/links';
-import type { Connection } from '../services/connection';
-import type { Contacts } from '../services/contacts';
-import type { TransferRecord } from '../services/db';
-import type { HeldOffer, Messenger } from '../services/messenger';
+import type { Connection } from '../net/connection';
+import type { Contacts } from '../identity/contacts';
+import type { TransferRecord } from '../storage/db';
+import type { HeldOffer, Messenger } from '../conversations/messenger';
 import { db, fakeLink, makeFile, s, store, useDatabase } from './incoming-test-support';
 import { Transfers } from './transfers';
 
@@ -50,8 +50,7 @@ async function tab(presence = { online: false }) {
   const links = { get: () => link } as unknown as Links;
   const transfers = new Transfers(db, s, connection, contacts, links, messenger, store);
   await transfers.load();
-  const welcome = { t: 'welcome', offlineFileMaxBytes: 1024 * 1024 } as unknown as ServerFrame;
-  transfers.handle(welcome);
+  transfers.onWelcome({ t: 'welcome', offlineFileMaxBytes: 1024 * 1024 } as unknown as ServerFrameOf<'welcome'>);
   const fileIdOf = () => (held[0]?.offer ?? offers[0])!.fileId;
   return { transfers, messenger, frames, stored, offers, held, notes, controls: link.controls, fileIdOf, presence };
 }
@@ -69,7 +68,7 @@ describe('a file picked while its contact is offline', () => {
     expect(a.stored).toHaveLength(3);
     expect(a.offers).toEqual([]); // chunks up and committed, but not yet durable: no offer
     const fileId = a.fileIdOf();
-    a.transfers.handle({ t: 'file_stored', to: 'bob', fileId });
+    a.transfers.onFileStored({ t: 'file_stored', to: 'bob', fileId });
     await vi.waitFor(() => expect(a.offers).toHaveLength(1));
     expect(a.offers[0]).toMatchObject({ fileId, stored: true });
     await vi.waitFor(async () => expect((await record(fileId))?.state).toBe('stored'));
@@ -79,7 +78,7 @@ describe('a file picked while its contact is offline', () => {
     const a = await tab();
     await a.transfers.send('bob', [aFile()]);
     await vi.waitFor(() => expect(commitOf(a.frames)).toBeDefined());
-    a.transfers.handle({ t: 'error', code: 'server_full', message: 'full', ref: a.fileIdOf() });
+    a.transfers.onServerError({ t: 'error', code: 'server_full', message: 'full', ref: a.fileIdOf() });
     await vi.waitFor(() => expect(a.held[0]!.failed).toBe('file_not_stored'));
     expect(a.offers).toEqual([]);
     await vi.waitFor(async () => expect(await record(a.fileIdOf())).toMatchObject({ state: 'failed', reason: 'interrupted' }));
@@ -94,7 +93,7 @@ describe('a live offer the server kept because the contact had just gone', () =>
     const fileId = a.fileIdOf();
     a.messenger.onFileOfferSettled!('bob', fileId, 'sent');
     await vi.waitFor(() => expect(commitOf(a.frames)).toBeDefined());
-    a.transfers.handle({ t: 'file_stored', to: 'bob', fileId });
+    a.transfers.onFileStored({ t: 'file_stored', to: 'bob', fileId });
     await vi.waitFor(async () => expect(await record(fileId)).toMatchObject({ state: 'stored', stored: true }));
     expect(a.offers).toHaveLength(1); // the receiver finds the copy by asking the server (below)
   });
@@ -108,7 +107,7 @@ describe('a live offer the server kept because the contact had just gone', () =>
     a.transfers.onControl('bob', { op: 'want', fileId, from: 0 });
     expect(a.frames).toContainEqual({ t: 'file_release', peer: 'bob', fileId });
     // The commit's late answer changes nothing: the file goes live.
-    a.transfers.handle({ t: 'file_stored', to: 'bob', fileId });
+    a.transfers.onFileStored({ t: 'file_stored', to: 'bob', fileId });
     await vi.waitFor(async () => expect((await record(fileId))?.state).toBe('active'));
     expect(a.transfers.view(fileId)?.uploading).toBe(false);
   });
@@ -133,12 +132,12 @@ describe('receiving from a sender who is offline', () => {
     const file = makeFile(3 * 64 * 1024);
     await b.messenger.onFileOffer!('bob', offerOf(file.record));
     expect(b.controls).toEqual([{ op: 'want', fileId: file.id, from: 0 }]);
-    b.transfers.handle({ t: 'error', code: 'peer_offline', message: 'offline', ref: 'bob' });
+    b.transfers.onServerError({ t: 'error', code: 'peer_offline', message: 'offline', ref: 'bob' });
     expect(b.frames).toContainEqual({ t: 'file_fetch', from: 'bob', fileId: file.id, next: 0 });
-    b.transfers.handle({ t: 'error', code: 'file_not_found', message: 'none', ref: file.id });
+    b.transfers.onServerError({ t: 'error', code: 'file_not_found', message: 'none', ref: file.id });
     expect(b.controls).toHaveLength(2);
     // It goes on waiting for the sender: another peer_offline does not send it back to the server.
-    b.transfers.handle({ t: 'error', code: 'peer_offline', message: 'offline', ref: 'bob' });
+    b.transfers.onServerError({ t: 'error', code: 'peer_offline', message: 'offline', ref: 'bob' });
     expect(fetches(b.frames)).toBe(1);
   });
 
@@ -148,7 +147,7 @@ describe('receiving from a sender who is offline', () => {
     await b.messenger.onFileOffer!('bob', offerOf(file.record, true), Date.now());
     expect(fetches(b.frames)).toBe(1);
     vi.useFakeTimers({ toFake: ['setTimeout'] });
-    const notFound = () => b.transfers.handle({ t: 'error', code: 'file_not_found', message: 'none', ref: file.id });
+    const notFound = () => b.transfers.onServerError({ t: 'error', code: 'file_not_found', message: 'none', ref: file.id });
     for (const [i, wait] of [1000, 2000, 4000, 8000].entries()) {
       notFound();
       vi.advanceTimersByTime(wait - 1);
@@ -165,10 +164,10 @@ describe('receiving from a sender who is offline', () => {
     const b = await tab({ online: true });
     const [young, old] = [makeFile(100), makeFile(200)];
     await b.messenger.onFileOffer!('bob', offerOf(young.record, true), Date.now());
-    b.transfers.handle({ t: 'error', code: 'file_not_found', message: 'none', ref: young.id });
+    b.transfers.onServerError({ t: 'error', code: 'file_not_found', message: 'none', ref: young.id });
     b.presence.online = false;
     await b.messenger.onFileOffer!('bob', offerOf(old.record, true), Date.now() - 120_000);
-    b.transfers.handle({ t: 'error', code: 'file_not_found', message: 'none', ref: old.id });
+    b.transfers.onServerError({ t: 'error', code: 'file_not_found', message: 'none', ref: old.id });
     expect(b.controls.map((c) => c.fileId)).toEqual([young.id, old.id]);
   });
 });

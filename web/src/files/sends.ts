@@ -10,22 +10,25 @@ import { FILE_ID_BYTES, chunkCount } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import { type Sodium, toB64 } from '../../../shared/sodium';
 import type { Links } from '../peer/links';
-import type { Connection } from '../services/connection';
-import type { Contacts } from '../services/contacts';
-import type { Database, TransferRecord } from '../services/db';
-import type { Messenger } from '../services/messenger';
+import type { Connection } from '../net/connection';
+import { ParleyError } from '../net/parley-error';
+import type { Contacts } from '../identity/contacts';
+import type { Database, TransferRecord } from '../storage/db';
+import type { Messenger } from '../conversations/messenger';
 import { sha256OfBlobs } from './hash';
 import { OutgoingTransfer } from './outgoing';
 import { StoredCopies } from './stored-copies';
 import type { StoredUpload } from './upload';
 
 /** Files that could not be sent: the contact is offline and they are over the server's limit for keeping files. */
-export class OfflineFileTooLarge extends Error {
+/** Files over the server's limit for a contact who is offline: not sent (the error names them). */
+export class OfflineFileTooLarge extends ParleyError {
   constructor(
     readonly names: string[],
     readonly limit: number,
+    peer: string,
   ) {
-    super(`over ${limit} bytes while the contact is offline: ${names.join(', ')}`);
+    super('offline_file_too_large', { names, limit, peer });
   }
 }
 
@@ -100,7 +103,7 @@ export class Sends {
       if (offline && file.size > this.offlineMaxBytes) tooLarge.push(file.name);
       else await this.#sendOne(peer, file, offline);
     }
-    if (tooLarge.length > 0) throw new OfflineFileTooLarge(tooLarge, this.offlineMaxBytes);
+    if (tooLarge.length > 0) throw new OfflineFileTooLarge(tooLarge, this.offlineMaxBytes, peer);
   }
 
   /** Cancels a send of ours; false if `fileId` is not one. */

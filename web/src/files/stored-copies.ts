@@ -13,9 +13,9 @@
  */
 import type { ErrorCode } from '../../../shared/protocol';
 import { type Sodium, fromB64 } from '../../../shared/sodium';
-import type { Connection } from '../services/connection';
-import type { TransferRecord } from '../services/db';
-import type { HeldOffer, Messenger } from '../services/messenger';
+import type { Connection } from '../net/connection';
+import type { TransferRecord } from '../storage/db';
+import type { HeldOffer, Messenger } from '../conversations/messenger';
 import { StoredUpload, type UploadResult } from './upload';
 
 /** The message errors the conversation explains (see strings.ts). */

@@ -7,8 +7,8 @@
  * and asks the sender, like any transfer.
  */
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { Connection } from '../services/connection';
-import type { Link, LinkPath } from '../services/link';
+import type { Connection } from '../net/connection';
+import type { Link, LinkPath } from '../peer/link';
 
 export class StoredFileLink implements Link {
   #live = false;
@@ -49,6 +49,14 @@ export class StoredFileLink implements Link {
 
   send(id: string, env: string): boolean {
     return this.link().send(id, env);
+  }
+
+  ack(ids: readonly string[]): void {
+    this.link().ack(ids);
+  }
+
+  refuse(ids: readonly string[]): void {
+    this.link().refuse(ids);
   }
 
   sendChunk(bytes: Uint8Array): boolean {

@@ -1,6 +1,6 @@
 import type { Sodium } from '../../../shared/sodium';
-import type { TransferRecord } from '../services/db';
-import type { Link } from '../services/link';
+import type { TransferRecord } from '../storage/db';
+import type { Link } from '../peer/link';
 
 /** What a transfer, either way, is given: the file's key and id, the contact's link, and where to report. */
 export interface TransferDeps {

@@ -5,10 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { Links } from '../peer/links';
-import type { Connection } from '../services/connection';
-import type { Contacts } from '../services/contacts';
-import type { TransferRecord } from '../services/db';
-import type { Messenger } from '../services/messenger';
+import type { Connection } from '../net/connection';
+import type { Contacts } from '../identity/contacts';
+import type { TransferRecord } from '../storage/db';
+import type { Messenger } from '../conversations/messenger';
 import { type TestFile, db, fakeLink, makeFile, s, store, useDatabase } from './incoming-test-support';
 import { Transfers } from './transfers';
 

@@ -8,13 +8,14 @@
 import type { FileOffer } from '../../../shared/envelope';
 import { chunkHeader } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
-import type { ServerFrame } from '../../../shared/protocol';
+import type { ServerFrameOf } from '../../../shared/protocol';
 import { type Sodium, fromB64 } from '../../../shared/sodium';
 import type { Links } from '../peer/links';
-import type { Connection } from '../services/connection';
-import type { Contacts } from '../services/contacts';
-import type { Database, TransferRecord } from '../services/db';
-import type { Messenger } from '../services/messenger';
+import type { Connection } from '../net/connection';
+import type { FrameRoutes } from '../net/frame-router';
+import type { Contacts } from '../identity/contacts';
+import type { Database, TransferRecord } from '../storage/db';
+import type { Messenger } from '../conversations/messenger';
 import { AutoAcceptSetting } from './auto-accept';
 import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
@@ -164,14 +165,41 @@ export class Transfers extends EventTarget {
     if (!this.#sends.cancel(fileId)) this.#in.get(fileId)?.cancel();
   }
 
-  /** Frames about stored files: the login's limit, a commit's answer, refusals naming a file. */
-  handle(frame: ServerFrame): void {
-    if (frame.t === 'welcome') {
-      this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
-      // Stored files are fetched from the server whether or not their sender is online.
-      for (const [fileId, link] of this.#storedLinks) if (!link.live) this.#in.get(fileId)?.request();
-    } else if (frame.t === 'file_stored') this.#sends.stored(frame.fileId);
-    else if (frame.t === 'error' && frame.ref) this.#onError(frame.ref, frame.code);
+  /**
+   * Subscribes to the frames about stored files (the login's limit, a commit's answer, refusals
+   * naming a file) and about reachability: transfers with a contact who is (again) reachable pick
+   * up where they stopped; from one who is not, they look for a copy on the server.
+   */
+  attach(frames: FrameRoutes): void {
+    frames.on('welcome', (f) => {
+      this.onWelcome(f);
+      for (const c of f.contacts) this.#reachable(c.username, c.online);
+    });
+    frames.on('file_stored', (f) => this.onFileStored(f));
+    frames.on('error', (f) => this.onServerError(f));
+    frames.on('presence', (f) => this.#reachable(f.username, f.online));
+    frames.on('contact_added', (f) => {
+      if (f.contact.online) this.resume(f.contact.username);
+    });
+  }
+
+  onWelcome(frame: ServerFrameOf<'welcome'>): void {
+    this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
+    // Stored files are fetched from the server whether or not their sender is online.
+    for (const [fileId, link] of this.#storedLinks) if (!link.live) this.#in.get(fileId)?.request();
+  }
+
+  onFileStored(frame: ServerFrameOf<'file_stored'>): void {
+    this.#sends.stored(frame.fileId);
+  }
+
+  onServerError(frame: ServerFrameOf<'error'>): void {
+    if (frame.ref) this.#onError(frame.ref, frame.code);
+  }
+
+  #reachable(peer: string, online: boolean): void {
+    if (online) this.resume(peer);
+    else this.senderOffline(peer);
   }
 
   onChunk(peer: string, bytes: Uint8Array): void {

@@ -8,8 +8,8 @@
 import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, sealChunkInto } from '../../../shared/file-chunks';
 import type { ErrorCode } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
-import type { Connection } from '../services/connection';
-import type { TransferRecord } from '../services/db';
+import type { Connection } from '../net/connection';
+import type { TransferRecord } from '../storage/db';
 import { ChunkReader } from './chunk-reader';
 import { Progress } from './progress';
 

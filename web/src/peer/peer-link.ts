@@ -4,38 +4,29 @@
  * tries direct again with backoff. Ordering across a switch: the link goes direct only once
  * everything it sent on the relay has been acknowledged, and when direct drops it re-sends what
  * the channel had not acknowledged on the relay before anything new. Receivers drop duplicates.
+ * Both ways the chat layer never sees the path: what arrives is reported the same from either, and
+ * `ack`/`refuse` answer each envelope on the path it came by.
  */
 import type { FileControl, RtcSignal, SignalPayload } from '../../../shared/peer-protocol';
-import type { Connection } from '../services/connection';
-import type { Link, LinkPath } from '../services/link';
+import type { Connection } from '../net/connection';
+import type { Link, LinkPath } from './link';
 import type { ChannelChunkEvent, ChannelFrameEvent, DirectChannel } from './direct-channel';
 
-/** An envelope that arrived on the direct channel. */
-export class EnvelopeEvent extends Event {
-  constructor(
-    readonly peer: string,
-    readonly id: string,
-    readonly env: string,
-  ) {
-    super('envelope');
-  }
-}
+/** What the link needs of a direct channel attempt (direct-channel.ts; a fake in tests). */
+export type Channel = Pick<DirectChannel, 'sid' | 'open' | 'send' | 'sendBinary' | 'bufferedAmount' | 'waitForDrain' | 'signal' | 'close'> &
+  EventTarget;
+
+/**
+ * Envelopes received and not yet answered, per path, are remembered up to this many: one that is
+ * never answered (held while its sender's key change waits for the user) must not grow the set
+ * for ever. Past it the oldest is forgotten, and answered on the relay if answered at all.
+ */
+const MAX_UNANSWERED = 4096;
 
 /** The link to `peer` changed path. */
 export class PathEvent extends Event {
   constructor(readonly peer: string) {
     super('path');
-  }
-}
-
-/** The contact acknowledged (`delivered`) or refused envelopes sent on the direct channel. */
-export class AckEvent extends Event {
-  constructor(
-    readonly peer: string,
-    readonly ids: string[],
-    readonly outcome: 'delivered' | 'refused' = 'delivered',
-  ) {
-    super('acked');
   }
 }
 
@@ -64,13 +55,19 @@ export interface PeerLinkDeps {
   /** The deterministic glare rule: only the side whose name sorts first offers. */
   initiator: boolean;
   relaySend: (id: string, env: string) => boolean;
+  /** Answers envelopes that came through the server. */
+  relayAnswer: (answer: 'ack' | 'refuse', ids: string[]) => void;
   /** The server connection, for file chunks on the relay path. */
   relay: Pick<Connection, 'sendBinary' | 'bufferedAmount' | 'waitForDrain'>;
   /** Sends a signal through the server; false if not connected. */
   sendSignal: (payload: SignalPayload) => boolean;
   /** Makes a channel for attempt `sid`, or undefined when direct is not allowed now. */
-  createChannel: (sid: string, initiator: boolean) => DirectChannel | undefined;
-  /** Where the link reports `envelope`, `acked` and `path` events (shared by all links). */
+  createChannel: (sid: string, initiator: boolean) => Channel | undefined;
+  /** An envelope arrived on the direct channel (relayed ones reach the chat layer from the server's frames). */
+  received: (id: string, env: string) => void;
+  /** The contact answered envelopes sent on the direct channel. */
+  answered: (ids: string[], outcome: 'delivered' | 'refused') => void;
+  /** Where the link reports `path`, `chunk` and `file-control` events (shared by all links). */
   events: EventTarget;
 }
 
@@ -78,18 +75,20 @@ const CONNECT_TIMEOUT_MS = 10_000;
 const RETRY_MIN_MS = 1_000;
 const RETRY_MAX_MS = 60_000;
 
-/**
- * Reports `path` (PathEvent), `envelope` (EnvelopeEvent), `acked` (AckEvent), `chunk` (ChunkEvent)
- * and `file-control` (FileControlEvent) on `deps.events`.
- */
+/** Reports `path` (PathEvent), `chunk` (ChunkEvent) and `file-control` (FileControlEvent) on `deps.events`. */
 export class PeerLink implements Link {
   path: LinkPath = 'relay';
   readonly peer: string;
-  #channel: DirectChannel | undefined;
+  #channel: Channel | undefined;
   /** Sent on the relay, not yet stored or delivered: the link stays on the relay until this drains. */
   readonly #relayPending = new Set<string>();
   /** Sent on the channel, not yet acknowledged by the contact, in send order. */
   readonly #directUnacked = new Map<string, string>();
+  /**
+   * Arrivals not yet answered, counted per id on each path: a copy may come on both paths, or twice
+   * on one (a resend), and each arrival is answered where it came.
+   */
+  readonly #unanswered: Record<LinkPath, Map<string, number>> = { relay: new Map(), direct: new Map() };
   #peerOnline = false;
   #declined = false;
   #retryMs = RETRY_MIN_MS;
@@ -135,24 +134,59 @@ export class PeerLink implements Link {
   }
 
   /** The channel, when the link is direct now. */
-  get #directChannel(): DirectChannel | undefined {
+  get #directChannel(): Channel | undefined {
     return this.path === 'direct' && this.#channel?.open ? this.#channel : undefined;
   }
 
-  /** The server stored or the contact received `id` (relay path bookkeeping). */
-  settled(id: string): void {
-    this.#relayPending.delete(id);
+  /** The server stored or the contact answered `id` (reported by Links from the server's frames). */
+  settled(id: string): boolean {
     this.#directUnacked.delete(id);
+    return this.#relayPending.delete(id);
   }
 
-  /** Acknowledges envelopes that arrived on the direct channel; false if it is gone (ack via the server then). */
-  ackDirect(ids: string[]): boolean {
-    return this.#channel?.send({ t: 'ack', ids }) ?? false;
+  /** An envelope came on `path`: counted, so its answer goes back the same way. */
+  arrived(id: string, path: LinkPath): void {
+    const counts = this.#unanswered[path];
+    const n = counts.get(id) ?? 0;
+    counts.delete(id); // to the end: the oldest is forgotten first
+    counts.set(id, n + 1);
+    if (counts.size > MAX_UNANSWERED) counts.delete(counts.keys().next().value!);
   }
 
-  /** Refuses envelopes that arrived on the direct channel and did not open; false if it is gone (the sender resends on the relay, refused there). */
-  refuseDirect(ids: string[]): boolean {
-    return this.#channel?.send({ t: 'refuse', ids }) ?? false;
+  ack(ids: readonly string[]): void {
+    this.#answer('ack', ids);
+  }
+
+  refuse(ids: readonly string[]): void {
+    this.#answer('refuse', ids);
+  }
+
+  /**
+   * Answers each envelope on the path it came by: one waiting arrival on each path it came on
+   * (relay, direct or both); an id with none waiting (forgotten) is answered on the relay. On the
+   * relay the server forgets it then; on the channel the sender does. If the channel is gone, its
+   * envelopes go unanswered: their sender re-sends them on the relay, and they are answered there.
+   */
+  #answer(answer: 'ack' | 'refuse', ids: readonly string[]): void {
+    const relay: string[] = [];
+    const direct: string[] = [];
+    for (const id of ids) {
+      const viaDirect = this.#take('direct', id);
+      if (this.#take('relay', id) || !viaDirect) relay.push(id);
+      if (viaDirect) direct.push(id);
+    }
+    if (relay.length > 0) this.d.relayAnswer(answer, relay);
+    if (direct.length > 0) this.#channel?.send({ t: answer, ids: direct });
+  }
+
+  /** Takes one waiting arrival of `id` on `path`; false if none waits. */
+  #take(path: LinkPath, id: string): boolean {
+    const counts = this.#unanswered[path];
+    const n = counts.get(id);
+    if (n === undefined) return false;
+    if (n > 1) counts.set(id, n - 1);
+    else counts.delete(id);
+    return true;
   }
 
   /** The contact's presence, as the server reports it: attempts only make sense while they are online. */
@@ -252,10 +286,12 @@ export class PeerLink implements Link {
   }
 
   #onFrame(frame: Parameters<DirectChannel['send']>[0]): void {
-    if (frame.t === 'env') this.d.events.dispatchEvent(new EnvelopeEvent(this.peer, frame.id, frame.env));
-    else if (frame.t === 'ack' || frame.t === 'refuse') {
+    if (frame.t === 'env') {
+      this.arrived(frame.id, 'direct');
+      this.d.received(frame.id, frame.env);
+    } else if (frame.t === 'ack' || frame.t === 'refuse') {
       for (const id of frame.ids) this.#directUnacked.delete(id);
-      this.d.events.dispatchEvent(new AckEvent(this.peer, frame.ids, frame.t === 'ack' ? 'delivered' : 'refused'));
+      this.d.answered(frame.ids, frame.t === 'ack' ? 'delivered' : 'refused');
     } else if (frame.t === 'file') this.d.events.dispatchEvent(new FileControlEvent(this.peer, frame.ctl));
   }
 

@@ -3,28 +3,29 @@
  * hands it down with @lit/context; nothing here is global.
  */
 import { type Sodium, loadSodium } from '../../../shared/sodium';
-import { Account } from './account';
-import { AuthErrorEvent, Connection, FrameEvent } from './connection';
-import { Contacts } from './contacts';
-import { type Database, openDatabase } from './db';
+import { Account } from '../identity/account';
+import { AuthErrorEvent, Connection, FrameEvent } from '../net/connection';
+import { FrameRouter } from '../net/frame-router';
+import { Contacts } from '../identity/contacts';
+import { type Database, openDatabase } from '../storage/db';
 import { Links } from '../peer/links';
-import type { AckEvent, ChunkEvent, EnvelopeEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
+import type { ChunkEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
 import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
-import type { ServerFrame } from '../../../shared/protocol';
-import { Messenger } from './messenger';
+import { Messenger } from '../conversations/messenger';
+import type { Services } from '../components/context';
 
 const RELAY_ONLY = 'relayOnly';
 
-export class AppServices extends EventTarget {
+export class AppServices extends EventTarget implements Services {
   readonly connection: Connection;
   readonly contacts: Contacts;
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
-  /** Frames are handled one at a time, in arrival order, even though storage is asynchronous. */
-  #pipeline: Promise<void> = Promise.resolve();
+  /** Server frames (and direct-path envelopes) are handled one at a time, in arrival order. */
+  readonly #frames = new FrameRouter();
 
   private constructor(
     readonly db: Database,
@@ -36,20 +37,22 @@ export class AppServices extends EventTarget {
     super();
     this.connection = new Connection((nonce) => this.account.answer(nonce));
     this.contacts = new Contacts(db, this.connection);
-    this.links = new Links(this.connection, account, this.contacts, sodium, settings);
+    const directory = {
+      me: () => account.identity,
+      isContact: (username: string) => this.contacts.get(username) !== undefined,
+      trustedKey: (username: string) => this.contacts.trusted(username)?.identityKey,
+    };
+    this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
-    this.connection.addEventListener('frame', (e) => {
-      const frame = (e as FrameEvent).frame;
-      this.#enqueue(async () => {
-        if (frame.t === 'welcome') await this.account.markRegistered();
-        await this.contacts.handle(frame);
-        this.links.handle(frame);
-        await this.messenger.handle(frame);
-        this.transfers.handle(frame);
-        this.#resumeTransfers(frame);
-      }, frame.t);
-    });
+    // Each frame reaches the services that asked for its type, in this order (the account first:
+    // a welcome means the registration was accepted), one frame at a time.
+    this.#frames.on('welcome', () => this.account.markRegistered());
+    this.contacts.attach(this.#frames);
+    this.links.attach(this.#frames);
+    this.messenger.attach(this.#frames);
+    this.transfers.attach(this.#frames);
+    this.connection.addEventListener('frame', (e) => this.#frames.route((e as FrameEvent).frame));
     // Chunks skip the frame pipeline: each transfer orders its own storage, and a file must not
     // hold up messages (or the other way round).
     this.links.addEventListener('chunk', (e) => {
@@ -62,14 +65,6 @@ export class AppServices extends EventTarget {
     });
     // Chunks in flight on the old path may be lost: both ends pick up from what the receiver has taken.
     this.links.addEventListener('path', (e) => this.transfers.resume((e as PathEvent).peer));
-    this.links.addEventListener('envelope', (e) => {
-      const { peer, id, env } = e as EnvelopeEvent;
-      this.#enqueue(() => this.messenger.receiveDirect(peer, id, env), 'direct envelope');
-    });
-    this.links.addEventListener('acked', (e) => {
-      const { peer, ids, outcome } = e as AckEvent;
-      this.#enqueue(() => this.messenger.directAcked(peer, ids, outcome), 'direct ack');
-    });
     this.connection.addEventListener('status', () => {
       if (!this.connection.online) this.contacts.markAllOffline();
     });
@@ -149,30 +144,5 @@ export class AppServices extends EventTarget {
     this.messenger.stop();
     this.connection.stop();
     this.links.closeAll();
-  }
-
-  /** Transfers with a contact who is (again) reachable pick up where they stopped; from one who is not, look for a copy on the server. */
-  #resumeTransfers(frame: ServerFrame): void {
-    if (frame.t === 'welcome') {
-      for (const c of frame.contacts) {
-        if (c.online) this.transfers.resume(c.username);
-        else this.transfers.senderOffline(c.username);
-      }
-    } else if (frame.t === 'presence') {
-      if (frame.online) this.transfers.resume(frame.username);
-      else this.transfers.senderOffline(frame.username);
-    }
-    if (frame.t === 'contact_added' && frame.contact.online) this.transfers.resume(frame.contact.username);
-  }
-
-  /** Runs `job` after every job queued before it; a failure is logged and does not stop the line. */
-  #enqueue(job: () => Promise<void> | void, what: string): void {
-    this.#pipeline = this.#pipeline.then(async () => {
-      try {
-        await job();
-      } catch (err) {
-        console.error('parley: failed to handle', what, err);
-      }
-    });
   }
 }

@@ -3,9 +3,11 @@
  * device already trusts: a contact whose identity key changes is flagged and cannot be
  * messaged until the user accepts the new key (trust on first use, never silently).
  */
-import type { ContactInfo, ServerFrame, ServerFrameOf } from '../../../shared/protocol';
-import type { Connection } from './connection';
-import type { Database } from './db';
+import type { ContactInfo, ServerFrameOf } from '../../../shared/protocol';
+import type { Connection } from '../net/connection';
+import type { FrameRoutes } from '../net/frame-router';
+import { ParleyError } from '../net/parley-error';
+import type { Database } from '../storage/db';
 
 export interface ContactView {
   username: string;
@@ -16,15 +18,6 @@ export interface ContactView {
   changedKey?: string;
 }
 
-export class RequestError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 /** Fires `change` whenever the list, a request or a presence changes. */
 export class Contacts extends EventTarget {
   readonly #contacts = new Map<string, ContactView>();
@@ -32,7 +25,7 @@ export class Contacts extends EventTarget {
   readonly #trusted = new Map<string, string>();
   incoming: string[] = [];
   outgoing: string[] = [];
-  #pending = new Map<string, { resolve: () => void; reject: (e: RequestError) => void }>();
+  #pending = new Map<string, { resolve: () => void; reject: (e: ParleyError) => void }>();
 
   constructor(
     private readonly db: Database,
@@ -55,12 +48,12 @@ export class Contacts extends EventTarget {
     return c && !c.changedKey ? c : undefined;
   }
 
-  /** Sends a request; resolves when the server recorded it (or made us contacts). */
+  /** Sends a request; resolves when the server recorded it (or made us contacts), rejects with a ParleyError. */
   request(username: string): Promise<void> {
     const to = username.trim().toLowerCase();
     return new Promise((resolve, reject) => {
       if (!this.connection.send({ t: 'contact_request', to })) {
-        reject(new RequestError('offline', 'offline'));
+        reject(new ParleyError('offline'));
         return;
       }
       this.#pending.set(to, { resolve, reject });
@@ -82,43 +75,41 @@ export class Contacts extends EventTarget {
     this.#changed();
   }
 
-  async handle(frame: ServerFrame): Promise<void> {
-    switch (frame.t) {
-      case 'welcome':
-        return this.#onWelcome(frame);
-      case 'contact_added':
-        await this.#upsert(frame.contact);
-        this.incoming = this.incoming.filter((u) => u !== frame.contact.username);
-        this.outgoing = this.outgoing.filter((u) => u !== frame.contact.username);
-        this.#settle(frame.contact.username);
-        break;
-      case 'request_received':
-        if (!this.incoming.includes(frame.from)) this.incoming = [...this.incoming, frame.from];
-        break;
-      case 'request_sent':
-        if (!this.outgoing.includes(frame.to)) this.outgoing = [...this.outgoing, frame.to];
-        this.#settle(frame.to);
-        break;
-      case 'request_declined':
-        this.incoming = this.incoming.filter((u) => u !== frame.username);
-        this.outgoing = this.outgoing.filter((u) => u !== frame.username);
-        break;
-      case 'presence': {
-        const c = this.#contacts.get(frame.username);
-        if (c) c.online = frame.online;
-        break;
-      }
-      case 'error': {
-        const waiter = frame.ref ? this.#pending.get(frame.ref) : undefined;
-        if (!waiter) return;
-        this.#pending.delete(frame.ref!);
-        waiter.reject(new RequestError(frame.code, frame.message));
-        return;
-      }
-      default:
-        return;
-    }
-    this.#changed();
+  /** Subscribes to the frames about contacts, requests and presence. */
+  attach(frames: FrameRoutes): void {
+    frames.on('welcome', (f) => this.#onWelcome(f));
+    frames.on('contact_added', async (f) => {
+      await this.#upsert(f.contact);
+      this.incoming = this.incoming.filter((u) => u !== f.contact.username);
+      this.outgoing = this.outgoing.filter((u) => u !== f.contact.username);
+      this.#settle(f.contact.username);
+      this.#changed();
+    });
+    frames.on('request_received', (f) => {
+      if (!this.incoming.includes(f.from)) this.incoming = [...this.incoming, f.from];
+      this.#changed();
+    });
+    frames.on('request_sent', (f) => {
+      if (!this.outgoing.includes(f.to)) this.outgoing = [...this.outgoing, f.to];
+      this.#settle(f.to);
+      this.#changed();
+    });
+    frames.on('request_declined', (f) => {
+      this.incoming = this.incoming.filter((u) => u !== f.username);
+      this.outgoing = this.outgoing.filter((u) => u !== f.username);
+      this.#changed();
+    });
+    frames.on('presence', (f) => {
+      const c = this.#contacts.get(f.username);
+      if (c) c.online = f.online;
+      this.#changed();
+    });
+    frames.on('error', (f) => {
+      const waiter = f.ref ? this.#pending.get(f.ref) : undefined;
+      if (!waiter) return;
+      this.#pending.delete(f.ref!);
+      waiter.reject(ParleyError.fromFrame(f, { peer: f.ref }));
+    });
   }
 
   /** The connection dropped: nobody is known to be online any more. */

@@ -1,14 +1,14 @@
 import { provide } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
-import { servicesContext } from '../context';
-import { ListenController } from '../controllers/listen';
-import { AppServices } from '../services/app-services';
-import { t } from '../strings';
-import './parley-contacts';
-import './parley-conversation';
-import './parley-signup';
-import './parley-account-menu';
+import { servicesContext } from '../components/context';
+import { ListenController } from '../components/listen-controller';
+import { AppServices } from './app-services';
+import { t } from '../i18n/strings';
+import '../components/parley-contacts';
+import '../components/parley-conversation';
+import '../components/parley-signup';
+import '../components/parley-account-menu';
 
 /**
  * The root: creates the services, provides them to the tree, and lays out the contact list
@@ -79,13 +79,14 @@ export class ParleyApp extends LitElement {
   static override styles = css`
     :host { display: flex; flex-direction: column; height: 100dvh; }
     .layout { flex: 1; display: grid; grid-template-columns: minmax(260px, 320px) 1fr; min-height: 0; }
-    .sidebar { border-right: 1px solid var(--border); background: var(--panel); display: flex; flex-direction: column; min-height: 0; }
+    .sidebar { border-right: 1px solid var(--border); background: var(--panel); display: flex; flex-direction: column; min-height: 0; min-width: 0; }
     .main { display: flex; flex-direction: column; min-height: 0; min-width: 0; }
     .center { margin: auto; padding: 2rem; text-align: center; }
     .muted { color: var(--muted); }
     .banner { background: #fff4d6; color: #5c4200; padding: 0.4rem 1rem; font-size: 0.9rem; text-align: center; }
     @media (max-width: 700px) {
-      .layout { grid-template-columns: 1fr; }
+      /* minmax(0, …): a long unbroken name must not widen the column past the screen. */
+      .layout { grid-template-columns: minmax(0, 1fr); }
       .layout.has-selection .sidebar { display: none; }
       .layout:not(.has-selection) .main { display: none; }
     }

@@ -1,21 +1,11 @@
-/** What a conversation shows of a message, and what the answers to a sent one make of it. */
-import type { Body } from '../../../shared/envelope';
-import type { StoredMessage } from './db';
+/** What the answers to a sent message make of it. */
+import type { Outcome } from '../peer/link';
+import type { StoredMessage } from '../storage/db';
 
-/**
- * What became of a sent message: kept by the server's store (`sent`), taken by the recipient's
- * device (`delivered`), or refused there (`refused`: it did not open).
- */
-export type Outcome = 'sent' | 'delivered' | 'refused';
+export type { Outcome } from '../peer/link';
 
 /** The error a message refused by its recipient's device shows. */
 export const REFUSED = 'refused';
-
-/** What a conversation shows for a message body. */
-export function display(body: Body): Pick<StoredMessage, 'text' | 'file'> {
-  if (body.kind === 'text') return { text: body.text };
-  return { text: body.name, file: { fileId: body.fileId, name: body.name, size: body.size, type: body.type } };
-}
 
 /**
  * Applies an outcome to a sent message; false when it changes nothing. Delivered is final; a

@@ -1,9 +1,18 @@
 /**
  * The browser's IndexedDB: the identity (secret key never leaves this device unencrypted),
- * trusted contact keys, message history, and the outbox of sealed messages not yet
- * acknowledged by the server's store or the recipient.
+ * trusted contact keys, message history by conversation, each conversation's unread count and
+ * draft, the outbox of jobs (sealed envelopes not yet acknowledged by the server's store or the
+ * recipient), modifiers waiting for the message they change, and file transfers. Versions and
+ * their migrations: migrations.ts.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
+import { upgrade } from './migrations';
+
+/**
+ * A conversation's own id: `dm:<username>` for the conversation with one contact; `grp:<id>` is
+ * reserved for groups. Local to this device, never sent (conversations/conversation-id.ts).
+ */
+export type ConversationId = `dm:${string}` | `grp:${string}`;
 
 export type MessageState = 'sending' | 'sent' | 'delivered' | 'failed';
 export type Direction = 'in' | 'out';
@@ -33,6 +42,8 @@ export interface FileMeta {
 }
 
 export interface StoredMessage {
+  conv: ConversationId;
+  /** The contact: who wrote it (`in`) or whom it went to (`out`). */
   peer: string;
   dir: Direction;
   id: string;
@@ -46,13 +57,54 @@ export interface StoredMessage {
   state: MessageState;
   /** Why a message failed, for the user. */
   error?: string;
+  /** Each author's reaction, the latest by their clock; an empty emoji is one taken back (kept so an older reaction arriving late does not come back). */
+  reactions?: Record<string, { emoji: string; ts: number }>;
+  /** Deleted for everyone by its author: its content is gone. */
+  deleted?: boolean;
+  /** A body of a kind this version does not know (a newer client's), by its kind. */
+  unsupported?: string;
 }
 
+/**
+ * What the outbox holds: a job per sealed envelope not yet answered, tagged with its kind, so
+ * that every kind is kept, resent and settled the same way (conversations/outbox.ts).
+ */
 export interface OutboxEntry {
+  /** The envelope's id (the message id for a `message`). */
   id: string;
+  kind: OutboxKind;
+  conv: ConversationId;
   to: string;
   env: string;
   seq: number;
+  /** For a modifier (reaction, delete): the id of the message it changes. */
+  target?: string;
+}
+
+export type OutboxKind = 'message' | 'reaction' | 'delete';
+
+/** A conversation's own state on this device. */
+export interface ConversationRecord {
+  id: ConversationId;
+  /** Messages that arrived since the user last had the conversation open. */
+  unread: number;
+  /** What the composer held when the user left the conversation. */
+  draft?: string;
+}
+
+/** A body that changes another message, kept until that message arrives (conversations/pending.ts). */
+export interface PendingModifier {
+  conv: ConversationId;
+  /** The message it changes. */
+  target: string;
+  /** Its own envelope id. */
+  id: string;
+  from: string;
+  ts: number;
+  /** The opened body, as the registry decoded it. */
+  body: unknown;
+  /** When it was kept (this device's clock), to let it go after PENDING_TTL_MS. */
+  kept: number;
 }
 
 /**
@@ -81,25 +133,25 @@ export interface TransferRecord extends FileMeta {
   reason?: 'integrity' | 'cancelled_by_peer' | 'interrupted' | 'too_large_for_relay' | 'storage';
 }
 
-interface ParleyDB extends DBSchema {
+export interface ParleyDB extends DBSchema {
   identity: { key: 'self'; value: StoredIdentity };
   contacts: { key: string; value: StoredContact };
-  messages: { key: [string, Direction, string]; value: StoredMessage; indexes: { byPeer: [string, number] } };
+  messages: { key: [ConversationId, Direction, string]; value: StoredMessage; indexes: { byConv: [ConversationId, number] } };
   outbox: { key: string; value: OutboxEntry; indexes: { bySeq: number } };
+  conversations: { key: ConversationId; value: ConversationRecord };
+  pending: { key: [ConversationId, string, string]; value: PendingModifier; indexes: { byTarget: [ConversationId, string] } };
   settings: { key: string; value: unknown };
   transfers: { key: string; value: TransferRecord; indexes: { byPeer: string } };
 }
 
 export type Database = IDBPDatabase<ParleyDB>;
 
+/** The schema's version; migrations.ts takes any earlier one to it. */
+export const DB_VERSION = 4;
+
 export function openDatabase(name = 'parley'): Promise<Database> {
-  return openDB<ParleyDB>(name, 3, {
-    upgrade(db, oldVersion) {
-      if (oldVersion < 1) createV1(db);
-      if (oldVersion < 2) db.createObjectStore('transfers', { keyPath: 'fileId' }).createIndex('byPeer', 'peer');
-      // Version 2 kept received chunks here; they live in files of their own now (files/chunk-store.ts).
-      if (oldVersion === 2) (db as unknown as IDBPDatabase).deleteObjectStore('chunks');
-    },
+  return openDB<ParleyDB>(name, DB_VERSION, {
+    upgrade,
     // A newer version of the app opened in another tab needs this database upgraded: step aside
     // (close, and reload into the new version) instead of leaving that tab waiting.
     blocking(_current, _blocked, event) {
@@ -107,16 +159,6 @@ export function openDatabase(name = 'parley'): Promise<Database> {
       globalThis.location?.reload();
     },
   });
-}
-
-function createV1(db: IDBPDatabase<ParleyDB>): void {
-  db.createObjectStore('identity');
-  db.createObjectStore('contacts', { keyPath: 'username' });
-  const messages = db.createObjectStore('messages', { keyPath: ['peer', 'dir', 'id'] });
-  messages.createIndex('byPeer', ['peer', 'seq']);
-  const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
-  outbox.createIndex('bySeq', 'seq');
-  db.createObjectStore('settings');
 }
 
 /** A strictly increasing local sequence (ms clock with a sub-ms counter), for display order. */

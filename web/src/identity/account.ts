@@ -2,11 +2,12 @@
  * The user's own identity on this device: created at sign-up, kept in IndexedDB, proven to the
  * server by signing each connection's challenge, and exportable as a passphrase-protected backup.
  */
-import { exportIdentity, importIdentity } from '../../../shared/backup';
+import { BackupError, exportIdentity, importIdentity } from '../../../shared/backup';
 import { type Identity, generateKeyPair, publicKeyB64, signChallenge } from '../../../shared/identity';
 import type { ClientFrame } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
-import type { Database, StoredIdentity } from './db';
+import { ParleyError } from '../net/parley-error';
+import type { Database, StoredIdentity } from '../storage/db';
 
 export class Account {
   #identity: StoredIdentity | undefined;
@@ -64,9 +65,14 @@ export class Account {
     return exportIdentity(this.sodium, this.#requireIdentity(), passphrase);
   }
 
-  /** Replaces this device's identity with the one in a backup file. Throws BackupError. */
+  /** Replaces this device's identity with the one in a backup file. Throws a ParleyError (not_a_backup, wrong_passphrase). */
   async importBackup(fileText: string, passphrase: string): Promise<void> {
-    const id = importIdentity(this.sodium, fileText, passphrase);
+    let id: Identity;
+    try {
+      id = importIdentity(this.sodium, fileText, passphrase);
+    } catch (err) {
+      throw err instanceof BackupError ? new ParleyError(err.code) : err;
+    }
     this.#identity = { ...id, registered: true };
     await this.db.put('identity', this.#identity, 'self');
   }

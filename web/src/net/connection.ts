@@ -9,13 +9,13 @@ import {
   CloseCode,
   type ErrorCode,
   type ServerFrame,
-  type ServerFrameOf,
   WS_PATH,
   decodeServerFrame,
   encodeFrame,
 } from '../../../shared/protocol';
 import { MAX_SEALED_CHUNK_BYTES } from '../../../shared/file-chunks';
 import { decodeRelayFrame, encodeRelayFrame } from '../../../shared/relay-frames';
+import { ParleyError } from './parley-error';
 
 /** A sealed chunk and the longest name fit: a fresh array per frame would cost more than the frame (see heap-aead.ts). */
 const RELAY_FRAME_BUFFER_BYTES = 1 + 127 + MAX_SEALED_CHUNK_BYTES;
@@ -41,8 +41,9 @@ export class FrameEvent extends Event {
   }
 }
 
+/** The server refused this login or registration (taken, reserved, a bad signature...). */
 export class AuthErrorEvent extends Event {
-  constructor(readonly error: ServerFrameOf<'error'>) {
+  constructor(readonly error: ParleyError) {
     super('auth-error');
   }
 }
@@ -218,7 +219,7 @@ export class Connection extends EventTarget {
     if (frame.t === 'error' && !this.#authed && AUTH_ERRORS.has(frame.code)) {
       this.#stopped = true;
       this.#setStatus('refused');
-      this.dispatchEvent(new AuthErrorEvent(frame));
+      this.dispatchEvent(new AuthErrorEvent(ParleyError.fromFrame(frame)));
       ws.close(1000, 'auth refused');
       return;
     }

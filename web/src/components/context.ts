@@ -1,0 +1,31 @@
+import { createContext } from '@lit/context';
+import type { Sodium } from '../../../shared/sodium';
+import type { Transfers } from '../files/transfers';
+import type { Messenger } from '../conversations/messenger';
+import type { Account } from '../identity/account';
+import type { Contacts } from '../identity/contacts';
+import type { Connection } from '../net/connection';
+import type { Links } from '../peer/links';
+
+/**
+ * What the components are handed: the services (each from its own layer) and the few actions of
+ * the session itself. The composition root (app/app-services.ts) implements it; components never
+ * import from app/ (see README.md).
+ */
+export interface Services {
+  readonly sodium: Sodium;
+  readonly connection: Connection;
+  readonly account: Account;
+  readonly contacts: Contacts;
+  readonly links: Links;
+  readonly messenger: Messenger;
+  readonly transfers: Transfers;
+  readonly signedIn: boolean;
+  readonly relayOnly: boolean;
+  setRelayOnly(on: boolean): Promise<void>;
+  register(username: string): Promise<void>;
+  restore(fileText: string, passphrase: string): Promise<void>;
+}
+
+/** The app's services, provided by <parley-app> to every component below it. */
+export const servicesContext = createContext<Services>(Symbol('parley-services'));

@@ -1,0 +1,58 @@
+/**
+ * Every kind of sealed body has its module here, and `receive` dispatches through this one
+ * registry. Two roles: content (a message of its own: text, a file offer, a body of a kind this
+ * version does not know) and modifiers (a change to another message: a reaction, a delete; later
+ * edit and read). The registry is exhaustive: a kind added to shared/envelope.ts without a module
+ * is a compile error here.
+ */
+import type { Body, UnsupportedBody } from '../../../../shared/envelope';
+import type { StoredMessage } from '../../storage/db';
+import { deleteBody } from './delete';
+import { fileBody } from './file';
+import { reactionBody } from './reaction';
+import { textBody } from './text';
+import { unsupportedBody } from './unsupported';
+
+/** What an envelope opens to: a body this version knows, or the marker of one it does not. */
+export type ReceivedBody = Body | UnsupportedBody;
+export type BodyKind = ReceivedBody['kind'];
+type BodyOf<K extends BodyKind> = Extract<ReceivedBody, { kind: K }>;
+
+/** What a conversation shows of a content body. */
+export type MessageContent = Pick<StoredMessage, 'text' | 'file' | 'unsupported'>;
+
+export interface ContentModule<B> {
+  readonly role: 'content';
+  show(body: B): MessageContent;
+}
+
+/** Who a modifier comes from, and who this device is: some changes only a message's author may make. */
+export interface ModifierContext {
+  from: string;
+  me: string;
+  /** The modifier's own time (its sender's clock): of two changes by one author, the later wins. */
+  ts: number;
+}
+
+export interface ModifierModule<B> {
+  readonly role: 'modifier';
+  /** The id of the message it changes. */
+  target(body: B): string;
+  /** Applies it to `message`; false when it changes nothing (or `from` may not make it). */
+  apply(message: StoredMessage, body: B, ctx: ModifierContext): boolean;
+}
+
+export type BodyModule<B> = ContentModule<B> | ModifierModule<B>;
+
+const REGISTRY: { readonly [K in BodyKind]: BodyModule<BodyOf<K>> } = {
+  text: textBody,
+  file: fileBody,
+  unsupported: unsupportedBody,
+  reaction: reactionBody,
+  delete: deleteBody,
+};
+
+/** The module of `body`'s kind. */
+export function bodyModule<B extends ReceivedBody>(body: B): BodyModule<B> {
+  return REGISTRY[body.kind] as unknown as BodyModule<B>;
+}

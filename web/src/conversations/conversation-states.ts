@@ -1,0 +1,63 @@
+/**
+ * Each conversation's own state on this device: how many messages arrived since the user last
+ * had it open, and the draft left in its composer. Mirrored in memory (loaded at start), written
+ * through to IndexedDB. Fires `change` when a count or draft changes.
+ */
+import type { ConversationRecord, Database } from '../storage/db';
+import type { ConversationId } from './conversation-id';
+
+export class ConversationStates extends EventTarget {
+  readonly #records = new Map<ConversationId, ConversationRecord>();
+  /** The conversation the user has in front of them: what arrives there is read at once. */
+  #reading: ConversationId | undefined;
+
+  constructor(private readonly db: Database) {
+    super();
+  }
+
+  async load(): Promise<void> {
+    for (const r of await this.db.getAll('conversations')) this.#records.set(r.id, r);
+  }
+
+  unread(id: ConversationId): number {
+    return this.#records.get(id)?.unread ?? 0;
+  }
+
+  get totalUnread(): number {
+    let n = 0;
+    for (const r of this.#records.values()) n += r.unread;
+    return n;
+  }
+
+  draft(id: ConversationId): string {
+    return this.#records.get(id)?.draft ?? '';
+  }
+
+  /** The user opened `id` (or closed it: undefined); opening reads what was unread there. */
+  async setReading(id: ConversationId | undefined): Promise<void> {
+    this.#reading = id;
+    if (id && this.unread(id) > 0) await this.#update(id, (r) => (r.unread = 0));
+  }
+
+  /** A message arrived in `id`: unread unless the user has it open. */
+  async arrived(id: ConversationId): Promise<void> {
+    if (id === this.#reading) return;
+    await this.#update(id, (r) => r.unread++);
+  }
+
+  async saveDraft(id: ConversationId, text: string): Promise<void> {
+    if (this.draft(id) === text) return;
+    await this.#update(id, (r) => {
+      if (text) r.draft = text;
+      else delete r.draft;
+    });
+  }
+
+  async #update(id: ConversationId, change: (r: ConversationRecord) => void): Promise<void> {
+    const record = this.#records.get(id) ?? { id, unread: 0 };
+    change(record);
+    this.#records.set(id, record);
+    this.dispatchEvent(new Event('change'));
+    await this.db.put('conversations', record);
+  }
+}

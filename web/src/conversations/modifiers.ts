@@ -1,0 +1,39 @@
+/**
+ * Sending a modifier (a reaction, a delete): applied here first as its module applies it on the
+ * other side, then sealed and kept as an outbox job of its kind, resent and settled like a message.
+ */
+import type { Body } from '../../../shared/envelope';
+import type { Database, OutboxEntry, StoredMessage } from '../storage/db';
+import { bodyModule } from './bodies/registry';
+import { type ConversationId, dmPeer } from './conversation-id';
+import type { Outbox } from './outbox';
+
+export type ModifierBody = Extract<Body, { kind: 'reaction' | 'delete' }>;
+
+export interface ModifierSendDeps {
+  db: Database;
+  me: string;
+  conversation: (conv: ConversationId) => Promise<StoredMessage[]>;
+  /** Seals the modifier for `peer` as job `id`, sealed at `ts`. */
+  seal: (peer: string, id: string, ts: number) => OutboxEntry;
+  outbox: Outbox;
+  changed: (conv: ConversationId) => void;
+}
+
+export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, body: ModifierBody): Promise<void> {
+  const peer = dmPeer(conv);
+  const target = (await d.conversation(conv)).find((m) => m.id === body.target);
+  if (!peer || !target) return;
+  const ts = Date.now();
+  const module = bodyModule(body);
+  if (module.role !== 'modifier' || !module.apply(target, body, { from: d.me, me: d.me, ts })) return;
+  const entry = { ...d.seal(peer, crypto.randomUUID(), ts), target: body.target };
+  const tx = d.db.transaction(['messages', 'outbox'], 'readwrite');
+  const stored = Promise.all([tx.objectStore('messages').put(target), tx.objectStore('outbox').add(entry), tx.done]);
+  d.outbox.add(entry); // leaves while the transaction commits, as a message does
+  d.changed(conv);
+  await stored.catch((err) => {
+    d.outbox.forget(entry.id);
+    throw err;
+  });
+}

@@ -1,0 +1,42 @@
+/**
+ * Modifiers (a reaction, a delete) that arrived before the message they change: two paths can
+ * reorder, and a relayed message may come after a direct reaction to it. Kept durably (the
+ * 'pending' store) until the target arrives, then applied in their senders' order. Bounded: at
+ * most MAX_PENDING_PER_CONVERSATION wait in one conversation (past it a new one is dropped, and
+ * logged), and one that has waited PENDING_TTL_MS is let go at the next start.
+ */
+import type { IDBPTransaction } from 'idb';
+import type { ConversationId, ParleyDB, PendingModifier } from '../storage/db';
+import type { Database } from '../storage/db';
+
+export const MAX_PENDING_PER_CONVERSATION = 1000;
+export const PENDING_TTL_MS = 30 * 24 * 3600 * 1000;
+
+type Tx = IDBPTransaction<ParleyDB, ['messages', 'pending'], 'readwrite'>;
+
+const inConversation = (conv: ConversationId) => IDBKeyRange.bound([conv], [conv, []]);
+
+/** Keeps `modifier` for its target; false when its conversation has too many waiting already. */
+export async function keepPending(tx: Tx, modifier: PendingModifier): Promise<boolean> {
+  const store = tx.objectStore('pending');
+  if ((await store.count(inConversation(modifier.conv))) >= MAX_PENDING_PER_CONVERSATION) return false;
+  await store.put(modifier);
+  return true;
+}
+
+/** Takes (reads and deletes) the modifiers waiting for message `target`, oldest first by their senders' clocks. */
+export async function takePending(tx: Tx, conv: ConversationId, target: string): Promise<PendingModifier[]> {
+  const store = tx.objectStore('pending');
+  const waiting = await store.index('byTarget').getAll([conv, target]);
+  for (const m of waiting) void store.delete([m.conv, m.target, m.id]);
+  return waiting.sort((a, b) => a.ts - b.ts);
+}
+
+/** Lets go of modifiers whose target never came within PENDING_TTL_MS. */
+export async function expirePending(db: Database, now = Date.now()): Promise<void> {
+  const tx = db.transaction('pending', 'readwrite');
+  for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
+    if (now - cursor.value.kept > PENDING_TTL_MS) void cursor.delete();
+  }
+  await tx.done;
+}

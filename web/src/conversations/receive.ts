@@ -1,0 +1,90 @@
+/**
+ * Receiving: open what a contact sent (whichever path it came by), de-duplicate it, and hand its
+ * body to its module (bodies/registry.ts): content is stored as a message of the conversation,
+ * with any modifiers that were waiting for it applied first; a modifier is applied to its target,
+ * or kept until the target arrives (pending.ts). The answer owed to the sender is decided only
+ * after the result is safely in IndexedDB.
+ */
+import { type FileOffer, openEnvelope } from '../../../shared/envelope';
+import { publicKeyFromB64 } from '../../../shared/identity';
+import type { Sodium } from '../../../shared/sodium';
+import type { Account } from '../identity/account';
+import type { Contacts } from '../identity/contacts';
+import type { Database, StoredMessage } from '../storage/db';
+import { type ReceivedBody, bodyModule } from './bodies/registry';
+import { type ConversationId, dmId } from './conversation-id';
+import type { ConversationStates } from './conversation-states';
+import { keepPending, takePending } from './pending';
+
+/** What the sender is owed: `ack` (stored, or a duplicate), `refuse` (it did not open), or nothing yet (`hold`). */
+export type Answer = 'ack' | 'refuse' | 'hold';
+
+export interface ReceiveDeps {
+  db: Database;
+  sodium: Sodium;
+  account: Account;
+  contacts: Contacts;
+  states: ConversationStates;
+  nextSeq: () => number;
+  /** The loaded conversation (the copy shown, and the one a modifier changes). */
+  conversation: (conv: ConversationId) => Promise<StoredMessage[]>;
+  /** Adds a stored message to the loaded conversation and tells the UI. */
+  remember: (message: StoredMessage) => Promise<StoredMessage>;
+  /** Tells the UI a conversation's messages changed. */
+  changed: (conv: ConversationId) => void;
+  /** The file layer, told of a new offer before it is acknowledged (a reload cannot lose it). */
+  fileOffer: (peer: string, offer: FileOffer, ts: number) => Promise<void>;
+}
+
+export class Receiver {
+  constructor(private readonly d: ReceiveDeps) {}
+
+  async receive(from: string, id: string, env: string): Promise<Answer> {
+    const { db, sodium, account, contacts } = this.d;
+    const contact = contacts.get(from);
+    // Hold (do not answer) messages from a contact whose key changed until the user decides.
+    if (!contact || contact.changedKey) return 'hold';
+    const me = account.identity!;
+    const conv = dmId(from);
+    const shown = await this.d.conversation(conv); // loaded before the transaction: it awaits only its own requests
+    // The replay check and the write share one transaction: one round trip to storage before the
+    // acknowledgement, not two.
+    const tx = db.transaction(['messages', 'pending'], 'readwrite');
+    const messages = tx.objectStore('messages');
+    const seen = { has: async (_from: string, mid: string) => (await messages.getKey([conv, 'in', mid])) !== undefined };
+    const opened = await openEnvelope(sodium, env, { from, to: me.username, id }, publicKeyFromB64(sodium, contact.identityKey), me.secretKey, seen);
+    if (!opened.ok) {
+      await tx.done;
+      if (opened.reason !== 'replay') console.warn(`parley: refused a ${opened.reason} envelope from ${from}`);
+      // A duplicate: the sender may forget it. Forged, or not for this conversation: refused.
+      return opened.reason === 'replay' ? 'ack' : 'refuse';
+    }
+    const { body, ts } = opened.value;
+    const module = bodyModule(body);
+    if (module.role === 'modifier') {
+      const target = module.target(body);
+      const message = shown.find((m) => m.id === target);
+      const changed = message !== undefined && module.apply(message, body, { from, me: me.username, ts });
+      if (changed) await messages.put(message);
+      else if (!message) {
+        const kept = await keepPending(tx, { conv, target, id, from, ts, body, kept: Date.now() });
+        if (!kept) console.warn(`parley: dropped a ${body.kind} from ${from}: too many wait for their message`);
+      }
+      await tx.done;
+      if (changed) this.d.changed(conv);
+      return 'ack';
+    }
+    const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts, ...module.show(body), state: 'delivered' };
+    for (const waiting of await takePending(tx, conv, id)) this.#applyWaiting(message, waiting.body as ReceivedBody, { from: waiting.from, me: me.username, ts: waiting.ts });
+    await Promise.all([messages.put(message), tx.done]);
+    if (body.kind === 'file') await this.d.fileOffer(from, body, ts);
+    await this.d.remember(message);
+    await this.d.states.arrived(conv);
+    return 'ack';
+  }
+
+  #applyWaiting(message: StoredMessage, body: ReceivedBody, ctx: { from: string; me: string; ts: number }): void {
+    const module = bodyModule(body);
+    if (module.role === 'modifier') module.apply(message, body, ctx);
+  }
+}

@@ -1,0 +1,86 @@
+// The upgrade from a version 3 profile (written with that version's own schema code, see
+// db-v3-fixture.ts) to the current schema, on fake-indexeddb: every message, outbox entry and
+// transfer is there after it, keyed by conversation, and the rest of the profile is untouched.
+// The same upgrade in a real Chromium page: e2e/migration.spec.ts.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { DB_VERSION, type TransferRecord, openDatabase } from './db';
+import { type V3Message, type V3OutboxEntry, openV3 } from './db-v3-fixture';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+const messages: V3Message[] = [
+  { peer: 'bob', dir: 'in', id: 'in-000001', seq: 1000, ts: 1, text: 'hello alice', state: 'delivered' },
+  { peer: 'bob', dir: 'out', id: 'out-00001', seq: 2000, ts: 2, text: 'hello bob', state: 'delivered' },
+  // The same id both ways is two messages (the key has the direction).
+  { peer: 'bob', dir: 'out', id: 'in-000001', seq: 2500, ts: 2, text: 'same id, other way', state: 'sent' },
+  { peer: 'bob', dir: 'out', id: 'out-00002', seq: 3000, ts: 3, text: 'still queued', state: 'sending' },
+  { peer: 'carol', dir: 'out', id: 'out-00003', seq: 4000, ts: 4, text: 'report.pdf', file: { fileId: 'ab'.repeat(16), name: 'report.pdf', size: 10, type: 'application/pdf' }, state: 'failed', error: 'file_not_stored' },
+  { peer: 'carol', dir: 'in', id: 'in-000002', seq: 5000, ts: 5, text: 'pic.png', file: { fileId: 'cd'.repeat(16), name: 'pic.png', size: 20, type: 'image/png' }, state: 'delivered' },
+];
+const outbox: V3OutboxEntry[] = [
+  { id: 'out-00002', to: 'bob', env: 'sealed-for-bob', seq: 3000 },
+  { id: 'other-tab', to: 'carol', env: 'sealed-for-carol', seq: 3500 },
+];
+const transfers = [
+  { fileId: 'ab'.repeat(16), name: 'report.pdf', size: 10, type: 'application/pdf', peer: 'carol', dir: 'out', sha256: '0'.repeat(64), key: 'k', count: 1, next: 0, state: 'failed', reason: 'interrupted', stored: true },
+  { fileId: 'cd'.repeat(16), name: 'pic.png', size: 20, type: 'image/png', peer: 'carol', dir: 'in', sha256: '1'.repeat(64), key: 'k2', count: 1, next: 1, state: 'done', hashState: new Uint8Array([1, 2, 3]) },
+] satisfies TransferRecord[];
+
+async function writeV3Profile(): Promise<void> {
+  const db = await openV3();
+  const tx = db.transaction(['identity', 'contacts', 'messages', 'outbox', 'transfers', 'settings'], 'readwrite');
+  void tx.objectStore('identity').put({ username: 'alice', publicKey: new Uint8Array([1]), secretKey: new Uint8Array([2]), registered: true }, 'self');
+  for (const username of ['bob', 'carol']) void tx.objectStore('contacts').put({ username, identityKey: `key-of-${username}` });
+  for (const m of messages) void tx.objectStore('messages').put(m);
+  for (const e of outbox) void tx.objectStore('outbox').put(e);
+  for (const r of transfers) void tx.objectStore('transfers').put(r);
+  void tx.objectStore('settings').put(true, 'relayOnly');
+  await tx.done;
+  db.close();
+}
+
+describe('upgrading a version 3 profile', () => {
+  it('keeps every message (keyed by conversation), every outbox entry (as a message job), every transfer and the rest', async () => {
+    await writeV3Profile();
+    const db = await openDatabase();
+    expect(db.version).toBe(DB_VERSION);
+
+    const all = await db.getAll('messages');
+    expect(all).toHaveLength(messages.length);
+    for (const m of messages) expect(await db.get('messages', [`dm:${m.peer}`, m.dir, m.id])).toEqual({ ...m, conv: `dm:${m.peer}` });
+    // Each conversation reads back in its order.
+    const bob = await db.getAllFromIndex('messages', 'byConv', IDBKeyRange.bound(['dm:bob', -Infinity], ['dm:bob', Infinity]));
+    expect(bob.map((m) => m.text)).toEqual(['hello alice', 'hello bob', 'same id, other way', 'still queued']);
+
+    expect(await db.getAllFromIndex('outbox', 'bySeq')).toEqual(outbox.map((e) => ({ ...e, kind: 'message', conv: `dm:${e.to}` })));
+    expect(await db.getAll('transfers')).toEqual(transfers);
+    expect(await db.getAllFromIndex('transfers', 'byPeer', 'carol')).toHaveLength(2);
+
+    expect(await db.get('identity', 'self')).toMatchObject({ username: 'alice', registered: true });
+    expect((await db.getAll('contacts')).map((c) => c.username)).toEqual(['bob', 'carol']);
+    expect(await db.get('settings', 'relayOnly')).toBe(true);
+    expect(await db.getAll('conversations')).toEqual([]);
+    expect(await db.getAll('pending')).toEqual([]);
+    db.close();
+  });
+
+  it('opens a fresh profile at the current version with every store empty', async () => {
+    const db = await openDatabase();
+    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'identity', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
+    expect(await db.getAll('messages')).toEqual([]);
+    db.close();
+  });
+
+  it('a second open after the upgrade changes nothing', async () => {
+    await writeV3Profile();
+    (await openDatabase()).close();
+    const db = await openDatabase();
+    expect(await db.getAll('messages')).toHaveLength(messages.length);
+    expect(await db.getAll('outbox')).toHaveLength(outbox.length);
+    db.close();
+  });
+});

@@ -1,0 +1,62 @@
+/**
+ * Every version of the browser's database, and the step from each to the next. A profile written
+ * by any earlier version opens in this one with nothing lost (migrations.test.ts writes a version 3
+ * profile with that version's own schema code and checks every record after the upgrade).
+ *
+ * 1: identity, contacts, messages keyed by [peer, dir, id], outbox of bare envelopes, settings.
+ * 2: file transfers (and received chunks, which 3 moved out to files of their own).
+ * 4: conversations get ids of their own (`dm:<username>`): messages are keyed by [conv, dir, id];
+ *    the outbox holds kind-tagged jobs; each conversation has a record (unread count, draft); and
+ *    modifiers (a reaction, a delete) wait in `pending` for the message they change.
+ */
+import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { ParleyDB } from './db';
+
+type UpgradeTx = IDBPTransaction<ParleyDB, StoreNames<ParleyDB>[], 'versionchange'>;
+
+export function upgrade(db: IDBPDatabase<ParleyDB>, oldVersion: number, _newVersion: number | null, tx: UpgradeTx): void {
+  const raw = db as unknown as IDBPDatabase;
+  if (oldVersion < 1) createV1(raw);
+  if (oldVersion < 2) raw.createObjectStore('transfers', { keyPath: 'fileId' }).createIndex('byPeer', 'peer');
+  // Version 2 kept received chunks here; they live in files of their own now (files/chunk-store.ts).
+  if (oldVersion === 2) raw.deleteObjectStore('chunks');
+  if (oldVersion < 4) toV4(raw, tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>);
+}
+
+function createV1(db: IDBPDatabase): void {
+  db.createObjectStore('identity');
+  db.createObjectStore('contacts', { keyPath: 'username' });
+  const messages = db.createObjectStore('messages', { keyPath: ['peer', 'dir', 'id'] });
+  messages.createIndex('byPeer', ['peer', 'seq']);
+  const outbox = db.createObjectStore('outbox', { keyPath: 'id' });
+  outbox.createIndex('bySeq', 'seq');
+  db.createObjectStore('settings');
+}
+
+/**
+ * Messages move to a store keyed by conversation (a key path cannot change in place: the old
+ * store is read whole, replaced and written again, all in the upgrade's one transaction, so a
+ * failure leaves version 3 as it was); outbox entries become `message` jobs of their
+ * conversation. Transfers are keyed by file and stay as they are.
+ */
+function toV4(db: IDBPDatabase, tx: IDBPTransaction<unknown, string[], 'versionchange'>): void {
+  db.createObjectStore('conversations', { keyPath: 'id' });
+  db.createObjectStore('pending', { keyPath: ['conv', 'target', 'id'] }).createIndex('byTarget', ['conv', 'target']);
+  const copy = async () => {
+    const messages: Array<Record<string, unknown> & { peer: string }> = await tx.objectStore('messages').getAll();
+    db.deleteObjectStore('messages');
+    const store = db.createObjectStore('messages', { keyPath: ['conv', 'dir', 'id'] });
+    store.createIndex('byConv', ['conv', 'seq']);
+    for (const m of messages) void store.put({ ...m, conv: `dm:${m.peer}` });
+    let cursor = await tx.objectStore('outbox').openCursor();
+    while (cursor) {
+      const entry = cursor.value as { to: string };
+      void cursor.update({ ...entry, kind: 'message', conv: `dm:${entry.to}` });
+      cursor = await cursor.continue();
+    }
+  };
+  copy().catch((err) => {
+    console.error('parley: could not upgrade the database', err);
+    tx.abort();
+  });
+}
