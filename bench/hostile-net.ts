@@ -5,7 +5,7 @@
  * the server answered, and a sender that goes as fast as the documented limits allow.
  */
 import { WebSocket } from 'ws';
-import type { ServerFrameOf } from '../shared/protocol';
+import { PROTOCOL_VERSION, type ServerFrameOf } from '../shared/protocol';
 import { generateKeyPair, publicKeyB64, signChallenge } from '../shared/identity';
 import type { Sodium } from '../shared/sodium';
 import { type Account, SetupInbox, opened, originFor, parleyUrl } from './parley-client';
@@ -91,14 +91,14 @@ export async function registerAt(sodium: Sodium, port: number, username: string,
   return authenticate(
     port,
     keyed,
-    (nonce) => ({ t: 'register', username, identityKey: publicKeyB64(sodium, keyed.keys), sig: signChallenge(sodium, keyed.keys.secretKey, nonce, username) }),
+    (nonce) => ({ t: 'register', v: PROTOCOL_VERSION, username, identityKey: publicKeyB64(sodium, keyed.keys), sig: signChallenge(sodium, keyed.keys.secretKey, nonce, username) }),
     timeoutMs,
   );
 }
 
 /** Logs `keyed` in again from its own address. */
 export function loginAt(sodium: Sodium, port: number, keyed: Keyed, timeoutMs = 30_000, listen?: Listen): Promise<Live> {
-  const sign = (nonce: string) => ({ t: 'login', username: keyed.username, sig: signChallenge(sodium, keyed.keys.secretKey, nonce, keyed.username) });
+  const sign = (nonce: string) => ({ t: 'login', v: PROTOCOL_VERSION, username: keyed.username, sig: signChallenge(sodium, keyed.keys.secretKey, nonce, keyed.username) });
   return authenticate(port, keyed, sign, timeoutMs, listen);
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import { WebSocket } from 'ws';
-import { type ServerFrame, type ServerFrameOf, WS_PATH, decodeServerFrame, encodeFrame } from '../shared/protocol';
+import { PROTOCOL_VERSION, type ServerFrame, type ServerFrameOf, WS_PATH, decodeServerFrame, encodeFrame } from '../shared/protocol';
 import { generateKeyPair, publicKeyB64, signChallenge } from '../shared/identity';
 import type { Sodium } from '../shared/sodium';
 
@@ -118,6 +118,7 @@ export async function register(sodium: Sodium, port: number, username: string): 
   ws.send(
     encodeFrame({
       t: 'register',
+      v: PROTOCOL_VERSION,
       username,
       identityKey: publicKeyB64(sodium, keys),
       sig: signChallenge(sodium, keys.secretKey, nonce, username),

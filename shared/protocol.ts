@@ -64,11 +64,21 @@ export const SealedEnvelope = z.string().min(1).max(LIMITS.maxEnvelopeChars).reg
 
 // ---- client → server -------------------------------------------------------------------
 
+/**
+ * The protocol this code speaks, sent in `register` and `login` (`v`; absent means 1, the frames
+ * before versioning). A server accepts only its own version: the web app is served by the server
+ * it talks to, so a client of another version is a tab loaded before an upgrade, which reloading
+ * mends, and a different client learns at once what is wrong (`unsupported_version`, close 4003)
+ * instead of failing later on a frame it does not know.
+ */
+export const PROTOCOL_VERSION = 2;
+const ProtocolVersion = z.number().int().min(1).max(1_000_000).optional();
+
 export const ClientFrame = z.discriminatedUnion('t', [
   /** Create an account: proves possession of `identityKey` by signing the connection's challenge. */
-  z.object({ t: z.literal('register'), username: ClaimedUsername, identityKey: PublicKey, sig: Signature }),
+  z.object({ t: z.literal('register'), username: ClaimedUsername, identityKey: PublicKey, sig: Signature, v: ProtocolVersion }),
   /** Log in to an existing account by signing the connection's challenge. */
-  z.object({ t: z.literal('login'), username: ClaimedUsername, sig: Signature }),
+  z.object({ t: z.literal('login'), username: ClaimedUsername, sig: Signature, v: ProtocolVersion }),
   z.object({ t: z.literal('contact_request'), to: ClaimedUsername }),
   z.object({ t: z.literal('contact_respond'), from: Username, accept: z.boolean() }),
   /** Both stop being contacts; the other side is told nothing (PROTOCOL.md says what it sees). Answered with `contact_removed`. */
@@ -144,6 +154,7 @@ export const ErrorCode = z.enum([
   'request_cooldown', // the recipient declined a request from you recently; you may not ask again yet
   'registration_limited', // too many accounts registered from this address recently
   'username_reserved', // the name is kept back (admin, support, parley…): it could pass for the service or its staff
+  'unsupported_version', // register/login spoke another protocol version (`v`) than the server's; the socket is closed (4003)
   'internal', // a server fault; nothing internal leaks
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -261,6 +272,8 @@ export const CloseCode = {
   replaced: 4001,
   /** The connection did not log in within the server's login deadline; reconnect to try again. */
   loginTimeout: 4002,
+  /** The client speaks another protocol version (see PROTOCOL_VERSION); reconnecting will not help, reloading the app may. */
+  incompatible: 4003,
   shutdown: 1001,
 } as const;
 

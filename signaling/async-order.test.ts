@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ServerFrame } from '../shared/protocol';
+import { PROTOCOL_VERSION, type ServerFrame } from '../shared/protocol';
 import { ParleyClient, makeContacts, newIdentity, uniqueName } from './test-support/client';
 import { type InProcessServer, startInProcess } from './test-support/in-process';
 
@@ -69,7 +69,7 @@ describe('what other connections do while a login waits on the store', () => {
     await bob.next((f) => f.t === 'presence' && !f.online);
     srv.delays.set('contacts.contactsOf', 150);
     const doomed = track(await ParleyClient.connect(srv.port));
-    doomed.send({ t: 'login', username: aliceId.username, sig: 'A'.repeat(86) }); // a bad signature first: no claim
+    doomed.send({ t: 'login', v: PROTOCOL_VERSION, username: aliceId.username, sig: 'A'.repeat(86) }); // a bad signature first: no claim
     await doomed.nextError('bad_signature');
     const loggingIn = track(await ParleyClient.connect(srv.port));
     const welcome = loggingIn.login(aliceId).catch(() => undefined);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { publicKeyB64, signChallenge } from '../shared/identity';
-import { CloseCode } from '../shared/protocol';
+import { CloseCode, PROTOCOL_VERSION } from '../shared/protocol';
 import { HandshakeRefused, ParleyClient, makeContacts, newIdentity, uniqueName } from './test-support/client';
 import { useServer } from './test-support/harness';
 
@@ -58,7 +58,7 @@ describe('registration and login by signature', () => {
     const c = await h.connect();
     const challenge = await c.next('challenge');
     const sig = signChallenge(c.sodium, other.secretKey, challenge.nonce, name);
-    c.send({ t: 'register', username: name, identityKey: publicKeyB64(c.sodium, real), sig });
+    c.send({ t: 'register', v: PROTOCOL_VERSION, username: name, identityKey: publicKeyB64(c.sodium, real), sig });
     expect((await c.next('error')).code).toBe('bad_signature');
     // Nothing was created: the name is still free.
     expect(await c.tryAuth('register', real)).toMatchObject({ t: 'welcome' });
@@ -70,7 +70,7 @@ describe('registration and login by signature', () => {
     const b = await h.connect();
     await b.next('challenge');
     const challenge = await a.next('challenge');
-    const loginFrame = { t: 'login' as const, username: alice.username, sig: signChallenge(a.sodium, alice.secretKey, challenge.nonce, alice.username) };
+    const loginFrame = { t: 'login' as const, v: PROTOCOL_VERSION, username: alice.username, sig: signChallenge(a.sodium, alice.secretKey, challenge.nonce, alice.username) };
     a.send(loginFrame);
     await a.next('welcome');
     b.send(loginFrame);
@@ -85,9 +85,9 @@ describe('registration and login by signature', () => {
     const imposter = await newIdentity(alice.username);
     const c = await h.connect();
     const first = await c.next('challenge');
-    c.send({ t: 'login', username: alice.username, sig: signChallenge(c.sodium, imposter.secretKey, first.nonce, alice.username) });
+    c.send({ t: 'login', v: PROTOCOL_VERSION, username: alice.username, sig: signChallenge(c.sodium, imposter.secretKey, first.nonce, alice.username) });
     expect((await c.next('error')).code).toBe('bad_signature');
-    c.send({ t: 'login', username: alice.username, sig: signChallenge(c.sodium, alice.secretKey, first.nonce, alice.username) });
+    c.send({ t: 'login', v: PROTOCOL_VERSION, username: alice.username, sig: signChallenge(c.sodium, alice.secretKey, first.nonce, alice.username) });
     expect((await c.next('error')).code).toBe('bad_signature');
   });
 
@@ -97,7 +97,7 @@ describe('registration and login by signature', () => {
     const c = await h.connect();
     const challenge = await c.next('challenge');
     // Alice's signature, presented as a login for Bob (even with Bob's key it would not verify).
-    c.send({ t: 'login', username: bob.username, sig: signChallenge(c.sodium, alice.secretKey, challenge.nonce, alice.username) });
+    c.send({ t: 'login', v: PROTOCOL_VERSION, username: bob.username, sig: signChallenge(c.sodium, alice.secretKey, challenge.nonce, alice.username) });
     expect((await c.next('error')).code).toBe('bad_signature');
   });
 
@@ -136,13 +136,30 @@ describe('registration and login by signature', () => {
     expect(await c.next('error')).toMatchObject({ code: 'auth_required', ref: 'send' });
   });
 
+  it.each([
+    ['no version (the frames before versioning)', undefined],
+    ['an older version', PROTOCOL_VERSION - 1],
+    ['a newer version', PROTOCOL_VERSION + 1],
+  ])('refuses a login with %s: unsupported_version, then close 4003, and nobody is logged in', async (_name, v) => {
+    const alice = (await h.user('alice')).identity!;
+    await h.login(alice).then((c) => c.close());
+    const c = await h.connect();
+    const challenge = await c.next('challenge');
+    const sig = signChallenge(c.sodium, alice.secretKey, challenge.nonce, alice.username);
+    c.send(v === undefined ? { t: 'login', username: alice.username, sig } : { t: 'login', v, username: alice.username, sig });
+    expect(await c.next('error')).toMatchObject({ code: 'unsupported_version' });
+    expect((await c.closed).code).toBe(CloseCode.incompatible);
+    // The right version still logs in (the refused one claimed nothing).
+    await (await h.login(alice)).roundTrip();
+  });
+
   it('refuses a second registration on a logged-in connection', async () => {
     const c = await h.user('alice');
     const other = await newIdentity(uniqueName('second'));
     // The connection's challenge was used by the first login; any signature will do here.
-    c.send({ t: 'register', username: other.username, identityKey: publicKeyB64(c.sodium, other), sig: 'A'.repeat(86) });
+    c.send({ t: 'register', v: PROTOCOL_VERSION, username: other.username, identityKey: publicKeyB64(c.sodium, other), sig: 'A'.repeat(86) });
     expect((await c.next('error')).code).toBe('already_authenticated');
-    c.send({ t: 'login', username: other.username, sig: 'A'.repeat(86) });
+    c.send({ t: 'login', v: PROTOCOL_VERSION, username: other.username, sig: 'A'.repeat(86) });
     expect((await c.next('error')).code).toBe('already_authenticated');
   });
 });

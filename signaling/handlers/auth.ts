@@ -3,7 +3,7 @@
  * key. No password exists; the server stores only the public key.
  */
 import { createPublicKey, verify } from 'node:crypto';
-import { CloseCode, authMessage } from '../../shared/protocol';
+import { CloseCode, PROTOCOL_VERSION, authMessage } from '../../shared/protocol';
 import { isReservedUsername, isValidUsername } from '../../shared/username';
 import { ProtocolError } from '../errors';
 import { seesPresence, visibleRequests } from '../policy';
@@ -21,9 +21,17 @@ function verifySignature(identityKey: string, nonce: string, username: string, s
   }
 }
 
-/** Every attempt consumes the challenge; a failed attempt is answered with a fresh one. */
-async function attempt(session: Session, run: (nonce: string) => Promise<void>): Promise<void> {
+/**
+ * Every attempt consumes the challenge; a failed attempt is answered with a fresh one. A client of
+ * another protocol version is told so and closed: no later frame of its would be understood.
+ */
+async function attempt(session: Session, version: number | undefined, run: (nonce: string) => Promise<void>): Promise<void> {
   if (session.username) throw new ProtocolError('already_authenticated', 'this connection is already logged in');
+  if ((version ?? 1) !== PROTOCOL_VERSION) {
+    session.send({ t: 'error', code: 'unsupported_version', message: `this server speaks protocol version ${PROTOCOL_VERSION}` });
+    session.cut(CloseCode.incompatible, 'unsupported_version');
+    return;
+  }
   const nonce = session.takeChallenge();
   try {
     if (!nonce) throw new ProtocolError('bad_signature', 'no challenge outstanding');
@@ -90,7 +98,7 @@ async function welcome(ctx: Context, session: Session, username: string, identit
 }
 
 export const register: Handler<'register'> = (ctx, session, f) =>
-  attempt(session, async (nonce) => {
+  attempt(session, f.v, async (nonce) => {
     if (!isValidUsername(f.username)) {
       throw new ProtocolError('bad_username', 'a username is 3–32 characters of a–z, 0–9, _ and -');
     }
@@ -107,7 +115,7 @@ export const register: Handler<'register'> = (ctx, session, f) =>
   });
 
 export const login: Handler<'login'> = (ctx, session, f) =>
-  attempt(session, async (nonce) => {
+  attempt(session, f.v, async (nonce) => {
     const user = isValidUsername(f.username) ? await ctx.store.accounts.get(f.username) : undefined;
     if (!user) throw new ProtocolError('unknown_user', 'no such user');
     if (!verifySignature(user.identityKey, nonce, f.username, f.sig)) throw new ProtocolError('bad_signature', 'signature does not verify');

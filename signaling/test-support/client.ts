@@ -9,7 +9,7 @@
 import WebSocket from 'ws';
 import { openEnvelope, sealEnvelope } from '../../shared/envelope';
 import { type Identity, generateKeyPair, publicKeyB64, signChallenge } from '../../shared/identity';
-import { type ClientFrame, type ErrorCode, type ServerFrame, type ServerFrameOf, WS_PATH, decodeServerFrame, encodeFrame } from '../../shared/protocol';
+import { type ClientFrame, type ErrorCode, PROTOCOL_VERSION, type ServerFrame, type ServerFrameOf, WS_PATH, decodeServerFrame, encodeFrame } from '../../shared/protocol';
 import { decodeRelayFrame } from '../../shared/relay-frames';
 import { type Sodium, loadSodium } from '../../shared/sodium';
 
@@ -268,8 +268,8 @@ export class ParleyClient {
     const sig = signChallenge(this.sodium, identity.secretKey, challenge.nonce, identity.username);
     this.send(
       kind === 'register'
-        ? { t: 'register', username: identity.username, identityKey: publicKeyB64(this.sodium, identity), sig }
-        : { t: 'login', username: identity.username, sig },
+        ? { t: 'register', username: identity.username, identityKey: publicKeyB64(this.sodium, identity), sig, v: PROTOCOL_VERSION }
+        : { t: 'login', username: identity.username, sig, v: PROTOCOL_VERSION },
     );
     const reply = await this.next((f): f is ServerFrameOf<'welcome'> | ServerFrameOf<'error'> => f.t === 'welcome' || f.t === 'error');
     if (reply.t === 'welcome') {

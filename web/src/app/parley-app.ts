@@ -72,8 +72,12 @@ export class ParleyApp extends LitElement {
       offline: t.statusOffline(),
       replaced: t.statusReplaced(),
       refused: t.statusRefused(),
+      outdated: t.statusOutdated(),
     }[s.connection.status];
-    return text ? html`<div class="banner" role="alert">${text}</div>` : nothing;
+    if (!text) return nothing;
+    const reload = s.connection.status === 'outdated' || s.connection.status === 'replaced';
+    return html`<div class="banner" role="alert">${text}
+      ${reload ? html`<button class="secondary" @click=${() => location.reload()}>${t.reload()}</button>` : nothing}</div>`;
   }
 
   static override styles = css`

@@ -37,6 +37,7 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   request_cooldown: () => msg('They declined your request recently. You can ask again in a few days.'),
   registration_limited: () => msg('Too many accounts were created from your network recently. Try again later.'),
   username_reserved: () => msg('That name is reserved. Choose another one.'),
+  unsupported_version: () => msg('This page is older than the Parley server. Reload it to get the new version.'),
   internal: fault,
   offline: () => msg('Not connected to the server. Parley is reconnecting; try again in a moment.'),
   unreachable: () => msg('Cannot reach the Parley server. Check your connection and try again.'),

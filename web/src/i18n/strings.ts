@@ -113,4 +113,6 @@ export const t = {
   statusOffline: () => msg('Offline: messages will be sent when you reconnect.'),
   statusReplaced: () => msg('Parley is open in another tab or window. Reload to use it here.'),
   statusRefused: () => msg('The server refused this account on this device.'),
+  statusOutdated: () => msg('This page is older than the Parley server. Reload it to get the new version.'),
+  reload: () => msg('Reload'),
 };

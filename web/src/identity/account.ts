@@ -4,7 +4,7 @@
  */
 import { BackupError, exportIdentity, importIdentity } from '../../../shared/backup';
 import { type Identity, generateKeyPair, publicKeyB64, signChallenge } from '../../../shared/identity';
-import type { ClientFrame } from '../../../shared/protocol';
+import { type ClientFrame, PROTOCOL_VERSION } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import { ParleyError } from '../net/parley-error';
 import type { Database, StoredIdentity } from '../storage/db';
@@ -43,8 +43,8 @@ export class Account {
     const id = this.#requireIdentity();
     const sig = signChallenge(this.sodium, id.secretKey, nonce, id.username);
     return id.registered
-      ? { t: 'login', username: id.username, sig }
-      : { t: 'register', username: id.username, identityKey: publicKeyB64(this.sodium, id), sig };
+      ? { t: 'login', username: id.username, sig, v: PROTOCOL_VERSION }
+      : { t: 'register', username: id.username, identityKey: publicKeyB64(this.sodium, id), sig, v: PROTOCOL_VERSION };
   }
 
   async markRegistered(): Promise<void> {

@@ -20,7 +20,11 @@ import { ParleyError } from './parley-error';
 /** A sealed chunk and the longest name fit: a fresh array per frame would cost more than the frame (see heap-aead.ts). */
 const RELAY_FRAME_BUFFER_BYTES = 1 + 127 + MAX_SEALED_CHUNK_BYTES;
 
-export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'replaced' | 'refused';
+/** `outdated`: the server speaks another protocol version (this page predates an upgrade); reloading gets the matching app. */
+export type ConnectionStatus = 'connecting' | 'online' | 'offline' | 'replaced' | 'refused' | 'outdated';
+
+/** Statuses that stop the connection for good, until the user acts (reloads, restores). */
+const TERMINAL: ReadonlySet<ConnectionStatus> = new Set(['replaced', 'refused', 'outdated']);
 
 /** Produces the register/login frame answering a challenge. */
 export type Authenticator = (nonce: string) => ClientFrame;
@@ -33,6 +37,7 @@ const AUTH_ERRORS: ReadonlySet<ErrorCode> = new Set([
   'registration_limited',
   'unknown_user',
   'bad_signature',
+  'unsupported_version',
 ]);
 
 export class FrameEvent extends Event {
@@ -218,7 +223,7 @@ export class Connection extends EventTarget {
     }
     if (frame.t === 'error' && !this.#authed && AUTH_ERRORS.has(frame.code)) {
       this.#stopped = true;
-      this.#setStatus('refused');
+      this.#setStatus(frame.code === 'unsupported_version' ? 'outdated' : 'refused');
       this.dispatchEvent(new AuthErrorEvent(ParleyError.fromFrame(frame)));
       ws.close(1000, 'auth refused');
       return;
@@ -255,6 +260,8 @@ export class Connection extends EventTarget {
   }
 
   #reconnect(): void {
+    // A refusal (or an outdated page) closes the socket too; what it said must stay on screen.
+    if (this.#stopped && TERMINAL.has(this.status)) return;
     this.#setStatus(this.#stopped ? 'offline' : 'connecting');
     if (!this.#stopped) void this.#connectLoop(true);
   }
