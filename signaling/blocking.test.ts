@@ -170,3 +170,38 @@ describe('removing a contact', () => {
     await aliceBack.next((f) => f.t === 'request_received' && f.from === bob.username);
   });
 });
+
+describe('blocking while the offline queue is still being handed over', () => {
+  const h = useServer();
+
+  it('hands over nothing more from the blocked user, even what was queued before the block', async () => {
+    const [alice, mallory] = await h.pair('alice', 'mallory');
+    const aliceId = alice.identity!;
+    await alice.close();
+    await mallory.next((f) => f.t === 'presence' && !f.online);
+    // Large enough that the hand-over window (half the send buffer) holds only some of them.
+    const ids = Array.from({ length: 15 }, () => randomUUID());
+    for (const id of ids) {
+      mallory.sendText(aliceId, id, 'x'.repeat(40_000));
+      await mallory.next((f) => f.t === 'stored' && f.id === id);
+    }
+    const back = await h.login(aliceId);
+    await back.next('deliver');
+    await back.roundTrip();
+    const first = back.unread('deliver').length + 1;
+    expect(first).toBeLessThan(ids.length);
+    back.send({ t: 'block', username: mallory.username });
+    await back.next('blocked');
+    back.send({ t: 'ack', from: mallory.username, ids: ids.slice(0, first) });
+    await back.roundTrip();
+    await new Promise((r) => setTimeout(r, 300));
+    await back.roundTrip();
+    expect(back.unread('deliver').length + 1).toBe(first);
+    // And they are gone from the queue: a later login after an unblock gets none of them.
+    back.send({ t: 'unblock', username: mallory.username });
+    await back.next('unblocked');
+    const later = await h.login(aliceId);
+    await later.roundTrip();
+    expect(later.unread('deliver')).toEqual([]);
+  });
+});
