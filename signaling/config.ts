@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { LIMITS } from '../shared/limits';
 import { IceServer } from '../shared/protocol';
 import { type ProxyTrust, parseProxyTrust } from './connection/address';
+import type { TurnSettings } from './turn';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -76,6 +77,12 @@ const Env = z.object({
   UNAUTHENTICATED_FRAMES_PER_SEC: int(2),
   UNAUTHENTICATED_BURST: int(10),
   MAX_FRAME_JSON_TOKENS: int(512),
+  /** Comma-separated turn:/turns: URLs of TURN servers taking short-lived credentials signed with TURN_SECRET (signaling/turn.ts). */
+  TURN_URLS: z.string().default(''),
+  /** The secret shared with the TURN server (coturn's static-auth-secret); required with TURN_URLS. */
+  TURN_SECRET: z.string().default(''),
+  /** How long a minted TURN credential is good for (default 12 h). */
+  TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
   /** JSON array of RTCIceServer objects ({urls, username?, credential?}) handed to browsers at login. */
   ICE_SERVERS: z
     .string()
@@ -100,6 +107,8 @@ export interface Config {
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   /** STUN/TURN servers for the direct path; none by default (host candidates need no outside server). */
   iceServers: IceServer[];
+  /** TURN with credentials minted per user at login; undefined when not configured. */
+  turn: TurnSettings | undefined;
   limits: ServerLimits;
   connections: ConnectionLimits;
 }
@@ -192,6 +201,14 @@ export interface ServerLimits {
   requestCooldownMs: number;
 }
 
+function turnSettings(urls: string, secret: string, ttlSeconds: number): TurnSettings | undefined {
+  const list = urls.split(',').map((u) => u.trim()).filter(Boolean);
+  if (list.length === 0) return undefined;
+  if (secret.length < 16) throw new Error('invalid configuration:\n  TURN_SECRET: at least 16 characters are needed with TURN_URLS');
+  if (list.some((u) => !/^turns?:/.test(u))) throw new Error('invalid configuration:\n  TURN_URLS: each URL starts with turn: or turns:');
+  return { urls: list, secret, ttlSeconds };
+}
+
 /** Throws with a readable message when a variable is malformed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = Env.safeParse(env);
@@ -208,6 +225,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webDir: e.WEB_DIR,
     logLevel: e.LOG_LEVEL,
     iceServers: e.ICE_SERVERS,
+    turn: turnSettings(e.TURN_URLS, e.TURN_SECRET, e.TURN_TTL_SECONDS),
     connections: {
       trustProxy: e.TRUST_PROXY,
       registrationsPerHourPerAddress: e.REGISTRATIONS_PER_HOUR_PER_ADDRESS,

@@ -15,6 +15,7 @@ import { PreLogin } from './connection/pre-login';
 import { RegistrationLimit } from './connection/registration-limit';
 import { SerialQueue } from './connection/serial-queue';
 import { isOriginAllowed, ownOrigins } from './origin';
+import { mintTurnCredential } from './turn';
 import { LocalRouter } from './routing/local-router';
 import type { Router } from './routing/router';
 import { Session } from './session';
@@ -46,7 +47,10 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   });
   const bounds = config.connections;
   const registrations = new RegistrationLimit(bounds.registrationsPerHourPerAddress);
-  const ctx: Context = { store, router, files, log, limits, iceServers: config.iceServers, registrations };
+  const { turn } = config;
+  // TURN credentials are minted per user at each login, so none outlives TURN_TTL_SECONDS by much.
+  const iceServers = (user: string) => (turn ? [...config.iceServers, mintTurnCredential(turn, user).server] : config.iceServers);
+  const ctx: Context = { store, router, files, log, limits, iceServers, registrations };
   const intake = createIntake(ctx, bounds, log);
   const serveStatic = createStaticHandler(config.webDir);
   const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);

@@ -6,7 +6,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ParleyClient, newIdentity, uniqueName } from './test-support/client';
 import { CoturnProcess } from './test-support/coturn-process';
+import { ServerProcess } from './test-support/server-process';
 import { mintTurnCredential } from './turn';
 
 const run = promisify(execFile);
@@ -48,5 +50,36 @@ describe('TURN REST credentials', () => {
 
     const forged = mintTurnCredential({ ...settings, secret: 'not-the-secret' }, 'alice').server;
     expect(await relays(turn, forged.username!, forged.credential!)).toBe(false);
+  }, 60_000);
+});
+
+describe('the server with TURN_URLS and TURN_SECRET', () => {
+  let turn: CoturnProcess;
+  let server: ServerProcess;
+  const STATIC = [{ urls: 'stun:127.0.0.1:3478' }];
+  beforeAll(async () => {
+    turn = await CoturnProcess.start();
+    server = await ServerProcess.start({
+      env: { TURN_URLS: turn.urls.join(','), TURN_SECRET: turn.secret, TURN_TTL_SECONDS: '3600', ICE_SERVERS: JSON.stringify(STATIC) },
+    });
+  });
+  afterAll(async () => {
+    await server?.dispose();
+    await turn?.dispose();
+  });
+
+  it('hands each user, at login, a TURN credential of their own that coturn accepts, beside the static servers', async () => {
+    const client = await ParleyClient.connect(server.port);
+    const identity = await newIdentity(uniqueName('alice'));
+    const welcome = await client.register(identity);
+    await client.close();
+    expect(welcome.iceServers.slice(0, 1)).toEqual(STATIC);
+    const minted = welcome.iceServers[1]!;
+    expect(minted.urls).toEqual(turn.urls);
+    const [expiry, user] = minted.username!.split(':');
+    expect(user).toBe(identity.username);
+    expect(Number(expiry) * 1000 - Date.now()).toBeGreaterThan(3590_000);
+    expect(Number(expiry) * 1000 - Date.now()).toBeLessThanOrEqual(3600_000);
+    expect(await relays(turn, minted.username!, minted.credential!)).toBe(true);
   }, 60_000);
 });

@@ -89,7 +89,7 @@ async function welcome(ctx: Context, session: Session, username: string, identit
     contacts,
     incoming: visibleRequests(session, incoming),
     outgoing,
-    iceServers: ctx.iceServers,
+    iceServers: ctx.iceServers(username),
     offlineFileMaxBytes: ctx.limits.offlineFileMaxBytes,
     blocks: [...session.blocks],
   });

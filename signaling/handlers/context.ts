@@ -19,8 +19,8 @@ export interface Context {
   files: StoredFiles;
   log: Logger;
   limits: ServerLimits;
-  /** Handed to each client at login for its RTCPeerConnections. */
-  iceServers: IceServer[];
+  /** The ICE servers handed to `username` at login for its RTCPeerConnections: the configured ones, and TURN credentials minted for them. */
+  iceServers(username: string): IceServer[];
   /** Accounts created per client address (`session.address`) per hour. */
   registrations: RegistrationLimit;
 }
