@@ -3,21 +3,12 @@
  * {@link describeStoreContract} with a factory; the suites in this folder run against it.
  */
 import { afterEach, beforeEach } from 'vitest';
+import type { StoreLimits } from '../limits';
 import type { QueueItem, Store } from '../store';
 
 /** Limits a contract test sets; the rest keep each backend's defaults. */
-export interface ContractOptions {
-  quotaMessages: number;
-  quotaBytes: number;
-  ttlMs: number;
+export interface ContractOptions extends StoreLimits {
   senderSharePercent: number;
-  receiptsMax?: number;
-  fileMaxBytes?: number;
-  filesQuotaBytes?: number;
-  filesPerRecipient?: number;
-  requestsMaxIncoming?: number;
-  requestsMaxOutgoing?: number;
-  requestCooldownMs?: number;
   /** The clock the backend must use for expiry and quotas. */
   now: () => number;
 }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
-import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../../shared/file-chunks';
+import { LIMIT_DEFAULTS, type StoreLimits, sealedBytes as sealed } from '../limits';
 import type { Store } from '../store';
 import { ChunkDir } from './chunk-dir';
 import { enqueueScript, removeScript, sweepQueueScript } from './queue-scripts';
@@ -19,26 +19,11 @@ import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './requ
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { RoomGauge } from './room-gauge';
 
-export interface RedisStoreOptions {
+export interface RedisStoreOptions extends StoreLimits {
   /** `redis://host:port` (or `rediss://` for TLS). */
   url: string;
   /** The stored files' directory, shared by every node (a network volume). */
   filesDir: string;
-  quotaMessages: number;
-  quotaBytes: number;
-  ttlMs: number;
-  /** The rest as in SqliteStoreOptions, with the same defaults. */
-  senderSharePercent?: number;
-  receiptsMax?: number;
-  fileMaxBytes?: number;
-  filesQuotaBytes?: number;
-  filesPerRecipient?: number;
-  requestsMaxIncoming?: number;
-  requestsMaxOutgoing?: number;
-  requestsMaxFromNew?: number;
-  newAccountMs?: number;
-  requestTtlMs?: number;
-  requestCooldownMs?: number;
   /** Most bytes Redis may use (`used_memory`) before storing answers `server_full` (0: no budget). */
   memoryBudgetBytes?: number;
   /** Free space always left on the files volume: past it, storing a file answers `server_full` (0: none). */
@@ -49,36 +34,15 @@ export interface RedisStoreOptions {
   nodeId?: string;
   /** Told of connection errors (node-redis reconnects by itself meanwhile); the server logs them. */
   onError?: (err: Error) => void;
-  now?: () => number;
 }
 
-/** SqliteStore's defaults (sqlite-store.ts), so the two backends hold users to the same bounds. */
-const DEFAULTS = {
-  senderSharePercent: 50,
-  receiptsMax: 10_000,
-  fileMaxBytes: 25 * 1024 * 1024,
-  filesQuotaBytes: 100 * 1024 * 1024,
-  filesPerRecipient: 1000,
-  requestsMaxIncoming: 100,
-  requestsMaxOutgoing: 100,
-  requestsMaxFromNew: 20,
-  newAccountMs: 7 * 24 * 3600 * 1000,
-  requestTtlMs: 30 * 24 * 3600 * 1000,
-  requestCooldownMs: 7 * 24 * 3600 * 1000,
-  memoryBudgetBytes: 0,
-  filesMinFreeBytes: 0,
-  uploadIdleMs: 3600 * 1000,
-  now: Date.now,
-};
+const DEFAULTS = { ...LIMIT_DEFAULTS, memoryBudgetBytes: 0, filesMinFreeBytes: 0, uploadIdleMs: 3600 * 1000 };
 
 const SCRIPTS = [
   enqueueScript, removeScript, sweepQueueScript,
   addIncomingScript, addOutgoingScript, dropIncomingScript,
   putChunksScript, commitScript, forgetFileScript,
 ];
-
-/** A plaintext limit expressed in sealed bytes (each chunk carries a header, a nonce and a tag), as SqliteStore counts it. */
-const sealed = (plain: number) => plain + chunkCount(plain) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES);
 
 type Client = ReturnType<typeof createClient>;
 

@@ -7,65 +7,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, chunkCount } from '../../../shared/file-chunks';
 import { DiskBudget } from './disk-budget';
 import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteContacts } from './sqlite-contacts';
 import { SqliteFileStore } from './sqlite-file-store';
 import { SqliteQueue } from './sqlite-queue';
 import { migrate } from './sqlite-schema';
+import { LIMIT_DEFAULTS, type StoreLimits, sealedBytes as sealed } from '../limits';
 import type { Store } from '../store';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends StoreLimits {
   dataDir: string;
-  quotaMessages: number;
-  quotaBytes: number;
-  ttlMs: number;
-  /** Percent of a recipient's queue quota one sender may hold (default 50). */
-  senderSharePercent?: number;
-  /** Most receipts queued for one recipient (default 10,000). */
-  receiptsMax?: number;
-  /** Files kept for offline contacts: the largest file (plaintext bytes), and all files' total per recipient. */
-  fileMaxBytes?: number;
-  filesQuotaBytes?: number;
-  /** Most files kept for one recipient (default 1,000). */
-  filesPerRecipient?: number;
-  /** Pending contact requests: most to one user, most from one user, lifetime, and the wait after a decline. */
-  requestsMaxIncoming?: number;
-  requestsMaxOutgoing?: number;
-  /** Of a user's incoming requests, most from accounts younger than `newAccountMs` (defaults 20, 7 days). */
-  requestsMaxFromNew?: number;
-  newAccountMs?: number;
-  requestTtlMs?: number;
-  requestCooldownMs?: number;
   /** Most bytes stored in all (0: none), and the free space always left on the data volume. */
   diskBudgetBytes?: number;
   diskMinFreeBytes?: number;
   /** Overwrite deleted rows (default true; off only to measure what it costs, bench/store-bench.ts). */
   secureDelete?: boolean;
-  now?: () => number;
 }
 
-const DEFAULTS = {
-  senderSharePercent: 50,
-  receiptsMax: 10_000,
-  fileMaxBytes: 25 * 1024 * 1024,
-  filesQuotaBytes: 100 * 1024 * 1024,
-  filesPerRecipient: 1000,
-  requestsMaxIncoming: 100,
-  requestsMaxOutgoing: 100,
-  requestsMaxFromNew: 20,
-  newAccountMs: 7 * 24 * 3600 * 1000,
-  requestTtlMs: 30 * 24 * 3600 * 1000,
-  requestCooldownMs: 7 * 24 * 3600 * 1000,
-  diskBudgetBytes: 0,
-  diskMinFreeBytes: 0,
-  secureDelete: true,
-  now: Date.now,
-};
-
-/** A plaintext limit expressed in sealed bytes (each chunk carries a header, a nonce and a tag). */
-const sealed = (plain: number) => plain + chunkCount(plain) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES);
+const DEFAULTS = { ...LIMIT_DEFAULTS, diskBudgetBytes: 0, diskMinFreeBytes: 0, secureDelete: true };
 
 /**
  * The parts share one database (and one disk budget). Each method does its work before it
