@@ -45,3 +45,6 @@ export const LIMIT_DEFAULTS = {
 
 /** A plaintext size limit in sealed bytes (each chunk carries a header, a nonce and a tag): what the stores count. */
 export const sealedBytes = (plain: number): number => plain + chunkCount(plain) * (MAX_SEALED_CHUNK_BYTES - CHUNK_BYTES);
+
+/** The queue's bounds, resolved (no defaults left open), as each backend's queue takes them. */
+export type QueueLimits = Required<Pick<StoreLimits, 'quotaMessages' | 'quotaBytes' | 'senderSharePercent' | 'receiptsMax' | 'ttlMs' | 'now'>>;

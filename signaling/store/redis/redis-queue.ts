@@ -5,21 +5,14 @@
  * only on the recipient's ack (`remove`) or by the sweep once expired. With `appendfsync always`
  * the script's reply comes after the AOF is fsynced: `stored` means on disk.
  */
+import type { QueueLimits } from '../limits';
 import type { EnqueueResult, QueueItem, QueueStore, QueuedItem } from '../queue';
 import { keys } from './redis-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
 import { enqueueScript, removeScript, sweepQueueScript } from './queue-scripts';
 import type { RoomGauge } from './room-gauge';
 
-export interface RedisQueueOptions {
-  quotaMessages: number;
-  quotaBytes: number;
-  /** Percent of the recipient's quota (count and bytes) one sender may hold. */
-  senderSharePercent: number;
-  /** Most receipts and refusals queued for one recipient. */
-  receiptsMax: number;
-  ttlMs: number;
-  now: () => number;
+export interface RedisQueueOptions extends QueueLimits {
   memory: RoomGauge;
 }
 

@@ -9,19 +9,12 @@
  * holds the message and sends it again, which brings a new receipt); all of it counts against the
  * server's disk budget.
  */
+import type { QueueLimits } from '../limits';
 import type Database from 'better-sqlite3';
 import type { DiskBudget } from './disk-budget';
 import type { EnqueueResult, QueueItem, QueueStore, QueuedItem } from '../queue';
 
-export interface QueueOptions {
-  quotaMessages: number;
-  quotaBytes: number;
-  /** Percent of the recipient's quota (count and bytes) one sender may hold. */
-  senderSharePercent: number;
-  /** Most receipts and refusals queued for one recipient. */
-  receiptsMax: number;
-  ttlMs: number;
-  now: () => number;
+export interface QueueOptions extends QueueLimits {
   budget: DiskBudget;
 }
 
