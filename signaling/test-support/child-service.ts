@@ -5,6 +5,7 @@
  * start is retried on the rare clash with another test.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -42,8 +43,7 @@ export async function freePort(udp = false): Promise<number> {
   }
 }
 
-async function udpFree(port: number): Promise<boolean> {
-  const dgram = await import('node:dgram');
+function udpFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = dgram.createSocket('udp4');
     socket.once('error', () => resolve(false));
