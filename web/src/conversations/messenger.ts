@@ -21,6 +21,7 @@ import { bodyModule } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
 import { type ModifierBody, sendModifier } from './modifiers';
 import { ConversationStates } from './conversation-states';
+import { History } from './history';
 import { type Outcome, applyOutcome } from './message-outcome';
 import { expirePending } from './pending';
 import { Outbox, RESEND_AFTER_MS } from './outbox';
@@ -32,9 +33,15 @@ const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full',
 /** One's own message may be deleted for everyone for this long after it was sent. */
 export const DELETE_FOR_EVERYONE_MS = 24 * 3600 * 1000;
 
-/** Fired with the conversation whose messages changed. */
+/**
+ * Fired with the conversation whose messages changed, and the message that did when there is
+ * one (the shared copy: a log showing it re-renders it; a new one it may append).
+ */
 export class ConversationEvent extends Event {
-  constructor(readonly conv: ConversationId) {
+  constructor(
+    readonly conv: ConversationId,
+    readonly message?: StoredMessage,
+  ) {
     super('conversation');
   }
 }
@@ -49,7 +56,8 @@ export interface HeldOffer {
 }
 
 export class Messenger extends EventTarget {
-  readonly #cache = new Map<ConversationId, Promise<StoredMessage[]>>();
+  /** Conversations' messages, read a page at a time; the one copy of each message that is held. */
+  readonly history: History;
   /** Unread counts and drafts, per conversation. */
   readonly states: ConversationStates;
   readonly #nextSeq = createSequencer();
@@ -73,6 +81,7 @@ export class Messenger extends EventTarget {
   ) {
     super();
     this.states = new ConversationStates(db);
+    this.history = new History(db);
     this.#outbox = new Outbox(db, (entry) => this.links.get(entry.to).send(entry.id, entry.env));
     this.#answers = new Batcher((answer, peer, ids) => (answer === 'ack' ? links.get(peer).ack(ids) : links.get(peer).refuse(ids)));
     this.#receiver = new Receiver({
@@ -82,9 +91,9 @@ export class Messenger extends EventTarget {
       contacts,
       states: this.states,
       nextSeq: this.#nextSeq,
-      conversation: (conv) => this.conversation(conv),
+      history: this.history,
       remember: (message) => this.#remember(message),
-      changed: (conv) => this.#changed(conv),
+      changed: (conv, message) => this.#changed(conv, message),
       fileOffer: async (peer, offer, ts) => this.onFileOffer?.(peer, offer, ts),
     });
     links.deliverTo({
@@ -124,14 +133,13 @@ export class Messenger extends EventTarget {
     });
   }
 
-  /** The messages of conversation `conv`, oldest first (loaded from IndexedDB once). */
+  /**
+   * Every message of conversation `conv`, oldest first, read whole from IndexedDB: for tests and
+   * small tools. The log reads pages (`history.latest`, `before`, `after`, `around`); one message
+   * is `history.find`.
+   */
   conversation(conv: ConversationId): Promise<StoredMessage[]> {
-    let list = this.#cache.get(conv);
-    if (!list) {
-      list = this.db.getAllFromIndex('messages', 'byConv', IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]));
-      this.#cache.set(conv, list);
-    }
-    return list;
+    return this.history.all(conv);
   }
 
   /** Seals `text` for `peer`, records it, and sends it (or leaves it queued until online). */
@@ -175,16 +183,16 @@ export class Messenger extends EventTarget {
 
   /** A held offer of `fileId` whose upload ended with an earlier visit of this page: it will never go. */
   async failFileOffer(peer: string, fileId: string): Promise<void> {
-    const message = (await this.conversation(dmId(peer))).find((m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
+    const message = await this.history.findLast(dmId(peer), (m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
     if (message && !(await this.db.getKey('outbox', message.id))) await this.#failMessage(message, undefined);
   }
 
   /** Shows why a sent file message has not reached its recipient yet (its state stays). */
   async noteFileOffer(peer: string, fileId: string, code: string): Promise<void> {
-    const message = (await this.conversation(dmId(peer))).find((m) => m.dir === 'out' && m.file?.fileId === fileId);
+    const message = await this.history.findLast(dmId(peer), (m) => m.dir === 'out' && m.file?.fileId === fileId);
     if (!message || message.state === 'delivered' || message.state === 'failed') return;
     message.error = code;
-    this.#changed(message.conv);
+    this.#changed(message.conv, message);
     await this.db.put('messages', message);
   }
 
@@ -195,7 +203,7 @@ export class Messenger extends EventTarget {
 
   /** Deletes one's own message `target` for everyone, within DELETE_FOR_EVERYONE_MS of sending it. */
   async deleteForEveryone(conv: ConversationId, target: string): Promise<void> {
-    const message = (await this.conversation(conv)).find((m) => m.dir === 'out' && m.id === target);
+    const message = await this.history.find(conv, target, 'out');
     if (!message || message.deleted) return;
     if (Date.now() - message.ts > DELETE_FOR_EVERYONE_MS) throw new ParleyError('delete_too_late');
     await this.#modify(conv, { kind: 'delete', target });
@@ -206,10 +214,10 @@ export class Messenger extends EventTarget {
       {
         db: this.db,
         me: this.account.identity!.username,
-        conversation: (c) => this.conversation(c),
+        find: (c, id) => this.history.find(c, id),
         seal: (peer, id, ts) => this.#sealJob(peer, conv, body.kind, id, body, ts, this.#nextSeq()),
         outbox: this.#outbox,
-        changed: (c) => this.#changed(c),
+        changed: (c, m) => this.#changed(c, m),
       },
       conv,
       body,
@@ -217,14 +225,12 @@ export class Messenger extends EventTarget {
   }
 
   /**
-   * Adds a message already written to IndexedDB to the loaded conversation (which may include it,
-   * read back from storage); returns the conversation's copy, the one to change later.
+   * Makes a message just written (or being written) to IndexedDB the shared copy, unless one is
+   * already held, and tells the UI; returns the shared copy, the one to change later.
    */
   async #remember(message: StoredMessage): Promise<StoredMessage> {
-    const list = await this.conversation(message.conv);
-    let shown = list.find((m) => m.dir === message.dir && m.id === message.id);
-    if (!shown) list.push((shown = message));
-    this.#changed(message.conv);
+    const shown = this.history.adopt(message);
+    this.#changed(message.conv, shown);
     return shown;
   }
 
@@ -269,7 +275,7 @@ export class Messenger extends EventTarget {
       this.#outbox.forget(message.id);
       if (message.state === 'sending') {
         message.state = 'failed';
-        this.#changed(message.conv);
+        this.#changed(message.conv, message);
       }
       throw err;
     }
@@ -300,10 +306,10 @@ export class Messenger extends EventTarget {
 
   /** Applies `outcome` to sent message `id`; returns it when it changed. */
   async #settleMessage(peer: string, id: string, outcome: Outcome): Promise<StoredMessage | undefined> {
-    const message = (await this.conversation(dmId(peer))).find((m) => m.dir === 'out' && m.id === id);
+    const message = await this.history.find(dmId(peer), id, 'out');
     if (!message) return undefined;
     const changed = applyOutcome(message, outcome);
-    if (changed) this.#changed(message.conv);
+    if (changed) this.#changed(message.conv, message);
     if (message.file) this.onFileOfferSettled?.(peer, message.file.fileId, outcome);
     return changed ? message : undefined;
   }
@@ -317,18 +323,18 @@ export class Messenger extends EventTarget {
       await this.db.delete('outbox', id);
     }
     if (entry.kind !== 'message') return;
-    const message = (await this.conversation(entry.conv)).find((m) => m.dir === 'out' && m.id === id);
+    const message = await this.history.find(entry.conv, id, 'out');
     if (message && message.state !== 'delivered') await this.#failMessage(message, code);
   }
 
   async #failMessage(message: StoredMessage, code: string | undefined): Promise<void> {
     message.state = 'failed';
     if (code) message.error = code;
-    this.#changed(message.conv);
+    this.#changed(message.conv, message);
     await this.db.put('messages', message);
   }
 
-  #changed(conv: ConversationId): void {
-    this.dispatchEvent(new ConversationEvent(conv));
+  #changed(conv: ConversationId, message?: StoredMessage): void {
+    this.dispatchEvent(new ConversationEvent(conv, message));
   }
 }

@@ -13,16 +13,17 @@ export type ModifierBody = Extract<Body, { kind: 'reaction' | 'delete' }>;
 export interface ModifierSendDeps {
   db: Database;
   me: string;
-  conversation: (conv: ConversationId) => Promise<StoredMessage[]>;
+  /** Message `id` of `conv`: the copy every reader shares. */
+  find: (conv: ConversationId, id: string) => Promise<StoredMessage | undefined>;
   /** Seals the modifier for `peer` as job `id`, sealed at `ts`. */
   seal: (peer: string, id: string, ts: number) => OutboxEntry;
   outbox: Outbox;
-  changed: (conv: ConversationId) => void;
+  changed: (conv: ConversationId, message?: StoredMessage) => void;
 }
 
 export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, body: ModifierBody): Promise<void> {
   const peer = dmPeer(conv);
-  const target = (await d.conversation(conv)).find((m) => m.id === body.target);
+  const target = await d.find(conv, body.target);
   if (!peer || !target) return;
   const ts = Date.now();
   const module = bodyModule(body);
@@ -31,7 +32,7 @@ export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, bo
   const tx = d.db.transaction(['messages', 'outbox'], 'readwrite');
   const stored = Promise.all([tx.objectStore('messages').put(target), tx.objectStore('outbox').add(entry), tx.done]);
   d.outbox.add(entry); // leaves while the transaction commits, as a message does
-  d.changed(conv);
+  d.changed(conv, target);
   await stored.catch((err) => {
     d.outbox.forget(entry.id);
     throw err;

@@ -10,10 +10,12 @@ import { publicKeyFromB64 } from '../../../shared/identity';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
-import type { Database, StoredMessage } from '../storage/db';
+import type { IDBPObjectStore } from 'idb';
+import type { Database, ParleyDB, StoredMessage } from '../storage/db';
 import { type ReceivedBody, bodyModule } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
+import type { History } from './history';
 import { keepPending, takePending } from './pending';
 
 /** What the sender is owed: `ack` (stored, or a duplicate), `refuse` (it did not open), or nothing yet (`hold`). */
@@ -26,15 +28,17 @@ export interface ReceiveDeps {
   contacts: Contacts;
   states: ConversationStates;
   nextSeq: () => number;
-  /** The loaded conversation (the copy shown, and the one a modifier changes). */
-  conversation: (conv: ConversationId) => Promise<StoredMessage[]>;
-  /** Adds a stored message to the loaded conversation and tells the UI. */
+  /** The conversations' history: the copy of a message every reader shares (the one a modifier changes). */
+  history: History;
+  /** Adds a stored message to the shared copies and tells the UI. */
   remember: (message: StoredMessage) => Promise<StoredMessage>;
-  /** Tells the UI a conversation's messages changed. */
-  changed: (conv: ConversationId) => void;
+  /** Tells the UI a conversation's messages changed (`message`, when one did). */
+  changed: (conv: ConversationId, message?: StoredMessage) => void;
   /** The file layer, told of a new offer before it is acknowledged (a reload cannot lose it). */
   fileOffer: (peer: string, offer: FileOffer, ts: number) => Promise<void>;
 }
+
+type MessageStore = IDBPObjectStore<ParleyDB, ['messages', 'pending'], 'messages', 'readwrite'>;
 
 export class Receiver {
   constructor(private readonly d: ReceiveDeps) {}
@@ -46,7 +50,6 @@ export class Receiver {
     if (!contact || contact.changedKey) return 'hold';
     const me = account.identity!;
     const conv = dmId(from);
-    const shown = await this.d.conversation(conv); // loaded before the transaction: it awaits only its own requests
     // The replay check and the write share one transaction: one round trip to storage before the
     // acknowledgement, not two.
     const tx = db.transaction(['messages', 'pending'], 'readwrite');
@@ -63,7 +66,7 @@ export class Receiver {
     const module = bodyModule(body);
     if (module.role === 'modifier') {
       const target = module.target(body);
-      const message = shown.find((m) => m.id === target);
+      const message = await this.#target(messages, conv, target);
       const changed = message !== undefined && module.apply(message, body, { from, me: me.username, ts });
       if (changed) await messages.put(message);
       else if (!message) {
@@ -71,7 +74,7 @@ export class Receiver {
         if (!kept) console.warn(`parley: dropped a ${body.kind} from ${from}: too many wait for their message`);
       }
       await tx.done;
-      if (changed) this.d.changed(conv);
+      if (changed) this.d.changed(conv, message);
       return 'ack';
     }
     const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts, ...module.show(body), state: 'delivered' };
@@ -81,6 +84,18 @@ export class Receiver {
     await this.d.remember(message);
     await this.d.states.arrived(conv);
     return 'ack';
+  }
+
+  /**
+   * The message a modifier changes, read in the receive's own transaction (awaiting any other
+   * would let it commit): the copy already held when there is one.
+   */
+  async #target(messages: MessageStore, conv: ConversationId, id: string): Promise<StoredMessage | undefined> {
+    const { history } = this.d;
+    const held = history.held(conv, 'in', id) ?? history.held(conv, 'out', id);
+    if (held) return held;
+    const stored = (await messages.get([conv, 'in', id])) ?? (await messages.get([conv, 'out', id]));
+    return stored && history.adopt(stored);
   }
 
   #applyWaiting(message: StoredMessage, body: ReceivedBody, ctx: { from: string; me: string; ts: number }): void {
