@@ -3,6 +3,7 @@ import type { MessageState, StoredMessage } from '../storage/db';
 import { errorText } from '../i18n/error-text';
 import { reactionCounts } from '../conversations/bodies/reaction';
 import { t } from '../i18n/strings';
+import { linkify } from './log/linkify';
 import './parley-file-item';
 
 const stateLabel: Record<MessageState, () => string> = {
@@ -34,7 +35,7 @@ function content(m: StoredMessage) {
   if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
   if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
   const reactions = reactionCounts(m.reactions);
-  return html`${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${m.text}</p>`}
+  return html`${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${linkify(m.text)}</p>`}
     ${reactions.length
       ? html`<span class="reactions">
           ${reactions.map((r) => html`<span class="reaction" role="img" aria-label=${t.reactionCount(r.emoji, r.count)}>${r.emoji} ${r.count}</span>`)}

@@ -3,12 +3,12 @@ import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
-import type { StoredMessage } from '../storage/db';
 import { type ConversationId, dmId } from '../conversations/conversation-id';
-import type { ConversationEvent } from '../conversations/messenger';
 import type { PathEvent } from '../peer/peer-link';
 import { t } from '../i18n/strings';
 import type { ParleyComposer } from './parley-composer';
+import type { OpenAt } from './log/history-window';
+import type { ParleyMessageLog } from './parley-message-log';
 import './parley-composer';
 import './parley-contact-details';
 import './parley-message-log';
@@ -23,17 +23,22 @@ import { controls } from './shared-styles';
 export class ParleyConversation extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;
-  @state() private messages: StoredMessage[] = [];
+  /**
+   * "Open at message": the id of a message to show (a search result). Read when `peer` changes
+   * (the conversation opens there instead of at its first unread); set again later, the open
+   * conversation moves to it.
+   */
+  @property() at: string | undefined;
+  /** Where the log opens: decided when `peer` changes, before opening reads what was unread. */
+  #openAt: OpenAt = { kind: 'latest' };
   @state() private showDetails = false;
   @state() private dragging = false;
   @query('parley-composer') private composer: ParleyComposer | undefined;
+  @query('parley-message-log') private log: ParleyMessageLog | undefined;
   readonly #listen = new ListenController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#listen.watch(this.services.messenger, ['conversation'], (e) => {
-      if ((e as ConversationEvent).conv === this.#conv) void this.#load();
-    });
     this.#listen.watch(this.services.contacts, ['change']);
     this.addEventListener('dragover', this.#onDragOver);
     this.addEventListener('dragleave', () => (this.dragging = false));
@@ -50,22 +55,16 @@ export class ParleyConversation extends LitElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('peer')) {
+      const unread = this.services.messenger.states.unread(this.#conv);
+      this.#openAt = this.at ? { kind: 'message', id: this.at } : unread > 0 ? { kind: 'unread', count: unread } : { kind: 'latest' };
       void this.services.messenger.states.setReading(this.#conv);
-      this.messages = [];
       this.showDetails = false;
-      void this.#load();
-    }
+    } else if (changed.has('at') && this.at) void this.log?.showMessage(this.at);
   }
 
   /** The conversation shown: the one with `peer`. */
   get #conv(): ConversationId {
     return dmId(this.peer);
-  }
-
-  async #load() {
-    const conv = this.#conv;
-    const list = await this.services.messenger.conversation(conv);
-    if (conv === this.#conv) this.messages = [...list];
   }
 
   override render() {
@@ -82,7 +81,7 @@ export class ParleyConversation extends LitElement {
         </button>
       </header>
       ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
-      <parley-message-log .messages=${this.messages}></parley-message-log>
+      <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
       <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey}></parley-composer>
       ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;

@@ -9,6 +9,7 @@ import type { TransferEvent } from '../files/transfers';
 import type { FileMeta, TransferRecord } from '../storage/db';
 import { formatBytes, formatDuration, t } from '../i18n/strings';
 import { controls } from './shared-styles';
+import { ViewImageEvent } from './log/parley-image-viewer';
 
 const failure = {
   integrity: t.integrityFailed,
@@ -128,11 +129,20 @@ export class ParleyFileItem extends LitElement {
       ${state === 'failed'
         ? html`<p class="error">${failure[view?.record.reason ?? 'interrupted']()}</p>`
         : nothing}
-      ${this.previewUrl ? html`<img src=${this.previewUrl} alt=${name} />` : nothing}
+      ${this.previewUrl
+        ? html`<a class="preview" href=${this.previewUrl} aria-label=${t.viewImage(name)} @click=${this.#view}><img src=${this.previewUrl} alt=${name} /></a>`
+        : nothing}
       ${this.url && state === 'done' ? html`<a href=${this.url} download=${name}>${t.download(name)}</a>` : nothing}
       ${this.gone && state === 'done' ? html`<p class="hint">${t.fileGone()}</p>` : nothing}
     `;
   }
+
+  /** The preview opens in the log's image viewer (the link opens it in a tab where nothing listens). */
+  #view = (e: MouseEvent) => {
+    if (!this.previewUrl) return;
+    e.preventDefault();
+    this.dispatchEvent(new ViewImageEvent(this.previewUrl, displayName(this.file.name)));
+  };
 
   static override styles = [
     controls,
@@ -146,7 +156,8 @@ export class ParleyFileItem extends LitElement {
       .choices { justify-content: flex-start; }
       p.hint { margin: 0; }
       button.secondary { font-size: 0.8rem; padding: 0.2rem 0.6rem; }
-      img { max-width: 100%; max-height: 16rem; border-radius: 8px; object-fit: contain; }
+      a.preview { display: block; width: fit-content; max-width: 100%; cursor: zoom-in; }
+      img { display: block; max-width: 100%; max-height: 16rem; border-radius: 8px; object-fit: contain; }
       a { color: var(--accent); }
     `,
   ];

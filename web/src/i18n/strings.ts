@@ -115,4 +115,16 @@ export const t = {
   statusRefused: () => msg('The server refused this account on this device.'),
   statusOutdated: () => msg('This page is older than the Parley server. Reload it to get the new version.'),
   reload: () => msg('Reload'),
+
+  // Reading: day separators, authors, paging, links, the image viewer (components/parley-message-log.ts and its modules).
+  today: () => msg('Today', { id: 'day-today', desc: 'Day separator in a conversation' }),
+  yesterday: () => msg('Yesterday', { id: 'day-yesterday', desc: 'Day separator in a conversation' }),
+  authorYou: () => msg('You', { id: 'author-you', desc: 'Author of one\'s own messages, read by screen readers before each' }),
+  authorSays: (name: string) => msg(str`${name}:`, { id: 'author-says', desc: 'Read by screen readers before a message: its author and a colon' }),
+  jumpToLatest: () => msg('Jump to latest', { id: 'jump-to-latest' }),
+  jumpToLatestNew: (n: number) => msg(str`Jump to latest, ${n} new`, { id: 'jump-to-latest-new', desc: 'Button below the log; n new messages arrived while reading older ones' }),
+  loadingOlder: () => msg('Loading older messages…', { id: 'loading-older' }),
+  imageViewer: (name: string) => msg(str`Image ${name}`, { id: 'image-viewer', desc: 'Name of the dialog showing an image full size' }),
+  viewImage: (name: string) => msg(str`View ${name}`, { id: 'view-image', desc: 'Link around an image preview; opens it full size' }),
+  close: () => msg('Close', { id: 'close' }),
 };
