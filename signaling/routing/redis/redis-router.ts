@@ -175,17 +175,17 @@ export class RedisRouter implements Router {
   }
 
   async message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
-    // Storing for someone offline is paced for the disk, as on one node; for someone online it is the way there.
-    const here = this.#local.get(to);
-    const online = here ? here.welcomed : (await this.#holders([to]))[0] !== undefined;
-    if (!online && !sender.allowStored(msg.env.length)) {
-      sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: msg.id });
-      sender.holdReading();
-      return;
-    }
     const item: QueueItem = { kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts };
     let result: EnqueueResult;
     try {
+      // Storing for someone offline is paced for the disk, as on one node; for someone online it is the way there.
+      const here = this.#local.get(to);
+      const online = here ? here.welcomed : (await this.#holders([to]))[0] !== undefined;
+      if (!online && !sender.allowStored(msg.env.length)) {
+        sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: msg.id });
+        sender.holdReading();
+        return;
+      }
       result = await this.opts.store.queue.enqueue(to, [item]);
     } catch (err) {
       this.opts.log.warn({ session: sender.id, err: String(err) }, 'could not store a message');
