@@ -156,6 +156,8 @@ export const ErrorCode = z.enum([
   'username_reserved', // the name is kept back (admin, support, parley…): it could pass for the service or its staff
   'unsupported_version', // register/login spoke another protocol version (`v`) than the server's; the socket is closed (4003)
   'internal', // a server fault; nothing internal leaks
+  // Cluster mode (signaling/routing/redis/):
+  'unavailable', // the server's shared store (Redis) is out of reach for a moment; nothing was stored: send it again later
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -7,7 +7,7 @@ import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, WS_PATH } from '../shared/protocol';
-import type { Config } from './config';
+import type { Config, ServerLimits } from './config';
 import type { Context } from './handlers/context';
 import { type Client, ConnectionGate, refuse } from './connection/gate';
 import { createIntake, frameBytes } from './connection/intake';
@@ -34,11 +34,16 @@ export interface ParleyServer {
 /** Expired rows deleted per transaction while sweeping. */
 const SWEEP_BATCH = 2000;
 
-export function createParleyServer(deps: { config: Config; store: Store; log: Logger }): ParleyServer {
+/** Queued items go out in windows small enough never to trip the send-buffer limit. */
+export function handoverWindowBytes(limits: ServerLimits): number {
+  return Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2));
+}
+
+/** Without a router, the single process's: the local router on `store`. */
+export function createParleyServer(deps: { config: Config; store: Store; log: Logger; router?: Router }): ParleyServer {
   const { config, store, log } = deps;
   const limits = config.limits;
-  // Queued items go out in windows small enough never to trip the send-buffer limit.
-  const router = new LocalRouter(store, log, limits.maxBufferedBytes, Math.min(limits.maxInflightBytes, Math.floor(limits.maxBufferedBytes / 2)));
+  const router = deps.router ?? new LocalRouter(store, log, limits.maxBufferedBytes, handoverWindowBytes(limits));
   const files = new StoredFiles(store, limits.maxBufferedBytes, {
     uploadsPerConnection: limits.offlineUploadsPerConnection,
     uploadBufferBytes: limits.uploadBufferBytes,

@@ -48,7 +48,7 @@ async function attempt(session: Session, version: number | undefined, run: (nonc
  * connection after its welcome, never neither.
  */
 async function welcome(ctx: Context, session: Session, username: string, identityKey: string): Promise<void> {
-  if (!ctx.router.claim(session, username)) return;
+  if (!(await ctx.router.claim(session, username))) return;
   let names: string[];
   let keys: (UserRecord | undefined)[];
   let incoming: string[];

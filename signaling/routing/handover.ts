@@ -33,6 +33,11 @@ export class Handover {
      * a large queue at once would overflow the send buffer and cut the connection at every login.
      */
     private readonly windowBytes: number,
+    /**
+     * Told when reading a page failed (a cluster node that lost Redis for a moment reads again
+     * once it is back); without it the failure is logged as a fault and the client told `internal`.
+     */
+    private readonly readFailed?: (session: Session, err: unknown) => void,
   ) {}
 
   /** A new live connection: its queue is handed over from the start, once it is welcomed. */
@@ -55,6 +60,7 @@ export class Handover {
     }
     this.#refill(session).catch((err: unknown) => {
       queue.reading = false;
+      if (this.readFailed) return this.readFailed(session, err);
       this.log.error({ session: session.id, err }, 'reading the offline queue failed');
       session.send({ t: 'error', code: 'internal', message: 'internal error' });
     });

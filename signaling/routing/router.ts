@@ -52,9 +52,12 @@ export interface Router {
   /**
    * Makes `session` the user's live connection, before its welcome is read (see handlers/auth.ts):
    * an older connection is replaced; messages for the user are queued until {@link ready}; what
-   * others send it waits behind its welcome. False when the connection has closed already.
+   * others send it waits behind its welcome. False when the connection has closed already (or,
+   * in a cluster, when the claim could not be recorded: the connection is then closed).
+   * Awaited before the login reads the user's state, so a change written meanwhile by another
+   * node either is in what it reads or finds this connection.
    */
-  claim(session: Session, username: string): boolean;
+  claim(session: Session, username: string): boolean | Promise<boolean>;
   /** The welcome has gone: contacts are told, and the offline queue is handed over, oldest first. */
   ready(session: Session): void;
   /** The connection is gone: what it held unacknowledged is queued again, and contacts are told. */

@@ -9,7 +9,8 @@ import type { RedisClientType } from 'redis';
 /** The one client shape the store needs: raw commands, replies parsed by the caller. */
 export type RedisLink = Pick<RedisClientType, 'sendCommand'>;
 
-export type Arg = string | number;
+/** A script argument; a Buffer goes as it is (binary-safe: the router's relayed chunks). */
+export type Arg = string | number | Buffer;
 
 export class RedisScript {
   readonly sha: string;
@@ -53,7 +54,7 @@ export class ScriptRunner {
         if (--this.#waiting === 0) this.#reloading = undefined;
       }
     }
-    const rest = [String(keys.length), ...keys, ...args.map(String)];
+    const rest = [String(keys.length), ...keys, ...args.map((a) => (typeof a === 'number' ? String(a) : a))];
     try {
       return await this.redis.sendCommand<T>(['EVALSHA', script.sha, ...rest]);
     } catch (err) {

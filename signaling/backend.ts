@@ -1,0 +1,96 @@
+/**
+ * Where the server keeps its state, chosen by configuration: SQLite and the local router in one
+ * process (the default), or with REDIS_URL the Redis store and the Redis router, so any number
+ * of identical nodes share the work (routing/redis/). Same server, no fork.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { RedisRouter } from './routing/redis/redis-router';
+import type { Router } from './routing/router';
+import { handoverWindowBytes } from './server';
+import { openRedisStore } from './store/redis/redis-store';
+import { SqliteStore } from './store/sqlite/sqlite-store';
+import type { Store } from './store/store';
+
+export interface Backend {
+  store: Store;
+  /** Undefined: the server's own local router. */
+  router: RedisRouter | undefined;
+  /** Closes the router (after the server has stopped) and then the store. */
+  close(): Promise<void>;
+}
+
+/** The limits both stores share, from the server's configuration. */
+function storeLimits(config: Config) {
+  const limits = config.limits;
+  return {
+    quotaMessages: limits.offlineQuotaMessages,
+    quotaBytes: limits.offlineQuotaBytes,
+    ttlMs: limits.offlineTtlMs,
+    senderSharePercent: limits.offlineSenderSharePercent,
+    receiptsMax: limits.offlineQuotaReceipts,
+    fileMaxBytes: limits.offlineFileMaxBytes,
+    filesQuotaBytes: limits.offlineFilesQuotaBytes,
+    filesPerRecipient: limits.offlineFilesPerRecipient,
+    requestsMaxIncoming: limits.requestsMaxIncoming,
+    requestsMaxOutgoing: limits.requestsMaxOutgoing,
+    requestsMaxFromNew: limits.requestsMaxFromNew,
+    newAccountMs: limits.newAccountMs,
+    requestTtlMs: limits.requestTtlMs,
+    requestCooldownMs: limits.requestCooldownMs,
+  };
+}
+
+export async function openBackend(config: Config, log: Logger): Promise<Backend> {
+  const cluster = config.cluster;
+  if (!cluster) {
+    const store = new SqliteStore({
+      dataDir: config.dataDir,
+      ...storeLimits(config),
+      diskBudgetBytes: config.limits.diskBudgetBytes,
+      diskMinFreeBytes: config.limits.diskMinFreeBytes,
+    });
+    return { store, router: undefined, close: () => store.close() };
+  }
+  const nodeId = cluster.nodeId || randomBytes(6).toString('hex');
+  // node-redis reconnects by itself; each failed attempt is worth a line, not a crash.
+  const onError = (err: Error) => log.warn({ err: err.message, node: nodeId }, 'redis connection error');
+  const store = await openRedisStore({
+    url: cluster.redisUrl,
+    filesDir: cluster.filesDir,
+    ...storeLimits(config),
+    memoryBudgetBytes: cluster.memoryBudgetBytes,
+    filesMinFreeBytes: config.limits.diskMinFreeBytes,
+    nodeId,
+    onError,
+  });
+  let router: RedisRouter;
+  try {
+    router = await RedisRouter.open({
+      url: cluster.redisUrl,
+      store,
+      log,
+      maxBufferedBytes: config.limits.maxBufferedBytes,
+      queueWindowBytes: handoverWindowBytes(config.limits),
+      presenceTtlMs: cluster.presenceTtlMs,
+      presenceRefreshMs: cluster.presenceRefreshMs,
+      nodeId,
+      onError,
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  log.info({ node: nodeId }, 'cluster node on redis');
+  return {
+    store,
+    router,
+    close: async () => {
+      await router.close();
+      await store.close();
+    },
+  };
+}
+
+export type { Router };
