@@ -24,11 +24,11 @@ export interface Listening {
 /** `node --import tsx <script>` with our arguments; stdout is piped so we can read the port line. */
 function spawnTsx(
   script: string,
-  opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; preload?: string; ipc?: boolean },
+  opts: { env?: NodeJS.ProcessEnv; nodeArgs?: string[]; preload?: string; ipc?: boolean; root?: string },
 ): ChildProcess {
   const preload = opts.preload ? ['--import', opts.preload] : [];
   const child = spawn(process.execPath, [...(opts.nodeArgs ?? []), '--import', 'tsx', ...preload, script], {
-    cwd: ROOT,
+    cwd: opts.root ?? ROOT,
     env: { ...process.env, ...opts.env },
     stdio: ['ignore', 'pipe', 'inherit', ...(opts.ipc ? (['ipc'] as const) : [])],
   });
@@ -61,9 +61,11 @@ function waitForPort(child: ChildProcess, marker: string, label: string, timeout
 /**
  * The real Parley server (`signaling/main.ts`) with default limits (but the per-address ones and
  * the total, below), a fresh data directory and quiet logs. `probe` preloads bench/server-probe.ts
- * so the bench can ask it to collect garbage.
+ * so the bench can ask it to collect garbage. `loopProbe` preloads bench/loop-probe.ts (event-loop
+ * delay and GC pauses, printed on SIGUSR2); `root` runs the server of another checkout (an earlier
+ * commit, to compare before and after in one run).
  */
-export async function startParleyServer(opts: { probe?: boolean; label?: string } = {}): Promise<Listening & { dataDir: string }> {
+export async function startParleyServer(opts: { probe?: boolean; label?: string; loopProbe?: boolean; root?: string } = {}): Promise<Listening & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   tempDirs.add(dataDir);
   const nodeArgs = opts.probe ? ['--expose-gc'] : [];
@@ -74,8 +76,9 @@ export async function startParleyServer(opts: { probe?: boolean; label?: string 
     // raised to what the ~20,000 file descriptors a process may hold here allow (with room for the rest).
     env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...LOOPBACK_LIMITS, MAX_CONNECTIONS: '19700', CONNECTION_HEADROOM: '100' },
     nodeArgs,
-    preload: opts.probe ? './bench/server-probe.ts' : undefined,
+    preload: opts.probe ? './bench/server-probe.ts' : opts.loopProbe ? path.join(ROOT, 'bench/loop-probe.ts') : undefined,
     ipc: opts.probe,
+    root: opts.root,
   });
   const port = await waitForPort(child, 'PARLEY_LISTENING', opts.label ?? 'parley server');
   return { child, pid: child.pid!, port, dataDir };
