@@ -14,10 +14,12 @@
  *     contact requests, registrations, idle and unauthenticated connections, big frames, signals,
  *     uploads, a full queue), a bystander's ping p99 (target < 50 ms) and ordinary users' relay
  *     throughput (target ≥ 0.8 × the baseline measured just before, on the same server).
+ *  6. History (BENCH_ONLY=history): a conversation of 10,000 messages opens with its first messages drawn
+ *     in < 150 ms and a JS heap no more than a few MB over one of 100; a fling to the top and back.
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|store, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000,10000], BENCH_BEFORE=<checkout> (its server measured beside this one),
  * BENCH_LOOP_PROBE=1 (the servers' event-loop delay and GC pauses per window), BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
@@ -26,7 +28,8 @@
  * transfer per path after the measured ones, unminified build), BENCH_HOSTILE_QUICK=1 (2 s floods, fewer
  * connections and accounts), BENCH_HOSTILE_SECONDS [8], BENCH_HOSTILE_FLOODS [all, comma-separated],
  * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_IDLE_SPREAD [12000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
- * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers).
+ * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers),
+ * BENCH_HISTORY_MESSAGES [10000], BENCH_HISTORY_RUNS [5].
  */
 import os from 'node:os';
 import { type BrowserOptions, type BrowserResult, type Spread, benchBrowser } from './browser-bench';
@@ -38,6 +41,7 @@ import { FLOOD_ORDER, type FloodName } from './hostile-flood-list';
 import { hostileSummary, reportHostile } from './hostile-report';
 import { runStoreBench } from './store-bench';
 import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
+import { type HistoryOptions, type HistoryResult, benchHistory } from './history-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { relaySummary, reportRelay } from './relay-report';
 import { fmt, table } from './stats';
@@ -46,6 +50,10 @@ const TARGET_CONNECTIONS = 19_000;
 const TARGET_BYTES_PER_CONNECTION = 10_000;
 const TARGET_FIRST_MESSAGE_MS = 100;
 const TARGET_DIRECT_MS = 1000;
+// Opening a conversation of 10,000 messages: first messages drawn within this, and a JS heap no
+// more than this over the same tab with a conversation of 100 open.
+const TARGET_HISTORY_OPEN_MS = 150;
+const TARGET_HISTORY_HEAP_BYTES = 4 * 2 ** 20;
 // Every benchmark together takes about 13 minutes; this only catches a hang.
 const WATCHDOG_MS = 30 * 60_000;
 
@@ -79,6 +87,12 @@ const browserOptions: BrowserOptions = {
   // Past the app's 10 s connect timeout and first retry: a run that slow has failed.
   runTimeoutMs: 15_000,
   history: num('BENCH_BROWSER_HISTORY', 0),
+};
+
+const historyOptions: HistoryOptions = {
+  big: num('BENCH_HISTORY_MESSAGES', 10_000),
+  small: 100,
+  runs: Math.max(3, num('BENCH_HISTORY_RUNS', 5)),
 };
 
 const MiB = 1024 * 1024;
@@ -172,6 +186,23 @@ function reportBrowser(r: BrowserResult): void {
   if (r.failures) log(`  WARNING: ${r.failures} run(s) failed: ${r.firstError}`);
 }
 
+function reportHistory(r: HistoryResult): void {
+  const mib = (b: number) => `${fmt(b / 2 ** 20, 1)} MiB`;
+  const row = (label: string, s: Spread) => [label, fmt(s.median, 1), fmt(s.p90, 1), fmt(s.min, 1), fmt(s.max, 1)];
+  const o = r.options;
+  log('');
+  log(`History, a conversation of ${fmt(o.big)} messages against one of ${o.small}, each opened in a fresh tab (${o.runs} runs each, alternating):`);
+  log(table([['click → first messages drawn, ms', 'median', 'p90', 'min', 'max'], row(`${fmt(o.big)} messages`, r.openBig), row(`${o.small} messages`, r.openSmall)]));
+  const extra = r.heapBig - r.heapSmall;
+  log(`  JS heap after GC, medians: before the click ${mib(r.heapBefore)}; ${o.small} open ${mib(r.heapSmall)}; ${fmt(o.big)} open ${mib(r.heapBig)} (${extra >= 0 ? '+' : ''}${mib(extra)}; ${fmt(r.renderedAtOpen)} drawn)`);
+  log(`  fling to the top: ${fmt(r.toTopMs)} ms, ${fmt(r.pagesToTop)} pages read, at most ${fmt(r.renderedMax)} messages drawn at once, heap there ${mib(r.heapAtTop)}`);
+  log(`  "Jump to latest" from the top: ${fmt(r.backMs, 1)} ms, heap after ${mib(r.heapBack)}`);
+  log(
+    `  first drawn < ${TARGET_HISTORY_OPEN_MS} ms: ${verdict(r.openBig.median < TARGET_HISTORY_OPEN_MS)}; ` +
+      `heap ≤ ${o.small}-message one + ${mib(TARGET_HISTORY_HEAP_BYTES)}: ${verdict(extra <= TARGET_HISTORY_HEAP_BYTES)} (medians)`,
+  );
+}
+
 const roundSpread = (s: Spread): Spread => ({ median: round(s.median), p90: round(s.p90), min: round(s.min), max: round(s.max) });
 const round = (v: number): number => Math.round(v * 10) / 10;
 
@@ -184,6 +215,7 @@ async function main(): Promise<void> {
   let browser: BrowserResult | undefined;
   let files: FilesResult | undefined;
   let hostile: HostileResult | undefined;
+  let history: HistoryResult | undefined;
   if (wanted('relay')) {
     log('');
     log('Relay benchmark');
@@ -209,6 +241,11 @@ async function main(): Promise<void> {
     log(`Hostile load benchmark (${hostileOptions.floods.length} floods of ${hostileOptions.durationMs / 1000} s, each beside a baseline as long)`);
     hostile = await benchHostile(hostileOptions, log);
   }
+  if (wanted('history')) {
+    log('');
+    log(`History benchmark (a conversation of ${fmt(historyOptions.big)} messages; builds web/dist first)`);
+    history = await benchHistory(historyOptions, log);
+  }
   let store: { on: number; off: number } | undefined;
   if (wanted('store')) {
     log('');
@@ -221,6 +258,7 @@ async function main(): Promise<void> {
   if (browser) reportBrowser(browser);
   if (files) reportFiles(files, log);
   if (hostile) reportHostile(hostile, log);
+  if (history) reportHistory(history);
   const summary = {
     relay: relay && relaySummary(relay),
     idle: idle && {
@@ -249,6 +287,23 @@ async function main(): Promise<void> {
     },
     files: files && filesSummary(files),
     hostile: hostile && hostileSummary(hostile),
+    history: history && {
+      messages: history.options.big,
+      openMs: roundSpread(history.openBig),
+      openSmallMs: roundSpread(history.openSmall),
+      openTargetMs: TARGET_HISTORY_OPEN_MS,
+      openMet: history.openBig.median < TARGET_HISTORY_OPEN_MS,
+      heapBytes: Math.round(history.heapBig),
+      heapSmallBytes: Math.round(history.heapSmall),
+      heapBeforeBytes: Math.round(history.heapBefore),
+      heapMet: history.heapBig - history.heapSmall <= TARGET_HISTORY_HEAP_BYTES,
+      toTopMs: Math.round(history.toTopMs),
+      pagesToTop: history.pagesToTop,
+      renderedMax: history.renderedMax,
+      heapAtTopBytes: Math.round(history.heapAtTop),
+      backMs: round(history.backMs),
+      heapBackBytes: Math.round(history.heapBack),
+    },
     store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };
   log('');

@@ -22,7 +22,17 @@ export interface SeedOptions {
 export const seededText = (i: number) => `seed ${i}`;
 export const SEEDED_LINK_TEXT = 'read this: https://example.org/page.';
 
+/**
+ * Lets functions compiled by tsx run in the page: its esbuild keeps function names by wrapping
+ * them in calls to a helper `__name` that the page does not have (Playwright's own compiler does
+ * not). Given as a string, so nothing compiles it.
+ */
+export async function allowNamedFunctions(page: Page): Promise<void> {
+  await page.evaluate('globalThis.__name ??= (f) => f');
+}
+
 export async function seedConversation(page: Page, o: SeedOptions): Promise<void> {
+  await allowNamedFunctions(page);
   await page.evaluate(
     async ({ peer, count, unread, today, linkAt, linkText }) => {
       const now = Date.now();

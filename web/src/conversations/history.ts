@@ -137,19 +137,19 @@ export class History {
     return (await this.db.getAllFromIndex('messages', 'byConv', range(conv))).map((m) => this.adopt(m));
   }
 
+  /**
+   * Up to `n` messages in `keys`: the first ones (`next`), or the last ones, newest first
+   * (`prev`). The last ones are found with a key cursor that skips back `n - 1` keys in one step
+   * and then read in one request, not one request per message.
+   */
   async #read(keys: IDBKeyRange, direction: IDBCursorDirection, n: number): Promise<StoredMessage[]> {
     if (n <= 0) return [];
-    const out: StoredMessage[] = [];
-    if (direction === 'next') {
-      for (const m of await this.db.getAllFromIndex('messages', 'byConv', keys, n)) out.push(this.adopt(m));
-      return out;
-    }
-    let cursor = await this.db.transaction('messages').store.index('byConv').openCursor(keys, 'prev');
-    while (cursor && out.length < n) {
-      out.push(this.adopt(cursor.value));
-      cursor = await cursor.continue();
-    }
-    return out;
+    const index = this.db.transaction('messages').store.index('byConv');
+    if (direction === 'next') return (await index.getAll(keys, n)).map((m) => this.adopt(m));
+    let cursor = await index.openKeyCursor(keys, 'prev');
+    if (cursor && n > 1) cursor = await cursor.advance(n - 1);
+    const from = cursor ? IDBKeyRange.bound(cursor.key, keys.upper, false, keys.upperOpen) : keys;
+    return (await index.getAll(from)).reverse().map((m) => this.adopt(m));
   }
 }
 

@@ -61,6 +61,7 @@ export class HistoryWindow implements ReactiveController {
   /** Shows `conv` from `at`; resolves once its first page is in. */
   async open(conv: ConversationId, at: OpenAt = { kind: 'latest' }): Promise<void> {
     const generation = ++this.#generation;
+    if (conv !== this.#conv) this.#set([]); // never another conversation's messages under this one's name
     this.#conv = conv;
     this.#loading = undefined;
     const history = this.messenger().history;
