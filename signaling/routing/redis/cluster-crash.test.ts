@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '../../../shared/protocol';
-import { type ParleyClient, makeContacts, wentOffline } from '../../test-support/client';
+import { AuthError, type ParleyClient, makeContacts, wentOffline } from '../../test-support/client';
 import { useCluster } from '../../test-support/cluster-harness';
 
 /** Delivers on `client` until every one of `ids` has come, acknowledging each as it comes; returns what came, in order. */
@@ -136,8 +136,21 @@ describe('Redis killed -9 (appendfsync always)', () => {
         { timeout: 20_000, interval: 300 },
       )
       .toBe(true);
-    const back = await h.login(1, bobId);
-    const got = await receiveAll(back, alice.username, [...stored, later]);
+    // Node 2 reconnects in its own time: until then a login there is refused with unavailable too.
+    let back: ParleyClient | undefined;
+    await expect
+      .poll(
+        async () => {
+          back = await h.login(1, bobId).catch((err: unknown) => {
+            if (err instanceof AuthError && err.code === 'unavailable') return undefined;
+            throw err;
+          });
+          return back !== undefined;
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBe(true);
+    const got = await receiveAll(back!, alice.username, [...stored, later]);
     expectOnceInOrder(got, storedOrder(alice, [...stored, later]));
   });
 

@@ -20,6 +20,8 @@ import { arrive } from '../arrive';
 import { Handover } from '../handover';
 import type { DeliverResult, Routed, Router } from '../router';
 import { type InboxMessage, decodeInbox, encodeInbox, inboxChannel, refusalFor } from './inbox';
+import { guardedLink } from '../../store/redis/redis-link';
+import { NodeRegistry } from './node-registry';
 import { type Holder, Presence } from './presence';
 
 type Client = ReturnType<typeof createClient>;
@@ -60,6 +62,7 @@ export class RedisRouter implements Router {
   readonly #pending = new Set<Promise<void>>();
   readonly #handover: Handover;
   readonly #presence: Presence;
+  readonly #nodes: NodeRegistry;
   #refresher: NodeJS.Timeout | undefined;
   #retry: NodeJS.Timeout | undefined;
 
@@ -68,7 +71,9 @@ export class RedisRouter implements Router {
     private readonly sub: Client,
     private readonly opts: RedisRouterOptions,
   ) {
-    this.#presence = new Presence(redis, opts.nodeId, opts.presenceTtlMs);
+    const link = guardedLink(redis);
+    this.#presence = new Presence(link, opts.nodeId, opts.presenceTtlMs);
+    this.#nodes = new NodeRegistry(link, this.#presence, opts.nodeId, opts.presenceTtlMs);
     this.#handover = new Handover(opts.store, opts.log, opts.queueWindowBytes, (session, err) => {
       opts.log.warn({ session: session.id, err: String(err) }, 'reading a stream failed; reading again soon');
       this.#unread.add(session);
@@ -108,6 +113,8 @@ export class RedisRouter implements Router {
     await this.sub.subscribe(inboxChannel(this.nodeId), (message: Buffer) => this.#onInbox(message), true);
     // Both clients are connected already: a 'ready' from now on is a reconnect, and what was published meanwhile is lost.
     for (const c of [this.redis, this.sub]) c.on('ready', () => this.#reconnected());
+    await this.#nodes.recover(this.#wentAway);
+    await this.#nodes.beat();
     this.#refresher = setInterval(() => this.#refreshAll(), this.opts.presenceRefreshMs).unref();
   }
 
@@ -132,6 +139,7 @@ export class RedisRouter implements Router {
       session.cut(CloseCode.shutdown, 'unavailable');
       return false;
     }
+    this.#track(this.#nodes.hold(username, true));
     if (before?.welcomed) this.#continues.add(session);
     if (before && before.node !== this.nodeId) this.#publish(before.node, { t: 'replace', user: username, session: before.session });
     return !session.closed && this.#local.get(username) === session;
@@ -163,6 +171,7 @@ export class RedisRouter implements Router {
     const announce = this.#announced.has(session);
     this.#track(
       this.#presence.release(username, session.id).then(async (released) => {
+        await this.#nodes.hold(username, false);
         // Another login holds the user now: they did not go away.
         if (released && announce) await this.#tellContacts(session, false);
       }),
@@ -322,13 +331,16 @@ export class RedisRouter implements Router {
     if (this.#local.get(session.username!) !== session) return;
     this.#local.delete(session.username!);
     this.#unread.delete(session);
+    this.#track(this.#nodes.hold(session.username!, false));
     session.cut(CloseCode.replaced, 'session_replaced');
   }
 
   /** Tells `session`'s contacts (here directly, elsewhere one inbox message per node) that it came or went. */
   async #tellContacts(session: Session, online: boolean): Promise<void> {
-    const username = session.username!;
-    const contacts = [...session.contacts].filter((c) => seesPresence(session, c));
+    await this.#tellOf(session.username!, online, [...session.contacts].filter((c) => seesPresence(session, c)));
+  }
+
+  async #tellOf(username: string, online: boolean, contacts: string[]): Promise<void> {
     const remote: string[] = [];
     for (const c of contacts) {
       const here = this.#local.get(c);
@@ -354,6 +366,14 @@ export class RedisRouter implements Router {
     });
   }
 
+  /** A user of a dead node went away with it: their contacts (as the store has them) are told. */
+  readonly #wentAway = async (user: string): Promise<void> => {
+    const contacts = this.opts.store.contacts;
+    const [names, blocks, blockers] = await Promise.all([contacts.contactsOf(user), contacts.blocksOf(user), contacts.blockersOf(user)]);
+    const hidden = new Set([...blocks, ...blockers]);
+    await this.#tellOf(user, false, names.filter((c) => !hidden.has(c)));
+  };
+
   /** Tells a message's sender, if connected here, whether the server kept it. */
   readonly #answer = (from: string, id: string, result: EnqueueResult): void => {
     const sender = this.#local.get(from);
@@ -371,6 +391,8 @@ export class RedisRouter implements Router {
 
   /** Every connection here keeps its key alive; one whose key another login took is closed. */
   #refreshAll(): void {
+    // Beat first: a node that was away long enough to look dead is alive again before anyone takes its users.
+    this.#track(this.#nodes.beat().then(() => this.#nodes.reapDead(this.#wentAway)));
     for (const s of this.#local.values()) {
       this.#track(
         this.#presence.refresh(s.username!, s.id, s.welcomed).then((held) => {
