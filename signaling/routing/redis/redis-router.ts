@@ -19,7 +19,8 @@ import type { EnqueueResult, QueueItem, ReceiptKind, Store } from '../../store/s
 import { arrive } from '../arrive';
 import { Handover } from '../handover';
 import type { DeliverResult, Routed, Router } from '../router';
-import { type InboxMessage, decodeInbox, encodeInbox, inboxChannel, refusalFor } from './inbox';
+import { type InboxMessage, encodeInbox, inboxChannel } from './inbox';
+import { InboxHandler } from './inbox-handler';
 import { guardedLink } from '../../store/redis/redis-link';
 import { NodeRegistry } from './node-registry';
 import { type Holder, Presence } from './presence';
@@ -63,6 +64,7 @@ export class RedisRouter implements Router {
   readonly #handover: Handover;
   readonly #presence: Presence;
   readonly #nodes: NodeRegistry;
+  readonly #inbox: InboxHandler;
   #refresher: NodeJS.Timeout | undefined;
   #retry: NodeJS.Timeout | undefined;
 
@@ -74,6 +76,14 @@ export class RedisRouter implements Router {
     const link = guardedLink(redis);
     this.#presence = new Presence(link, opts.nodeId, opts.presenceTtlMs);
     this.#nodes = new NodeRegistry(link, this.#presence, opts.nodeId, opts.presenceTtlMs);
+    this.#inbox = new InboxHandler({
+      log: opts.log,
+      maxBufferedBytes: opts.maxBufferedBytes,
+      local: (user) => this.#local.get(user),
+      wake: (user) => this.#wake(user),
+      lost: (session) => this.#lost(session),
+      publish: (node, message) => this.#publish(node, message),
+    });
     this.#handover = new Handover(opts.store, opts.log, opts.queueWindowBytes, (session, err) => {
       opts.log.warn({ session: session.id, err: String(err) }, 'reading a stream failed; reading again soon');
       this.#unread.add(session);
@@ -110,7 +120,7 @@ export class RedisRouter implements Router {
 
   async #start(): Promise<void> {
     await this.#presence.load();
-    await this.sub.subscribe(inboxChannel(this.nodeId), (message: Buffer) => this.#onInbox(message), true);
+    await this.sub.subscribe(inboxChannel(this.nodeId), (message: Buffer) => this.#inbox.receive(message), true);
     // Both clients are connected already: a 'ready' from now on is a reconnect, and what was published meanwhile is lost.
     for (const c of [this.redis, this.sub]) c.on('ready', () => this.#reconnected());
     await this.#nodes.recover(this.#wentAway);
@@ -278,52 +288,6 @@ export class RedisRouter implements Router {
     if (!session || session.closed) return;
     session.queue.draining = true;
     this.#handover.refill(session);
-  }
-
-  #onInbox(bytes: Buffer): void {
-    const m = decodeInbox(bytes);
-    if (!m) {
-      this.opts.log.warn({ bytes: bytes.length }, 'dropped a malformed inbox message');
-      return;
-    }
-    try {
-      this.#apply(m);
-    } catch (err) {
-      this.opts.log.error({ err, t: m.t }, 'applying an inbox message failed');
-    }
-  }
-
-  #apply(m: InboxMessage): void {
-    switch (m.t) {
-      case 'poke':
-        return this.#wake(m.user);
-      case 'routed': {
-        const session = this.#local.get(m.user);
-        const volatile = m.routed.t === 'signal' || m.routed.t === 'chunk';
-        const result: DeliverResult = session ? (volatile && !session.welcomed ? 'offline' : arrive(session, m.routed, this.opts.maxBufferedBytes)) : 'offline';
-        if (result === 'sent') return;
-        const refusal = refusalFor(m.routed, m.user, result);
-        const from = m.routed.t === 'signal' || m.routed.t === 'chunk' ? m.routed.from : undefined;
-        if (refusal && from) this.#publish(m.origin.node, { t: 'bounce', user: from, session: m.origin.session, code: refusal.code as 'peer_offline', ref: refusal.ref!, message: refusal.message });
-        return;
-      }
-      case 'presence':
-        for (const contact of m.to) {
-          const s = this.#local.get(contact);
-          if (s) arrive(s, { t: 'notice', frame: { t: 'presence', username: m.username, online: m.online } }, this.opts.maxBufferedBytes);
-        }
-        return;
-      case 'replace': {
-        const s = this.#local.get(m.user);
-        if (s && s.id === m.session) this.#lost(s);
-        return;
-      }
-      case 'bounce': {
-        const s = this.#local.get(m.user);
-        if (s && (m.session === 0 || s.id === m.session)) s.send({ t: 'error', code: m.code, message: m.message, ref: m.ref });
-        return;
-      }
-    }
   }
 
   /** Another login (on another node) holds this connection's user: it is closed, and its contacts hear nothing. */
