@@ -1,22 +1,17 @@
 /**
  * A cluster for a test: one real Redis (redis-process.ts, `appendfsync always` unless told
  * otherwise) and several real server processes on it (server-process.ts), each on its own
- * random port with its own data directory, all sharing one files directory. `useCluster` is the
- * Vitest glue, like harness.ts's `useServer`: clients closed after each test, and at the end a
- * check that no node logged an error.
+ * random port with its own data directory, all sharing one files directory. Used by Vitest
+ * (cluster-harness.ts) and Playwright (e2e/cluster.spec.ts) alike, so it imports neither.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import type { Identity } from '../../shared/identity';
-import { ParleyClient, newIdentity, uniqueName } from './client';
-import { errorLogLines } from './harness';
 import { type RedisOptions, RedisProcess } from './redis-process';
 import { ServerProcess } from './server-process';
 
 /** How long a node may take to listen (a machine running other tests may be slow). */
-const START_TIMEOUT_MS = 60_000;
+export const START_TIMEOUT_MS = 60_000;
 
 export interface ClusterOptions {
   nodes?: number;
@@ -56,9 +51,15 @@ export class Cluster {
     return this.nodes[i]!;
   }
 
-  /** Error lines each node logged, by node. */
+  /** Error (and fatal) lines each node logged, by node: a node that logs one has hit a bug. */
   errors(): string[] {
-    return this.nodes.flatMap((n, i) => errorLogLines(n.log()).map((line) => `n${i + 1}: ${line}`));
+    return this.nodes.flatMap((n, i) =>
+      n
+        .log()
+        .split('\n')
+        .filter((line) => /"level":(50|60)\b/.test(line))
+        .map((line) => `n${i + 1}: ${line}`),
+    );
   }
 
   async dispose(): Promise<void> {
@@ -66,45 +67,4 @@ export class Cluster {
     await this.redis.dispose();
     fs.rmSync(this.filesDir, { recursive: true, force: true });
   }
-}
-
-export interface ClusterHarness {
-  readonly cluster: Cluster;
-  /** Registers a new user named after `prefix` on node `i`. */
-  user(i: number, prefix: string): Promise<ParleyClient>;
-  /** Logs in as an existing identity on node `i`. */
-  login(i: number, identity: Identity): Promise<ParleyClient>;
-}
-
-export function useCluster(options: ClusterOptions = {}): ClusterHarness {
-  let cluster: Cluster | undefined;
-  const clients: ParleyClient[] = [];
-  const track = (c: ParleyClient) => (clients.push(c), c);
-
-  beforeAll(async () => {
-    cluster = await Cluster.start(options);
-  }, 2 * START_TIMEOUT_MS);
-
-  afterEach(async () => {
-    await Promise.all(clients.splice(0).map((c) => c.close(500)));
-  });
-
-  afterAll(async () => {
-    if (!cluster) return;
-    try {
-      expect(cluster.errors()).toEqual([]);
-    } finally {
-      await cluster.dispose();
-    }
-  });
-
-  const h: ClusterHarness = {
-    get cluster() {
-      if (!cluster) throw new Error('the cluster is not started (use the harness inside tests)');
-      return cluster;
-    },
-    user: async (i, prefix) => track(await ParleyClient.register(h.cluster.node(i).port, await newIdentity(uniqueName(prefix)))),
-    login: async (i, identity) => track(await ParleyClient.login(h.cluster.node(i).port, identity)),
-  };
-  return h;
 }

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '../../../shared/protocol';
-import { type ParleyClient, makeContacts, wentOffline } from '../../test-support/client';
-import { useCluster } from '../../test-support/cluster';
+import { AuthError, type ParleyClient, makeContacts, wentOffline } from '../../test-support/client';
+import { useCluster } from '../../test-support/cluster-harness';
 
 /** Delivers on `client` until every one of `ids` has come, acknowledging each as it comes; returns what came, in order. */
 async function receiveAll(client: ParleyClient, from: string, ids: readonly string[], timeoutMs = 15_000): Promise<string[]> {
@@ -74,13 +74,24 @@ describe('a node killed -9 while messages flow', () => {
     // Every message is answered (stored, or delivered for those bob acknowledged in time).
     await expect.poll(() => ids.filter((id) => !acknowledged(alice).has(id)).length, { timeout: 15_000 }).toBe(0);
     const sure = ids.filter((id) => acknowledged(alice).has(id));
+    // Once the dead node's liveness key has expired, the next thing routed to bob finds him gone, and alice is told.
+    await expect
+      .poll(
+        async () => {
+          alice.send({ t: 'signal', to: bob.username, data: '{"sid":"probe"}' });
+          await alice.roundTrip();
+          return alice.received.some(wentOffline(bob.username));
+        },
+        { timeout: 15_000, interval: 500 },
+      )
+      .toBe(true);
 
     const back = await h.login(2, bob.identity!);
     const got = await receiveAll(back, alice.username, sure.filter((id) => !first.includes(id)));
     expectOnceInOrder(got, sure.filter((id) => !first.includes(id)));
     expect(new Set([...first, ...got])).toEqual(new Set(ids));
-    // The dead node's presence key expired: bob's contacts see him as the new login has him.
     expect(back.welcome!.contacts[0]).toMatchObject({ username: alice.username, online: true });
+    expect(await alice.next((f) => f.t === 'presence' && f.username === bob.username && f.online)).toBeTruthy();
     await h.cluster.node(1).restart('SIGKILL');
   });
 });
@@ -125,8 +136,21 @@ describe('Redis killed -9 (appendfsync always)', () => {
         { timeout: 20_000, interval: 300 },
       )
       .toBe(true);
-    const back = await h.login(1, bobId);
-    const got = await receiveAll(back, alice.username, [...stored, later]);
+    // Node 2 reconnects in its own time: until then a login there is refused with unavailable too.
+    let back: ParleyClient | undefined;
+    await expect
+      .poll(
+        async () => {
+          back = await h.login(1, bobId).catch((err: unknown) => {
+            if (err instanceof AuthError && err.code === 'unavailable') return undefined;
+            throw err;
+          });
+          return back !== undefined;
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBe(true);
+    const got = await receiveAll(back!, alice.username, [...stored, later]);
     expectOnceInOrder(got, storedOrder(alice, [...stored, later]));
   });
 

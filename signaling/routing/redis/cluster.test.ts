@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../shared/protocol';
 import { encodeRelayFrame } from '../../../shared/relay-frames';
 import { makeContacts, wentOffline } from '../../test-support/client';
-import { useCluster } from '../../test-support/cluster';
+import { useCluster } from '../../test-support/cluster-harness';
 import { opened, sealedFile, upload } from '../../test-support/sealed-files';
 
 const h = useCluster({ nodes: 3 });

@@ -100,6 +100,11 @@ export class Presence {
     return (await this.#scripts.run<number>(releaseScript, [presenceKey(user)], [this.#prefix(session)])) === 1;
   }
 
+  /** Deletes `user`'s key if it still names connection `session` of `node`; true if it did (or if there is no key). */
+  async releaseFor(user: string, node: string, session: number): Promise<boolean> {
+    return (await this.#scripts.run<number>(releaseScript, [presenceKey(user)], [`${node} ${session} `])) === 1;
+  }
+
   /** The holders of `users`, in order (undefined: offline). */
   async holders(users: readonly string[]): Promise<(Holder | undefined)[]> {
     if (users.length === 0) return [];

@@ -19,7 +19,10 @@ import type { EnqueueResult, QueueItem, ReceiptKind, Store } from '../../store/s
 import { arrive } from '../arrive';
 import { Handover } from '../handover';
 import type { DeliverResult, Routed, Router } from '../router';
-import { type InboxMessage, decodeInbox, encodeInbox, inboxChannel, refusalFor } from './inbox';
+import { type InboxMessage, encodeInbox, inboxChannel } from './inbox';
+import { InboxHandler } from './inbox-handler';
+import { guardedLink } from '../../store/redis/redis-link';
+import { NodeRegistry } from './node-registry';
 import { type Holder, Presence } from './presence';
 
 type Client = ReturnType<typeof createClient>;
@@ -60,6 +63,8 @@ export class RedisRouter implements Router {
   readonly #pending = new Set<Promise<void>>();
   readonly #handover: Handover;
   readonly #presence: Presence;
+  readonly #nodes: NodeRegistry;
+  readonly #inbox: InboxHandler;
   #refresher: NodeJS.Timeout | undefined;
   #retry: NodeJS.Timeout | undefined;
 
@@ -68,7 +73,17 @@ export class RedisRouter implements Router {
     private readonly sub: Client,
     private readonly opts: RedisRouterOptions,
   ) {
-    this.#presence = new Presence(redis, opts.nodeId, opts.presenceTtlMs);
+    const link = guardedLink(redis);
+    this.#presence = new Presence(link, opts.nodeId, opts.presenceTtlMs);
+    this.#nodes = new NodeRegistry(link, this.#presence, opts.nodeId, opts.presenceTtlMs);
+    this.#inbox = new InboxHandler({
+      log: opts.log,
+      maxBufferedBytes: opts.maxBufferedBytes,
+      local: (user) => this.#local.get(user),
+      wake: (user) => this.#wake(user),
+      lost: (session) => this.#lost(session),
+      publish: (node, message) => this.#publish(node, message),
+    });
     this.#handover = new Handover(opts.store, opts.log, opts.queueWindowBytes, (session, err) => {
       opts.log.warn({ session: session.id, err: String(err) }, 'reading a stream failed; reading again soon');
       this.#unread.add(session);
@@ -105,9 +120,11 @@ export class RedisRouter implements Router {
 
   async #start(): Promise<void> {
     await this.#presence.load();
-    await this.sub.subscribe(inboxChannel(this.nodeId), (message: Buffer) => this.#onInbox(message), true);
+    await this.sub.subscribe(inboxChannel(this.nodeId), (message: Buffer) => this.#inbox.receive(message), true);
     // Both clients are connected already: a 'ready' from now on is a reconnect, and what was published meanwhile is lost.
     for (const c of [this.redis, this.sub]) c.on('ready', () => this.#reconnected());
+    await this.#nodes.recover(this.#wentAway);
+    await this.#nodes.beat();
     this.#refresher = setInterval(() => this.#refreshAll(), this.opts.presenceRefreshMs).unref();
   }
 
@@ -132,6 +149,7 @@ export class RedisRouter implements Router {
       session.cut(CloseCode.shutdown, 'unavailable');
       return false;
     }
+    this.#track(this.#nodes.hold(username, true));
     if (before?.welcomed) this.#continues.add(session);
     if (before && before.node !== this.nodeId) this.#publish(before.node, { t: 'replace', user: username, session: before.session });
     return !session.closed && this.#local.get(username) === session;
@@ -163,6 +181,7 @@ export class RedisRouter implements Router {
     const announce = this.#announced.has(session);
     this.#track(
       this.#presence.release(username, session.id).then(async (released) => {
+        await this.#nodes.hold(username, false);
         // Another login holds the user now: they did not go away.
         if (released && announce) await this.#tellContacts(session, false);
       }),
@@ -271,64 +290,21 @@ export class RedisRouter implements Router {
     this.#handover.refill(session);
   }
 
-  #onInbox(bytes: Buffer): void {
-    const m = decodeInbox(bytes);
-    if (!m) {
-      this.opts.log.warn({ bytes: bytes.length }, 'dropped a malformed inbox message');
-      return;
-    }
-    try {
-      this.#apply(m);
-    } catch (err) {
-      this.opts.log.error({ err, t: m.t }, 'applying an inbox message failed');
-    }
-  }
-
-  #apply(m: InboxMessage): void {
-    switch (m.t) {
-      case 'poke':
-        return this.#wake(m.user);
-      case 'routed': {
-        const session = this.#local.get(m.user);
-        const volatile = m.routed.t === 'signal' || m.routed.t === 'chunk';
-        const result: DeliverResult = session ? (volatile && !session.welcomed ? 'offline' : arrive(session, m.routed, this.opts.maxBufferedBytes)) : 'offline';
-        if (result === 'sent') return;
-        const refusal = refusalFor(m.routed, m.user, result);
-        const from = m.routed.t === 'signal' || m.routed.t === 'chunk' ? m.routed.from : undefined;
-        if (refusal && from) this.#publish(m.origin.node, { t: 'bounce', user: from, session: m.origin.session, code: refusal.code as 'peer_offline', ref: refusal.ref!, message: refusal.message });
-        return;
-      }
-      case 'presence':
-        for (const contact of m.to) {
-          const s = this.#local.get(contact);
-          if (s) arrive(s, { t: 'notice', frame: { t: 'presence', username: m.username, online: m.online } }, this.opts.maxBufferedBytes);
-        }
-        return;
-      case 'replace': {
-        const s = this.#local.get(m.user);
-        if (s && s.id === m.session) this.#lost(s);
-        return;
-      }
-      case 'bounce': {
-        const s = this.#local.get(m.user);
-        if (s && (m.session === 0 || s.id === m.session)) s.send({ t: 'error', code: m.code, message: m.message, ref: m.ref });
-        return;
-      }
-    }
-  }
-
   /** Another login (on another node) holds this connection's user: it is closed, and its contacts hear nothing. */
   #lost(session: Session): void {
     if (this.#local.get(session.username!) !== session) return;
     this.#local.delete(session.username!);
     this.#unread.delete(session);
+    this.#track(this.#nodes.hold(session.username!, false));
     session.cut(CloseCode.replaced, 'session_replaced');
   }
 
   /** Tells `session`'s contacts (here directly, elsewhere one inbox message per node) that it came or went. */
   async #tellContacts(session: Session, online: boolean): Promise<void> {
-    const username = session.username!;
-    const contacts = [...session.contacts].filter((c) => seesPresence(session, c));
+    await this.#tellOf(session.username!, online, [...session.contacts].filter((c) => seesPresence(session, c)));
+  }
+
+  async #tellOf(username: string, online: boolean, contacts: string[]): Promise<void> {
     const remote: string[] = [];
     for (const c of contacts) {
       const here = this.#local.get(c);
@@ -354,6 +330,14 @@ export class RedisRouter implements Router {
     });
   }
 
+  /** A user of a dead node went away with it: their contacts (as the store has them) are told. */
+  readonly #wentAway = async (user: string): Promise<void> => {
+    const contacts = this.opts.store.contacts;
+    const [names, blocks, blockers] = await Promise.all([contacts.contactsOf(user), contacts.blocksOf(user), contacts.blockersOf(user)]);
+    const hidden = new Set([...blocks, ...blockers]);
+    await this.#tellOf(user, false, names.filter((c) => !hidden.has(c)));
+  };
+
   /** Tells a message's sender, if connected here, whether the server kept it. */
   readonly #answer = (from: string, id: string, result: EnqueueResult): void => {
     const sender = this.#local.get(from);
@@ -371,6 +355,8 @@ export class RedisRouter implements Router {
 
   /** Every connection here keeps its key alive; one whose key another login took is closed. */
   #refreshAll(): void {
+    // Beat first: a node that was away long enough to look dead is alive again before anyone takes its users.
+    this.#track(this.#nodes.beat().then(() => this.#nodes.reapDead(this.#wentAway)));
     for (const s of this.#local.values()) {
       this.#track(
         this.#presence.refresh(s.username!, s.id, s.welcomed).then((held) => {

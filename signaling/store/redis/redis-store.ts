@@ -14,6 +14,7 @@ import { RedisAccounts } from './redis-accounts';
 import { RedisContacts } from './redis-contacts';
 import { RedisFileStore } from './redis-file-store';
 import { RedisQueue } from './redis-queue';
+import { guardedLink } from './redis-link';
 import { type RedisLink, ScriptRunner } from './redis-script';
 import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
@@ -62,7 +63,8 @@ export class RedisStore implements Store {
     options: RedisStoreOptions,
   ) {
     const opts = { ...DEFAULTS, nodeId: randomBytes(6).toString('hex'), ...options };
-    const redis: RedisLink = client;
+    // Redis away is `unavailable` to the handlers, not a fault (redis-link.ts).
+    const redis: RedisLink = guardedLink(client);
     this.scripts = new ScriptRunner(redis, SCRIPTS);
     const scripts = this.scripts;
     this.memory = new RoomGauge(async () => {

@@ -39,8 +39,8 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   username_reserved: () => msg('That name is reserved. Choose another one.'),
   unsupported_version: () => msg('This page is older than the Parley server. Reload it to get the new version.'),
   internal: fault,
-  // Cluster mode: the server's store was out of reach; the outbox keeps the message.
-  unavailable: () => msg('The server cannot keep messages for a moment. Parley will send it again.'),
+  // Cluster mode: the server's store was out of reach for a moment; the outbox keeps a message and sends it again.
+  unavailable: () => msg('The server is unavailable for a moment. Parley tries again.'),
   offline: () => msg('Not connected to the server. Parley is reconnecting; try again in a moment.'),
   unreachable: () => msg('Cannot reach the Parley server. Check your connection and try again.'),
   too_long: () => msg('That message is too long.'),

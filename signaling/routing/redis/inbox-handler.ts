@@ -1,0 +1,87 @@
+/**
+ * What a node does with each message from its inbox channel (inbox.ts): it applies it to its own
+ * connections exactly as the local router would, through arrive.ts, and sends a volatile item's
+ * refusal back to its sender's node. It knows the router only through the few hooks below.
+ */
+import type { Logger } from 'pino';
+import type { Session } from '../../session';
+import { arrive } from '../arrive';
+import type { DeliverResult } from '../router';
+import { type InboxMessage, decodeInbox, refusalFor } from './inbox';
+
+export interface InboxHooks {
+  log: Logger;
+  maxBufferedBytes: number;
+  /** The user's claimed connection on this node. */
+  local(user: string): Session | undefined;
+  /** Reads the user's stream again on their connection here. */
+  wake(user: string): void;
+  /** Closes a connection whose user another login (elsewhere) now holds. */
+  lost(session: Session): void;
+  publish(node: string, message: InboxMessage): void;
+}
+
+export class InboxHandler {
+  constructor(private readonly hooks: InboxHooks) {}
+
+  /** Never throws: a message this node cannot apply is logged and dropped. */
+  receive(bytes: Buffer): void {
+    const m = decodeInbox(bytes);
+    if (!m) {
+      this.hooks.log.warn({ bytes: bytes.length }, 'dropped a malformed inbox message');
+      return;
+    }
+    try {
+      this.#apply(m);
+    } catch (err) {
+      this.hooks.log.error({ err, t: m.t }, 'applying an inbox message failed');
+    }
+  }
+
+  #apply(m: InboxMessage): void {
+    const { hooks } = this;
+    switch (m.t) {
+      case 'poke':
+        return hooks.wake(m.user);
+      case 'routed':
+        return this.#routed(m);
+      case 'presence':
+        for (const contact of m.to) {
+          const s = hooks.local(contact);
+          if (s) arrive(s, { t: 'notice', frame: { t: 'presence', username: m.username, online: m.online } }, hooks.maxBufferedBytes);
+        }
+        return;
+      case 'replace': {
+        const s = hooks.local(m.user);
+        if (s && s.id === m.session) hooks.lost(s);
+        return;
+      }
+      case 'bounce': {
+        // Session 0: whichever connection of the user is here (the handlers name none).
+        const s = hooks.local(m.user);
+        if (s && (m.session === 0 || s.id === m.session)) s.send({ t: 'error', code: m.code, message: m.message, ref: m.ref });
+        return;
+      }
+    }
+  }
+
+  /** Hands a routed item over; a signal or chunk that cannot be is refused to its sender, as on one node. */
+  #routed(m: Extract<InboxMessage, { t: 'routed' }>): void {
+    const session = this.hooks.local(m.user);
+    const routed = m.routed;
+    const volatile = routed.t === 'signal' || routed.t === 'chunk';
+    let result: DeliverResult = 'offline';
+    if (session) result = volatile && !session.welcomed ? 'offline' : arrive(session, routed, this.hooks.maxBufferedBytes);
+    if (result === 'sent' || !volatile) return;
+    const refusal = refusalFor(routed, m.user, result);
+    if (!refusal) return;
+    this.hooks.publish(m.origin.node, {
+      t: 'bounce',
+      user: routed.from,
+      session: m.origin.session,
+      code: refusal.code as 'peer_offline' | 'recipient_busy',
+      ref: refusal.ref!,
+      message: refusal.message,
+    });
+  }
+}
