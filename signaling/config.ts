@@ -8,6 +8,7 @@ import { LIMITS } from '../shared/limits';
 import { IceServer } from '../shared/protocol';
 import { type ProxyTrust, parseProxyTrust } from './connection/address';
 import type { TurnSettings } from './turn';
+import { type OpsSettings, loadOpsSettings } from './ops-settings';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -111,6 +112,8 @@ export interface Config {
   turn: TurnSettings | undefined;
   limits: ServerLimits;
   connections: ConnectionLimits;
+  /** Metrics, health, TURN refresh and the /check page (ops-settings.ts). */
+  ops: OpsSettings;
 }
 
 /** Bounds on connections, per client address and in total (enforced in signaling/connection/). */
@@ -226,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     iceServers: e.ICE_SERVERS,
     turn: turnSettings(e.TURN_URLS, e.TURN_SECRET, e.TURN_TTL_SECONDS),
+    ops: loadOpsSettings(env),
     connections: {
       trustProxy: e.TRUST_PROXY,
       registrationsPerHourPerAddress: e.REGISTRATIONS_PER_HOUR_PER_ADDRESS,

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { loadConfig } from './config';
 import { createParleyServer } from './server';
 import { SqliteStore } from './store/sqlite/sqlite-store';
+import { SqliteGauges } from './store/sqlite/sqlite-gauges';
 
 const config = loadConfig();
 const log = pino({ level: config.logLevel });
@@ -28,7 +29,7 @@ const store = new SqliteStore({
   diskBudgetBytes: limits.diskBudgetBytes,
   diskMinFreeBytes: limits.diskMinFreeBytes,
 });
-const server = createParleyServer({ config, store, log });
+const server = createParleyServer({ config, store, log, storeGauges: new SqliteGauges(config.dataDir) });
 const port = await server.start();
 // Tests and tools read this line to learn the port when PORT=0.
 console.log(`PARLEY_LISTENING ${port}`);

@@ -23,18 +23,22 @@ import { StoredFiles } from './stored-files';
 import { createStaticHandler } from './static';
 import { WriteCoalescer } from './write-coalescer';
 import type { Store } from './store/store';
+import type { StoreGauges } from './metrics';
+import { type OpsHooks, createOps } from './ops';
 
 export interface ParleyServer {
   /** Resolves with the bound port (useful with port 0). */
   start(): Promise<number>;
   stop(): Promise<void>;
   readonly router: Router;
+  /** Metrics and health checks, for the cluster mode to add its own (Redis round trip, Redis health). */
+  readonly ops: OpsHooks;
 }
 
 /** Expired rows deleted per transaction while sweeping. */
 const SWEEP_BATCH = 2000;
 
-export function createParleyServer(deps: { config: Config; store: Store; log: Logger }): ParleyServer {
+export function createParleyServer(deps: { config: Config; store: Store; log: Logger; storeGauges?: StoreGauges }): ParleyServer {
   const { config, store, log } = deps;
   const limits = config.limits;
   // Queued items go out in windows small enough never to trip the send-buffer limit.
@@ -51,8 +55,10 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   // TURN credentials are minted per user at each login, so none outlives TURN_TTL_SECONDS by much.
   const iceServers = (user: string) => (turn ? [...config.iceServers, mintTurnCredential(turn, user).server] : config.iceServers);
   const ctx: Context = { store, router, files, log, limits, iceServers, registrations };
-  const intake = createIntake(ctx, bounds, log);
-  const serveStatic = createStaticHandler(config.webDir);
+  const sessions = new Set<Session>();
+  const ops = createOps({ config, store, router, iceServers, sessions, storeGauges: deps.storeGauges });
+  const intake = createIntake(ctx, bounds, log, ops.metrics);
+  const serveStatic = createStaticHandler(config.webDir, ops.route);
   const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);
   // Sockets reach HTTP through the gate: counted, timed and bounded before a byte is parsed.
   const gate = new ConnectionGate(bounds, httpServer, log);
@@ -66,7 +72,6 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   let allowed = new Set<string>();
   let nextSessionId = 1;
   const coalescer = new WriteCoalescer();
-  const sessions = new Set<Session>();
   let heartbeat: NodeJS.Timeout | undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -82,7 +87,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   });
 
   function onConnection(ws: WebSocket, socket: Duplex, client: Client): void {
-    const session = new Session(nextSessionId++, ws, limits, { socket, coalescer });
+    const session = new Session(nextSessionId++, ws, limits, { socket, coalescer }, ops.metrics);
     session.address = client.key;
     // Dropped at login: an idle logged-in connection keeps nothing of it.
     let preLogin: PreLogin | undefined = new PreLogin(bounds, () => {
@@ -119,6 +124,11 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         session.frames!.runOrPush(task);
         return;
       }
+      // Once logged in a frame's task goes in as it is: no wrapper promise per frame.
+      if (!preLogin) {
+        session.frames!.push(task);
+        return;
+      }
       session.frames!.push(async () => {
         await task();
         if (preLogin && session.username) {
@@ -126,6 +136,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
           preLogin = undefined;
           setReceiveLimit(ws, limits.maxFrameBytes * 2);
           gate.loggedIn(client);
+          ops.loggedIn(session);
         }
       });
     });
@@ -134,6 +145,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       preLogin?.end();
       session.closed = true;
       sessions.delete(session);
+      ops.closed(session);
       try {
         router.leave(session);
       } catch (err) {
@@ -153,7 +165,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         continue;
       }
       session.alive = false;
-      session.ws.ping();
+      session.ping();
     }
   }
 
@@ -174,13 +186,16 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
 
   return {
     router,
+    ops,
     async start() {
       const port = await gate.listen(config.port, config.host);
+      await ops.start();
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
       heartbeat = setInterval(beat, limits.heartbeatMs);
       sweeper = setInterval(() => {
         void sweepSome();
         registrations.sweep();
+        ops.sweep();
       }, 60_000);
       sweeper.unref();
       log.info({ url: `http://${config.host}:${port}` }, 'parley listening');
@@ -189,6 +204,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     async stop() {
       clearInterval(heartbeat);
       clearInterval(sweeper);
+      await ops.stop();
       router.closeAll(CloseCode.shutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
