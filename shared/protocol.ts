@@ -204,6 +204,9 @@ export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('pong') }),
   /** A contact's WebRTC signaling for the direct path. */
   z.object({ t: z.literal('signal'), from: Username, data: SignalData }),
+  // ---- TURN refresh (issue 11) ----
+  /** Fresh ICE servers (new short-lived TURN credentials) before the welcome's expire: use them for new connections. */
+  z.object({ t: z.literal('ice_servers'), iceServers: z.array(IceServer) }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

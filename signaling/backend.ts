@@ -6,10 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config';
+import type { StoreGauges } from './metrics';
 import { RedisRouter } from './routing/redis/redis-router';
 import type { Router } from './routing/router';
 import { handoverWindowBytes } from './server';
 import { openRedisStore } from './store/redis/redis-store';
+import { SqliteGauges } from './store/sqlite/sqlite-gauges';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
 
@@ -17,6 +19,8 @@ export interface Backend {
   store: Store;
   /** Undefined: the server's own local router. */
   router: RedisRouter | undefined;
+  /** What /metrics reads of the stored state; undefined where the backend has none yet (Redis). */
+  storeGauges?: StoreGauges;
   /** Closes the router (after the server has stopped) and then the store. */
   close(): Promise<void>;
 }
@@ -51,7 +55,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
       diskBudgetBytes: config.limits.diskBudgetBytes,
       diskMinFreeBytes: config.limits.diskMinFreeBytes,
     });
-    return { store, router: undefined, close: () => store.close() };
+    return { store, router: undefined, storeGauges: new SqliteGauges(config.dataDir), close: () => store.close() };
   }
   const nodeId = cluster.nodeId || randomBytes(6).toString('hex');
   // node-redis reconnects by itself; each failed attempt is worth a line, not a crash.

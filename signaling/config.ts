@@ -8,6 +8,7 @@ import { LIMITS } from '../shared/limits';
 import { IceServer } from '../shared/protocol';
 import { type ProxyTrust, parseProxyTrust } from './connection/address';
 import type { TurnSettings } from './turn';
+import { type OpsSettings, loadOpsSettings } from './ops-settings';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -126,6 +127,8 @@ export interface Config {
   connections: ConnectionLimits;
   /** Cluster mode on Redis; undefined for the single process on SQLite. */
   cluster: ClusterSettings | undefined;
+  /** Metrics, health, TURN refresh and the /check page (ops-settings.ts). */
+  ops: OpsSettings;
 }
 
 /** A node of a cluster sharing one Redis (see signaling/routing/redis/). */
@@ -270,6 +273,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     iceServers: e.ICE_SERVERS,
     turn: turnSettings(e.TURN_URLS, e.TURN_SECRET, e.TURN_TTL_SECONDS),
     cluster: clusterSettings(e),
+    ops: loadOpsSettings(env),
     connections: {
       trustProxy: e.TRUST_PROXY,
       registrationsPerHourPerAddress: e.REGISTRATIONS_PER_HOUR_PER_ADDRESS,

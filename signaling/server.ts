@@ -23,12 +23,16 @@ import { StoredFiles } from './stored-files';
 import { createStaticHandler } from './static';
 import { WriteCoalescer } from './write-coalescer';
 import type { Store } from './store/store';
+import type { StoreGauges } from './metrics';
+import { type OpsHooks, createOps } from './ops';
 
 export interface ParleyServer {
   /** Resolves with the bound port (useful with port 0). */
   start(): Promise<number>;
   stop(): Promise<void>;
   readonly router: Router;
+  /** Metrics and health checks, for the cluster mode to add its own (Redis round trip, Redis health). */
+  readonly ops: OpsHooks;
 }
 
 /** Expired rows deleted per transaction while sweeping. */
@@ -40,7 +44,7 @@ export function handoverWindowBytes(limits: ServerLimits): number {
 }
 
 /** Without a router, the single process's: the local router on `store`. */
-export function createParleyServer(deps: { config: Config; store: Store; log: Logger; router?: Router }): ParleyServer {
+export function createParleyServer(deps: { config: Config; store: Store; log: Logger; router?: Router; storeGauges?: StoreGauges }): ParleyServer {
   const { config, store, log } = deps;
   const limits = config.limits;
   const router = deps.router ?? new LocalRouter(store, log, limits.maxBufferedBytes, handoverWindowBytes(limits));
@@ -56,8 +60,10 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   // TURN credentials are minted per user at each login, so none outlives TURN_TTL_SECONDS by much.
   const iceServers = (user: string) => (turn ? [...config.iceServers, mintTurnCredential(turn, user).server] : config.iceServers);
   const ctx: Context = { store, router, files, log, limits, iceServers, registrations };
-  const intake = createIntake(ctx, bounds, log);
-  const serveStatic = createStaticHandler(config.webDir);
+  const sessions = new Set<Session>();
+  const ops = createOps({ config, store, router, iceServers, sessions, storeGauges: deps.storeGauges });
+  const intake = createIntake(ctx, bounds, log, ops.metrics);
+  const serveStatic = createStaticHandler(config.webDir, ops.route);
   const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);
   // Sockets reach HTTP through the gate: counted, timed and bounded before a byte is parsed.
   const gate = new ConnectionGate(bounds, httpServer, log);
@@ -71,7 +77,6 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   let allowed = new Set<string>();
   let nextSessionId = 1;
   const coalescer = new WriteCoalescer();
-  const sessions = new Set<Session>();
   let heartbeat: NodeJS.Timeout | undefined;
   let sweeper: NodeJS.Timeout | undefined;
 
@@ -87,7 +92,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   });
 
   function onConnection(ws: WebSocket, socket: Duplex, client: Client): void {
-    const session = new Session(nextSessionId++, ws, limits, { socket, coalescer });
+    const session = new Session(nextSessionId++, ws, limits, { socket, coalescer }, ops.metrics);
     session.address = client.key;
     // Dropped at login: an idle logged-in connection keeps nothing of it.
     let preLogin: PreLogin | undefined = new PreLogin(bounds, () => {
@@ -124,6 +129,11 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         session.frames!.runOrPush(task);
         return;
       }
+      // Once logged in a frame's task goes in as it is: no wrapper promise per frame.
+      if (!preLogin) {
+        session.frames!.push(task);
+        return;
+      }
       session.frames!.push(async () => {
         await task();
         if (preLogin && session.username) {
@@ -131,6 +141,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
           preLogin = undefined;
           setReceiveLimit(ws, limits.maxFrameBytes * 2);
           gate.loggedIn(client);
+          ops.loggedIn(session);
         }
       });
     });
@@ -139,6 +150,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       preLogin?.end();
       session.closed = true;
       sessions.delete(session);
+      ops.closed(session);
       try {
         router.leave(session);
       } catch (err) {
@@ -158,7 +170,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         continue;
       }
       session.alive = false;
-      session.ws.ping();
+      session.ping();
     }
   }
 
@@ -179,13 +191,16 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
 
   return {
     router,
+    ops,
     async start() {
       const port = await gate.listen(config.port, config.host);
+      await ops.start();
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
       heartbeat = setInterval(beat, limits.heartbeatMs);
       sweeper = setInterval(() => {
         void sweepSome();
         registrations.sweep();
+        ops.sweep();
       }, 60_000);
       sweeper.unref();
       log.info({ url: `http://${config.host}:${port}` }, 'parley listening');
@@ -194,6 +209,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     async stop() {
       clearInterval(heartbeat);
       clearInterval(sweeper);
+      await ops.stop();
       router.closeAll(CloseCode.shutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));

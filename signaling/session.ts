@@ -19,6 +19,7 @@ import { WelcomeHold } from './connection/welcome-hold';
 import type { QueueItem, ReceiptKind } from './store/queue';
 import type { SessionChange } from './routing/router';
 import type { WriteCoalescer } from './write-coalescer';
+import type { Metrics } from './metrics';
 
 export { type InflightMessage, pairKey } from './connection/delivery-window';
 export type { QueueCursor } from './connection/queue-cursor';
@@ -60,6 +61,8 @@ export class Session {
     private readonly limits: ServerLimits,
     /** The connection's TCP socket and the server's coalescer: the frames of one event-loop turn go out in one write. */
     private readonly writes?: { socket: Duplex; coalescer: WriteCoalescer },
+    /** Counts the frames and relayed bytes sent (metrics.ts), when metrics are on. */
+    private readonly counts?: Pick<Metrics, 'frameOut' | 'relayed'>,
   ) {
     this.#rates = new ConnectionRates(limits);
     this.#reading = new ReadControl(writes?.socket, () => this.closed);
@@ -142,7 +145,15 @@ export class Session {
   sendBinary(bytes: Uint8Array): void {
     if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
     this.writes?.coalescer.hold(this.writes.socket);
+    this.counts?.relayed('out', bytes.byteLength);
     this.ws.send(bytes, { binary: true });
+  }
+
+  /** The heartbeat's ping, corked like any frame: a thousand in one loop turn are not a thousand writes. */
+  ping(): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    this.writes?.coalescer.hold(this.writes.socket);
+    this.ws.ping();
   }
 
   /** Unsent bytes queued toward this client. */
@@ -213,6 +224,7 @@ export class Session {
       return;
     }
     this.writes?.coalescer.hold(this.writes.socket);
+    this.counts?.frameOut(frame);
     this.ws.send(encodeFrame(frame));
   }
 

@@ -20,14 +20,12 @@ function setSecurityHeaders(res: http.ServerResponse): void {
   res.setHeader('Referrer-Policy', 'no-referrer');
 }
 
-export function createStaticHandler(webDir: string): http.RequestListener {
+/** `before` answers the server's own routes (health, metrics, the check page's endpoints) ahead of the app. */
+export function createStaticHandler(webDir: string, before?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): http.RequestListener {
   const built = fs.existsSync(webDir);
   const assets = built ? sirv(webDir, { single: true, etag: true, gzip: false, setHeaders: setSecurityHeaders }) : undefined;
   return (req, res) => {
-    if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
-      return;
-    }
+    if (before?.(req, res)) return;
     if (!assets) {
       res.writeHead(503, { 'content-type': 'text/plain' }).end('The web app is not built: run `npm run build` (npm start does it).');
       return;

@@ -15,6 +15,7 @@ import { UNAUTHENTICATED, handlers } from '../handlers/index';
 import { relayChunk } from '../handlers/relay-chunk';
 import type { Session } from '../session';
 import { withinJsonBudget } from './frame-guard';
+import { BINARY, type Metrics, UNDECODED } from '../metrics';
 
 /** Ids in one frame that cost one frame of the rate limit. */
 const IDS_PER_FRAME = 16;
@@ -25,23 +26,37 @@ export type FrameTask = (() => Promise<void> | void) & { now?: true };
 type Refusal = Extract<ServerFrame, { t: 'error' }>;
 const refusal = (code: Refusal['code'], message: string): Refusal => ({ t: 'error', code, message });
 
-export function createIntake(ctx: Context, bounds: ConnectionLimits, log: Logger): (session: Session, data: RawData, isBinary: boolean) => FrameTask {
+export function createIntake(
+  ctx: Context,
+  bounds: ConnectionLimits,
+  log: Logger,
+  /** Counts frames in by type (metrics.ts), when metrics are on. */
+  counts?: Pick<Metrics, 'frameIn' | 'relayed'>,
+): (session: Session, data: RawData, isBinary: boolean) => FrameTask {
   const limits = ctx.limits;
 
-  /** Runs `work` and turns what it throws into an error frame: nothing a handler throws reaches the event loop. */
-  async function guarded(session: Session, isBinary: boolean, work: () => Promise<void> | void): Promise<void> {
+  /**
+   * Runs `work` and turns what it throws into an error frame: nothing a handler throws reaches the
+   * event loop. Synchronous work stays synchronous (no promise per frame); a promise is caught.
+   */
+  function guarded(session: Session, isBinary: boolean, work: () => Promise<void> | void): Promise<void> | void {
     if (session.closed) return;
     try {
-      await work();
+      const result = work();
+      if (result) return result.then(undefined, (err: unknown) => fail(session, isBinary, err));
     } catch (err) {
-      if (err instanceof ProtocolError) {
-        // A sender over its byte rate is pushed back by TCP rather than read and refused chunk by chunk.
-        if (isBinary && err.code === 'relay_limit') session.holdReading();
-        session.send({ t: 'error', code: err.code, message: err.message, ...(err.ref ? { ref: err.ref } : {}) });
-      } else {
-        log.error({ session: session.id, err }, 'handler failed');
-        session.send({ t: 'error', code: 'internal', message: 'internal error' });
-      }
+      fail(session, isBinary, err);
+    }
+  }
+
+  function fail(session: Session, isBinary: boolean, err: unknown): void {
+    if (err instanceof ProtocolError) {
+      // A sender over its byte rate is pushed back by TCP rather than read and refused chunk by chunk.
+      if (isBinary && err.code === 'relay_limit') session.holdReading();
+      session.send({ t: 'error', code: err.code, message: err.message, ...(err.ref ? { ref: err.ref } : {}) });
+    } else {
+      log.error({ session: session.id, err }, 'handler failed');
+      session.send({ t: 'error', code: 'internal', message: 'internal error' });
     }
   }
 
@@ -73,10 +88,13 @@ export function createIntake(ctx: Context, bounds: ConnectionLimits, log: Logger
     if (isBinary) {
       // File chunks are limited by bytes per second (in the handler), not frames per second.
       const bytes = toBytes(data);
+      counts?.frameIn(BINARY);
+      counts?.relayed('in', bytes.byteLength);
       if (bytes.byteLength > limits.maxFrameBytes) return answer(session, refusal('too_large', `frames are limited to ${limits.maxFrameBytes} bytes`));
       return () => guarded(session, true, () => relayChunk(ctx, session, bytes));
     }
     const frame = check(session, data);
+    counts?.frameIn(frame.t === 'error' ? UNDECODED : frame.t);
     if (frame.t === 'error') return answer(session, frame);
     return () =>
       guarded(session, false, () => {

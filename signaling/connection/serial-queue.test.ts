@@ -53,3 +53,25 @@ describe('SerialQueue', () => {
     expect(calls).toEqual([true, false]);
   });
 });
+
+describe('SerialQueue, fast path', () => {
+  it('runs a task at once when idle, and one pushed while a task runs after it, in order', async () => {
+    const log: string[] = [];
+    const q = new SerialQueue(100, () => {}, () => {});
+    q.push(() => void log.push('now'));
+    expect(log).toEqual(['now']);
+    expect(q.waiting).toBe(0);
+    q.push(async () => {
+      log.push('a start');
+      // Pushed while `a` runs (re-entrantly): must wait for `a` to finish.
+      q.push(() => void log.push('inner'));
+      await tick(5);
+      log.push('a end');
+    });
+    q.push(() => void log.push('b'));
+    await q.idle();
+    await tick();
+    expect(log).toEqual(['now', 'a start', 'a end', 'inner', 'b']);
+    expect(q.waiting).toBe(0);
+  });
+});

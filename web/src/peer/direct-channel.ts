@@ -31,6 +31,22 @@ export interface DirectChannelOptions {
   sendSignal: (signal: RtcSignal) => void;
 }
 
+/**
+ * TEST SWITCH: `localStorage['parley:test:ice-relay'] = '1'` makes new connections gather TURN
+ * (relay) candidates only, so a test can prove a data channel opens through a TURN server
+ * (e2e/turn.spec.ts). Not a user setting: relay-only privacy is the app's relay mode, which creates
+ * no RTCPeerConnection at all.
+ */
+export const ICE_RELAY_TEST_SWITCH = 'parley:test:ice-relay';
+
+function relayOnlyIceForTests(): boolean {
+  try {
+    return globalThis.localStorage?.getItem(ICE_RELAY_TEST_SWITCH) === '1';
+  } catch {
+    return false;
+  }
+}
+
 export class ChannelFrameEvent extends Event {
   constructor(readonly frame: Exclude<ChannelFrame, { t: 'hello' }>) {
     super('frame');
@@ -64,7 +80,7 @@ export class DirectChannel extends EventTarget {
     this.#peer = new SimplePeer({
       initiator: o.initiator,
       trickle: true,
-      config: { iceServers: o.iceServers },
+      config: { iceServers: o.iceServers, iceTransportPolicy: relayOnlyIceForTests() ? 'relay' : 'all' },
       channelConfig: { ordered: true },
       // Text frames stay strings and binary chunks stay bytes (simple-peer would make both Buffers).
       objectMode: true,

@@ -128,6 +128,10 @@ export class Links extends EventTarget {
       this.#iceServers = f.iceServers;
       for (const c of f.contacts) this.get(c.username).setPeerOnline(c.online);
     });
+    // Fresh TURN credentials before the welcome's expire: new connection attempts use them.
+    frames.on('ice_servers', (f) => {
+      this.#iceServers = f.iceServers;
+    });
     frames.on('contact_added', (f) => this.get(f.contact.username).setPeerOnline(f.contact.online));
     frames.on('presence', (f) => this.get(f.username).setPeerOnline(f.online));
     frames.on('signal', (f) => {
