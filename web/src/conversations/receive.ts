@@ -12,6 +12,7 @@ import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { Database, StoredMessage } from '../storage/db';
 import { type ReceivedBody, bodyModule } from './bodies/registry';
+import { resolveQuote } from './bodies/reply';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
 import { keepPending, takePending } from './pending';
@@ -75,6 +76,7 @@ export class Receiver {
       return 'ack';
     }
     const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts, ...module.show(body), state: 'delivered' };
+    resolveQuote(message, shown, me.username);
     for (const waiting of await takePending(tx, conv, id)) this.#applyWaiting(message, waiting.body as ReceivedBody, { from: waiting.from, me: me.username, ts: waiting.ts });
     await Promise.all([messages.put(message), tx.done]);
     if (body.kind === 'file') await this.d.fileOffer(from, body, ts);
