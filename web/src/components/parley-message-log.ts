@@ -4,6 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { StoredMessage } from '../storage/db';
 import { t } from '../i18n/strings';
 import { messageStyles, renderMessage } from './message-view';
+import { type RevealEvent, revealIn } from './reveal';
 
 /**
  * A conversation's messages, oldest first, as a live log. It owns where the log is scrolled to;
@@ -19,14 +20,19 @@ export class ParleyMessageLog extends LitElement {
   }
 
   override render() {
-    return html`<ol role="log" aria-label=${t.messages()} aria-live="polite">
+    return html`<ol role="log" aria-label=${t.messages()} aria-live="polite" @parley-reveal=${this.#onReveal}>
       ${repeat(
         this.messages,
         (m) => `${m.dir}:${m.id}`,
-        (m) => html`<li class=${m.dir} data-state=${m.state}>${renderMessage(m)}</li>`,
+        (m) => html`<li class=${m.dir} data-state=${m.state} data-id=${m.id}>${renderMessage(m)}</li>`,
       )}
     </ol>`;
   }
+
+  /** A quote asks for its original: shown if loaded here, else left to bubble on to the history. */
+  #onReveal = (e: RevealEvent) => {
+    if (revealIn(this.log, e.detail.id)) e.stopPropagation();
+  };
 
   static override styles = [messageStyles, css`
     :host { flex: 1; display: flex; flex-direction: column; min-height: 0; }

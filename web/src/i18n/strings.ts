@@ -115,4 +115,23 @@ export const t = {
   statusRefused: () => msg('The server refused this account on this device.'),
   statusOutdated: () => msg('This page is older than the Parley server. Reload it to get the new version.'),
   reload: () => msg('Reload'),
+  // ---- message actions (reply, react, copy, edit, delete): components/parley-message-actions.ts and the composer
+  messageActions: () => msg('Message actions'),
+  reply: () => msg('Reply'),
+  react: () => msg('React'),
+  copy: () => msg('Copy'),
+  edit: () => msg('Edit'),
+  deleteForEveryone: () => msg('Delete for everyone'),
+  deleteForMe: () => msg('Delete for me'),
+  reactions: () => msg('Reactions', { desc: 'The label of the list of emoji to react with' }),
+  replyingTo: (name: string) => msg(str`Replying to ${name}`),
+  cancelReply: () => msg('Cancel reply'),
+  editingMessage: () => msg('Editing message'),
+  cancelEdit: () => msg('Cancel edit'),
+  edited: () => msg('edited', { desc: 'Shown beside the time of a message its author changed' }),
+  you: () => msg('You', { desc: 'The author of a quoted message, when it is the user' }),
+  /** A quote's accessible name: who wrote the message answered, and its start. */
+  inReplyTo: (name: string, text: string) => msg(str`In reply to ${name}: ${text}`),
+  quoteDeleted: () => msg('This message was deleted'),
+  copied: () => msg('Copied'),
 };
