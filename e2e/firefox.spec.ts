@@ -1,7 +1,7 @@
 /**
  * Firefox stays supported: bob in Debian's Firefox ESR (puppeteer-core over WebDriver BiDi),
  * alice in Chromium, one real server. Sign-up, a contact request, messages both ways, the direct
- * path between the two engines, a small file each way whose bytes are checked by SHA-256, and a
+ * path between the two engines, a reply and reactions both ways, a small file each way whose bytes are checked by SHA-256, and a
  * contact's HTML file that Firefox downloads instead of rendering in Parley's origin.
  */
 import fs from 'node:fs';
@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test } from './support/fixtures';
 import { FirefoxUser, sha256Hex } from './support/firefox-user';
 
-test('Firefox and Chromium: sign-up, request, messages both ways, the direct path, a file each way', async ({ openUser }) => {
+test('Firefox and Chromium: sign-up, request, messages both ways, the direct path, a reply and reactions, a file each way', async ({ openUser }) => {
   test.setTimeout(180_000);
   const alice = await openUser('alice');
   const bob = await FirefoxUser.open('bob', new URL(alice.page.url()).origin);
@@ -44,6 +44,20 @@ test('Firefox and Chromium: sign-up, request, messages both ways, the direct pat
     expect(after.sentEnvelopes - before.sentEnvelopes).toBe(1);
     expect(after.receivedEnvelopes - before.receivedEnvelopes).toBe(1);
     expect(await bob.messageTexts()).toEqual(['hello from chromium', 'hello from firefox', 'over the channel', 'and back']);
+
+    // A reply from Firefox quoting Chromium's message, and a reaction each way on it.
+    await bob.messageAction('hello from chromium', 'Reply');
+    await bob.waitForPageText('Replying to alice');
+    await bob.send('a reply from firefox');
+    await bob.buttonInMessage('a reply from firefox', 'In reply to alice: hello from chromium');
+    await expect(alice.message('a reply from firefox').getByRole('button', { name: 'In reply to You: hello from chromium' })).toBeVisible();
+    await alice.message('a reply from firefox').getByRole('button', { name: 'Message actions' }).click();
+    await alice.page.getByRole('menuitem', { name: 'React', exact: true }).click();
+    await alice.page.getByRole('menuitem', { name: '👍' }).click();
+    await (await bob.buttonInMessage('a reply from firefox', '👍 1')).click();
+    await expect(alice.message('a reply from firefox').getByRole('button', { name: '👍 2' })).toBeVisible();
+    await bob.messageAction('hello from firefox', 'React', '😂');
+    await expect(alice.message('hello from firefox').getByRole('button', { name: '😂 1' })).toBeVisible();
 
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-firefox-'));
     const toBob = randomBytes(200_000);

@@ -9,7 +9,8 @@
  * the receiver rejects an id it has already seen (replay).
  */
 import { z } from 'zod';
-import { FileId, MessageId, b64 } from './protocol';
+import { LIMITS } from './limits';
+import { FileId, MessageId, Username, b64 } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
 /**
@@ -54,12 +55,40 @@ export type Reaction = z.infer<typeof Reaction>;
 export const Delete = z.object({ kind: z.literal('delete'), target: MessageId });
 export type Delete = z.infer<typeof Delete>;
 
+// ---- message actions: reply and edit ----------------------------------------------------
+
+/** The longest quote a reply carries of the message it answers, in UTF-16 code units. */
+export const MAX_QUOTE_CHARS = 200;
+
 /**
- * What a sealed message can hold: content (text, a file offer) or a change to another message
- * (reaction, delete). Later kinds (reply, edit, read, typing, profile) join this union, each with
+ * A text message answering message `quote.id` of the same conversation. The quote (who wrote it,
+ * the start of its text) is what the sender saw, carried so that a recipient who no longer has
+ * the original still sees what it answers; a recipient who has it shows its own copy instead.
+ */
+export const Reply = z.object({
+  kind: z.literal('reply'),
+  text: z.string().min(1).max(LIMITS.maxTextChars),
+  quote: z.object({ id: MessageId, author: Username, text: z.string().max(MAX_QUOTE_CHARS) }),
+});
+export type Reply = z.infer<typeof Reply>;
+
+/** The sender's own text message `target` now reads `text`; of two edits the later by the sender's clock wins. */
+export const Edit = z.object({ kind: z.literal('edit'), target: MessageId, text: z.string().min(1).max(LIMITS.maxTextChars) });
+export type Edit = z.infer<typeof Edit>;
+
+/**
+ * What a sealed message can hold: content (text, a file offer, a reply) or a change to another
+ * message (reaction, delete, edit). Later kinds (read, typing, profile) join this union, each with
  * its module in web/src/conversations/bodies/.
  */
-export const Body = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1) }), FileOffer, Reaction, Delete]);
+export const Body = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().min(1) }),
+  FileOffer,
+  Reaction,
+  Delete,
+  Reply,
+  Edit,
+]);
 export type Body = z.infer<typeof Body>;
 
 /** The kinds this version knows; a body of any other kind opens as `unsupported`. */

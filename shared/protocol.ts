@@ -119,6 +119,12 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('file_fetch'), from: Username, fileId: FileId, next: ChunkIndex }),
   /** Either side is done with a stored file (verified, cancelled or failed): the server deletes it. */
   z.object({ t: z.literal('file_release'), peer: Username, fileId: FileId }),
+  // ---- message actions
+  /**
+   * The sender deleted its message `id` to `to` for everyone: if it still waits in `to`'s offline
+   * queue the server drops it there (the sealed delete follows as a message of its own). No answer.
+   */
+  z.object({ t: z.literal('unsend'), to: Username, id: MessageId }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];

@@ -34,6 +34,15 @@ export function requireReach(session: Session, peer: string, ref: string): 'ok' 
   return r;
 }
 
+/**
+ * Whether `session`'s user may take back its own message queued for `peer` (`unsend`): any
+ * contact, blocked or blocking. It changes only the user's own data and is never answered, so it
+ * tells nobody anything.
+ */
+export function mayWithdraw(session: Session, peer: string): boolean {
+  return session.contacts.has(peer);
+}
+
 /** Whether `session`'s user may ask `peer` to be a contact (not a contact yet): refused when blocking, `unseen` when blocked. */
 export function requestReach(session: Session, peer: string, ref: string): 'ok' | 'unseen' {
   if (session.blocks.has(peer)) throw new ProtocolError('not_contact', `you blocked ${peer}; unblock them first`, ref);

@@ -67,6 +67,19 @@ function messageTextsInPage(): string[] {
   return [...(find(document)?.querySelectorAll('li p') ?? [])].map((p) => p.textContent ?? '');
 }
 
+/** Runs in the page: the log's item of the message whose own text (a `p`, not a quote) is `text`, or null. */
+function messageItemInPage(text: string): Element | null {
+  const find = (root: Document | ShadowRoot): Element | null => {
+    const log = root.querySelector('[role=log]');
+    if (log) return log;
+    for (const el of root.querySelectorAll('*')) {
+      const found = el.shadowRoot ? find(el.shadowRoot) : null;
+      if (found) return found;
+    }
+    return null;
+  };
+  return [...(find(document)?.querySelectorAll('li') ?? [])].find((li) => [...li.querySelectorAll(':scope > p')].some((p) => p.textContent === text)) ?? null;
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -106,10 +119,10 @@ export class FirefoxUser {
   }
 
   /** Waits (up to `timeoutMs`) for the control and returns it. */
-  async find(role: Role, name: string, options: { exact?: boolean; timeoutMs?: number } = {}): Promise<ElementHandle<Element>> {
+  async find(role: Role, name: string, options: { exact?: boolean; timeoutMs?: number; within?: ElementHandle<Element> } = {}): Promise<ElementHandle<Element>> {
     const deadline = Date.now() + (options.timeoutMs ?? 15_000);
     for (;;) {
-      const handle = await this.page.evaluateHandle(findInPage, role, name, options.exact ?? false, null);
+      const handle = await this.page.evaluateHandle(findInPage, role, name, options.exact ?? false, options.within ?? null);
       const el = handle.asElement();
       if (el) return el as ElementHandle<Element>;
       await handle.dispose();
@@ -172,6 +185,30 @@ export class FirefoxUser {
 
   messageTexts(): Promise<string[]> {
     return this.page.evaluate(messageTextsInPage);
+  }
+
+  /** Waits for the log's item of the message whose text is `text`. */
+  async messageItem(text: string, timeoutMs = 15_000): Promise<ElementHandle<Element>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const handle = await this.page.evaluateHandle(messageItemInPage, text);
+      const el = handle.asElement();
+      if (el) return el as ElementHandle<Element>;
+      await handle.dispose();
+      if (Date.now() > deadline) throw new Error(`${this.name} (Firefox): no message "${text}"`);
+      await sleep(100);
+    }
+  }
+
+  /** Waits for the button named exactly `name` in the item of message `text` (a reaction, a quote) and returns it. */
+  async buttonInMessage(text: string, name: string): Promise<ElementHandle<Element>> {
+    return this.find('button', name, { exact: true, within: await this.messageItem(text) });
+  }
+
+  /** Opens the "Message actions" menu of message `text` and chooses `action` (then `then`, in the menu it opened). */
+  async messageAction(text: string, action: string, then?: string): Promise<void> {
+    await (await this.buttonInMessage(text, 'Message actions')).click();
+    for (const item of then ? [action, then] : [action]) await this.click(item, true);
   }
 
   async attach(file: string): Promise<void> {

@@ -36,4 +36,9 @@ export interface QueueStore {
   page(recipient: string, after: string | undefined, limit: number): Promise<QueuedItem[]>;
   /** Forget items the recipient acknowledged. */
   remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void>;
+  /**
+   * `sender` takes back its message `id` to `recipient` (deleted for everyone): dropped if it is
+   * still queued. True when it was.
+   */
+  withdraw(recipient: string, sender: string, id: string): Promise<boolean>;
 }

@@ -46,6 +46,21 @@ export function queueContract(c: ContractContext, reopen: boolean): void {
       expect(await pending(store, 'bob')).toEqual([]);
     });
 
+    it('lets a sender withdraw its own queued message, and only that one', async () => {
+      const store = await c.open({ quotaMessages: 2 });
+      const t = c.clock.now;
+      await store.queue.enqueue('bob', [msg('alice', 'a1', t), msg('carol', 'a1', t), receipt('alice', 'a2', t)]);
+      // Another sender's message of the same id, a receipt, another recipient: near misses withdraw nothing.
+      expect(await store.queue.withdraw('bob', 'dave', 'a1')).toBe(false);
+      expect(await store.queue.withdraw('carol', 'alice', 'a1')).toBe(false);
+      expect(await store.queue.withdraw('bob', 'alice', 'a2')).toBe(false);
+      expect(await store.queue.withdraw('bob', 'alice', 'a1')).toBe(true);
+      expect(await store.queue.withdraw('bob', 'alice', 'a1')).toBe(false); // gone already
+      expect(ids(await pending(store, 'bob'))).toEqual(['msg:carol:a1', 'receipt:alice:a2']);
+      // Its room in the quota is free again.
+      expect(await store.queue.enqueue('bob', [msg('alice', 'a3', t)])).toBe('stored');
+    });
+
     it('reports a duplicate id and keeps one copy', async () => {
       const store = await c.open();
       const t = c.clock.now;

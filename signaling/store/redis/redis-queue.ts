@@ -84,6 +84,11 @@ export class RedisQueue implements QueueStore {
     await this.scripts.run(removeScript, [keys.queue(recipient), keys.queueIndex(recipient)], [kind, peer, ...ids]);
   }
 
+  async withdraw(recipient: string, sender: string, id: string): Promise<boolean> {
+    const removed = await this.scripts.run<number>(removeScript, [keys.queue(recipient), keys.queueIndex(recipient)], ['msg', sender, id]);
+    return removed > 0;
+  }
+
   /** Deletes up to `limit` expired entries, recipient by recipient from the sweep index. */
   async sweepExpired(now: number, limit: number): Promise<number> {
     const due = await this.redis.sendCommand<string[]>(['ZRANGE', keys.queueSweep, '-inf', String(now), 'BYSCORE', 'LIMIT', '0', String(limit)]);

@@ -131,6 +131,10 @@ export class SqliteQueue implements QueueStore {
     })();
   }
 
+  async withdraw(recipient: string, sender: string, id: string): Promise<boolean> {
+    return this.#q.remove.run(recipient, 'msg', sender, id).changes > 0;
+  }
+
   /** Deletes up to `limit` expired items (a bounded transaction: a sweep never holds the event loop for long). */
   async sweepExpired(now: number, limit: number): Promise<number> {
     return this.#q.sweep.run(now, limit).changes;

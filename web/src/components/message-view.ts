@@ -5,6 +5,8 @@ import { reactionCounts } from '../conversations/bodies/reaction';
 import { t } from '../i18n/strings';
 import { linkify } from './log/linkify';
 import './parley-file-item';
+import './parley-message-actions';
+import './parley-reactions';
 
 const stateLabel: Record<MessageState, () => string> = {
   sending: t.stateSending,
@@ -17,16 +19,19 @@ const stateLabel: Record<MessageState, () => string> = {
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
 /**
- * One message of the log: its content as its body kind shows it, its reactions, its time and
- * (for one's own) its state. A template, not an element: the log renders many, and their text
- * belongs to the log's own tree (what a screen reader and a test read as the list item's text).
+ * One message of the log: its content as its body kind shows it (a reply with its quote), its
+ * reactions, its time, "edited", (for one's own) its state, and its "Message actions" menu. A
+ * template, not an element: the log renders many, and their text belongs to the log's own tree
+ * (what a screen reader and a test read as the list item's text).
  */
 export function renderMessage(m: StoredMessage) {
   return html`${content(m)}
     <span class="meta">
       <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
-      ${m.dir === 'out' ? html`<span class="state ${m.state}">${stateLabel[m.state]()}</span>` : nothing}
+      ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
+      ${m.dir === 'out' && !m.deleted ? html`<span class="state ${m.state}">${stateLabel[m.state]()}</span>` : nothing}
       ${m.error ? html`<span class="why">${errorText(m.error)}</span>` : nothing}
+      <parley-message-actions .message=${m}></parley-message-actions>
     </span>`;
 }
 
@@ -34,21 +39,39 @@ export function renderMessage(m: StoredMessage) {
 function content(m: StoredMessage) {
   if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
   if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
-  const reactions = reactionCounts(m.reactions);
-  return html`${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${linkify(m.text)}</p>`}
-    ${reactions.length
-      ? html`<span class="reactions">
-          ${reactions.map((r) => html`<span class="reaction" role="img" aria-label=${t.reactionCount(r.emoji, r.count)}>${r.emoji} ${r.count}</span>`)}
-        </span>`
-      : nothing}`;
+  return html`${m.reply ? quote(m, m.reply) : nothing}
+    ${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${linkify(m.text)}</p>`}
+    ${reactionCounts(m.reactions).length ? html`<parley-reactions .message=${m} .reactions=${m.reactions}></parley-reactions>` : nothing}`;
+}
+
+/**
+ * The quote of the message a reply answers: a button that asks the log to show the original
+ * (`parley-reveal`, which the log answers when the original is loaded, and the conversation's
+ * history otherwise). In a conversation of two the author is the contact or the user.
+ */
+function quote(m: StoredMessage, reply: NonNullable<StoredMessage['reply']>) {
+  const author = reply.author === m.peer ? reply.author : t.authorYou();
+  const text = reply.text || t.quoteDeleted();
+  const reveal = (e: Event) =>
+    e.currentTarget!.dispatchEvent(new CustomEvent('parley-reveal', { detail: { id: reply.id }, bubbles: true, composed: true }));
+  return html`<button class="quote" aria-label=${t.inReplyTo(author, text)} @click=${reveal}>
+    <span class="who">${author}</span><span class="quoted">${text}</span>
+  </button>`;
 }
 
 /** The styles of a message, for the element that renders them. */
 export const messageStyles = css`
   li p { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; }
   li p.deleted, li p.unsupported { font-style: italic; color: var(--muted); }
-  .reactions { display: flex; gap: 0.25rem; margin-top: 0.2rem; }
-  .reaction { padding: 0 0.4rem; border: 1px solid var(--border); border-radius: 999px; font-size: 0.8rem; }
-  .meta { display: flex; gap: 0.4rem; justify-content: flex-end; font-size: 0.7rem; color: var(--muted); margin-top: 0.15rem; }
+  .meta { display: flex; gap: 0.4rem; justify-content: flex-end; align-items: center; font-size: 0.7rem; color: var(--muted); margin-top: 0.15rem; }
   .state.failed, .why { color: var(--danger); }
+  .quote {
+    display: flex; flex-direction: column; align-items: flex-start; width: 100%; margin: 0 0 0.3rem; padding: 0.25rem 0.5rem;
+    font: inherit; font-size: 0.85rem; text-align: start; color: inherit; cursor: pointer;
+    background: color-mix(in srgb, var(--accent) 8%, transparent); border: 0; border-inline-start: 3px solid var(--accent); border-radius: 6px;
+  }
+  .quote .who { font-weight: 600; color: var(--accent); }
+  .quote .quoted { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%; color: var(--muted); }
+  .quote:focus-visible { outline: 2px solid var(--accent); }
+  li.revealed { outline: 2px solid var(--accent); outline-offset: 2px; }
 `;

@@ -6,6 +6,12 @@ import { errorText } from '../i18n/error-text';
 import { type ConversationId, dmId } from '../conversations/conversation-id';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
+import type { StoredMessage } from '../storage/db';
+import type { ComposeEvent, ComposeKind } from './parley-message-actions';
+import { clip } from '../conversations/bodies/reply';
+
+/** How much of the message replied to or edited the composer shows above the text box. */
+const MODE_SNIPPET_CHARS = 120;
 
 /** A draft is written to storage this long after the last keystroke (and when the conversation closes). */
 const DRAFT_SAVE_MS = 300;
@@ -13,6 +19,9 @@ const DRAFT_SAVE_MS = 300;
 /**
  * What the user writes to one contact: the text box (Enter sends, its draft kept per
  * conversation) and the file picker. Files dropped on the conversation come in through sendFiles.
+ * It answers the message actions' requests (ComposeEvent, heard on the conversation's tree it sits
+ * in): "Replying to <name>" with "Cancel reply", or editing a message (prefilled) with "Cancel
+ * edit"; Escape in the text box cancels either.
  */
 @customElement('parley-composer')
 export class ParleyComposer extends LitElement {
@@ -20,15 +29,52 @@ export class ParleyComposer extends LitElement {
   @property() peer!: string;
   @property({ type: Boolean }) disabled = false;
   @state() private error = '';
+  /** Replying to, or editing, a message; and what the text box held before an edit. */
+  @state() private mode: { kind: ComposeKind; message: StoredMessage; stash?: string } | undefined;
   @query('#composer') private box: HTMLTextAreaElement | undefined;
   #draftTimer: ReturnType<typeof setTimeout> | undefined;
 
+  #root: Node | undefined;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#root = this.getRootNode();
+    this.#root.addEventListener('parley-compose', this.#onCompose);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#root?.removeEventListener('parley-compose', this.#onCompose);
+    this.#endMode();
     this.#saveDraft();
   }
 
+  #onCompose = (e: Event) => {
+    const { kind, message } = e as ComposeEvent;
+    if (message.conv === this.#conv) void this.compose(kind, message);
+  };
+
+  /** Starts replying to, or editing, `message`, and puts the focus in the text box. */
+  async compose(kind: ComposeKind, message: StoredMessage): Promise<void> {
+    this.#endMode();
+    const box = this.box;
+    if (kind === 'edit' && box) {
+      this.#saveDraft();
+      this.mode = { kind, message, stash: box.value };
+      box.value = message.text;
+    } else this.mode = { kind, message };
+    await this.updateComplete;
+    this.box?.focus();
+  }
+
+  /** Leaves reply or edit mode; after an edit the text box gets back what it held before. */
+  #endMode(): void {
+    if (this.mode?.stash !== undefined && this.box) this.box.value = this.mode.stash;
+    this.mode = undefined;
+  }
+
   override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('peer')) this.#endMode(); // an edit's text is not the draft saved next
     const before = changed.get('peer') as string | undefined;
     if (before) this.#saveDraft(dmId(before));
     if (changed.has('peer')) this.error = '';
@@ -50,12 +96,14 @@ export class ParleyComposer extends LitElement {
   }
 
   #onInput() {
+    if (this.mode?.kind === 'edit') return; // the text being edited is not a draft
     clearTimeout(this.#draftTimer);
     this.#draftTimer = setTimeout(() => this.#saveDraft(), DRAFT_SAVE_MS);
   }
 
   override render() {
     return html`
+      ${this.#renderMode()}
       <form @submit=${this.#send}>
         <label class="attach secondary" title=${t.attachFile()}>
           <span aria-hidden="true">📎</span>
@@ -69,6 +117,22 @@ export class ParleyComposer extends LitElement {
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     `;
+  }
+
+  #renderMode() {
+    const mode = this.mode;
+    if (!mode) return nothing;
+    const m = mode.message;
+    const title = mode.kind === 'reply' ? t.replyingTo(m.dir === 'in' ? m.peer : t.authorYou()) : t.editingMessage();
+    return html`<div class="mode">
+      <div class="about"><strong>${title}</strong><span class="snippet">${clip(m.file?.name ?? m.text, MODE_SNIPPET_CHARS)}</span></div>
+      <button type="button" class="secondary" @click=${() => this.#cancelMode()}>${mode.kind === 'reply' ? t.cancelReply() : t.cancelEdit()}</button>
+    </div>`;
+  }
+
+  #cancelMode(): void {
+    this.#endMode();
+    this.box?.focus();
   }
 
   #onPick(e: Event) {
@@ -89,8 +153,13 @@ export class ParleyComposer extends LitElement {
     }
   }
 
-  /** Enter sends; Shift+Enter makes a new line. */
+  /** Enter sends; Shift+Enter makes a new line; Escape leaves reply or edit mode. */
   #onKey(e: KeyboardEvent) {
+    if (e.key === 'Escape' && this.mode) {
+      e.preventDefault();
+      this.#cancelMode();
+      return;
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       (e.target as HTMLTextAreaElement).form?.requestSubmit();
@@ -102,10 +171,13 @@ export class ParleyComposer extends LitElement {
     const box = this.box!;
     const text = box.value;
     if (!text.trim()) return;
+    const mode = this.mode;
     box.value = '';
     try {
-      await this.services.messenger.send(this.peer, text);
+      if (mode?.kind === 'edit') await this.services.messenger.actions.edit(this.#conv, mode.message.id, text);
+      else await this.services.messenger.send(this.peer, text, mode?.message);
       this.error = '';
+      if (mode === this.mode) this.#endMode();
       this.#saveDraft();
     } catch (err) {
       box.value = text;
@@ -122,6 +194,9 @@ export class ParleyComposer extends LitElement {
       .attach:focus-within { outline: 2px solid var(--accent); }
       textarea { flex: 1; resize: none; max-height: 8rem; }
       .error { padding: 0 0.9rem 0.5rem; }
+      .mode { display: flex; align-items: center; gap: 0.6rem; padding: 0.5rem 0.6rem 0; }
+      .about { flex: 1; min-width: 0; display: flex; flex-direction: column; font-size: 0.85rem; border-inline-start: 3px solid var(--accent); padding-inline-start: 0.5rem; }
+      .snippet { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     `,
   ];
 }

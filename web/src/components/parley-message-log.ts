@@ -10,6 +10,7 @@ import { HistoryWindow, type OpenAt } from './log/history-window';
 import { type ParleyImageViewer, ViewImageEvent } from './log/parley-image-viewer';
 import { ScrollKeeper } from './log/scroll-keeper';
 import { messageStyles, renderMessage } from './message-view';
+import { type RevealEvent, revealIn } from './reveal';
 import { controls } from './shared-styles';
 import './log/parley-image-viewer';
 
@@ -100,7 +101,7 @@ export class ParleyMessageLog extends LitElement {
     const w = this.#window;
     const jump = w.newBelow > 0 || w.hasNewer || this.farFromBottom;
     return html`<div class="scroller">
-        <ol role="log" aria-label=${t.messages()} aria-live="polite" @view-image=${this.#viewImage}>
+        <ol role="log" aria-label=${t.messages()} aria-live="polite" @view-image=${this.#viewImage} @parley-reveal=${this.#onReveal}>
           ${repeat(logRows(w.messages), (r) => r.key, (r) => this.#row(r))}
         </ol>
       </div>
@@ -120,10 +121,16 @@ export class ParleyMessageLog extends LitElement {
     const label = m.dir === 'in' && !r.grouped
       ? html`<span class="author">${author}<span class="visually-hidden">:</span></span>`
       : html`<span class="visually-hidden">${t.authorSays(author)}</span>`;
-    return html`<li data-key=${r.key} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime.format(m.ts)}>
+    return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime.format(m.ts)}>
       ${label}${renderMessage(m)}
     </li>`;
   }
+
+  /** A quote asks for its original: shown if loaded here, else this conversation opens around it. */
+  #onReveal = (e: RevealEvent) => {
+    e.stopPropagation();
+    if (!revealIn(this.list, e.detail.id)) void this.showMessage(e.detail.id);
+  };
 
   #viewImage = (e: Event) => {
     if (e instanceof ViewImageEvent) void this.viewer.show(e.src, e.name);
@@ -137,6 +144,7 @@ export class ParleyMessageLog extends LitElement {
     li.in { align-self: flex-start; }
     li.out { align-self: flex-end; background: var(--bubble-out); }
     li.grouped { margin-top: 0.15rem; }
+    li.revealed { outline: 2px solid var(--accent); outline-offset: 2px; }
     li.in.grouped { border-top-left-radius: 5px; }
     li.out.grouped { border-top-right-radius: 5px; }
     .author { display: block; font-size: 0.75rem; font-weight: 600; color: var(--muted); margin-bottom: 0.1rem; }

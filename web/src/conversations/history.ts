@@ -50,6 +50,11 @@ export class History {
     return record;
   }
 
+  /** A message deleted from this device: its shared copy is no longer handed out. */
+  forget(message: StoredMessage): void {
+    this.#live.delete(keyOf(message.conv, message.dir, message.id));
+  }
+
   /** The shared copy of a message, if one is held now (no storage read). */
   held(conv: ConversationId, dir: Direction, id: string): StoredMessage | undefined {
     return this.#live.get(keyOf(conv, dir, id))?.deref();

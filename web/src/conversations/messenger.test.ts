@@ -247,12 +247,14 @@ describe('outbox jobs', () => {
   it('a reaction and a delete are durable jobs of their kind, resent at login with the messages and dropped when answered', async () => {
     const { messenger, wire } = await device('alice');
     await messenger.send('bob', 'react to this');
-    const [message] = wire.sent.map((x) => x.id);
-    await messenger.react('dm:bob', message!, '🎉');
-    await messenger.deleteForEveryone('dm:bob', message!);
+    await messenger.send('bob', 'keep this');
+    const [message, kept] = wire.sent.map((x) => x.id);
+    await messenger.actions.react('dm:bob', message!, '🎉');
+    await messenger.actions.deleteForEveryone('dm:bob', message!);
     const jobs = await db.getAllFromIndex('outbox', 'bySeq');
-    expect(jobs.map((j) => [j.kind, j.target])).toEqual([
-      ['message', undefined],
+    // The deleted message, not answered yet, is not sent again after its delete.
+    expect(jobs.map((j) => [j.kind, j.id === kept ? 'kept' : j.target])).toEqual([
+      ['message', 'kept'],
       ['reaction', message],
       ['delete', message],
     ]);
@@ -262,7 +264,8 @@ describe('outbox jobs', () => {
     expect(reloaded.wire.sent.map((x) => x.id)).toEqual(jobs.map((j) => j.id));
     await reloaded.handle({ t: 'delivered', by: 'bob', ids: jobs.map((j) => j.id) });
     expect(await db.getAll('outbox')).toEqual([]);
-    expect(await outState(reloaded.messenger, 'bob', message!)).toMatchObject({ state: 'delivered', deleted: true, text: '' });
+    expect(await outState(reloaded.messenger, 'bob', message!)).toMatchObject({ deleted: true, text: '' });
+    expect(await outState(reloaded.messenger, 'bob', kept!)).toMatchObject({ state: 'delivered', text: 'keep this' });
   });
 
   it('what waits longer than the resend interval goes again while online; what is answered does not', async () => {
@@ -286,12 +289,12 @@ describe('outbox jobs', () => {
   it('one may delete only one’s own message for everyone, and only within a day', async () => {
     const { messenger, handle } = await device('bob');
     await handle({ t: 'deliver', from: 'alice', id: 'theirs-01', env: sealedForBob('theirs-01'), ts: 1 });
-    await messenger.deleteForEveryone('dm:alice', 'theirs-01');
+    await messenger.actions.deleteForEveryone('dm:alice', 'theirs-01');
     expect((await messenger.conversation('dm:alice'))[0]).toMatchObject({ text: 'hello' });
     await messenger.send('alice', 'mine');
     const mine = (await messenger.conversation('dm:alice')).find((m) => m.dir === 'out')!;
     mine.ts -= 25 * 3600 * 1000;
-    await expect(messenger.deleteForEveryone('dm:alice', mine.id)).rejects.toThrow('delete_too_late');
+    await expect(messenger.actions.deleteForEveryone('dm:alice', mine.id)).rejects.toThrow('delete_too_late');
   });
 });
 

@@ -19,19 +19,18 @@ import type { Links } from '../peer/links';
 import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, createSequencer } from '../storage/db';
 import { bodyModule } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
-import { type ModifierBody, sendModifier } from './modifiers';
+import type { ModifierBody } from './modifiers';
+import { MessageActions, unsendBeforeDelete } from './actions';
+import { replyTo } from './bodies/reply';
 import { ConversationStates } from './conversation-states';
 import { History } from './history';
-import { type Outcome, applyOutcome } from './message-outcome';
+import type { Outcome } from './message-outcome';
+import { SEND_REFUSALS, Settler } from './settle';
 import { expirePending } from './pending';
 import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { Receiver } from './receive';
 
-/** Refusals of a `send` that name the message (`ref`): it shows failed, with the words for the code. */
-const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full', 'not_contact']);
-
-/** One's own message may be deleted for everyone for this long after it was sent. */
-export const DELETE_FOR_EVERYONE_MS = 24 * 3600 * 1000;
+export { DELETE_FOR_EVERYONE_MS } from './actions';
 
 /**
  * Fired with the conversation whose messages changed, and the message that did when there is
@@ -41,6 +40,8 @@ export class ConversationEvent extends Event {
   constructor(
     readonly conv: ConversationId,
     readonly message?: StoredMessage,
+    /** The message is gone from this device (deleted for me): a log showing it drops it. */
+    readonly removed = false,
   ) {
     super('conversation');
   }
@@ -63,6 +64,7 @@ export class Messenger extends EventTarget {
   readonly #nextSeq = createSequencer();
   readonly #outbox: Outbox;
   readonly #receiver: Receiver;
+  readonly #settler: Settler;
   /** What this device owes the senders of what it received: one ack (or refusal) per peer and turn. */
   readonly #answers: Batcher<'ack' | 'refuse'>;
   /** Set by the file transfer layer: a contact offered a file (called once per new offer; `ts` is the sender's clock). */
@@ -70,6 +72,8 @@ export class Messenger extends EventTarget {
   /** Set by the file transfer layer: a sent file offer reached an outcome (called for each one that applies). */
   onFileOfferSettled: ((peer: string, fileId: string, outcome: Outcome) => void) | undefined;
   #retryTimer: ReturnType<typeof setInterval> | undefined;
+  /** React, edit, delete for everyone or for me (actions.ts). */
+  readonly actions: MessageActions;
 
   constructor(
     private readonly db: Database,
@@ -82,7 +86,10 @@ export class Messenger extends EventTarget {
     super();
     this.states = new ConversationStates(db);
     this.history = new History(db);
-    this.#outbox = new Outbox(db, (entry) => this.links.get(entry.to).send(entry.id, entry.env));
+    this.#outbox = new Outbox(db, (entry) => {
+      unsendBeforeDelete(connection, entry);
+      this.links.get(entry.to).send(entry.id, entry.env);
+    });
     this.#answers = new Batcher((answer, peer, ids) => (answer === 'ack' ? links.get(peer).ack(ids) : links.get(peer).refuse(ids)));
     this.#receiver = new Receiver({
       db,
@@ -96,13 +103,31 @@ export class Messenger extends EventTarget {
       changed: (conv, message) => this.#changed(conv, message),
       fileOffer: async (peer, offer, ts) => this.onFileOffer?.(peer, offer, ts),
     });
+    this.#settler = new Settler({
+      db,
+      outbox: this.#outbox,
+      find: (c, id) => this.history.find(c, id, 'out'),
+      changed: (c, m) => this.#changed(c, m),
+      fileOfferSettled: (peer, fileId, outcome) => this.onFileOfferSettled?.(peer, fileId, outcome),
+    });
+    this.actions = new MessageActions({
+      db,
+      get me() {
+        return account.identity!.username;
+      },
+      find: (c, id) => this.history.find(c, id),
+      forget: (m) => this.history.forget(m),
+      seal: (peer, id, ts, body: ModifierBody) => this.#sealJob(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),
+      outbox: this.#outbox,
+      changed: (c, m, removed) => this.#changed(c, m, removed),
+    });
     links.deliverTo({
       envelope: async (peer, id, env) => {
         const answer = await this.#receiver.receive(peer, id, env);
         if (answer !== 'hold') this.#answers.queue(answer, peer, [id]);
       },
       outcome: async (ids, outcome, by) => {
-        for (const id of ids) await this.#settle(id, by, outcome);
+        for (const id of ids) await this.#settler.settle(id, by, outcome);
       },
     });
   }
@@ -129,7 +154,7 @@ export class Messenger extends EventTarget {
   attach(frames: FrameRoutes): void {
     frames.on('welcome', () => this.#outbox.resendAll());
     frames.on('error', (f) => {
-      if (f.ref && SEND_REFUSALS.has(f.code)) return this.#fail(f.ref, f.code);
+      if (f.ref && SEND_REFUSALS.has(f.code)) return this.#settler.fail(f.ref, f.code);
     });
   }
 
@@ -142,12 +167,12 @@ export class Messenger extends EventTarget {
     return this.history.all(conv);
   }
 
-  /** Seals `text` for `peer`, records it, and sends it (or leaves it queued until online). */
-  async send(peer: string, text: string): Promise<void> {
+  /** Seals `text` for `peer` (a reply to `original` when given), records it, and sends it (or leaves it queued until online). */
+  async send(peer: string, text: string, original?: StoredMessage): Promise<void> {
     const trimmed = text.trim();
     if (!trimmed) return;
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
-    const body: Body = { kind: 'text', text: trimmed };
+    const body: Body = original ? replyTo(original, trimmed, this.account.identity!.username) : { kind: 'text', text: trimmed };
     const message = this.#draft(peer, body);
     await this.#record(message, this.#seal(message, body));
   }
@@ -170,21 +195,21 @@ export class Messenger extends EventTarget {
       id: message.id,
       release: async () => {
         if (message.state !== 'sending') return;
-        if (!this.contacts.trusted(peer)) return this.#failMessage(message, undefined); // their key changed meanwhile
+        if (!this.contacts.trusted(peer)) return this.#settler.failMessage(message, undefined); // their key changed meanwhile
         message.ts = Date.now(); // sealed now: its age tells the receiver how fresh the stored copy is
         const entry = this.#seal(message, offer);
         const stored = this.db.put('outbox', entry);
         this.#outbox.add(entry);
         await this.#recorded(message, Promise.all([stored, this.db.put('messages', message)]));
       },
-      fail: (code) => this.#failMessage(message, code),
+      fail: (code) => this.#settler.failMessage(message, code),
     };
   }
 
   /** A held offer of `fileId` whose upload ended with an earlier visit of this page: it will never go. */
   async failFileOffer(peer: string, fileId: string): Promise<void> {
     const message = await this.history.findLast(dmId(peer), (m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
-    if (message && !(await this.db.getKey('outbox', message.id))) await this.#failMessage(message, undefined);
+    if (message && !(await this.db.getKey('outbox', message.id))) await this.#settler.failMessage(message, undefined);
   }
 
   /** Shows why a sent file message has not reached its recipient yet (its state stays). */
@@ -194,34 +219,6 @@ export class Messenger extends EventTarget {
     message.error = code;
     this.#changed(message.conv, message);
     await this.db.put('messages', message);
-  }
-
-  /** Reacts to message `target` of `conv` with `emoji`, or takes the reaction back (`remove`). */
-  react(conv: ConversationId, target: string, emoji: string, remove = false): Promise<void> {
-    return this.#modify(conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) });
-  }
-
-  /** Deletes one's own message `target` for everyone, within DELETE_FOR_EVERYONE_MS of sending it. */
-  async deleteForEveryone(conv: ConversationId, target: string): Promise<void> {
-    const message = await this.history.find(conv, target, 'out');
-    if (!message || message.deleted) return;
-    if (Date.now() - message.ts > DELETE_FOR_EVERYONE_MS) throw new ParleyError('delete_too_late');
-    await this.#modify(conv, { kind: 'delete', target });
-  }
-
-  #modify(conv: ConversationId, body: ModifierBody): Promise<void> {
-    return sendModifier(
-      {
-        db: this.db,
-        me: this.account.identity!.username,
-        find: (c, id) => this.history.find(c, id),
-        seal: (peer, id, ts) => this.#sealJob(peer, conv, body.kind, id, body, ts, this.#nextSeq()),
-        outbox: this.#outbox,
-        changed: (c, m) => this.#changed(c, m),
-      },
-      conv,
-      body,
-    );
   }
 
   /**
@@ -281,60 +278,7 @@ export class Messenger extends EventTarget {
     }
   }
 
-  /**
-   * A sent job reached the store ('sent'), or the recipient's device took it ('delivered') or
-   * refused it ('refused'). A receipt `by` a device settles only a job sent to that device:
-   * whoever else names the id (a hostile contact, a confused server) changes nothing. A message
-   * shows its outcome at once; storage follows (a reload before it is written resends it from the
-   * outbox, and the recipient drops the duplicate). A modifier's outcome shows nothing.
-   */
-  async #settle(id: string, by: string | undefined, outcome: Outcome): Promise<void> {
-    const entry = this.#outbox.get(id);
-    if (by !== undefined && entry !== undefined && entry.to !== by) return;
-    const peer = by ?? entry?.to;
-    if (!peer) return;
-    this.#outbox.forget(id);
-    // An entry this tab does not hold (another tab of this profile sent it) is taken for a message.
-    const message = (entry?.kind ?? 'message') === 'message' ? await this.#settleMessage(peer, id, outcome) : undefined;
-    const tx = this.db.transaction(['outbox', 'messages'], 'readwrite');
-    const outbox = tx.objectStore('outbox');
-    // Read again here: another tab of this profile may have queued it, and its recipient is the
-    // only one whose answer may remove it.
-    const queued = await outbox.get(id);
-    await Promise.all([queued?.to === peer ? outbox.delete(id) : undefined, message ? tx.objectStore('messages').put(message) : undefined, tx.done]);
-  }
-
-  /** Applies `outcome` to sent message `id`; returns it when it changed. */
-  async #settleMessage(peer: string, id: string, outcome: Outcome): Promise<StoredMessage | undefined> {
-    const message = await this.history.find(dmId(peer), id, 'out');
-    if (!message) return undefined;
-    const changed = applyOutcome(message, outcome);
-    if (changed) this.#changed(message.conv, message);
-    if (message.file) this.onFileOfferSettled?.(peer, message.file.fileId, outcome);
-    return changed ? message : undefined;
-  }
-
-  async #fail(id: string, code: string): Promise<void> {
-    const entry = this.#outbox.get(id);
-    if (!entry) return;
-    // A full queue (or a full server) may drain: keep the job queued and try again later. A non-contact cannot.
-    if (code === 'not_contact') {
-      this.#outbox.forget(id);
-      await this.db.delete('outbox', id);
-    }
-    if (entry.kind !== 'message') return;
-    const message = await this.history.find(entry.conv, id, 'out');
-    if (message && message.state !== 'delivered') await this.#failMessage(message, code);
-  }
-
-  async #failMessage(message: StoredMessage, code: string | undefined): Promise<void> {
-    message.state = 'failed';
-    if (code) message.error = code;
-    this.#changed(message.conv, message);
-    await this.db.put('messages', message);
-  }
-
-  #changed(conv: ConversationId, message?: StoredMessage): void {
-    this.dispatchEvent(new ConversationEvent(conv, message));
+  #changed(conv: ConversationId, message?: StoredMessage, removed = false): void {
+    this.dispatchEvent(new ConversationEvent(conv, message, removed));
   }
 }

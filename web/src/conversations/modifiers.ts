@@ -1,22 +1,22 @@
 /**
- * Sending a modifier (a reaction, a delete): applied here first as its module applies it on the
+ * Sending a modifier (a reaction, a delete, an edit): applied here first as its module applies it on the
  * other side, then sealed and kept as an outbox job of its kind, resent and settled like a message.
  */
 import type { Body } from '../../../shared/envelope';
-import type { Database, OutboxEntry, StoredMessage } from '../storage/db';
+import type { Database, Direction, OutboxEntry, StoredMessage } from '../storage/db';
 import { bodyModule } from './bodies/registry';
 import { type ConversationId, dmPeer } from './conversation-id';
 import type { Outbox } from './outbox';
 
-export type ModifierBody = Extract<Body, { kind: 'reaction' | 'delete' }>;
+export type ModifierBody = Extract<Body, { kind: 'reaction' | 'delete' | 'edit' }>;
 
 export interface ModifierSendDeps {
   db: Database;
   me: string;
-  /** Message `id` of `conv`: the copy every reader shares. */
-  find: (conv: ConversationId, id: string) => Promise<StoredMessage | undefined>;
-  /** Seals the modifier for `peer` as job `id`, sealed at `ts`. */
-  seal: (peer: string, id: string, ts: number) => OutboxEntry;
+  /** Message `id` of `conv` (either direction unless `dir` is given): the copy every reader shares. */
+  find: (conv: ConversationId, id: string, dir?: Direction) => Promise<StoredMessage | undefined>;
+  /** Seals modifier `body` for `peer` as job `id`, sealed at `ts`. */
+  seal: (peer: string, id: string, ts: number, body: ModifierBody) => OutboxEntry;
   outbox: Outbox;
   changed: (conv: ConversationId, message?: StoredMessage) => void;
 }
@@ -28,7 +28,7 @@ export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, bo
   const ts = Date.now();
   const module = bodyModule(body);
   if (module.role !== 'modifier' || !module.apply(target, body, { from: d.me, me: d.me, ts })) return;
-  const entry = { ...d.seal(peer, crypto.randomUUID(), ts), target: body.target };
+  const entry = { ...d.seal(peer, crypto.randomUUID(), ts, body), target: body.target };
   const tx = d.db.transaction(['messages', 'outbox'], 'readwrite');
   const stored = Promise.all([tx.objectStore('messages').put(target), tx.objectStore('outbox').add(entry), tx.done]);
   d.outbox.add(entry); // leaves while the transaction commits, as a message does

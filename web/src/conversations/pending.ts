@@ -4,6 +4,11 @@
  * 'pending' store) until the target arrives, then applied in their senders' order. Bounded: at
  * most MAX_PENDING_PER_CONVERSATION wait in one conversation (past it a new one is dropped, and
  * logged), and one that has waited PENDING_TTL_MS is let go at the next start.
+ *
+ * De-duplication: a modifier is kept under its own envelope id, so one that comes twice (two
+ * paths, a resend) waits once. Once applied its envelope id is not recorded; a copy that comes
+ * again changes nothing, since each module keeps the sender's clock of what it applied and takes
+ * only a later change (a reaction, an edit) or none at all (a delete is final).
  */
 import type { IDBPTransaction } from 'idb';
 import type { ConversationId, ParleyDB, PendingModifier } from '../storage/db';

@@ -127,4 +127,22 @@ export const t = {
   imageViewer: (name: string) => msg(str`Image ${name}`, { id: 'image-viewer', desc: 'Name of the dialog showing an image full size' }),
   viewImage: (name: string) => msg(str`View ${name}`, { id: 'view-image', desc: 'Link around an image preview; opens it full size' }),
   close: () => msg('Close', { id: 'close' }),
+  // ---- message actions (reply, react, copy, edit, delete): components/parley-message-actions.ts and the composer
+  messageActions: () => msg('Message actions'),
+  reply: () => msg('Reply'),
+  react: () => msg('React'),
+  copy: () => msg('Copy'),
+  edit: () => msg('Edit'),
+  deleteForEveryone: () => msg('Delete for everyone'),
+  deleteForMe: () => msg('Delete for me'),
+  reactions: () => msg('Reactions', { desc: 'The label of the list of emoji to react with' }),
+  replyingTo: (name: string) => msg(str`Replying to ${name}`),
+  cancelReply: () => msg('Cancel reply'),
+  editingMessage: () => msg('Editing message'),
+  cancelEdit: () => msg('Cancel edit'),
+  edited: () => msg('edited', { desc: 'Shown beside the time of a message its author changed' }),
+  /** A quote's accessible name: who wrote the message answered, and its start. */
+  inReplyTo: (name: string, text: string) => msg(str`In reply to ${name}: ${text}`),
+  quoteDeleted: () => msg('This message was deleted'),
+  copied: () => msg('Copied'),
 };

@@ -63,6 +63,10 @@ export interface StoredMessage {
   deleted?: boolean;
   /** A body of a kind this version does not know (a newer client's), by its kind. */
   unsupported?: string;
+  /** A reply: the message it answers, with who wrote it and the start of its text (conversations/bodies/reply.ts). */
+  reply?: { id: string; author: string; text: string };
+  /** Edited by its author: the sender's clock of the edit now shown (the latest wins). */
+  edited?: number;
 }
 
 /**
@@ -77,11 +81,11 @@ export interface OutboxEntry {
   to: string;
   env: string;
   seq: number;
-  /** For a modifier (reaction, delete): the id of the message it changes. */
+  /** For a modifier (reaction, delete, edit): the id of the message it changes. */
   target?: string;
 }
 
-export type OutboxKind = 'message' | 'reaction' | 'delete';
+export type OutboxKind = 'message' | 'reaction' | 'delete' | 'edit';
 
 /** A conversation's own state on this device. */
 export interface ConversationRecord {

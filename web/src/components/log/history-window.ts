@@ -151,9 +151,10 @@ export class HistoryWindow implements ReactiveController {
   }
 
   #changed = (e: Event) => {
-    const { conv, message } = e as ConversationEvent;
+    const { conv, message, removed } = e as ConversationEvent;
     if (conv !== this.#conv) return;
-    if (message) this.#arrived(message);
+    if (message && removed) this.#removed(message);
+    else if (message) this.#arrived(message);
     else void this.#readNewer(); // a change that names no message: whatever is new follows the window's end
     this.host.requestUpdate();
   };
@@ -176,6 +177,13 @@ export class HistoryWindow implements ReactiveController {
     }
     if (message.dir === 'in' && !this.host.atBottom) this.newBelow++;
     this.#set([...this.messages, message]);
+  }
+
+  /** A message deleted from this device leaves the window. */
+  #removed(message: StoredMessage): void {
+    const key = rowKey(message);
+    if (!this.#keys.has(key)) return;
+    this.#set(this.messages.filter((m) => rowKey(m) !== key));
   }
 
   async #readNewer(): Promise<void> {

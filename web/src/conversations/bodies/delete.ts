@@ -1,6 +1,6 @@
 /**
- * Delete for everyone: only a message's own author may delete it; its text, file and reactions
- * are gone on both sides, and it reads "This message was deleted". A delete is final, so the
+ * Delete for everyone: only a message's own author may delete it; its text, file, quote and
+ * reactions are gone on both sides, and it reads "This message was deleted". A delete is final, so the
  * order it arrives in does not matter.
  */
 import type { Delete } from '../../../../shared/envelope';
@@ -16,6 +16,7 @@ export const deleteBody: ModifierModule<Delete> = {
     message.text = '';
     delete message.file;
     delete message.reactions;
+    delete message.reply; // its quote of another message is content too
     return true;
   },
 };

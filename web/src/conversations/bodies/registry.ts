@@ -1,15 +1,17 @@
 /**
  * Every kind of sealed body has its module here, and `receive` dispatches through this one
  * registry. Two roles: content (a message of its own: text, a file offer, a body of a kind this
- * version does not know) and modifiers (a change to another message: a reaction, a delete; later
- * edit and read). The registry is exhaustive: a kind added to shared/envelope.ts without a module
+ * version does not know, a reply) and modifiers (a change to another message: a reaction, a
+ * delete, an edit; later read). The registry is exhaustive: a kind added to shared/envelope.ts without a module
  * is a compile error here.
  */
 import type { Body, UnsupportedBody } from '../../../../shared/envelope';
 import type { StoredMessage } from '../../storage/db';
 import { deleteBody } from './delete';
+import { editBody } from './edit';
 import { fileBody } from './file';
 import { reactionBody } from './reaction';
+import { replyBody } from './reply';
 import { textBody } from './text';
 import { unsupportedBody } from './unsupported';
 
@@ -19,7 +21,7 @@ export type BodyKind = ReceivedBody['kind'];
 type BodyOf<K extends BodyKind> = Extract<ReceivedBody, { kind: K }>;
 
 /** What a conversation shows of a content body. */
-export type MessageContent = Pick<StoredMessage, 'text' | 'file' | 'unsupported'>;
+export type MessageContent = Pick<StoredMessage, 'text' | 'file' | 'unsupported' | 'reply'>;
 
 export interface ContentModule<B> {
   readonly role: 'content';
@@ -50,6 +52,8 @@ const REGISTRY: { readonly [K in BodyKind]: BodyModule<BodyOf<K>> } = {
   unsupported: unsupportedBody,
   reaction: reactionBody,
   delete: deleteBody,
+  reply: replyBody,
+  edit: editBody,
 };
 
 /** The module of `body`'s kind. */

@@ -1,0 +1,78 @@
+/**
+ * What a user does to a message already in the conversation (the message actions menu): react,
+ * edit, delete for everyone, delete for me. The first three are modifiers (modifiers.ts): applied
+ * here, then sealed and kept as outbox jobs of their kind. Delete for me is local only.
+ *
+ * A delete for everyone also asks the server to drop the original if it still waits in the
+ * recipient's offline queue (`unsend`, sent before the delete each time the delete job goes):
+ * a recipient who was offline then never sees it. The delete still goes, so a copy already
+ * delivered is deleted too.
+ */
+import { LIMITS } from '../../../shared/limits';
+import type { Connection } from '../net/connection';
+import { ParleyError } from '../net/parley-error';
+import type { Direction, OutboxEntry, StoredMessage } from '../storage/db';
+import { editable } from './bodies/edit';
+import type { ConversationId } from './conversation-id';
+import { type ModifierSendDeps, sendModifier } from './modifiers';
+
+export interface ActionDeps extends ModifierSendDeps {
+  /** Drops the copy every reader shares of a message deleted from this device. */
+  forget: (message: StoredMessage) => void;
+  changed: (conv: ConversationId, message?: StoredMessage, removed?: boolean) => void;
+}
+
+/** One's own message may be deleted for everyone for this long after it was sent. */
+export const DELETE_FOR_EVERYONE_MS = 24 * 3600 * 1000;
+
+/** Whether one's own message sent at `ts` may still be deleted for everyone. */
+export const deletableForEveryone = (ts: number, now = Date.now()) => now - ts <= DELETE_FOR_EVERYONE_MS;
+
+export class MessageActions {
+  constructor(private readonly d: ActionDeps) {}
+
+  /** Reacts to message `target` of `conv` with `emoji`, or takes the reaction back (`remove`). */
+  react(conv: ConversationId, target: string, emoji: string, remove = false): Promise<void> {
+    return sendModifier(this.d, conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) });
+  }
+
+  /** Changes the text of one's own text message `target` (nothing happens when it is the same). */
+  async edit(conv: ConversationId, target: string, text: string): Promise<void> {
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
+    const message = await this.d.find(conv, target, 'out');
+    if (!message || !editable(message) || message.text === trimmed) return;
+    await sendModifier(this.d, conv, { kind: 'edit', target, text: trimmed });
+  }
+
+  /** Deletes one's own message `target` for everyone, within DELETE_FOR_EVERYONE_MS of sending it. */
+  async deleteForEveryone(conv: ConversationId, target: string): Promise<void> {
+    const message = await this.d.find(conv, target, 'out');
+    if (!message || message.deleted) return;
+    if (!deletableForEveryone(message.ts)) throw new ParleyError('delete_too_late');
+    // Not sent yet (or not answered): it must not go after its delete.
+    if (this.d.outbox.get(target)) {
+      this.d.outbox.forget(target);
+      await this.d.db.delete('outbox', target);
+    }
+    await sendModifier(this.d, conv, { kind: 'delete', target });
+  }
+
+  /** Removes message `id` (written `dir`) from this device only; the other side keeps it. */
+  async deleteForMe(conv: ConversationId, dir: Direction, id: string): Promise<void> {
+    const message = await this.d.find(conv, id, dir);
+    await this.d.db.delete('messages', [conv, dir, id]);
+    if (!message) return;
+    this.d.forget(message);
+    this.d.changed(conv, message, true);
+  }
+}
+
+/**
+ * Called for each outbox job as it is (re)sent: before a delete for everyone, asks the server to
+ * drop its target from the recipient's offline queue. Harmless when it is not there any more.
+ */
+export function unsendBeforeDelete(connection: Connection, entry: OutboxEntry): void {
+  if (entry.kind === 'delete' && entry.target) connection.send({ t: 'unsend', to: entry.to, id: entry.target });
+}
