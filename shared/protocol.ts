@@ -156,6 +156,7 @@ export const ErrorCode = z.enum([
   'username_reserved', // the name is kept back (admin, support, parley…): it could pass for the service or its staff
   'unsupported_version', // register/login spoke another protocol version (`v`) than the server's; the socket is closed (4003)
   'internal', // a server fault; nothing internal leaks
+  'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -27,7 +27,7 @@ import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { Receiver } from './receive';
 
 /** Refusals of a `send` that name the message (`ref`): it shows failed, with the words for the code. */
-const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full', 'not_contact']);
+const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full', 'not_contact', 'blocked']);
 
 /** One's own message may be deleted for everyone for this long after it was sent. */
 export const DELETE_FOR_EVERYONE_MS = 24 * 3600 * 1000;
@@ -311,8 +311,9 @@ export class Messenger extends EventTarget {
   async #fail(id: string, code: string): Promise<void> {
     const entry = this.#outbox.get(id);
     if (!entry) return;
-    // A full queue (or a full server) may drain: keep the job queued and try again later. A non-contact cannot.
-    if (code === 'not_contact') {
+    // A full queue (or a full server) may drain: keep the job queued and try again later. A
+    // non-contact cannot, nor a user this one blocked (sent before the block, or from another tab).
+    if (code === 'not_contact' || code === 'blocked') {
       this.#outbox.forget(id);
       await this.db.delete('outbox', id);
     }

@@ -39,6 +39,7 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   username_reserved: () => msg('That name is reserved. Choose another one.'),
   unsupported_version: () => msg('This page is older than the Parley server. Reload it to get the new version.'),
   internal: fault,
+  blocked: () => msg('Not sent: you blocked them. Unblock them to send messages.'),
   offline: () => msg('Not connected to the server. Parley is reconnecting; try again in a moment.'),
   unreachable: () => msg('Cannot reach the Parley server. Check your connection and try again.'),
   too_long: () => msg('That message is too long.'),
