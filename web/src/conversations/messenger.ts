@@ -331,5 +331,10 @@ export class Messenger extends EventTarget {
 
   #changed(conv: ConversationId): void {
     this.dispatchEvent(new ConversationEvent(conv));
+    // The conversation list's preview follows whatever changed (sent, arrived, deleted).
+    void this.#cache
+      .get(conv)
+      ?.then((list) => this.states.noteLatest(conv, list.at(-1)))
+      .catch((err) => console.warn("parley: could not keep a conversation's preview", err));
   }
 }
