@@ -14,6 +14,7 @@ import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import { Messenger } from '../conversations/messenger';
+import { type SearchHit, searchMessages } from '../conversations/search';
 import type { Services } from '../components/context';
 
 const RELAY_ONLY = 'relayOnly';
@@ -138,6 +139,10 @@ export class AppServices extends EventTarget implements Services {
     await this.account.importBackup(fileText, passphrase);
     this.start();
     this.dispatchEvent(new Event('signed-in'));
+  }
+
+  searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]> {
+    return searchMessages(this.db, query, options);
   }
 
   stop(): void {

@@ -17,14 +17,14 @@ const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-dig
 
 /**
  * One message of the log: its content as its body kind shows it, its reactions, its time and
- * (for one's own) its state. A template, not an element: the log renders many, and their text
+ * (for one's own) its state; one's own file says how its transfer goes instead (parley-file-item). A template, not an element: the log renders many, and their text
  * belongs to the log's own tree (what a screen reader and a test read as the list item's text).
  */
 export function renderMessage(m: StoredMessage) {
   return html`${content(m)}
     <span class="meta">
       <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
-      ${m.dir === 'out' ? html`<span class="state ${m.state}">${stateLabel[m.state]()}</span>` : nothing}
+      ${m.dir === 'out' && (!m.file || m.state === 'failed') ? html`<span class="state ${m.state}">${stateLabel[m.state]()}</span>` : nothing}
       ${m.error ? html`<span class="why">${errorText(m.error)}</span>` : nothing}
     </span>`;
 }
@@ -34,7 +34,7 @@ function content(m: StoredMessage) {
   if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
   if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
   const reactions = reactionCounts(m.reactions);
-  return html`${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${m.text}</p>`}
+  return html`${m.file ? html`<parley-file-item .file=${m.file} .sent=${m.dir === 'out' ? m.state : undefined}></parley-file-item>` : html`<p>${m.text}</p>`}
     ${reactions.length
       ? html`<span class="reactions">
           ${reactions.map((r) => html`<span class="reaction" role="img" aria-label=${t.reactionCount(r.emoji, r.count)}>${r.emoji} ${r.count}</span>`)}

@@ -23,6 +23,8 @@ import { controls } from './shared-styles';
 export class ParleyConversation extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;
+  /** Set (a new object each time) to show message `message` of the conversation: a search result chosen. */
+  @property({ attribute: false }) reveal: { message?: string } | undefined;
   @state() private messages: StoredMessage[] = [];
   @state() private showDetails = false;
   @state() private dragging = false;
@@ -35,6 +37,7 @@ export class ParleyConversation extends LitElement {
       if ((e as ConversationEvent).conv === this.#conv) void this.#load();
     });
     this.#listen.watch(this.services.contacts, ['change']);
+    this.#listen.watch(this.services.connection, ['status']);
     this.addEventListener('dragover', this.#onDragOver);
     this.addEventListener('dragleave', () => (this.dragging = false));
     this.addEventListener('drop', this.#onDrop);
@@ -55,6 +58,29 @@ export class ParleyConversation extends LitElement {
       this.showDetails = false;
       void this.#load();
     }
+    if (changed.has('reveal') && this.reveal?.message) void this.#reveal(this.reveal.message);
+  }
+
+  /**
+   * Brings message `id` into view once it is shown: asks whoever shows it with a bubbling,
+   * composed `parley-reveal` event (detail {id}) from the log, the event a quote raises too.
+   */
+  async #reveal(id: string): Promise<void> {
+    const conv = this.#conv;
+    const list = await this.services.messenger.conversation(conv);
+    if (conv !== this.#conv || !list.some((m) => m.id === id)) return;
+    if (this.messages.length !== list.length) this.messages = [...list];
+    await this.updateComplete;
+    const log = this.renderRoot.querySelector('parley-message-log');
+    await log?.updateComplete;
+    log?.dispatchEvent(new CustomEvent('parley-reveal', { detail: { id }, bubbles: true, composed: true }));
+  }
+
+  /** Why nothing can be written here now, if so: the user blocked the contact, or this session was taken over. */
+  #cannotWrite(): string | undefined {
+    if (this.services.connection.status === 'replaced') return t.composerReplaced();
+    if (this.services.contacts.isBlocked(this.peer)) return t.composerBlocked(this.peer);
+    return undefined;
   }
 
   /** The conversation shown: the one with `peer`. */
@@ -71,11 +97,12 @@ export class ParleyConversation extends LitElement {
   override render() {
     const contact = this.services.contacts.get(this.peer);
     const path = this.services.links.get(this.peer).path;
+    const cannotWrite = this.#cannotWrite();
     return html`
       <header>
         <button class="secondary back" @click=${() => this.dispatchEvent(new CustomEvent('back'))} aria-label=${t.back()}>‹</button>
         <h2>${this.peer}</h2>
-        <span class="presence">${contact?.online ? t.online() : t.offline()}</span>
+        ${this.#presence(contact?.online)}
         <span class="path" role="status" aria-label=${t.connectionPath()}>${path === 'direct' ? t.pathDirect() : t.pathRelay()}</span>
         <button class="secondary" aria-expanded=${this.showDetails} @click=${() => (this.showDetails = !this.showDetails)}>
           ${t.details()}
@@ -83,9 +110,18 @@ export class ParleyConversation extends LitElement {
       </header>
       ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
       <parley-message-log .messages=${this.messages}></parley-message-log>
-      <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey}></parley-composer>
+      ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
+      <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey || !!cannotWrite}></parley-composer>
       ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;
+  }
+
+  /** Blocked, online, offline; nothing once this session was taken over (nobody's presence is known here then). */
+  #presence(online: boolean | undefined) {
+    const status = this.services.connection.status;
+    if (this.services.contacts.isBlocked(this.peer)) return html`<span class="presence blocked">${t.blockedBadge()}</span>`;
+    if (status === 'replaced' || status === 'refused' || status === 'outdated') return nothing;
+    return html`<span class="presence">${online ? t.online() : t.offline()}</span>`;
   }
 
   #onDragOver = (e: DragEvent) => {
@@ -98,6 +134,7 @@ export class ParleyConversation extends LitElement {
     this.dragging = false;
     if (!e.dataTransfer?.files.length) return;
     e.preventDefault();
+    if (this.#cannotWrite()) return;
     void this.composer?.sendFiles([...e.dataTransfer.files]);
   };
 
@@ -109,6 +146,8 @@ export class ParleyConversation extends LitElement {
       header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
       h2 { margin: 0; font-size: 1.05rem; flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .presence { font-size: 0.8rem; color: var(--muted); }
+      .presence.blocked { color: var(--danger); }
+      .note { margin: 0; padding: 0.5rem 0.9rem; border-top: 1px solid var(--border); background: var(--panel); color: var(--muted); font-size: 0.9rem; }
       .path { font-size: 0.75rem; border: 1px solid var(--border); border-radius: 999px; padding: 0.1rem 0.5rem; color: var(--muted); }
       .back { display: none; }
       @media (max-width: 700px) { .back { display: inline-block; } }

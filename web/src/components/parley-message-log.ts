@@ -14,6 +14,16 @@ export class ParleyMessageLog extends LitElement {
   @property({ attribute: false }) messages: readonly StoredMessage[] = [];
   @query('ol') private log!: HTMLOListElement;
 
+  constructor() {
+    super();
+    // A message to show (a search result, a quote): scrolled to, instead of the latest.
+    this.addEventListener('parley-reveal', (e) => {
+      const id = (e as CustomEvent<{ id: string }>).detail?.id;
+      const item = [...this.log.querySelectorAll<HTMLElement>('li[data-id]')].find((li) => li.dataset.id === id);
+      item?.scrollIntoView({ block: 'center' });
+    });
+  }
+
   override updated(_changed: PropertyValues<this>): void {
     this.log.scrollTo({ top: this.log.scrollHeight });
   }
@@ -23,7 +33,7 @@ export class ParleyMessageLog extends LitElement {
       ${repeat(
         this.messages,
         (m) => `${m.dir}:${m.id}`,
-        (m) => html`<li class=${m.dir} data-state=${m.state}>${renderMessage(m)}</li>`,
+        (m) => html`<li class=${m.dir} data-state=${m.state} data-id=${m.id}>${renderMessage(m)}</li>`,
       )}
     </ol>`;
   }
