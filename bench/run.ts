@@ -14,10 +14,12 @@
  *     contact requests, registrations, idle and unauthenticated connections, big frames, signals,
  *     uploads, a full queue), a bystander's ping p99 (target < 50 ms) and ordinary users' relay
  *     throughput (target ≥ 0.8 × the baseline measured just before, on the same server).
+ *  6. Search (`BENCH_ONLY=search`): in headless Chromium, a search across 10,000 messages on the
+ *     device, from the query settling to its results on screen (target < 100 ms, median).
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|store, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|store|search, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000], BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
  * the conversation before the browser runs), BENCH_CPU_PROF=<dir> (profile the relay server),
@@ -38,6 +40,7 @@ import { hostileSummary, reportHostile } from './hostile-report';
 import { runStoreBench } from './store-bench';
 import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
+import { type SearchOptions, type SearchResult, benchSearch } from './search-bench';
 import { fmt, table } from './stats';
 
 const TARGET_RATIO = 0.8;
@@ -116,6 +119,18 @@ const hostileOptions: HostileOptions = {
   },
   attackerNice: 10,
 };
+
+// ---- search ----
+const TARGET_SEARCH_MS = 100;
+const searchOptions: SearchOptions = { messages: num('BENCH_SEARCH_MESSAGES', 10_000), conversations: 10, rounds: 5 };
+
+function reportSearch(r: SearchResult): void {
+  log('');
+  log(`Search across ${fmt(r.options.messages)} messages in ${r.options.conversations} conversations, ${r.options.rounds} runs of each query after a warm-up:`);
+  log(`  query settled → results on screen: median ${fmt(r.toResults.median, 1)} ms, p90 ${fmt(r.toResults.p90, 1)}, max ${fmt(r.toResults.max, 1)}`);
+  log(`  of which the search (reading the messages store): median ${fmt(r.search.median, 1)} ms`);
+  log(`  < ${TARGET_SEARCH_MS} ms: ${verdict(r.toResults.median < TARGET_SEARCH_MS)} (median)`);
+}
 
 const log = (line: string): void => console.log(line);
 const verdict = (ok: boolean): string => (ok ? 'MET' : 'MISSED');
@@ -227,6 +242,12 @@ async function main(): Promise<void> {
     log(`Hostile load benchmark (${hostileOptions.floods.length} floods of ${hostileOptions.durationMs / 1000} s, each beside a baseline as long)`);
     hostile = await benchHostile(hostileOptions, log);
   }
+  let search: SearchResult | undefined;
+  if (wanted('search')) {
+    log('');
+    log(`Search benchmark (${fmt(searchOptions.messages)} messages; builds web/dist first)`);
+    search = await benchSearch(searchOptions, log);
+  }
   let store: { on: number; off: number } | undefined;
   if (wanted('store')) {
     log('');
@@ -239,6 +260,7 @@ async function main(): Promise<void> {
   if (browser) reportBrowser(browser);
   if (files) reportFiles(files, log);
   if (hostile) reportHostile(hostile, log);
+  if (search) reportSearch(search);
   const summary = {
     relay: relay && {
       bareMsgsPerSec: Math.round(relay.summary.bareMsgsPerSec),
@@ -279,6 +301,14 @@ async function main(): Promise<void> {
     },
     files: files && filesSummary(files),
     hostile: hostile && hostileSummary(hostile),
+    search: search && {
+      messages: search.options.messages,
+      toResultsMs: roundSpread(search.toResults),
+      searchMs: roundSpread(search.search),
+      targetMs: TARGET_SEARCH_MS,
+      met: search.toResults.median < TARGET_SEARCH_MS,
+      perQuery: Object.fromEntries(Object.entries(search.perQuery).map(([q, v]) => [q, { medianMs: round(v.toResults.median), hits: v.hits }])),
+    },
     store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };
   log('');
