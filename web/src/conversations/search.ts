@@ -1,8 +1,8 @@
 /**
  * Finding messages by their text across every conversation, on this device only (nothing is sent
- * anywhere): the messages store is read in key order, a batch at a time, each in its own short
- * transaction, so a search never holds the whole history in memory, lets other work run between
- * batches, and stops as soon as the query it answers has changed (its AbortSignal). Matching is
+ * anywhere): one cursor over the messages store (measured faster here than getAll in batches:
+ * Chromium prefetches cursor values), holding only the best hits so far, never the whole history,
+ * and stopping as soon as the query it answers has changed (its AbortSignal). Matching is
  * case-insensitive and Unicode-aware: both sides are NFKC-normalised (full-width and compatibility
  * forms match their plain ones) and lower-cased for the user's locale; a query in 中文 matches as
  * a plain substring (no word boundaries to respect).
@@ -11,8 +11,8 @@ import type { ConversationId, Database, Direction, StoredMessage } from '../stor
 
 /** The most results a search returns (the newest ones): a list one can scan. */
 export const SEARCH_MAX_RESULTS = 50;
-/** Messages read per step (one getAll, one transaction): large enough to be fast, small enough to stop promptly. */
-export const SEARCH_BATCH = 1000;
+/** The cursor looks at its AbortSignal every this many messages. */
+export const SEARCH_BATCH = 500;
 /** Characters of context shown on each side of the match. */
 export const SNIPPET_CONTEXT = 32;
 /** The longest query taken (longer ones are cut): a query is typed, not pasted history. */
@@ -31,9 +31,12 @@ export interface SearchHit {
   snippet: { before: string; match: string; after: string };
 }
 
+/** Printable ASCII and whitespace only: already in NFKC, so normalising it can be skipped (it is most of the cost). */
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** The form both a query and a text are compared in. */
 export function fold(text: string): string {
-  return text.normalize('NFKC').toLocaleLowerCase();
+  return (ASCII.test(text) ? text : text.normalize('NFKC')).toLocaleLowerCase();
 }
 
 /**
@@ -48,18 +51,17 @@ export async function searchMessages(
   const needle = fold(query.trim().slice(0, MAX_QUERY_CHARS));
   if (!needle) return [];
   const top = new TopBySeq(limit);
-  let after: StoredMessage | undefined;
-  for (;;) {
-    signal?.throwIfAborted();
-    const range = after ? IDBKeyRange.lowerBound([after.conv, after.dir, after.id], true) : undefined;
-    const batch = await db.getAll('messages', range, SEARCH_BATCH);
-    for (const m of batch) {
-      if (m.deleted || m.unsupported || !m.text || !top.wants(m.seq)) continue;
+  signal?.throwIfAborted();
+  let cursor = await db.transaction('messages').store.openCursor();
+  for (let n = 1; cursor; n++) {
+    const m: StoredMessage = cursor.value;
+    if (!m.deleted && !m.unsupported && m.text && top.wants(m.seq)) {
       const snippet = snippetOf(m.text, needle);
       if (snippet) top.add({ conv: m.conv, peer: m.peer, dir: m.dir, id: m.id, seq: m.seq, ts: m.ts, snippet });
     }
-    if (batch.length < SEARCH_BATCH) break;
-    after = batch[batch.length - 1];
+    // Not continuing ends the transaction: nothing more is read for a query that changed.
+    if (n % SEARCH_BATCH === 0) signal?.throwIfAborted();
+    cursor = await cursor.continue();
   }
   signal?.throwIfAborted();
   return top.list;
