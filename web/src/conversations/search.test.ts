@@ -6,6 +6,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Database, type StoredMessage, openDatabase } from '../storage/db';
 import { SEARCH_BATCH, SNIPPET_CONTEXT, fold, searchMessages, snippetOf } from './search';
+import { SearchIndex } from './search-index';
 
 let db: Database;
 beforeEach(async () => {
@@ -82,5 +83,33 @@ describe('a snippet', () => {
     expect(s.before.slice(1)).toMatch(/^(😀)+$/u);
     expect(fold('ﬁle')).toBe('file');
     expect(snippetOf('A ﬁle', 'file')).toMatchObject({ match: 'file' });
+  });
+});
+
+describe('the search index in memory', () => {
+  it('answers like the store, sees what changed in a conversation once told, and stays within its bound', async () => {
+    await write([message('bob', 'first harbour'), message('carol', 'second harbour')]);
+    const index = new SearchIndex(db);
+    expect((await index.search('HARBOUR')).map((h) => h.snippet.before)).toEqual(['second ', 'first ']);
+    expect(await index.search('harbour')).toEqual(await searchMessages(db, 'harbour'));
+    // Written behind its back: not seen until the conversation is said to have changed.
+    const late = message('bob', 'a later harbour');
+    await write([late]);
+    expect(await index.search('later')).toEqual([]);
+    index.changed('dm:bob');
+    expect((await index.search('later')).map((h) => h.id)).toEqual([late.id]);
+    await write([{ ...late, deleted: true, text: '' }]);
+    index.changed('dm:bob');
+    expect(await index.search('later')).toEqual([]);
+  });
+
+  it('does not hold a history over its bound, and still finds everything in it', async () => {
+    const bound = 20;
+    const many = Array.from({ length: bound + 1 }, (_, i) => message('bob', i === 0 ? 'the oldest' : 'x'));
+    await write(many);
+    const index = new SearchIndex(db, bound);
+    expect((await index.search('oldest')).map((h) => h.id)).toEqual([many[0].id]);
+    await write([message('bob', 'newest')]); // not told: read from storage all the same
+    expect(await index.search('newest')).toHaveLength(1);
   });
 });

@@ -67,9 +67,8 @@ export async function searchMessages(
   return top.list;
 }
 
-/** Where `needle` (folded) is in `text`, with its context; undefined when it is not there. */
-export function snippetOf(text: string, needle: string): SearchHit['snippet'] | undefined {
-  const folded = fold(text);
+/** Where `needle` (folded) is in `text` (`folded` is its folded form), with its context; undefined when it is not there. */
+export function snippetOf(text: string, needle: string, folded = fold(text)): SearchHit['snippet'] | undefined {
   const at = folded.indexOf(needle);
   if (at < 0) return undefined;
   // Folding may change the length (ﬁ → fi, İ → i̇): then the folded text is what can be cut
@@ -92,7 +91,7 @@ function notInPair(text: string, i: number, step: -1 | 1): number {
 }
 
 /** The `limit` hits of highest seq seen so far, kept sorted newest first. */
-class TopBySeq {
+export class TopBySeq {
   readonly list: SearchHit[] = [];
   constructor(private readonly limit: number) {}
 
