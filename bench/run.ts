@@ -128,7 +128,8 @@ function reportSearch(r: SearchResult): void {
   log('');
   log(`Search across ${fmt(r.options.messages)} messages in ${r.options.conversations} conversations, ${r.options.rounds} runs of each query after a warm-up:`);
   log(`  query settled → results on screen: median ${fmt(r.toResults.median, 1)} ms, p90 ${fmt(r.toResults.p90, 1)}, max ${fmt(r.toResults.max, 1)}`);
-  log(`  of which the search (reading the messages store): median ${fmt(r.search.median, 1)} ms`);
+  log(`  of which the search itself: median ${fmt(r.search.median, 1)} ms`);
+  log(`  the page's first search (reads the whole store, fills the in-memory index): ${fmt(r.firstSearchMs, 1)} ms`);
   log(`  < ${TARGET_SEARCH_MS} ms: ${verdict(r.toResults.median < TARGET_SEARCH_MS)} (median)`);
 }
 
@@ -305,6 +306,7 @@ async function main(): Promise<void> {
       messages: search.options.messages,
       toResultsMs: roundSpread(search.toResults),
       searchMs: roundSpread(search.search),
+      firstSearchMs: round(search.firstSearchMs),
       targetMs: TARGET_SEARCH_MS,
       met: search.toResults.median < TARGET_SEARCH_MS,
       perQuery: Object.fromEntries(Object.entries(search.perQuery).map(([q, v]) => [q, { medianMs: round(v.toResults.median), hits: v.hits }])),
