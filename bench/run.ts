@@ -16,10 +16,12 @@
  *     throughput (target ≥ 0.8 × the baseline measured just before, on the same server).
  *  6. History (BENCH_ONLY=history): a conversation of 10,000 messages opens with its first messages drawn
  *     in < 150 ms and a JS heap no more than a few MB over one of 100; a fling to the top and back.
+ *  7. Search (`BENCH_ONLY=search`): in headless Chromium, a search across 10,000 messages on the
+ *     device, from the query settling to its results on screen (target < 100 ms, median).
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000,10000], BENCH_BEFORE=<checkout> (its server measured beside this one),
  * BENCH_LOOP_PROBE=1 (the servers' event-loop delay and GC pauses per window), BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
@@ -44,6 +46,7 @@ import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
 import { type HistoryOptions, type HistoryResult, benchHistory } from './history-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { relaySummary, reportRelay } from './relay-report';
+import { type SearchOptions, type SearchResult, benchSearch } from './search-bench';
 import { fmt, table } from './stats';
 
 const TARGET_CONNECTIONS = 19_000;
@@ -133,6 +136,19 @@ const hostileOptions: HostileOptions = {
   },
   attackerNice: 10,
 };
+
+// ---- search ----
+const TARGET_SEARCH_MS = 100;
+const searchOptions: SearchOptions = { messages: num('BENCH_SEARCH_MESSAGES', 10_000), conversations: 10, rounds: 5 };
+
+function reportSearch(r: SearchResult): void {
+  log('');
+  log(`Search across ${fmt(r.options.messages)} messages in ${r.options.conversations} conversations, ${r.options.rounds} runs of each query after a warm-up:`);
+  log(`  query settled → results on screen: median ${fmt(r.toResults.median, 1)} ms, p90 ${fmt(r.toResults.p90, 1)}, max ${fmt(r.toResults.max, 1)}`);
+  log(`  of which the search itself: median ${fmt(r.search.median, 1)} ms`);
+  log(`  the page's first search (reads the whole store, fills the in-memory index): ${fmt(r.firstSearchMs, 1)} ms`);
+  log(`  < ${TARGET_SEARCH_MS} ms: ${verdict(r.toResults.median < TARGET_SEARCH_MS)} (median)`);
+}
 
 const log = (line: string): void => console.log(line);
 const verdict = (ok: boolean): string => (ok ? 'MET' : 'MISSED');
@@ -246,6 +262,12 @@ async function main(): Promise<void> {
     log(`History benchmark (a conversation of ${fmt(historyOptions.big)} messages; builds web/dist first)`);
     history = await benchHistory(historyOptions, log);
   }
+  let search: SearchResult | undefined;
+  if (wanted('search')) {
+    log('');
+    log(`Search benchmark (${fmt(searchOptions.messages)} messages; builds web/dist first)`);
+    search = await benchSearch(searchOptions, log);
+  }
   let store: { on: number; off: number } | undefined;
   if (wanted('store')) {
     log('');
@@ -259,6 +281,7 @@ async function main(): Promise<void> {
   if (files) reportFiles(files, log);
   if (hostile) reportHostile(hostile, log);
   if (history) reportHistory(history);
+  if (search) reportSearch(search);
   const summary = {
     relay: relay && relaySummary(relay),
     idle: idle && {
@@ -303,6 +326,15 @@ async function main(): Promise<void> {
       heapAtTopBytes: Math.round(history.heapAtTop),
       backMs: round(history.backMs),
       heapBackBytes: Math.round(history.heapBack),
+    },
+    search: search && {
+      messages: search.options.messages,
+      toResultsMs: roundSpread(search.toResults),
+      searchMs: roundSpread(search.search),
+      firstSearchMs: round(search.firstSearchMs),
+      targetMs: TARGET_SEARCH_MS,
+      met: search.toResults.median < TARGET_SEARCH_MS,
+      perQuery: Object.fromEntries(Object.entries(search.perQuery).map(([q, v]) => [q, { medianMs: round(v.toResults.median), hits: v.hits }])),
     },
     store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };

@@ -140,6 +140,9 @@ test.describe('slow relay', () => {
       const file = randomFile('big.bin', 16 * MiB);
       await alice.attach(file.path);
       await expect.poll(() => bob.percent('big.bin'), { timeout: 30_000 }).toBeGreaterThan(0);
+      // The sender's entry says how far the file is, not that its offer was delivered.
+      await expect(alice.fileItem('big.bin')).toContainText(/Sending \d+%/);
+      await expect(alice.fileItem('big.bin')).not.toContainText('delivered');
 
       const canceller = who === 'sender' ? alice : bob;
       await canceller.fileItem('big.bin').getByRole('button', { name: 'Cancel' }).click();
@@ -147,6 +150,7 @@ test.describe('slow relay', () => {
         await expect(user.fileItem('big.bin')).toContainText('Cancelled');
         await expect(user.progress('big.bin')).toHaveCount(0);
       }
+      await expect(alice.fileItem('big.bin')).not.toContainText(/delivered|Sending/);
       // Nothing more flows once both sides stopped.
       const received = (await bob.rtc()).socketBytesReceived;
       await bob.page.waitForTimeout(1500);

@@ -31,7 +31,7 @@ test('an identity exported with a passphrase can be imported in a fresh browser'
   await expect(restored.page.getByText('Signed in as alice')).toBeVisible();
   await expect(restored.contactButton('bob')).toBeVisible();
   // The old tab learns that the account moved instead of fighting over the connection.
-  await expect(alice.page.getByRole('alert').filter({ hasText: 'open in another tab' })).toBeVisible();
+  await expect(alice.page.getByRole('alert').filter({ hasText: 'now used in another browser' })).toBeVisible();
 
   await restored.openChat('bob');
   await restored.send('from the restored browser');

@@ -164,6 +164,7 @@ export const ErrorCode = z.enum([
   'internal', // a server fault; nothing internal leaks
   // Cluster mode (signaling/routing/redis/):
   'unavailable', // the server's shared store (Redis) is out of reach for a moment; nothing was stored: send it again later
+  'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -70,7 +70,7 @@ describe('blocking', () => {
     expect(await mallory.next('file_stored')).toEqual({ t: 'file_stored', to: aliceId.username, fileId: file.fileId });
     const again = await h.login(aliceId);
     again.send({ t: 'file_fetch', from: mallory.username, fileId: file.fileId, next: 0 });
-    expect(await again.nextError('not_contact')).toMatchObject({ ref: mallory.username });
+    expect(await again.nextError('blocked')).toMatchObject({ ref: mallory.username });
     await again.roundTrip();
     expect(again.relayed).toEqual([]);
     expect(fromUser(again, mallory.username)).toEqual([]);
@@ -86,11 +86,20 @@ describe('blocking', () => {
     expect(welcome.contacts.find((c) => c.username === mallory.username)).toMatchObject({ online: false });
     await mallory.roundTrip();
     expect(mallory.unread('presence').filter((p) => p.username === aliceId.username && p.online)).toEqual([]);
-    // The blocker cannot reach the blocked user either, and is told why.
-    back.sendText(mallory.identity!, randomUUID(), 'hi');
-    expect(await back.nextError('not_contact')).toMatchObject({ message: expect.stringMatching(/blocked/) });
+    // The blocker cannot reach the blocked user either, and is told why (its own code, not
+    // not_contact: the client says "you blocked them", not "you are no longer contacts").
+    const hi = randomUUID();
+    back.sendText(mallory.identity!, hi, 'hi');
+    expect(await back.nextError('blocked')).toMatchObject({ ref: hi });
     back.send({ t: 'signal', to: mallory.username, data: 'offer' });
-    await back.nextError('not_contact');
+    expect(await back.nextError('blocked')).toMatchObject({ ref: mallory.username });
+    back.sendRaw(Buffer.from(encodeRelayFrame(mallory.username, chunk(2))), { binary: true });
+    expect(await back.nextError('blocked')).toMatchObject({ ref: mallory.username });
+    back.send({ t: 'contact_request', to: mallory.username });
+    expect(await back.nextError('blocked')).toMatchObject({ ref: mallory.username });
+    await mallory.roundTrip();
+    expect(mallory.unread('deliver')).toEqual([]);
+    expect(mallory.unread('signal')).toEqual([]);
   });
 
   it('keeps contact requests from a blocked stranger from the blocker, before and after an unblock', async () => {

@@ -7,7 +7,7 @@
  * Reach is between accepted contacts only. A block is one user's, and hides both ways: once A
  * blocks B nothing from B reaches A, and A looks offline to B. B is never told: what B sends to A
  * is answered as if A were offline and then dropped (PROTOCOL.md, "Blocking"). A is told plainly
- * (`not_contact`, naming the block) when A tries to reach the user A blocked.
+ * (`blocked`) when A tries to reach the user A blocked.
  */
 import { ProtocolError } from './errors';
 import type { Session } from './session';
@@ -30,7 +30,7 @@ export function reach(session: Session, peer: string): Reach {
 export function requireReach(session: Session, peer: string, ref: string): 'ok' | 'unseen' {
   const r = reach(session, peer);
   if (r === 'not_contact') throw new ProtocolError('not_contact', `${peer} is not your contact`, ref);
-  if (r === 'blocking') throw new ProtocolError('not_contact', `you blocked ${peer}; unblock them first`, ref);
+  if (r === 'blocking') throw new ProtocolError('blocked', `you blocked ${peer}; unblock them first`, ref);
   return r;
 }
 
@@ -45,7 +45,7 @@ export function mayWithdraw(session: Session, peer: string): boolean {
 
 /** Whether `session`'s user may ask `peer` to be a contact (not a contact yet): refused when blocking, `unseen` when blocked. */
 export function requestReach(session: Session, peer: string, ref: string): 'ok' | 'unseen' {
-  if (session.blocks.has(peer)) throw new ProtocolError('not_contact', `you blocked ${peer}; unblock them first`, ref);
+  if (session.blocks.has(peer)) throw new ProtocolError('blocked', `you blocked ${peer}; unblock them first`, ref);
   return session.blockedBy.has(peer) ? 'unseen' : 'ok';
 }
 

@@ -14,6 +14,9 @@ import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import { Messenger } from '../conversations/messenger';
+import type { SearchHit } from '../conversations/search';
+import { SearchIndex } from '../conversations/search-index';
+import type { ConversationEvent } from '../conversations/messenger';
 import type { Services } from '../components/context';
 
 const RELAY_ONLY = 'relayOnly';
@@ -24,6 +27,8 @@ export class AppServices extends EventTarget implements Services {
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
+  /** The messages' text, for searching again without reading the whole store again. */
+  readonly #search: SearchIndex;
   /** Server frames (and direct-path envelopes) are handled one at a time, in arrival order. */
   readonly #frames = new FrameRouter();
 
@@ -45,6 +50,8 @@ export class AppServices extends EventTarget implements Services {
     this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
+    this.#search = new SearchIndex(db);
+    this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.
     this.#frames.on('welcome', () => this.account.markRegistered());
@@ -138,6 +145,10 @@ export class AppServices extends EventTarget implements Services {
     await this.account.importBackup(fileText, passphrase);
     this.start();
     this.dispatchEvent(new Event('signed-in'));
+  }
+
+  searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]> {
+    return this.#search.search(query, options);
   }
 
   stop(): void {

@@ -1,11 +1,12 @@
 import { provide } from '@lit/context';
-import { LitElement, css, html, nothing } from 'lit';
+import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { servicesContext } from '../components/context';
 import { ListenController } from '../components/listen-controller';
 import { AppServices } from './app-services';
 import { t } from '../i18n/strings';
-import '../components/parley-contacts';
+import type { Selection } from '../components/parley-conversation-list';
+import '../components/parley-conversation-list';
 import '../components/parley-conversation';
 import '../components/parley-signup';
 import '../components/parley-account-menu';
@@ -18,7 +19,8 @@ import '../components/parley-account-menu';
 export class ParleyApp extends LitElement {
   /** Set once, when the services are ready; nothing that consumes it renders before that. */
   @provide({ context: servicesContext }) @state() services!: AppServices;
-  @state() private selected: string | undefined;
+  /** The conversation open, and the message to show in it (chosen from search results). */
+  @state() private selected: Selection | undefined;
   @state() private failed = false;
   readonly #listen = new ListenController(this);
 
@@ -29,6 +31,12 @@ export class ParleyApp extends LitElement {
       (services) => {
         this.#listen.watch(services, ['signed-in']);
         this.#listen.watch(services.connection, ['status']);
+        // The tab's title counts what is unread; a removed contact's conversation closes.
+        this.#listen.watch(services.messenger.states, ['change']);
+        this.#listen.watch(services.contacts, ['change'], () => {
+          if (this.selected && !services.contacts.get(this.selected.peer)) this.selected = undefined;
+          this.requestUpdate();
+        });
         this.services = services;
         if (services.signedIn) services.start();
       },
@@ -54,15 +62,20 @@ export class ParleyApp extends LitElement {
       <div class="layout ${this.selected ? 'has-selection' : ''}">
         <aside class="sidebar">
           <parley-account-menu></parley-account-menu>
-          <parley-contacts .selected=${this.selected} @select=${(e: CustomEvent<string>) => (this.selected = e.detail)}></parley-contacts>
+          <parley-conversation-list .selected=${this.selected?.peer} @select=${(e: CustomEvent<Selection>) => (this.selected = e.detail)}></parley-conversation-list>
         </aside>
         <main class="main">
           ${this.selected
-            ? html`<parley-conversation .peer=${this.selected} @back=${() => (this.selected = undefined)}></parley-conversation>`
+            ? html`<parley-conversation .peer=${this.selected.peer} .at=${this.selected.message} @back=${() => (this.selected = undefined)}></parley-conversation>`
             : html`<p class="center muted">${t.pickContact()}</p>`}
         </main>
       </div>
     `;
+  }
+
+  override updated(_changed: PropertyValues<this>): void {
+    const unread = this.services?.signedIn ? this.services.messenger.states.totalUnread : 0;
+    document.title = unread > 0 ? t.titleUnread(unread) : t.appName();
   }
 
   #banner(s: AppServices) {
@@ -70,7 +83,7 @@ export class ParleyApp extends LitElement {
       online: undefined,
       connecting: t.statusConnecting(),
       offline: t.statusOffline(),
-      replaced: t.statusReplaced(),
+      replaced: t.statusReplacedElsewhere(),
       refused: t.statusRefused(),
       outdated: t.statusOutdated(),
     }[s.connection.status];

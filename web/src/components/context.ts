@@ -2,6 +2,7 @@ import { createContext } from '@lit/context';
 import type { Sodium } from '../../../shared/sodium';
 import type { Transfers } from '../files/transfers';
 import type { Messenger } from '../conversations/messenger';
+import type { SearchHit } from '../conversations/search';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { Connection } from '../net/connection';
@@ -25,6 +26,8 @@ export interface Services {
   setRelayOnly(on: boolean): Promise<void>;
   register(username: string): Promise<void>;
   restore(fileText: string, passphrase: string): Promise<void>;
+  /** Messages on this device whose text contains `query`, newest first (conversations/search.ts). */
+  searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]>;
 }
 
 /** The app's services, provided by <parley-app> to every component below it. */

@@ -20,16 +20,17 @@ const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-dig
 
 /**
  * One message of the log: its content as its body kind shows it (a reply with its quote), its
- * reactions, its time, "edited", (for one's own) its state, and its "Message actions" menu. A
- * template, not an element: the log renders many, and their text belongs to the log's own tree
- * (what a screen reader and a test read as the list item's text).
+ * reactions, its time, "edited", (for one's own) its state (one's own file says how its transfer
+ * goes instead: parley-file-item), and its "Message actions" menu. A template, not an element: the
+ * log renders many, and their text belongs to the log's own tree (what a screen reader and a test
+ * read as the list item's text).
  */
 export function renderMessage(m: StoredMessage) {
   return html`${content(m)}
     <span class="meta">
       <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
-      ${m.dir === 'out' && !m.deleted ? html`<span class="state ${m.state}">${stateLabel[m.state]()}</span>` : nothing}
+      ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${m.state}">${stateLabel[m.state]()}</span>` : nothing}
       ${m.error ? html`<span class="why">${errorText(m.error)}</span>` : nothing}
       <parley-message-actions .message=${m}></parley-message-actions>
     </span>`;
@@ -40,7 +41,7 @@ function content(m: StoredMessage) {
   if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
   if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
   return html`${m.reply ? quote(m, m.reply) : nothing}
-    ${m.file ? html`<parley-file-item .file=${m.file}></parley-file-item>` : html`<p>${linkify(m.text)}</p>`}
+    ${m.file ? html`<parley-file-item .file=${m.file} .sent=${m.dir === 'out' ? m.state : undefined}></parley-file-item>` : html`<p>${linkify(m.text)}</p>`}
     ${reactionCounts(m.reactions).length ? html`<parley-reactions .message=${m} .reactions=${m.reactions}></parley-reactions>` : nothing}`;
 }
 

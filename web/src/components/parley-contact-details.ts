@@ -1,19 +1,33 @@
 import { consume } from '@lit/context';
-import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import { safetyNumber } from '../../../shared/safety-number';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
+import { errorText } from '../i18n/error-text';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
-/** The safety number to compare out of band, and the warning when a contact's key changed. */
+/**
+ * The safety number to compare out of band, the warning when a contact's key changed, and what
+ * one can do about a contact: block or unblock them, or remove them (after a confirmation).
+ */
 @customElement('parley-contact-details')
 export class ParleyContactDetails extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;
+  /** "Remove contact" was pressed: the confirmation shows. */
+  @state() private confirming = false;
+  @state() private error = '';
   readonly #listen = new ListenController(this);
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('peer')) {
+      this.confirming = false;
+      this.error = '';
+    }
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -39,7 +53,43 @@ export class ParleyContactDetails extends LitElement {
         <p class="digits" data-testid="safety-number">${digits.join(' ')}</p>
         <p class="hint">${t.safetyHint(this.peer)}</p>
       </section>
+      ${this.#actions()}
     `;
+  }
+
+  #actions() {
+    const c = this.services.contacts;
+    const blocked = c.isBlocked(this.peer);
+    return html`<section class="actions">
+      <div class="row">
+        ${blocked
+          ? html`<button class="secondary" @click=${() => this.#do(() => c.unblock(this.peer))}>${t.unblock()}</button>`
+          : html`<button class="secondary danger" @click=${() => this.#do(() => c.block(this.peer))}>${t.block()}</button>`}
+        <button class="secondary danger" aria-expanded=${this.confirming} @click=${() => (this.confirming = !this.confirming)}>${t.removeContact()}</button>
+      </div>
+      ${blocked ? nothing : html`<p class="hint">${t.blockHint(this.peer)}</p>`}
+      ${this.confirming
+        ? html`<div class="confirm" role="group" aria-label=${t.removeContact()}>
+            <p>${t.removeConfirm(this.peer)}</p>
+            <div class="row">
+              <button class="danger" @click=${() => this.#do(() => c.remove(this.peer))}>${t.remove()}</button>
+              <button class="secondary" @click=${() => (this.confirming = false)}>${t.cancel()}</button>
+            </div>
+          </div>`
+        : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+    </section>`;
+  }
+
+  /** Asks the server (the contact list changes when it answers); says why when it cannot be asked. */
+  #do(ask: () => void): void {
+    try {
+      ask();
+      this.error = '';
+      this.confirming = false;
+    } catch (err) {
+      this.error = errorText(err);
+    }
   }
 
   static override styles = [
@@ -50,6 +100,12 @@ export class ParleyContactDetails extends LitElement {
       .digits { font-family: ui-monospace, 'SFMono-Regular', Menlo, monospace; font-size: 1rem; letter-spacing: 0.04em; margin: 0; word-spacing: 0.3em; max-width: 24rem; }
       .alert { border: 1px solid var(--danger); border-radius: 8px; padding: 0.6rem; margin-bottom: 0.75rem; }
       .alert p { margin: 0 0 0.5rem; color: var(--danger); }
+      .actions { margin-top: 0.75rem; display: flex; flex-direction: column; gap: 0.4rem; }
+      .row { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+      button.secondary.danger { color: var(--danger); }
+      button.danger:not(.secondary) { background: var(--danger); color: #fff; }
+      .confirm { border: 1px solid var(--border); border-radius: 8px; padding: 0.6rem; max-width: 28rem; }
+      .confirm p { margin: 0 0 0.5rem; }
     `,
   ];
 }

@@ -40,6 +40,7 @@ export class ParleyConversation extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     this.#listen.watch(this.services.contacts, ['change']);
+    this.#listen.watch(this.services.connection, ['status']);
     this.addEventListener('dragover', this.#onDragOver);
     this.addEventListener('dragleave', () => (this.dragging = false));
     this.addEventListener('drop', this.#onDrop);
@@ -62,6 +63,13 @@ export class ParleyConversation extends LitElement {
     } else if (changed.has('at') && this.at) void this.log?.showMessage(this.at);
   }
 
+  /** Why nothing can be written here now, if so: the user blocked the contact, or this session was taken over. */
+  #cannotWrite(): string | undefined {
+    if (this.services.connection.status === 'replaced') return t.composerReplaced();
+    if (this.services.contacts.isBlocked(this.peer)) return t.composerBlocked(this.peer);
+    return undefined;
+  }
+
   /** The conversation shown: the one with `peer`. */
   get #conv(): ConversationId {
     return dmId(this.peer);
@@ -70,11 +78,12 @@ export class ParleyConversation extends LitElement {
   override render() {
     const contact = this.services.contacts.get(this.peer);
     const path = this.services.links.get(this.peer).path;
+    const cannotWrite = this.#cannotWrite();
     return html`
       <header>
         <button class="secondary back" @click=${() => this.dispatchEvent(new CustomEvent('back'))} aria-label=${t.back()}>‹</button>
         <h2>${this.peer}</h2>
-        <span class="presence">${contact?.online ? t.online() : t.offline()}</span>
+        ${this.#presence(contact?.online)}
         <span class="path" role="status" aria-label=${t.connectionPath()}>${path === 'direct' ? t.pathDirect() : t.pathRelay()}</span>
         <button class="secondary" aria-expanded=${this.showDetails} @click=${() => (this.showDetails = !this.showDetails)}>
           ${t.details()}
@@ -82,9 +91,18 @@ export class ParleyConversation extends LitElement {
       </header>
       ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
       <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
-      <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey}></parley-composer>
+      ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
+      <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey || !!cannotWrite}></parley-composer>
       ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;
+  }
+
+  /** Blocked, online, offline; nothing once this session was taken over (nobody's presence is known here then). */
+  #presence(online: boolean | undefined) {
+    const status = this.services.connection.status;
+    if (this.services.contacts.isBlocked(this.peer)) return html`<span class="presence blocked">${t.blockedBadge()}</span>`;
+    if (status === 'replaced' || status === 'refused' || status === 'outdated') return nothing;
+    return html`<span class="presence">${online ? t.online() : t.offline()}</span>`;
   }
 
   #onDragOver = (e: DragEvent) => {
@@ -97,6 +115,7 @@ export class ParleyConversation extends LitElement {
     this.dragging = false;
     if (!e.dataTransfer?.files.length) return;
     e.preventDefault();
+    if (this.#cannotWrite()) return;
     void this.composer?.sendFiles([...e.dataTransfer.files]);
   };
 
@@ -108,6 +127,8 @@ export class ParleyConversation extends LitElement {
       header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
       h2 { margin: 0; font-size: 1.05rem; flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .presence { font-size: 0.8rem; color: var(--muted); }
+      .presence.blocked { color: var(--danger); }
+      .note { margin: 0; padding: 0.5rem 0.9rem; border-top: 1px solid var(--border); background: var(--panel); color: var(--muted); font-size: 0.9rem; }
       .path { font-size: 0.75rem; border: 1px solid var(--border); border-radius: 999px; padding: 0.1rem 0.5rem; color: var(--muted); }
       .back { display: none; }
       @media (max-width: 700px) { .back { display: inline-block; } }

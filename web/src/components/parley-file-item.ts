@@ -6,7 +6,7 @@ import { ListenController } from './listen-controller';
 import { displayName } from '../files/display-name';
 import { makePreview } from '../files/preview';
 import type { TransferEvent } from '../files/transfers';
-import type { FileMeta, TransferRecord } from '../storage/db';
+import type { FileMeta, MessageState, TransferRecord } from '../storage/db';
 import { formatBytes, formatDuration, t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import { ViewImageEvent } from './log/parley-image-viewer';
@@ -30,6 +30,8 @@ const failure = {
 export class ParleyFileItem extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property({ attribute: false }) file!: FileMeta;
+  /** One's own file: the state of the message that offered it (sending until the offer left). */
+  @property({ attribute: false }) sent: MessageState | undefined;
   /** The content, for the download link. */
   @state() private url: string | undefined;
   /** The re-drawn image, for an image the browser can decode within the preview limits. */
@@ -96,6 +98,7 @@ export class ParleyFileItem extends LitElement {
       <div class="head">
         <bdi class="name">${name}</bdi>
         <span class="size">${formatBytes(size)}</span>
+        ${this.#senderState(state, percent, view !== undefined)}
       </div>
       ${moving
         ? html`
@@ -144,6 +147,23 @@ export class ParleyFileItem extends LitElement {
     this.dispatchEvent(new ViewImageEvent(this.previewUrl, displayName(this.file.name)));
   };
 
+  /**
+   * One's own file, as far as it went: "Sending 30%" while it moves, "sent" once the server keeps
+   * it and its offer left, "delivered" only once the contact has it whole. Nothing for a cancelled
+   * or failed one (they say so themselves) or a failed offer (the message says so).
+   */
+  #senderState(state: TransferRecord['state'], percent: number, known: boolean) {
+    const sent = this.sent;
+    if (!sent || sent === 'failed') return nothing;
+    let label: string;
+    if (!known) label = { sending: t.stateSending, sent: t.stateSent, delivered: t.stateDelivered }[sent]();
+    else if (state === 'done') label = t.stateDelivered();
+    else if (state === 'stored') label = sent === 'sending' ? t.stateSending() : t.stateSent();
+    else if (state === 'waiting' || state === 'active' || state === 'verifying') label = t.fileSending(percent);
+    else return nothing;
+    return html`<span class="state" data-state=${state}>${label}</span>`;
+  }
+
   static override styles = [
     controls,
     css`
@@ -151,6 +171,7 @@ export class ParleyFileItem extends LitElement {
       .head { display: flex; gap: 0.5rem; align-items: baseline; }
       .name { font-weight: 600; overflow-wrap: anywhere; }
       .size { color: var(--muted); font-size: 0.8rem; white-space: nowrap; }
+      .state { margin-left: auto; color: var(--muted); font-size: 0.8rem; white-space: nowrap; }
       progress { width: 100%; }
       .row { display: flex; justify-content: space-between; align-items: center; gap: 0.5rem; }
       .choices { justify-content: flex-start; }

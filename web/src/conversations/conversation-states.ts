@@ -1,10 +1,12 @@
 /**
  * Each conversation's own state on this device: how many messages arrived since the user last
- * had it open, and the draft left in its composer. Mirrored in memory (loaded at start), written
- * through to IndexedDB. Fires `change` when a count or draft changes.
+ * had it open, the draft left in its composer, and its latest message (for the conversation
+ * list: last-message.ts). Mirrored in memory (loaded at start), written through to IndexedDB.
+ * Fires `change` when a count, draft or latest message changes.
  */
-import type { ConversationRecord, Database } from '../storage/db';
+import type { ConversationRecord, Database, LastMessage, StoredMessage } from '../storage/db';
 import type { ConversationId } from './conversation-id';
+import { PREVIEWS_COMPUTED, lastMessageOf, latestMessages, sameLast } from './last-message';
 
 export class ConversationStates extends EventTarget {
   readonly #records = new Map<ConversationId, ConversationRecord>();
@@ -17,6 +19,38 @@ export class ConversationStates extends EventTarget {
 
   async load(): Promise<void> {
     for (const r of await this.db.getAll('conversations')) this.#records.set(r.id, r);
+    if ((await this.db.get('settings', PREVIEWS_COMPUTED)) !== true) await this.#computePreviews();
+  }
+
+  /** A profile written before previews existed: each conversation's latest message, read once from storage. */
+  async #computePreviews(): Promise<void> {
+    const latest = await latestMessages(this.db);
+    const tx = this.db.transaction(['conversations', 'settings'], 'readwrite');
+    for (const [id, m] of latest) {
+      const record = this.#records.get(id) ?? { id, unread: 0 };
+      if (record.last) continue; // another tab of this profile was quicker
+      record.last = lastMessageOf(m);
+      this.#records.set(id, record);
+      void tx.objectStore('conversations').put(record);
+    }
+    void tx.objectStore('settings').put(true, PREVIEWS_COMPUTED);
+    await tx.done;
+  }
+
+  /** The latest message of `id`, for the list (undefined for a conversation without messages). */
+  last(id: ConversationId): LastMessage | undefined {
+    return this.#records.get(id)?.last;
+  }
+
+  /** `id`'s messages changed: `latest` is now its latest message (undefined: none is left). */
+  async noteLatest(id: ConversationId, latest: StoredMessage | undefined): Promise<void> {
+    const before = this.last(id);
+    if (!latest) {
+      if (before) await this.#update(id, (r) => delete r.last);
+      return;
+    }
+    const last = lastMessageOf(latest);
+    if (!sameLast(before, last)) await this.#update(id, (r) => (r.last = last));
   }
 
   unread(id: ConversationId): number {

@@ -24,6 +24,7 @@ import { MessageActions, unsendBeforeDelete } from './actions';
 import { replyTo } from './bodies/reply';
 import { ConversationStates } from './conversation-states';
 import { History } from './history';
+import { localTime } from './last-message';
 import type { Outcome } from './message-outcome';
 import { SEND_REFUSALS, Settler } from './settle';
 import { expirePending } from './pending';
@@ -280,5 +281,18 @@ export class Messenger extends EventTarget {
 
   #changed(conv: ConversationId, message?: StoredMessage, removed = false): void {
     this.dispatchEvent(new ConversationEvent(conv, message, removed));
+    // The conversation list's preview follows whatever changed (sent, arrived, edited, deleted).
+    void this.#notePreview(conv, removed ? undefined : message).catch((err) => console.warn("parley: could not keep a conversation's preview", err));
+  }
+
+  /** `message` changed (undefined: one was removed, or unknown): the list's preview follows when it is the latest. */
+  async #notePreview(conv: ConversationId, message: StoredMessage | undefined): Promise<void> {
+    const last = this.states.last(conv);
+    if (message) {
+      const same = last?.id === message.id && last.dir === message.dir;
+      if (!last || same || localTime(message) >= last.at) await this.states.noteLatest(conv, message);
+      return;
+    }
+    await this.states.noteLatest(conv, (await this.history.latest(conv, 1)).messages[0]);
   }
 }

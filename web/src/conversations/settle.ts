@@ -9,7 +9,7 @@ import { type Outcome, applyOutcome } from './message-outcome';
 import type { Outbox } from './outbox';
 
 /** Refusals of a `send` that name the message (`ref`): it shows failed, with the words for the code. */
-export const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full', 'not_contact']);
+export const SEND_REFUSALS: ReadonlySet<string> = new Set(['queue_full', 'server_full', 'not_contact', 'blocked']);
 
 export interface SettleDeps {
   db: Database;
@@ -60,8 +60,9 @@ export class Settler {
   async fail(id: string, code: string): Promise<void> {
     const entry = this.d.outbox.get(id);
     if (!entry) return;
-    // A full queue (or a full server) may drain: keep the job queued and try again later. A non-contact cannot.
-    if (code === 'not_contact') {
+    // A full queue (or a full server) may drain: keep the job queued and try again later. A
+    // non-contact cannot, nor a user this one blocked (sent before the block, or from another tab).
+    if (code === 'not_contact' || code === 'blocked') {
       this.d.outbox.forget(id);
       await this.d.db.delete('outbox', id);
     }

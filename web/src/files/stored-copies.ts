@@ -23,7 +23,7 @@ export const FILE_NOT_STORED = 'file_not_stored';
 export const FILE_WAITS = 'file_waits';
 
 /** Refusals from the server that end an upload (its chunks or its commit). */
-const UPLOAD_REFUSALS: ReadonlySet<string> = new Set<ErrorCode>(['file_too_large', 'queue_full', 'server_full', 'file_incomplete', 'not_contact']);
+const UPLOAD_REFUSALS: ReadonlySet<string> = new Set<ErrorCode>(['file_too_large', 'queue_full', 'server_full', 'file_incomplete', 'not_contact', 'blocked']);
 
 export interface StoredCopiesDeps {
   sodium: Sodium;

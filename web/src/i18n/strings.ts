@@ -111,7 +111,6 @@ export const t = {
   acceptNewKey: () => msg('Accept new safety number'),
   statusConnecting: () => msg('Connecting…'),
   statusOffline: () => msg('Offline: messages will be sent when you reconnect.'),
-  statusReplaced: () => msg('Parley is open in another tab or window. Reload to use it here.'),
   statusRefused: () => msg('The server refused this account on this device.'),
   statusOutdated: () => msg('This page is older than the Parley server. Reload it to get the new version.'),
   reload: () => msg('Reload'),
@@ -145,4 +144,30 @@ export const t = {
   inReplyTo: (name: string, text: string) => msg(str`In reply to ${name}: ${text}`),
   quoteDeleted: () => msg('This message was deleted'),
   copied: () => msg('Copied'),
+  // ---- people: the conversation list, search, block and remove, the replaced session ----
+  /** The tab's title while messages are unread. */
+  titleUnread: (n: number) => msg(str`(${n}) Parley`, { id: 'title-unread', desc: 'The browser tab title; n is the number of unread messages' }),
+  conversations: () => msg('Conversations'),
+  search: () => msg('Search'),
+  searchResults: () => msg('Messages found'),
+  searching: () => msg('Searching…'),
+  noResults: () => msg('No messages found.'),
+  noConversationMatches: () => msg('No conversation has that name.'),
+  /** A file message in the conversation list's preview. */
+  previewFile: (name: string) => msg(str`📎 ${name}`, { id: 'preview-file' }),
+  noMessagesYet: () => msg('No messages yet'),
+  blockedBadge: () => msg('blocked'),
+  block: () => msg('Block'),
+  unblock: () => msg('Unblock'),
+  blockHint: (name: string) => msg(str`${name} will not be able to message you, send you files or requests, or see when you are online. They are not told.`),
+  removeContact: () => msg('Remove contact'),
+  removeConfirm: (name: string) =>
+    msg(str`Remove ${name} from your contacts? You stop being contacts both ways; your messages stay on this device. Either of you may send a request again.`),
+  remove: () => msg('Remove'),
+  composerBlocked: (name: string) => msg(str`You blocked ${name}. Unblock them to send messages.`),
+  composerReplaced: () => msg('This account is now used in another browser or tab: messages can no longer be sent from here.'),
+  statusReplacedElsewhere: () =>
+    msg('This account is now used in another browser or tab. Parley stopped here: nothing is sent or received in this one. Reload to use it here again.'),
+  /** The sender's side of a file on its way: "Sending 30%". */
+  fileSending: (percent: number) => msg(str`Sending ${percent}%`, { id: 'file-sending' }),
 };

@@ -3,7 +3,7 @@
  * device already trusts: a contact whose identity key changes is flagged and cannot be
  * messaged until the user accepts the new key (trust on first use, never silently).
  */
-import type { ContactInfo, ServerFrameOf } from '../../../shared/protocol';
+import type { ClientFrame, ContactInfo, ServerFrameOf } from '../../../shared/protocol';
 import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
@@ -25,6 +25,12 @@ export class Contacts extends EventTarget {
   readonly #trusted = new Map<string, string>();
   incoming: string[] = [];
   outgoing: string[] = [];
+  /** Users this one has blocked (the server keeps the list; `welcome.blocks` brings it to a new browser). */
+  #blocks = new Set<string>();
+  /** Contacts the user removed: their keys stay trusted (see StoredContact.removed), but they are not listed. */
+  readonly #removed = new Set<string>();
+  /** Each contact's chosen name, as stored. */
+  readonly #names = new Map<string, string>();
   #pending = new Map<string, { resolve: () => void; reject: (e: ParleyError) => void }>();
 
   constructor(
@@ -75,8 +81,62 @@ export class Contacts extends EventTarget {
     this.#changed();
   }
 
+  /** The name `username` chose to be shown by, when they set one. */
+  displayName(username: string): string | undefined {
+    return this.#names.get(username);
+  }
+
+  // ---- block, unblock, remove (the server enforces them; these only ask) ----
+
+  /** Whether this user blocked `username`. */
+  isBlocked(username: string): boolean {
+    return this.#blocks.has(username);
+  }
+
+  /** Nothing from `username` reaches this user any more; throws ParleyError('offline') when not connected. */
+  block(username: string): void {
+    this.#ask({ t: 'block', username });
+  }
+
+  unblock(username: string): void {
+    this.#ask({ t: 'unblock', username });
+  }
+
+  /** Stops being contacts with `username` (both ways). */
+  remove(username: string): void {
+    this.#ask({ t: 'remove_contact', username });
+  }
+
+  #ask(frame: ClientFrame): void {
+    if (!this.connection.send(frame)) throw new ParleyError('offline');
+  }
+
+  async #onRemoved(username: string): Promise<void> {
+    this.#contacts.delete(username);
+    this.#removed.add(username);
+    this.#changed();
+    const key = this.#trusted.get(username);
+    if (key) await this.db.put('contacts', { username, identityKey: key, removed: true });
+  }
+
+  /** A removed contact is a contact again: listed after a reload too. */
+  async #readded(username: string): Promise<void> {
+    if (!this.#removed.delete(username)) return;
+    const key = this.#trusted.get(username);
+    if (key) await this.db.put('contacts', { username, identityKey: key });
+  }
+
   /** Subscribes to the frames about contacts, requests and presence. */
   attach(frames: FrameRoutes): void {
+    frames.on('blocked', (f) => {
+      this.#blocks.add(f.username);
+      this.#changed();
+    });
+    frames.on('unblocked', (f) => {
+      this.#blocks.delete(f.username);
+      this.#changed();
+    });
+    frames.on('contact_removed', (f) => this.#onRemoved(f.username));
     frames.on('welcome', (f) => this.#onWelcome(f));
     frames.on('contact_added', async (f) => {
       await this.#upsert(f.contact);
@@ -125,6 +185,11 @@ export class Contacts extends EventTarget {
   async load(): Promise<void> {
     for (const c of await this.db.getAll('contacts')) {
       this.#trusted.set(c.username, c.identityKey);
+      if (c.displayName) this.#names.set(c.username, c.displayName);
+      if (c.removed) {
+        this.#removed.add(c.username);
+        continue;
+      }
       this.#contacts.set(c.username, { username: c.username, online: false, identityKey: c.identityKey });
     }
     if (this.#contacts.size > 0) this.#changed();
@@ -139,12 +204,15 @@ export class Contacts extends EventTarget {
     for (const v of views) this.#contacts.set(v.username, v);
     this.incoming = frame.incoming;
     this.outgoing = frame.outgoing;
+    this.#blocks = new Set(frame.blocks);
     this.#changed();
+    for (const v of views) await this.#readded(v.username);
   }
 
   async #upsert(info: ContactInfo): Promise<void> {
     if (!this.#trusted.has(info.username)) await this.#trustFirstKeys([info]);
     this.#contacts.set(info.username, this.#view(info));
+    await this.#readded(info.username);
   }
 
   /**

@@ -31,6 +31,10 @@ export interface StoredContact {
   identityKey: string;
   /** A different key the server now reports; messaging is blocked until the user accepts it. */
   changedKey?: string;
+  /** The name the contact chose to be shown by (from their sealed profile body). */
+  displayName?: string;
+  /** The user removed this contact: not listed, but its key is kept so a re-added contact's key change still shows. */
+  removed?: boolean;
 }
 
 /** What the conversation shows of a file message; the transfer itself lives in `transfers`. */
@@ -94,6 +98,20 @@ export interface ConversationRecord {
   unread: number;
   /** What the composer held when the user left the conversation. */
   draft?: string;
+  /** The latest message, for the conversation list: its order and preview (conversations/last-message.ts). Local only. */
+  last?: LastMessage;
+}
+
+/** What the conversation list shows of a conversation's latest message. */
+export interface LastMessage {
+  id: string;
+  dir: Direction;
+  /** When it was written or arrived, on this device's clock (ms): the list's order. */
+  at: number;
+  /** The start of its text (a file's name for a file). */
+  text: string;
+  file?: true;
+  deleted?: true;
 }
 
 /** A body that changes another message, kept until that message arrives (conversations/pending.ts). */

@@ -1,22 +1,17 @@
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { customElement, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
-import { dmId } from '../conversations/conversation-id';
 import { errorText } from '../i18n/error-text';
 import { ParleyError } from '../net/parley-error';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
-/**
- * Add a contact, answer requests, and pick a conversation.
- * @fires select - CustomEvent<string> with the chosen contact's username
- */
-@customElement('parley-contacts')
-export class ParleyContacts extends LitElement {
+/** Add a contact, answer the requests that came, and see the ones still waiting for an answer. */
+@customElement('parley-contact-requests')
+export class ParleyContactRequests extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
-  @property() selected: string | undefined;
   @state() private note = '';
   @state() private noteIsError = false;
   readonly #listen = new ListenController(this);
@@ -30,7 +25,6 @@ export class ParleyContacts extends LitElement {
       if (this.#requested && !this.services.contacts.outgoing.includes(this.#requested)) this.#setNote('');
       this.requestUpdate();
     });
-    this.#listen.watch(this.services.messenger.states, ['change']);
   }
 
   override render() {
@@ -58,30 +52,7 @@ export class ParleyContacts extends LitElement {
             </ul>`
         : nothing}
       ${c.outgoing.length ? html`<p class="hint">${t.pending()} ${c.outgoing.join(', ')}</p>` : nothing}
-      <h2>${t.contacts()}</h2>
-      ${c.list.length === 0 && c.incoming.length === 0 && c.outgoing.length === 0 ? html`<p class="hint">${t.noContacts()}</p>` : nothing}
-      <ul class="contacts" aria-label=${t.contacts()}>
-        ${c.list.map(
-          (contact) => html`<li>
-            <button class="contact ${contact.username === this.selected ? 'active' : ''}" aria-current=${contact.username === this.selected ? 'true' : 'false'}
-              @click=${() => this.dispatchEvent(new CustomEvent('select', { detail: contact.username }))}>
-              <span class="dot ${contact.online ? 'on' : ''}" aria-hidden="true"></span>
-              <span class="name">${contact.username}</span>
-              <span class="presence">${contact.online ? t.online() : t.offline()}</span>
-              ${contact.changedKey ? html`<span class="warn">${t.keyChangedBadge()}</span>` : nothing}
-              ${this.#unread(contact.username)}
-            </button>
-          </li>`,
-        )}
-      </ul>
     `;
-  }
-
-  /** The unread count: a badge to see, ", N unread" at the end of the button's name to hear. */
-  #unread(username: string) {
-    const n = this.services.messenger.states.unread(dmId(username));
-    if (n === 0) return nothing;
-    return html`<span class="unread" aria-hidden="true">${n}</span><span class="visually-hidden">${t.unreadSuffix(n)}</span>`;
   }
 
   async #request(e: SubmitEvent) {
@@ -112,28 +83,20 @@ export class ParleyContacts extends LitElement {
   static override styles = [
     controls,
     css`
-      :host { display: flex; flex-direction: column; padding: 0.75rem; gap: 0.25rem; overflow-y: auto; }
+      :host { display: flex; flex-direction: column; gap: 0.25rem; }
       form { display: flex; gap: 0.4rem; }
       form input { flex: 1; min-width: 0; }
       h2 { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); margin: 0.75rem 0 0.25rem; }
       ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.25rem; }
       .requests li { display: flex; flex-direction: column; gap: 0.35rem; padding: 0.5rem; border: 1px solid var(--border); border-radius: 8px; }
       .row { display: flex; gap: 0.4rem; }
-      button.contact { width: 100%; display: flex; align-items: center; gap: 0.5rem; background: transparent; color: inherit; text-align: left; }
-      button.contact:hover, button.contact.active { background: var(--bg); }
-      .name { flex: 1; min-width: 0; font-weight: 600; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       .hint, .requests li, .error { overflow-wrap: anywhere; }
-      .presence { font-size: 0.8rem; color: var(--muted); }
-      .warn { font-size: 0.75rem; color: var(--danger); }
-      .dot { width: 0.6rem; height: 0.6rem; border-radius: 50%; background: var(--border); flex: none; }
-      .dot.on { background: var(--ok); }
-      .unread { min-width: 1.2rem; padding: 0 0.35rem; border-radius: 999px; background: var(--accent); color: #fff; font-size: 0.75rem; text-align: center; }
     `,
   ];
 }
 
 declare global {
   interface HTMLElementTagNameMap {
-    'parley-contacts': ParleyContacts;
+    'parley-contact-requests': ParleyContactRequests;
   }
 }

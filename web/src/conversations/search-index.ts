@@ -1,0 +1,98 @@
+/**
+ * A search index in memory, so that searching again (the next letter, the next query) does not
+ * read the whole messages store again: the folded text of every message, by conversation, read
+ * once with the first search (search.ts's cursor) and kept current by conversation: a conversation
+ * whose messages changed (sent, arrived, edited, deleted: the Messenger's `conversation` event) is
+ * read again from storage before the next search. Bounded: a history over SEARCH_INDEX_MAX_MESSAGES
+ * is not held, and every search then reads storage (search.ts), as it would without this index.
+ */
+import type { ConversationId, Database, StoredMessage } from '../storage/db';
+import { MAX_QUERY_CHARS, SEARCH_MAX_RESULTS, type SearchHit, TopBySeq, fold, searchMessages, snippetOf } from './search';
+
+/** The most messages held in memory for searching (about 300 bytes each for a short message: ~6 MB). */
+export const SEARCH_INDEX_MAX_MESSAGES = 20_000;
+
+interface Entry {
+  m: Pick<StoredMessage, 'conv' | 'peer' | 'dir' | 'id' | 'seq' | 'ts' | 'text'>;
+  folded: string;
+}
+
+const searchable = (m: StoredMessage) => !m.deleted && !m.unsupported && !!m.text;
+
+function entry(m: StoredMessage): Entry {
+  return { m: { conv: m.conv, peer: m.peer, dir: m.dir, id: m.id, seq: m.seq, ts: m.ts, text: m.text }, folded: fold(m.text) };
+}
+
+export class SearchIndex {
+  #convs: Map<ConversationId, Entry[]> | undefined;
+  #building: Promise<void> | undefined;
+  /** The history is over the bound: searches read storage. */
+  #tooLarge = false;
+  readonly #dirty = new Set<ConversationId>();
+
+  constructor(
+    private readonly db: Database,
+    private readonly maxMessages = SEARCH_INDEX_MAX_MESSAGES,
+  ) {}
+
+  /** `conv`'s messages changed: read it again before the next search. */
+  changed(conv: ConversationId): void {
+    this.#dirty.add(conv);
+  }
+
+  /** As searchMessages (search.ts): the newest `limit` messages containing `query`, newest first. */
+  async search(query: string, { signal, limit = SEARCH_MAX_RESULTS }: { signal?: AbortSignal; limit?: number } = {}): Promise<SearchHit[]> {
+    const needle = fold(query.trim().slice(0, MAX_QUERY_CHARS));
+    if (!needle) return [];
+    if (!this.#convs && !this.#tooLarge) await (this.#building ??= this.#build().finally(() => (this.#building = undefined)));
+    if (this.#tooLarge || !this.#convs) return searchMessages(this.db, query, { signal, limit });
+    await this.#refresh();
+    signal?.throwIfAborted();
+    const top = new TopBySeq(limit);
+    for (const entries of this.#convs.values()) {
+      for (const { m, folded } of entries) {
+        if (!top.wants(m.seq) || !folded.includes(needle)) continue;
+        top.add({ conv: m.conv, peer: m.peer, dir: m.dir, id: m.id, seq: m.seq, ts: m.ts, snippet: snippetOf(m.text, needle, folded)! });
+      }
+    }
+    return top.list;
+  }
+
+  async #build(): Promise<void> {
+    // What changes while the store is read is read again afterwards.
+    this.#dirty.clear();
+    const convs = new Map<ConversationId, Entry[]>();
+    let count = 0;
+    let cursor = await this.db.transaction('messages').store.openCursor();
+    while (cursor) {
+      if (++count > this.maxMessages) {
+        this.#tooLarge = true;
+        return;
+      }
+      const m = cursor.value;
+      if (searchable(m)) {
+        let list = convs.get(m.conv);
+        if (!list) convs.set(m.conv, (list = []));
+        list.push(entry(m));
+      }
+      cursor = await cursor.continue();
+    }
+    this.#convs = convs;
+  }
+
+  /** Reads the conversations that changed since the last search again. */
+  async #refresh(): Promise<void> {
+    const convs = this.#convs!;
+    for (const conv of [...this.#dirty]) {
+      this.#dirty.delete(conv);
+      const messages = await this.db.getAllFromIndex('messages', 'byConv', IDBKeyRange.bound([conv, -Infinity], [conv, Infinity]));
+      convs.set(conv, messages.filter(searchable).map(entry));
+    }
+    let count = 0;
+    for (const list of convs.values()) count += list.length;
+    if (count > this.maxMessages) {
+      this.#tooLarge = true;
+      this.#convs = undefined;
+    }
+  }
+}
