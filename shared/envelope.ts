@@ -9,6 +9,8 @@
  * the receiver rejects an id it has already seen (replay).
  */
 import { z } from 'zod';
+import { isDisplayName } from './display-name';
+import { LIMITS } from './limits';
 import { FileId, MessageId, b64 } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
@@ -54,12 +56,29 @@ export type Reaction = z.infer<typeof Reaction>;
 export const Delete = z.object({ kind: z.literal('delete'), target: MessageId });
 export type Delete = z.infer<typeof Delete>;
 
+// ---- presence: read receipts, typing, display names ----
+
+/**
+ * The sender has seen messages `ids` (sent by the recipient) in a visible tab. A batch of at most
+ * LIMITS.maxReadIds; more read at once go as several. It may arrive before a message it names.
+ */
+export const Read = z.object({ kind: z.literal('read'), ids: z.array(MessageId).min(1).max(LIMITS.maxReadIds) });
+export type Read = z.infer<typeof Read>;
+
+/** The sender is typing (`on`) or stopped. Sealed, but sent only in `transient` frames: never stored or queued. */
+export const Typing = z.object({ kind: z.literal('typing'), on: z.boolean() });
+export type Typing = z.infer<typeof Typing>;
+
+/** The sender's display name (shared/display-name.ts: one spelling, 1–64 characters); the server never sees it. */
+export const Profile = z.object({ kind: z.literal('profile'), displayName: z.string().max(256).refine(isDisplayName, 'not a display name') });
+export type Profile = z.infer<typeof Profile>;
+
 /**
  * What a sealed message can hold: content (text, a file offer) or a change to another message
  * (reaction, delete). Later kinds (reply, edit, read, typing, profile) join this union, each with
  * its module in web/src/conversations/bodies/.
  */
-export const Body = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1) }), FileOffer, Reaction, Delete]);
+export const Body = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1) }), FileOffer, Reaction, Delete, Read, Typing, Profile]);
 export type Body = z.infer<typeof Body>;
 
 /** The kinds this version knows; a body of any other kind opens as `unsupported`. */

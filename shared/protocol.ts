@@ -61,6 +61,8 @@ const ChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
 
 /** A sealed envelope: opaque to the server (see SECURITY.md). */
 export const SealedEnvelope = z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/);
+/** The sealed envelope of a `transient` frame: the same construction, far smaller. */
+export const TransientEnvelope = z.string().min(1).max(LIMITS.maxTransientChars).regex(/^[A-Za-z0-9_-]+$/);
 
 // ---- client → server -------------------------------------------------------------------
 
@@ -119,6 +121,13 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('file_fetch'), from: Username, fileId: FileId, next: ChunkIndex }),
   /** Either side is done with a stored file (verified, cancelled or failed): the server deletes it. */
   z.object({ t: z.literal('file_release'), peer: Username, fileId: FileId }),
+  // ---- presence ----
+  /**
+   * A sealed signal that is worth nothing later (typing): forwarded to `to` only if they are an
+   * online contact who did not block the sender, otherwise dropped. Never stored, queued, retried
+   * or answered; rate limited per connection (TRANSIENT_PER_SEC, past it dropped silently).
+   */
+  z.object({ t: z.literal('transient'), to: Username, id: MessageId, env: TransientEnvelope }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -202,6 +211,9 @@ export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('pong') }),
   /** A contact's WebRTC signaling for the direct path. */
   z.object({ t: z.literal('signal'), from: Username, data: SignalData }),
+  // ---- presence ----
+  /** A contact's sealed transient signal (typing); never stored, never to be acknowledged. */
+  z.object({ t: z.literal('transient'), from: Username, id: MessageId, env: TransientEnvelope }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

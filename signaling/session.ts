@@ -102,6 +102,8 @@ export class Session {
   readonly #pauses = new Set<'hold' | 'backlog'>();
   /** Stored-envelope accounting, made on the first message stored for an offline contact. */
   #stored: TokenBucket | undefined;
+  /** Transient frames (typing), made on the first one. */
+  #transient: TokenBucket | undefined;
   /** File relay accounting, made on the first chunk: most connections never relay a file. */
   #relay: { bytes: TokenBucket; perFile: Map<string, number> } | undefined;
 
@@ -176,6 +178,12 @@ export class Session {
   allowStored(bytes: number): boolean {
     this.#stored ??= new TokenBucket(this.limits.offlineBytesPerSec, this.limits.offlineBurstBytes);
     return this.#stored.take(bytes);
+  }
+
+  /** Takes one `transient` frame of this connection's rate for them (ServerLimits.transientPerSec). */
+  allowTransient(): boolean {
+    this.#transient ??= new TokenBucket(this.limits.transientPerSec, this.limits.transientBurst);
+    return this.#transient.take();
   }
 
   /**

@@ -5,6 +5,7 @@ import type { HandlerTable } from './context';
 import { fileCommit, fileFetch, fileRelease } from './files';
 import { ack, receiptAck, refuse, send } from './messages';
 import { signal } from './signal';
+import { transient } from './transient';
 
 /** The dispatch table: one small handler per client frame type. */
 export const handlers: HandlerTable = {
@@ -24,6 +25,7 @@ export const handlers: HandlerTable = {
   file_commit: fileCommit,
   file_fetch: fileFetch,
   file_release: fileRelease,
+  transient,
 };
 
 /** Frames a connection may send before it has logged in. */

@@ -29,6 +29,8 @@ export class ParleyApp extends LitElement {
       (services) => {
         this.#listen.watch(services, ['signed-in']);
         this.#listen.watch(services.connection, ['status']);
+        // A notification clicked: its conversation opens.
+        this.#listen.watch(services, ['open-conversation'], (e) => (this.selected = (e as CustomEvent<string>).detail));
         this.services = services;
         if (services.signedIn) services.start();
       },

@@ -2,6 +2,10 @@ import { createContext } from '@lit/context';
 import type { Sodium } from '../../../shared/sodium';
 import type { Transfers } from '../files/transfers';
 import type { Messenger } from '../conversations/messenger';
+import type { Preferences } from '../conversations/preferences';
+import type { Profiles } from '../conversations/profiles';
+import type { Receipts } from '../conversations/receipts';
+import type { Typing } from '../conversations/typing';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { Connection } from '../net/connection';
@@ -25,6 +29,13 @@ export interface Services {
   setRelayOnly(on: boolean): Promise<void>;
   register(username: string): Promise<void>;
   restore(fileText: string, passphrase: string): Promise<void>;
+  // presence: receipts, typing, display names, notifications, sign-out
+  readonly preferences: Preferences;
+  readonly receipts: Receipts;
+  readonly typing: Typing;
+  readonly profiles: Profiles;
+  /** Deletes this browser's data (IndexedDB, OPFS) and reloads to sign-up. */
+  signOut(): Promise<void>;
 }
 
 /** The app's services, provided by <parley-app> to every component below it. */

@@ -9,6 +9,7 @@ const stateLabel: Record<MessageState, () => string> = {
   sending: t.stateSending,
   sent: t.stateSent,
   delivered: t.stateDelivered,
+  read: t.stateRead,
   failed: t.stateFailed,
 };
 

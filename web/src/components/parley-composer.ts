@@ -50,6 +50,7 @@ export class ParleyComposer extends LitElement {
   }
 
   #onInput() {
+    this.services.typing.input(this.peer);
     clearTimeout(this.#draftTimer);
     this.#draftTimer = setTimeout(() => this.#saveDraft(), DRAFT_SAVE_MS);
   }

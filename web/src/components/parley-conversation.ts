@@ -12,6 +12,9 @@ import type { ParleyComposer } from './parley-composer';
 import './parley-composer';
 import './parley-contact-details';
 import './parley-message-log';
+import './parley-mute-switch';
+import './parley-typing-indicator';
+import { SeenController } from './seen-controller';
 import { controls } from './shared-styles';
 
 /**
@@ -28,6 +31,7 @@ export class ParleyConversation extends LitElement {
   @state() private dragging = false;
   @query('parley-composer') private composer: ParleyComposer | undefined;
   readonly #listen = new ListenController(this);
+  readonly #seen = new SeenController(this, () => this.messages, (m) => this.services.receipts.seen(m));
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -35,6 +39,7 @@ export class ParleyConversation extends LitElement {
       if ((e as ConversationEvent).conv === this.#conv) void this.#load();
     });
     this.#listen.watch(this.services.contacts, ['change']);
+    this.#listen.watch(this.services.preferences, ['change']);
     this.addEventListener('dragover', this.#onDragOver);
     this.addEventListener('dragleave', () => (this.dragging = false));
     this.addEventListener('drop', this.#onDrop);
@@ -74,7 +79,7 @@ export class ParleyConversation extends LitElement {
     return html`
       <header>
         <button class="secondary back" @click=${() => this.dispatchEvent(new CustomEvent('back'))} aria-label=${t.back()}>‹</button>
-        <h2>${this.peer}</h2>
+        <h2>${this.#name()}</h2>
         <span class="presence">${contact?.online ? t.online() : t.offline()}</span>
         <span class="path" role="status" aria-label=${t.connectionPath()}>${path === 'direct' ? t.pathDirect() : t.pathRelay()}</span>
         <button class="secondary" aria-expanded=${this.showDetails} @click=${() => (this.showDetails = !this.showDetails)}>
@@ -82,10 +87,24 @@ export class ParleyConversation extends LitElement {
         </button>
       </header>
       ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
-      <parley-message-log .messages=${this.messages}></parley-message-log>
+      ${this.showDetails ? html`<parley-mute-switch .conv=${this.#conv}></parley-mute-switch>` : nothing}
+      <parley-message-log .messages=${this.#withReceipts(this.messages)}></parley-message-log>
+      <parley-typing-indicator .peer=${this.peer}></parley-typing-indicator>
       <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey}></parley-composer>
       ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;
+  }
+
+  /** The contact's display name, with their username beside it (a name is chosen by them: never the only word). */
+  #name() {
+    const name = this.services.contacts.displayName(this.peer);
+    return name ? html`${name} <span class="username">${this.peer}</span>` : this.peer;
+  }
+
+  /** With "Send read receipts" off none are shown either: a message read by its recipient reads "delivered". */
+  #withReceipts(messages: StoredMessage[]): StoredMessage[] {
+    if (this.services.preferences.sendReadReceipts) return messages;
+    return messages.map((m) => (m.dir === 'out' && m.state === 'read' ? { ...m, state: 'delivered' } : m));
   }
 
   #onDragOver = (e: DragEvent) => {
@@ -108,6 +127,7 @@ export class ParleyConversation extends LitElement {
       .drop { position: absolute; inset: 0; display: grid; place-items: center; background: color-mix(in srgb, var(--accent) 15%, transparent); border: 2px dashed var(--accent); font-weight: 600; pointer-events: none; }
       header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
       h2 { margin: 0; font-size: 1.05rem; flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      h2 .username { font-size: 0.8rem; font-weight: 400; color: var(--muted); }
       .presence { font-size: 0.8rem; color: var(--muted); }
       .path { font-size: 0.75rem; border: 1px solid var(--border); border-radius: 999px; padding: 0.1rem 0.5rem; color: var(--muted); }
       .back { display: none; }

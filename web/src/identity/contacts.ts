@@ -23,6 +23,8 @@ export class Contacts extends EventTarget {
   readonly #contacts = new Map<string, ContactView>();
   /** The identity key this device trusts for each contact: the 'contacts' store, mirrored (loaded at start). */
   readonly #trusted = new Map<string, string>();
+  /** Display names contacts gave themselves (sealed profile bodies), with their senders' times: the 'contacts' store, mirrored. */
+  readonly #names = new Map<string, { name: string; ts: number }>();
   incoming: string[] = [];
   outgoing: string[] = [];
   #pending = new Map<string, { resolve: () => void; reject: (e: ParleyError) => void }>();
@@ -48,6 +50,24 @@ export class Contacts extends EventTarget {
     return c && !c.changedKey ? c : undefined;
   }
 
+  /** The name `username` gave themselves, if they shared one (show it as text, never as markup). */
+  displayName(username: string): string | undefined {
+    return this.#names.get(username)?.name;
+  }
+
+  /**
+   * `username` shared display name `name` (already validated), sealed at `ts` by their clock: kept
+   * unless a later one is already here (two profile updates may arrive out of order).
+   */
+  async setDisplayName(username: string, name: string, ts: number): Promise<void> {
+    const current = this.#names.get(username);
+    if (!this.#trusted.has(username) || (current && current.ts > ts)) return;
+    this.#names.set(username, { name, ts });
+    this.#changed();
+    const stored = await this.db.get('contacts', username);
+    if (stored) await this.db.put('contacts', { ...stored, displayName: name, displayNameTs: ts });
+  }
+
   /** Sends a request; resolves when the server recorded it (or made us contacts), rejects with a ParleyError. */
   request(username: string): Promise<void> {
     const to = username.trim().toLowerCase();
@@ -70,7 +90,8 @@ export class Contacts extends EventTarget {
     if (!c?.changedKey) return;
     c.identityKey = c.changedKey;
     delete c.changedKey;
-    await this.db.put('contacts', { username, identityKey: c.identityKey });
+    const stored = await this.db.get('contacts', username);
+    await this.db.put('contacts', { ...stored, username, identityKey: c.identityKey });
     this.#trusted.set(username, c.identityKey);
     this.#changed();
   }
@@ -125,6 +146,7 @@ export class Contacts extends EventTarget {
   async load(): Promise<void> {
     for (const c of await this.db.getAll('contacts')) {
       this.#trusted.set(c.username, c.identityKey);
+      if (c.displayName) this.#names.set(c.username, { name: c.displayName, ts: c.displayNameTs ?? 0 });
       this.#contacts.set(c.username, { username: c.username, online: false, identityKey: c.identityKey });
     }
     if (this.#contacts.size > 0) this.#changed();
