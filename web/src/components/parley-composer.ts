@@ -104,6 +104,7 @@ export class ParleyComposer extends LitElement {
     const text = box.value;
     if (!text.trim()) return;
     box.value = '';
+    this.services.typing.stopped(this.peer);
     try {
       await this.services.messenger.send(this.peer, text);
       this.error = '';
