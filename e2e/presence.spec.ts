@@ -94,7 +94,6 @@ test('a notification when another conversation is open; a click opens the conver
   const [alice, bob] = await chatting(openUser);
   const carol = await openUser('carol');
   await carol.signUp();
-  await carol.befriend(alice);
   await alice.context.grantPermissions(['notifications'], { origin: server.origin });
   await alice.context.addInitScript(recordNotifications);
   await alice.page.reload();
@@ -106,12 +105,18 @@ test('a notification when another conversation is open; a click opens the conver
   await alice.openChat('bob');
   await bob.send('seen right away');
   await expect(alice.message('seen right away')).toBeVisible();
-  // …but one when another conversation is open, and the favicon shows the unread dot.
+  // …but a contact request while it is open raises one,
+  await carol.befriend(alice);
+  await expect.poll(() => notes(alice.page)).toEqual([{ title: 'carol', body: 'Wants to be your contact' }]);
+  // and so does a message when another conversation is open; the favicon shows the unread dot.
   await alice.openChat('carol');
   await bob.send('ping from bob');
-  await expect.poll(() => notes(alice.page)).toEqual([{ title: 'bob', body: 'ping from bob' }]);
+  await expect.poll(() => notes(alice.page)).toEqual([
+    { title: 'carol', body: 'Wants to be your contact' },
+    { title: 'bob', body: 'ping from bob' },
+  ]);
   await expect(icon).toHaveAttribute('href', '/favicon-unread.svg');
-  await alice.page.evaluate(() => window.__notes[0]!.n.dispatchEvent(new Event('click')));
+  await alice.page.evaluate(() => window.__notes[1]!.n.dispatchEvent(new Event('click')));
   await expect(alice.page.getByRole('heading', { name: 'bob' })).toBeVisible();
   await expect(alice.message('ping from bob')).toBeVisible();
   await expect(icon).toHaveAttribute('href', '/favicon.svg');

@@ -73,6 +73,7 @@ export class AppServices extends EventTarget implements Services {
     this.messenger.attach(this.#frames);
     this.transfers.attach(this.#frames);
     this.profiles.attach(this.#frames);
+    this.#notifier.attach(this.#frames);
     this.connection.addEventListener('frame', (e) => this.#frames.route((e as FrameEvent).frame));
     // Chunks skip the frame pipeline: each transfer orders its own storage, and a file must not
     // hold up messages (or the other way round).

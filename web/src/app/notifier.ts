@@ -9,6 +9,7 @@
 import type { ArrivedEvent, Messenger } from '../conversations/messenger';
 import type { Preferences } from '../conversations/preferences';
 import type { Contacts } from '../identity/contacts';
+import type { FrameRoutes } from '../net/frame-router';
 import { t } from '../i18n/strings';
 
 /** The favicon, and the one with the unread dot (both in web/public). */
@@ -19,32 +20,39 @@ export const NOTIFICATION_BODY_CHARS = 200;
 
 export interface NotifierDeps {
   messenger: Pick<Messenger, 'states' | 'addEventListener' | 'removeEventListener'>;
-  contacts: Pick<Contacts, 'displayName' | 'incoming' | 'addEventListener' | 'removeEventListener'>;
+  contacts: Pick<Contacts, 'displayName'>;
   preferences: Pick<Preferences, 'notifications' | 'notificationText'>;
   /** Opens the conversation with `peer` (the app root shows it). */
   open: (peer: string) => void;
 }
 
 export class Notifier {
-  /** Requests already notified (or there at start): each raises one notification. */
-  #requests: Set<string>;
   #dotted = false;
+  #started = false;
 
-  constructor(private readonly d: NotifierDeps) {
-    this.#requests = new Set(d.contacts.incoming);
-  }
+  constructor(private readonly d: NotifierDeps) {}
 
   start(): void {
+    this.#started = true;
     this.d.messenger.addEventListener('arrived', this.#onArrived);
-    this.d.contacts.addEventListener('change', this.#onContacts);
     this.d.messenger.states.addEventListener('change', this.#onStates);
     this.#onStates();
   }
 
   stop(): void {
+    this.#started = false;
     this.d.messenger.removeEventListener('arrived', this.#onArrived);
-    this.d.contacts.removeEventListener('change', this.#onContacts);
     this.d.messenger.states.removeEventListener('change', this.#onStates);
+  }
+
+  /**
+   * A contact request as it arrives (not the ones a login lists again): news while the tab is
+   * hidden or a conversation is open (the list of requests is then out of sight on a phone).
+   */
+  attach(frames: FrameRoutes): void {
+    frames.on('request_received', (f) => {
+      if (this.#started && (document.visibilityState !== 'visible' || this.d.messenger.states.reading !== undefined)) this.#notify(f.from, t.notificationRequest(), `parley:request:${f.from}`, () => undefined);
+    });
   }
 
   readonly #onArrived = (e: Event): void => {
@@ -54,17 +62,6 @@ export class Notifier {
     const text = message.deleted || message.unsupported ? '' : message.text;
     const body = this.d.preferences.notificationText && text ? text.slice(0, NOTIFICATION_BODY_CHARS) : t.notificationNoText();
     this.#notify(this.d.contacts.displayName(message.peer) ?? message.peer, body, `parley:${message.conv}`, () => this.d.open(message.peer));
-  };
-
-  readonly #onContacts = (): void => {
-    const incoming = this.d.contacts.incoming;
-    for (const from of incoming) {
-      if (this.#requests.has(from)) continue;
-      this.#requests.add(from);
-      // A request is news wherever the user is, unless they are looking at the tab.
-      if (document.visibilityState !== 'visible') this.#notify(from, t.notificationRequest(), `parley:request:${from}`, () => undefined);
-    }
-    for (const from of this.#requests) if (!incoming.includes(from)) this.#requests.delete(from);
   };
 
   /** The favicon shows a dot while anything is unread. */
