@@ -138,7 +138,7 @@ export class FilesSession {
   /** The receiver's "Relay only" setting, and the link on both sides settled on the path it implies. */
   async usePath(want: AppPath): Promise<void> {
     const [alice, bob] = this.#users();
-    await bob.page.getByRole('checkbox', { name: 'Relay only' }).setChecked(want === 'relay');
+    await bob.setSetting('Relay only', want === 'relay');
     for (const u of [alice, bob]) await expect(u.connectionPath()).toHaveText(want, { timeout: 30_000 });
   }
 

@@ -156,7 +156,9 @@ test('a file over the size accepted automatically waits for Accept, through a re
   expect((await receivedBytes()) - before).toBeLessThan(64 * 1024);
   await bob.page.reload();
   await bob.openChat('alice');
+  await bob.openSettings();
   await expect(bob.autoAcceptField()).toHaveValue('1');
+  await bob.closeSettings();
   // Once the file is on screen again (before, "no progress bar" would hold of an empty log).
   await expect(item.getByRole('button', { name: 'Accept', exact: true })).toBeVisible();
   await expect(bob.progress('large.bin')).toHaveCount(0);

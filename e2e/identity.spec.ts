@@ -12,7 +12,8 @@ test('an identity exported with a passphrase can be imported in a fresh browser'
   await bob.signUp();
   await alice.befriend(bob);
 
-  await alice.page.getByRole('button', { name: 'Export backup' }).click();
+  await alice.openSettings();
+  await alice.settings.getByRole('button', { name: 'Export backup' }).click();
   await alice.page.getByLabel('Choose a passphrase for the backup').fill('correct horse battery');
   const downloading = alice.page.waitForEvent('download');
   await alice.page.getByRole('button', { name: 'Download backup' }).click();

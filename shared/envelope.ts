@@ -9,6 +9,7 @@
  * the receiver rejects an id it has already seen (replay).
  */
 import { z } from 'zod';
+import { isDisplayName } from './display-name';
 import { LIMITS } from './limits';
 import { FileId, MessageId, Username, b64 } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
@@ -55,6 +56,23 @@ export type Reaction = z.infer<typeof Reaction>;
 export const Delete = z.object({ kind: z.literal('delete'), target: MessageId });
 export type Delete = z.infer<typeof Delete>;
 
+// ---- presence: read receipts, typing, display names ----
+
+/**
+ * The sender has seen messages `ids` (sent by the recipient) in a visible tab. A batch of at most
+ * LIMITS.maxReadIds; more read at once go as several. It may arrive before a message it names.
+ */
+export const Read = z.object({ kind: z.literal('read'), ids: z.array(MessageId).min(1).max(LIMITS.maxReadIds) });
+export type Read = z.infer<typeof Read>;
+
+/** The sender is typing (`on`) or stopped. Sealed, but sent only in `transient` frames: never stored or queued. */
+export const Typing = z.object({ kind: z.literal('typing'), on: z.boolean() });
+export type Typing = z.infer<typeof Typing>;
+
+/** The sender's display name (shared/display-name.ts: one spelling, 1–64 characters); the server never sees it. */
+export const Profile = z.object({ kind: z.literal('profile'), displayName: z.string().max(256).refine(isDisplayName, 'not a display name') });
+export type Profile = z.infer<typeof Profile>;
+
 // ---- message actions: reply and edit ----------------------------------------------------
 
 /** The longest quote a reply carries of the message it answers, in UTF-16 code units. */
@@ -88,6 +106,9 @@ export const Body = z.discriminatedUnion('kind', [
   Delete,
   Reply,
   Edit,
+  Read,
+  Typing,
+  Profile,
 ]);
 export type Body = z.infer<typeof Body>;
 

@@ -14,4 +14,11 @@ export const LIMITS = {
   maxAckBatch: 256,
   /** Longest `signal` payload (an SDP with its candidates is a few KB). */
   maxSignalChars: 16_000,
+  // ---- presence (receipts, typing, display names) ----
+  /** Largest sealed envelope of a `transient` frame (a typing signal is well under 300 characters). */
+  maxTransientChars: 1_024,
+  /** Most message ids in one sealed read receipt; more read at once go in several. */
+  maxReadIds: 100,
+  /** Longest display name, in characters (code points) after trimming and NFC. */
+  maxDisplayNameChars: 64,
 } as const;

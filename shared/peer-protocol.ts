@@ -4,7 +4,7 @@
  * these; browsers decode everything they receive through these schemas.
  */
 import { z } from 'zod';
-import { FileId, IdBatch, MessageId, SealedEnvelope, Signature } from './protocol';
+import { FileId, IdBatch, MessageId, SealedEnvelope, Signature, TransientEnvelope } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
 /** simple-peer's signal objects, as far as Parley passes them on. */
@@ -72,6 +72,8 @@ export const ChannelFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('refuse'), ids: IdBatch }),
   /** File transfer control while the link is direct (chunks themselves are binary messages). */
   z.object({ t: z.literal('file'), ctl: FileControl }),
+  /** A sealed transient signal (typing), as the server's `transient` frame carries it: never answered. */
+  z.object({ t: z.literal('transient'), id: MessageId, env: TransientEnvelope }),
 ]);
 export type ChannelFrame = z.infer<typeof ChannelFrame>;
 

@@ -61,6 +61,8 @@ const ChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
 
 /** A sealed envelope: opaque to the server (see SECURITY.md). */
 export const SealedEnvelope = z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/);
+/** The sealed envelope of a `transient` frame: the same construction, far smaller. */
+export const TransientEnvelope = z.string().min(1).max(LIMITS.maxTransientChars).regex(/^[A-Za-z0-9_-]+$/);
 
 // ---- client → server -------------------------------------------------------------------
 
@@ -125,6 +127,13 @@ export const ClientFrame = z.discriminatedUnion('t', [
    * queue the server drops it there (the sealed delete follows as a message of its own). No answer.
    */
   z.object({ t: z.literal('unsend'), to: Username, id: MessageId }),
+  // ---- presence ----
+  /**
+   * A sealed signal that is worth nothing later (typing): forwarded to `to` only if they are an
+   * online contact who did not block the sender, otherwise dropped. Never stored, queued, retried
+   * or answered; rate limited per connection (TRANSIENT_PER_SEC, past it dropped silently).
+   */
+  z.object({ t: z.literal('transient'), to: Username, id: MessageId, env: TransientEnvelope }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -214,6 +223,9 @@ export const ServerFrame = z.discriminatedUnion('t', [
   // ---- TURN refresh (issue 11) ----
   /** Fresh ICE servers (new short-lived TURN credentials) before the welcome's expire: use them for new connections. */
   z.object({ t: z.literal('ice_servers'), iceServers: z.array(IceServer) }),
+  // ---- presence ----
+  /** A contact's sealed transient signal (typing); never stored, never to be acknowledged. */
+  z.object({ t: z.literal('transient'), from: Username, id: MessageId, env: TransientEnvelope }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

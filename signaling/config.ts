@@ -54,6 +54,9 @@ const Env = z.object({
   NEW_ACCOUNT_SECONDS: int(7 * 24 * 3600),
   REQUEST_TTL_SECONDS: int(30 * 24 * 3600),
   REQUEST_COOLDOWN_SECONDS: int(7 * 24 * 3600),
+  // Presence: transient frames (typing), per connection.
+  TRANSIENT_PER_SEC: int(5),
+  TRANSIENT_BURST: int(20),
   // Connection bounds (signaling/connection/): per client address and in total, before and around login.
   /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (see connection/address.ts). */
   TRUST_PROXY: z
@@ -245,6 +248,9 @@ export interface ServerLimits {
   requestTtlMs: number;
   /** After a decline, the requester may not ask the same person again for this long (`request_cooldown`). */
   requestCooldownMs: number;
+  /** `transient` frames (typing) one connection may send per second, and their burst; past it they are dropped. */
+  transientPerSec: number;
+  transientBurst: number;
 }
 
 function turnSettings(urls: string, secret: string, ttlSeconds: number): TurnSettings | undefined {
@@ -323,6 +329,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       newAccountMs: e.NEW_ACCOUNT_SECONDS * 1000,
       requestTtlMs: e.REQUEST_TTL_SECONDS * 1000,
       requestCooldownMs: e.REQUEST_COOLDOWN_SECONDS * 1000,
+      transientPerSec: e.TRANSIENT_PER_SEC,
+      transientBurst: e.TRANSIENT_BURST,
     },
   };
 }

@@ -67,3 +67,12 @@ export function admits(recipient: Session, from: string): boolean {
 export function visibleRequests(session: Session, from: readonly string[]): string[] {
   return from.filter((u) => !session.blocks.has(u));
 }
+
+/**
+ * Whether a transient signal (typing) from `session`'s user may go to `peer`: only to a contact
+ * neither side blocked. Anything else is dropped without a word (never answered, see
+ * handlers/transient.ts), so a blocked sender learns nothing from it.
+ */
+export function mayForwardTransient(session: Session, peer: string): boolean {
+  return reach(session, peer) === 'ok';
+}

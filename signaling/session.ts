@@ -119,6 +119,11 @@ export class Session {
     return this.#rates.stored(bytes);
   }
 
+  /** Takes one `transient` frame of this connection's rate for them (ServerLimits.transientPerSec). */
+  allowTransient(): boolean {
+    return this.#rates.transient();
+  }
+
   /**
    * Accounts `bytes` of file `fileId` relayed by this connection: `rate` when over the byte rate,
    * `size` past the per-file size limit (a bounded number of files is tracked per connection).

@@ -88,14 +88,39 @@ export class ParleyUser {
     return fs.readFileSync((await download.path())!);
   }
 
-  /** The settings field for the size of file fetched without asking. */
+  /** The settings dialog (open it with openSettings). */
+  get settings(): Locator {
+    return this.page.getByRole('dialog', { name: 'Settings' });
+  }
+
+  /** Opens the settings dialog from the sidebar's "Settings" button. */
+  async openSettings(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await expect(this.settings).toBeVisible();
+  }
+
+  async closeSettings(): Promise<void> {
+    await this.settings.getByRole('button', { name: 'Close', exact: true }).click();
+    await expect(this.settings).toBeHidden();
+  }
+
+  /** Checks (or unchecks) a checkbox of the settings dialog, opening and closing it around that. */
+  async setSetting(name: string, on: boolean): Promise<void> {
+    await this.openSettings();
+    await this.settings.getByRole('checkbox', { name, exact: true }).setChecked(on);
+    await this.closeSettings();
+  }
+
+  /** The settings field for the size of file fetched without asking (in the settings dialog: open it first). */
   autoAcceptField(): Locator {
-    return this.page.getByRole('spinbutton', { name: 'Accept files automatically up to (MB)' });
+    return this.settings.getByRole('spinbutton', { name: 'Accept files automatically up to (MB)' });
   }
 
   /** Sets the size (in MB) up to which files are fetched without asking. */
   async setAutoAccept(mb: number): Promise<void> {
+    await this.openSettings();
     await this.autoAcceptField().fill(String(mb));
+    await this.closeSettings();
   }
 
   /** What the page's RTC probe has counted (see rtc-probe.ts). */

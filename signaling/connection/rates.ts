@@ -14,6 +14,8 @@ export class ConnectionRates {
   #text: TokenBucket | undefined;
   /** Stored-envelope accounting, made on the first message stored for an offline contact. */
   #stored: TokenBucket | undefined;
+  /** Transient frames (typing), made on the first one. */
+  #transient: TokenBucket | undefined;
   /** File relay accounting, made on the first chunk. */
   #relay: { bytes: TokenBucket; perFile: Map<string, number> } | undefined;
 
@@ -33,6 +35,11 @@ export class ConnectionRates {
   stored(bytes: number): boolean {
     this.#stored ??= new TokenBucket(this.limits.offlineBytesPerSec, this.limits.offlineBurstBytes);
     return this.#stored.take(bytes);
+  }
+
+  transient(): boolean {
+    this.#transient ??= new TokenBucket(this.limits.transientPerSec, this.limits.transientBurst);
+    return this.#transient.take();
   }
 
   relay(fileId: string, bytes: number): 'ok' | 'rate' | 'size' {

@@ -6,6 +6,7 @@ import { fileCommit, fileFetch, fileRelease } from './files';
 import { ack, receiptAck, refuse, send } from './messages';
 import { signal } from './signal';
 import { unsend } from './unsend';
+import { transient } from './transient';
 
 /** The dispatch table: one small handler per client frame type. */
 export const handlers: HandlerTable = {
@@ -26,6 +27,7 @@ export const handlers: HandlerTable = {
   file_fetch: fileFetch,
   file_release: fileRelease,
   unsend,
+  transient,
 };
 
 /** Frames a connection may send before it has logged in. */

@@ -20,6 +20,7 @@ function sender(arrival: Arrival): string | undefined {
       return arrival.by;
     case 'signal':
     case 'chunk':
+    case 'transient':
       return arrival.from;
     case 'change':
       return undefined;
@@ -49,7 +50,7 @@ export function arrive(session: Session, arrival: Arrival, maxBufferedBytes: num
   if (session.closed) return 'offline';
   // Across a block nothing arrives; the sender's side was answered by the policy already.
   const from = sender(arrival);
-  if (from !== undefined && !admits(session, from)) return arrival.t === 'signal' || arrival.t === 'chunk' ? 'offline' : 'sent';
+  if (from !== undefined && !admits(session, from)) return arrival.t === 'signal' || arrival.t === 'chunk' || arrival.t === 'transient' ? 'offline' : 'sent';
   switch (arrival.t) {
     case 'notice':
       session.send(arrival.frame);
@@ -63,6 +64,11 @@ export function arrive(session: Session, arrival: Arrival, maxBufferedBytes: num
     case 'receipt':
       session.expectReceiptAcks(arrival.by, arrival.ids, arrival.kind);
       session.send({ t: RECEIPT_FRAME[arrival.kind], by: arrival.by, ids: arrival.ids });
+      return 'sent';
+    case 'transient':
+      if (!session.welcomed) return 'offline';
+      if (session.buffered > maxBufferedBytes / 2) return 'busy';
+      session.send({ t: 'transient', from: arrival.from, id: arrival.id, env: arrival.env });
       return 'sent';
     case 'signal':
     case 'chunk':

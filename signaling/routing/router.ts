@@ -35,6 +35,8 @@ export type Routed =
   | { t: 'signal'; from: string; data: string }
   /** A relayed file chunk from `from` (volatile, like signals). */
   | { t: 'chunk'; from: string; payload: Uint8Array }
+  /** A sealed transient signal (typing) from `from`: volatile, like signals, and never answered. */
+  | { t: 'transient'; from: string; id: string; env: string }
   | { t: 'change'; change: SessionChange };
 
 /** Everything a node may hand to one of its connections: what `deliver` carries, and live messages and receipts. */

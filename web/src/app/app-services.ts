@@ -13,10 +13,19 @@ import type { ChunkEvent, FileControlEvent, PathEvent } from '../peer/peer-link'
 import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
-import { Messenger } from '../conversations/messenger';
+import { type ArrivedEvent, Messenger } from '../conversations/messenger';
 import type { SearchHit } from '../conversations/search';
 import { SearchIndex } from '../conversations/search-index';
 import type { ConversationEvent } from '../conversations/messenger';
+import { Preferences } from '../conversations/preferences';
+import { Profiles } from '../conversations/profiles';
+import { Receipts } from '../conversations/receipts';
+import { TransientSeal } from '../conversations/transient';
+import { Typing } from '../conversations/typing';
+import type { TransientEvent } from '../peer/peer-link';
+import { PARTS_DB } from '../files/idb-chunk-store';
+import { wipeLocalData } from '../storage/wipe';
+import { Notifier } from './notifier';
 import type { Services } from '../components/context';
 
 const RELAY_ONLY = 'relayOnly';
@@ -29,6 +38,11 @@ export class AppServices extends EventTarget implements Services {
   readonly transfers: Transfers;
   /** The messages' text, for searching again without reading the whole store again. */
   readonly #search: SearchIndex;
+  readonly preferences: Preferences;
+  readonly receipts: Receipts;
+  readonly typing: Typing;
+  readonly profiles: Profiles;
+  readonly #notifier: Notifier;
   /** Server frames (and direct-path envelopes) are handled one at a time, in arrival order. */
   readonly #frames = new FrameRouter();
 
@@ -52,6 +66,12 @@ export class AppServices extends EventTarget implements Services {
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.#search = new SearchIndex(db);
     this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
+    this.preferences = new Preferences(db);
+    this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
+    this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.contacts), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
+    this.profiles = new Profiles(db, this.contacts, this.messenger);
+    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, open: (peer) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: peer })) });
+    this.#wirePresence();
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.
     this.#frames.on('welcome', () => this.account.markRegistered());
@@ -59,6 +79,8 @@ export class AppServices extends EventTarget implements Services {
     this.links.attach(this.#frames);
     this.messenger.attach(this.#frames);
     this.transfers.attach(this.#frames);
+    this.profiles.attach(this.#frames);
+    this.#notifier.attach(this.#frames);
     this.connection.addEventListener('frame', (e) => this.#frames.route((e as FrameEvent).frame));
     // Chunks skip the frame pipeline: each transfer orders its own storage, and a file must not
     // hold up messages (or the other way round).
@@ -82,9 +104,32 @@ export class AppServices extends EventTarget implements Services {
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
     const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly }, chunkStore);
-    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load()]);
+    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load()]);
     services.transfers.sweep().catch((err) => console.warn('parley: could not look for stored files no transfer owns', err));
     return services;
+  }
+
+  /** Typing signals from either path, a typing body sent as an envelope, and a message that ends one. */
+  #wirePresence(): void {
+    this.links.addEventListener('transient', (e) => {
+      const { peer, id, env } = e as TransientEvent;
+      void this.typing.receive(peer, id, env);
+    });
+    this.messenger.onControl('typing', (from, body) => this.typing.show(from, body));
+    this.messenger.addEventListener('arrived', (e) => this.typing.clear((e as ArrivedEvent).message.peer));
+  }
+
+  /**
+   * "Sign out of this browser": disconnects, then deletes everything this browser keeps (every
+   * IndexedDB database, every OPFS file) and reloads to sign-up. The account lives on only in a
+   * backup (the settings dialog says so before asking).
+   */
+  async signOut(): Promise<void> {
+    await this.receipts.flush().catch(() => undefined);
+    this.stop();
+    this.db.close();
+    await wipeLocalData([PARTS_DB]);
+    location.reload();
   }
 
   get relayOnly(): boolean {
@@ -104,6 +149,7 @@ export class AppServices extends EventTarget implements Services {
 
   /** Connects with the identity on this device. */
   start(): void {
+    this.#notifier.start();
     this.messenger.start();
     this.connection.start();
   }
@@ -152,6 +198,8 @@ export class AppServices extends EventTarget implements Services {
   }
 
   stop(): void {
+    this.#notifier.stop();
+    this.typing.stop();
     this.messenger.stop();
     this.connection.stop();
     this.links.closeAll();

@@ -37,6 +37,8 @@ export class ParleyApp extends LitElement {
           if (this.selected && !services.contacts.get(this.selected.peer)) this.selected = undefined;
           this.requestUpdate();
         });
+        // A notification clicked: its conversation opens.
+        this.#listen.watch(services, ['open-conversation'], (e) => (this.selected = { peer: (e as CustomEvent<string>).detail }));
         this.services = services;
         if (services.signedIn) services.start();
       },

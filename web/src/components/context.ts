@@ -3,6 +3,10 @@ import type { Sodium } from '../../../shared/sodium';
 import type { Transfers } from '../files/transfers';
 import type { Messenger } from '../conversations/messenger';
 import type { SearchHit } from '../conversations/search';
+import type { Preferences } from '../conversations/preferences';
+import type { Profiles } from '../conversations/profiles';
+import type { Receipts } from '../conversations/receipts';
+import type { Typing } from '../conversations/typing';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { Connection } from '../net/connection';
@@ -28,6 +32,13 @@ export interface Services {
   restore(fileText: string, passphrase: string): Promise<void>;
   /** Messages on this device whose text contains `query`, newest first (conversations/search.ts). */
   searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]>;
+  // presence: receipts, typing, display names, notifications, sign-out
+  readonly preferences: Preferences;
+  readonly receipts: Receipts;
+  readonly typing: Typing;
+  readonly profiles: Profiles;
+  /** Deletes this browser's data (IndexedDB, OPFS) and reloads to sign-up. */
+  signOut(): Promise<void>;
 }
 
 /** The app's services, provided by <parley-app> to every component below it. */

@@ -12,6 +12,7 @@ const stateLabel: Record<MessageState, () => string> = {
   sending: t.stateSending,
   sent: t.stateSent,
   delivered: t.stateDelivered,
+  read: t.stateRead,
   failed: t.stateFailed,
 };
 
@@ -25,12 +26,14 @@ const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-dig
  * log renders many, and their text belongs to the log's own tree (what a screen reader and a test
  * read as the list item's text).
  */
-export function renderMessage(m: StoredMessage) {
+export function renderMessage(m: StoredMessage, opts: { showRead: boolean } = { showRead: true }) {
+  // With "Send read receipts" off none are shown either (as in Signal): a read message reads "delivered".
+  const state = m.state === 'read' && !opts.showRead ? 'delivered' : m.state;
   return html`${content(m)}
     <span class="meta">
       <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
-      ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${m.state}">${stateLabel[m.state]()}</span>` : nothing}
+      ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${state}">${stateLabel[state]()}</span>` : nothing}
       ${m.error ? html`<span class="why">${errorText(m.error)}</span>` : nothing}
       <parley-message-actions .message=${m}></parley-message-actions>
     </span>`;

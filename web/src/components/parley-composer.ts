@@ -96,6 +96,7 @@ export class ParleyComposer extends LitElement {
   }
 
   #onInput() {
+    this.services.typing.input(this.peer);
     if (this.mode?.kind === 'edit') return; // the text being edited is not a draft
     clearTimeout(this.#draftTimer);
     this.#draftTimer = setTimeout(() => this.#saveDraft(), DRAFT_SAVE_MS);
@@ -173,6 +174,7 @@ export class ParleyComposer extends LitElement {
     if (!text.trim()) return;
     const mode = this.mode;
     box.value = '';
+    this.services.typing.stopped(this.peer);
     try {
       if (mode?.kind === 'edit') await this.services.messenger.actions.edit(this.#conv, mode.message.id, text);
       else await this.services.messenger.send(this.peer, text, mode?.message);

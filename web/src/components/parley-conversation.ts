@@ -12,6 +12,8 @@ import type { ParleyMessageLog } from './parley-message-log';
 import './parley-composer';
 import './parley-contact-details';
 import './parley-message-log';
+import './parley-mute-switch';
+import './parley-typing-indicator';
 import { controls } from './shared-styles';
 
 /**
@@ -41,6 +43,7 @@ export class ParleyConversation extends LitElement {
     super.connectedCallback();
     this.#listen.watch(this.services.contacts, ['change']);
     this.#listen.watch(this.services.connection, ['status']);
+    this.#listen.watch(this.services.preferences, ['change']);
     this.addEventListener('dragover', this.#onDragOver);
     this.addEventListener('dragleave', () => (this.dragging = false));
     this.addEventListener('drop', this.#onDrop);
@@ -82,7 +85,7 @@ export class ParleyConversation extends LitElement {
     return html`
       <header>
         <button class="secondary back" @click=${() => this.dispatchEvent(new CustomEvent('back'))} aria-label=${t.back()}>‹</button>
-        <h2>${this.peer}</h2>
+        <h2>${this.#name()}</h2>
         ${this.#presence(contact?.online)}
         <span class="path" role="status" aria-label=${t.connectionPath()}>${path === 'direct' ? t.pathDirect() : t.pathRelay()}</span>
         <button class="secondary" aria-expanded=${this.showDetails} @click=${() => (this.showDetails = !this.showDetails)}>
@@ -90,7 +93,9 @@ export class ParleyConversation extends LitElement {
         </button>
       </header>
       ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
+      ${this.showDetails ? html`<parley-mute-switch .conv=${this.#conv}></parley-mute-switch>` : nothing}
       <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
+      <parley-typing-indicator .peer=${this.peer}></parley-typing-indicator>
       ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
       <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey || !!cannotWrite}></parley-composer>
       ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
@@ -103,6 +108,12 @@ export class ParleyConversation extends LitElement {
     if (this.services.contacts.isBlocked(this.peer)) return html`<span class="presence blocked">${t.blockedBadge()}</span>`;
     if (status === 'replaced' || status === 'refused' || status === 'outdated') return nothing;
     return html`<span class="presence">${online ? t.online() : t.offline()}</span>`;
+  }
+
+  /** The contact's display name, with their username beside it (a name is chosen by them: never the only word). */
+  #name() {
+    const name = this.services.contacts.displayName(this.peer);
+    return name ? html`${name} <span class="username">${this.peer}</span>` : this.peer;
   }
 
   #onDragOver = (e: DragEvent) => {
@@ -126,6 +137,7 @@ export class ParleyConversation extends LitElement {
       .drop { position: absolute; inset: 0; display: grid; place-items: center; background: color-mix(in srgb, var(--accent) 15%, transparent); border: 2px dashed var(--accent); font-weight: 600; pointer-events: none; }
       header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
       h2 { margin: 0; font-size: 1.05rem; flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      h2 .username { font-size: 0.8rem; font-weight: 400; color: var(--muted); }
       .presence { font-size: 0.8rem; color: var(--muted); }
       .presence.blocked { color: var(--danger); }
       .note { margin: 0; padding: 0.5rem 0.9rem; border-top: 1px solid var(--border); background: var(--panel); color: var(--muted); font-size: 0.9rem; }

@@ -156,7 +156,7 @@ export class ParleyFileItem extends LitElement {
     const sent = this.sent;
     if (!sent || sent === 'failed') return nothing;
     let label: string;
-    if (!known) label = { sending: t.stateSending, sent: t.stateSent, delivered: t.stateDelivered }[sent]();
+    if (!known) label = { sending: t.stateSending, sent: t.stateSent, delivered: t.stateDelivered, read: t.stateDelivered }[sent]();
     else if (state === 'done') label = t.stateDelivered();
     else if (state === 'stored') label = sent === 'sending' ? t.stateSending() : t.stateSent();
     else if (state === 'waiting' || state === 'active' || state === 'verifying') label = t.fileSending(percent);

@@ -9,6 +9,8 @@ import { type LogRow, fullDateTime, logRows } from './log/day-separators';
 import { HistoryWindow, type OpenAt } from './log/history-window';
 import { type ParleyImageViewer, ViewImageEvent } from './log/parley-image-viewer';
 import { ScrollKeeper } from './log/scroll-keeper';
+import { ListenController } from './listen-controller';
+import { SeenController } from './seen-controller';
 import { messageStyles, renderMessage } from './message-view';
 import { type RevealEvent, revealIn } from './reveal';
 import { controls } from './shared-styles';
@@ -41,6 +43,9 @@ export class ParleyMessageLog extends LitElement {
   @query('ol') private list!: HTMLOListElement;
   @query('parley-image-viewer') private viewer!: ParleyImageViewer;
   readonly #window = new HistoryWindow(this, () => this.services.messenger);
+  /** What is shown in a visible tab is read (the receipts module decides whether to say so). */
+  readonly #seen = new SeenController(this, () => this.#window.messages, (m) => this.services.receipts.seen(m));
+  readonly #listen = new ListenController(this);
   #keeper: ScrollKeeper | undefined;
 
   /** The reader is at the bottom of the log. */
@@ -51,6 +56,11 @@ export class ParleyMessageLog extends LitElement {
   /** "Open at message": shows message `id` of this conversation in the middle of the view. */
   async showMessage(id: string): Promise<void> {
     if (this.conv) await this.#window.open(this.conv, { kind: 'message', id });
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#listen.watch(this.services.preferences, ['change']);
   }
 
   override disconnectedCallback(): void {
@@ -122,7 +132,7 @@ export class ParleyMessageLog extends LitElement {
       ? html`<span class="author">${author}<span class="visually-hidden">:</span></span>`
       : html`<span class="visually-hidden">${t.authorSays(author)}</span>`;
     return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime.format(m.ts)}>
-      ${label}${renderMessage(m)}
+      ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts })}
     </li>`;
   }
 

@@ -79,7 +79,25 @@ export class ConversationStates extends EventTarget {
     await this.#update(id, (r) => r.unread++);
   }
 
-  async saveDraft(id: ConversationId, text: string): Promise<void> {
+  /** The conversation the user has open, if any (what arrives there needs no notification). */
+  get reading(): ConversationId | undefined {
+    return this.#reading;
+  }
+
+  /** True when the user muted notifications for `id`. */
+  muted(id: ConversationId): boolean {
+    return this.#records.get(id)?.muted === true;
+  }
+
+  async setMuted(id: ConversationId, on: boolean): Promise<void> {
+    if (this.muted(id) === on) return;
+    await this.#update(id, (r) => {
+      if (on) r.muted = true;
+      else delete r.muted;
+    });
+  }
+
+    async saveDraft(id: ConversationId, text: string): Promise<void> {
     if (this.draft(id) === text) return;
     await this.#update(id, (r) => {
       if (text) r.draft = text;

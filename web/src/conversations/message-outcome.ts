@@ -8,11 +8,11 @@ export type { Outcome } from '../peer/link';
 export const REFUSED = 'refused';
 
 /**
- * Applies an outcome to a sent message; false when it changes nothing. Delivered is final; a
+ * Applies an outcome to a sent message; false when it changes nothing. Delivered (and read) is final; a
  * refusal gives way only to delivered (a later copy that did open) and is not undone by `sent`.
  */
 export function applyOutcome(message: StoredMessage, outcome: Outcome): boolean {
-  if (message.state === 'delivered') return false;
+  if (message.state === 'delivered' || message.state === 'read') return false;
   const refused = message.state === 'failed' && message.error === REFUSED;
   if (outcome === 'refused') {
     if (refused) return false;

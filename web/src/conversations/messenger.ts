@@ -17,7 +17,7 @@ import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import type { Links } from '../peer/links';
 import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, createSequencer } from '../storage/db';
-import { bodyModule } from './bodies/registry';
+import { type ReceivedBody, bodyModule } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ModifierBody } from './modifiers';
 import { MessageActions, unsendBeforeDelete } from './actions';
@@ -48,6 +48,16 @@ export class ConversationEvent extends Event {
   }
 }
 
+/** Fired ('arrived') with each new message a contact sent, once it is stored. */
+export class ArrivedEvent extends Event {
+  constructor(readonly message: StoredMessage) {
+    super('arrived');
+  }
+}
+
+/** Handles a body about its sender (profile, typing); awaited before the envelope is acknowledged. */
+export type ControlHandler = (from: string, body: ReceivedBody, ts: number) => void | Promise<void>;
+
 /** A sealed offer recorded and shown, not yet sent (see holdFileOffer). */
 export interface HeldOffer {
   readonly id: string;
@@ -75,6 +85,7 @@ export class Messenger extends EventTarget {
   #retryTimer: ReturnType<typeof setInterval> | undefined;
   /** React, edit, delete for everyone or for me (actions.ts). */
   readonly actions: MessageActions;
+  readonly #controls = new Map<string, ControlHandler>();
 
   constructor(
     private readonly db: Database,
@@ -103,6 +114,8 @@ export class Messenger extends EventTarget {
       remember: (message) => this.#remember(message),
       changed: (conv, message) => this.#changed(conv, message),
       fileOffer: async (peer, offer, ts) => this.onFileOffer?.(peer, offer, ts),
+      control: async (from, body, ts) => this.#controls.get(body.kind)?.(from, body, ts),
+      arrived: (message) => this.dispatchEvent(new ArrivedEvent(message)),
     });
     this.#settler = new Settler({
       db,
@@ -216,10 +229,29 @@ export class Messenger extends EventTarget {
   /** Shows why a sent file message has not reached its recipient yet (its state stays). */
   async noteFileOffer(peer: string, fileId: string, code: string): Promise<void> {
     const message = await this.history.findLast(dmId(peer), (m) => m.dir === 'out' && m.file?.fileId === fileId);
-    if (!message || message.state === 'delivered' || message.state === 'failed') return;
+    if (!message || message.state === 'delivered' || message.state === 'read' || message.state === 'failed') return;
     message.error = code;
     this.#changed(message.conv, message);
     await this.db.put('messages', message);
+  }
+
+  /** Who handles bodies of `kind` about their sender (profile, typing): one handler per kind. */
+  onControl(kind: ReceivedBody['kind'], handler: ControlHandler): void {
+    this.#controls.set(kind, handler);
+  }
+
+  /**
+   * Seals `body` for `peer` as a durable outbox job of `kind` that is no message of its own (read
+   * receipts, profile): sent now or when online, resent until the server's store or `peer` answers.
+   */
+  async sendJob(peer: string, kind: OutboxKind, body: Body): Promise<void> {
+    const entry = this.#sealJob(peer, dmId(peer), kind, crypto.randomUUID(), body, Date.now(), this.#nextSeq());
+    const stored = this.db.add('outbox', entry);
+    this.#outbox.add(entry);
+    await stored.catch((err) => {
+      this.#outbox.forget(entry.id);
+      throw err;
+    });
   }
 
   /**

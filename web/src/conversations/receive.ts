@@ -17,6 +17,7 @@ import { resolveQuote } from './bodies/reply';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
 import type { History } from './history';
+import { applyMarks } from './marks';
 import { keepPending, takePending } from './pending';
 
 /** What the sender is owed: `ack` (stored, or a duplicate), `refuse` (it did not open), or nothing yet (`hold`). */
@@ -37,6 +38,10 @@ export interface ReceiveDeps {
   changed: (conv: ConversationId, message?: StoredMessage) => void;
   /** The file layer, told of a new offer before it is acknowledged (a reload cannot lose it). */
   fileOffer: (peer: string, offer: FileOffer, ts: number) => Promise<void>;
+  /** A body about its sender, not a message (profile, typing): handled before it is acknowledged. */
+  control: (from: string, body: ReceivedBody, ts: number) => Promise<void>;
+  /** A new message from a contact was stored (notifications, typing). */
+  arrived: (message: StoredMessage) => void;
 }
 
 type MessageStore = IDBPObjectStore<ParleyDB, ['messages', 'pending'], 'messages', 'readwrite'>;
@@ -65,6 +70,17 @@ export class Receiver {
     }
     const { body, ts } = opened.value;
     const module = bodyModule(body);
+    if (module.role === 'control') {
+      await tx.done;
+      await this.d.control(from, body, ts);
+      return 'ack';
+    }
+    if (module.role === 'marks') {
+      const changed = await applyMarks(tx, module, this.d.history, { conv, id, body, ctx: { from, me: me.username, ts } });
+      await tx.done;
+      for (const m of changed) this.d.changed(conv, m);
+      return 'ack';
+    }
     if (module.role === 'modifier') {
       const target = module.target(body);
       const message = await this.#target(messages, conv, target);
@@ -85,6 +101,7 @@ export class Receiver {
     if (body.kind === 'file') await this.d.fileOffer(from, body, ts);
     await this.d.remember(message);
     await this.d.states.arrived(conv);
+    this.d.arrived(message);
     return 'ack';
   }
 
@@ -102,6 +119,6 @@ export class Receiver {
 
   #applyWaiting(message: StoredMessage, body: ReceivedBody, ctx: { from: string; me: string; ts: number }): void {
     const module = bodyModule(body);
-    if (module.role === 'modifier') module.apply(message, body, ctx);
+    if (module.role === 'modifier' || module.role === 'marks') module.apply(message, body, ctx);
   }
 }

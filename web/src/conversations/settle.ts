@@ -68,7 +68,7 @@ export class Settler {
     }
     if (entry.kind !== 'message') return;
     const message = await this.d.find(entry.conv, id);
-    if (message && message.state !== 'delivered') await this.failMessage(message, code);
+    if (message && message.state !== 'delivered' && message.state !== 'read') await this.failMessage(message, code);
   }
 
   async failMessage(message: StoredMessage, code: string | undefined): Promise<void> {

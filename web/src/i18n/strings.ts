@@ -170,4 +170,36 @@ export const t = {
     msg('This account is now used in another browser or tab. Parley stopped here: nothing is sent or received in this one. Reload to use it here again.'),
   /** The sender's side of a file on its way: "Sending 30%". */
   fileSending: (percent: number) => msg(str`Sending ${percent}%`, { id: 'file-sending' }),
+  // ---- presence: receipts, typing, notifications, display name, settings ----
+  /** Read implies delivered, and the label says both (a reader of "delivered" is not told less). */
+  stateRead: () => msg('delivered · read', { id: 'state-read', desc: 'A sent message its recipient has seen' }),
+  isTyping: (name: string) => msg(str`${name} is typing…`, { id: 'is-typing' }),
+  settings: () => msg('Settings', { id: 'settings' }),
+  settingsProfile: () => msg('Profile', { id: 'settings-profile' }),
+  displayName: () => msg('Display name', { id: 'display-name' }),
+  displayNameHint: () => msg('What your contacts see instead of your username: 1–64 characters, in any script.', { id: 'display-name-hint' }),
+  displayNameInvalid: () => msg('A display name is 1–64 characters, with no control characters.', { id: 'display-name-invalid' }),
+  saveDisplayName: () => msg('Save display name', { id: 'save-display-name' }),
+  displayNameSaved: () => msg('Saved. Your contacts will see it.', { id: 'display-name-saved' }),
+  settingsPrivacy: () => msg('Privacy', { id: 'settings-privacy' }),
+  sendReadReceipts: () => msg('Send read receipts', { id: 'send-read-receipts' }),
+  sendReadReceiptsHint: () =>
+    msg('Off: your contacts do not see when you have read their messages, and you do not see when they have read yours.', { id: 'send-read-receipts-hint' }),
+  showTyping: () => msg('Show typing', { id: 'show-typing' }),
+  showTypingHint: () => msg('Off: your contacts do not see when you type, and you do not see when they do.', { id: 'show-typing-hint' }),
+  settingsNotifications: () => msg('Notifications', { id: 'settings-notifications' }),
+  enableNotifications: () => msg('Enable notifications', { id: 'enable-notifications' }),
+  notificationsHint: () => msg('A notification when a message or a contact request arrives while Parley is in the background or another conversation is open.', { id: 'notifications-hint' }),
+  notificationsDenied: () => msg('Notifications are blocked for this site in the browser settings.', { id: 'notifications-denied' }),
+  notificationsUnsupported: () => msg('This browser cannot show notifications.', { id: 'notifications-unsupported' }),
+  notificationText: () => msg('Show message text in notifications', { id: 'notification-text' }),
+  notificationNoText: () => msg('New message', { id: 'notification-no-text', desc: 'Notification body when message text is hidden' }),
+  notificationRequest: () => msg('Wants to be your contact', { id: 'notification-request' }),
+  muteNotifications: () => msg('Mute notifications', { id: 'mute-notifications' }),
+  settingsBackup: () => msg('Backup', { id: 'settings-backup' }),
+  settingsBrowser: () => msg('This browser', { id: 'settings-browser' }),
+  signOut: () => msg('Sign out of this browser', { id: 'sign-out' }),
+  signOutWarning: () =>
+    msg('This deletes your account, contacts, messages and files from this browser. Without a backup your account cannot be brought back: export a backup first.', { id: 'sign-out-warning' }),
+  signOutConfirm: () => msg('Delete this browser’s data and sign out', { id: 'sign-out-confirm' }),
 };

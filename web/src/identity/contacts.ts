@@ -23,14 +23,14 @@ export class Contacts extends EventTarget {
   readonly #contacts = new Map<string, ContactView>();
   /** The identity key this device trusts for each contact: the 'contacts' store, mirrored (loaded at start). */
   readonly #trusted = new Map<string, string>();
+  /** Display names contacts gave themselves (sealed profile bodies), with their senders' times: the 'contacts' store, mirrored. */
+  readonly #names = new Map<string, { name: string; ts: number }>();
   incoming: string[] = [];
   outgoing: string[] = [];
   /** Users this one has blocked (the server keeps the list; `welcome.blocks` brings it to a new browser). */
   #blocks = new Set<string>();
   /** Contacts the user removed: their keys stay trusted (see StoredContact.removed), but they are not listed. */
   readonly #removed = new Set<string>();
-  /** Each contact's chosen name, as stored. */
-  readonly #names = new Map<string, string>();
   #pending = new Map<string, { resolve: () => void; reject: (e: ParleyError) => void }>();
 
   constructor(
@@ -52,6 +52,24 @@ export class Contacts extends EventTarget {
   trusted(username: string): ContactView | undefined {
     const c = this.#contacts.get(username);
     return c && !c.changedKey ? c : undefined;
+  }
+
+  /** The name `username` gave themselves, if they shared one (show it as text, never as markup). */
+  displayName(username: string): string | undefined {
+    return this.#names.get(username)?.name;
+  }
+
+  /**
+   * `username` shared display name `name` (already validated), sealed at `ts` by their clock: kept
+   * unless a later one is already here (two profile updates may arrive out of order).
+   */
+  async setDisplayName(username: string, name: string, ts: number): Promise<void> {
+    const current = this.#names.get(username);
+    if (!this.#trusted.has(username) || (current && current.ts > ts)) return;
+    this.#names.set(username, { name, ts });
+    this.#changed();
+    const stored = await this.db.get('contacts', username);
+    if (stored) await this.db.put('contacts', { ...stored, displayName: name, displayNameTs: ts });
   }
 
   /** Sends a request; resolves when the server recorded it (or made us contacts), rejects with a ParleyError. */
@@ -76,14 +94,10 @@ export class Contacts extends EventTarget {
     if (!c?.changedKey) return;
     c.identityKey = c.changedKey;
     delete c.changedKey;
-    await this.db.put('contacts', { username, identityKey: c.identityKey });
+    const stored = await this.db.get('contacts', username);
+    await this.db.put('contacts', { ...stored, username, identityKey: c.identityKey });
     this.#trusted.set(username, c.identityKey);
     this.#changed();
-  }
-
-  /** The name `username` chose to be shown by, when they set one. */
-  displayName(username: string): string | undefined {
-    return this.#names.get(username);
   }
 
   // ---- block, unblock, remove (the server enforces them; these only ask) ----
@@ -185,7 +199,7 @@ export class Contacts extends EventTarget {
   async load(): Promise<void> {
     for (const c of await this.db.getAll('contacts')) {
       this.#trusted.set(c.username, c.identityKey);
-      if (c.displayName) this.#names.set(c.username, c.displayName);
+      if (c.displayName) this.#names.set(c.username, { name: c.displayName, ts: c.displayNameTs ?? 0 });
       if (c.removed) {
         this.#removed.add(c.username);
         continue;

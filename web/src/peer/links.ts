@@ -13,7 +13,7 @@ import type { FrameRoutes } from '../net/frame-router';
 import { Batcher } from '../net/batcher';
 import { DirectChannel } from './direct-channel';
 import type { EnvelopeSink } from './link';
-import { type Channel, ChunkEvent, PeerLink } from './peer-link';
+import { type Channel, ChunkEvent, PeerLink, TransientEvent } from './peer-link';
 
 export interface LinksOptions {
   relayOnly: boolean;
@@ -35,8 +35,8 @@ export interface LinkDirectory {
 }
 
 /**
- * Fires, for any of its links: `path` (PathEvent), `chunk` (ChunkEvent) and `file-control`
- * (FileControlEvent). Envelopes and their outcomes, from either path, go to the one EnvelopeSink
+ * Fires, for any of its links: `path` (PathEvent), `chunk` (ChunkEvent), `file-control`
+ * (FileControlEvent) and `transient` (TransientEvent). Envelopes and their outcomes, from either path, go to the one EnvelopeSink
  * (deliverTo), in the frames' line.
  */
 export class Links extends EventTarget {
@@ -134,10 +134,18 @@ export class Links extends EventTarget {
     });
     frames.on('contact_added', (f) => this.get(f.contact.username).setPeerOnline(f.contact.online));
     frames.on('presence', (f) => this.get(f.username).setPeerOnline(f.online));
+    frames.on('transient', (f) => {
+      if (this.directory.isContact(f.from)) this.dispatchEvent(new TransientEvent(f.from, f.id, f.env));
+    });
     frames.on('signal', (f) => {
       const payload = decodeSignal(f.data);
       if (payload && this.directory.isContact(f.from)) this.get(f.from).onSignal(payload);
     });
+  }
+
+  /** Sends a sealed transient signal: on the direct channel when open, else through the server (which drops it if `peer` is offline). */
+  sendTransient(peer: string, id: string, env: string): boolean {
+    return this.#links.get(peer)?.sendTransient(id, env) || this.connection.send({ t: 'transient', to: peer, id, env });
   }
 
   closeAll(): void {

@@ -50,6 +50,17 @@ export class FileControlEvent extends Event {
   }
 }
 
+/** A sealed transient signal (typing) from the contact, on either path. */
+export class TransientEvent extends Event {
+  constructor(
+    readonly peer: string,
+    readonly id: string,
+    readonly env: string,
+  ) {
+    super('transient');
+  }
+}
+
 export interface PeerLinkDeps {
   peer: string;
   /** The deterministic glare rule: only the side whose name sorts first offers. */
@@ -122,6 +133,11 @@ export class PeerLink implements Link {
     const channel = this.#directChannel;
     if (channel?.send({ t: 'file', ctl })) return true;
     return this.d.sendSignal({ kind: 'file', ctl });
+  }
+
+  /** Sends a transient signal on the direct channel when it is open; false otherwise (the caller uses the server). */
+  sendTransient(id: string, env: string): boolean {
+    return this.#directChannel?.send({ t: 'transient', id, env }) ?? false;
   }
 
   get bufferedAmount(): number {
@@ -293,6 +309,7 @@ export class PeerLink implements Link {
       for (const id of frame.ids) this.#directUnacked.delete(id);
       this.d.answered(frame.ids, frame.t === 'ack' ? 'delivered' : 'refused');
     } else if (frame.t === 'file') this.d.events.dispatchEvent(new FileControlEvent(this.peer, frame.ctl));
+    else if (frame.t === 'transient') this.d.events.dispatchEvent(new TransientEvent(this.peer, frame.id, frame.env));
   }
 
   /** Back to the relay: what the channel did not confirm goes again, in its original order. */

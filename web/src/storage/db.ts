@@ -14,7 +14,8 @@ import { upgrade } from './migrations';
  */
 export type ConversationId = `dm:${string}` | `grp:${string}`;
 
-export type MessageState = 'sending' | 'sent' | 'delivered' | 'failed';
+/** `read`: sent, and seen by its recipient (their read receipt); received, and seen here (its receipt owed or sent). */
+export type MessageState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 export type Direction = 'in' | 'out';
 
 export interface StoredIdentity {
@@ -31,8 +32,9 @@ export interface StoredContact {
   identityKey: string;
   /** A different key the server now reports; messaging is blocked until the user accepts it. */
   changedKey?: string;
-  /** The name the contact chose to be shown by (from their sealed profile body). */
+  /** The name the contact gave themselves (a sealed profile body), and its sender's time (the latest wins). */
   displayName?: string;
+  displayNameTs?: number;
   /** The user removed this contact: not listed, but its key is kept so a re-added contact's key change still shows. */
   removed?: boolean;
 }
@@ -89,7 +91,7 @@ export interface OutboxEntry {
   target?: string;
 }
 
-export type OutboxKind = 'message' | 'reaction' | 'delete' | 'edit';
+export type OutboxKind = 'message' | 'reaction' | 'delete' | 'edit' | 'read' | 'profile';
 
 /** A conversation's own state on this device. */
 export interface ConversationRecord {
@@ -98,6 +100,8 @@ export interface ConversationRecord {
   unread: number;
   /** What the composer held when the user left the conversation. */
   draft?: string;
+  /** No system notification for what arrives here (app/notifier.ts). */
+  muted?: boolean;
   /** The latest message, for the conversation list: its order and preview (conversations/last-message.ts). Local only. */
   last?: LastMessage;
 }

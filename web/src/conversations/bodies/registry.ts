@@ -10,6 +10,9 @@ import type { StoredMessage } from '../../storage/db';
 import { deleteBody } from './delete';
 import { editBody } from './edit';
 import { fileBody } from './file';
+import { profileBody } from './profile';
+import { readBody } from './read';
+import { typingBody } from './typing';
 import { reactionBody } from './reaction';
 import { replyBody } from './reply';
 import { textBody } from './text';
@@ -44,7 +47,23 @@ export interface ModifierModule<B> {
   apply(message: StoredMessage, body: B, ctx: ModifierContext): boolean;
 }
 
-export type BodyModule<B> = ContentModule<B> | ModifierModule<B>;
+/** A change to several messages at once (read receipts): each named one is changed, or waits for its message. */
+export interface MarksModule<B> {
+  readonly role: 'marks';
+  targets(body: B): readonly string[];
+  /** The body narrowed to one target: what waits for that message (pending.ts). */
+  one(body: B, target: string): B;
+  apply(message: StoredMessage, body: B, ctx: ModifierContext): boolean;
+}
+
+/** Not a message nor a change to one, but news about the sender (profile, typing): handed to its service. */
+export interface ControlModule<B> {
+  readonly role: 'control';
+  /** Never constructed: carries the body type. */
+  readonly body?: B;
+}
+
+export type BodyModule<B> = ContentModule<B> | ModifierModule<B> | MarksModule<B> | ControlModule<B>;
 
 const REGISTRY: { readonly [K in BodyKind]: BodyModule<BodyOf<K>> } = {
   text: textBody,
@@ -54,6 +73,9 @@ const REGISTRY: { readonly [K in BodyKind]: BodyModule<BodyOf<K>> } = {
   delete: deleteBody,
   reply: replyBody,
   edit: editBody,
+  read: readBody,
+  typing: typingBody,
+  profile: profileBody,
 };
 
 /** The module of `body`'s kind. */

@@ -1,0 +1,91 @@
+/**
+ * System notifications and the favicon's unread dot. A message or a contact request that arrives
+ * while the tab is hidden, or while another conversation is open, raises a notification when the
+ * user enabled them (Settings → "Enable notifications": the permission is asked there, from the
+ * click, never on load) and did not mute that conversation. Its title is the sender's display
+ * name (or username), its body the text unless "Show message text in notifications" is off;
+ * clicking it focuses the tab and opens the conversation. Text is handed to the browser as text.
+ */
+import type { ArrivedEvent, Messenger } from '../conversations/messenger';
+import type { Preferences } from '../conversations/preferences';
+import type { Contacts } from '../identity/contacts';
+import type { FrameRoutes } from '../net/frame-router';
+import { t } from '../i18n/strings';
+
+/** The favicon, and the one with the unread dot (both in web/public). */
+export const FAVICON = '/favicon.svg';
+export const FAVICON_UNREAD = '/favicon-unread.svg';
+/** Longest notification body: the rest of a long message is for the conversation. */
+export const NOTIFICATION_BODY_CHARS = 200;
+
+export interface NotifierDeps {
+  messenger: Pick<Messenger, 'states' | 'addEventListener' | 'removeEventListener'>;
+  contacts: Pick<Contacts, 'displayName'>;
+  preferences: Pick<Preferences, 'notifications' | 'notificationText'>;
+  /** Opens the conversation with `peer` (the app root shows it). */
+  open: (peer: string) => void;
+}
+
+export class Notifier {
+  #dotted = false;
+  #started = false;
+
+  constructor(private readonly d: NotifierDeps) {}
+
+  start(): void {
+    this.#started = true;
+    this.d.messenger.addEventListener('arrived', this.#onArrived);
+    this.d.messenger.states.addEventListener('change', this.#onStates);
+    this.#onStates();
+  }
+
+  stop(): void {
+    this.#started = false;
+    this.d.messenger.removeEventListener('arrived', this.#onArrived);
+    this.d.messenger.states.removeEventListener('change', this.#onStates);
+  }
+
+  /**
+   * A contact request as it arrives (not the ones a login lists again): news while the tab is
+   * hidden or a conversation is open (the list of requests is then out of sight on a phone).
+   */
+  attach(frames: FrameRoutes): void {
+    frames.on('request_received', (f) => {
+      if (this.#started && (document.visibilityState !== 'visible' || this.d.messenger.states.reading !== undefined)) this.#notify(f.from, t.notificationRequest(), `parley:request:${f.from}`, () => undefined);
+    });
+  }
+
+  readonly #onArrived = (e: Event): void => {
+    const { message } = e as ArrivedEvent;
+    const states = this.d.messenger.states;
+    if (states.muted(message.conv) || (document.visibilityState === 'visible' && states.reading === message.conv)) return;
+    const text = message.deleted || message.unsupported ? '' : message.text;
+    const body = this.d.preferences.notificationText && text ? text.slice(0, NOTIFICATION_BODY_CHARS) : t.notificationNoText();
+    this.#notify(this.d.contacts.displayName(message.peer) ?? message.peer, body, `parley:${message.conv}`, () => this.d.open(message.peer));
+  };
+
+  /** The favicon shows a dot while anything is unread. */
+  readonly #onStates = (): void => {
+    const dotted = this.d.messenger.states.totalUnread > 0;
+    if (dotted === this.#dotted) return;
+    this.#dotted = dotted;
+    const link = document.querySelector<HTMLLinkElement>('link[rel="icon"]');
+    if (link) link.href = dotted ? FAVICON_UNREAD : FAVICON;
+  };
+
+  #notify(title: string, body: string, tag: string, open: () => void): void {
+    if (!this.d.preferences.notifications || typeof Notification === 'undefined' || Notification.permission !== 'granted') return;
+    try {
+      const n = new Notification(title, { body, tag, silent: false });
+      n.addEventListener('click', () => {
+        window.focus();
+        open();
+        n.close();
+      });
+    } catch (err) {
+      // Some browsers allow notifications only from a service worker: there are none then.
+      console.warn('parley: could not show a notification', err);
+    }
+  }
+}
+

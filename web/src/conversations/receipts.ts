@@ -1,0 +1,68 @@
+/**
+ * Read receipts, sending side: the user has seen messages (the conversation open in a visible
+ * tab, the messages shown: the component layer says when). Each such message is marked read here,
+ * durably, once; unless the user turned read receipts off, its id joins a batch for its sender,
+ * sent READ_BATCH_MS later as durable `read` jobs of at most LIMITS.maxReadIds ids (a screenful
+ * read at once costs one envelope, not one per message). A message read while receipts were off
+ * is never reported later.
+ */
+import type { Body } from '../../../shared/envelope';
+import { LIMITS } from '../../../shared/limits';
+import type { Database, OutboxKind, StoredMessage } from '../storage/db';
+
+/** Ids seen within this long of each other go in one receipt. */
+export const READ_BATCH_MS = 300;
+
+export interface ReceiptDeps {
+  db: Database;
+  /** Sends a durable outbox job (Messenger.sendJob). */
+  sendJob: (peer: string, kind: OutboxKind, body: Body) => Promise<void>;
+  /** The user's choice, read when a batch is made. */
+  sendReceipts: () => boolean;
+}
+
+export class Receipts {
+  readonly #queued = new Map<string, Set<string>>();
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  /** Resolves when the batch being sent has gone into the outbox (tests and sign-out wait for it). */
+  #flushing: Promise<void> = Promise.resolve();
+
+  constructor(private readonly d: ReceiptDeps) {}
+
+  /** The user has seen `messages` (any of a conversation's; those received and not yet read count). */
+  async seen(messages: readonly StoredMessage[]): Promise<void> {
+    const fresh = messages.filter((m) => m.dir === 'in' && m.state === 'delivered');
+    if (fresh.length === 0) return;
+    for (const m of fresh) m.state = 'read';
+    const tx = this.d.db.transaction('messages', 'readwrite');
+    await Promise.all([...fresh.map((m) => tx.store.put(m)), tx.done]);
+    if (!this.d.sendReceipts()) return;
+    for (const m of fresh) {
+      let ids = this.#queued.get(m.peer);
+      if (!ids) this.#queued.set(m.peer, (ids = new Set()));
+      ids.add(m.id);
+    }
+    this.#timer ??= setTimeout(() => (this.#flushing = this.#flush()), READ_BATCH_MS);
+  }
+
+  /** Sends what is queued now (and resolves once it is in the outbox). */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    await this.#flushing;
+    await this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    this.#timer = undefined;
+    const queued = [...this.#queued];
+    this.#queued.clear();
+    for (const [peer, set] of queued) {
+      const ids = [...set];
+      for (let i = 0; i < ids.length; i += LIMITS.maxReadIds) {
+        await this.d.sendJob(peer, 'read', { kind: 'read', ids: ids.slice(i, i + LIMITS.maxReadIds) }).catch((err) => {
+          console.warn(`parley: could not send a read receipt to ${peer}`, err);
+        });
+      }
+    }
+  }
+}
