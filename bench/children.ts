@@ -63,7 +63,7 @@ function waitForPort(child: ChildProcess, marker: string, label: string, timeout
  * the total, below), a fresh data directory and quiet logs. `probe` preloads bench/server-probe.ts
  * so the bench can ask it to collect garbage.
  */
-export async function startParleyServer(opts: { probe?: boolean; label?: string } = {}): Promise<Listening & { dataDir: string }> {
+export async function startParleyServer(opts: { probe?: boolean; label?: string; env?: Record<string, string> } = {}): Promise<Listening & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   tempDirs.add(dataDir);
   const nodeArgs = opts.probe ? ['--expose-gc'] : [];
@@ -72,7 +72,7 @@ export async function startParleyServer(opts: { probe?: boolean; label?: string 
   const child = spawnTsx('signaling/main.ts', {
     // The idle bench holds ~19,500 connections from loopback: per-address limits off, and the total
     // raised to what the ~20,000 file descriptors a process may hold here allow (with room for the rest).
-    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...LOOPBACK_LIMITS, MAX_CONNECTIONS: '19700', CONNECTION_HEADROOM: '100' },
+    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...LOOPBACK_LIMITS, MAX_CONNECTIONS: '19700', CONNECTION_HEADROOM: '100', ...opts.env },
     nodeArgs,
     preload: opts.probe ? './bench/server-probe.ts' : undefined,
     ipc: opts.probe,

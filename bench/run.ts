@@ -17,7 +17,7 @@
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|store, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|store|cluster, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000], BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
  * the conversation before the browser runs), BENCH_CPU_PROF=<dir> (profile the relay server),
@@ -27,6 +27,7 @@
  * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_IDLE_SPREAD [12000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
  * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers).
  */
+import { benchCluster } from './cluster-bench';
 import os from 'node:os';
 import { type BrowserOptions, type BrowserResult, type Spread, benchBrowser } from './browser-bench';
 import { stopAll } from './children';
@@ -226,6 +227,11 @@ async function main(): Promise<void> {
     log('');
     log(`Hostile load benchmark (${hostileOptions.floods.length} floods of ${hostileOptions.durationMs / 1000} s, each beside a baseline as long)`);
     hostile = await benchHostile(hostileOptions, log);
+  }
+  if (wanted('cluster')) {
+    log('');
+    log(`Cluster benchmark (two nodes on one Redis, senders on node 1 and receivers on node 2, beside the single process; ${relayOptions.pairs} pairs)`);
+    await benchCluster(relayOptions, log);
   }
   let store: { on: number; off: number } | undefined;
   if (wanted('store')) {
