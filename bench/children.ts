@@ -65,7 +65,7 @@ function waitForPort(child: ChildProcess, marker: string, label: string, timeout
  * delay and GC pauses, printed on SIGUSR2); `root` runs the server of another checkout (an earlier
  * commit, to compare before and after in one run).
  */
-export async function startParleyServer(opts: { probe?: boolean; label?: string; loopProbe?: boolean; root?: string } = {}): Promise<Listening & { dataDir: string }> {
+export async function startParleyServer(opts: { probe?: boolean; label?: string; loopProbe?: boolean; root?: string; env?: Record<string, string> } = {}): Promise<Listening & { dataDir: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-'));
   tempDirs.add(dataDir);
   const nodeArgs = opts.probe ? ['--expose-gc'] : [];
@@ -74,7 +74,7 @@ export async function startParleyServer(opts: { probe?: boolean; label?: string;
   const child = spawnTsx('signaling/main.ts', {
     // The idle bench holds ~19,500 connections from loopback: per-address limits off, and the total
     // raised to what the ~20,000 file descriptors a process may hold here allow (with room for the rest).
-    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...LOOPBACK_LIMITS, MAX_CONNECTIONS: '19700', CONNECTION_HEADROOM: '100' },
+    env: { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...LOOPBACK_LIMITS, MAX_CONNECTIONS: '19700', CONNECTION_HEADROOM: '100', ...opts.env },
     nodeArgs,
     preload: opts.probe ? './bench/server-probe.ts' : opts.loopProbe ? path.join(ROOT, 'bench/loop-probe.ts') : undefined,
     ipc: opts.probe,

@@ -25,6 +25,8 @@ export type Target = 'full' | 'bare';
 export interface SetupArgs {
   target: Target;
   port: number;
+  /** Where the receivers connect (cluster bench: another node of the same cluster); default `port`. */
+  receiverPort?: number;
   pairs: number;
   envChars: number;
 }
@@ -171,7 +173,7 @@ async function setupFull(args: SetupArgs, env: string): Promise<Pair[]> {
     Array.from({ length: args.pairs }, (_, i) => i),
     32,
     async (i) => {
-      const [a, b] = await Promise.all([register(sodium, args.port, `snd${i}`), register(sodium, args.port, `rcv${i}`)]);
+      const [a, b] = await Promise.all([register(sodium, args.port, `snd${i}`), register(sodium, args.receiverPort ?? args.port, `rcv${i}`)]);
       await befriend(a, b);
       a.inbox.detach();
       b.inbox.detach();

@@ -21,7 +21,7 @@
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search|cluster, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000,10000], BENCH_BEFORE=<checkout> (its server measured beside this one),
  * BENCH_LOOP_PROBE=1 (the servers' event-loop delay and GC pauses per window), BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
@@ -33,6 +33,7 @@
  * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers),
  * BENCH_HISTORY_MESSAGES [10000], BENCH_HISTORY_RUNS [5].
  */
+import { benchCluster } from './cluster-bench';
 import os from 'node:os';
 import { type BrowserOptions, type BrowserResult, type Spread, benchBrowser } from './browser-bench';
 import { stopAll } from './children';
@@ -267,6 +268,11 @@ async function main(): Promise<void> {
     log('');
     log(`Search benchmark (${fmt(searchOptions.messages)} messages; builds web/dist first)`);
     search = await benchSearch(searchOptions, log);
+  }
+  if (wanted('cluster')) {
+    log('');
+    log(`Cluster benchmark (two nodes on one Redis, senders on node 1 and receivers on node 2, beside the single process; ${relayOptions.pairs} pairs)`);
+    await benchCluster(relayOptions, log);
   }
   let store: { on: number; off: number } | undefined;
   if (wanted('store')) {

@@ -6,11 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config';
-import type { StoreGauges } from './metrics';
-import { RedisRouter } from './routing/redis/redis-router';
+import type { RedisRouter } from './routing/redis/redis-router';
 import type { Router } from './routing/router';
 import { handoverWindowBytes } from './server';
-import { openRedisStore } from './store/redis/redis-store';
+import type { StoreGauges } from './metrics';
 import { SqliteGauges } from './store/sqlite/sqlite-gauges';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
@@ -57,6 +56,8 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     });
     return { store, router: undefined, storeGauges: new SqliteGauges(config.dataDir), close: () => store.close() };
   }
+  // Loaded only in cluster mode: the single process never pays for the Redis client's modules.
+  const [{ openRedisStore }, { RedisRouter }] = await Promise.all([import('./store/redis/redis-store'), import('./routing/redis/redis-router')]);
   const nodeId = cluster.nodeId || randomBytes(6).toString('hex');
   // node-redis reconnects by itself; each failed attempt is worth a line, not a crash.
   const onError = (err: Error) => log.warn({ err: err.message, node: nodeId }, 'redis connection error');

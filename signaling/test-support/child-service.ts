@@ -70,6 +70,11 @@ export class ChildService {
     return this.#port;
   }
 
+  /** The process id while it runs (for CPU readings). */
+  get pid(): number | undefined {
+    return this.running ? this.#child!.pid : undefined;
+  }
+
   get running(): boolean {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null;
   }

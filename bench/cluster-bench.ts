@@ -1,0 +1,122 @@
+/**
+ * Cluster benchmark (BENCH_ONLY=cluster): relay throughput and latency through two nodes on one
+ * Redis (senders on node 1, receivers on node 2, so every message crosses nodes) beside the single
+ * process on SQLite, with the relay benchmark's load client and options, in the same run; Redis
+ * with `appendfsync always` and with `everysec` (the cost of durability on every acknowledged
+ * message). Reports server CPU per message on each node and on Redis.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RedisProcess } from '../signaling/test-support/redis-process';
+import { type Listening, readCpuSeconds, startClient, startParleyServer, stopChild } from './children';
+import type { RpcClient } from './ipc';
+import type { MarkResult, StartArgs, StopResult } from './load-client';
+import type { RelayOptions } from './relay-bench';
+import { fmt, median, sleep } from './stats';
+
+type Variant = 'single' | 'always' | 'everysec';
+
+interface Subject {
+  variant: Variant;
+  client: RpcClient;
+  /** Processes whose CPU is counted, by label. */
+  pids: Record<string, number>;
+  stop(): Promise<void>;
+}
+
+export interface ClusterFigures {
+  variant: Variant;
+  perSec: number;
+  /** Server CPU per message, µs, by process (node1, node2, redis; or server). */
+  cpuUs: Record<string, number>;
+  p50?: number;
+  p99?: number;
+  errors: Record<string, number>;
+  undelivered: number;
+}
+
+async function single(o: RelayOptions): Promise<Subject> {
+  const server = await startParleyServer({ label: 'parley server (single)' });
+  const client = await startClient('bench/load-client.ts', 'load client (single)');
+  await client.call('setup', { target: 'full', port: server.port, pairs: o.pairs, envChars: o.envChars }, 180_000);
+  return { variant: 'single', client, pids: { server: server.pid }, stop: async () => void (await Promise.all([stopChild(client.child), stopChild(server.child)])) };
+}
+
+async function cluster(o: RelayOptions, appendfsync: 'always' | 'everysec'): Promise<Subject> {
+  const redis = await RedisProcess.start({ appendfsync });
+  const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-files-'));
+  const nodes: Listening[] = [];
+  for (const id of ['n1', 'n2']) {
+    nodes.push(await startParleyServer({ label: `parley node ${id}`, env: { REDIS_URL: redis.url, FILES_DIR: filesDir, NODE_ID: id } }));
+  }
+  const client = await startClient('bench/load-client.ts', `load client (${appendfsync})`);
+  await client.call('setup', { target: 'full', port: nodes[0]!.port, receiverPort: nodes[1]!.port, pairs: o.pairs, envChars: o.envChars }, 180_000);
+  return {
+    variant: appendfsync,
+    client,
+    pids: { node1: nodes[0]!.pid, node2: nodes[1]!.pid, redis: redis.pid! },
+    stop: async () => {
+      await Promise.all([stopChild(client.child), ...nodes.map((n) => stopChild(n.child))]);
+      await redis.dispose();
+      fs.rmSync(filesDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function measure(s: Subject, start: StartArgs, o: RelayOptions): Promise<ClusterFigures> {
+  await s.client.call('start', start);
+  await sleep(o.warmupMs);
+  const m0 = await s.client.call<MarkResult>('mark');
+  const c0 = Object.fromEntries(Object.entries(s.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
+  await sleep(o.durationMs);
+  const m1 = await s.client.call<MarkResult>('mark');
+  const c1 = Object.fromEntries(Object.entries(s.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
+  const stop = await s.client.call<StopResult>('stop', {}, 30_000);
+  const messages = Math.max(1, m1.received - m0.received);
+  const cpuUs = Object.fromEntries(Object.keys(s.pids).map((k) => [k, ((c1[k]! - c0[k]!) / messages) * 1e6]));
+  return {
+    variant: s.variant,
+    perSec: (m1.received - m0.received) / ((m1.t - m0.t) / 1000),
+    cpuUs,
+    ...(m1.latency ? { p50: m1.latency.p50, p99: m1.latency.p99 } : {}),
+    errors: stop.errors,
+    undelivered: stop.undelivered,
+  };
+}
+
+function describe(r: ClusterFigures): string {
+  const lat = r.p99 !== undefined ? `  p50 ${fmt(r.p50!, 2)} ms  p99 ${fmt(r.p99, 2)} ms` : '';
+  const cpu = Object.entries(r.cpuUs).map(([k, us]) => `${k} ${fmt(us, 1)} µs`).join(', ');
+  const bad = Object.keys(r.errors).length || r.undelivered ? `  !! ${JSON.stringify(r.errors)} undelivered ${r.undelivered}` : '';
+  return `  ${r.variant.padEnd(8)} ${fmt(r.perSec).padStart(8)} msg/s${lat}  cpu/msg: ${cpu}${bad}`;
+}
+
+export async function benchCluster(o: RelayOptions, log: (line: string) => void): Promise<ClusterFigures[]> {
+  const all: ClusterFigures[] = [];
+  // One subject at a time: two nodes, Redis and a load client already fill this machine's cores.
+  for (const make of [() => single(o), () => cluster(o, 'always'), () => cluster(o, 'everysec')]) {
+    const s = await make();
+    try {
+      for (let round = 0; round < o.rounds; round++) {
+        const t = await measure(s, { mode: 'throughput', window: o.window }, o);
+        log(`${describe(t)}  (throughput, ${o.window} in flight per pair)`);
+        all.push(t);
+        for (const rate of o.rates) {
+          const l = await measure(s, { mode: 'latency', rate }, o);
+          log(`${describe(l)}  (latency at ${fmt(rate)} msg/s)`);
+          all.push(l);
+        }
+      }
+    } finally {
+      await s.stop();
+    }
+  }
+  const med = (v: Variant, latency: boolean, f: (r: ClusterFigures) => number) =>
+    median(all.filter((r) => r.variant === v && (r.p99 !== undefined) === latency).map(f));
+  const base = med('single', false, (r) => r.perSec);
+  for (const v of ['always', 'everysec'] as const) {
+    log(`  ${v}: ${fmt(med(v, false, (r) => r.perSec))} msg/s = ${fmt(med(v, false, (r) => r.perSec) / base, 2)}× the single process; p99 ${fmt(med(v, true, (r) => r.p99!), 2)} ms (single ${fmt(med('single', true, (r) => r.p99!), 2)} ms)`);
+  }
+  return all;
+}
