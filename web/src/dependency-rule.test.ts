@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const LAYERS = ['storage', 'net', 'peer', 'identity', 'conversations', 'groups', 'files', 'i18n', 'components', 'app'];
+const LAYERS = ['storage', 'net', 'peer', 'identity', 'conversations', 'groups', 'files', 'i18n', 'components', 'app', 'check'];
 const ROOT = import.meta.dirname;
 
 function sources(dir: string): string[] {
