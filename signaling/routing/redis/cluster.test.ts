@@ -80,6 +80,10 @@ describe('a cluster of three nodes on one Redis', () => {
     expect(await bob.next('signal')).toEqual({ t: 'signal', from: alice.username, data });
     bob.send({ t: 'signal', to: alice.username, data: '{"sid":"s1"}' });
     expect(await alice.next('signal')).toMatchObject({ from: bob.username });
+    // A typing signal (transient) crosses nodes too, and is never answered.
+    const env = 'A'.repeat(64);
+    alice.send({ t: 'transient', to: bob.username, id: 'typing-0001', env });
+    expect(await bob.next('transient')).toEqual({ t: 'transient', from: alice.username, id: 'typing-0001', env });
 
     const payloads = [1, 2, 3].map((n) => new Uint8Array(60_000).fill(n));
     for (const p of payloads) alice.sendRaw(Buffer.from(encodeRelayFrame(bob.username, p)));

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Session } from '../../session';
 import { arrive } from '../arrive';
 import type { DeliverResult } from '../router';
-import { type InboxMessage, decodeInbox, refusalFor } from './inbox';
+import { type InboxMessage, decodeInbox, isVolatile, refusalFor } from './inbox';
 
 export interface InboxHooks {
   log: Logger;
@@ -69,7 +69,7 @@ export class InboxHandler {
   #routed(m: Extract<InboxMessage, { t: 'routed' }>): void {
     const session = this.hooks.local(m.user);
     const routed = m.routed;
-    const volatile = routed.t === 'signal' || routed.t === 'chunk';
+    const volatile = isVolatile(routed);
     let result: DeliverResult = 'offline';
     if (session) result = volatile && !session.welcomed ? 'offline' : arrive(session, routed, this.hooks.maxBufferedBytes);
     if (result === 'sent' || !volatile) return;

@@ -25,12 +25,13 @@ const Change = z.object({
 });
 const Signal = z.object({ t: z.literal('signal'), from: z.string(), data: z.string() });
 const Chunk = z.object({ t: z.literal('chunk'), from: z.string() });
+const Transient = z.object({ t: z.literal('transient'), from: z.string(), id: z.string(), env: z.string() });
 
 const Header = z.discriminatedUnion('t', [
   /** `user`'s stream has something new: hand it over. */
   z.object({ t: z.literal('poke'), user: z.string() }),
   /** A routed item for `user` (a chunk's bytes follow the header). */
-  z.object({ t: z.literal('routed'), user: z.string(), origin: Origin, routed: z.discriminatedUnion('t', [Notice, Change, Signal, Chunk]) }),
+  z.object({ t: z.literal('routed'), user: z.string(), origin: Origin, routed: z.discriminatedUnion('t', [Notice, Change, Signal, Chunk, Transient]) }),
   /** `username` came online or went away: tell these of its contacts held here. */
   z.object({ t: z.literal('presence'), username: z.string(), online: z.boolean(), to: z.array(z.string()) }),
   /** `user` logged in on another node: close connection `session` of theirs here with `replaced`. */
@@ -87,6 +88,9 @@ export function decodeInbox(bytes: Buffer): InboxMessage | undefined {
         : r;
   return { ...header, routed };
 }
+
+/** Items worth nothing later, handed only to a welcomed connection (signals, chunks, typing); never an error in the log. */
+export const isVolatile = (routed: Routed): routed is Extract<Routed, { t: 'signal' | 'chunk' | 'transient' }> => routed.t === 'signal' || routed.t === 'chunk' || routed.t === 'transient';
 
 /**
  * The error a sender gets when its signal or chunk for `to` could not be handed over (`offline`

@@ -19,7 +19,7 @@ import type { EnqueueResult, QueueItem, ReceiptKind, Store } from '../../store/s
 import { arrive } from '../arrive';
 import { Handover } from '../handover';
 import type { DeliverResult, Routed, Router } from '../router';
-import { type InboxMessage, encodeInbox, inboxChannel } from './inbox';
+import { type InboxMessage, encodeInbox, inboxChannel, isVolatile } from './inbox';
 import { InboxHandler } from './inbox-handler';
 import { guardedLink } from '../../store/redis/redis-link';
 import { NodeRegistry } from './node-registry';
@@ -226,7 +226,7 @@ export class RedisRouter implements Router {
   }
 
   async deliver(user: string, routed: Routed): Promise<DeliverResult> {
-    const volatile = routed.t === 'signal' || routed.t === 'chunk';
+    const volatile = isVolatile(routed);
     // Signals and chunks, the hot path, go straight to a connection here; routing changes always
     // ask Redis, which knows of a newer login elsewhere before this node hears of it.
     if (volatile) {
