@@ -193,6 +193,10 @@ export class AppServices extends EventTarget implements Services {
     this.dispatchEvent(new Event('signed-in'));
   }
 
+  warmSearch(): void {
+    this.#search.warm().catch((err) => console.warn('parley: could not read messages for search', err));
+  }
+
   searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]> {
     return this.#search.search(query, options);
   }

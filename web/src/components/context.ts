@@ -32,6 +32,8 @@ export interface Services {
   restore(fileText: string, passphrase: string): Promise<void>;
   /** Messages on this device whose text contains `query`, newest first (conversations/search.ts). */
   searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]>;
+  /** The user went to the Search box: read the messages into memory now, so the first query is quick. */
+  warmSearch(): void;
   // presence: receipts, typing, display names, notifications, sign-out
   readonly preferences: Preferences;
   readonly receipts: Receipts;

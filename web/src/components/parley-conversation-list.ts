@@ -52,7 +52,7 @@ export class ParleyConversationList extends LitElement {
     return html`
       <parley-contact-requests></parley-contact-requests>
       <input type="search" class="search" aria-label=${t.search()} placeholder=${t.search()} .value=${query}
-        @input=${(e: InputEvent) => this.#search.set((e.target as HTMLInputElement).value)} />
+        @focus=${() => this.services.warmSearch()} @input=${(e: InputEvent) => this.#search.set((e.target as HTMLInputElement).value)} />
       <h2>${t.conversations()}</h2>
       ${c.list.length === 0 && c.incoming.length === 0 && c.outgoing.length === 0 ? html`<p class="hint">${t.noContacts()}</p>` : nothing}
       ${needle && shown.length === 0 && rows.length > 0 ? html`<p class="hint">${t.noConversationMatches()}</p>` : nothing}

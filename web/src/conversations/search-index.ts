@@ -40,11 +40,19 @@ export class SearchIndex {
     this.#dirty.add(conv);
   }
 
+  /**
+   * Reads the store into memory now, if it is not yet (the first search otherwise waits for it):
+   * called when the user goes to the Search box, so the first query is answered from memory.
+   */
+  async warm(): Promise<void> {
+    if (!this.#convs && !this.#tooLarge) await (this.#building ??= this.#build().finally(() => (this.#building = undefined)));
+  }
+
   /** As searchMessages (search.ts): the newest `limit` messages containing `query`, newest first. */
   async search(query: string, { signal, limit = SEARCH_MAX_RESULTS }: { signal?: AbortSignal; limit?: number } = {}): Promise<SearchHit[]> {
     const needle = fold(query.trim().slice(0, MAX_QUERY_CHARS));
     if (!needle) return [];
-    if (!this.#convs && !this.#tooLarge) await (this.#building ??= this.#build().finally(() => (this.#building = undefined)));
+    await this.warm();
     if (this.#tooLarge || !this.#convs) return searchMessages(this.db, query, { signal, limit });
     await this.#refresh();
     signal?.throwIfAborted();

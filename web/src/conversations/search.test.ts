@@ -103,6 +103,15 @@ describe('the search index in memory', () => {
     expect(await index.search('later')).toEqual([]);
   });
 
+  it('is read into memory when warmed, before the first search', async () => {
+    await write([message('bob', 'early harbour')]);
+    const index = new SearchIndex(db);
+    await index.warm();
+    // Written behind its back after the warm-up: the index built then does not see it.
+    await write([message('carol', 'unseen harbour')]);
+    expect((await index.search('harbour')).map((h) => h.peer)).toEqual(['bob']);
+  });
+
   it('does not hold a history over its bound, and still finds everything in it', async () => {
     const bound = 20;
     const many = Array.from({ length: bound + 1 }, (_, i) => message('bob', i === 0 ? 'the oldest' : 'x'));
