@@ -1,9 +1,10 @@
 /**
  * Every file transfer of this device, both ways: starts them (hash, key, sealed offer), routes
  * chunks and control from the links to the right transfer, resumes receiving after a reload or
- * when the sender comes back, and tells the UI how each one is doing. A file for a contact who is
- * offline is also left with the server (stored-copies.ts) so it reaches them without the sender
- * online; a reception whose sender is offline asks the server for such a copy.
+ * when the sender comes back, and tells the UI how each one is doing (transfer-events.ts). A file
+ * for a contact who is offline is also left with the server (stored-copies.ts) so it reaches them
+ * without the sender online; a reception whose sender is offline asks the server for such a copy
+ * (reception-recovery.ts).
  */
 import type { FileOffer } from '../../../shared/envelope';
 import { chunkHeader } from '../../../shared/file-chunks';
@@ -19,37 +20,13 @@ import type { Messenger } from '../conversations/messenger';
 import { AutoAcceptSetting } from './auto-accept';
 import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
+import { ReceptionRecovery } from './reception-recovery';
 import { Sends, recordOf } from './sends';
-import { StoredFileLink } from './stored-link';
+import { TransferNotifier, type TransferView } from './transfer-events';
 
 export { OfflineFileTooLarge } from './sends';
+export { TransferEvent, type TransferView } from './transfer-events';
 
-export interface TransferView {
-  record: TransferRecord;
-  bytesDone: number;
-  /** Bytes per second, 0 while unknown. */
-  speed: number;
-  secondsLeft: number | undefined;
-  /** Going up to the server for a contact who is offline. */
-  uploading: boolean;
-}
-
-/** Fired (at most a few times a second per transfer) when a transfer changes. */
-export class TransferEvent extends Event {
-  constructor(readonly fileId: string) {
-    super('transfer');
-  }
-}
-
-const UI_INTERVAL_MS = 200;
-/**
- * A stored offer that finds no copy on the server is asked for again this many times, first after
- * FETCH_RETRY_FIRST_MS and twice as long each time, while it is younger than the window (by its
- * sender's clock): its copy may still be on its way.
- */
-const FETCH_RETRIES = 4;
-const FETCH_RETRY_FIRST_MS = 1000;
-const FETCH_RETRY_WINDOW_MS = 60_000;
 /** The type every file's content is handed out as (see blob()). */
 const INERT_TYPE = 'application/octet-stream';
 const STRAY_ANSWER_MS = 2000;
@@ -57,24 +34,20 @@ const STRAY_ANSWER_MS = 2000;
 export class Transfers extends EventTarget {
   readonly #sends: Sends;
   readonly #in = new Map<string, IncomingTransfer>();
-  /** The server-facing links of receptions whose sender left (or may have left) the file with the server. */
-  readonly #storedLinks = new Map<string, StoredFileLink>();
-  /** Stored offers that found no copy yet: when they were sealed, and how often the server was asked again. */
-  readonly #fetchRetries = new Map<string, { ts: number; tries: number }>();
+  readonly #recovery: ReceptionRecovery;
+  readonly #notifier = new TransferNotifier(this);
   /** Finished or stopped transfers loaded for display only. */
   readonly #records = new Map<string, TransferRecord>();
-  readonly #lastEvent = new Map<string, number>();
   /** When chunks of a reception that is over (or unknown) were last answered, per file. */
   readonly #strayAnswered = new Map<string, number>();
-  readonly #trailing = new Map<string, ReturnType<typeof setTimeout>>();
   /** Offers up to this size are fetched at once; larger ones wait for accept(). */
   readonly autoAccept: AutoAcceptSetting;
 
   constructor(
     private readonly db: Database,
     private readonly sodium: Sodium,
-    private readonly connection: Connection,
-    private readonly contacts: Contacts,
+    connection: Connection,
+    contacts: Contacts,
     private readonly links: Links,
     private readonly messenger: Messenger,
     private readonly store: ChunkStore,
@@ -84,6 +57,7 @@ export class Transfers extends EventTarget {
     messenger.onFileOffer = (peer, offer, ts) => this.#onOffer(peer, offer, ts);
     const [changed, progressed] = [(r: TransferRecord) => this.#changed(r), (r: TransferRecord) => this.#notify(r)];
     this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed });
+    this.#recovery = new ReceptionRecovery({ receptions: this.#in, links, connection, contacts, changed });
   }
 
   /** Loads what earlier visits left: receptions resume; sends whose file is gone are marked interrupted. */
@@ -185,8 +159,7 @@ export class Transfers extends EventTarget {
 
   onWelcome(frame: ServerFrameOf<'welcome'>): void {
     this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
-    // Stored files are fetched from the server whether or not their sender is online.
-    for (const [fileId, link] of this.#storedLinks) if (!link.live) this.#in.get(fileId)?.request();
+    this.#recovery.loggedIn();
   }
 
   onFileStored(frame: ServerFrameOf<'file_stored'>): void {
@@ -256,62 +229,23 @@ export class Transfers extends EventTarget {
 
   /**
    * `peer` is offline (at login, or gone): receptions from them not yet under way look for a copy
-   * they may have left with the server, as when a `want` meets `peer_offline`. A want sent before
-   * this tab's connection was up is never answered, so login must not wait for one.
+   * they may have left with the server, as when a `want` meets `peer_offline`.
    */
   senderOffline(peer: string): void {
-    this.#askServer(peer);
+    this.#recovery.senderOffline(peer);
   }
 
   #onError(ref: string, code: string): void {
     // A `want` that met an offline sender (ref names them): it may have left a copy with the server.
-    if (code === 'peer_offline') return this.#askServer(ref);
+    if (code === 'peer_offline') return this.#recovery.senderOffline(ref);
     const fileId = ref;
     if (this.#sends.onError(fileId, code)) return;
-    const stored = this.#storedLinks.get(fileId);
-    if (stored && code === 'file_not_found' && !stored.live) {
-      if (this.#fetchAgainLater(fileId)) return;
-      stored.goLive();
-      this.#in.get(fileId)?.request();
-    }
-  }
-
-  /**
-   * Receptions of live offers from `peer`, who is offline, not yet under way: their sender leaves a
-   * copy with the server when its offer was kept there (see stored-copies.ts), so ask the server;
-   * with no copy there they go back to waiting for the sender.
-   */
-  #askServer(peer: string): void {
-    for (const t of this.#in.values()) {
-      const r = t.record;
-      if (r.peer !== peer || r.stored || r.state !== 'waiting' || this.#storedLinks.has(r.fileId)) continue;
-      r.stored = true;
-      this.#changed(r);
-      this.#storedLinks.set(r.fileId, new StoredFileLink(() => this.links.get(peer), this.connection));
-      t.request();
-    }
-  }
-
-  /**
-   * A stored offer sealed less than FETCH_RETRY_WINDOW_MS ago whose sender is offline may have left
-   * before its chunks were committed (this app no longer does so, other clients may): ask the
-   * server again, with backoff, a few times. False when it is time to wait for the sender instead.
-   */
-  #fetchAgainLater(fileId: string): boolean {
-    const retry = this.#fetchRetries.get(fileId);
-    const t = this.#in.get(fileId);
-    const young = retry !== undefined && retry.tries < FETCH_RETRIES && Date.now() - retry.ts < FETCH_RETRY_WINDOW_MS;
-    if (!young || !t || this.contacts.get(t.record.peer)?.online) {
-      this.#fetchRetries.delete(fileId);
-      return false;
-    }
-    setTimeout(() => t.request(), FETCH_RETRY_FIRST_MS * 2 ** retry.tries++);
-    return true;
+    if (code === 'file_not_found') this.#recovery.notFound(fileId);
   }
 
   async #onOffer(peer: string, offer: FileOffer, ts = Date.now()): Promise<void> {
     if (this.#in.has(offer.fileId) || this.#records.has(offer.fileId)) return;
-    if (offer.stored) this.#fetchRetries.set(offer.fileId, { ts, tries: 0 });
+    this.#recovery.offered(offer.fileId, offer.stored, ts);
     const state = this.autoAccept.accepts(offer.size) ? 'waiting' : 'offered';
     const record: TransferRecord = { ...recordOf(peer, 'in', offer), state };
     await this.db.put('transfers', record);
@@ -323,10 +257,7 @@ export class Transfers extends EventTarget {
   }
 
   #incoming(record: TransferRecord): IncomingTransfer {
-    const live = () => this.links.get(record.peer);
-    if (record.stored && record.state !== 'done') this.#storedLinks.set(record.fileId, new StoredFileLink(live, this.connection));
-    // Looked up at each use: a reception may turn to the server later (see #askServer).
-    const link = () => this.#storedLinks.get(record.fileId) ?? live();
+    const link = this.#recovery.linkFor(record);
     return new IncomingTransfer(record, {
       db: this.db,
       store: this.store,
@@ -345,24 +276,7 @@ export class Transfers extends EventTarget {
     this.#notify(record);
   }
 
-  /** Tells the UI, unless it heard about this transfer a moment ago. */
   #notify(record: TransferRecord): void {
-    const now = performance.now();
-    const busy = record.state === 'active' || record.state === 'waiting';
-    if (busy && now - (this.#lastEvent.get(record.fileId) ?? 0) < UI_INTERVAL_MS) {
-      // Say it a little later instead, so the last progress of a burst is not lost.
-      if (!this.#trailing.has(record.fileId)) {
-        this.#trailing.set(record.fileId, setTimeout(() => this.#emit(record.fileId), UI_INTERVAL_MS));
-      }
-      return;
-    }
-    this.#emit(record.fileId);
-  }
-
-  #emit(fileId: string): void {
-    clearTimeout(this.#trailing.get(fileId));
-    this.#trailing.delete(fileId);
-    this.#lastEvent.set(fileId, performance.now());
-    this.dispatchEvent(new TransferEvent(fileId));
+    this.#notifier.notify(record);
   }
 }
