@@ -11,55 +11,14 @@ import type { FileControl, RtcSignal, SignalPayload } from '../../../shared/peer
 import type { Connection } from '../net/connection';
 import type { Link, LinkPath } from './link';
 import type { ChannelChunkEvent, ChannelFrameEvent, DirectChannel } from './direct-channel';
+import { Arrivals } from './arrivals';
+import { ChunkEvent, FileControlEvent, PathEvent, TransientEvent } from './link-events';
+
+export { ChunkEvent, FileControlEvent, PathEvent, TransientEvent } from './link-events';
 
 /** What the link needs of a direct channel attempt (direct-channel.ts; a fake in tests). */
 export type Channel = Pick<DirectChannel, 'sid' | 'open' | 'send' | 'sendBinary' | 'bufferedAmount' | 'waitForDrain' | 'signal' | 'close'> &
   EventTarget;
-
-/**
- * Envelopes received and not yet answered, per path, are remembered up to this many: one that is
- * never answered (held while its sender's key change waits for the user) must not grow the set
- * for ever. Past it the oldest is forgotten, and answered on the relay if answered at all.
- */
-const MAX_UNANSWERED = 4096;
-
-/** The link to `peer` changed path. */
-export class PathEvent extends Event {
-  constructor(readonly peer: string) {
-    super('path');
-  }
-}
-
-/** A sealed file chunk from the contact, on either path. */
-export class ChunkEvent extends Event {
-  constructor(
-    readonly peer: string,
-    readonly bytes: Uint8Array,
-  ) {
-    super('chunk');
-  }
-}
-
-/** File transfer control from the contact, on either path. */
-export class FileControlEvent extends Event {
-  constructor(
-    readonly peer: string,
-    readonly ctl: FileControl,
-  ) {
-    super('file-control');
-  }
-}
-
-/** A sealed transient signal (typing) from the contact, on either path. */
-export class TransientEvent extends Event {
-  constructor(
-    readonly peer: string,
-    readonly id: string,
-    readonly env: string,
-  ) {
-    super('transient');
-  }
-}
 
 export interface PeerLinkDeps {
   peer: string;
@@ -95,11 +54,8 @@ export class PeerLink implements Link {
   readonly #relayPending = new Set<string>();
   /** Sent on the channel, not yet acknowledged by the contact, in send order. */
   readonly #directUnacked = new Map<string, string>();
-  /**
-   * Arrivals not yet answered, counted per id on each path: a copy may come on both paths, or twice
-   * on one (a resend), and each arrival is answered where it came.
-   */
-  readonly #unanswered: Record<LinkPath, Map<string, number>> = { relay: new Map(), direct: new Map() };
+  /** Arrivals not yet answered, so each is answered on the path it came by. */
+  readonly #arrivals = new Arrivals();
   #peerOnline = false;
   #declined = false;
   #retryMs = RETRY_MIN_MS;
@@ -162,11 +118,7 @@ export class PeerLink implements Link {
 
   /** An envelope came on `path`: counted, so its answer goes back the same way. */
   arrived(id: string, path: LinkPath): void {
-    const counts = this.#unanswered[path];
-    const n = counts.get(id) ?? 0;
-    counts.delete(id); // to the end: the oldest is forgotten first
-    counts.set(id, n + 1);
-    if (counts.size > MAX_UNANSWERED) counts.delete(counts.keys().next().value!);
+    this.#arrivals.arrived(id, path);
   }
 
   ack(ids: readonly string[]): void {
@@ -184,25 +136,9 @@ export class PeerLink implements Link {
    * envelopes go unanswered: their sender re-sends them on the relay, and they are answered there.
    */
   #answer(answer: 'ack' | 'refuse', ids: readonly string[]): void {
-    const relay: string[] = [];
-    const direct: string[] = [];
-    for (const id of ids) {
-      const viaDirect = this.#take('direct', id);
-      if (this.#take('relay', id) || !viaDirect) relay.push(id);
-      if (viaDirect) direct.push(id);
-    }
+    const { relay, direct } = this.#arrivals.route(ids);
     if (relay.length > 0) this.d.relayAnswer(answer, relay);
     if (direct.length > 0) this.#channel?.send({ t: answer, ids: direct });
-  }
-
-  /** Takes one waiting arrival of `id` on `path`; false if none waits. */
-  #take(path: LinkPath, id: string): boolean {
-    const counts = this.#unanswered[path];
-    const n = counts.get(id);
-    if (n === undefined) return false;
-    if (n > 1) counts.set(id, n - 1);
-    else counts.delete(id);
-    return true;
   }
 
   /** The contact's presence, as the server reports it: attempts only make sense while they are online. */
