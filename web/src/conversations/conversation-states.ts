@@ -6,7 +6,7 @@
  */
 import type { ConversationRecord, Database, LastMessage, StoredMessage } from '../storage/db';
 import type { ConversationId } from './conversation-id';
-import { PREVIEWS_COMPUTED, lastMessageOf, latestMessages, sameLast } from './last-message';
+import { PREVIEWS_COMPUTED, lastMessageOf, latestMessages, localTime, sameLast } from './last-message';
 
 export class ConversationStates extends EventTarget {
   readonly #records = new Map<ConversationId, ConversationRecord>();
@@ -51,6 +51,17 @@ export class ConversationStates extends EventTarget {
     }
     const last = lastMessageOf(latest);
     if (!sameLast(before, last)) await this.#update(id, (r) => (r.last = last));
+  }
+
+  /**
+   * `message` of `id` changed (undefined: one was removed, or which is unknown): the list's preview
+   * follows when it is the latest; `latest` reads the latest from the history when it must.
+   */
+  async follow(id: ConversationId, message: StoredMessage | undefined, latest: () => Promise<StoredMessage | undefined>): Promise<void> {
+    const last = this.last(id);
+    if (!message) return this.noteLatest(id, await latest());
+    const same = last?.id === message.id && last.dir === message.dir;
+    if (!last || same || localTime(message) >= last.at) await this.noteLatest(id, message);
   }
 
   unread(id: ConversationId): number {

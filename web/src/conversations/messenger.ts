@@ -5,8 +5,7 @@
  * opened (or was a duplicate), a refusal for what did not, so its sender never sees "delivered"
  * for a message thrown away. Which path an envelope took is the Link's business, never this one's.
  */
-import { type Body, type FileOffer, sealEnvelope } from '../../../shared/envelope';
-import { publicKeyFromB64 } from '../../../shared/identity';
+import type { Body, FileOffer } from '../../../shared/envelope';
 import { LIMITS } from '../../../shared/limits';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../identity/account';
@@ -17,14 +16,15 @@ import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import type { Links } from '../peer/links';
 import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, createSequencer } from '../storage/db';
-import { type ReceivedBody, bodyModule } from './bodies/registry';
+import type { ReceivedBody } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ModifierBody } from './modifiers';
 import { MessageActions, unsendBeforeDelete } from './actions';
 import { replyTo } from './bodies/reply';
 import { ConversationStates } from './conversation-states';
 import { History } from './history';
-import { localTime } from './last-message';
+import { ArrivedEvent, type ControlHandler, ConversationEvent, type HeldOffer } from './messenger-events';
+import { Sealer } from './sealer';
 import type { Outcome } from './message-outcome';
 import { SEND_REFUSALS, Settler } from './settle';
 import { expirePending } from './pending';
@@ -32,40 +32,7 @@ import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { Receiver } from './receive';
 
 export { DELETE_FOR_EVERYONE_MS } from './actions';
-
-/**
- * Fired with the conversation whose messages changed, and the message that did when there is
- * one (the shared copy: a log showing it re-renders it; a new one it may append).
- */
-export class ConversationEvent extends Event {
-  constructor(
-    readonly conv: ConversationId,
-    readonly message?: StoredMessage,
-    /** The message is gone from this device (deleted for me): a log showing it drops it. */
-    readonly removed = false,
-  ) {
-    super('conversation');
-  }
-}
-
-/** Fired ('arrived') with each new message a contact sent, once it is stored. */
-export class ArrivedEvent extends Event {
-  constructor(readonly message: StoredMessage) {
-    super('arrived');
-  }
-}
-
-/** Handles a body about its sender (profile, typing); awaited before the envelope is acknowledged. */
-export type ControlHandler = (from: string, body: ReceivedBody, ts: number) => void | Promise<void>;
-
-/** A sealed offer recorded and shown, not yet sent (see holdFileOffer). */
-export interface HeldOffer {
-  readonly id: string;
-  /** Seals and sends it now. */
-  release(): Promise<void>;
-  /** It will never go: shown failed, with `code` as the reason when given. */
-  fail(code?: string): Promise<void>;
-}
+export { ArrivedEvent, type ControlHandler, ConversationEvent, type HeldOffer } from './messenger-events';
 
 export class Messenger extends EventTarget {
   /** Conversations' messages, read a page at a time; the one copy of each message that is held. */
@@ -73,6 +40,7 @@ export class Messenger extends EventTarget {
   /** Unread counts and drafts, per conversation. */
   readonly states: ConversationStates;
   readonly #nextSeq = createSequencer();
+  readonly #sealer: Sealer;
   readonly #outbox: Outbox;
   readonly #receiver: Receiver;
   readonly #settler: Settler;
@@ -96,6 +64,7 @@ export class Messenger extends EventTarget {
     private readonly links: Links,
   ) {
     super();
+    this.#sealer = new Sealer(sodium, account, contacts, this.#nextSeq);
     this.states = new ConversationStates(db);
     this.history = new History(db);
     this.#outbox = new Outbox(db, (entry) => {
@@ -131,7 +100,7 @@ export class Messenger extends EventTarget {
       },
       find: (c, id) => this.history.find(c, id),
       forget: (m) => this.history.forget(m),
-      seal: (peer, id, ts, body: ModifierBody) => this.#sealJob(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),
+      seal: (peer, id, ts, body: ModifierBody) => this.#sealer.job(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),
       outbox: this.#outbox,
       changed: (c, m, removed) => this.#changed(c, m, removed),
     });
@@ -187,14 +156,14 @@ export class Messenger extends EventTarget {
     if (!trimmed) return;
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
     const body: Body = original ? replyTo(original, trimmed, this.account.identity!.username) : { kind: 'text', text: trimmed };
-    const message = this.#draft(peer, body);
-    await this.#record(message, this.#seal(message, body));
+    const message = this.#sealer.draft(peer, body);
+    await this.#record(message, this.#sealer.message(message, body));
   }
 
   /** Sends a file offer (the chunks follow through the file transfer layer). */
   async sendFileOffer(peer: string, offer: FileOffer): Promise<void> {
-    const message = this.#draft(peer, offer);
-    await this.#record(message, this.#seal(message, offer));
+    const message = this.#sealer.draft(peer, offer);
+    await this.#record(message, this.#sealer.message(message, offer));
   }
 
   /**
@@ -204,14 +173,14 @@ export class Messenger extends EventTarget {
    * whose upload a reload cut short is never sent (see failFileOffer).
    */
   async holdFileOffer(peer: string, offer: FileOffer): Promise<HeldOffer> {
-    const message = await this.#record(this.#draft(peer, offer), undefined);
+    const message = await this.#record(this.#sealer.draft(peer, offer), undefined);
     return {
       id: message.id,
       release: async () => {
         if (message.state !== 'sending') return;
         if (!this.contacts.trusted(peer)) return this.#settler.failMessage(message, undefined); // their key changed meanwhile
         message.ts = Date.now(); // sealed now: its age tells the receiver how fresh the stored copy is
-        const entry = this.#seal(message, offer);
+        const entry = this.#sealer.message(message, offer);
         const stored = this.db.put('outbox', entry);
         this.#outbox.add(entry);
         await this.#recorded(message, Promise.all([stored, this.db.put('messages', message)]));
@@ -245,7 +214,7 @@ export class Messenger extends EventTarget {
    * receipts, profile): sent now or when online, resent until the server's store or `peer` answers.
    */
   async sendJob(peer: string, kind: OutboxKind, body: Body): Promise<void> {
-    const entry = this.#sealJob(peer, dmId(peer), kind, crypto.randomUUID(), body, Date.now(), this.#nextSeq());
+    const entry = this.#sealer.job(peer, dmId(peer), kind, crypto.randomUUID(), body, Date.now(), this.#nextSeq());
     const stored = this.db.add('outbox', entry);
     this.#outbox.add(entry);
     await stored.catch((err) => {
@@ -262,25 +231,6 @@ export class Messenger extends EventTarget {
     const shown = this.history.adopt(message);
     this.#changed(message.conv, shown);
     return shown;
-  }
-
-  #draft(peer: string, body: Body): StoredMessage {
-    if (!this.contacts.trusted(peer)) throw new ParleyError('untrusted');
-    const module = bodyModule(body);
-    if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
-    return { conv: dmId(peer), peer, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
-  }
-
-  #seal(message: StoredMessage, body: Body): OutboxEntry {
-    return this.#sealJob(message.peer, message.conv, 'message', message.id, body, message.ts, message.seq);
-  }
-
-  #sealJob(peer: string, conv: ConversationId, kind: OutboxKind, id: string, body: Body, ts: number, seq: number): OutboxEntry {
-    const contact = this.contacts.trusted(peer);
-    if (!contact) throw new ParleyError('untrusted');
-    const me = this.account.identity!;
-    const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey), ts);
-    return { id, kind, conv, to: peer, env, seq };
   }
 
   /** Records `message` (and sends `entry`, kept in the outbox, when given); returns the conversation's copy. */
@@ -314,17 +264,7 @@ export class Messenger extends EventTarget {
   #changed(conv: ConversationId, message?: StoredMessage, removed = false): void {
     this.dispatchEvent(new ConversationEvent(conv, message, removed));
     // The conversation list's preview follows whatever changed (sent, arrived, edited, deleted).
-    void this.#notePreview(conv, removed ? undefined : message).catch((err) => console.warn("parley: could not keep a conversation's preview", err));
-  }
-
-  /** `message` changed (undefined: one was removed, or unknown): the list's preview follows when it is the latest. */
-  async #notePreview(conv: ConversationId, message: StoredMessage | undefined): Promise<void> {
-    const last = this.states.last(conv);
-    if (message) {
-      const same = last?.id === message.id && last.dir === message.dir;
-      if (!last || same || localTime(message) >= last.at) await this.states.noteLatest(conv, message);
-      return;
-    }
-    await this.states.noteLatest(conv, (await this.history.latest(conv, 1)).messages[0]);
+    const latest = async () => (await this.history.latest(conv, 1)).messages[0];
+    void this.states.follow(conv, removed ? undefined : message, latest).catch((err) => console.warn("parley: could not keep a conversation's preview", err));
   }
 }
