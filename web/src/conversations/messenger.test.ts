@@ -6,35 +6,15 @@
 // comes twice (or on both paths) is stored once; modifiers that arrive before their message wait
 // for it; an unknown body kind is acknowledged and shown unsupported. The server's side of
 // receipts has its own integration tests (signaling/).
-import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type FileOffer, sealEnvelope } from '../../../shared/envelope';
-import { generateKeyPair, publicKeyB64 } from '../../../shared/identity';
+import { describe, expect, it, vi } from 'vitest';
+import type { FileOffer } from '../../../shared/envelope';
 import type { ClientFrame } from '../../../shared/protocol';
-import { type Sodium, loadSodium } from '../../../shared/sodium';
-import type { Account } from '../identity/account';
-import type { Connection } from '../net/connection';
 import type { FakeChannel } from '../peer/fake-channel';
-import { testLinks } from '../peer/test-support';
-import type { ContactView, Contacts } from '../identity/contacts';
-import { type Database, openDatabase } from '../storage/db';
 import { dmId } from './conversation-id';
-import { Messenger } from './messenger';
+import type { Messenger } from './messenger';
+import { type Name, useTestWorld } from './test-device';
 
-let s: Sodium;
-let db: Database;
-const keys = {} as Record<'alice' | 'bob' | 'carol', { publicKey: Uint8Array; secretKey: Uint8Array }>;
-
-beforeAll(async () => {
-  s = await loadSodium();
-  for (const name of ['alice', 'bob', 'carol'] as const) keys[name] = generateKeyPair(s);
-});
-beforeEach(async () => {
-  globalThis.indexedDB = new IDBFactory();
-  db = await openDatabase();
-});
-afterEach(() => db.close());
+const world = useTestWorld();
 
 /** What one device's Messenger sent, through real Links: frames to the server, and on direct channels. */
 interface Wire {
@@ -45,20 +25,9 @@ interface Wire {
   direct: Array<{ peer: string; t: 'ack' | 'refuse'; ids: string[] }>;
 }
 
-/** `me`'s Messenger, whose contacts are the other two, over the test database and real Links. */
-async function device(me: keyof typeof keys) {
-  const contacts = new Map<string, ContactView>();
-  for (const name of Object.keys(keys)) {
-    if (name !== me) contacts.set(name, { username: name, online: true, identityKey: publicKeyB64(s, keys[name as keyof typeof keys]) });
-  }
-  const identity = { username: me, ...keys[me] };
-  const account = { identity } as unknown as Account;
-  const contactsView = { get: (u: string) => contacts.get(u), trusted: (u: string) => contacts.get(u) } as unknown as Contacts;
-  const net = testLinks(s, identity, Object.fromEntries([...contacts].map(([u, c]) => [u, c.identityKey])));
-  const connection = { online: true, send: (f: ClientFrame) => net.frames.push(f) > 0 } as unknown as Connection;
-  const messenger = new Messenger(db, s, account, contactsView, connection, net.links);
-  await messenger.load();
-  messenger.attach(net.router);
+/** `me`'s Messenger (test-device.ts), with what it sent on either path. */
+async function device(me: Name) {
+  const { messenger, net } = await world.device(me);
   const channelPeer = new Map<FakeChannel, string>();
   const peerOf = (c: FakeChannel) => channelPeer.get(c)!;
   /** The open direct channel with `peer` (opened the first time). */
@@ -98,7 +67,7 @@ const answered = (w: Wire, t: 'ack' | 'refuse', from: string) => [
 
 /** alice's message to bob, sealed by alice, as it would reach bob. */
 function sealedForBob(id: string, text = 'hello') {
-  return sealEnvelope(s, { from: 'alice', to: 'bob', id }, { kind: 'text', text }, keys.alice.secretKey, keys.bob.publicKey, Date.now());
+  return world.seal('alice', 'bob', id, { kind: 'text', text });
 }
 
 describe('receipts settle only messages sent to whoever gives them', () => {
@@ -111,14 +80,14 @@ describe('receipts settle only messages sent to whoever gives them', () => {
     await fromDirect('carol', { t: 'ack', ids: [id] });
     await handle({ t: 'refused', by: 'carol', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('sending');
-    expect(await db.get('outbox', id)).toBeDefined();
+    expect(await world.db.get('outbox', id)).toBeDefined();
     // Still resent at the next login: it is in the outbox mirror too.
     await handle({ t: 'welcome', contacts: [], incoming: [], outgoing: [], iceServers: [], offlineFileMaxBytes: 0 } as never);
     expect(wire.sent.filter((x) => x.id === id)).toHaveLength(2);
 
     await handle({ t: 'delivered', by: 'bob', ids: [id] });
     expect((await outState(messenger, 'bob', id))?.state).toBe('delivered');
-    expect(await db.get('outbox', id)).toBeUndefined();
+    expect(await world.db.get('outbox', id)).toBeUndefined();
   });
 
   it('after the store kept it, a receipt from someone else still changes nothing; the recipient’s does', async () => {
@@ -135,9 +104,9 @@ describe('receipts settle only messages sent to whoever gives them', () => {
 
   it('another tab’s queued message is not deleted from the stored outbox by someone else’s receipt', async () => {
     const { messenger, handle, fromDirect } = await device('alice');
-    await db.put('outbox', { id: 'other-tab-1', kind: 'message', conv: 'dm:bob', to: 'bob', env: 'x', seq: 1 });
+    await world.db.put('outbox', { id: 'other-tab-1', kind: 'message', conv: 'dm:bob', to: 'bob', env: 'x', seq: 1 });
     await handle({ t: 'delivered', by: 'carol', ids: ['other-tab-1'] });
-    expect(await db.get('outbox', 'other-tab-1')).toBeDefined();
+    expect(await world.db.get('outbox', 'other-tab-1')).toBeDefined();
   });
 });
 
@@ -187,8 +156,8 @@ describe('a refusal from the recipient', () => {
     await handle({ t: 'stored', id: first! });
     for (const id of [first!, second!]) {
       expect(await outState(messenger, 'bob', id)).toMatchObject({ state: 'failed', error: 'refused' });
-      expect(await db.get('outbox', id)).toBeUndefined();
-      expect(await db.get('messages', ['dm:bob', 'out', id])).toMatchObject({ state: 'failed', error: 'refused' });
+      expect(await world.db.get('outbox', id)).toBeUndefined();
+      expect(await world.db.get('messages', ['dm:bob', 'out', id])).toMatchObject({ state: 'failed', error: 'refused' });
     }
     await flushed();
     expect(wire.frames).toContainEqual({ t: 'receipt_ack', by: 'bob', ids: [first!] });
@@ -205,7 +174,7 @@ describe('a send the server could not keep', () => {
     await handle({ t: 'error', code: 'queue_full', message: 'full', ref: second! });
     expect(await outState(messenger, 'bob', first!)).toMatchObject({ state: 'failed', error: 'server_full' });
     expect(await outState(messenger, 'bob', second!)).toMatchObject({ state: 'failed', error: 'queue_full' });
-    expect(await db.get('outbox', first!)).toBeDefined();
+    expect(await world.db.get('outbox', first!)).toBeDefined();
   });
 });
 
@@ -217,10 +186,10 @@ describe('a held file offer', () => {
     const held = await messenger.holdFileOffer('bob', offer);
     expect((await outState(messenger, 'bob', held.id))?.state).toBe('sending');
     expect(wire.sent).toEqual([]);
-    expect(await db.get('outbox', held.id)).toBeUndefined();
+    expect(await world.db.get('outbox', held.id)).toBeUndefined();
     await held.release();
     expect(wire.sent.map((x) => x.id)).toEqual([held.id]);
-    expect(await db.get('outbox', held.id)).toBeDefined();
+    expect(await world.db.get('outbox', held.id)).toBeDefined();
   });
 
   it('fails with its reason when the file cannot be kept, and after a reload if its upload died with the page', async () => {
@@ -233,14 +202,14 @@ describe('a held file offer', () => {
     const { messenger: reloaded, wire } = await device('alice');
     await reloaded.failFileOffer('bob', 'cd'.repeat(16));
     expect((await outState(reloaded, 'bob', cut.id))?.state).toBe('failed');
-    await vi.waitFor(async () => expect((await db.get('messages', ['dm:bob', 'out', cut.id]))?.state).toBe('failed'));
+    await vi.waitFor(async () => expect((await world.db.get('messages', ['dm:bob', 'out', cut.id]))?.state).toBe('failed'));
     expect(wire.sent).toEqual([]);
   });
 });
 
 /** An envelope sealed by alice for bob, with any body. */
 function sealedBody(id: string, body: object, ts = Date.now()) {
-  return sealEnvelope(s, { from: 'alice', to: 'bob', id }, body as never, keys.alice.secretKey, keys.bob.publicKey, ts);
+  return world.seal('alice', 'bob', id, body, ts);
 }
 
 describe('outbox jobs', () => {
@@ -251,7 +220,7 @@ describe('outbox jobs', () => {
     const [message, kept] = wire.sent.map((x) => x.id);
     await messenger.actions.react('dm:bob', message!, '🎉');
     await messenger.actions.deleteForEveryone('dm:bob', message!);
-    const jobs = await db.getAllFromIndex('outbox', 'bySeq');
+    const jobs = await world.db.getAllFromIndex('outbox', 'bySeq');
     // The deleted message, not answered yet, is not sent again after its delete.
     expect(jobs.map((j) => [j.kind, j.id === kept ? 'kept' : j.target])).toEqual([
       ['message', 'kept'],
@@ -263,7 +232,7 @@ describe('outbox jobs', () => {
     await reloaded.handle({ t: 'welcome', contacts: [], incoming: [], outgoing: [], iceServers: [], offlineFileMaxBytes: 0 } as never);
     expect(reloaded.wire.sent.map((x) => x.id)).toEqual(jobs.map((j) => j.id));
     await reloaded.handle({ t: 'delivered', by: 'bob', ids: jobs.map((j) => j.id) });
-    expect(await db.getAll('outbox')).toEqual([]);
+    expect(await world.db.getAll('outbox')).toEqual([]);
     expect(await outState(reloaded.messenger, 'bob', message!)).toMatchObject({ deleted: true, text: '' });
     expect(await outState(reloaded.messenger, 'bob', kept!)).toMatchObject({ state: 'delivered', text: 'keep this' });
   });
@@ -317,7 +286,7 @@ describe('receiving: de-duplication, modifiers, unknown kinds', () => {
     await first.handle({ t: 'deliver', from: 'alice', id: 'delete-01', env: sealedBody('delete-01', { kind: 'delete', target: 'late-0002' }), ts: 1 });
     await flushed();
     expect(answered(first.wire, 'ack', 'alice')).toEqual(['react-001', 'delete-01']); // acknowledged: kept here, not refused
-    expect((await db.getAll('pending')).map((p) => p.target)).toEqual(['late-0001', 'late-0002']);
+    expect((await world.db.getAll('pending')).map((p) => p.target)).toEqual(['late-0001', 'late-0002']);
     expect(await first.messenger.conversation('dm:alice')).toEqual([]);
 
     const reloaded = await device('bob');
@@ -326,8 +295,8 @@ describe('receiving: de-duplication, modifiers, unknown kinds', () => {
     const shown = await reloaded.messenger.conversation('dm:alice');
     expect(shown.find((m) => m.id === 'late-0001')).toMatchObject({ text: 'liked', reactions: { alice: { emoji: '👍' } } });
     expect(shown.find((m) => m.id === 'late-0002')).toMatchObject({ text: '', deleted: true });
-    expect(await db.get('messages', ['dm:alice', 'in', 'late-0002'])).toMatchObject({ deleted: true });
-    expect(await db.getAll('pending')).toEqual([]);
+    expect(await world.db.get('messages', ['dm:alice', 'in', 'late-0002'])).toMatchObject({ deleted: true });
+    expect(await world.db.getAll('pending')).toEqual([]);
   });
 
   it('of two reactions by one author the later (by their clock) wins, whatever order they arrive in; a delete by someone else changes nothing', async () => {

@@ -26,8 +26,19 @@ export interface TestWorld {
   seal(from: Name, to: Name, id: string, body: Body | object, ts?: number): string;
   /** Opens an envelope `from` sent `to` (the body, or undefined when it does not open). */
   open(from: Name, to: Name, id: string, env: string): Promise<unknown>;
-  device(me: Name): Promise<{ messenger: Messenger; frames: ClientFrame[]; handle: (f: Parameters<ReturnType<typeof testLinks>['handle']>[0]) => Promise<void> }>;
+  /** `me`'s Messenger, whose contacts are the other two, over the test database and real Links. */
+  device(me: Name): Promise<TestDevice>;
 }
+
+export interface TestDevice {
+  messenger: Messenger;
+  frames: ClientFrame[];
+  handle: TestNet['handle'];
+  /** The fake server and direct channels the device's Links use. */
+  net: TestNet;
+}
+
+type TestNet = ReturnType<typeof testLinks>;
 
 /** Sets up sodium, keys and a fresh fake IndexedDB per test. */
 export function useTestWorld(): TestWorld {
@@ -68,7 +79,7 @@ export function useTestWorld(): TestWorld {
       const messenger = new Messenger(db, s, account, view, connection, net.links);
       await messenger.load();
       messenger.attach(net.router);
-      return { messenger, frames: net.frames, handle: net.handle };
+      return { messenger, frames: net.frames, handle: net.handle, net };
     },
   };
 }
