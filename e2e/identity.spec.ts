@@ -3,14 +3,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { generateKeyPair, publicKeyB64 } from '../shared/identity';
 import { loadSodium } from '../shared/sodium';
-import { expect, test } from './support/fixtures';
+import { befriended, expect, test } from './support/fixtures';
 
 test('an identity exported with a passphrase can be imported in a fresh browser', async ({ openUser }, testInfo) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
 
   await alice.openSettings();
   await alice.settings.getByRole('button', { name: 'Export backup' }).click();
@@ -42,11 +38,7 @@ test('an identity exported with a passphrase can be imported in a fresh browser'
 });
 
 test("a contact's changed identity key is flagged, not accepted silently", async ({ openUser, server }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   await alice.openChat('bob');
   await alice.send('before the change');
   await expect(alice.message('before the change')).toContainText('delivered');
