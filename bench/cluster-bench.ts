@@ -8,6 +8,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createClient } from 'redis';
 import { RedisProcess } from '../signaling/test-support/redis-process';
 import { type Listening, readCpuSeconds, startClient, startParleyServer, stopChild } from './children';
 import type { RpcClient } from './ipc';
@@ -22,6 +23,8 @@ interface Subject {
   client: RpcClient;
   /** Processes whose CPU is counted, by label. */
   pids: Record<string, number>;
+  /** Redis command counts so far, by command (cluster subjects only). */
+  commands?: () => Promise<Record<string, number>>;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,8 @@ export interface ClusterFigures {
   cpuUs: Record<string, number>;
   p50?: number;
   p99?: number;
+  /** Redis commands per message, by command (scripts run inside them are not counted apart). */
+  callsPerMessage?: Record<string, number>;
   errors: Record<string, number>;
   undelivered: number;
 }
@@ -52,11 +57,15 @@ async function cluster(o: RelayOptions, appendfsync: 'always' | 'everysec'): Pro
   }
   const client = await startClient('bench/load-client.ts', `load client (${appendfsync})`);
   await client.call('setup', { target: 'full', port: nodes[0]!.port, receiverPort: nodes[1]!.port, pairs: o.pairs, envChars: o.envChars }, 180_000);
+  const stats = createClient({ url: redis.url });
+  await stats.connect();
   return {
     variant: appendfsync,
     client,
     pids: { node1: nodes[0]!.pid, node2: nodes[1]!.pid, redis: redis.pid! },
+    commands: async () => commandCounts(await stats.sendCommand<string>(['INFO', 'commandstats'])),
     stop: async () => {
+      stats.destroy();
       await Promise.all([stopChild(client.child), ...nodes.map((n) => stopChild(n.child))]);
       await redis.dispose();
       fs.rmSync(filesDir, { recursive: true, force: true });
@@ -64,21 +73,32 @@ async function cluster(o: RelayOptions, appendfsync: 'always' | 'everysec'): Pro
   };
 }
 
+/** `cmdstat_evalsha:calls=12,usec=…` lines of INFO commandstats → {evalsha: 12}. */
+function commandCounts(info: string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of info.matchAll(/^cmdstat_(\S+?):calls=(\d+)/gm)) out[m[1]!] = Number(m[2]);
+  return out;
+}
+
 async function measure(s: Subject, start: StartArgs, o: RelayOptions): Promise<ClusterFigures> {
   await s.client.call('start', start);
   await sleep(o.warmupMs);
   const m0 = await s.client.call<MarkResult>('mark');
   const c0 = Object.fromEntries(Object.entries(s.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
+  const k0 = await s.commands?.();
   await sleep(o.durationMs);
   const m1 = await s.client.call<MarkResult>('mark');
   const c1 = Object.fromEntries(Object.entries(s.pids).map(([k, pid]) => [k, readCpuSeconds(pid)]));
+  const k1 = await s.commands?.();
   const stop = await s.client.call<StopResult>('stop', {}, 30_000);
   const messages = Math.max(1, m1.received - m0.received);
   const cpuUs = Object.fromEntries(Object.keys(s.pids).map((k) => [k, ((c1[k]! - c0[k]!) / messages) * 1e6]));
+  const calls = k0 && k1 ? Object.fromEntries(Object.keys(k1).map((k) => [k, (k1[k]! - (k0[k] ?? 0)) / messages]).filter(([, n]) => (n as number) >= 0.005)) : undefined;
   return {
     variant: s.variant,
     perSec: (m1.received - m0.received) / ((m1.t - m0.t) / 1000),
     cpuUs,
+    ...(calls ? { callsPerMessage: calls } : {}),
     ...(m1.latency ? { p50: m1.latency.p50, p99: m1.latency.p99 } : {}),
     errors: stop.errors,
     undelivered: stop.undelivered,
@@ -89,20 +109,26 @@ function describe(r: ClusterFigures): string {
   const lat = r.p99 !== undefined ? `  p50 ${fmt(r.p50!, 2)} ms  p99 ${fmt(r.p99, 2)} ms` : '';
   const cpu = Object.entries(r.cpuUs).map(([k, us]) => `${k} ${fmt(us, 1)} µs`).join(', ');
   const bad = Object.keys(r.errors).length || r.undelivered ? `  !! ${JSON.stringify(r.errors)} undelivered ${r.undelivered}` : '';
-  return `  ${r.variant.padEnd(8)} ${fmt(r.perSec).padStart(8)} msg/s${lat}  cpu/msg: ${cpu}${bad}`;
+  const calls = r.callsPerMessage ? Object.values(r.callsPerMessage).reduce((a, b) => a + b, 0) : undefined;
+  const redis = calls !== undefined ? `  redis calls/msg ${fmt(calls, 2)} (${Object.entries(r.callsPerMessage!).map(([k, n]) => `${k} ${fmt(n, 2)}`).join(', ')})` : '';
+  return `  ${r.variant.padEnd(8)} ${fmt(r.perSec).padStart(8)} msg/s${lat}  cpu/msg: ${cpu}${redis}${bad}`;
 }
 
 export async function benchCluster(o: RelayOptions, log: (line: string) => void): Promise<ClusterFigures[]> {
   const all: ClusterFigures[] = [];
+  // BENCH_CLUSTER=always (comma-separated) measures only those subjects, e.g. to profile one.
+  const only = (process.env.BENCH_CLUSTER || 'single,always,everysec').split(',');
+  const makers = { single: () => single(o), always: () => cluster(o, 'always'), everysec: () => cluster(o, 'everysec') };
   // One subject at a time: two nodes, Redis and a load client already fill this machine's cores.
-  for (const make of [() => single(o), () => cluster(o, 'always'), () => cluster(o, 'everysec')]) {
+  for (const [variant, make] of Object.entries(makers)) {
+    if (!only.includes(variant)) continue;
     const s = await make();
     try {
       for (let round = 0; round < o.rounds; round++) {
         const t = await measure(s, { mode: 'throughput', window: o.window }, o);
         log(`${describe(t)}  (throughput, ${o.window} in flight per pair)`);
         all.push(t);
-        for (const rate of o.rates) {
+        for (const rate of o.rates.filter((r) => r > 0)) {
           const l = await measure(s, { mode: 'latency', rate }, o);
           log(`${describe(l)}  (latency at ${fmt(rate)} msg/s)`);
           all.push(l);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type Body, type EnvelopeHeader, type SeenIds, openEnvelope, sealEnvelope } from './envelope';
 import { type Identity, generateKeyPair } from './identity';
+import { LIMITS } from './limits';
 import { type Sodium, fromB64, loadSodium, toB64 } from './sodium';
 
 let s: Sodium;
@@ -83,6 +84,13 @@ describe('sealEnvelope / openEnvelope', () => {
   it('reports tampered when the sealed content is not a valid message', async () => {
     const empty = sealEnvelope(s, header, { kind: 'text', text: '' }, alice.secretKey, bob.publicKey);
     expect(await openEnvelope(s, empty, header, alice.publicKey, bob.secretKey, none)).toEqual({ ok: false, reason: 'tampered' });
+  });
+
+  it('refuses a text longer than LIMITS.maxTextChars as tampered, as reply and edit are (the receiver enforces it)', async () => {
+    const open = (text: string) =>
+      openEnvelope(s, sealEnvelope(s, header, { kind: 'text', text }, alice.secretKey, bob.publicKey, 1), header, alice.publicKey, bob.secretKey, none);
+    expect(await open('x'.repeat(LIMITS.maxTextChars))).toMatchObject({ ok: true });
+    expect(await open('x'.repeat(LIMITS.maxTextChars + 1))).toEqual({ ok: false, reason: 'tampered' });
   });
 
   it('opens a body of a kind it does not know (a newer client’s) as unsupported, naming the kind', async () => {

@@ -100,7 +100,8 @@ export type Edit = z.infer<typeof Edit>;
  * its module in web/src/conversations/bodies/.
  */
 export const Body = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('text'), text: z.string().min(1) }),
+  // Bounded here, not only by the sender's composer: a hostile client chooses what it seals (review H1).
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars) }),
   FileOffer,
   Reaction,
   Delete,

@@ -1,7 +1,7 @@
 /** Vitest glue for a cluster (like harness.ts's `useServer`): clients closed after each test, no node's error lines at the end. */
 import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { Identity } from '../../shared/identity';
-import { ParleyClient, newIdentity, uniqueName } from './client';
+import { ParleyClient, makeContacts, newIdentity, uniqueName } from './client';
 import { Cluster, type ClusterOptions, START_TIMEOUT_MS } from './cluster';
 
 export interface ClusterHarness {
@@ -10,6 +10,8 @@ export interface ClusterHarness {
   user(i: number, prefix: string): Promise<ParleyClient>;
   /** Logs in as an existing identity on node `i`. */
   login(i: number, identity: Identity): Promise<ParleyClient>;
+  /** A new alice on node `a` and a new bob on node `b`, made contacts: where most cluster tests begin. */
+  pair(a: number, b: number): Promise<[ParleyClient, ParleyClient]>;
 }
 
 export function useCluster(options: ClusterOptions = {}): ClusterHarness {
@@ -41,6 +43,11 @@ export function useCluster(options: ClusterOptions = {}): ClusterHarness {
     },
     user: async (i, prefix) => track(await ParleyClient.register(h.cluster.node(i).port, await newIdentity(uniqueName(prefix)))),
     login: async (i, identity) => track(await ParleyClient.login(h.cluster.node(i).port, identity)),
+    pair: async (a, b) => {
+      const [alice, bob] = await Promise.all([h.user(a, 'alice'), h.user(b, 'bob')]);
+      await makeContacts(alice, bob);
+      return [alice, bob];
+    },
   };
   return h;
 }

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '../../../shared/protocol';
-import { AuthError, type ParleyClient, makeContacts, wentOffline } from '../../test-support/client';
+import { AuthError, type ParleyClient, wentOffline } from '../../test-support/client';
 import { useCluster } from '../../test-support/cluster-harness';
 
 /** Delivers on `client` until every one of `ids` has come, acknowledging each as it comes; returns what came, in order. */
@@ -73,9 +73,7 @@ describe('a node killed -9 while messages flow', () => {
   const h = useCluster({ nodes: 3, env: { PRESENCE_TTL_SECONDS: '3', PRESENCE_REFRESH_SECONDS: '1' } });
 
   it('loses nothing acknowledged: its user reconnects to another node and gets the rest, once each, in order', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
-    await makeContacts(alice, bob);
+    const [alice, bob] = await h.pair(0, 1);
     const ids = Array.from({ length: 120 }, () => randomUUID());
     const first: string[] = [];
     // Alice sends steadily; bob acknowledges what he gets; node 2 dies a third of the way in.
@@ -122,9 +120,7 @@ describe('Redis killed -9 (appendfsync always)', () => {
   const h = useCluster({ nodes: 2 });
 
   it('keeps every message acknowledged as stored, and a node answers unavailable while Redis is away', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
-    await makeContacts(alice, bob);
+    const [alice, bob] = await h.pair(0, 1);
     const bobId = bob.identity!;
     await bob.close();
     await alice.next(wentOffline(bobId.username));

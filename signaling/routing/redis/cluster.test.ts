@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../shared/protocol';
 import { encodeRelayFrame } from '../../../shared/relay-frames';
-import { makeContacts, wentOffline } from '../../test-support/client';
+import { wentOffline } from '../../test-support/client';
 import { useCluster } from '../../test-support/cluster-harness';
 import { opened, sealedFile, upload } from '../../test-support/sealed-files';
 
@@ -39,9 +39,7 @@ describe('a cluster of three nodes on one Redis', () => {
   });
 
   it('delivers messages live across nodes in order, with receipts both ways', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
-    await makeContacts(alice, bob);
+    const [alice, bob] = await h.pair(0, 1);
     const ids = Array.from({ length: 20 }, () => randomUUID());
     for (const id of ids) alice.sendText(bob.identity!, id, `hello ${id}`);
     const got: string[] = [];
@@ -72,9 +70,7 @@ describe('a cluster of three nodes on one Redis', () => {
   });
 
   it('forwards signals and relayed chunks across nodes, and says when the peer is offline', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
-    await makeContacts(alice, bob);
+    const [alice, bob] = await h.pair(0, 1);
     const data = JSON.stringify({ sid: 's1', signal: { type: 'offer', sdp: 'v=0' } });
     alice.send({ t: 'signal', to: bob.username, data });
     expect(await bob.next('signal')).toEqual({ t: 'signal', from: alice.username, data });
@@ -101,9 +97,7 @@ describe('a cluster of three nodes on one Redis', () => {
   });
 
   it('tells a sender on another node that its recipient is not keeping up (the same per-connection limit)', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
-    await makeContacts(alice, bob);
+    const [alice, bob] = await h.pair(0, 1);
     bob.pauseReading();
     const data = 'x'.repeat(16_000);
     for (let i = 0; i < 400; i++) alice.send({ t: 'signal', to: bob.username, data });
@@ -114,9 +108,7 @@ describe('a cluster of three nodes on one Redis', () => {
   });
 
   it('keeps messages and a file for a contact offline, written on one node and handed over on another', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
-    await makeContacts(alice, bob);
+    const [alice, bob] = await h.pair(0, 1);
     const bobId = bob.identity!;
     await bob.close();
     await alice.next(wentOffline(bobId.username));
@@ -142,9 +134,7 @@ describe('a cluster of three nodes on one Redis', () => {
   });
 
   it('replaces a login with a second one on another node, which gets what the first never acknowledged', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
-    await makeContacts(alice, bob);
+    const [alice, bob] = await h.pair(0, 1);
     const id = randomUUID();
     alice.sendText(bob.identity!, id, 'before the second login');
     expect((await bob.next('deliver')).id).toBe(id);

@@ -3,7 +3,7 @@ import type { MessageState, StoredMessage } from '../storage/db';
 import { errorText } from '../i18n/error-text';
 import { reactionCounts } from '../conversations/bodies/reaction';
 import { t } from '../i18n/strings';
-import { linkify } from './log/linkify';
+import { LinkMemo } from './log/linkify';
 import './parley-file-item';
 import './parley-message-actions';
 import './parley-reactions';
@@ -15,6 +15,12 @@ const stateLabel: Record<MessageState, () => string> = {
   read: t.stateRead,
   failed: t.stateFailed,
 };
+
+/**
+ * The linked text of each message, kept between renders of the log (weakly, per message object):
+ * module-wide like the formatter, since every log shows the same stored messages.
+ */
+const links = new LinkMemo();
 
 /** One formatter for every message: building one per message (toLocaleTimeString) is slow. */
 const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
@@ -44,7 +50,7 @@ function content(m: StoredMessage) {
   if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
   if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
   return html`${m.reply ? quote(m, m.reply) : nothing}
-    ${m.file ? html`<parley-file-item .file=${m.file} .sent=${m.dir === 'out' ? m.state : undefined}></parley-file-item>` : html`<p>${linkify(m.text)}</p>`}
+    ${m.file ? html`<parley-file-item .file=${m.file} .sent=${m.dir === 'out' ? m.state : undefined}></parley-file-item>` : html`<p>${links.of(m, m.text)}</p>`}
     ${reactionCounts(m.reactions).length ? html`<parley-reactions .message=${m} .reactions=${m.reactions}></parley-reactions>` : nothing}`;
 }
 
