@@ -18,7 +18,9 @@ import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
 import type { History } from './history';
 import { applyMarks } from './marks';
-import { keepPending, takePending } from './pending';
+import { wasForgotten } from './forgotten';
+import { applyWaiting, keepPending } from './pending';
+import { followQuotes } from './quotes';
 
 /** What the sender is owed: `ack` (stored, or a duplicate), `refuse` (it did not open), or nothing yet (`hold`). */
 export type Answer = 'ack' | 'refuse' | 'hold';
@@ -58,9 +60,10 @@ export class Receiver {
     const conv = dmId(from);
     // The replay check and the write share one transaction: one round trip to storage before the
     // acknowledgement, not two.
-    const tx = db.transaction(['messages', 'pending'], 'readwrite');
+    const tx = db.transaction(['messages', 'pending', 'forgotten'], 'readwrite');
     const messages = tx.objectStore('messages');
-    const seen = { has: async (_from: string, mid: string) => (await messages.getKey([conv, 'in', mid])) !== undefined };
+    // A message deleted for me counts as seen: a copy that comes again stays deleted.
+    const seen = { has: async (_from: string, mid: string) => (await messages.getKey([conv, 'in', mid])) !== undefined || (await wasForgotten(tx, [conv, 'in', mid])) };
     const opened = await openEnvelope(sodium, env, { from, to: me.username, id }, publicKeyFromB64(sodium, contact.identityKey), me.secretKey, seen);
     if (!opened.ok) {
       await tx.done;
@@ -86,17 +89,19 @@ export class Receiver {
       const message = await this.#target(messages, conv, target);
       const changed = message !== undefined && module.apply(message, body, { from, me: me.username, ts });
       if (changed) await messages.put(message);
-      else if (!message) {
+      const requoted = changed && body.kind !== 'reaction' ? await followQuotes(messages, this.d.history, message, me.username) : [];
+      if (!message && !(await wasForgotten(tx, [conv, 'in', target])) && !(await wasForgotten(tx, [conv, 'out', target]))) {
         const kept = await keepPending(tx, { conv, target, id, from, ts, body, kept: Date.now() });
         if (!kept) console.warn(`parley: dropped a ${body.kind} from ${from}: too many wait for their message`);
       }
       await tx.done;
       if (changed) this.d.changed(conv, message);
+      for (const reply of requoted) this.d.changed(conv, reply);
       return 'ack';
     }
     const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts, ...module.show(body), state: 'delivered' };
     if (message.reply) resolveQuote(message, await this.#target(messages, conv, message.reply.id), me.username);
-    for (const waiting of await takePending(tx, conv, id)) this.#applyWaiting(message, waiting.body as ReceivedBody, { from: waiting.from, me: me.username, ts: waiting.ts });
+    await applyWaiting(tx, message, me.username);
     await Promise.all([messages.put(message), tx.done]);
     if (body.kind === 'file') await this.d.fileOffer(from, body, ts);
     await this.d.remember(message);
@@ -115,10 +120,5 @@ export class Receiver {
     if (held) return held;
     const stored = (await messages.get([conv, 'in', id])) ?? (await messages.get([conv, 'out', id]));
     return stored && history.adopt(stored);
-  }
-
-  #applyWaiting(message: StoredMessage, body: ReceivedBody, ctx: { from: string; me: string; ts: number }): void {
-    const module = bodyModule(body);
-    if (module.role === 'modifier' || module.role === 'marks') module.apply(message, body, ctx);
   }
 }
