@@ -14,6 +14,7 @@ import type { IDBPObjectStore } from 'idb';
 import type { Database, ParleyDB, StoredMessage } from '../storage/db';
 import { type ReceivedBody, bodyModule } from './bodies/registry';
 import { resolveQuote } from './bodies/reply';
+import { shownTime } from './clock';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
 import type { History } from './history';
@@ -94,7 +95,7 @@ export class Receiver {
       if (changed) this.d.changed(conv, message);
       return 'ack';
     }
-    const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts, ...module.show(body), state: 'delivered' };
+    const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), state: 'delivered' };
     if (message.reply) resolveQuote(message, await this.#target(messages, conv, message.reply.id), me.username);
     for (const waiting of await takePending(tx, conv, id)) this.#applyWaiting(message, waiting.body as ReceivedBody, { from: waiting.from, me: me.username, ts: waiting.ts });
     await Promise.all([messages.put(message), tx.done]);
