@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type Body, type EnvelopeHeader, type SeenIds, openEnvelope, sealEnvelope } from './envelope';
+import { type Body, type EnvelopeHeader, MAX_TIMESTAMP_MS, type SeenIds, openEnvelope, sealEnvelope } from './envelope';
 import { type Identity, generateKeyPair } from './identity';
 import { LIMITS } from './limits';
 import { type Sodium, fromB64, loadSodium, toB64 } from './sodium';
@@ -91,6 +91,13 @@ describe('sealEnvelope / openEnvelope', () => {
       openEnvelope(s, sealEnvelope(s, header, { kind: 'text', text }, alice.secretKey, bob.publicKey, 1), header, alice.publicKey, bob.secretKey, none);
     expect(await open('x'.repeat(LIMITS.maxTextChars))).toMatchObject({ ok: true });
     expect(await open('x'.repeat(LIMITS.maxTextChars + 1))).toEqual({ ok: false, reason: 'tampered' });
+  });
+
+  it('refuses as tampered a ts no Date can hold, a negative or a fractional one (review H2)', async () => {
+    const open = (ts: number) => openEnvelope(s, seal(header, body, alice, bob, ts), header, alice.publicKey, bob.secretKey, none);
+    for (const bad of [1e20, MAX_TIMESTAMP_MS + 1, -1, 1.5]) expect(await open(bad)).toEqual({ ok: false, reason: 'tampered' });
+    expect(await open(MAX_TIMESTAMP_MS)).toEqual({ ok: true, value: { ts: MAX_TIMESTAMP_MS, body } });
+    expect(await open(0)).toMatchObject({ ok: true });
   });
 
   it('opens a body of a kind it does not know (a newer client’s) as unsupported, naming the kind', async () => {

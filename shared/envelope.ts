@@ -116,13 +116,19 @@ export type Body = z.infer<typeof Body>;
 /** The kinds this version knows; a body of any other kind opens as `unsupported`. */
 export const BODY_KINDS: ReadonlySet<string> = new Set(Body.options.map((o) => o.shape.kind.value));
 
+/**
+ * The latest time a JavaScript Date can hold (ms since the epoch). A `ts` past it would make
+ * every date format of the log throw (RangeError), so an envelope carrying one does not open.
+ */
+export const MAX_TIMESTAMP_MS = 8.64e15;
+
 const Plain = z.object({
   v: z.literal(1),
   from: z.string(),
   to: z.string(),
   id: z.string(),
-  /** Sender's clock when sealed, ms since epoch (display only). */
-  ts: z.number(),
+  /** Sender's clock when sealed, ms since epoch (display only; the receiver may show its own instead). */
+  ts: z.number().int().min(0).max(MAX_TIMESTAMP_MS),
   /** Checked against Body below: a kind this version does not know is not a fault of the sender. */
   body: z.looseObject({ kind: z.string().min(1).max(64) }),
 });

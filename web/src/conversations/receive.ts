@@ -14,6 +14,7 @@ import type { IDBPObjectStore } from 'idb';
 import type { Database, ParleyDB, StoredMessage } from '../storage/db';
 import { type ReceivedBody, bodyModule } from './bodies/registry';
 import { resolveQuote } from './bodies/reply';
+import { shownTime } from './clock';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
 import type { History } from './history';
@@ -99,7 +100,7 @@ export class Receiver {
       for (const reply of requoted) this.d.changed(conv, reply);
       return 'ack';
     }
-    const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts, ...module.show(body), state: 'delivered' };
+    const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), state: 'delivered' };
     if (message.reply) resolveQuote(message, await this.#target(messages, conv, message.reply.id), me.username);
     await applyWaiting(tx, message, me.username);
     await Promise.all([messages.put(message), tx.done]);
