@@ -87,7 +87,8 @@ let errors: Record<string, number> = {};
 /** Pairs with acks or receipts waiting for their commit delay. */
 const pending = new Set<Pair>();
 let pacer: NodeJS.Timeout | undefined;
-const coalescer = new WriteCoalescer();
+// Flushed once per loop turn, as it always was: the client's figures must not move with the server's rule.
+const coalescer = new WriteCoalescer('turn');
 
 function sendOne(p: Pair): void {
   // Sends triggered by one read burst leave in one write, as the Parley server does it too.

@@ -10,6 +10,7 @@ import type { RedisRouter } from './routing/redis/redis-router';
 import type { Router } from './routing/router';
 import { handoverWindowBytes } from './server';
 import type { StoreGauges } from './metrics';
+import type { OpsHooks } from './ops';
 import { SqliteGauges } from './store/sqlite/sqlite-gauges';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
@@ -20,6 +21,8 @@ export interface Backend {
   router: RedisRouter | undefined;
   /** What /metrics reads of the stored state; undefined where the backend has none yet (Redis). */
   storeGauges?: StoreGauges;
+  /** Adds the backend's own health checks and gauges (cluster mode: Redis) to a server's operations side. */
+  attachOps?(ops: OpsHooks): void;
   /** Closes the router (after the server has stopped) and then the store. */
   close(): Promise<void>;
 }
@@ -57,7 +60,11 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     return { store, router: undefined, storeGauges: new SqliteGauges(config.dataDir), close: () => store.close() };
   }
   // Loaded only in cluster mode: the single process never pays for the Redis client's modules.
-  const [{ openRedisStore }, { RedisRouter }] = await Promise.all([import('./store/redis/redis-store'), import('./routing/redis/redis-router')]);
+  const [{ openRedisStore }, { RedisRouter }, { RedisProbe }] = await Promise.all([
+    import('./store/redis/redis-store'),
+    import('./routing/redis/redis-router'),
+    import('./redis-probe'),
+  ]);
   const nodeId = cluster.nodeId || randomBytes(6).toString('hex');
   // node-redis reconnects by itself; each failed attempt is worth a line, not a crash.
   const onError = (err: Error) => log.warn({ err: err.message, node: nodeId }, 'redis connection error');
@@ -87,11 +94,18 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     await store.close();
     throw err;
   }
+  const probe = await RedisProbe.open(cluster.redisUrl, onError).catch(async (err: unknown) => {
+    await router.close();
+    await store.close();
+    throw err;
+  });
   log.info({ node: nodeId }, 'cluster node on redis');
   return {
     store,
     router,
+    attachOps: (ops) => probe.attach(ops, config.ops.redisProbeMs),
     close: async () => {
+      await probe.close();
       await router.close();
       await store.close();
     },

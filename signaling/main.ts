@@ -10,6 +10,7 @@ const log = pino({ level: config.logLevel });
 process.umask(0o077);
 const backend = await openBackend(config, log);
 const server = createParleyServer({ config, store: backend.store, log, router: backend.router, storeGauges: backend.storeGauges });
+backend.attachOps?.(server.ops);
 const port = await server.start();
 // Tests and tools read this line to learn the port when PORT=0.
 console.log(`PARLEY_LISTENING ${port}`);

@@ -16,6 +16,8 @@ const OpsEnv = z.object({
   METRICS_HOST: z.string().default('127.0.0.1'),
   /** /healthz says 503 when the store has not answered a cheap read within this long. */
   HEALTH_TIMEOUT_MS: z.coerce.number().int().min(10).default(2000),
+  /** Cluster mode: /metrics' Redis round-trip gauge is a PING this often (0: no gauge; /healthz still pings). */
+  REDIS_PROBE_MS: z.coerce.number().int().refine((ms) => ms === 0 || ms >= 100, 'is 0 or at least 100').default(5000),
   /** A session gets fresh TURN credentials after this fraction of TURN_TTL_SECONDS has passed. */
   TURN_REFRESH_FRACTION: z.coerce.number().min(0.1).max(0.95).default(0.75),
   /** TURN credentials minted for the /check page (no login) last this long. */
@@ -27,6 +29,8 @@ const OpsEnv = z.object({
 export interface OpsSettings {
   metrics: { enabled: boolean; token: string; port: number; host: string };
   healthTimeoutMs: number;
+  /** Milliseconds between the Redis round-trip probes in cluster mode; 0 for none. */
+  redisProbeMs: number;
   turnRefreshFraction: number;
   checkTurnTtlSeconds: number;
   checkTurnPerHourPerAddress: number;
@@ -43,6 +47,7 @@ export function loadOpsSettings(env: NodeJS.ProcessEnv): OpsSettings {
   return {
     metrics: { enabled: e.METRICS === 'on', token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     healthTimeoutMs: e.HEALTH_TIMEOUT_MS,
+    redisProbeMs: e.REDIS_PROBE_MS,
     turnRefreshFraction: e.TURN_REFRESH_FRACTION,
     checkTurnTtlSeconds: e.CHECK_TURN_TTL_SECONDS,
     checkTurnPerHourPerAddress: e.CHECK_TURN_PER_HOUR_PER_ADDRESS,

@@ -10,6 +10,7 @@ import { CloseCode, WS_PATH } from '../shared/protocol';
 import type { Config, ServerLimits } from './config';
 import type { Context } from './handlers/context';
 import { type Client, ConnectionGate, refuse } from './connection/gate';
+import { Heartbeat } from './connection/heartbeat';
 import { createIntake, frameBytes } from './connection/intake';
 import { PreLogin } from './connection/pre-login';
 import { RegistrationLimit } from './connection/registration-limit';
@@ -77,7 +78,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   let allowed = new Set<string>();
   let nextSessionId = 1;
   const coalescer = new WriteCoalescer();
-  let heartbeat: NodeJS.Timeout | undefined;
+  const heartbeat = new Heartbeat<Session>(limits.heartbeatMs);
   let sweeper: NodeJS.Timeout | undefined;
 
   httpServer.on('upgrade', (req, socket, head) => {
@@ -106,6 +107,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       (err) => log.error({ session: session.id, err }, 'frame handling failed'),
     );
     sessions.add(session);
+    heartbeat.add(session);
     ws.on('pong', () => {
       session.alive = true;
     });
@@ -150,6 +152,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       preLogin?.end();
       session.closed = true;
       sessions.delete(session);
+      heartbeat.remove(session);
       ops.closed(session);
       try {
         router.leave(session);
@@ -159,19 +162,6 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       files.forget(session).catch((err: unknown) => log.error({ session: session.id, err }, 'failed to drop uploads of a closing session'));
     });
     session.issueChallenge();
-  }
-
-  /** ws's isAlive recipe: a socket that did not answer the previous ping is dead. */
-  function beat(): void {
-    for (const session of sessions) {
-      if (!session.alive) {
-        session.closed = true;
-        session.ws.terminate();
-        continue;
-      }
-      session.alive = false;
-      session.ping();
-    }
   }
 
   /**
@@ -196,7 +186,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       const port = await gate.listen(config.port, config.host);
       await ops.start();
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
-      heartbeat = setInterval(beat, limits.heartbeatMs);
+      heartbeat.start();
       sweeper = setInterval(() => {
         void sweepSome();
         registrations.sweep();
@@ -207,7 +197,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       return port;
     },
     async stop() {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       clearInterval(sweeper);
       await ops.stop();
       router.closeAll(CloseCode.shutdown, 'server shutting down');

@@ -1,12 +1,21 @@
 /**
- * Coalesces the frames written to one socket during an event-loop turn into a single write.
+ * Coalesces the frames written to one socket by one piece of work into a single write.
  *
  * `ws` writes every frame with its own syscall. A read burst from one connection (a sender's
  * messages, an ack batch) often produces several frames for the same recipient socket; the
- * relay benchmark showed those writes were the server's largest cost. Corking a socket on its
- * first frame of the turn and uncorking once the turn's I/O callbacks have run (setImmediate)
- * turns them into one writev. Order is unchanged; the delay is at most one loop turn.
- * One coalescer per server, shared by its sessions.
+ * relay benchmark showed those writes were the server's largest cost. A socket is corked on its
+ * first frame and uncorked once the work that wrote it is done, so those frames leave in one
+ * writev. Order is unchanged. One coalescer per server, shared by its sessions.
+ *
+ * When is the work done? Two answers (see {@link FlushAt}):
+ * - 'task' (the server's): at the end of the callback that wrote (the socket read, the timer), once
+ *   its promise jobs have run too: a connection's later frames of the same read are handled in
+ *   promise jobs chained behind the first (connection/serial-queue.ts), and belong to the same write.
+ * - 'turn': once the whole loop turn's I/O callbacks have run (setImmediate). This was the server's
+ *   rule until the relay benchmark's open loop showed its cost: every frame written during a poll
+ *   phase waited for all the reads of that phase, so after any stall (a GC pause, a burst of
+ *   heartbeats) the frames read first left last, and the tail latency doubled. Kept for the
+ *   benchmark's load client, whose figures must not change with the server's rule.
  */
 import type { Writable } from 'node:stream';
 
@@ -17,11 +26,16 @@ import type { Writable } from 'node:stream';
  */
 const HOLD_MAX_BYTES = 16 * 1024;
 
+/** When held frames are written (see the module comment). */
+export type FlushAt = 'task' | 'turn';
+
 export class WriteCoalescer {
   #pending: Writable[] = [];
   #scheduled = false;
 
-  /** Holds `socket`'s writes until the end of this event-loop turn. */
+  constructor(private readonly flushAt: FlushAt = 'task') {}
+
+  /** Holds `socket`'s writes until the current piece of work is done. */
   hold(socket: Writable): void {
     if (socket.destroyed) return;
     if (socket.writableCorked > 0) {
@@ -30,16 +44,20 @@ export class WriteCoalescer {
     }
     socket.cork();
     this.#pending.push(socket);
-    if (!this.#scheduled) {
-      this.#scheduled = true;
-      setImmediate(this.#flushAll);
-    }
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    // A promise job runs after the callback's own code; the tick it queues runs once every promise
+    // job queued meanwhile (the chained frames) has run, before the loop moves on.
+    if (this.flushAt === 'task') queueMicrotask(this.#flushSoon);
+    else setImmediate(this.#flushAll);
   }
 
   /** Writes now whatever `socket` holds (before it is destroyed, which would drop it). */
   flush(socket: Writable): void {
     while (socket.writableCorked > 0) socket.uncork();
   }
+
+  readonly #flushSoon = (): void => process.nextTick(this.#flushAll);
 
   readonly #flushAll = (): void => {
     this.#scheduled = false;
