@@ -3,7 +3,7 @@
  * for the authentication service, and a way to make a commit that skips this module's own
  * checks (what a misbehaving client could send).
  */
-import { type Proposal, createCommit } from 'ts-mls';
+import { type Proposal, createCommit, defaultAuthenticationService } from 'ts-mls';
 import { type Identity, generateKeyPair } from '../identity';
 import { type Sodium, loadSodium } from '../sodium';
 import { encodeMessage } from './codec';
@@ -44,10 +44,14 @@ export async function world(): Promise<World> {
   };
 }
 
-/** A commit made straight with ts-mls (no policy check on the sender's side), as a PublicMessage. */
-export async function rawCommit(group: Group, proposals: Proposal[]): Promise<{ group: Group; commit: Uint8Array }> {
+/**
+ * A commit made straight with ts-mls (no policy check on the sender's side), as a PublicMessage;
+ * with `trustAnyone`, the sender's authentication service accepts every credential too.
+ */
+export async function rawCommit(group: Group, proposals: Proposal[], trustAnyone = false): Promise<{ group: Group; commit: Uint8Array }> {
+  const state = trustAnyone ? { ...group.state, clientConfig: { ...group.state.clientConfig, authService: defaultAuthenticationService } } : group.state;
   const out = await createCommit(
-    { state: group.state, cipherSuite: group.env.suite.impl },
+    { state, cipherSuite: group.env.suite.impl },
     { extraProposals: proposals, ratchetTreeExtension: true, wireAsPublicMessage: true },
   );
   return { group: { env: group.env, state: settle(group.env, out.newState) }, commit: encodeMessage(out.commit) };
