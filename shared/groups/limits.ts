@@ -1,0 +1,19 @@
+/** Bounds the MLS module applies to what it is handed, before ts-mls parses anything. */
+export const MLS_LIMITS = {
+  /**
+   * Largest encoded MLS object accepted (KeyPackage, commit, Welcome, application message). A
+   * Welcome carrying the ratchet tree of a 100-member group is ~30 KB; the server's frame limit is
+   * lower still, so this only stops a huge buffer from being parsed at all.
+   */
+  maxMessageBytes: 256 * 1024,
+  /** Most members a group may hold; the roles extension and every call that takes usernames stay within it. */
+  maxMembers: 100,
+  /** Largest application message plaintext, in bytes (a sealed Parley body fits well under it). */
+  maxPlaintextBytes: 64 * 1024,
+  /** Key packages made in one call (the client tops up its pool on the server in batches). */
+  maxKeyPackagesPerCall: 100,
+  /** Length of a Parley group id: 16 random bytes. */
+  groupIdBytes: 16,
+  /** How long a key package is valid, in seconds, from its creation (one-use; this only bounds a stale pool). */
+  keyPackageLifetimeSeconds: 90 * 24 * 3600,
+} as const;
