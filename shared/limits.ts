@@ -22,3 +22,24 @@ export const LIMITS = {
   /** Longest display name, in characters (code points) after trimming and NFC. */
   maxDisplayNameChars: 64,
 } as const;
+
+/** Groups (issue 12, shared/protocol-groups.ts): bounds every client and the server agree on. */
+export const GROUP_LIMITS = {
+  /** Longest group name and topic on a directory card, in UTF-16 code units. */
+  maxGroupNameChars: 64,
+  maxGroupTopicChars: 256,
+  /** Longest search text. */
+  maxGroupSearchChars: 64,
+  /** One KeyPackage, base64url (suite 1 with a basic credential is ~400 characters). */
+  maxKeyPackageChars: 4_000,
+  /** KeyPackages in one kp_upload, and users in one kp_claim. */
+  maxKeyPackagesPerUpload: 32,
+  maxClaimUsers: 16,
+  /** A commit (PublicMessage) and a Welcome, base64url: both must fit one frame together (LIMITS.maxFrameBytes). */
+  maxCommitChars: 60_000,
+  maxWelcomeChars: 60_000,
+  /** Groups named in one group_list frame at login. */
+  maxGroupsPerListFrame: 50,
+  /** Groups in one search answer. */
+  maxSearchResults: 20,
+} as const;

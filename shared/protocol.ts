@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { LIMITS } from './limits';
 import { USERNAME_PATTERN } from './username';
+import { GROUP_ERROR_CODES, GroupClientFrames, GroupServerFrames } from './protocol-groups';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -134,6 +135,8 @@ export const ClientFrame = z.discriminatedUnion('t', [
    * or answered; rate limited per connection (TRANSIENT_PER_SEC, past it dropped silently).
    */
   z.object({ t: z.literal('transient'), to: Username, id: MessageId, env: TransientEnvelope }),
+  // ---- groups (issue 12): shared/protocol-groups.ts
+  ...GroupClientFrames,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -174,6 +177,8 @@ export const ErrorCode = z.enum([
   // Cluster mode (signaling/routing/redis/):
   'unavailable', // the server's shared store (Redis) is out of reach for a moment; nothing was stored: send it again later
   'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
+  // Groups (issue 12): shared/protocol-groups.ts
+  ...GROUP_ERROR_CODES,
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 
@@ -226,6 +231,8 @@ export const ServerFrame = z.discriminatedUnion('t', [
   // ---- presence ----
   /** A contact's sealed transient signal (typing); never stored, never to be acknowledged. */
   z.object({ t: z.literal('transient'), from: Username, id: MessageId, env: TransientEnvelope }),
+  // ---- groups (issue 12): shared/protocol-groups.ts
+  ...GroupServerFrames,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

@@ -45,6 +45,20 @@ function storeLimits(config: Config) {
     newAccountMs: limits.newAccountMs,
     requestTtlMs: limits.requestTtlMs,
     requestCooldownMs: limits.requestCooldownMs,
+    groups: groupStoreLimits(config),
+  };
+}
+
+/** The groups' bounds the stores enforce (groups/group-settings.ts). */
+function groupStoreLimits(config: Config) {
+  const g = config.groups;
+  return {
+    maxMembers: g.maxMembers,
+    maxGroupsPerUser: g.maxGroupsPerUser,
+    maxKeyPackages: g.maxKeyPackages,
+    logMaxEntries: g.logMaxEntries,
+    logTtlMs: g.logTtlMs,
+    requestsMax: g.requestsMax,
   };
 }
 

@@ -9,6 +9,7 @@ import { IceServer } from '../shared/protocol';
 import { type ProxyTrust, parseProxyTrust } from './connection/address';
 import type { TurnSettings } from './turn';
 import { type OpsSettings, loadOpsSettings } from './ops-settings';
+import { type GroupSettingsConfig, loadGroupSettings } from './groups/group-settings';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
@@ -132,6 +133,8 @@ export interface Config {
   cluster: ClusterSettings | undefined;
   /** Metrics, health, TURN refresh and the /check page (ops-settings.ts). */
   ops: OpsSettings;
+  /** Groups' limits (groups/group-settings.ts). */
+  groups: GroupSettingsConfig;
 }
 
 /** A node of a cluster sharing one Redis (see signaling/routing/redis/). */
@@ -280,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     turn: turnSettings(e.TURN_URLS, e.TURN_SECRET, e.TURN_TTL_SECONDS),
     cluster: clusterSettings(e),
     ops: loadOpsSettings(env),
+    groups: loadGroupSettings(env),
     connections: {
       trustProxy: e.TRUST_PROXY,
       registrationsPerHourPerAddress: e.REGISTRATIONS_PER_HOUR_PER_ADDRESS,

@@ -11,6 +11,7 @@
  */
 import { ProtocolError } from './errors';
 import type { Session } from './session';
+import type { GroupRecord, MemberRecord } from './store/groups';
 
 /**
  * `ok`: go ahead; `not_contact`: not an accepted contact; `blocking`: this user blocked the peer;
@@ -75,4 +76,49 @@ export function visibleRequests(session: Session, from: readonly string[]): stri
  */
 export function mayForwardTransient(session: Session, peer: string): boolean {
   return reach(session, peer) === 'ok';
+}
+
+// ---- groups (issue 12) ----
+/*
+ * Who may do what in a group (research/groups.md §3.2), from the roles the server holds; the same
+ * table lives in every member's MLS check, so a server that broke it could deny service but not
+ * make members accept a change. Owner: everything. Admin: requests, adding, settings, and kick,
+ * ban and mute of plain members (not of admins or the owner). Member: send (unless muted, or
+ * only admins send), leave. Every group handler asks here before it changes anything.
+ */
+
+/** The user's membership, if active: anything else is `not_member` (a removed member is cut off). */
+export function requireMember(member: MemberRecord | undefined, group: string): MemberRecord {
+  if (!member?.active) throw new ProtocolError('not_member', 'you are not a member of this group', group);
+  return member;
+}
+
+/** An owner or admin, or `not_admin`. */
+export function requireAdmin(member: MemberRecord | undefined, group: string): MemberRecord {
+  const m = requireMember(member, group);
+  if (m.role === 'member') throw new ProtocolError('not_admin', 'only owners and admins may do that', group);
+  return m;
+}
+
+/** The owner, or `not_owner` (`not_admin` for a plain member). */
+export function requireOwner(member: MemberRecord | undefined, group: string): MemberRecord {
+  const m = requireAdmin(member, group);
+  if (m.role !== 'owner') throw new ProtocolError('not_owner', 'only the owner may do that', group);
+  return m;
+}
+
+/** `actor` may kick, ban or mute `target`: the owner anyone but itself, an admin plain members only. */
+export function requireOutranks(actor: MemberRecord, target: MemberRecord | undefined, group: string): void {
+  if (target && target.user === actor.user) throw new ProtocolError('bad_frame', 'not on yourself (leave the group instead)', group);
+  if (target && target.role !== 'member' && actor.role !== 'owner') {
+    throw new ProtocolError('not_owner', 'only the owner may act on admins and the owner', group);
+  }
+}
+
+/** Why `member` may not send to `group` now, or undefined when they may. */
+export function groupSendRefusal(group: GroupRecord, member: MemberRecord | undefined, now: number): 'not_member' | 'muted' | 'admins_only' | undefined {
+  if (!member?.active) return 'not_member';
+  if (group.onlyAdminsSend && member.role === 'member') return 'admins_only';
+  if (member.mutedUntil !== null && member.mutedUntil > now) return 'muted';
+  return undefined;
 }

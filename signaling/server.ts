@@ -26,6 +26,8 @@ import { WriteCoalescer } from './write-coalescer';
 import type { Store } from './store/store';
 import type { StoreGauges } from './metrics';
 import { type OpsHooks, createOps } from './ops';
+import { GroupService } from './groups/service';
+import { mlsInspector } from './groups/mls-decode';
 
 export interface ParleyServer {
   /** Resolves with the bound port (useful with port 0). */
@@ -60,7 +62,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const { turn } = config;
   // TURN credentials are minted per user at each login, so none outlives TURN_TTL_SECONDS by much.
   const iceServers = (user: string) => (turn ? [...config.iceServers, mintTurnCredential(turn, user).server] : config.iceServers);
-  const ctx: Context = { store, router, files, log, limits, iceServers, registrations };
+  const groups = new GroupService(store, router, config.groups, log, limits.maxBufferedBytes, mlsInspector);
+  const ctx: Context = { store, router, files, log, limits, iceServers, registrations, groups };
   const sessions = new Set<Session>();
   const ops = createOps({ config, store, router, iceServers, sessions, storeGauges: deps.storeGauges });
   const intake = createIntake(ctx, bounds, log, ops.metrics);

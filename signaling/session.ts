@@ -49,6 +49,14 @@ export class Session {
   closed = false;
   /** Called once when the server cuts this connection (see {@link cut}). */
   onCut: (() => void) | undefined;
+  /** Delivers the groups' logs to this connection in order (groups/feed.ts); set at login. */
+  groupFeed:
+    | {
+        arrive(frame: Extract<ServerFrame, { t: 'group_log' | 'group_welcome' | 'group_removed' }>): void;
+        start(group: string, cursor: number): Promise<void>;
+        acked(group: string, upTo: number): void;
+      }
+    | undefined;
   readonly #rates: ConnectionRates;
   readonly #reading: ReadControl;
   readonly #welcome = new WelcomeHold();

@@ -95,6 +95,8 @@ async function welcome(ctx: Context, session: Session, username: string, identit
   });
   ctx.router.ready(session);
   ctx.log.info({ session: session.id }, 'authenticated');
+  // Groups after the welcome: the group list, Welcomes, requests and each log from its cursor (groups/service.ts).
+  await ctx.groups.login(session);
 }
 
 export const register: Handler<'register'> = (ctx, session, f) =>

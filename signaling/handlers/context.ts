@@ -6,6 +6,7 @@ import type { Router } from '../routing/router';
 import type { Session } from '../session';
 import type { StoredFiles } from '../stored-files';
 import type { Store } from '../store/store';
+import type { GroupService } from '../groups/service';
 
 /**
  * What every handler may use. Handlers may wait (on storage); a connection's frames are handled
@@ -23,6 +24,8 @@ export interface Context {
   iceServers(username: string): IceServer[];
   /** Accounts created per client address (`session.address`) per hour. */
   registrations: RegistrationLimit;
+  /** Groups: the delivery service (groups/service.ts). */
+  groups: GroupService;
 }
 
 export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void | Promise<void>;

@@ -7,6 +7,7 @@ import { ack, receiptAck, refuse, send } from './messages';
 import { signal } from './signal';
 import { unsend } from './unsend';
 import { transient } from './transient';
+import { groupHandlers } from '../groups/index';
 
 /** The dispatch table: one small handler per client frame type. */
 export const handlers: HandlerTable = {
@@ -28,6 +29,8 @@ export const handlers: HandlerTable = {
   file_release: fileRelease,
   unsend,
   transient,
+  // Groups (issue 12): signaling/groups/
+  ...groupHandlers,
 };
 
 /** Frames a connection may send before it has logged in. */

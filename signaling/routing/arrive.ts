@@ -28,7 +28,7 @@ function sender(arrival: Arrival): string | undefined {
       const f = arrival.frame;
       if (f.t === 'presence' || f.t === 'request_declined') return f.username;
       if (f.t === 'request_received') return f.from;
-      return undefined; // contact_added is about the user's own contacts
+      return undefined; // contact_added is about the user's own contacts; group frames are the group's, not one user's
     }
   }
 }
@@ -53,7 +53,9 @@ export function arrive(session: Session, arrival: Arrival, maxBufferedBytes: num
   if (from !== undefined && !admits(session, from)) return arrival.t === 'signal' || arrival.t === 'chunk' || arrival.t === 'transient' ? 'offline' : 'sent';
   switch (arrival.t) {
     case 'notice':
-      session.send(arrival.frame);
+      // A group's log, Welcome or removal goes through the connection's group feed, which keeps it in order (groups/feed.ts).
+      if (arrival.frame.t === 'group_log' || arrival.frame.t === 'group_welcome' || arrival.frame.t === 'group_removed') session.groupFeed?.arrive(arrival.frame);
+      else session.send(arrival.frame);
       return 'sent';
     case 'change':
       applyChange(session, arrival.change);

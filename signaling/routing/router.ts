@@ -27,10 +27,12 @@ export type SessionChange =
 
 /** Frames that tell a user about their own state; dropped when they are offline (the next welcome carries it). */
 export type NoticeFrame = Extract<ServerFrame, { t: 'contact_added' | 'request_received' | 'request_declined' | 'presence' }>;
+/** Group frames for a member's live connection (issue 12); a log entry, Welcome or removal goes through its group feed (groups/feed.ts). */
+export type GroupNotice = Extract<ServerFrame, { t: 'group_log' | 'group_welcome' | 'group_removed' | 'group_request' | 'group_decided' }>;
 
 /** What {@link Router.deliver} carries to a user: never stored, never retried by the server. */
 export type Routed =
-  | { t: 'notice'; frame: NoticeFrame }
+  | { t: 'notice'; frame: NoticeFrame | GroupNotice }
   /** WebRTC signaling from `from` (volatile: refused when the recipient is not keeping up). */
   | { t: 'signal'; from: string; data: string }
   /** A relayed file chunk from `from` (volatile, like signals). */

@@ -8,11 +8,13 @@ import type { AccountStore } from './accounts';
 import type { ContactStore } from './contacts';
 import type { FileStore } from './file-store';
 import type { QueueStore } from './queue';
+import type { GroupStore } from './groups';
 
 export type { AccountStore, UserRecord } from './accounts';
 export type { ContactStore, RequestResult } from './contacts';
 export type { FileStore } from './file-store';
 export type { EnqueueResult, QueueItem, QueueStore, QueuedItem, ReceiptKind } from './queue';
+export type { GroupStore } from './groups';
 
 export interface Store {
   readonly accounts: AccountStore;
@@ -20,6 +22,8 @@ export interface Store {
   readonly queue: QueueStore;
   /** Sealed files kept for contacts who are offline. */
   readonly files: FileStore;
+  /** Groups: MLS's delivery service (issue 12). */
+  readonly groups: GroupStore;
   /**
    * Delete expired items (queued, requests and stored files), at most `limit` of each kind in one
    * go so a sweep never holds the server for long; returns how many (call again while it is `limit` or more).

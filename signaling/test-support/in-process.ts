@@ -62,6 +62,7 @@ export async function startInProcess(env: Record<string, string> = {}): Promise<
     contacts: wrapPart('contacts', real.contacts, delays, faults),
     queue: wrapPart('queue', real.queue, delays, faults),
     files: wrapPart('files', real.files, delays, faults),
+    groups: wrapPart('groups', real.groups, delays, faults),
     sweepExpired: (now, limit) => real.sweepExpired(now, limit),
     close: () => real.close(),
   };

@@ -4,6 +4,7 @@
  */
 import { afterEach, beforeEach } from 'vitest';
 import type { StoreLimits } from '../limits';
+import type { GroupStoreLimits } from '../groups';
 import type { QueueItem, Store } from '../store';
 
 /** Limits a contract test sets; the rest keep each backend's defaults. */
@@ -11,6 +12,8 @@ export interface ContractOptions extends StoreLimits {
   senderSharePercent: number;
   /** The clock the backend must use for expiry and quotas. */
   now: () => number;
+  /** Groups' bounds (../groups.ts); the backend's defaults for the rest. */
+  groups?: Partial<Omit<GroupStoreLimits, 'now'>>;
 }
 
 /** Opens a backend; `reopen` opens it again on the same data (after a restart). */

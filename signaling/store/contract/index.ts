@@ -8,6 +8,7 @@ import { accountsContract } from './accounts';
 import { blocksContract } from './blocks';
 import { contactsContract } from './contacts';
 import { filesContract } from './files';
+import { groupsContract } from './groups';
 import { type StoreFactory, contractContext } from './harness';
 import { queueContract } from './queue';
 
@@ -21,5 +22,6 @@ export function describeStoreContract(name: string, factory: StoreFactory, featu
     blocksContract(c);
     queueContract(c, features.reopen);
     filesContract(c);
+    groupsContract(c);
   });
 }

@@ -19,6 +19,9 @@ import { type RedisLink, ScriptRunner } from './redis-script';
 import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { RoomGauge } from './room-gauge';
+import { GROUP_SCRIPTS } from './group-scripts';
+import { RedisGroups } from './redis-groups';
+import { GROUP_STORE_DEFAULTS, type GroupStoreLimits } from '../groups';
 
 export interface RedisStoreOptions extends StoreLimits {
   /** `redis://host:port` (or `rediss://` for TLS). */
@@ -33,6 +36,8 @@ export interface RedisStoreOptions extends StoreLimits {
   uploadIdleMs?: number;
   /** This node's name in the uploads it takes (default: random per process). */
   nodeId?: string;
+  /** Groups' bounds (../groups.ts); defaults for what is not given. */
+  groups?: Partial<Omit<GroupStoreLimits, 'now'>>;
   /** Told of connection errors (node-redis reconnects by itself meanwhile); the server logs them. */
   onError?: (err: Error) => void;
 }
@@ -43,6 +48,7 @@ const SCRIPTS = [
   enqueueScript, removeScript, sweepQueueScript,
   addIncomingScript, addOutgoingScript, dropIncomingScript,
   putChunksScript, commitScript, forgetFileScript,
+  ...GROUP_SCRIPTS,
 ];
 
 type Client = ReturnType<typeof createClient>;
@@ -52,6 +58,7 @@ export class RedisStore implements Store {
   readonly contacts: RedisContacts;
   readonly queue: RedisQueue;
   readonly files: RedisFileStore;
+  readonly groups: RedisGroups;
   /** Room left in Redis memory and on the files volume. */
   readonly memory: RoomGauge;
   readonly disk: RoomGauge;
@@ -83,6 +90,7 @@ export class RedisStore implements Store {
       now: opts.now,
     });
     this.queue = new RedisQueue(redis, scripts, { ...opts, memory: this.memory });
+    this.groups = new RedisGroups(redis, scripts, { ...GROUP_STORE_DEFAULTS, ...opts.groups, now: opts.now });
     this.files = new RedisFileStore(redis, scripts, chunkDir, {
       fileMaxBytes: sealed(opts.fileMaxBytes),
       quotaBytes: sealed(opts.filesQuotaBytes),

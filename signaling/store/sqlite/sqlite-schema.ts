@@ -4,6 +4,7 @@
  * the server is brought up to date at open and a crash mid-migration leaves the old one intact.
  */
 import type Database from 'better-sqlite3';
+import { GROUPS_SCHEMA } from './sqlite-groups-schema';
 
 const BASE = `
 CREATE TABLE IF NOT EXISTS users (
@@ -84,7 +85,7 @@ CREATE TABLE blocks (
 CREATE INDEX blocks_peer ON blocks (peer);
 `;
 
-const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS];
+const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS, GROUPS_SCHEMA];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

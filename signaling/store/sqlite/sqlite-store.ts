@@ -12,6 +12,8 @@ import { SqliteAccounts } from './sqlite-accounts';
 import { SqliteContacts } from './sqlite-contacts';
 import { SqliteFileStore } from './sqlite-file-store';
 import { SqliteQueue } from './sqlite-queue';
+import { SqliteGroups } from './sqlite-groups';
+import { GROUP_STORE_DEFAULTS, type GroupStoreLimits } from '../groups';
 import { migrate } from './sqlite-schema';
 import { LIMIT_DEFAULTS, type StoreLimits, sealedBytes as sealed } from '../limits';
 import type { Store } from '../store';
@@ -21,6 +23,8 @@ export interface SqliteStoreOptions extends StoreLimits {
   /** Most bytes stored in all (0: none), and the free space always left on the data volume. */
   diskBudgetBytes?: number;
   diskMinFreeBytes?: number;
+  /** Groups' bounds (groups.ts); defaults for what is not given. */
+  groups?: Partial<Omit<GroupStoreLimits, 'now'>>;
   /** Overwrite deleted rows (default true; off only to measure what it costs, bench/store-bench.ts). */
   secureDelete?: boolean;
 }
@@ -37,6 +41,7 @@ export class SqliteStore implements Store {
   readonly contacts: SqliteContacts;
   readonly queue: SqliteQueue;
   readonly files: SqliteFileStore;
+  readonly groups: SqliteGroups;
   readonly budget: DiskBudget;
 
   constructor(options: SqliteStoreOptions) {
@@ -84,6 +89,7 @@ export class SqliteStore implements Store {
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
     }, opts.now);
+    this.groups = new SqliteGroups(db, { ...GROUP_STORE_DEFAULTS, ...opts.groups, now: opts.now });
     // Uploads that were never committed belong to connections that died with the last process.
     this.files.dropIncomplete();
   }

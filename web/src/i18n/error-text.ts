@@ -55,6 +55,23 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   offline_file_too_large: (d) => t.offlineFileTooLarge(d.peer ?? '', formatBytes(d.limit ?? 0), (d.names ?? []).join(', ')),
   not_a_backup: () => msg('This file is not a Parley identity backup.'),
   wrong_passphrase: () => msg('Wrong passphrase, or the file is damaged.'),
+  // Groups (issue 12): the server's refusals of group frames.
+  unknown_group: () => msg('That group no longer exists.'),
+  group_exists: () => msg('The group could not be created. Try again.'),
+  not_member: () => msg('You are not a member of this group.'),
+  not_admin: () => msg('Only the group’s owner and admins can do that.'),
+  not_owner: () => msg('Only the group’s owner can do that.'),
+  owner_must_transfer: () => msg('Transfer ownership to another member before you leave the group.'),
+  already_member: () => msg('Already a member of this group.'),
+  stale_epoch: () => msg('The group changed meanwhile. Parley tries again.'),
+  muted: () => msg('You are muted in this group.'),
+  admins_only: () => msg('Only admins can send in this group.'),
+  banned: () => msg('You are banned from this group.'),
+  group_closed: () => msg('This group does not take join requests.'),
+  no_key_package: () => msg('They cannot be added right now: their app has not been online recently.'),
+  group_full: () => msg('The group is full.'),
+  too_many_groups: () => msg('You are in as many groups as this server allows.'),
+  bad_mls: () => msg('The group’s encryption did not check out on the server; the change was not made.'),
 };
 
 /**

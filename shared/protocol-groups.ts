@@ -1,0 +1,208 @@
+/**
+ * The group frames (issue 12): MLS's delivery service on the Parley server. Spliced into the
+ * client and server unions of protocol.ts, so each frame is still spelled once and decoded
+ * through the same `decodeClientFrame` / `decodeServerFrame`. MLS objects (KeyPackages,
+ * commits, Welcomes, PrivateMessages) travel as base64url text; the server reads the public
+ * parts of KeyPackages and commits (signaling/groups/) and never anything sealed. PROTOCOL.md,
+ * "Groups", documents the same frames in prose.
+ *
+ * This file must not import protocol.ts (which imports it): the few base schemas it needs are
+ * spelled here with the same rules.
+ */
+import { z } from 'zod';
+import { GROUP_LIMITS as G, LIMITS } from './limits';
+import { USERNAME_PATTERN } from './username';
+
+const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/** base64url of exactly `bytes` bytes, canonical (unused low bits zero), as protocol.ts's `b64`. */
+const exactB64 = (bytes: number) =>
+  z
+    .string()
+    .length(Math.ceil((bytes * 4) / 3))
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .refine((text) => {
+      const unused = text.length * 6 - bytes * 8;
+      const last = B64URL.indexOf(text.at(-1) ?? '');
+      return last >= 0 && (last & ((1 << unused) - 1)) === 0;
+    }, 'not canonical base64url');
+
+/** base64url of any length up to `max` characters (an MLS object; the server decodes it itself). */
+const mlsText = (max: number) => z.string().min(4).max(max).regex(/^[A-Za-z0-9_-]+$/);
+
+const User = z.string().regex(USERNAME_PATTERN);
+/** The group id: 16 random bytes chosen by the creator (the MLS group id), 22 characters. */
+export const GroupId = exactB64(16);
+const GroupMessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+const Epoch = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** Directory card text: shown to strangers, so bounded and free of control characters. */
+const CardText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
+
+export const GroupRole = z.enum(['owner', 'admin', 'member']);
+export type GroupRole = z.infer<typeof GroupRole>;
+export const JoinPolicy = z.enum(['approval', 'closed']);
+export type JoinPolicy = z.infer<typeof JoinPolicy>;
+
+/** What owners and admins may change (`group_settings`); every field optional there. */
+const SettingsFields = {
+  listed: z.boolean(),
+  name: CardText(G.maxGroupNameChars),
+  topic: CardText(G.maxGroupTopicChars),
+  joinPolicy: JoinPolicy,
+  onlyAdminsSend: z.boolean(),
+  memberChats: z.boolean(),
+};
+export const GroupSettings = z.object(SettingsFields);
+export type GroupSettings = z.infer<typeof GroupSettings>;
+
+/** A server-state change, logged in order with commits and messages (`group_log` of kind `event`). */
+export const GroupEvent = z.discriminatedUnion('t', [
+  z.object({ t: z.literal('created') }),
+  z.object({ t: z.literal('mute'), user: User, until: z.number().int().nullable() }),
+  z.object({ t: z.literal('role'), user: User, role: GroupRole }),
+  z.object({ t: z.literal('settings'), settings: GroupSettings.partial() }),
+  z.object({ t: z.literal('ban'), user: User }),
+  z.object({ t: z.literal('unban'), user: User }),
+  /** `user` left (or was banned): the server stopped routing to them; a member should commit their Remove. */
+  z.object({ t: z.literal('left'), user: User }),
+  z.object({ t: z.literal('transfer'), user: User }),
+  z.object({ t: z.literal('deleted') }),
+]);
+export type GroupEvent = z.infer<typeof GroupEvent>;
+
+// ---- client → server ----
+
+export const GroupClientFrames = [
+  /** One-use KeyPackages of this user (credential = username, signature key = identity key); answered `kp_count`. */
+  z.object({ t: z.literal('kp_upload'), kps: z.array(mlsText(G.maxKeyPackageChars)).min(1).max(G.maxKeyPackagesPerUpload) }),
+  /** One KeyPackage each of `users` (approved for `group`, or contacts of the claimer), to add them; owner/admin. */
+  z.object({ t: z.literal('kp_claim'), group: GroupId, users: z.array(User).min(1).max(G.maxClaimUsers) }),
+  /** A new group; the creator is its owner at epoch 0. Listed groups must have a name (their directory card). */
+  z.object({
+    t: z.literal('group_create'),
+    group: GroupId,
+    listed: z.boolean(),
+    name: SettingsFields.name.optional(),
+    topic: SettingsFields.topic.optional(),
+    joinPolicy: JoinPolicy,
+    onlyAdminsSend: z.boolean().optional(),
+    memberChats: z.boolean().optional(),
+  }),
+  /** Listed groups whose name contains `q` (case-insensitive); rate-limited. */
+  z.object({ t: z.literal('group_search'), q: z.string().trim().min(1).max(G.maxGroupSearchChars) }),
+  z.object({ t: z.literal('group_join_request'), group: GroupId }),
+  /** Owner/admin: accept (the user is approved, to be added by a commit) or decline a join request. */
+  z.object({ t: z.literal('group_decide'), group: GroupId, user: User, accept: z.boolean() }),
+  /** A commit (PublicMessage) for the group's current `epoch`, and the Welcome for those it adds. */
+  z.object({
+    t: z.literal('group_commit'),
+    group: GroupId,
+    epoch: Epoch,
+    commit: mlsText(G.maxCommitChars),
+    welcome: mlsText(G.maxWelcomeChars).optional(),
+  }),
+  /** An application message (PrivateMessage) to the group, for epoch `epoch`. */
+  z.object({ t: z.literal('group_send'), group: GroupId, epoch: Epoch, id: GroupMessageId, env: z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/) }),
+  /** This member has stored the group's log up to `upTo`: its cursor moves there. */
+  z.object({ t: z.literal('group_ack'), group: GroupId, upTo: Seq }),
+  /** The group's state now (members, roles, mutes; requests and bans for owners/admins): answered `group_state`. */
+  z.object({ t: z.literal('group_info'), group: GroupId }),
+  /** Owner/admin: `user` may not send until `until` (ms since the epoch); null unmutes. */
+  z.object({ t: z.literal('group_mute'), group: GroupId, user: User, until: z.number().int().positive().nullable() }),
+  /** Owner: make `user` an admin or a member again. */
+  z.object({ t: z.literal('group_role'), group: GroupId, user: User, role: z.enum(['admin', 'member']) }),
+  z.object({ t: z.literal('group_settings'), group: GroupId, ...GroupSettings.partial().shape }),
+  /** Owner/admin: `user` is cut off now (if a member) and may not ask to join again. */
+  z.object({ t: z.literal('group_ban'), group: GroupId, user: User }),
+  z.object({ t: z.literal('group_unban'), group: GroupId, user: User }),
+  /** This user leaves (the owner only after transferring ownership). */
+  z.object({ t: z.literal('group_leave'), group: GroupId }),
+  /** Owner: the group ends for everyone. */
+  z.object({ t: z.literal('group_delete'), group: GroupId }),
+  /** Owner: `user` (a member) becomes the owner; the old owner becomes an admin. */
+  z.object({ t: z.literal('group_transfer'), group: GroupId, user: User }),
+] as const;
+
+// ---- server → client ----
+
+const Card = z.object({ group: GroupId, name: z.string(), topic: z.string(), members: z.number().int().nonnegative() });
+const Member = z.object({ user: User, role: GroupRole, mutedUntil: z.number().int().optional() });
+/** One of this user's groups at login: read its log after `cursor` (up to `seq`). */
+const Listed = z.object({ group: GroupId, role: GroupRole, epoch: Epoch, seq: Seq, cursor: Seq });
+
+export const GroupServerFrames = [
+  /** KeyPackages this user has waiting on the server. */
+  z.object({ t: z.literal('kp_count'), count: z.number().int().nonnegative() }),
+  z.object({ t: z.literal('kp_claimed'), group: GroupId, kps: z.array(z.object({ user: User, kp: z.string() })) }),
+  z.object({ t: z.literal('group_created'), group: GroupId }),
+  z.object({ t: z.literal('group_results'), q: z.string(), groups: z.array(Card) }),
+  /** To the requester: the request is stored. */
+  z.object({ t: z.literal('group_requested'), group: GroupId }),
+  /** To owners/admins: a pending join request (live, or after the group list at login). */
+  z.object({ t: z.literal('group_request'), group: GroupId, user: User, identityKey: exactB64(32) }),
+  /** A request was decided: to the owners/admins, and to the requester. */
+  z.object({ t: z.literal('group_decided'), group: GroupId, user: User, accept: z.boolean() }),
+  /** To the committer: its commit is the group's `epoch`, at `seq` in the log. */
+  z.object({ t: z.literal('group_committed'), group: GroupId, epoch: Epoch, seq: Seq }),
+  /** To the sender: message `id` is at `seq` in the log. */
+  z.object({ t: z.literal('group_sent'), group: GroupId, id: GroupMessageId, seq: Seq }),
+  /**
+   * One entry of the group's log, in order, each once per connection. `from` is set by the server
+   * (receivers check it is the MLS sender). `data` is the commit or message; `event` a state change.
+   */
+  z.object({
+    t: z.literal('group_log'),
+    group: GroupId,
+    seq: Seq,
+    kind: z.enum(['commit', 'message', 'event']),
+    from: User,
+    id: GroupMessageId.optional(),
+    data: z.string().optional(),
+    event: GroupEvent.optional(),
+    ts: z.number(),
+  }),
+  /** This user was added: join with `welcome`, then read the log after `seq` (the adding commit). */
+  z.object({ t: z.literal('group_welcome'), group: GroupId, welcome: z.string(), seq: Seq }),
+  /** This user is no longer a member (removed, banned, left or the group deleted): nothing more arrives. */
+  z.object({ t: z.literal('group_removed'), group: GroupId, reason: z.enum(['removed', 'banned', 'left', 'deleted']) }),
+  /** This user's groups after the welcome at login, in pages; `more` false on the last. */
+  z.object({ t: z.literal('group_list'), groups: z.array(Listed).max(G.maxGroupsPerListFrame), more: z.boolean() }),
+  /** The answer to `group_info`. */
+  z.object({
+    t: z.literal('group_state'),
+    group: GroupId,
+    epoch: Epoch,
+    seq: Seq,
+    settings: GroupSettings.partial(),
+    members: z.array(Member),
+    /** For owners and admins only. */
+    requests: z.array(z.object({ user: User, identityKey: exactB64(32) })).optional(),
+    bans: z.array(User).optional(),
+  }),
+] as const;
+
+/** Error codes of the group frames (spliced into protocol.ts's ErrorCode). */
+export const GROUP_ERROR_CODES = [
+  'unknown_group', // no such group (or deleted)
+  'group_exists', // group_create with an id already taken: choose another
+  'not_member', // the user is not a member of the group (or was removed from it)
+  'not_admin', // needs an owner or admin
+  'not_owner', // needs the owner (roles, transfer, delete; acting on an admin or the owner)
+  'owner_must_transfer', // the owner leaves only after transferring ownership
+  'already_member', // a join request (or approval) for someone already in the group
+  'stale_epoch', // a commit or message for an epoch that is not the group's current one: process the log, then retry
+  'muted', // this member is muted in the group
+  'admins_only', // only owners and admins may send in this group
+  'banned', // banned from the group
+  'group_closed', // the group takes no join requests (admins add members)
+  'no_key_package', // a claimed user has no KeyPackage on the server
+  'group_full', // the group has as many members as the server allows
+  'too_many_groups', // this user is in as many groups as the server allows
+  'bad_mls', // an MLS object that does not decode, or does not match its frame or the sender's rights
+] as const;

@@ -1,0 +1,121 @@
+/**
+ * Groups: KeyPackages and commits, the MLS objects the server must read. A KeyPackage is kept only
+ * if its credential names the uploader and its signature key is the uploader's identity key; a
+ * commit only if it is for the group's current epoch, signed at the committer's leaf, and every
+ * proposal in it is one the committer may make (policy.ts). The server then keeps each member's
+ * leaf itself, as RFC 9420 §12.1 assigns them.
+ */
+import { ProtocolError } from '../errors';
+import type { Context, Handler } from '../handlers/context';
+import { requireAdmin, requireMember, requireOutranks } from '../policy';
+import type { Session } from '../session';
+import type { MemberRecord } from '../store/groups';
+import { requireGroup } from './handlers-lifecycle';
+import { assignLeaves } from './leaves';
+import type { CommitInfo } from './mls-inspect';
+
+/** Runs an MLS decode; anything it throws is `bad_mls`. */
+function inspect<T>(run: () => T, ref: string, what: string): T {
+  try {
+    return run();
+  } catch {
+    throw new ProtocolError('bad_mls', `${what} does not decode`, ref);
+  }
+}
+
+export const kpUpload: Handler<'kp_upload'> = async (ctx, session, f) => {
+  ctx.groups.rate(session, 'actions', 'kp_upload');
+  const me = session.username!;
+  const account = await ctx.store.accounts.get(me);
+  const kps = f.kps.map((data, i) => {
+    const info = inspect(() => ctx.groups.mls.keyPackage(data), `kp:${i}`, 'a KeyPackage');
+    if (info.username !== me || info.signatureKey !== account!.identityKey) {
+      throw new ProtocolError('bad_mls', 'a KeyPackage must carry your username and identity key', `kp:${i}`);
+    }
+    return { ref: info.ref, data };
+  });
+  const count = await ctx.groups.store.groups.addKeyPackages(me, kps);
+  session.send({ t: 'kp_count', count });
+};
+
+/** Whether `committer` may add `user`: approved for the group, or one of the committer's contacts. */
+async function mayAdd(ctx: Context, session: Session, group: string, user: string): Promise<boolean> {
+  return session.contacts.has(user) || (await ctx.groups.store.groups.isApproved(group, user));
+}
+
+export const kpClaim: Handler<'kp_claim'> = async (ctx, session, f) => {
+  ctx.groups.rate(session, 'actions', f.group);
+  const store = ctx.groups.store.groups;
+  requireAdmin(await store.member(f.group, session.username!), f.group);
+  const users = [...new Set(f.users)];
+  for (const user of users) {
+    if (await store.isBanned(f.group, user)) throw new ProtocolError('banned', `${user} is banned from this group`, user);
+    if (!(await mayAdd(ctx, session, f.group, user))) throw new ProtocolError('not_contact', `${user} is neither approved nor your contact`, user);
+    // Checked before any is claimed: a claim spends a one-use package.
+    if ((await store.keyPackageCount(user)) === 0) throw new ProtocolError('no_key_package', `${user} has no KeyPackage on the server`, user);
+  }
+  const kps: { user: string; kp: string }[] = [];
+  for (const user of users) {
+    const kp = await store.claimKeyPackage(user);
+    if (!kp) throw new ProtocolError('no_key_package', `${user} has no KeyPackage on the server`, user);
+    kps.push({ user, kp });
+  }
+  session.send({ t: 'kp_claimed', group: f.group, kps });
+};
+
+/** Checks the commit's proposals against the committer's rights; the users it adds and removes. */
+async function authorize(ctx: Context, session: Session, group: string, info: CommitInfo, me: MemberRecord, rows: MemberRecord[]) {
+  const byLeaf = new Map(rows.map((m) => [m.leaf, m]));
+  if (info.senderLeaf !== me.leaf) throw new ProtocolError('bad_mls', 'the commit is not signed at your leaf', group);
+  const removed = info.removes.map((leaf) => {
+    const target = byLeaf.get(leaf);
+    if (!target || target.user === me.user) throw new ProtocolError('bad_mls', `the commit removes leaf ${leaf}, which it may not`, group);
+    // Anyone may commit the Remove of someone who left or was banned; a member still in needs an admin who outranks them.
+    if (target.active) requireOutranks(requireAdmin(me, group), target, group);
+    return target.user;
+  });
+  if (info.adds.length > 0) requireAdmin(me, group);
+  if (info.rolesChanged && me.role !== 'owner') throw new ProtocolError('not_owner', 'only the owner changes roles', group);
+  const adds: string[] = [];
+  for (const add of info.adds) {
+    const account = await ctx.store.accounts.get(add.username);
+    if (!account || account.identityKey !== add.signatureKey) throw new ProtocolError('bad_mls', `an added KeyPackage is not ${add.username}'s`, group);
+    if (rows.some((m) => m.user === add.username && !removed.includes(m.user))) throw new ProtocolError('already_member', `${add.username} is in the group`, add.username);
+    if (await ctx.groups.store.groups.isBanned(group, add.username)) throw new ProtocolError('banned', `${add.username} is banned`, add.username);
+    if (!(await mayAdd(ctx, session, group, add.username))) throw new ProtocolError('not_contact', `${add.username} is neither approved nor your contact`, add.username);
+    adds.push(add.username);
+  }
+  if (new Set(adds).size !== adds.length) throw new ProtocolError('bad_mls', 'the commit adds someone twice', group);
+  return { adds, removed };
+}
+
+export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
+  ctx.groups.rate(session, 'actions', f.group);
+  const store = ctx.groups.store.groups;
+  const g = await requireGroup(ctx, f.group);
+  const me = requireMember(await store.member(f.group, session.username!), f.group);
+  if (f.epoch !== g.epoch) throw new ProtocolError('stale_epoch', `the group is at epoch ${g.epoch}`, f.group);
+  const info = inspect(() => ctx.groups.mls.commit(f.commit), f.group, 'the commit');
+  if (info.groupId !== f.group || info.epoch !== f.epoch) throw new ProtocolError('bad_mls', 'the commit is for another group or epoch', f.group);
+  const rows = await store.members(f.group);
+  const { adds, removed } = await authorize(ctx, session, f.group, info, me, rows);
+  if (adds.length > 0 && !f.welcome) throw new ProtocolError('bad_mls', 'a commit that adds members needs their Welcome', f.group);
+  const leaves = assignLeaves(rows.map((m) => m.leaf), info.removes, adds.length);
+  const ts = Date.now();
+  const result = await store.commit(f.group, {
+    epoch: f.epoch,
+    from: me.user,
+    data: f.commit,
+    ts,
+    adds: adds.map((user, i) => ({ user, leaf: leaves[i]! })),
+    removes: removed,
+    ...(adds.length > 0 && f.welcome ? { welcome: f.welcome } : {}),
+  });
+  if (!result.ok) throw new ProtocolError(result.code, result.code === 'stale_epoch' ? 'another commit won this epoch' : result.code, f.group);
+  session.send({ t: 'group_committed', group: f.group, epoch: f.epoch + 1, seq: result.seq });
+  const wasActive = new Set(rows.filter((m) => m.active).map((m) => m.user));
+  await Promise.all(removed.filter((u) => wasActive.has(u)).map((u) => ctx.groups.tell(u, { t: 'group_removed', group: f.group, reason: 'removed' })));
+  // The Welcome first: a joiner's feed then starts after the commit, and the commit's own entry is not theirs to read.
+  await Promise.all(adds.map((u) => ctx.groups.tell(u, { t: 'group_welcome', group: f.group, welcome: f.welcome!, seq: result.seq })));
+  await ctx.groups.fanOut(f.group, { seq: result.seq, kind: 'commit', from: me.user, data: f.commit, ts });
+};

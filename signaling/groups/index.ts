@@ -1,0 +1,29 @@
+/** The group handlers (issue 12), spliced into the dispatch table in handlers/index.ts. */
+import type { HandlerTable } from '../handlers/context';
+import { groupCreate, groupDelete, groupInfo, groupLeave, groupSearch, groupSettings, groupTransfer } from './handlers-lifecycle';
+import { groupBan, groupDecide, groupJoinRequest, groupMute, groupRole, groupUnban } from './handlers-members';
+import { groupAck, groupSend } from './handlers-messages';
+import { groupCommit, kpClaim, kpUpload } from './handlers-mls';
+
+type GroupFrameType = Extract<keyof HandlerTable, `group_${string}` | `kp_${string}`>;
+
+export const groupHandlers: Pick<HandlerTable, GroupFrameType> = {
+  kp_upload: kpUpload,
+  kp_claim: kpClaim,
+  group_create: groupCreate,
+  group_search: groupSearch,
+  group_join_request: groupJoinRequest,
+  group_decide: groupDecide,
+  group_commit: groupCommit,
+  group_send: groupSend,
+  group_ack: groupAck,
+  group_info: groupInfo,
+  group_mute: groupMute,
+  group_role: groupRole,
+  group_settings: groupSettings,
+  group_ban: groupBan,
+  group_unban: groupUnban,
+  group_leave: groupLeave,
+  group_delete: groupDelete,
+  group_transfer: groupTransfer,
+};

@@ -1,0 +1,139 @@
+/**
+ * The groups' delivery service, shared by the group handlers: appending to a group's log and
+ * fanning the entry out to its active members wherever they are connected (router.deliver, so it
+ * crosses nodes), each connection's feed, per-connection rates, and what a member is told at login.
+ */
+import type { Logger } from 'pino';
+import type { GroupEvent } from '../../shared/protocol-groups';
+import { GROUP_LIMITS } from '../../shared/limits';
+import type { ServerFrameOf } from '../../shared/protocol';
+import { ProtocolError } from '../errors';
+import { TokenBucket } from '../rate-limiter';
+import type { GroupNotice, Router } from '../routing/router';
+import type { Session } from '../session';
+import type { Store } from '../store/store';
+import type { LogEntry } from '../store/groups';
+import { GroupFeed, logFrame } from './feed';
+import type { GroupSettingsConfig } from './group-settings';
+import type { MlsInspector } from './mls-inspect';
+
+interface Rates {
+  searches: TokenBucket;
+  sends: TokenBucket;
+  actions: TokenBucket;
+}
+
+export class GroupService {
+  readonly #rates = new WeakMap<Session, Rates>();
+
+  constructor(
+    readonly store: Store,
+    private readonly router: Router,
+    readonly settings: GroupSettingsConfig,
+    private readonly log: Logger,
+    private readonly maxBufferedBytes: number,
+    /** Reads the public parts of KeyPackages and commits. */
+    readonly mls: MlsInspector,
+  ) {}
+
+  #ratesOf(session: Session): Rates {
+    let r = this.#rates.get(session);
+    if (!r) {
+      const s = this.settings;
+      r = {
+        searches: new TokenBucket(s.searchesPerMinute / 60, s.searchesPerMinute),
+        sends: new TokenBucket(s.sendsPerSec, s.sendsBurst),
+        actions: new TokenBucket(s.actionsPerMinute / 60, Math.max(10, Math.ceil(s.actionsPerMinute / 6))),
+      };
+      this.#rates.set(session, r);
+    }
+    return r;
+  }
+
+  /** Takes one of the connection's `kind` of group frames, or refuses with `rate_limited`. */
+  rate(session: Session, kind: keyof Rates, ref: string): void {
+    if (!this.#ratesOf(session)[kind].take()) throw new ProtocolError('rate_limited', `too many group ${kind}; slow down`, ref);
+  }
+
+  /** Appends an entry and hands it to every active member's live connection; its seq. */
+  async append(group: string, entry: Omit<LogEntry, 'seq'>): Promise<number> {
+    const seq = await this.store.groups.append(group, entry);
+    if (seq === undefined) throw new ProtocolError('unknown_group', 'no such group', group);
+    await this.fanOut(group, { ...entry, seq });
+    return seq;
+  }
+
+  /** A server-state change as a log entry of kind `event`. */
+  event(group: string, from: string, event: GroupEvent): Promise<number> {
+    return this.append(group, { kind: 'event', from, data: JSON.stringify(event), ts: Date.now() });
+  }
+
+  /** Tells every active member (the sender too: its other state follows the same order) about `entry`. */
+  async fanOut(group: string, entry: LogEntry): Promise<void> {
+    const frame = logFrame(group, entry);
+    const members = await this.store.groups.members(group);
+    await Promise.all(members.filter((m) => m.active).map((m) => this.router.deliver(m.user, { t: 'notice', frame })));
+  }
+
+  /** A notice for `user`'s live connection, if any (dropped when offline: the next login reads the store). */
+  async tell(user: string, frame: GroupNotice): Promise<void> {
+    await this.router.deliver(user, { t: 'notice', frame });
+  }
+
+  /** The same notice for each owner and admin of `group`. */
+  async tellAdmins(group: string, frame: GroupNotice): Promise<void> {
+    const members = await this.store.groups.members(group);
+    await Promise.all(members.filter((m) => m.active && m.role !== 'member').map((m) => this.tell(m.user, frame)));
+  }
+
+  /**
+   * After the welcome at login: the connection's feed, then the user's groups in pages
+   * (`group_list`), each with its waiting Welcome, pending requests for an admin, and its log from
+   * the cursor. Nothing is read whole: a page of groups at a time, the logs through the feed.
+   */
+  async login(session: Session): Promise<void> {
+    const user = session.username!;
+    const feed = new GroupFeed(session, this.store.groups, {
+      windowEntries: this.settings.windowEntries,
+      windowBytes: Math.floor(this.maxBufferedBytes / 2),
+      pageEntries: this.settings.pageEntries,
+      maxBufferedBytes: this.maxBufferedBytes,
+    }, this.log);
+    session.groupFeed = feed;
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.store.groups.groupsOf(user, after, GROUP_LIMITS.maxGroupsPerListFrame);
+      const records = await Promise.all(page.map((m) => this.store.groups.get(m.group)));
+      const groups = page.flatMap((m, i) => {
+        const g = records[i];
+        return g ? [{ group: m.group, role: m.role, epoch: g.epoch, seq: g.seq, cursor: m.cursor }] : [];
+      });
+      const more = page.length === GROUP_LIMITS.maxGroupsPerListFrame;
+      if (session.closed) return;
+      session.send({ t: 'group_list', groups, more });
+      for (const g of groups) await this.#catchUp(session, feed, g);
+      if (!more) return;
+      after = page.at(-1)!.group;
+    }
+  }
+
+  async #catchUp(session: Session, feed: GroupFeed, g: { group: string; role: string; cursor: number }): Promise<void> {
+    const user = session.username!;
+    const welcome = await this.store.groups.welcomeFor(g.group, user);
+    if (welcome) session.send({ t: 'group_welcome', group: g.group, welcome: welcome.welcome, seq: welcome.seq });
+    if (g.role !== 'member') {
+      for (const frame of await this.requestFrames(g.group)) session.send(frame);
+    }
+    await feed.start(g.group, g.cursor);
+  }
+
+  /** The pending join requests of `group`, with each requester's identity key. */
+  async requestFrames(group: string): Promise<ServerFrameOf<'group_request'>[]> {
+    const users = await this.store.groups.requests(group);
+    const accounts = await Promise.all(users.map((u) => this.store.accounts.get(u)));
+    return users.flatMap((user, i) => {
+      const a = accounts[i];
+      return a ? [{ t: 'group_request' as const, group, user, identityKey: a.identityKey }] : [];
+    });
+  }
+}

@@ -1,0 +1,202 @@
+/** The group store's contract (../groups.ts): every backend, the same behaviour. */
+import { describe, expect, it } from 'vitest';
+import type { NewGroup } from '../groups';
+import type { ContractContext } from './harness';
+
+const G1 = 'AAAAAAAAAAAAAAAAAAAAAA';
+const G2 = 'BBBBBBBBBBBBBBBBBBBBBA';
+
+const group = (id: string, owner: string, more: Partial<NewGroup> = {}): NewGroup => ({
+  id,
+  owner,
+  listed: true,
+  name: 'Hiking club',
+  topic: 'trails',
+  joinPolicy: 'approval',
+  onlyAdminsSend: false,
+  memberChats: true,
+  ...more,
+});
+
+const commit = (epoch: number, from: string, more: Partial<Parameters<import('../groups').GroupStore['commit']>[1]> = {}) => ({
+  epoch,
+  from,
+  data: `commit-${epoch}`,
+  ts: 1_000_000,
+  adds: [],
+  removes: [],
+  ...more,
+});
+
+export function groupsContract(c: ContractContext): void {
+  describe('groups', () => {
+    it('creates a group with its owner at leaf 0, epoch 0 and a created event; an id is taken once; groups per user are bounded', async () => {
+      const store = await c.open({ groups: { maxGroupsPerUser: 2 } });
+      const g = store.groups;
+      expect(await g.create(group(G1, 'alice'))).toBe('created');
+      expect(await g.create(group(G1, 'bob'))).toBe('exists');
+      expect(await g.get(G1)).toMatchObject({ id: G1, epoch: 0, owner: 'alice', seq: 1, listed: true, name: 'Hiking club', members: 1 });
+      expect(await g.member(G1, 'alice')).toEqual({ user: 'alice', role: 'owner', leaf: 0, mutedUntil: null, cursor: 0, active: true });
+      expect(await g.readLog(G1, 0, 10)).toEqual([{ seq: 1, kind: 'event', from: 'alice', data: '{"t":"created"}', ts: 1_000_000 }]);
+      expect(await g.create(group(G2, 'alice'))).toBe('created');
+      expect(await g.create(group('CCCCCCCCCCCCCCCCCCCCCA', 'alice'))).toBe('too_many_groups');
+      expect(await g.groupsOf('alice', undefined, 10)).toEqual([
+        { group: G1, role: 'owner', cursor: 0 },
+        { group: G2, role: 'owner', cursor: 0 },
+      ]);
+      expect(await g.groupsOf('alice', G1, 10)).toEqual([{ group: G2, role: 'owner', cursor: 0 }]);
+      expect(await g.get('DDDDDDDDDDDDDDDDDDDDDA')).toBeUndefined();
+    });
+
+    it('finds listed groups by a part of their name, case-insensitively, and never unlisted ones', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice', { name: 'Hiking Club' }));
+      await g.create(group(G2, 'bob', { listed: false, name: '', topic: '' }));
+      await g.create(group('CCCCCCCCCCCCCCCCCCCCCA', 'carol', { name: '100% hikers_' }));
+      expect((await g.search('hik', 10)).map((r) => r.name).sort()).toEqual(['100% hikers_', 'Hiking Club']);
+      expect(await g.search('CLUB', 10)).toEqual([{ group: G1, name: 'Hiking Club', topic: 'trails', members: 1 }]);
+      // Wildcards of the engine are plain characters in a search.
+      expect((await g.search('%', 10)).map((r) => r.name)).toEqual(['100% hikers_']);
+      expect(await g.search('g_', 10)).toEqual([]);
+      expect(await g.search('hik', 1)).toHaveLength(1);
+    });
+
+    it('keeps join requests bounded; an accept approves, a decline forgets; a ban drops the request', async () => {
+      const g = (await c.open({ groups: { requestsMax: 2 } })).groups;
+      await g.create(group(G1, 'alice'));
+      expect(await g.addRequest(G1, 'bob')).toBe('added');
+      expect(await g.addRequest(G1, 'bob')).toBe('exists');
+      expect(await g.addRequest(G1, 'carol')).toBe('added');
+      expect(await g.addRequest(G1, 'dave')).toBe('full');
+      expect(await g.requests(G1)).toEqual(['bob', 'carol']);
+      expect(await g.decide(G1, 'bob', true)).toBe(true);
+      expect(await g.isApproved(G1, 'bob')).toBe(true);
+      expect(await g.decide(G1, 'bob', true)).toBe(false);
+      expect(await g.requests(G1)).toEqual(['carol']);
+      expect(await g.decide(G1, 'carol', false)).toBe(true);
+      expect(await g.isApproved(G1, 'carol')).toBe(false);
+      expect(await g.decide(G1, 'nobody', true)).toBe(false);
+      await g.addRequest(G1, 'dave');
+      await g.ban(G1, 'dave');
+      expect(await g.requests(G1)).toEqual([]);
+      expect(await g.isBanned(G1, 'dave')).toBe(true);
+      expect(await g.bans(G1)).toEqual(['dave']);
+      await g.unban(G1, 'dave');
+      expect(await g.isBanned(G1, 'dave')).toBe(false);
+    });
+
+    it('accepts one commit per epoch: adds take their leaves and read from the commit, removes leave; an approval is used up', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice'));
+      await g.addRequest(G1, 'bob');
+      await g.decide(G1, 'bob', true);
+      const adds = [{ user: 'bob', leaf: 1 }, { user: 'carol', leaf: 2 }];
+      // Two commits for epoch 0 at once: exactly one wins.
+      const results = await Promise.all([g.commit(G1, commit(0, 'alice', { adds, welcome: 'W1' })), g.commit(G1, commit(0, 'alice', { data: 'other' }))]);
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, code: 'stale_epoch' }]);
+      // Both backends apply calls in the order they are made: the first is the winner.
+      expect(results[0]).toEqual({ ok: true, seq: 2 });
+      expect(await g.get(G1)).toMatchObject({ epoch: 1, members: 3 });
+      expect(await g.member(G1, 'bob')).toEqual({ user: 'bob', role: 'member', leaf: 1, mutedUntil: null, cursor: 2, active: true });
+      expect(await g.isApproved(G1, 'bob')).toBe(false);
+      expect(await g.welcomeFor(G1, 'carol')).toEqual({ welcome: 'W1', seq: 2 });
+      expect(await g.commit(G1, commit(0, 'alice'))).toEqual({ ok: false, code: 'stale_epoch' });
+      expect(await g.commit('DDDDDDDDDDDDDDDDDDDDDA', commit(0, 'alice'))).toEqual({ ok: false, code: 'unknown_group' });
+    });
+
+    it('removes members by commit, bounds the members, and lists every row with its leaf', async () => {
+      const g = (await c.open({ groups: { maxMembers: 3 } })).groups;
+      await g.create(group(G1, 'alice'));
+      await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }, { user: 'carol', leaf: 2 }] }));
+      expect(await g.commit(G1, commit(1, 'alice', { adds: [{ user: 'dave', leaf: 3 }] }))).toEqual({ ok: false, code: 'group_full' });
+      expect((await g.get(G1))!.epoch).toBe(1);
+      expect(await g.commit(G1, commit(1, 'alice', { removes: ['bob'], adds: [{ user: 'dave', leaf: 1 }] }))).toEqual({ ok: true, seq: 3 });
+      expect((await g.members(G1)).map((m) => [m.user, m.leaf])).toEqual([
+        ['alice', 0],
+        ['dave', 1],
+        ['carol', 2],
+      ]);
+      expect(await g.member(G1, 'bob')).toBeUndefined();
+      expect(await g.groupsOf('bob', undefined, 10)).toEqual([]);
+      expect(await g.groupsOf('dave', undefined, 10)).toEqual([{ group: G1, role: 'member', cursor: 3 }]);
+    });
+
+    it('keeps the log in order, reads it after a cursor, and trims what every active member passed', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice'));
+      await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }], welcome: 'W' }));
+      for (let i = 0; i < 3; i++) expect(await g.append(G1, { kind: 'message', from: 'alice', id: `message-${i}`, data: `m${i}`, ts: 1_000_000 + i })).toBe(3 + i);
+      expect(await g.append('DDDDDDDDDDDDDDDDDDDDDA', { kind: 'message', from: 'x', data: 'm', ts: 1 })).toBeUndefined();
+      expect((await g.readLog(G1, 2, 2)).map((e) => [e.seq, e.id, e.data])).toEqual([
+        [3, 'message-0', 'm0'],
+        [4, 'message-1', 'm1'],
+      ]);
+      await g.ack(G1, 'bob', 4);
+      expect(await g.welcomeFor(G1, 'bob')).toBeUndefined();
+      expect((await g.member(G1, 'bob'))!.cursor).toBe(4);
+      // alice has read nothing: nothing goes yet. A cursor never moves back, nor past the end.
+      expect((await g.readLog(G1, 0, 10)).map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+      await g.ack(G1, 'bob', 1);
+      await g.ack(G1, 'alice', 99);
+      expect((await g.member(G1, 'alice'))!.cursor).toBe(5);
+      expect((await g.readLog(G1, 0, 10)).map((e) => e.seq)).toEqual([5]);
+      // An inactive member does not hold the log back.
+      await g.deactivate(G1, 'bob');
+      expect((await g.member(G1, 'bob'))!.active).toBe(false);
+      expect((await g.get(G1))!.members).toBe(1);
+      await g.append(G1, { kind: 'message', from: 'alice', id: 'message-9', data: 'm9', ts: 1_000_010 });
+      await g.ack(G1, 'alice', 6);
+      expect(await g.readLog(G1, 0, 10)).toEqual([]);
+    });
+
+    it('drops log entries past the count and age bounds', async () => {
+      const g = (await c.open({ groups: { logMaxEntries: 3, logTtlMs: 1000 } })).groups;
+      await g.create(group(G1, 'alice'));
+      for (let i = 0; i < 4; i++) await g.append(G1, { kind: 'message', from: 'alice', id: `message-${i}`, data: 'm', ts: c.clock.now });
+      expect((await g.readLog(G1, 0, 10)).map((e) => e.seq)).toEqual([3, 4, 5]);
+      c.clock.now += 2000;
+      await g.append(G1, { kind: 'message', from: 'alice', id: 'message-x', data: 'm', ts: c.clock.now });
+      expect((await g.readLog(G1, 0, 10)).map((e) => e.seq)).toEqual([6]);
+    });
+
+    it('changes settings, roles, mutes and the owner, and deletes a group whole', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice'));
+      await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }] }));
+      await g.update(G1, { name: 'Climbing', listed: false, joinPolicy: 'closed', onlyAdminsSend: true });
+      expect(await g.get(G1)).toMatchObject({ name: 'Climbing', listed: false, joinPolicy: 'closed', onlyAdminsSend: true, memberChats: true });
+      await g.setRole(G1, 'bob', 'admin');
+      await g.setMute(G1, 'bob', 5_000_000);
+      expect(await g.member(G1, 'bob')).toMatchObject({ role: 'admin', mutedUntil: 5_000_000 });
+      await g.setMute(G1, 'bob', null);
+      await g.transfer(G1, 'bob');
+      expect((await g.get(G1))!.owner).toBe('bob');
+      expect((await g.member(G1, 'alice'))!.role).toBe('admin');
+      expect((await g.member(G1, 'bob'))!).toMatchObject({ role: 'owner', mutedUntil: null });
+      await g.ban(G1, 'eve');
+      await g.delete(G1);
+      expect(await g.get(G1)).toBeUndefined();
+      expect(await g.members(G1)).toEqual([]);
+      expect(await g.readLog(G1, 0, 10)).toEqual([]);
+      expect(await g.groupsOf('bob', undefined, 10)).toEqual([]);
+      expect(await g.isBanned(G1, 'eve')).toBe(false);
+      expect(await g.create(group(G1, 'carol'))).toBe('created');
+    });
+
+    it('hands out each KeyPackage once, oldest first, keeps the last as a last resort, and keeps the newest past the bound', async () => {
+      const g = (await c.open({ groups: { maxKeyPackages: 3 } })).groups;
+      expect(await g.claimKeyPackage('bob')).toBeUndefined();
+      expect(await g.addKeyPackages('bob', [1, 2].map((i) => ({ ref: `r${i}`, data: `kp${i}` })))).toBe(2);
+      c.clock.now += 1;
+      expect(await g.addKeyPackages('bob', [3, 4].map((i) => ({ ref: `r${i}`, data: `kp${i}` })))).toBe(3);
+      const claims = await Promise.all([g.claimKeyPackage('bob'), g.claimKeyPackage('bob')]);
+      expect(claims.sort()).toEqual(['kp2', 'kp3']);
+      expect(await g.keyPackageCount('bob')).toBe(1);
+      expect(await g.claimKeyPackage('bob')).toBe('kp4');
+      expect(await g.claimKeyPackage('bob')).toBe('kp4');
+      expect(await g.keyPackageCount('bob')).toBe(1);
+      expect(await g.keyPackageCount('alice')).toBe(0);
+    });
+  });
+}

@@ -1,0 +1,166 @@
+/**
+ * What the server keeps for groups (issue 12): the delivery service of MLS. Per group its epoch,
+ * owner, settings and directory card (listed groups only), members with their role, MLS leaf,
+ * mute and log cursor, pending join requests, bans, and one ordered log of commits, messages and
+ * events. Per user a pool of one-use KeyPackages. The server sees membership and roles, never
+ * content: the log's `data` is an MLS PublicMessage commit or PrivateMessage, opaque here.
+ *
+ * The two operations whose atomicity matters are single calls: {@link GroupStore.commit} (one
+ * commit per epoch: check, bump, membership and log entry together) and
+ * {@link GroupStore.claimKeyPackage} (a package handed out once, then gone).
+ */
+import type { GroupRole, GroupSettings, JoinPolicy } from '../../shared/protocol-groups';
+
+export type { GroupRole, JoinPolicy } from '../../shared/protocol-groups';
+
+export interface GroupRecord {
+  id: string;
+  /** The MLS epoch the group is in: the next commit must be for this one. */
+  epoch: number;
+  owner: string;
+  /** The last log entry's seq (0: none yet). */
+  seq: number;
+  listed: boolean;
+  /** Only for listed groups (empty otherwise): the server learns no name of an unlisted group. */
+  name: string;
+  topic: string;
+  joinPolicy: JoinPolicy;
+  onlyAdminsSend: boolean;
+  memberChats: boolean;
+  /** Active members. */
+  members: number;
+}
+
+export interface MemberRecord {
+  user: string;
+  role: GroupRole;
+  /** The member's leaf in the ratchet tree, as RFC 9420 §12.1 assigns it. */
+  leaf: number;
+  /** Muted until this instant (ms); null: not muted. */
+  mutedUntil: number | null;
+  /** The last log entry this member has stored. */
+  cursor: number;
+  /**
+   * False once the user left or was banned: the server routes nothing to or from them any more,
+   * but their leaf stays taken until a commit removes it.
+   */
+  active: boolean;
+}
+
+export type NewGroup = Pick<GroupRecord, 'id' | 'owner' | 'listed' | 'name' | 'topic' | 'joinPolicy' | 'onlyAdminsSend' | 'memberChats'>;
+
+export type LogKind = 'commit' | 'message' | 'event';
+
+export interface LogEntry {
+  seq: number;
+  kind: LogKind;
+  from: string;
+  /** The client's message id (messages only). */
+  id?: string;
+  /** The MLS object (commit, message) or the event's JSON. */
+  data: string;
+  ts: number;
+}
+
+/** A commit for `epoch`, with the membership it makes: added users take `leaf`, removed users leave. */
+export interface CommitChange {
+  epoch: number;
+  from: string;
+  data: string;
+  ts: number;
+  adds: { user: string; leaf: number }[];
+  /** Users whose leaves the commit removes (active or not). */
+  removes: string[];
+  /** The Welcome for the added users, kept until each has read past the commit. */
+  welcome?: string;
+}
+
+export type CommitResult =
+  | { ok: true; seq: number }
+  | { ok: false; code: 'stale_epoch' | 'unknown_group' | 'group_full' };
+
+export type GroupCreateResult = 'created' | 'exists' | 'too_many_groups';
+export type JoinRequestResult = 'added' | 'exists' | 'full';
+
+/** One of a user's groups, for the list at login. */
+export interface Membership {
+  group: string;
+  role: GroupRole;
+  cursor: number;
+}
+
+export interface GroupCard {
+  group: string;
+  name: string;
+  topic: string;
+  members: number;
+}
+
+export interface GroupStoreLimits {
+  maxMembers: number;
+  maxGroupsPerUser: number;
+  maxKeyPackages: number;
+  logMaxEntries: number;
+  logTtlMs: number;
+  requestsMax: number;
+  now: () => number;
+}
+
+export const GROUP_STORE_DEFAULTS: Omit<GroupStoreLimits, 'now'> = {
+  maxMembers: 100,
+  maxGroupsPerUser: 200,
+  maxKeyPackages: 32,
+  logMaxEntries: 10_000,
+  logTtlMs: 14 * 24 * 3600 * 1000,
+  requestsMax: 100,
+};
+
+export interface GroupStore {
+  /** A new group with `owner` as its owner at leaf 0, epoch 0, and a `created` event as seq 1. */
+  create(group: NewGroup): Promise<GroupCreateResult>;
+  get(id: string): Promise<GroupRecord | undefined>;
+  member(id: string, user: string): Promise<MemberRecord | undefined>;
+  /** Every member row, active or not (at most about `maxMembers` plus those awaiting removal). */
+  members(id: string): Promise<MemberRecord[]>;
+  /** `user`'s active memberships, ordered by group id, after `after`, at most `limit`. */
+  groupsOf(user: string, after: string | undefined, limit: number): Promise<Membership[]>;
+  /** Listed groups whose name contains `q` (case-insensitive), at most `limit`. */
+  search(q: string, limit: number): Promise<GroupCard[]>;
+  update(id: string, patch: Partial<GroupSettings>): Promise<void>;
+  setRole(id: string, user: string, role: GroupRole): Promise<void>;
+  setMute(id: string, user: string, until: number | null): Promise<void>;
+  /** `to` becomes owner; the old owner an admin. */
+  transfer(id: string, to: string): Promise<void>;
+  /** `user` leaves or is banned: inactive at once, their leaf kept until a commit removes it. */
+  deactivate(id: string, user: string): Promise<void>;
+  /** The group and everything of it go. */
+  delete(id: string): Promise<void>;
+
+  addRequest(id: string, user: string): Promise<JoinRequestResult>;
+  /** Pending (undecided) requests, oldest first. */
+  requests(id: string): Promise<string[]>;
+  /** Accept: the user is approved (a commit may add them). Decline: the request goes. False when none was pending. */
+  decide(id: string, user: string, accept: boolean): Promise<boolean>;
+  isApproved(id: string, user: string): Promise<boolean>;
+  ban(id: string, user: string): Promise<void>;
+  unban(id: string, user: string): Promise<void>;
+  isBanned(id: string, user: string): Promise<boolean>;
+  bans(id: string): Promise<string[]>;
+
+  /** Atomically: the epoch check, epoch + 1, the membership change and the log entry. */
+  commit(id: string, change: CommitChange): Promise<CommitResult>;
+  /** Appends a message or event; its seq, or undefined when the group is gone. Old entries past the bounds go. */
+  append(id: string, entry: Omit<LogEntry, 'seq'>): Promise<number | undefined>;
+  /** Entries after `after`, oldest first, at most `limit`. */
+  readLog(id: string, after: number, limit: number): Promise<LogEntry[]>;
+  /** `user` stored the log up to `upTo`: their cursor moves (never back), and entries all active members passed go. */
+  ack(id: string, user: string, upTo: number): Promise<void>;
+  /** The Welcome waiting for `user`, and the seq of the commit that added them. */
+  welcomeFor(id: string, user: string): Promise<{ welcome: string; seq: number } | undefined>;
+
+  /** Adds one-use KeyPackages (`ref` is each one's unique reference); keeps the newest `maxKeyPackages`; the count after. */
+  addKeyPackages(user: string, kps: { ref: string; data: string }[]): Promise<number>;
+  /** The oldest KeyPackage, deleted as it is handed out; the last one is kept (the last resort) and handed out again. */
+  claimKeyPackage(user: string): Promise<string | undefined>;
+  keyPackageCount(user: string): Promise<number>;
+}

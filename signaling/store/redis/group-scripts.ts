@@ -1,0 +1,197 @@
+/**
+ * The groups' Lua scripts (redis-groups.ts). Every key of one group carries the group id as its
+ * hash tag (`{g:<id>}`), so each script touches one slot. Members are a hash of user → JSON
+ * `{role, leaf, mutedUntil, cursor, active}`; the log is a stream with entry id `<seq>-0`. Each
+ * script checks everything before its first write (Redis does not roll a script back).
+ */
+import { RedisScript } from './redis-script';
+
+/** Shared by the scripts that append: the next seq, the entry, then the count and age bounds. */
+const APPEND = `
+local function append(g, gl, kind, from, id, data, ts, maxEntries, cutoff)
+  local seq = redis.call('HINCRBY', g, 'seq', 1)
+  redis.call('XADD', gl, seq .. '-0', 'k', kind, 'f', from, 'i', id, 'd', data, 't', ts)
+  if seq > maxEntries then redis.call('XTRIM', gl, 'MINID', (seq - maxEntries + 1) .. '-0') end
+  while true do
+    local head = redis.call('XRANGE', gl, '-', '+', 'COUNT', 50)
+    local dropped = 0
+    for _, e in ipairs(head) do
+      local f = e[2]
+      local at
+      for i = 1, #f, 2 do if f[i] == 't' then at = tonumber(f[i + 1]) end end
+      if at and at < cutoff then redis.call('XDEL', gl, e[1]); dropped = dropped + 1 else break end
+    end
+    if dropped < 50 then break end
+  end
+  return seq
+end
+`;
+
+/**
+ * KEYS g, gm, gl. ARGV owner, settings fields (listed name topic joinPolicy onlyAdminsSend
+ * memberChats), now, maxEntries, cutoff. Returns 'exists' | 'created'.
+ */
+export const createGroupScript = new RedisScript(
+  'groupCreate',
+  `${APPEND}
+local g, gm, gl = KEYS[1], KEYS[2], KEYS[3]
+if redis.call('EXISTS', g) == 1 then return 'exists' end
+redis.call('HSET', g, 'epoch', 0, 'owner', ARGV[1], 'seq', 0, 'listed', ARGV[2], 'name', ARGV[3], 'topic', ARGV[4],
+  'joinPolicy', ARGV[5], 'onlyAdminsSend', ARGV[6], 'memberChats', ARGV[7])
+redis.call('HSET', gm, ARGV[1], cjson.encode({role = 'owner', leaf = 0, mutedUntil = cjson.null, cursor = 0, active = true}))
+append(g, gl, 'event', ARGV[1], '', '{"t":"created"}', ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]))
+return 'created'
+`,
+);
+
+/**
+ * KEYS g, gm, gl, grq, gw. ARGV epoch, from, data, ts, maxMembers, maxEntries, cutoff, welcome
+ * ('' for none), nAdds, then nAdds pairs of user leaf, then the removed users.
+ * Returns the seq, or 'unknown_group' | 'stale_epoch' | 'group_full'.
+ */
+export const commitScript = new RedisScript(
+  'groupCommit',
+  `${APPEND}
+local g, gm, gl, grq, gw = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local epoch = redis.call('HGET', g, 'epoch')
+if not epoch then return 'unknown_group' end
+if tonumber(epoch) ~= tonumber(ARGV[1]) then return 'stale_epoch' end
+local nAdds = tonumber(ARGV[9])
+local removed = {}
+for i = 10 + 2 * nAdds, #ARGV do removed[ARGV[i]] = true end
+local staying = 0
+local rows = redis.call('HGETALL', gm)
+for i = 1, #rows, 2 do
+  if not removed[rows[i]] and cjson.decode(rows[i + 1]).active then staying = staying + 1 end
+end
+if staying + nAdds > tonumber(ARGV[5]) then return 'group_full' end
+for user in pairs(removed) do redis.call('HDEL', gm, user); redis.call('HDEL', gw, user) end
+redis.call('HSET', g, 'epoch', tonumber(epoch) + 1)
+local seq = append(g, gl, 'commit', ARGV[2], '', ARGV[3], ARGV[4], tonumber(ARGV[6]), tonumber(ARGV[7]))
+for i = 0, nAdds - 1 do
+  local user, leaf = ARGV[10 + 2 * i], tonumber(ARGV[11 + 2 * i])
+  redis.call('HSET', gm, user, cjson.encode({role = 'member', leaf = leaf, mutedUntil = cjson.null, cursor = seq, active = true}))
+  redis.call('HDEL', grq, user)
+  if ARGV[8] ~= '' then redis.call('HSET', gw, user, cjson.encode({w = ARGV[8], seq = seq})) end
+end
+return seq
+`,
+);
+
+/** KEYS g, gl. ARGV kind, from, id, data, ts, maxEntries, cutoff. Returns the seq, or false when the group is gone. */
+export const appendScript = new RedisScript(
+  'groupAppend',
+  `${APPEND}
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+return append(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]))
+`,
+);
+
+/**
+ * KEYS g, gm, gl, gw. ARGV user, upTo. The cursor moves forward (never past the end), a Welcome
+ * read past goes, and entries every active member passed are trimmed.
+ */
+export const ackScript = new RedisScript(
+  'groupAck',
+  `
+local g, gm, gl, gw = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local seq = redis.call('HGET', g, 'seq')
+local raw = redis.call('HGET', gm, ARGV[1])
+if not seq or not raw then return 0 end
+local m = cjson.decode(raw)
+local to = math.min(tonumber(ARGV[2]), tonumber(seq))
+if to > m.cursor then m.cursor = to; redis.call('HSET', gm, ARGV[1], cjson.encode(m)) end
+local w = redis.call('HGET', gw, ARGV[1])
+if w and cjson.decode(w).seq <= m.cursor then redis.call('HDEL', gw, ARGV[1]) end
+local min
+local rows = redis.call('HVALS', gm)
+for _, r in ipairs(rows) do
+  local x = cjson.decode(r)
+  if x.active and (not min or x.cursor < min) then min = x.cursor end
+end
+if min then redis.call('XTRIM', gl, 'MINID', (min + 1) .. '-0') end
+return 1
+`,
+);
+
+/** KEYS gm, gw. ARGV user, field, JSON value. Sets one field of a member (absent: nothing); `active` false drops their Welcome. */
+export const patchMemberScript = new RedisScript(
+  'groupPatchMember',
+  `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local m = cjson.decode(raw)
+m[ARGV[2]] = cjson.decode(ARGV[3])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(m))
+if ARGV[2] == 'active' and m.active == false then redis.call('HDEL', KEYS[2], ARGV[1]) end
+return 1
+`,
+);
+
+/** KEYS g, gm. ARGV to. The old owner becomes an admin. */
+export const transferScript = new RedisScript(
+  'groupTransfer',
+  `
+local owner = redis.call('HGET', KEYS[1], 'owner')
+local raw = redis.call('HGET', KEYS[2], ARGV[1])
+if not owner or not raw then return 0 end
+local old = redis.call('HGET', KEYS[2], owner)
+if old then local o = cjson.decode(old); o.role = 'admin'; redis.call('HSET', KEYS[2], owner, cjson.encode(o)) end
+local m = cjson.decode(raw)
+m.role = 'owner'
+redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(m))
+redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+return 1
+`,
+);
+
+/** KEYS grq. ARGV user, now, max. Returns 'exists' | 'full' | 'added'. */
+export const addRequestScript = new RedisScript(
+  'groupAddRequest',
+  `
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 'exists' end
+if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 'full' end
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({ts = tonumber(ARGV[2]), approved = false}))
+return 'added'
+`,
+);
+
+/** KEYS grq. ARGV user, accept (1/0). Returns 1 when a pending request was decided. */
+export const decideScript = new RedisScript(
+  'groupDecide',
+  `
+local raw = redis.call('HGET', KEYS[1], ARGV[1])
+if not raw then return 0 end
+local r = cjson.decode(raw)
+if r.approved then return 0 end
+if ARGV[2] == '1' then r.approved = true; redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(r))
+else redis.call('HDEL', KEYS[1], ARGV[1]) end
+return 1
+`,
+);
+
+/** KEYS kp. ARGV max, then the packages (JSON `{ref, data}`). Returns the count after. */
+export const addKeyPackagesScript = new RedisScript(
+  'kpAdd',
+  `
+for i = 2, #ARGV do redis.call('RPUSH', KEYS[1], ARGV[i]) end
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[1]), -1)
+return redis.call('LLEN', KEYS[1])
+`,
+);
+
+/** KEYS kp. The oldest package, removed unless it is the last (the last resort, handed out again). */
+export const claimKeyPackageScript = new RedisScript(
+  'kpClaim',
+  `
+local n = redis.call('LLEN', KEYS[1])
+if n == 0 then return false end
+if n > 1 then return redis.call('LPOP', KEYS[1]) end
+return redis.call('LINDEX', KEYS[1], 0)
+`,
+);
+
+export const GROUP_SCRIPTS = [
+  createGroupScript, commitScript, appendScript, ackScript, patchMemberScript, transferScript,
+  addRequestScript, decideScript, addKeyPackagesScript, claimKeyPackageScript,
+];

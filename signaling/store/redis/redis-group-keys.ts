@@ -1,0 +1,28 @@
+/**
+ * The groups' Redis keys (issue 12), spelled once. A group's keys carry `{g:<id>}` as their hash
+ * tag, so its scripts touch one slot; a user's group index and KeyPackages carry the user's tag
+ * like the rest of their keys (redis-keys.ts). README.md beside this file describes each key.
+ */
+const tag = (group: string) => `{g:${group}}`;
+
+export const groupKeys = {
+  /** Hash: epoch, owner, seq, listed, name, topic, joinPolicy, onlyAdminsSend, memberChats. */
+  group: (id: string) => `g:${tag(id)}`,
+  /** Hash: user → JSON {role, leaf, mutedUntil, cursor, active}. */
+  members: (id: string) => `gm:${tag(id)}`,
+  /** Stream: the group's log, entry id `<seq>-0`, fields k f i d t (kind, from, id, data, ts). */
+  log: (id: string) => `gl:${tag(id)}`,
+  /** Hash: user → JSON {ts, approved}: pending and approved join requests. */
+  requests: (id: string) => `grq:${tag(id)}`,
+  /** Hash: user → when banned. */
+  bans: (id: string) => `gb:${tag(id)}`,
+  /** Hash: user → JSON {w, seq}: the Welcome waiting for a new member. */
+  welcomes: (id: string) => `gw:${tag(id)}`,
+  /** Sorted set (all scores 0, ordered by id): the groups `user` is an active member of. */
+  userGroups: (user: string) => `ug:{${user}}`,
+  /** List: `user`'s one-use KeyPackages, oldest first. */
+  keyPackages: (user: string) => `kp:{${user}}`,
+  /** Hash: `<lower-cased name>\n<id>` → id, for listed groups only (searched with HSCAN MATCH). */
+  directory: 'gdir',
+  directoryField: (name: string, id: string) => `${name.toLowerCase()}\n${id}`,
+} as const;

@@ -1,0 +1,273 @@
+/**
+ * Groups on Redis (see ../groups.ts and group-scripts.ts). A group's keys share its hash tag,
+ * so its commit (epoch check, membership, log entry) is one script in one slot. Two indexes live
+ * elsewhere and are written after the group's script, with single-key commands: a user's groups
+ * (`ug:{user}`, for the list at login and the per-user bound) and the directory of listed groups
+ * (`gdir`). A crash between the two leaves an index behind the group by one change; README.md says so.
+ */
+import type { GroupSettings } from '../../../shared/protocol-groups';
+import type {
+  CommitChange,
+  CommitResult,
+  GroupCard,
+  GroupCreateResult,
+  GroupRecord,
+  GroupRole,
+  GroupStore,
+  GroupStoreLimits,
+  JoinRequestResult,
+  LogEntry,
+  MemberRecord,
+  Membership,
+  NewGroup,
+} from '../groups';
+import {
+  ackScript,
+  addKeyPackagesScript,
+  addRequestScript,
+  appendScript,
+  claimKeyPackageScript,
+  commitScript,
+  createGroupScript,
+  decideScript,
+  patchMemberScript,
+  transferScript,
+} from './group-scripts';
+import { groupKeys as k } from './redis-group-keys';
+import type { RedisLink, ScriptRunner } from './redis-script';
+
+type StoredMember = Omit<MemberRecord, 'user'>;
+
+/** A hash reply as pairs: HGETALL comes as an object from node-redis, HSCAN and stream fields as flat arrays. */
+function pairs(flat: string[] | Record<string, string>): [string, string][] {
+  if (!Array.isArray(flat)) return Object.entries(flat);
+  const out: [string, string][] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
+/** A glob pattern that matches `text` literally inside a field (HSCAN MATCH). */
+const globContains = (text: string) => `*${text.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*\n*`;
+
+export class RedisGroups implements GroupStore {
+  constructor(
+    private readonly redis: RedisLink,
+    private readonly scripts: ScriptRunner,
+    private readonly opts: GroupStoreLimits,
+  ) {}
+
+  #cmd<T>(args: string[]): Promise<T> {
+    return this.redis.sendCommand<T>(args);
+  }
+
+  #cutoff(): number {
+    return this.opts.now() - this.opts.logTtlMs;
+  }
+
+  async create(g: NewGroup): Promise<GroupCreateResult> {
+    if ((await this.#cmd<number>(['ZCARD', k.userGroups(g.owner)])) >= this.opts.maxGroupsPerUser) return 'too_many_groups';
+    const flag = (b: boolean) => (b ? '1' : '0');
+    const result = await this.scripts.run<string>(createGroupScript, [k.group(g.id), k.members(g.id), k.log(g.id)], [
+      g.owner, flag(g.listed), g.name, g.topic, g.joinPolicy, flag(g.onlyAdminsSend), flag(g.memberChats),
+      this.opts.now(), this.opts.logMaxEntries, this.#cutoff(),
+    ]);
+    if (result !== 'created') return 'exists';
+    await this.#cmd(['ZADD', k.userGroups(g.owner), '0', g.id]);
+    if (g.listed) await this.#cmd(['HSET', k.directory, k.directoryField(g.name, g.id), g.id]);
+    return 'created';
+  }
+
+  async get(id: string): Promise<GroupRecord | undefined> {
+    const f = await this.#cmd<(string | null)[]>(['HMGET', k.group(id), 'epoch', 'owner', 'seq', 'listed', 'name', 'topic', 'joinPolicy', 'onlyAdminsSend', 'memberChats']);
+    if (f[0] === null || f[0] === undefined) return undefined;
+    const members = (await this.#rows(id)).filter(([, m]) => m.active).length;
+    return {
+      id,
+      epoch: Number(f[0]),
+      owner: f[1]!,
+      seq: Number(f[2]),
+      listed: f[3] === '1',
+      name: f[4] ?? '',
+      topic: f[5] ?? '',
+      joinPolicy: f[6] === 'closed' ? 'closed' : 'approval',
+      onlyAdminsSend: f[7] === '1',
+      memberChats: f[8] === '1',
+      members,
+    };
+  }
+
+  async #rows(id: string): Promise<[string, StoredMember][]> {
+    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.members(id)])).map(([user, json]) => [user, JSON.parse(json) as StoredMember]);
+  }
+
+  async member(id: string, user: string): Promise<MemberRecord | undefined> {
+    const raw = await this.#cmd<string | null>(['HGET', k.members(id), user]);
+    return raw === null ? undefined : { user, ...(JSON.parse(raw) as StoredMember) };
+  }
+
+  async members(id: string): Promise<MemberRecord[]> {
+    return (await this.#rows(id)).map(([user, m]) => ({ user, ...m })).sort((a, b) => a.leaf - b.leaf);
+  }
+
+  async groupsOf(user: string, after: string | undefined, limit: number): Promise<Membership[]> {
+    const ids = await this.#cmd<string[]>(['ZRANGE', k.userGroups(user), after === undefined ? '-' : `(${after}`, '+', 'BYLEX', 'LIMIT', '0', String(limit)]);
+    const rows = await Promise.all(ids.map((g) => this.member(g, user)));
+    return ids.flatMap((group, i) => {
+      const m = rows[i];
+      return m?.active ? [{ group, role: m.role, cursor: m.cursor }] : [];
+    });
+  }
+
+  async search(q: string, limit: number): Promise<GroupCard[]> {
+    const found = new Set<string>();
+    let cursor = '0';
+    // The directory is scanned in steps; each step is bounded work for Redis.
+    do {
+      const [next, flat] = await this.#cmd<[string, string[]]>(['HSCAN', k.directory, cursor, 'MATCH', globContains(q.toLowerCase()), 'COUNT', '500']);
+      for (const [, id] of pairs(flat)) found.add(id);
+      cursor = next;
+    } while (cursor !== '0' && found.size < limit);
+    const groups = await Promise.all([...found].map((id) => this.get(id)));
+    return groups
+      .filter((g): g is GroupRecord => g !== undefined && g.listed)
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+      .slice(0, limit)
+      .map((g) => ({ group: g.id, name: g.name, topic: g.topic, members: g.members }));
+  }
+
+  async update(id: string, patch: Partial<GroupSettings>): Promise<void> {
+    const before = await this.get(id);
+    if (!before) return;
+    const fields: string[] = [];
+    for (const [key, value] of Object.entries(patch)) {
+      if (value === undefined) continue;
+      fields.push(key, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
+    }
+    if (fields.length === 0) return;
+    await this.#cmd(['HSET', k.group(id), ...fields]);
+    const after = { ...before, ...patch };
+    await this.#cmd(['HDEL', k.directory, k.directoryField(before.name, id)]);
+    if (after.listed) await this.#cmd(['HSET', k.directory, k.directoryField(after.name, id), id]);
+  }
+
+  #patch(id: string, user: string, field: keyof StoredMember, value: unknown): Promise<unknown> {
+    return this.scripts.run(patchMemberScript, [k.members(id), k.welcomes(id)], [user, field, JSON.stringify(value)]);
+  }
+
+  async setRole(id: string, user: string, role: GroupRole): Promise<void> {
+    await this.#patch(id, user, 'role', role);
+  }
+
+  async setMute(id: string, user: string, until: number | null): Promise<void> {
+    await this.#patch(id, user, 'mutedUntil', until);
+  }
+
+  async transfer(id: string, to: string): Promise<void> {
+    await this.scripts.run(transferScript, [k.group(id), k.members(id)], [to]);
+  }
+
+  async deactivate(id: string, user: string): Promise<void> {
+    await this.#patch(id, user, 'active', false);
+    await this.#cmd(['ZREM', k.userGroups(user), id]);
+  }
+
+  async delete(id: string): Promise<void> {
+    const before = await this.get(id);
+    const users = await this.#cmd<string[]>(['HKEYS', k.members(id)]);
+    await this.#cmd(['DEL', k.group(id), k.members(id), k.log(id), k.requests(id), k.bans(id), k.welcomes(id)]);
+    for (const user of users) await this.#cmd(['ZREM', k.userGroups(user), id]);
+    if (before) await this.#cmd(['HDEL', k.directory, k.directoryField(before.name, id)]);
+  }
+
+  async addRequest(id: string, user: string): Promise<JoinRequestResult> {
+    return this.scripts.run<JoinRequestResult>(addRequestScript, [k.requests(id)], [user, this.opts.now(), this.opts.requestsMax]);
+  }
+
+  async requests(id: string): Promise<string[]> {
+    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.requests(id)]))
+      .map(([user, json]) => ({ user, ...(JSON.parse(json) as { ts: number; approved: boolean }) }))
+      .filter((r) => !r.approved)
+      .sort((a, b) => a.ts - b.ts || (a.user < b.user ? -1 : 1))
+      .map((r) => r.user);
+  }
+
+  async decide(id: string, user: string, accept: boolean): Promise<boolean> {
+    return (await this.scripts.run<number>(decideScript, [k.requests(id)], [user, accept ? '1' : '0'])) === 1;
+  }
+
+  async isApproved(id: string, user: string): Promise<boolean> {
+    const raw = await this.#cmd<string | null>(['HGET', k.requests(id), user]);
+    return raw !== null && (JSON.parse(raw) as { approved: boolean }).approved;
+  }
+
+  async ban(id: string, user: string): Promise<void> {
+    await this.#cmd(['HSET', k.bans(id), user, String(this.opts.now())]);
+    await this.#cmd(['HDEL', k.requests(id), user]);
+  }
+
+  async unban(id: string, user: string): Promise<void> {
+    await this.#cmd(['HDEL', k.bans(id), user]);
+  }
+
+  async isBanned(id: string, user: string): Promise<boolean> {
+    return (await this.#cmd<number>(['HEXISTS', k.bans(id), user])) === 1;
+  }
+
+  async bans(id: string): Promise<string[]> {
+    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.bans(id)]))
+      .sort((a, b) => Number(a[1]) - Number(b[1]) || (a[0] < b[0] ? -1 : 1))
+      .map(([user]) => user);
+  }
+
+  async commit(id: string, c: CommitChange): Promise<CommitResult> {
+    const keys = [k.group(id), k.members(id), k.log(id), k.requests(id), k.welcomes(id)];
+    const args = [
+      c.epoch, c.from, c.data, c.ts, this.opts.maxMembers, this.opts.logMaxEntries, this.#cutoff(), c.welcome ?? '', c.adds.length,
+      ...c.adds.flatMap((a) => [a.user, a.leaf]),
+      ...c.removes,
+    ];
+    const result = await this.scripts.run<number | string>(commitScript, keys, args);
+    if (typeof result === 'string') return { ok: false, code: result as 'stale_epoch' | 'unknown_group' | 'group_full' };
+    for (const a of c.adds) await this.#cmd(['ZADD', k.userGroups(a.user), '0', id]);
+    for (const user of c.removes) await this.#cmd(['ZREM', k.userGroups(user), id]);
+    return { ok: true, seq: result };
+  }
+
+  async append(id: string, e: Omit<LogEntry, 'seq'>): Promise<number | undefined> {
+    const seq = await this.scripts.run<number | null>(appendScript, [k.group(id), k.log(id)], [
+      e.kind, e.from, e.id ?? '', e.data, e.ts, this.opts.logMaxEntries, this.#cutoff(),
+    ]);
+    return seq ?? undefined;
+  }
+
+  async readLog(id: string, after: number, limit: number): Promise<LogEntry[]> {
+    const entries = await this.#cmd<[string, string[]][]>(['XRANGE', k.log(id), `(${after}-0`, '+', 'COUNT', String(limit)]);
+    return entries.map(([entryId, flat]) => {
+      const f = Object.fromEntries(pairs(flat));
+      return { seq: Number(entryId.split('-')[0]), kind: f.k as LogEntry['kind'], from: f.f!, ...(f.i ? { id: f.i } : {}), data: f.d!, ts: Number(f.t) };
+    });
+  }
+
+  async ack(id: string, user: string, upTo: number): Promise<void> {
+    await this.scripts.run(ackScript, [k.group(id), k.members(id), k.log(id), k.welcomes(id)], [user, upTo]);
+  }
+
+  async welcomeFor(id: string, user: string): Promise<{ welcome: string; seq: number } | undefined> {
+    const [raw, member] = await Promise.all([this.#cmd<string | null>(['HGET', k.welcomes(id), user]), this.member(id, user)]);
+    if (raw === null || !member?.active) return undefined;
+    const w = JSON.parse(raw) as { w: string; seq: number };
+    return { welcome: w.w, seq: w.seq };
+  }
+
+  async addKeyPackages(user: string, kps: { ref: string; data: string }[]): Promise<number> {
+    return this.scripts.run<number>(addKeyPackagesScript, [k.keyPackages(user)], [this.opts.maxKeyPackages, ...kps.map((kp) => kp.data)]);
+  }
+
+  async claimKeyPackage(user: string): Promise<string | undefined> {
+    return (await this.scripts.run<string | null>(claimKeyPackageScript, [k.keyPackages(user)], [])) ?? undefined;
+  }
+
+  async keyPackageCount(user: string): Promise<number> {
+    return this.#cmd<number>(['LLEN', k.keyPackages(user)]);
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * Groups on SQLite (see ../groups.ts). better-sqlite3 is synchronous, so a method's transaction
+ * is done before its promise returns: a commit's epoch check and its writes cannot interleave
+ * with another commit's.
+ */
+import type Database from 'better-sqlite3';
+import type { GroupSettings } from '../../../shared/protocol-groups';
+import type {
+  CommitChange,
+  CommitResult,
+  GroupCard,
+  GroupCreateResult,
+  GroupRecord,
+  GroupRole,
+  GroupStore,
+  GroupStoreLimits,
+  JoinRequestResult,
+  LogEntry,
+  MemberRecord,
+  Membership,
+  NewGroup,
+} from '../groups';
+import { SqliteKeyPackages } from './sqlite-key-packages';
+
+interface GroupRow {
+  id: string;
+  epoch: number;
+  owner: string;
+  seq: number;
+  listed: number;
+  name: string;
+  topic: string;
+  join_policy: 'approval' | 'closed';
+  only_admins_send: number;
+  member_chats: number;
+  members: number;
+}
+
+interface MemberRow {
+  user: string;
+  role: GroupRole;
+  leaf: number;
+  muted_until: number | null;
+  cursor: number;
+  active: number;
+}
+
+const toGroup = (r: GroupRow): GroupRecord => ({
+  id: r.id,
+  epoch: r.epoch,
+  owner: r.owner,
+  seq: r.seq,
+  listed: r.listed === 1,
+  name: r.name,
+  topic: r.topic,
+  joinPolicy: r.join_policy,
+  onlyAdminsSend: r.only_admins_send === 1,
+  memberChats: r.member_chats === 1,
+  members: r.members,
+});
+
+const toMember = (r: MemberRow): MemberRecord => ({
+  user: r.user,
+  role: r.role,
+  leaf: r.leaf,
+  mutedUntil: r.muted_until,
+  cursor: r.cursor,
+  active: r.active === 1,
+});
+
+/** Column for each settings field. */
+const COLUMN: Record<keyof GroupSettings, string> = {
+  listed: 'listed',
+  name: 'name',
+  topic: 'topic',
+  joinPolicy: 'join_policy',
+  onlyAdminsSend: 'only_admins_send',
+  memberChats: 'member_chats',
+};
+
+/** `%`, `_` and the escape itself stand for themselves in a LIKE pattern. */
+const likePattern = (q: string) => `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+export class SqliteGroups implements GroupStore {
+  readonly #db: Database.Database;
+  readonly #kps: SqliteKeyPackages;
+  readonly #q;
+
+  constructor(
+    db: Database.Database,
+    private readonly opts: GroupStoreLimits,
+  ) {
+    this.#db = db;
+    this.#kps = new SqliteKeyPackages(db, opts);
+    const active = '(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id AND m.active = 1) AS members';
+    this.#q = {
+      group: db.prepare<[string], GroupRow>(`SELECT g.*, ${active} FROM groups g WHERE g.id = ?`),
+      exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM groups WHERE id = ?'),
+      insertGroup: db.prepare(
+        `INSERT INTO groups (id, epoch, owner, seq, listed, name, topic, join_policy, only_admins_send, member_chats, created_at)
+         VALUES (@id, 0, @owner, 0, @listed, @name, @topic, @joinPolicy, @onlyAdminsSend, @memberChats, @now)`,
+      ),
+      countOf: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM group_members WHERE user = ? AND active = 1'),
+      member: db.prepare<[string, string], MemberRow>('SELECT * FROM group_members WHERE group_id = ? AND user = ?'),
+      members: db.prepare<[string], MemberRow>('SELECT * FROM group_members WHERE group_id = ? ORDER BY leaf'),
+      insertMember: db.prepare<[string, string, GroupRole, number, number]>(
+        'INSERT OR REPLACE INTO group_members (group_id, user, role, leaf, muted_until, cursor, active) VALUES (?, ?, ?, ?, NULL, ?, 1)',
+      ),
+      groupsOf: db.prepare<[string, string, number], { group_id: string; role: GroupRole; cursor: number }>(
+        'SELECT group_id, role, cursor FROM group_members WHERE user = ? AND active = 1 AND group_id > ? ORDER BY group_id LIMIT ?',
+      ),
+      search: db.prepare<[string, number], GroupRow>(
+        `SELECT g.*, ${active} FROM groups g WHERE g.listed = 1 AND lower(g.name) LIKE ? ESCAPE '\\' ORDER BY g.name LIMIT ?`,
+      ),
+      setRole: db.prepare<[GroupRole, string, string]>('UPDATE group_members SET role = ? WHERE group_id = ? AND user = ?'),
+      setMute: db.prepare<[number | null, string, string]>('UPDATE group_members SET muted_until = ? WHERE group_id = ? AND user = ?'),
+      setOwner: db.prepare<[string, string]>('UPDATE groups SET owner = ? WHERE id = ?'),
+      deactivate: db.prepare<[string, string]>('UPDATE group_members SET active = 0, welcome = NULL WHERE group_id = ? AND user = ?'),
+      request: db.prepare<[string, string], { approved: number }>('SELECT approved FROM group_requests WHERE group_id = ? AND user = ?'),
+      countRequests: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM group_requests WHERE group_id = ?'),
+      insertRequest: db.prepare<[string, string, number]>('INSERT INTO group_requests (group_id, user, created_at, approved) VALUES (?, ?, ?, 0)'),
+      requests: db.prepare<[string], { user: string }>('SELECT user FROM group_requests WHERE group_id = ? AND approved = 0 ORDER BY created_at, user'),
+      approve: db.prepare<[string, string]>('UPDATE group_requests SET approved = 1 WHERE group_id = ? AND user = ? AND approved = 0'),
+      dropRequest: db.prepare<[string, string]>('DELETE FROM group_requests WHERE group_id = ? AND user = ?'),
+      ban: db.prepare<[string, string, number]>('INSERT OR IGNORE INTO group_bans (group_id, user, created_at) VALUES (?, ?, ?)'),
+      unban: db.prepare<[string, string]>('DELETE FROM group_bans WHERE group_id = ? AND user = ?'),
+      banned: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM group_bans WHERE group_id = ? AND user = ?'),
+      bans: db.prepare<[string], { user: string }>('SELECT user FROM group_bans WHERE group_id = ? ORDER BY created_at, user'),
+      bump: db.prepare<[string]>('UPDATE groups SET seq = seq + 1 WHERE id = ?'),
+      seqOf: db.prepare<[string], { seq: number }>('SELECT seq FROM groups WHERE id = ?'),
+      setEpoch: db.prepare<[number, string]>('UPDATE groups SET epoch = ? WHERE id = ?'),
+      insertLog: db.prepare<[string, number, string, string, string | null, string, number]>(
+        'INSERT INTO group_log (group_id, seq, kind, sender, msg_id, data, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      readLog: db.prepare<[string, number, number], { seq: number; kind: LogEntry['kind']; sender: string; msg_id: string | null; data: string; ts: number }>(
+        'SELECT seq, kind, sender, msg_id, data, ts FROM group_log WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+      ),
+      trimBelow: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND seq <= ?'),
+      trimOlder: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND ts < ?'),
+      minCursor: db.prepare<[string], { c: number | null }>('SELECT MIN(cursor) AS c FROM group_members WHERE group_id = ? AND active = 1'),
+      moveCursor: db.prepare<[number, string, string]>('UPDATE group_members SET cursor = max(cursor, ?) WHERE group_id = ? AND user = ?'),
+      clearWelcome: db.prepare<[string, string, number]>('UPDATE group_members SET welcome = NULL WHERE group_id = ? AND user = ? AND welcome_seq <= ?'),
+      setWelcome: db.prepare<[string, number, string, string]>('UPDATE group_members SET welcome = ?, welcome_seq = ? WHERE group_id = ? AND user = ?'),
+      welcome: db.prepare<[string, string], { welcome: string | null; welcome_seq: number | null }>(
+        'SELECT welcome, welcome_seq FROM group_members WHERE group_id = ? AND user = ? AND active = 1',
+      ),
+      deleteMember: db.prepare<[string, string]>('DELETE FROM group_members WHERE group_id = ? AND user = ?'),
+    };
+  }
+
+  async create(g: NewGroup): Promise<GroupCreateResult> {
+    return this.#db.transaction((): GroupCreateResult => {
+      if (this.#q.exists.get(g.id)) return 'exists';
+      if (this.#q.countOf.get(g.owner)!.n >= this.opts.maxGroupsPerUser) return 'too_many_groups';
+      const flag = (b: boolean) => (b ? 1 : 0);
+      this.#q.insertGroup.run({ ...g, listed: flag(g.listed), onlyAdminsSend: flag(g.onlyAdminsSend), memberChats: flag(g.memberChats), now: this.opts.now() });
+      this.#q.insertMember.run(g.id, g.owner, 'owner', 0, 0);
+      this.#appendIn(g.id, { kind: 'event', from: g.owner, data: JSON.stringify({ t: 'created' }), ts: this.opts.now() });
+      return 'created';
+    })();
+  }
+
+  async get(id: string): Promise<GroupRecord | undefined> {
+    const row = this.#q.group.get(id);
+    return row ? toGroup(row) : undefined;
+  }
+
+  async member(id: string, user: string): Promise<MemberRecord | undefined> {
+    const row = this.#q.member.get(id, user);
+    return row ? toMember(row) : undefined;
+  }
+
+  async members(id: string): Promise<MemberRecord[]> {
+    return this.#q.members.all(id).map(toMember);
+  }
+
+  async groupsOf(user: string, after: string | undefined, limit: number): Promise<Membership[]> {
+    return this.#q.groupsOf.all(user, after ?? '', limit).map((r) => ({ group: r.group_id, role: r.role, cursor: r.cursor }));
+  }
+
+  async search(q: string, limit: number): Promise<GroupCard[]> {
+    return this.#q.search.all(likePattern(q), limit).map((r) => ({ group: r.id, name: r.name, topic: r.topic, members: r.members }));
+  }
+
+  async update(id: string, patch: Partial<GroupSettings>): Promise<void> {
+    const entries = Object.entries(patch).filter(([k, v]) => v !== undefined && k in COLUMN) as [keyof GroupSettings, unknown][];
+    if (entries.length === 0) return;
+    const sets = entries.map(([k]) => `${COLUMN[k]} = ?`).join(', ');
+    const values = entries.map(([, v]) => (typeof v === 'boolean' ? (v ? 1 : 0) : v));
+    this.#db.prepare(`UPDATE groups SET ${sets} WHERE id = ?`).run(...values, id);
+  }
+
+  async setRole(id: string, user: string, role: GroupRole): Promise<void> {
+    this.#q.setRole.run(role, id, user);
+  }
+
+  async setMute(id: string, user: string, until: number | null): Promise<void> {
+    this.#q.setMute.run(until, id, user);
+  }
+
+  async transfer(id: string, to: string): Promise<void> {
+    this.#db.transaction(() => {
+      const owner = this.#q.group.get(id)?.owner;
+      if (owner === undefined) return;
+      this.#q.setRole.run('admin', id, owner);
+      this.#q.setRole.run('owner', id, to);
+      this.#q.setOwner.run(to, id);
+    })();
+  }
+
+  async deactivate(id: string, user: string): Promise<void> {
+    this.#q.deactivate.run(id, user);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#db.transaction(() => {
+      for (const table of ['group_log', 'group_members', 'group_requests', 'group_bans']) {
+        this.#db.prepare(`DELETE FROM ${table} WHERE group_id = ?`).run(id);
+      }
+      this.#db.prepare('DELETE FROM groups WHERE id = ?').run(id);
+    })();
+  }
+
+  async addRequest(id: string, user: string): Promise<JoinRequestResult> {
+    return this.#db.transaction((): JoinRequestResult => {
+      if (this.#q.request.get(id, user)) return 'exists';
+      if (this.#q.countRequests.get(id)!.n >= this.opts.requestsMax) return 'full';
+      this.#q.insertRequest.run(id, user, this.opts.now());
+      return 'added';
+    })();
+  }
+
+  async requests(id: string): Promise<string[]> {
+    return this.#q.requests.all(id).map((r) => r.user);
+  }
+
+  async decide(id: string, user: string, accept: boolean): Promise<boolean> {
+    const pending = this.#q.request.get(id, user);
+    if (!pending || pending.approved === 1) return false;
+    if (accept) this.#q.approve.run(id, user);
+    else this.#q.dropRequest.run(id, user);
+    return true;
+  }
+
+  async isApproved(id: string, user: string): Promise<boolean> {
+    return this.#q.request.get(id, user)?.approved === 1;
+  }
+
+  async ban(id: string, user: string): Promise<void> {
+    this.#db.transaction(() => {
+      this.#q.ban.run(id, user, this.opts.now());
+      this.#q.dropRequest.run(id, user);
+    })();
+  }
+
+  async unban(id: string, user: string): Promise<void> {
+    this.#q.unban.run(id, user);
+  }
+
+  async isBanned(id: string, user: string): Promise<boolean> {
+    return this.#q.banned.get(id, user) !== undefined;
+  }
+
+  async bans(id: string): Promise<string[]> {
+    return this.#q.bans.all(id).map((r) => r.user);
+  }
+
+  async commit(id: string, c: CommitChange): Promise<CommitResult> {
+    return this.#db.transaction((): CommitResult => {
+      const group = this.#q.group.get(id);
+      if (!group) return { ok: false, code: 'unknown_group' };
+      if (group.epoch !== c.epoch) return { ok: false, code: 'stale_epoch' };
+      const rows = this.#q.members.all(id);
+      const removed = new Set(c.removes);
+      const staying = rows.filter((r) => r.active === 1 && !removed.has(r.user)).length;
+      if (staying + c.adds.length > this.opts.maxMembers) return { ok: false, code: 'group_full' };
+      for (const user of c.removes) this.#q.deleteMember.run(id, user);
+      this.#q.setEpoch.run(c.epoch + 1, id);
+      const seq = this.#appendIn(id, { kind: 'commit', from: c.from, data: c.data, ts: c.ts });
+      for (const add of c.adds) {
+        this.#q.insertMember.run(id, add.user, 'member', add.leaf, seq);
+        this.#q.dropRequest.run(id, add.user);
+        if (c.welcome) this.#q.setWelcome.run(c.welcome, seq, id, add.user);
+      }
+      return { ok: true, seq };
+    })();
+  }
+
+  async append(id: string, entry: Omit<LogEntry, 'seq'>): Promise<number | undefined> {
+    return this.#db.transaction(() => (this.#q.exists.get(id) ? this.#appendIn(id, entry) : undefined))();
+  }
+
+  /** Inside a transaction: the next seq, the entry, and the bounds (age and count) applied. */
+  #appendIn(id: string, e: Omit<LogEntry, 'seq'>): number {
+    this.#q.bump.run(id);
+    const seq = this.#q.seqOf.get(id)!.seq;
+    this.#q.insertLog.run(id, seq, e.kind, e.from, e.id ?? null, e.data, e.ts);
+    this.#q.trimBelow.run(id, seq - this.opts.logMaxEntries);
+    this.#q.trimOlder.run(id, this.opts.now() - this.opts.logTtlMs);
+    return seq;
+  }
+
+  async readLog(id: string, after: number, limit: number): Promise<LogEntry[]> {
+    return this.#q.readLog.all(id, after, limit).map((r) => ({
+      seq: r.seq,
+      kind: r.kind,
+      from: r.sender,
+      ...(r.msg_id !== null ? { id: r.msg_id } : {}),
+      data: r.data,
+      ts: r.ts,
+    }));
+  }
+
+  async ack(id: string, user: string, upTo: number): Promise<void> {
+    this.#db.transaction(() => {
+      const seq = this.#q.seqOf.get(id)?.seq;
+      if (seq === undefined) return;
+      const to = Math.min(upTo, seq);
+      this.#q.moveCursor.run(to, id, user);
+      this.#q.clearWelcome.run(id, user, to);
+      const min = this.#q.minCursor.get(id)?.c;
+      if (min !== null && min !== undefined) this.#q.trimBelow.run(id, min);
+    })();
+  }
+
+  async welcomeFor(id: string, user: string): Promise<{ welcome: string; seq: number } | undefined> {
+    const row = this.#q.welcome.get(id, user);
+    return row?.welcome && row.welcome_seq !== null ? { welcome: row.welcome, seq: row.welcome_seq } : undefined;
+  }
+
+  addKeyPackages(user: string, kps: { ref: string; data: string }[]): Promise<number> {
+    return this.#kps.add(user, kps);
+  }
+
+  claimKeyPackage(user: string): Promise<string | undefined> {
+    return this.#kps.claim(user);
+  }
+
+  keyPackageCount(user: string): Promise<number> {
+    return this.#kps.count(user);
+  }
+}
