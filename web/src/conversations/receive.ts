@@ -12,15 +12,15 @@ import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { IDBPObjectStore } from 'idb';
 import type { Database, ParleyDB, StoredMessage } from '../storage/db';
-import { type ReceivedBody, bodyModule } from './bodies/registry';
+import { type ModifierModule, type ReceivedBody, bodyModule } from './bodies/registry';
 import { resolveQuote } from './bodies/reply';
 import { shownTime } from './clock';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
 import type { History } from './history';
-import { applyMarks } from './marks';
+import { type MarksArrival, applyMarks } from './marks';
 import { wasForgotten } from './forgotten';
-import { applyWaiting, keepPending } from './pending';
+import { type ReceiveTx, applyWaiting, keepPending } from './pending';
 import { followQuotes } from './quotes';
 
 /** What the sender is owed: `ack` (stored, or a duplicate), `refuse` (it did not open), or nothing yet (`hold`). */
@@ -86,18 +86,9 @@ export class Receiver {
       return 'ack';
     }
     if (module.role === 'modifier') {
-      const target = module.target(body);
-      const message = await this.#target(messages, conv, target);
-      const changed = message !== undefined && module.apply(message, body, { from, me: me.username, ts });
-      if (changed) await messages.put(message);
-      const requoted = changed && body.kind !== 'reaction' ? await followQuotes(messages, this.d.history, message, me.username) : [];
-      if (!message && !(await wasForgotten(tx, [conv, 'in', target])) && !(await wasForgotten(tx, [conv, 'out', target]))) {
-        const kept = await keepPending(tx, { conv, target, id, from, ts, body, kept: Date.now() });
-        if (!kept) console.warn(`parley: dropped a ${body.kind} from ${from}: too many wait for their message`);
-      }
+      const changed = await this.#modify(tx, module, { conv, id, body, ctx: { from, me: me.username, ts } });
       await tx.done;
-      if (changed) this.d.changed(conv, message);
-      for (const reply of requoted) this.d.changed(conv, reply);
+      for (const m of changed) this.d.changed(conv, m);
       return 'ack';
     }
     const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), state: 'delivered' };
@@ -109,6 +100,28 @@ export class Receiver {
     await this.d.states.arrived(conv);
     this.d.arrived(message);
     return 'ack';
+  }
+
+  /**
+   * Applies a modifier to its target, and the target's quotes in replies to what it now is
+   * (quotes.ts); one whose target is not here waits for it, unless it was deleted for me
+   * (forgotten.ts). Returns the messages changed.
+   */
+  async #modify(tx: ReceiveTx, module: ModifierModule<ReceivedBody>, a: MarksArrival): Promise<StoredMessage[]> {
+    const { conv, body, ctx } = a;
+    const messages = tx.objectStore('messages');
+    const target = module.target(body);
+    const message = await this.#target(messages, conv, target);
+    if (message) {
+      if (!module.apply(message, body, ctx)) return [];
+      await messages.put(message);
+      const requoted = body.kind === 'reaction' ? [] : await followQuotes(messages, this.d.history, message, ctx.me);
+      return [message, ...requoted];
+    }
+    if ((await wasForgotten(tx, [conv, 'in', target])) || (await wasForgotten(tx, [conv, 'out', target]))) return [];
+    const kept = await keepPending(tx, { conv, target, id: a.id, from: ctx.from, ts: ctx.ts, body, kept: Date.now() });
+    if (!kept) console.warn(`parley: dropped a ${body.kind} from ${ctx.from}: too many wait for their message`);
+    return [];
   }
 
   /**
