@@ -58,6 +58,10 @@ const Env = z.object({
   // Presence: transient frames (typing), per connection.
   TRANSIENT_PER_SEC: int(5),
   TRANSIENT_BURST: int(20),
+  // Hardening (review 2026-12-02): account-state writes per connection, and the bound on blocks.
+  /** block, unblock, remove_contact and unsend one connection may send per second, and their burst: each is an fsynced write. */
+  STATE_WRITES_PER_SEC: int(10),
+  STATE_WRITES_BURST: int(50),
   // Connection bounds (signaling/connection/): per client address and in total, before and around login.
   /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (see connection/address.ts). */
   TRUST_PROXY: z
@@ -254,6 +258,14 @@ export interface ServerLimits {
   /** `transient` frames (typing) one connection may send per second, and their burst; past it they are dropped. */
   transientPerSec: number;
   transientBurst: number;
+  // Hardening (review 2026-12-02)
+  /**
+   * Account-state writes (block, unblock, remove_contact, unsend) one connection may make per
+   * second, and their burst: each is a synchronous, fsynced commit on the one event loop, so
+   * past it they are answered `rate_limited` instead of paced only by the frame rate.
+   */
+  stateWritesPerSec: number;
+  stateWritesBurst: number;
 }
 
 function turnSettings(urls: string, secret: string, ttlSeconds: number): TurnSettings | undefined {
@@ -335,6 +347,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       requestCooldownMs: e.REQUEST_COOLDOWN_SECONDS * 1000,
       transientPerSec: e.TRANSIENT_PER_SEC,
       transientBurst: e.TRANSIENT_BURST,
+      stateWritesPerSec: e.STATE_WRITES_PER_SEC,
+      stateWritesBurst: e.STATE_WRITES_BURST,
     },
   };
 }

@@ -132,6 +132,11 @@ export class Session {
     return this.#rates.transient();
   }
 
+  /** Takes one account-state write (block, unblock, remove_contact, unsend) of this connection's rate (ServerLimits.stateWritesPerSec). */
+  allowStateWrite(): boolean {
+    return this.#rates.stateWrite();
+  }
+
   /**
    * Accounts `bytes` of file `fileId` relayed by this connection: `rate` when over the byte rate,
    * `size` past the per-file size limit (a bounded number of files is tracked per connection).

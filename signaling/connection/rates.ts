@@ -16,6 +16,8 @@ export class ConnectionRates {
   #stored: TokenBucket | undefined;
   /** Transient frames (typing), made on the first one. */
   #transient: TokenBucket | undefined;
+  /** Account-state writes (block, unblock, remove_contact, unsend), made on the first one. */
+  #state: TokenBucket | undefined;
   /** File relay accounting, made on the first chunk. */
   #relay: { bytes: TokenBucket; perFile: Map<string, number> } | undefined;
 
@@ -40,6 +42,11 @@ export class ConnectionRates {
   transient(): boolean {
     this.#transient ??= new TokenBucket(this.limits.transientPerSec, this.limits.transientBurst);
     return this.#transient.take();
+  }
+
+  stateWrite(): boolean {
+    this.#state ??= new TokenBucket(this.limits.stateWritesPerSec, this.limits.stateWritesBurst);
+    return this.#state.take();
   }
 
   relay(fileId: string, bytes: number): 'ok' | 'rate' | 'size' {

@@ -7,6 +7,7 @@ import { isValidUsername } from '../../shared/username';
 import { ProtocolError } from '../errors';
 import type { Session } from '../session';
 import type { Context, Handler } from './context';
+import { takeStateWrite } from './state-writes';
 
 async function existing(ctx: Context, session: Session, username: string): Promise<void> {
   if (username === session.username) throw new ProtocolError('bad_username', 'you cannot block yourself', username);
@@ -25,8 +26,14 @@ async function hideFromEachOther(ctx: Context, session: Session, other: string):
 export const block: Handler<'block'> = async (ctx, session, f) => {
   const me = session.username!;
   await existing(ctx, session, f.username);
+  // A repeat changes nothing: answered as done, with no write and no notice to the other.
+  if (session.blocks.has(f.username)) {
+    session.send({ t: 'blocked', username: f.username });
+    return;
+  }
+  takeStateWrite(session, f.username);
   await ctx.store.contacts.block(me, f.username);
-  const wasSeen = session.contacts.has(f.username) && !session.blocks.has(f.username) && !session.blockedBy.has(f.username);
+  const wasSeen = session.contacts.has(f.username) && !session.blockedBy.has(f.username);
   session.blocks.add(f.username);
   // The presence first: once the change has arrived, nothing about this user reaches them any more.
   if (wasSeen) await hideFromEachOther(ctx, session, f.username);
@@ -37,6 +44,11 @@ export const block: Handler<'block'> = async (ctx, session, f) => {
 export const unblock: Handler<'unblock'> = async (ctx, session, f) => {
   const me = session.username!;
   await existing(ctx, session, f.username);
+  if (!session.blocks.has(f.username)) {
+    session.send({ t: 'unblocked', username: f.username });
+    return;
+  }
+  takeStateWrite(session, f.username);
   await ctx.store.contacts.unblock(me, f.username);
   session.blocks.delete(f.username);
   await ctx.router.deliver(f.username, { t: 'change', change: { t: 'blocked_by', peer: me, on: false } });
@@ -57,6 +69,7 @@ export const removeContact: Handler<'remove_contact'> = async (ctx, session, f) 
   const me = session.username!;
   const other = f.username;
   if (!session.contacts.has(other)) throw new ProtocolError('not_contact', `${other} is not your contact`, other);
+  takeStateWrite(session, other);
   await ctx.store.contacts.remove(me, other);
   const wasSeen = !session.blocks.has(other) && !session.blockedBy.has(other);
   if (wasSeen) await hideFromEachOther(ctx, session, other);

@@ -8,9 +8,11 @@
 import { ProtocolError } from '../errors';
 import { mayWithdraw } from '../policy';
 import type { Handler } from './context';
+import { takeStateWrite } from './state-writes';
 
 export const unsend: Handler<'unsend'> = async (ctx, session, f) => {
   if (!mayWithdraw(session, f.to)) throw new ProtocolError('not_contact', `${f.to} is not your contact`, f.id);
+  takeStateWrite(session, f.id);
   // The sender is the authenticated user: nobody can take back another's message.
   await ctx.store.queue.withdraw(f.to, session.username!, f.id);
 };
