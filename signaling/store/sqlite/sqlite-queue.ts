@@ -8,6 +8,15 @@
  * receipts and refusals are capped per recipient (past the cap one is dropped: the sender still
  * holds the message and sends it again, which brings a new receipt); all of it counts against the
  * server's disk budget.
+ *
+ * What an acknowledgement deletes commits without an fsync of its own (synchronous=NORMAL for that
+ * transaction; see {@link SqliteQueue.remove}). A login taking a long queue acknowledges it in
+ * thousands of frames (one per sender and batch), and an fsync each made the disk, not the
+ * protocol, the pace: 10,000 queued messages took over a minute to drain on a busy disk. In WAL
+ * mode such a commit survives the process being killed (it is in the OS's cache, and the next
+ * fsynced commit or checkpoint makes it durable); only a power loss before then can undo it, and
+ * the item is then handed over again and de-duplicated by the client, as after any lost ack.
+ * Storing stays fsynced before `stored` is answered; so does an unsend's withdrawal.
  */
 import type { QueueLimits } from '../limits';
 import type Database from 'better-sqlite3';
@@ -36,11 +45,15 @@ type MessageItem = Extract<QueueItem, { kind: 'msg' }>;
 /** Every method does its work (one transaction) before it returns: calls are applied in the order they are made. */
 export class SqliteQueue implements QueueStore {
   readonly #q;
+  readonly #relax: Database.Statement;
+  readonly #strict: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
     private readonly opts: QueueOptions,
   ) {
+    this.#relax = db.prepare('PRAGMA synchronous = NORMAL');
+    this.#strict = db.prepare('PRAGMA synchronous = FULL');
     this.#q = {
       usage: db.prepare<[string, number], Usage>(
         "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue WHERE recipient = ? AND kind = 'msg' AND expires_at > ?",
@@ -125,10 +138,16 @@ export class SqliteQueue implements QueueStore {
     );
   }
 
+  /** Acknowledged items go: committed without an fsync of its own (see the module comment). */
   async remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
-    })();
+    this.#relax.run();
+    try {
+      this.db.transaction(() => {
+        for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
+      })();
+    } finally {
+      this.#strict.run();
+    }
   }
 
   async withdraw(recipient: string, sender: string, id: string): Promise<boolean> {
