@@ -70,8 +70,8 @@ describe('SqliteStore: commits', () => {
   });
 });
 
-describe('SqliteStore: acknowledged items', () => {
-  it('deletes them in a commit another connection sees, and is back to synchronous=FULL for what is stored next', async () => {
+describe('SqliteStore: acknowledged items and receipts', () => {
+  it('deletes and queues them in commits another connection sees, and is back to synchronous=FULL for what is stored next', async () => {
     const pragma = vi.spyOn(Database.prototype, 'pragma');
     let db: Database.Database;
     let store: SqliteStore;
@@ -91,6 +91,10 @@ describe('SqliteStore: acknowledged items', () => {
     expect(ids()).toEqual(['a2']);
     await store.queue.enqueue('bob', [item('a3')]);
     expect(ids()).toEqual(['a2', 'a3']);
+    // Receipts for an offline sender commit the same way, and are there for the next connection too.
+    await store.queue.enqueue('bob', [{ kind: 'receipt', peer: 'carol', id: 'r1', ts: clock }]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(ids()).toEqual(['a2', 'a3', 'r1']);
     other.close();
   });
 });
