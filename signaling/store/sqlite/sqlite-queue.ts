@@ -8,6 +8,18 @@
  * receipts and refusals are capped per recipient (past the cap one is dropped: the sender still
  * holds the message and sends it again, which brings a new receipt); all of it counts against the
  * server's disk budget.
+ *
+ * What an acknowledgement deletes, and the receipts it queues for an offline sender, commit
+ * without an fsync of their own (synchronous=NORMAL for that transaction). A
+ * login taking a long queue acknowledges it in thousands of frames (one per sender and batch),
+ * each deleting what it settles and queueing the senders' receipts, and an fsync each made the
+ * disk, not the protocol, the pace: 10,000 queued messages took over a minute to drain on a busy
+ * disk. In WAL mode such a commit survives the process being killed (it is in the OS's cache, and
+ * the next fsynced commit or checkpoint makes it durable); only a power loss before then can undo
+ * it: a deleted item is then handed over again and de-duplicated by the client, as after any lost
+ * ack, and a lost receipt leaves the message in its sender's outbox, sent again, which brings a new
+ * receipt (as when the receipt cap drops one). A message is still fsynced before `stored` is
+ * answered, and so is an unsend's withdrawal.
  */
 import type { QueueLimits } from '../limits';
 import type Database from 'better-sqlite3';
@@ -36,11 +48,15 @@ type MessageItem = Extract<QueueItem, { kind: 'msg' }>;
 /** Every method does its work (one transaction) before it returns: calls are applied in the order they are made. */
 export class SqliteQueue implements QueueStore {
   readonly #q;
+  readonly #relax: Database.Statement;
+  readonly #strict: Database.Statement;
 
   constructor(
     private readonly db: Database.Database,
     private readonly opts: QueueOptions,
   ) {
+    this.#relax = db.prepare('PRAGMA synchronous = NORMAL');
+    this.#strict = db.prepare('PRAGMA synchronous = FULL');
     this.#q = {
       usage: db.prepare<[string, number], Usage>(
         "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue WHERE recipient = ? AND kind = 'msg' AND expires_at > ?",
@@ -68,6 +84,12 @@ export class SqliteQueue implements QueueStore {
   }
 
   async enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
+    // Receipts alone need no fsync of their own (see the module comment); a message always does.
+    if (items.every((i) => i.kind !== 'msg')) return this.#relaxed(() => this.#enqueue(recipient, items));
+    return this.#enqueue(recipient, items);
+  }
+
+  #enqueue(recipient: string, items: QueueItem[]): EnqueueResult {
     const now = this.opts.now();
     const expires = now + this.opts.ttlMs;
     return this.db.transaction((): EnqueueResult => {
@@ -125,10 +147,23 @@ export class SqliteQueue implements QueueStore {
     );
   }
 
+  /** Acknowledged items go: committed without an fsync of its own (see the module comment). */
   async remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
-    })();
+    this.#relaxed(() =>
+      this.db.transaction(() => {
+        for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
+      })(),
+    );
+  }
+
+  /** Runs `commit` with synchronous=NORMAL, and puts the connection back to FULL whatever happens. */
+  #relaxed<T>(commit: () => T): T {
+    this.#relax.run();
+    try {
+      return commit();
+    } finally {
+      this.#strict.run();
+    }
   }
 
   async withdraw(recipient: string, sender: string, id: string): Promise<boolean> {

@@ -69,3 +69,32 @@ describe('SqliteStore: commits', () => {
     expect(row.env).toBe('sealed-envelope-bytes');
   });
 });
+
+describe('SqliteStore: acknowledged items and receipts', () => {
+  it('deletes and queues them in commits another connection sees, and is back to synchronous=FULL for what is stored next', async () => {
+    const pragma = vi.spyOn(Database.prototype, 'pragma');
+    let db: Database.Database;
+    let store: SqliteStore;
+    try {
+      store = openStore();
+      db = pragma.mock.contexts[0] as Database.Database;
+    } finally {
+      pragma.mockRestore();
+    }
+    const item = (id: string) => ({ kind: 'msg' as const, peer: 'alice', id, env: `sealed-${id}`, ts: clock });
+    await store.queue.enqueue('bob', [item('a1'), item('a2')]);
+    await store.queue.remove('bob', 'msg', 'alice', ['a1']);
+    // The deletion's commit waits for no fsync of its own, but the connection stays as strict as it was.
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    const other = new Database(path.join(dir, 'parley.sqlite'), { readonly: true });
+    const ids = () => (other.prepare('SELECT msg_id FROM queue WHERE recipient = ? ORDER BY seq').all('bob') as { msg_id: string }[]).map((r) => r.msg_id);
+    expect(ids()).toEqual(['a2']);
+    await store.queue.enqueue('bob', [item('a3')]);
+    expect(ids()).toEqual(['a2', 'a3']);
+    // Receipts for an offline sender commit the same way, and are there for the next connection too.
+    await store.queue.enqueue('bob', [{ kind: 'receipt', peer: 'carol', id: 'r1', ts: clock }]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    expect(ids()).toEqual(['a2', 'a3', 'r1']);
+    other.close();
+  });
+});
