@@ -3,7 +3,7 @@ import { add, remove, setRoles, update } from './commits';
 import { GroupError } from './errors';
 import { type Group, createGroup, deserialize, epochOf, isActive, join, members, rolesOf, serialize } from './group';
 import { decodeKeyPackage, keyPackages } from './key-packages';
-import { encrypt, process } from './messages';
+import { encrypt, isOwnCommit, process } from './messages';
 import { rolesExtension } from './roles';
 import { randomGroupId, rawCommit, world } from './test-helpers';
 
@@ -59,6 +59,7 @@ describe('a group on MLS', () => {
     const removal = await remove(alice, ['carol']);
     // The committer's own commit back from the log is refused by the old state; it adopts removal.group.
     expect(await codeOf(() => process(alice, removal.commit))).toBe('crypto');
+    expect([isOwnCommit(alice, removal.commit), isOwnCommit(bob, removal.commit), isOwnCommit(alice, one.message)]).toEqual([true, false, false]);
     alice = removal.group;
     const bobSees = await process(bob, removal.commit);
     bob = bobSees.group;
