@@ -27,7 +27,7 @@ export {
   wipe,
 } from './group';
 export { type CommitResult, add, remove, setRoles, update } from './commits';
-export { type Encrypted, type GroupEvent, type Processed, encrypt, process } from './messages';
+export { type Encrypted, type GroupEvent, type Processed, encrypt, isOwnCommit, process } from './messages';
 export {
   type CommitAdd,
   type CommitInfo,
