@@ -11,13 +11,13 @@ import { requireAdmin, requireMember, requireOutranks } from '../policy';
 import type { Session } from '../session';
 import type { MemberRecord } from '../store/groups';
 import { requireGroup } from './handlers-lifecycle';
-import { assignLeaves } from './leaves';
+import { nextLeaves } from '../../shared/groups';
 import type { CommitInfo } from './mls-inspect';
 
 /** Runs an MLS decode; anything it throws is `bad_mls`. */
-function inspect<T>(run: () => T, ref: string, what: string): T {
+async function inspect<T>(run: () => Promise<T> | T, ref: string, what: string): Promise<T> {
   try {
-    return run();
+    return await run();
   } catch {
     throw new ProtocolError('bad_mls', `${what} does not decode`, ref);
   }
@@ -27,13 +27,14 @@ export const kpUpload: Handler<'kp_upload'> = async (ctx, session, f) => {
   ctx.groups.rate(session, 'actions', 'kp_upload');
   const me = session.username!;
   const account = await ctx.store.accounts.get(me);
-  const kps = f.kps.map((data, i) => {
-    const info = inspect(() => ctx.groups.mls.keyPackage(data), `kp:${i}`, 'a KeyPackage');
+  const kps: { ref: string; data: string }[] = [];
+  for (const [i, data] of f.kps.entries()) {
+    const info = await inspect(() => ctx.groups.mls.keyPackage(data), `kp:${i}`, 'a KeyPackage');
     if (info.username !== me || info.signatureKey !== account!.identityKey) {
       throw new ProtocolError('bad_mls', 'a KeyPackage must carry your username and identity key', `kp:${i}`);
     }
-    return { ref: info.ref, data };
-  });
+    kps.push({ ref: info.ref, data });
+  }
   const count = await ctx.groups.store.groups.addKeyPackages(me, kps);
   session.send({ t: 'kp_count', count });
 };
@@ -89,18 +90,30 @@ async function authorize(ctx: Context, session: Session, group: string, info: Co
   return { adds, removed };
 }
 
+/** A commit that adds members carries the Welcome for exactly their KeyPackages; one that adds nobody carries none. */
+async function checkWelcome(ctx: Context, group: string, info: CommitInfo, welcome: string | undefined): Promise<void> {
+  if (info.adds.length === 0) {
+    if (welcome) throw new ProtocolError('bad_mls', 'a Welcome without an Add', group);
+    return;
+  }
+  if (!welcome) throw new ProtocolError('bad_mls', 'a commit that adds members needs their Welcome', group);
+  const refs = new Set(await inspect(() => ctx.groups.mls.welcome(welcome), group, 'the Welcome'));
+  const added = new Set(info.adds.map((a) => a.keyPackageRef));
+  if (refs.size !== added.size || [...added].some((r) => !refs.has(r))) throw new ProtocolError('bad_mls', 'the Welcome is not for the added members', group);
+}
+
 export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
   ctx.groups.rate(session, 'actions', f.group);
   const store = ctx.groups.store.groups;
   const g = await requireGroup(ctx, f.group);
   const me = requireMember(await store.member(f.group, session.username!), f.group);
   if (f.epoch !== g.epoch) throw new ProtocolError('stale_epoch', `the group is at epoch ${g.epoch}`, f.group);
-  const info = inspect(() => ctx.groups.mls.commit(f.commit), f.group, 'the commit');
+  const info = await inspect(() => ctx.groups.mls.commit(f.commit), f.group, 'the commit');
   if (info.groupId !== f.group || info.epoch !== f.epoch) throw new ProtocolError('bad_mls', 'the commit is for another group or epoch', f.group);
   const rows = await store.members(f.group);
   const { adds, removed } = await authorize(ctx, session, f.group, info, me, rows);
-  if (adds.length > 0 && !f.welcome) throw new ProtocolError('bad_mls', 'a commit that adds members needs their Welcome', f.group);
-  const leaves = assignLeaves(rows.map((m) => m.leaf), info.removes, adds.length);
+  await checkWelcome(ctx, f.group, info, f.welcome);
+  const leaves = await inspect(() => nextLeaves(rows.map((m) => m.leaf), info.removes, adds.length), f.group, 'the commit’s removes');
   const ts = Date.now();
   const result = await store.commit(f.group, {
     epoch: f.epoch,

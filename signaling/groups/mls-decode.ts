@@ -1,14 +1,28 @@
 /**
- * The server's MLS inspector: until the MLS module's inspection functions are merged, every MLS
- * object is refused (`bad_mls`), so nothing unchecked is ever stored.
+ * The server's MLS inspector on the MLS module (shared/groups/inspect.ts): public fields of
+ * KeyPackages (signature checked), commits and Welcomes, with keys as base64url so they compare
+ * with the accounts' identity keys as stored.
  */
+import { fromBase64Url, inspectCommit, inspectKeyPackage, inspectWelcome, toBase64Url } from '../../shared/groups';
 import type { MlsInspector } from './mls-inspect';
 
 export const mlsInspector: MlsInspector = {
-  keyPackage() {
-    throw new Error('MLS inspection is not available');
+  async keyPackage(b64) {
+    const info = await inspectKeyPackage(fromBase64Url(b64));
+    return { username: info.username, signatureKey: toBase64Url(info.signatureKey), ref: info.ref };
   },
-  commit() {
-    throw new Error('MLS inspection is not available');
+  async commit(b64) {
+    const info = await inspectCommit(fromBase64Url(b64));
+    return {
+      groupId: info.groupId,
+      epoch: info.epoch,
+      senderLeaf: info.senderLeaf,
+      adds: info.adds.map((a) => ({ username: a.username, signatureKey: toBase64Url(a.signatureKey), keyPackageRef: a.keyPackageRef })),
+      removes: info.removes,
+      rolesChanged: info.rolesChanged,
+    };
+  },
+  async welcome(b64) {
+    return inspectWelcome(fromBase64Url(b64)).keyPackageRefs;
   },
 };

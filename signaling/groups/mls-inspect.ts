@@ -20,7 +20,7 @@ export interface CommitInfo {
   epoch: number;
   /** The committer's leaf index (a member commit; anything else is refused). */
   senderLeaf: number;
-  adds: { username: string; signatureKey: string }[];
+  adds: { username: string; signatureKey: string; keyPackageRef: string }[];
   /** Leaf indexes the commit removes. */
   removes: number[];
   /** The commit changes the group context extensions (Parley's roles extension). */
@@ -28,6 +28,8 @@ export interface CommitInfo {
 }
 
 export interface MlsInspector {
-  keyPackage(b64: string): KeyPackageInfo;
-  commit(b64: string): CommitInfo;
+  keyPackage(b64: string): Promise<KeyPackageInfo>;
+  commit(b64: string): Promise<CommitInfo>;
+  /** The KeyPackageRefs (base64url) a Welcome is for. */
+  welcome(b64: string): Promise<string[]>;
 }

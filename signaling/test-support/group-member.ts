@@ -1,0 +1,157 @@
+/**
+ * A Node group member for integration tests: a ParleyClient with real MLS state from the MLS
+ * module (shared/groups/), so the server sees the same KeyPackages, commits, Welcomes and
+ * messages a browser sends. Members trust the identity keys in one shared `pins` map, as
+ * contacts' pinned keys in the app.
+ */
+import {
+  type Group,
+  type GroupEnv,
+  type OwnKeyPackage,
+  add,
+  createGroup,
+  encrypt,
+  epochOf,
+  fromBase64Url,
+  groupEnv,
+  join,
+  keyPackages,
+  process,
+  remove,
+  rolesOf,
+  setRoles,
+  toBase64Url,
+} from '../../shared/groups';
+import type { ServerFrame, ServerFrameOf } from '../../shared/protocol';
+import type { ParleyClient } from './client';
+
+export type Pins = Map<string, Uint8Array>;
+
+const isError = (f: ServerFrame): f is ServerFrameOf<'error'> => f.t === 'error';
+
+export class GroupMember {
+  readonly groups = new Map<string, Group>();
+  /** Plaintexts read from each group's log, in order. */
+  readonly read = new Map<string, string[]>();
+  #own: OwnKeyPackage[] = [];
+
+  private constructor(
+    readonly client: ParleyClient,
+    readonly env: GroupEnv,
+  ) {}
+
+  static async of(client: ParleyClient, pins: Pins): Promise<GroupMember> {
+    pins.set(client.username, client.identity!.publicKey);
+    const env = await groupEnv((user, key) => {
+      const pinned = pins.get(user);
+      return pinned !== undefined && client.sodium.memcmp(pinned, key);
+    });
+    return new GroupMember(client, env);
+  }
+
+  get name(): string {
+    return this.client.username;
+  }
+
+  /** Makes and uploads `count` KeyPackages; the server's count after. */
+  async uploadKeyPackages(count = 2): Promise<number> {
+    const kps = await keyPackages(this.env, this.client.sodium, this.client.identity!, count);
+    this.#own.push(...kps);
+    this.client.send({ t: 'kp_upload', kps: kps.map((k) => toBase64Url(k.publicPackage)) });
+    return (await this.client.next((f) => f.t === 'kp_count' || isError(f))).t === 'kp_count' ? this.#own.length : -1;
+  }
+
+  /** A new group owned by this member; its id. */
+  async create(options: { listed?: boolean; name?: string; joinPolicy?: 'approval' | 'closed' } = {}): Promise<string> {
+    const id = crypto.getRandomValues(new Uint8Array(16));
+    const group = toBase64Url(id);
+    this.groups.set(group, await createGroup(this.env, this.client.sodium, this.client.identity!, id, { owner: this.name, admins: [] }));
+    const listed = options.listed ?? true;
+    this.client.send({ t: 'group_create', group, listed, ...(listed ? { name: options.name ?? 'Test group' } : {}), joinPolicy: options.joinPolicy ?? 'approval' });
+    await this.client.next((f) => f.t === 'group_created' && f.group === group);
+    return group;
+  }
+
+  /** Claims KeyPackages of `users` and commits their Add: the server's answer (committed, or the error). */
+  async addUsers(group: string, users: string[]): Promise<ServerFrameOf<'group_committed'> | ServerFrameOf<'error'>> {
+    this.client.send({ t: 'kp_claim', group, users });
+    const claimed = await this.client.next((f) => (f.t === 'kp_claimed' && f.group === group) || isError(f));
+    if (claimed.t === 'error') return claimed;
+    if (claimed.t !== 'kp_claimed') throw new Error('unreachable');
+    const out = await add(this.groups.get(group)!, claimed.kps.map((k) => fromBase64Url(k.kp)));
+    return this.commit(group, out.group, out.commit, out.welcome);
+  }
+
+  /** Commits the removal of `users`. */
+  async removeUsers(group: string, users: string[]): Promise<ServerFrameOf<'group_committed'> | ServerFrameOf<'error'>> {
+    const out = await remove(this.groups.get(group)!, users);
+    return this.commit(group, out.group, out.commit);
+  }
+
+  /** Makes `user` an admin: the server's role, then the roles extension committed so members verify it. */
+  async promote(group: string, user: string): Promise<ServerFrameOf<'group_committed'> | ServerFrameOf<'error'>> {
+    this.client.send({ t: 'group_role', group, user, role: 'admin' });
+    const state = this.groups.get(group)!;
+    const roles = rolesOf(state);
+    const out = await setRoles(state, { owner: roles.owner, admins: [...roles.admins, user] });
+    return this.commit(group, out.group, out.commit);
+  }
+
+  /** Reads (and acknowledges) the group's log up to `seq`, processing others' commits and messages. */
+  async sync(group: string, seq: number, timeoutMs = 10_000): Promise<void> {
+    for (;;) {
+      const e = await this.client.next((f): f is ServerFrameOf<'group_log'> => f.t === 'group_log' && f.group === group, timeoutMs);
+      this.client.send({ t: 'group_ack', group, upTo: e.seq });
+      if (e.from !== this.name && e.kind !== 'event') this.groups.set(group, (await process(this.groups.get(group)!, fromBase64Url(e.data!))).group);
+      if (e.seq >= seq) return;
+    }
+  }
+
+  /** Sends a commit; on acceptance the new state is this member's. */
+  async commit(group: string, next: Group, commit: Uint8Array, welcome?: Uint8Array, epoch?: number) {
+    const frame = { t: 'group_commit' as const, group, epoch: epoch ?? epochOf(this.groups.get(group)!), commit: toBase64Url(commit), ...(welcome ? { welcome: toBase64Url(welcome) } : {}) };
+    this.client.send(frame);
+    const answer = await this.client.next(
+      (f): f is ServerFrameOf<'group_committed'> | ServerFrameOf<'error'> => (f.t === 'group_committed' && f.group === group) || (isError(f) && f.ref === group) || (isError(f) && f.code === 'not_contact'),
+    );
+    if (answer.t === 'group_committed') this.groups.set(group, next);
+    return answer;
+  }
+
+  /** Joins from the next Welcome for `group`. */
+  async joinFromWelcome(group: string): Promise<void> {
+    const w = await this.client.next((f): f is ServerFrameOf<'group_welcome'> => f.t === 'group_welcome' && f.group === group);
+    const { group: state } = await join(this.env, this.client.sodium, this.client.identity!, fromBase64Url(w.welcome), this.#own);
+    this.groups.set(group, state);
+  }
+
+  /** Encrypts and sends `text`: the server's answer. */
+  async send(group: string, text: string, id = `m-${crypto.randomUUID()}`): Promise<ServerFrameOf<'group_sent'> | ServerFrameOf<'error'>> {
+    const state = this.groups.get(group)!;
+    const out = await encrypt(state, new TextEncoder().encode(text));
+    this.groups.set(group, out.group);
+    this.client.send({ t: 'group_send', group, epoch: epochOf(state), id, env: toBase64Url(out.message) });
+    return this.client.next((f): f is ServerFrameOf<'group_sent'> | ServerFrameOf<'error'> => (f.t === 'group_sent' && f.id === id) || (isError(f) && f.ref === id));
+  }
+
+  /**
+   * Reads the group's log until `count` messages from others are read (own entries are skipped,
+   * commits and messages processed), acknowledging as it goes; the texts.
+   */
+  async readMessages(group: string, count: number, timeoutMs = 10_000): Promise<string[]> {
+    const texts: string[] = [];
+    while (texts.length < count) {
+      const e = await this.client.next((f): f is ServerFrameOf<'group_log'> => f.t === 'group_log' && f.group === group, timeoutMs);
+      this.client.send({ t: 'group_ack', group, upTo: e.seq });
+      if (e.from === this.name || e.kind === 'event') continue;
+      const out = await process(this.groups.get(group)!, fromBase64Url(e.data!));
+      this.groups.set(group, out.group);
+      if (out.event.kind === 'message') {
+        const text = new TextDecoder().decode(out.event.data);
+        texts.push(text);
+        this.read.set(group, [...(this.read.get(group) ?? []), text]);
+      }
+    }
+    return texts;
+  }
+}
