@@ -4,7 +4,7 @@ import { customElement, property, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { errorText } from '../i18n/error-text';
 import { t } from '../i18n/strings';
-import { controls } from './shared-styles';
+import { confirmStyles, controls } from './shared-styles';
 
 /**
  * "Restore from a backup": a backup file and its passphrase. At sign-up it restores the account
@@ -69,13 +69,10 @@ export class ParleyBackupRestore extends LitElement {
 
   static override styles = [
     controls,
+    confirmStyles,
     css`
       :host { display: block; }
       form { display: flex; flex-direction: column; gap: 0.35rem; margin-top: 0.5rem; }
-      button.danger { background: var(--danger); color: #fff; }
-      .confirm { border: 1px solid var(--danger); border-radius: 8px; padding: 0.6rem; }
-      .confirm p { margin: 0 0 0.5rem; }
-      .row { display: flex; gap: 0.5rem; flex-wrap: wrap; }
     `,
   ];
 }

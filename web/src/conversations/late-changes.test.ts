@@ -31,6 +31,14 @@ describe('quotes follow their original', () => {
     expect((await w.db.get('messages', ['dm:alice', 'in', 'reply-001']))!.reply).toEqual({ id: 'orig-0001', author: 'alice', text: '' });
   });
 
+  it('a reply that came before its original quotes the original once it arrives, not the sender’s claim', async () => {
+    const bob = await w.device('bob');
+    await bob.handle(deliver('alice', 'reply-003', { kind: 'reply', text: 'as I said', quote: { id: 'orig-0003', author: 'alice', text: 'a claim' } }));
+    expect((await w.db.get('messages', ['dm:alice', 'in', 'reply-003']))!.reply!.text).toBe('a claim');
+    await bob.handle(deliver('alice', 'orig-0003', { kind: 'text', text: 'what was said' }));
+    expect((await w.db.get('messages', ['dm:alice', 'in', 'reply-003']))!.reply!.text).toBe('what was said');
+  });
+
   it('one’s own edit re-quotes the replies on this device too; a reaction changes no quote', async () => {
     const bob = await w.device('bob');
     await bob.messenger.send('alice', 'lunch?');

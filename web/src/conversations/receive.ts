@@ -94,7 +94,10 @@ export class Receiver {
     const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), state: 'delivered' };
     if (message.reply) resolveQuote(message, await this.#target(messages, conv, message.reply.id), me.username);
     await applyWaiting(tx, message, me.username);
+    // Replies that came before it showed their sender's claim of it: they quote it now.
+    const requoted = await followQuotes(messages, this.d.history, message, me.username);
     await Promise.all([messages.put(message), tx.done]);
+    for (const reply of requoted) this.d.changed(conv, reply);
     if (body.kind === 'file') await this.d.fileOffer(from, body, ts);
     await this.d.remember(message);
     await this.d.states.arrived(conv);
