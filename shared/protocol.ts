@@ -174,6 +174,8 @@ export const ErrorCode = z.enum([
   // Cluster mode (signaling/routing/redis/):
   'unavailable', // the server's shared store (Redis) is out of reach for a moment; nothing was stored: send it again later
   'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
+  // Hardening (review 2026-12-02):
+  'blocks_full', // you block as many users as one account may (BLOCKS_MAX): unblock someone first
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -42,6 +42,7 @@ function storeLimits(config: Config) {
     newAccountMs: limits.newAccountMs,
     requestTtlMs: limits.requestTtlMs,
     requestCooldownMs: limits.requestCooldownMs,
+    blocksMax: limits.blocksMax,
   };
 }
 

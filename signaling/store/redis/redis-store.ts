@@ -17,6 +17,7 @@ import { RedisQueue } from './redis-queue';
 import { guardedLink } from './redis-link';
 import { type RedisLink, ScriptRunner } from './redis-script';
 import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
+import { blockScript } from './block-scripts';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { RoomGauge } from './room-gauge';
 
@@ -43,6 +44,7 @@ const SCRIPTS = [
   enqueueScript, removeScript, sweepQueueScript,
   addIncomingScript, addOutgoingScript, dropIncomingScript,
   putChunksScript, commitScript, forgetFileScript,
+  blockScript,
 ];
 
 type Client = ReturnType<typeof createClient>;
@@ -81,7 +83,7 @@ export class RedisStore implements Store {
       ttlMs: opts.requestTtlMs,
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
-    });
+    }, opts.blocksMax);
     this.queue = new RedisQueue(redis, scripts, { ...opts, memory: this.memory });
     this.files = new RedisFileStore(redis, scripts, chunkDir, {
       fileMaxBytes: sealed(opts.fileMaxBytes),

@@ -83,7 +83,7 @@ export class SqliteStore implements Store {
       ttlMs: opts.requestTtlMs,
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
-    }, opts.now);
+    }, opts.now, opts.blocksMax);
     // Uploads that were never committed belong to connections that died with the last process.
     this.files.dropIncomplete();
   }
