@@ -31,9 +31,9 @@ export const deletableForEveryone = (ts: number, now = Date.now()) => now - ts <
 export class MessageActions {
   constructor(private readonly d: ActionDeps) {}
 
-  /** Reacts to message `target` of `conv` with `emoji`, or takes the reaction back (`remove`). */
-  react(conv: ConversationId, target: string, emoji: string, remove = false): Promise<void> {
-    return sendModifier(this.d, conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) });
+  /** Reacts to message `target` (written `dir`) of `conv` with `emoji`, or takes the reaction back (`remove`). */
+  react(conv: ConversationId, target: string, emoji: string, remove = false, dir?: Direction): Promise<void> {
+    return sendModifier(this.d, conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) }, dir);
   }
 
   /** Changes the text of one's own text message `target` (nothing happens when it is the same). */
@@ -43,7 +43,7 @@ export class MessageActions {
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
     const message = await this.d.find(conv, target, 'out');
     if (!message || !editable(message) || message.text === trimmed) return;
-    await sendModifier(this.d, conv, { kind: 'edit', target, text: trimmed });
+    await sendModifier(this.d, conv, { kind: 'edit', target, text: trimmed }, 'out');
   }
 
   /** Deletes one's own message `target` for everyone, within DELETE_FOR_EVERYONE_MS of sending it. */
@@ -56,7 +56,7 @@ export class MessageActions {
       this.d.outbox.forget(target);
       await this.d.db.delete('outbox', target);
     }
-    await sendModifier(this.d, conv, { kind: 'delete', target });
+    await sendModifier(this.d, conv, { kind: 'delete', target }, 'out');
   }
 
   /** Removes message `id` (written `dir`) from this device only; the other side keeps it. */

@@ -10,6 +10,7 @@ import type { ModifierModule } from './registry';
 export const deleteBody: ModifierModule<Delete> = {
   role: 'modifier',
   target: (body) => body.target,
+  authorOnly: true,
   apply(message, _body, { from, me }) {
     if (message.deleted || authorOf(message, me) !== from) return false;
     message.deleted = true;
