@@ -202,4 +202,7 @@ export const t = {
   signOutWarning: () =>
     msg('This deletes your account, contacts, messages and files from this browser. Without a backup your account cannot be brought back: export a backup first.', { id: 'sign-out-warning' }),
   signOutConfirm: () => msg('Delete this browser’s data and sign out', { id: 'sign-out-confirm' }),
+  // ---- hardening (review 2026-12-02) ----
+  quoteNotFound: () =>
+    msg('Original message not found', { id: 'quote-not-found', desc: 'Shown as the author of a quote whose original this device does not have and that names someone other than the contact' }),
 };
