@@ -12,6 +12,7 @@ import { LIMITS } from '../../../shared/limits';
 import type { Connection } from '../net/connection';
 import { ParleyError } from '../net/parley-error';
 import type { Direction, OutboxEntry, StoredMessage } from '../storage/db';
+import { DELETE_FOR_EVERYONE_MS } from './bodies/delete';
 import { editable } from './bodies/edit';
 import type { ConversationId } from './conversation-id';
 import { type ModifierSendDeps, sendModifier } from './modifiers';
@@ -22,8 +23,7 @@ export interface ActionDeps extends ModifierSendDeps {
   changed: (conv: ConversationId, message?: StoredMessage, removed?: boolean) => void;
 }
 
-/** One's own message may be deleted for everyone for this long after it was sent. */
-export const DELETE_FOR_EVERYONE_MS = 24 * 3600 * 1000;
+export { DELETE_FOR_EVERYONE_MS };
 
 /** Whether one's own message sent at `ts` may still be deleted for everyone. */
 export const deletableForEveryone = (ts: number, now = Date.now()) => now - ts <= DELETE_FOR_EVERYONE_MS;

@@ -82,3 +82,25 @@ describe('a contact reusing one of this device’s message ids (review M1)', () 
     expect((await w.db.getAll('pending')).map((p) => p.target)).toEqual([mine.id]);
   });
 });
+
+describe('delete for everyone on receive (review L1)', () => {
+  it('deletes within a day of the message by the sender’s clock, and not later, whether it comes before or after it', async () => {
+    const bob = await w.device('bob');
+    const hour = 3600_000;
+    const sent = Date.now() - 30 * hour;
+    const deliver = (id: string, body: object, ts: number) => bob.handle({ t: 'deliver', from: 'alice', id, env: w.seal('alice', 'bob', id, body, ts), ts: 1 });
+    await deliver('late-del-1', { kind: 'text', text: 'stays' }, sent);
+    await deliver('late-del-2', { kind: 'text', text: 'goes' }, sent);
+    await deliver('del-00001', { kind: 'delete', target: 'late-del-1' }, sent + 25 * hour);
+    await deliver('del-00002', { kind: 'delete', target: 'late-del-2' }, sent + 23 * hour);
+    // A delete that waits for its message is held to the same day.
+    await deliver('del-00003', { kind: 'delete', target: 'late-del-3' }, sent + 25 * hour);
+    await deliver('late-del-3', { kind: 'text', text: 'stays too' }, sent);
+    const shown = await bob.messenger.conversation('dm:alice');
+    expect(shown.map((m) => [m.id, m.text, m.deleted ?? false])).toEqual([
+      ['late-del-1', 'stays', false],
+      ['late-del-2', '', true],
+      ['late-del-3', 'stays too', false],
+    ]);
+  });
+});
