@@ -23,6 +23,13 @@ describe('display names', () => {
     }
   });
 
+  it('refuses invisible format characters and blank fillers, keeping joiners and a subdivision flag (review L3)', () => {
+    for (const bad of ['bob\u200B', 'b\u2060ob', 'bob\u2064', 'bo\uFEFFb', 'bo\u00ADb', 'bob\u3164', '\u115Fbob', 'bob\u200E', 'bob\u{E0062}', 'bob\u2800']) {
+      expect(normalizeDisplayName(bad), JSON.stringify(bad)).toBeUndefined();
+    }
+    for (const good of ['👨‍👩‍👧', 'می\u200Cخواهم', '🏴󠁧󠁢󠁳󠁣󠁴󠁿 Ada', '❤️ Zoë']) expect(normalizeDisplayName(good), good).toBe(good);
+  });
+
   it('takes a received name only in its one spelling', () => {
     expect(isDisplayName('张伟')).toBe(true);
     expect(isDisplayName(' 张伟')).toBe(false);

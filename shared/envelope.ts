@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { isDisplayName } from './display-name';
 import { LIMITS } from './limits';
+import { isReactionEmoji } from './reaction-emoji';
 import { FileId, MessageId, Username, b64 } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
@@ -47,7 +48,8 @@ export const MAX_REACTION_CHARS = 32;
 export const Reaction = z.object({
   kind: z.literal('reaction'),
   target: MessageId,
-  emoji: z.string().min(1).max(MAX_REACTION_CHARS),
+  /** Exactly one emoji (shared/reaction-emoji.ts): never words, controls or several. */
+  emoji: z.string().min(1).max(MAX_REACTION_CHARS).refine(isReactionEmoji, 'not one emoji'),
   remove: z.boolean().optional(),
 });
 export type Reaction = z.infer<typeof Reaction>;

@@ -179,6 +179,8 @@ export const ErrorCode = z.enum([
   'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
   // Groups (issue 12): shared/protocol-groups.ts
   ...GROUP_ERROR_CODES,
+  // Hardening (review 2026-12-02):
+  'blocks_full', // you block as many users as one account may (BLOCKS_MAX): unblock someone first
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
 

@@ -45,6 +45,7 @@ function storeLimits(config: Config) {
     newAccountMs: limits.newAccountMs,
     requestTtlMs: limits.requestTtlMs,
     requestCooldownMs: limits.requestCooldownMs,
+    blocksMax: limits.blocksMax,
     groups: groupStoreLimits(config),
   };
 }

@@ -62,6 +62,8 @@ const Env = z.object({
   /** block, unblock, remove_contact and unsend one connection may send per second, and their burst: each is an fsynced write. */
   STATE_WRITES_PER_SEC: int(10),
   STATE_WRITES_BURST: int(50),
+  /** Most users one user may block; past it `block` is answered `blocks_full`. */
+  BLOCKS_MAX: int(1000),
   // Connection bounds (signaling/connection/): per client address and in total, before and around login.
   /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (see connection/address.ts). */
   TRUST_PROXY: z
@@ -266,6 +268,11 @@ export interface ServerLimits {
    */
   stateWritesPerSec: number;
   stateWritesBurst: number;
+  /**
+   * Most users one user may block (`blocks_full` past it): the whole list goes into every
+   * welcome and the session's memory, and each block sits in the blocked user's session too.
+   */
+  blocksMax: number;
 }
 
 function turnSettings(urls: string, secret: string, ttlSeconds: number): TurnSettings | undefined {
@@ -349,6 +356,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       transientBurst: e.TRANSIENT_BURST,
       stateWritesPerSec: e.STATE_WRITES_PER_SEC,
       stateWritesBurst: e.STATE_WRITES_BURST,
+      blocksMax: e.BLOCKS_MAX,
     },
   };
 }

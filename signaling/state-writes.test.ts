@@ -58,3 +58,30 @@ describe('account-state writes', () => {
     expect(back.welcome!.contacts.map((c) => c.username)).toEqual([carol.username]);
   });
 });
+
+describe('the bound on blocks (BLOCKS_MAX)', () => {
+  const h = useServer({ env: { BLOCKS_MAX: '2' } });
+
+  it('refuses a block past it with blocks_full and changes nothing; an unblock makes room', async () => {
+    const alice = await h.user('alice');
+    const [eve, trudy, mallory] = [await h.user('eve'), await h.user('trudy'), await h.user('mallory')];
+    for (const u of [eve, trudy]) {
+      alice.send({ t: 'block', username: u.username });
+      await alice.next('blocked');
+    }
+    alice.send({ t: 'block', username: mallory.username });
+    expect(await alice.nextError('blocks_full')).toMatchObject({ ref: mallory.username });
+    alice.send({ t: 'block', username: eve.username }); // a repeat is still answered as done
+    expect(await alice.next('blocked')).toEqual({ t: 'blocked', username: eve.username });
+    // mallory is not blocked: her request reaches alice.
+    mallory.send({ t: 'contact_request', to: alice.username });
+    expect(await alice.next('request_received')).toMatchObject({ from: mallory.username });
+    alice.send({ t: 'unblock', username: trudy.username });
+    await alice.next('unblocked');
+    alice.send({ t: 'block', username: mallory.username });
+    await alice.next('blocked');
+    await alice.close();
+    const back = await h.login(alice.identity!);
+    expect([...back.welcome!.blocks!].sort()).toEqual([eve.username, mallory.username].sort());
+  });
+});

@@ -14,7 +14,12 @@ const EARLY_FRAMES_MAX = 1024;
 
 export class WelcomeHold {
   #early: ServerFrame[] | undefined;
-  #changes: SessionChange[] | undefined;
+  /**
+   * The latest change per kind and peer, in the order they last came: a change sets one peer's
+   * flag, so only the last counts, and a peer flipping a block back and forth keeps one entry
+   * (bounded by the peers, not by how often they flip).
+   */
+  #changes: Map<string, SessionChange> | undefined;
 
   /** True while frames wait for the welcome. */
   get holding(): boolean {
@@ -23,7 +28,7 @@ export class WelcomeHold {
 
   begin(): void {
     this.#early = [];
-    this.#changes = [];
+    this.#changes = new Map();
   }
 
   /** Keeps `frame` for after the welcome (if there is room). */
@@ -32,12 +37,15 @@ export class WelcomeHold {
   }
 
   recordChange(change: SessionChange): void {
-    this.#changes?.push(change);
+    if (!this.#changes) return;
+    const key = `${change.t}:${change.peer}`;
+    this.#changes.delete(key); // re-inserted at the end: the replay keeps the order of last changes
+    this.#changes.set(key, change);
   }
 
   /** The changes recorded so far; recording stops. */
   takeChanges(): SessionChange[] {
-    const changes = this.#changes ?? [];
+    const changes = [...(this.#changes?.values() ?? [])];
     this.#changes = undefined;
     return changes;
   }

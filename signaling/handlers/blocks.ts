@@ -32,7 +32,9 @@ export const block: Handler<'block'> = async (ctx, session, f) => {
     return;
   }
   takeStateWrite(session, f.username);
-  await ctx.store.contacts.block(me, f.username);
+  if ((await ctx.store.contacts.block(me, f.username)) === 'full') {
+    throw new ProtocolError('blocks_full', `you block ${ctx.limits.blocksMax} users already; unblock someone first`, f.username);
+  }
   const wasSeen = session.contacts.has(f.username) && !session.blockedBy.has(f.username);
   session.blocks.add(f.username);
   // The presence first: once the change has arrived, nothing about this user reaches them any more.

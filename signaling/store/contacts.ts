@@ -10,6 +10,9 @@
  */
 export type RequestResult = 'added' | 'exists' | 'full' | 'cooldown';
 
+/** `added`: a new block; `exists`: already blocked (nothing changed); `full`: the owner blocks `blocksMax` users already. */
+export type BlockResult = 'added' | 'exists' | 'full';
+
 export interface ContactStore {
   contactsOf(username: string): Promise<string[]>;
   areContacts(a: string, b: string): Promise<boolean>;
@@ -18,10 +21,11 @@ export interface ContactStore {
   /** a and b stop being contacts, both ways, and any request between them goes. */
   remove(a: string, b: string): Promise<void>;
   /**
-   * `owner` blocks `peer` (a repeat changes nothing). The contact, if any, stays (an unblock
-   * restores it); `owner`'s own request to `peer` is withdrawn.
+   * `owner` blocks `peer` (a repeat changes nothing), unless `owner` blocks StoreLimits.blocksMax
+   * users already. The contact, if any, stays (an unblock restores it); `owner`'s own request to
+   * `peer` is withdrawn.
    */
-  block(owner: string, peer: string): Promise<void>;
+  block(owner: string, peer: string): Promise<BlockResult>;
   /** Ends the block; requests `peer` made to `owner` while blocked (hidden from `owner`) are dropped. */
   unblock(owner: string, peer: string): Promise<void>;
   /** Users `owner` blocked. */

@@ -25,6 +25,8 @@ export interface StoreLimits {
   newAccountMs?: number;
   requestTtlMs?: number;
   requestCooldownMs?: number;
+  /** Most users one user may block (default 1,000): past it `block` is `full` (review M5). */
+  blocksMax?: number;
   now?: () => number;
 }
 
@@ -40,6 +42,7 @@ export const LIMIT_DEFAULTS = {
   newAccountMs: 7 * 24 * 3600 * 1000,
   requestTtlMs: 30 * 24 * 3600 * 1000,
   requestCooldownMs: 7 * 24 * 3600 * 1000,
+  blocksMax: 1000,
   now: Date.now,
 } satisfies Required<Omit<StoreLimits, 'quotaMessages' | 'quotaBytes' | 'ttlMs'>>;
 

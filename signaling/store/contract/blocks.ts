@@ -19,6 +19,21 @@ export function blocksContract(c: ContractContext): void {
       expect(await contacts.blockersOf('mallory')).toEqual(['bob']);
     });
 
+    it('refuses a block past blocksMax as full, while a repeat is still exists and an unblock makes room (review M5)', async () => {
+      const store = await c.open({ blocksMax: 2 });
+      const contacts = store.contacts;
+      expect(await contacts.block('alice', 'mallory')).toBe('added');
+      expect(await contacts.block('alice', 'eve')).toBe('added');
+      expect(await contacts.block('alice', 'trudy')).toBe('full');
+      expect(await contacts.block('alice', 'mallory')).toBe('exists');
+      expect(await contacts.blocksOf('alice')).toEqual(['eve', 'mallory']);
+      expect(await contacts.blockersOf('trudy')).toEqual([]);
+      expect(await contacts.block('bob', 'trudy')).toBe('added'); // the cap is per owner
+      await contacts.unblock('alice', 'eve');
+      expect(await contacts.block('alice', 'trudy')).toBe('added');
+      expect((await contacts.blockersOf('trudy')).sort()).toEqual(['alice', 'bob']);
+    });
+
     it('a block withdraws the blocker\'s own request; an unblock drops the requests made to the blocker meanwhile', async () => {
       const store = await c.open();
       const contacts = store.contacts;

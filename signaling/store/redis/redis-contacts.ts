@@ -3,7 +3,8 @@
  * (two slots, so two commands: README.md says what a crash between them leaves), and the pending
  * requests beside them.
  */
-import type { ContactStore, RequestResult } from '../contacts';
+import type { BlockResult, ContactStore, RequestResult } from '../contacts';
+import { blockScript } from './block-scripts';
 import type { RedisAccounts } from './redis-accounts';
 import { keys } from './redis-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
@@ -14,9 +15,10 @@ export class RedisContacts implements ContactStore {
 
   constructor(
     private readonly redis: RedisLink,
-    scripts: ScriptRunner,
+    private readonly scripts: ScriptRunner,
     accounts: RedisAccounts,
     requestOptions: RequestOptions,
+    private readonly blocksMax: number,
   ) {
     this.requests = new RedisRequests(redis, scripts, accounts, requestOptions);
   }
@@ -48,12 +50,13 @@ export class RedisContacts implements ContactStore {
   }
 
   /** `owner` blocks `target`: owner's own request to them goes; the contact itself stays (an unblock brings it back). */
-  async block(owner: string, target: string): Promise<void> {
-    await Promise.all([
-      this.redis.sendCommand(['SADD', keys.blocks(owner), target]),
-      this.redis.sendCommand(['SADD', keys.blockers(target), owner]),
-    ]);
+  async block(owner: string, target: string): Promise<BlockResult> {
+    // The cap is decided atomically in the owner's slot; the blockers' copy follows (README.md).
+    const result = await this.scripts.run<BlockResult>(blockScript, [keys.blocks(owner)], [target, this.blocksMax]);
+    if (result === 'full') return result;
+    await this.redis.sendCommand(['SADD', keys.blockers(target), owner]);
     await this.requests.remove(owner, target);
+    return result;
   }
 
   /** Requests `target` made to `owner` while blocked were never shown: they go with the block. */

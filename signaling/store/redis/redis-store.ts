@@ -17,6 +17,7 @@ import { RedisQueue } from './redis-queue';
 import { guardedLink } from './redis-link';
 import { type RedisLink, ScriptRunner } from './redis-script';
 import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
+import { blockScript } from './block-scripts';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { RoomGauge } from './room-gauge';
 import { GROUP_SCRIPTS } from './group-scripts';
@@ -49,6 +50,7 @@ const SCRIPTS = [
   addIncomingScript, addOutgoingScript, dropIncomingScript,
   putChunksScript, commitScript, forgetFileScript,
   ...GROUP_SCRIPTS,
+  blockScript,
 ];
 
 type Client = ReturnType<typeof createClient>;
@@ -88,7 +90,7 @@ export class RedisStore implements Store {
       ttlMs: opts.requestTtlMs,
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
-    });
+    }, opts.blocksMax);
     this.queue = new RedisQueue(redis, scripts, { ...opts, memory: this.memory });
     this.groups = new RedisGroups(redis, scripts, { ...GROUP_STORE_DEFAULTS, ...opts.groups, now: opts.now });
     this.files = new RedisFileStore(redis, scripts, chunkDir, {

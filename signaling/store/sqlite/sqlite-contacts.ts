@@ -1,6 +1,7 @@
 /** Contacts in SQLite (one row per direction, written together), the pending requests beside them, and blocks. */
 import type Database from 'better-sqlite3';
-import type { ContactStore, RequestResult } from '../contacts';
+import type { BlockResult, ContactStore, RequestResult } from '../contacts';
+import { LIMIT_DEFAULTS } from '../limits';
 import { type RequestOptions, SqliteRequests } from './sqlite-requests';
 
 export class SqliteContacts implements ContactStore {
@@ -11,6 +12,7 @@ export class SqliteContacts implements ContactStore {
     private readonly db: Database.Database,
     requestOptions: RequestOptions,
     private readonly now: () => number = Date.now,
+    private readonly blocksMax: number = LIMIT_DEFAULTS.blocksMax,
   ) {
     this.requests = new SqliteRequests(db, requestOptions);
     this.#q = {
@@ -19,6 +21,8 @@ export class SqliteContacts implements ContactStore {
       add: db.prepare('INSERT OR IGNORE INTO contacts (owner, peer) VALUES (?, ?)'),
       remove: db.prepare<[string, string]>('DELETE FROM contacts WHERE owner = ? AND peer = ?'),
       block: db.prepare<[string, string, number]>('INSERT OR IGNORE INTO blocks (owner, peer, created_at) VALUES (?, ?, ?)'),
+      isBlocked: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM blocks WHERE owner = ? AND peer = ?'),
+      countBlocks: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM blocks WHERE owner = ?'),
       unblock: db.prepare<[string, string]>('DELETE FROM blocks WHERE owner = ? AND peer = ?'),
       blocksOf: db.prepare<[string], { peer: string }>('SELECT peer FROM blocks WHERE owner = ? ORDER BY peer'),
       blockersOf: db.prepare<[string], { owner: string }>('SELECT owner FROM blocks WHERE peer = ? ORDER BY owner'),
@@ -51,10 +55,13 @@ export class SqliteContacts implements ContactStore {
     })();
   }
 
-  async block(owner: string, peer: string): Promise<void> {
-    this.db.transaction(() => {
+  async block(owner: string, peer: string): Promise<BlockResult> {
+    return this.db.transaction((): BlockResult => {
+      if (this.#q.isBlocked.get(owner, peer)) return 'exists';
+      if (this.#q.countBlocks.get(owner)!.n >= this.blocksMax) return 'full';
       this.#q.block.run(owner, peer, this.now());
       this.requests.remove(owner, peer);
+      return 'added';
     })();
   }
 

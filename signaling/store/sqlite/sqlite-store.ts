@@ -88,7 +88,7 @@ export class SqliteStore implements Store {
       ttlMs: opts.requestTtlMs,
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
-    }, opts.now);
+    }, opts.now, opts.blocksMax);
     this.groups = new SqliteGroups(db, { ...GROUP_STORE_DEFAULTS, ...opts.groups, now: opts.now });
     // Uploads that were never committed belong to connections that died with the last process.
     this.files.dropIncomplete();

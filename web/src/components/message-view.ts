@@ -5,6 +5,7 @@ import { reactionCounts } from '../conversations/bodies/reaction';
 import { t } from '../i18n/strings';
 import { fullDateTime } from './log/day-separators';
 import { LinkMemo } from './log/linkify';
+import { quoteAuthor } from './log/quote-author';
 import './parley-file-item';
 import './parley-message-actions';
 import './parley-reactions';
@@ -66,10 +67,10 @@ function content(m: StoredMessage) {
 /**
  * The quote of the message a reply answers: a button that asks the log to show the original
  * (`parley-reveal`, which the log answers when the original is loaded, and the conversation's
- * history otherwise). In a conversation of two the author is the contact or the user.
+ * history otherwise). In a conversation of two the author is the contact or the user (log/quote-author.ts).
  */
 function quote(m: StoredMessage, reply: NonNullable<StoredMessage['reply']>) {
-  const author = reply.author === m.peer ? reply.author : t.authorYou();
+  const author = quoteAuthor(m, reply);
   const text = reply.text || t.quoteDeleted();
   const reveal = (e: Event) =>
     e.currentTarget!.dispatchEvent(new CustomEvent('parley-reveal', { detail: { id: reply.id }, bubbles: true, composed: true }));

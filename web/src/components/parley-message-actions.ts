@@ -87,7 +87,7 @@ export class ParleyMessageActions extends LitElement {
     const mine = m.reactions?.[this.services.account.identity?.username ?? '']?.emoji;
     return REACTION_CHOICES.map((emoji) => ({
       label: emoji,
-      run: () => this.services.messenger.actions.react(m.conv, m.id, emoji, mine === emoji),
+      run: () => this.services.messenger.actions.react(m.conv, m.id, emoji, mine === emoji, m.dir),
     }));
   }
 

@@ -31,7 +31,7 @@ export class ParleyReactions extends LitElement {
 
   async #toggle(emoji: string, mine: boolean): Promise<void> {
     try {
-      await this.services.messenger.actions.react(this.message.conv, this.message.id, emoji, mine);
+      await this.services.messenger.actions.react(this.message.conv, this.message.id, emoji, mine, this.message.dir);
     } catch (err) {
       console.warn('parley: could not react', err);
     }

@@ -38,7 +38,7 @@ describe('reply', () => {
     await bob.handle({ t: 'deliver', from: 'alice', id: 'reply-002', env: w.seal('alice', 'bob', 'reply-002', unknown), ts: 1 });
     const [, first, second] = await bob.messenger.conversation('dm:alice');
     expect(first!.reply).toEqual({ id: mine.id, author: 'bob', text: 'what I really said' });
-    expect(second!.reply).toEqual(unknown.quote);
+    expect(second!.reply).toEqual({ ...unknown.quote, unverified: true }); // only the sender's claim
   });
 
   it('clips to whole code points', () => {

@@ -13,6 +13,7 @@ import { LIMITS } from '../../../shared/limits';
 import type { Connection } from '../net/connection';
 import { ParleyError } from '../net/parley-error';
 import type { Direction, OutboxEntry, StoredMessage } from '../storage/db';
+import { DELETE_FOR_EVERYONE_MS } from './bodies/delete';
 import { editable } from './bodies/edit';
 import type { ConversationId } from './conversation-id';
 import { forgetMessage } from './forgotten';
@@ -24,8 +25,7 @@ export interface ActionDeps extends ModifierSendDeps {
   changed: (conv: ConversationId, message?: StoredMessage, removed?: boolean) => void;
 }
 
-/** One's own message may be deleted for everyone for this long after it was sent. */
-export const DELETE_FOR_EVERYONE_MS = 24 * 3600 * 1000;
+export { DELETE_FOR_EVERYONE_MS };
 
 /** Whether one's own message sent at `ts` may still be deleted for everyone. */
 export const deletableForEveryone = (ts: number, now = Date.now()) => now - ts <= DELETE_FOR_EVERYONE_MS;
@@ -33,9 +33,9 @@ export const deletableForEveryone = (ts: number, now = Date.now()) => now - ts <
 export class MessageActions {
   constructor(private readonly d: ActionDeps) {}
 
-  /** Reacts to message `target` of `conv` with `emoji`, or takes the reaction back (`remove`). */
-  react(conv: ConversationId, target: string, emoji: string, remove = false): Promise<void> {
-    return sendModifier(this.d, conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) });
+  /** Reacts to message `target` (written `dir`) of `conv` with `emoji`, or takes the reaction back (`remove`). */
+  react(conv: ConversationId, target: string, emoji: string, remove = false, dir?: Direction): Promise<void> {
+    return sendModifier(this.d, conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) }, dir);
   }
 
   /** Changes the text of one's own text message `target` (nothing happens when it is the same). */
@@ -45,7 +45,7 @@ export class MessageActions {
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
     const message = await this.d.find(conv, target, 'out');
     if (!message || !editable(message) || message.text === trimmed) return;
-    await sendModifier(this.d, conv, { kind: 'edit', target, text: trimmed });
+    await sendModifier(this.d, conv, { kind: 'edit', target, text: trimmed }, 'out');
   }
 
   /** Deletes one's own message `target` for everyone, within DELETE_FOR_EVERYONE_MS of sending it. */
@@ -58,7 +58,7 @@ export class MessageActions {
       this.d.outbox.forget(target);
       await this.d.db.delete('outbox', target);
     }
-    await sendModifier(this.d, conv, { kind: 'delete', target });
+    await sendModifier(this.d, conv, { kind: 'delete', target }, 'out');
   }
 
   /** Removes message `id` (written `dir`) from this device only; the other side keeps it. */

@@ -98,7 +98,7 @@ export class Messenger extends EventTarget {
       get me() {
         return account.identity!.username;
       },
-      find: (c, id) => this.history.find(c, id),
+      find: (c, id, dir) => this.history.find(c, id, dir),
       forget: (m) => this.history.forget(m),
       history: this.history,
       seal: (peer, id, ts, body: ModifierBody) => this.#sealer.job(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),

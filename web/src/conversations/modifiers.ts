@@ -26,9 +26,13 @@ export interface ModifierSendDeps {
   changed: (conv: ConversationId, message?: StoredMessage) => void;
 }
 
-export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, body: ModifierBody): Promise<void> {
+/**
+ * Applies `body` to its target (written `dir`: the UI knows it, and a contact could have reused
+ * one of this device's ids for a message of theirs, review M1) and sends it.
+ */
+export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, body: ModifierBody, dir?: Direction): Promise<void> {
   const peer = dmPeer(conv);
-  const target = await d.find(conv, body.target);
+  const target = await d.find(conv, body.target, dir);
   if (!peer || !target) return;
   const ts = Date.now();
   const module = bodyModule(body);

@@ -11,7 +11,7 @@ import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { IDBPObjectStore } from 'idb';
-import type { Database, ParleyDB, StoredMessage } from '../storage/db';
+import type { Database, Direction, ParleyDB, StoredMessage } from '../storage/db';
 import { type ModifierModule, type ReceivedBody, bodyModule } from './bodies/registry';
 import { resolveQuote } from './bodies/reply';
 import { shownTime } from './clock';
@@ -63,8 +63,15 @@ export class Receiver {
     // acknowledgement, not two.
     const tx = db.transaction(['messages', 'pending', 'forgotten'], 'readwrite');
     const messages = tx.objectStore('messages');
-    // A message deleted for me counts as seen: a copy that comes again stays deleted.
-    const seen = { has: async (_from: string, mid: string) => (await messages.getKey([conv, 'in', mid])) !== undefined || (await wasForgotten(tx, [conv, 'in', mid])) };
+    // A message deleted for me counts as seen: a copy that comes again stays deleted. An id of one of
+    // this device's own messages counts as seen too: a contact who reuses it (they received it) would
+    // otherwise make "Edit" or "Delete for everyone" find their copy (review M1).
+    const seen = {
+      has: async (_from: string, mid: string) =>
+        (await messages.getKey([conv, 'in', mid])) !== undefined ||
+        (await messages.getKey([conv, 'out', mid])) !== undefined ||
+        (await wasForgotten(tx, [conv, 'in', mid])),
+    };
     const opened = await openEnvelope(sodium, env, { from, to: me.username, id }, publicKeyFromB64(sodium, contact.identityKey), me.secretKey, seen);
     if (!opened.ok) {
       await tx.done;
@@ -114,7 +121,7 @@ export class Receiver {
     const { conv, body, ctx } = a;
     const messages = tx.objectStore('messages');
     const target = module.target(body);
-    const message = await this.#target(messages, conv, target);
+    const message = await this.#target(messages, conv, target, module.authorOnly ? 'in' : undefined);
     if (message) {
       if (!module.apply(message, body, ctx)) return [];
       await messages.put(message);
@@ -128,14 +135,16 @@ export class Receiver {
   }
 
   /**
-   * The message a modifier changes, read in the receive's own transaction (awaiting any other
-   * would let it commit): the copy already held when there is one.
+   * The message a modifier changes (of direction `only`, when given), read in the receive's own
+   * transaction (awaiting any other would let it commit): the copy already held when there is one.
    */
-  async #target(messages: MessageStore, conv: ConversationId, id: string): Promise<StoredMessage | undefined> {
+  async #target(messages: MessageStore, conv: ConversationId, id: string, only?: Direction): Promise<StoredMessage | undefined> {
     const { history } = this.d;
-    const held = history.held(conv, 'in', id) ?? history.held(conv, 'out', id);
-    if (held) return held;
-    const stored = (await messages.get([conv, 'in', id])) ?? (await messages.get([conv, 'out', id]));
-    return stored && history.adopt(stored);
+    const dirs: readonly Direction[] = only ? [only] : ['in', 'out'];
+    for (const dir of dirs) {
+      const found = history.held(conv, dir, id) ?? (await messages.get([conv, dir, id]));
+      if (found) return history.adopt(found);
+    }
+    return undefined;
   }
 }

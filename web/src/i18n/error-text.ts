@@ -42,6 +42,7 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   // Cluster mode: the server's store was out of reach for a moment; the outbox keeps a message and sends it again.
   unavailable: () => msg('The server is unavailable for a moment. Parley tries again.'),
   blocked: () => msg('Not sent: you blocked them. Unblock them to send messages.'),
+  blocks_full: () => msg('You have blocked as many people as Parley allows. Unblock someone first.'),
   offline: () => msg('Not connected to the server. Parley is reconnecting; try again in a moment.'),
   unreachable: () => msg('Cannot reach the Parley server. Check your connection and try again.'),
   too_long: () => msg('That message is too long.'),

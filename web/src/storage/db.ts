@@ -69,8 +69,12 @@ export interface StoredMessage {
   deleted?: boolean;
   /** A body of a kind this version does not know (a newer client's), by its kind. */
   unsupported?: string;
-  /** A reply: the message it answers, with who wrote it and the start of its text (conversations/bodies/reply.ts). */
-  reply?: { id: string; author: string; text: string };
+  /**
+   * A reply: the message it answers, with who wrote it and the start of its text
+   * (conversations/bodies/reply.ts); `unverified` when this device did not have the original, so
+   * the author and text are only the sender's claim.
+   */
+  reply?: { id: string; author: string; text: string; unverified?: true };
   /** Edited by its author: the sender's clock of the edit now shown (the latest wins). */
   edited?: number;
 }

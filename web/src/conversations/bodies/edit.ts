@@ -17,6 +17,7 @@ export function editable(message: StoredMessage): boolean {
 export const editBody: ModifierModule<Edit> = {
   role: 'modifier',
   target: (body) => body.target,
+  authorOnly: true,
   apply(message, body, { from, me, ts }) {
     if (!editable(message) || authorOf(message, me) !== from) return false;
     if (message.edited !== undefined && message.edited >= ts) return false;

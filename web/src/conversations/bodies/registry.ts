@@ -43,6 +43,11 @@ export interface ModifierModule<B> {
   readonly role: 'modifier';
   /** The id of the message it changes. */
   target(body: B): string;
+  /**
+   * Only the target's author may make it (edit, delete): its target is looked for only among the
+   * sender's own messages, never among this device's (review M1).
+   */
+  readonly authorOnly?: true;
   /** Applies it to `message`; false when it changes nothing (or `from` may not make it). */
   apply(message: StoredMessage, body: B, ctx: ModifierContext): boolean;
 }

@@ -25,12 +25,14 @@ export function replyTo(original: StoredMessage, text: string, me: string): Repl
 }
 
 /**
- * A received reply's quote, taken from this device's own copy of the original when it has one
- * (the sender's claim is only a fallback for an original this device lacks).
+ * A received reply's quote, taken from this device's own copy of the original when it has one.
+ * The sender's claim is only a fallback for an original this device lacks, marked `unverified`:
+ * the log then never names the user as its author (review M6).
  */
 export function resolveQuote(message: StoredMessage, original: StoredMessage | undefined, me: string): void {
   if (!message.reply) return;
   if (original) message.reply = original.deleted ? { id: original.id, author: authorOf(original, me), text: '' } : quoteOf(original, me);
+  else message.reply.unverified = true;
 }
 
 /** At most `max` UTF-16 code units of `text`, never cutting a surrogate pair in two. */
