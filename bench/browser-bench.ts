@@ -8,16 +8,13 @@
  * alice's name sorts first, so she offers (the glare rule): this is the case of the person who
  * just logged in starting the direct attempt.
  */
-import { execFileSync } from 'node:child_process';
-import path from 'node:path';
-import { type Browser, type Page, chromium, expect } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium';
+import { type Browser, type Page, expect } from '@playwright/test';
 import { ParleyUser } from '../e2e/support/parley-user';
-import { ServerProcess } from '../signaling/test-support/server-process';
+import type { ServerProcess } from '../signaling/test-support/server-process';
+import { withAppBrowser } from './app-browser';
 import { type BenchTabOptions, type RtcMilestones, type TabTimes, benchTab } from './browser-page';
 import { median, percentile, sleep } from './stats';
 
-const ROOT = path.resolve(import.meta.dirname, '..');
 
 export interface BrowserOptions {
   runs: number;
@@ -64,19 +61,6 @@ export interface BrowserResult {
 export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b);
   return { median: median(sorted), p90: percentile(sorted, 90), min: sorted[0] ?? Number.NaN, max: sorted.at(-1) ?? Number.NaN };
-}
-
-/**
- * Builds web/dist from the current source, so the figures are for the code in the tree. `viteArgs`
- * go to `vite build` (the file benchmark's profiling mode builds an unminified copy elsewhere).
- */
-export function buildWebApp(viteArgs: string[] = []): void {
-  try {
-    execFileSync('npm', ['run', '--silent', 'build', ...(viteArgs.length ? ['--', ...viteArgs] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`npm run build failed:\n${e.stdout?.toString() ?? ''}${e.stderr?.toString() ?? ''}`);
-  }
 }
 
 /**
@@ -131,12 +115,7 @@ function phases(runs: BrowserRun[]): Phases {
 const ms = (v: number | undefined) => (v === undefined ? '-' : v.toFixed(1));
 
 export async function benchBrowser(o: BrowserOptions, log: (line: string) => void): Promise<BrowserResult> {
-  buildWebApp();
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  try {
-    server = await ServerProcess.start({ env: { LOG_LEVEL: 'warn' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return withAppBrowser(async (server, browser) => {
     const alice = await openUser(browser, server, 'alice');
     const bob = await openUser(browser, server, 'bob');
     await alice.signUp();
@@ -183,8 +162,5 @@ export async function benchBrowser(o: BrowserOptions, log: (line: string) => voi
       failures,
       firstError,
     };
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.dispose();
-  }
+  });
 }

@@ -71,6 +71,9 @@ export async function startParleyServer(opts: { probe?: boolean; label?: string;
   const nodeArgs = opts.probe ? ['--expose-gc'] : [];
   // BENCH_CPU_PROF=<dir> writes a V8 CPU profile of the server when it exits (for `--cpu-prof` analysis).
   if (process.env.BENCH_CPU_PROF) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`);
+  if (process.env.BENCH_SERVER_NODE_ARGS) nodeArgs.push(...process.env.BENCH_SERVER_NODE_ARGS.split(' '));
+  // BENCH_CPU_PROF_US=<µs>: a finer sampling interval than V8's default 1 ms (a 2 ms stall is then visible).
+  if (process.env.BENCH_CPU_PROF && process.env.BENCH_CPU_PROF_US) nodeArgs.push(`--cpu-prof-interval=${process.env.BENCH_CPU_PROF_US}`);
   const child = spawnTsx('signaling/main.ts', {
     // The idle bench holds ~19,500 connections from loopback: per-address limits off, and the total
     // raised to what the ~20,000 file descriptors a process may hold here allow (with room for the rest).

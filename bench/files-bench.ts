@@ -14,7 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES } from '../shared/file-chunks';
 import { loadConfig } from '../signaling/config';
-import { buildWebApp } from './browser-bench';
+import { buildWebApp } from './app-browser';
 import { type AppPath, type AppPhases, type FilesRun, FilesSession, type ReceiverHoldings, type RunKind } from './files-session';
 import type { RawOptions } from './raw-links';
 import { type OpfsProbeResult, describeOpfs, probeOpfs } from './opfs-probe';

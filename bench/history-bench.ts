@@ -9,12 +9,12 @@
  * (the view set to the top each frame until the first message is drawn, every page read on the
  * way) and "Jump to latest" back, with the heap after each.
  */
-import { type Browser, type CDPSession, type Page, chromium, expect } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium';
+import { type Browser, type CDPSession, type Page, expect } from '@playwright/test';
 import { ParleyUser } from '../e2e/support/parley-user';
 import { allowNamedFunctions, seedConversation } from '../e2e/support/seed-history';
-import { ServerProcess } from '../signaling/test-support/server-process';
-import { type Spread, buildWebApp, spread } from './browser-bench';
+import type { ServerProcess } from '../signaling/test-support/server-process';
+import { withAppBrowser } from './app-browser';
+import { type Spread, spread } from './browser-bench';
 import { median, sleep } from './stats';
 
 export interface HistoryOptions {
@@ -135,12 +135,7 @@ function flingAndBack(page: Page, lastId: string, phase: 'top' | 'back'): Promis
 }
 
 export async function benchHistory(o: HistoryOptions, log: (line: string) => void): Promise<HistoryResult> {
-  buildWebApp();
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  try {
-    server = await ServerProcess.start({ env: { LOG_LEVEL: 'warn' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return withAppBrowser(async (server, browser) => {
     const bob = await openUser(browser, server, 'bob');
     await bob.signUp();
     for (const name of ['alice', 'carol']) {
@@ -190,8 +185,5 @@ export async function benchHistory(o: HistoryOptions, log: (line: string) => voi
       backMs: back.ms,
       heapBack,
     };
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.dispose();
-  }
+  });
 }

@@ -23,7 +23,7 @@
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search|cluster|mls, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search|cluster|mls|login, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000,10000], BENCH_BEFORE=<checkout> (its server measured beside this one),
  * BENCH_LOOP_PROBE=1 (the servers' event-loop delay and GC pauses per window), BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
@@ -33,7 +33,9 @@
  * connections and accounts), BENCH_HOSTILE_SECONDS [8], BENCH_HOSTILE_FLOODS [all, comma-separated],
  * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_IDLE_SPREAD [12000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
  * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers),
- * BENCH_HISTORY_MESSAGES [10000], BENCH_HISTORY_RUNS [5], BENCH_MLS_SIZES [10,100], BENCH_MLS_RUNS [7].
+ * BENCH_HISTORY_MESSAGES [10000], BENCH_HISTORY_RUNS [5], BENCH_MLS_SIZES [10,100], BENCH_MLS_RUNS [7],
+ * BENCH_LOGIN_CONTACTS [1000], BENCH_LOGIN_QUEUES [10000,1000],
+ * BENCH_LOGIN_ROUNDS [3].
  */
 import { benchCluster } from './cluster-bench';
 import os from 'node:os';
@@ -46,6 +48,7 @@ import { FLOOD_ORDER, type FloodName } from './hostile-flood-list';
 import { hostileSummary, reportHostile } from './hostile-report';
 import { runStoreBench } from './store-bench';
 import { type IdleOptions, type IdleResult, benchIdle } from './idle-bench';
+import { type LoginOptions, type LoginResult, benchLogin, loginSummary, reportLogin } from './login-bench';
 import { type HistoryOptions, type HistoryResult, benchHistory } from './history-bench';
 import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { relaySummary, reportRelay } from './relay-report';
@@ -94,6 +97,14 @@ const browserOptions: BrowserOptions = {
   // Past the app's 10 s connect timeout and first retry: a run that slow has failed.
   runTimeoutMs: 15_000,
   history: num('BENCH_BROWSER_HISTORY', 0),
+};
+
+// Login after an absence (issue 11): a queue of each length, side by side.
+const loginOptions: LoginOptions = {
+  contacts: num('BENCH_LOGIN_CONTACTS', 1000),
+  queues: (process.env.BENCH_LOGIN_QUEUES || '10000,1000').split(',').map(Number),
+  envChars: 200,
+  rounds: Math.max(1, num('BENCH_LOGIN_ROUNDS', 3)),
 };
 
 const historyOptions: HistoryOptions = {
@@ -289,6 +300,12 @@ async function main(): Promise<void> {
     log(`MLS benchmark (groups of ${mlsOptions.sizes.join(', ')}; ${mlsOptions.runs} runs each)`);
     mls = await benchMls(mlsOptions, log);
   }
+  let login: LoginResult | undefined;
+  if (wanted('login')) {
+    log('');
+    log(`Login benchmark (${fmt(loginOptions.contacts)} contacts, queues of ${loginOptions.queues.map((q) => fmt(q)).join(' and ')})`);
+    login = await benchLogin(loginOptions, log);
+  }
   let store: { on: number; off: number } | undefined;
   if (wanted('store')) {
     log('');
@@ -304,6 +321,7 @@ async function main(): Promise<void> {
   if (history) reportHistory(history);
   if (search) reportSearch(search);
   if (mls) reportMls(mls, log);
+  if (login) reportLogin(login, log);
   const summary = {
     relay: relay && relaySummary(relay),
     idle: idle && {
@@ -359,6 +377,7 @@ async function main(): Promise<void> {
       perQuery: Object.fromEntries(Object.entries(search.perQuery).map(([q, v]) => [q, { medianMs: round(v.toResults.median), hits: v.hits }])),
     },
     mls: mls && mlsSummary(mls),
+    login: login && loginSummary(login).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v)]))),
     store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };
   log('');

@@ -11,11 +11,11 @@
  * nowhere (every message read, nothing to show). The first search of the page reads the whole
  * store (conversations/search-index.ts keeps the text in memory after it) and is reported apart.
  */
-import { type Browser, chromium, expect } from '@playwright/test';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/support/chromium';
+import { expect } from '@playwright/test';
 import { ParleyUser } from '../e2e/support/parley-user';
-import { ServerProcess } from '../signaling/test-support/server-process';
-import { type Spread, buildWebApp, spread } from './browser-bench';
+import type { ServerProcess } from '../signaling/test-support/server-process';
+import { withAppBrowser } from './app-browser';
+import { type Spread, spread } from './browser-bench';
 
 export interface SearchOptions {
   messages: number;
@@ -85,12 +85,7 @@ async function oneSearch(alice: ParleyUser, query: string): Promise<Measured> {
 }
 
 export async function benchSearch(o: SearchOptions, log: (line: string) => void): Promise<SearchResult> {
-  buildWebApp();
-  let server: ServerProcess | undefined;
-  let browser: Browser | undefined;
-  try {
-    server = await ServerProcess.start({ env: { LOG_LEVEL: 'warn' } });
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  return withAppBrowser(async (server, browser) => {
     const context = await browser.newContext();
     const alice = new ParleyUser('alice', context, await context.newPage(), server);
     await alice.page.goto(server.origin);
@@ -116,8 +111,5 @@ export async function benchSearch(o: SearchOptions, log: (line: string) => void)
     );
     for (const [q, r] of Object.entries(perQuery)) log(`  "${q}": ${r.hits} results shown, ${r.toResults.median.toFixed(1)} ms median (p90 ${r.toResults.p90.toFixed(1)})`);
     return { options: o, toResults: spread(all.map((m) => m.duration)), search: spread(all.map((m) => m.found)), firstSearchMs: first!.duration, perQuery };
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.dispose();
-  }
+  });
 }

@@ -1,9 +1,9 @@
 /**
  * Preloaded into the Parley server under test for the memory benchmark only
  * (`node --expose-gc --import tsx --import ./bench/server-probe.ts signaling/main.ts`).
- * It answers one question over the IPC channel: collect garbage, then report memory use,
- * so "bytes per connection" counts live objects rather than whatever garbage V8 had not yet
- * collected. It touches nothing of the server itself.
+ * It answers over the IPC channel: collect garbage, then report memory use, so "bytes per
+ * connection" counts live objects rather than whatever garbage V8 had not yet collected; and
+ * memory use as it is, without collecting. It touches nothing of the server itself.
  */
 import { serveRpc } from './ipc';
 
@@ -18,4 +18,6 @@ serveRpc({
     gc();
     return process.memoryUsage();
   },
+  // As it is, garbage included: sampled during a login (bench/login-bench.ts) to see what it holds.
+  memory: () => process.memoryUsage(),
 });
