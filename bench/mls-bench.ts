@@ -9,7 +9,6 @@
  */
 import { generateKeyPair } from '../shared/identity';
 import { loadSodium } from '../shared/sodium';
-import process from 'node:process';
 import {
   type Group,
   type OwnKeyPackage,
@@ -19,7 +18,7 @@ import {
   groupEnv,
   join,
   keyPackages,
-  process as processMessage,
+  processMessage,
   remove,
 } from '../shared/groups';
 import { fmt, median, table } from './stats';
