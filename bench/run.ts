@@ -18,10 +18,12 @@
  *     in < 150 ms and a JS heap no more than a few MB over one of 100; a fling to the top and back.
  *  7. Search (`BENCH_ONLY=search`): in headless Chromium, a search across 10,000 messages on the
  *     device, from the query settling to its results on screen (target < 100 ms, median).
+ *  8. MLS (`BENCH_ONLY=mls`, bench/mls-bench.ts): key package, add one member and its processing at
+ *     N = 10 and 100, join, remove, encrypt/decrypt, through shared/groups in Node (medians, sizes).
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search|cluster, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search|cluster|mls, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000,10000], BENCH_BEFORE=<checkout> (its server measured beside this one),
  * BENCH_LOOP_PROBE=1 (the servers' event-loop delay and GC pauses per window), BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
@@ -31,7 +33,7 @@
  * connections and accounts), BENCH_HOSTILE_SECONDS [8], BENCH_HOSTILE_FLOODS [all, comma-separated],
  * BENCH_HOSTILE_IDLE [5000], BENCH_HOSTILE_IDLE_SPREAD [12000], BENCH_HOSTILE_UNAUTH [2000], BENCH_HOSTILE_ACCOUNTS [2000],
  * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers),
- * BENCH_HISTORY_MESSAGES [10000], BENCH_HISTORY_RUNS [5].
+ * BENCH_HISTORY_MESSAGES [10000], BENCH_HISTORY_RUNS [5], BENCH_MLS_SIZES [10,100], BENCH_MLS_RUNS [7].
  */
 import { benchCluster } from './cluster-bench';
 import os from 'node:os';
@@ -49,6 +51,7 @@ import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { relaySummary, reportRelay } from './relay-report';
 import { type SearchOptions, type SearchResult, benchSearch } from './search-bench';
 import { fmt, table } from './stats';
+import { type MlsOptions, type MlsResult, benchMls, mlsSummary, reportMls } from './mls-bench';
 
 const TARGET_CONNECTIONS = 19_000;
 const TARGET_BYTES_PER_CONNECTION = 10_000;
@@ -97,6 +100,12 @@ const historyOptions: HistoryOptions = {
   big: num('BENCH_HISTORY_MESSAGES', 10_000),
   small: 100,
   runs: Math.max(3, num('BENCH_HISTORY_RUNS', 5)),
+};
+
+// MLS: group sizes and runs per size (each run adds, removes and sends once from the same state).
+const mlsOptions: MlsOptions = {
+  sizes: (process.env.BENCH_MLS_SIZES || '10,100').split(',').map(Number),
+  runs: Math.max(3, num('BENCH_MLS_RUNS', 7)),
 };
 
 const MiB = 1024 * 1024;
@@ -274,6 +283,12 @@ async function main(): Promise<void> {
     log(`Cluster benchmark (two nodes on one Redis, senders on node 1 and receivers on node 2, beside the single process; ${relayOptions.pairs} pairs)`);
     await benchCluster(relayOptions, log);
   }
+  let mls: MlsResult | undefined;
+  if (wanted('mls')) {
+    log('');
+    log(`MLS benchmark (groups of ${mlsOptions.sizes.join(', ')}; ${mlsOptions.runs} runs each)`);
+    mls = await benchMls(mlsOptions, log);
+  }
   let store: { on: number; off: number } | undefined;
   if (wanted('store')) {
     log('');
@@ -288,6 +303,7 @@ async function main(): Promise<void> {
   if (hostile) reportHostile(hostile, log);
   if (history) reportHistory(history);
   if (search) reportSearch(search);
+  if (mls) reportMls(mls, log);
   const summary = {
     relay: relay && relaySummary(relay),
     idle: idle && {
@@ -342,6 +358,7 @@ async function main(): Promise<void> {
       met: search.toResults.median < TARGET_SEARCH_MS,
       perQuery: Object.fromEntries(Object.entries(search.perQuery).map(([q, v]) => [q, { medianMs: round(v.toResults.median), hits: v.hits }])),
     },
+    mls: mls && mlsSummary(mls),
     store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };
   log('');

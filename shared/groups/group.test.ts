@@ -3,7 +3,7 @@ import { add, remove, setRoles, update } from './commits';
 import { GroupError } from './errors';
 import { type Group, createGroup, deserialize, epochOf, isActive, join, members, rolesOf, serialize } from './group';
 import { decodeKeyPackage, keyPackages } from './key-packages';
-import { encrypt, process } from './messages';
+import { encrypt, isOwnCommit, process } from './messages';
 import { rolesExtension } from './roles';
 import { randomGroupId, rawCommit, world } from './test-helpers';
 
@@ -47,8 +47,9 @@ describe('a group on MLS', () => {
       { kind: 'message', epoch: 1, sender: 'alice', data: text('hello both') },
       { kind: 'message', epoch: 1, sender: 'alice', data: text('hello both') },
     ]);
-    // A replayed ciphertext is refused.
+    // A replayed ciphertext is refused; so is the sender's own message coming back from the log.
     expect(await codeOf(() => process(bob, one.message))).toBe('crypto');
+    expect(await codeOf(() => process(alice, one.message))).toBe('crypto');
 
     const two = await say(bob, [alice, carol], 'hi alice');
     bob = two.from;
@@ -56,6 +57,9 @@ describe('a group on MLS', () => {
     expect(two.read[0]!.event).toMatchObject({ kind: 'message', sender: 'bob', data: text('hi alice') });
 
     const removal = await remove(alice, ['carol']);
+    // The committer's own commit back from the log is refused by the old state; it adopts removal.group.
+    expect(await codeOf(() => process(alice, removal.commit))).toBe('crypto');
+    expect([isOwnCommit(alice, removal.commit), isOwnCommit(bob, removal.commit), isOwnCommit(alice, one.message)]).toEqual([true, false, false]);
     alice = removal.group;
     const bobSees = await process(bob, removal.commit);
     bob = bobSees.group;

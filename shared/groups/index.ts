@@ -27,7 +27,9 @@ export {
   wipe,
 } from './group';
 export { type CommitResult, add, remove, setRoles, update } from './commits';
-export { type Encrypted, type GroupEvent, type Processed, encrypt, process } from './messages';
+export { type Encrypted, type GroupEvent, type Processed, encrypt, isOwnCommit, process } from './messages';
+/** `process` under a name that does not shadow Node's (or the browser shim's) global `process`. */
+export { process as processMessage } from './messages';
 export {
   type CommitAdd,
   type CommitInfo,

@@ -152,3 +152,20 @@ export async function process(group: Group, bytes: Uint8Array): Promise<Processe
       throw new GroupError('wrong_kind', `${message.wireformat} is not a group message`);
   }
 }
+
+/**
+ * True for this member's own commit at the group's current epoch, as the group log brings it back:
+ * adopt the CommitResult kept since sending instead of processing it (MLS cannot process it).
+ */
+export function isOwnCommit(group: Group, bytes: Uint8Array): boolean {
+  const message = decodeMessage(bytes);
+  if (message.wireformat !== 'mls_public_message') return false;
+  const { content } = message.publicMessage;
+  return (
+    content.contentType === 'commit' &&
+    content.sender.senderType === 'member' &&
+    content.sender.leafIndex === group.state.privatePath.leafIndex &&
+    content.epoch === group.state.groupContext.epoch &&
+    bytesEqual(content.groupId, group.state.groupContext.groupId)
+  );
+}

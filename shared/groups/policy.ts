@@ -8,11 +8,13 @@
  *   owner removes an admin, and nobody removes the owner;
  * - only the owner changes the GroupContext extensions (the roles), and the new roles must be
  *   valid and name a current member as owner;
+ * - no commit takes the group past MLS_LIMITS.maxMembers;
  * - nothing from outside the group (external senders, external joins), and no PSK, ReInit or
  *   custom proposal: Parley uses none of them.
  */
 import type { Proposal } from 'ts-mls';
 import { GroupError } from './errors';
+import { MLS_LIMITS } from './limits';
 import { type Roles, roleOf, rolesFrom } from './roles';
 
 export interface ProposalFrom {
@@ -56,6 +58,8 @@ function checkExtensions(view: PolicyView, sender: number, proposal: Proposal & 
 /** Why the commit from `committer` carrying `proposals` is refused, or undefined when it is allowed. */
 export function refusal(view: PolicyView, committer: number | undefined, proposals: readonly ProposalFrom[]): string | undefined {
   if (committer === undefined || view.usernameAt(committer) === undefined) return 'commit not from a member';
+  const delta = proposals.reduce((n, p) => n + (p.proposal.proposalType === 'add' ? 1 : p.proposal.proposalType === 'remove' ? -1 : 0), 0);
+  if (view.members.size + delta > MLS_LIMITS.maxMembers) return `more than ${MLS_LIMITS.maxMembers} members`;
   for (const { proposal, senderLeafIndex: sender } of proposals) {
     if (sender === undefined || view.usernameAt(sender) === undefined) return 'proposal from outside the group';
     const senderRole = roleOf(view.roles, view.usernameAt(sender)!);

@@ -6,11 +6,10 @@
  * shipped Ed25519 and X25519 in WebCrypto years after the rest), so each is feature-tested, never
  * sniffed, and replaced where missing by a well-kept pure-JS implementation of the same primitive:
  * @hpke/dhkem-x25519 (the hpke-js project's noble-based KEM) and @noble/curves' Ed25519. Both
- * produce the same bytes as WebCrypto, so members on either path share one group.
+ * produce the same bytes as WebCrypto, so members on either path share one group. They are
+ * imported only where needed, so a browser with both curves does not download them.
  */
 import { Aes128Gcm, CipherSuite, HkdfSha256 } from '@hpke/core';
-import { DhkemX25519HkdfSha256 as NobleX25519Kem } from '@hpke/dhkem-x25519';
-import { ed25519 } from '@noble/curves/ed25519.js';
 import {
   type Ciphersuite,
   type CiphersuiteImpl,
@@ -65,30 +64,34 @@ export async function detectWebCryptoCurves(subtle: SubtleCrypto | undefined = g
  * seed). Verification is strict RFC 8032 (`zip215: false`), as WebCrypto's is, so a signature that
  * one member accepts is not refused by another.
  */
-export const nobleEd25519: Signature = {
-  async sign(signKey, message) {
-    return ed25519.sign(message, signKey.subarray(0, 32));
-  },
-  async verify(publicKey, message, signature) {
-    try {
-      return ed25519.verify(signature, message, publicKey, { zip215: false });
-    } catch {
-      return false;
-    }
-  },
-  async keygen() {
-    const signKey = ed25519.utils.randomSecretKey();
-    return { signKey, publicKey: ed25519.getPublicKey(signKey) };
-  },
-};
+export async function nobleEd25519(): Promise<Signature> {
+  const { ed25519 } = await import('@noble/curves/ed25519.js');
+  return {
+    async sign(signKey, message) {
+      return ed25519.sign(message, signKey.subarray(0, 32));
+    },
+    async verify(publicKey, message, signature) {
+      try {
+        return ed25519.verify(signature, message, publicKey, { zip215: false });
+      } catch {
+        return false;
+      }
+    },
+    async keygen() {
+      const signKey = ed25519.utils.randomSecretKey();
+      return { signKey, publicKey: ed25519.getPublicKey(signKey) };
+    },
+  };
+}
 
 /** A provider: ts-mls's default, with the primitives in `fallback` swapped for their pure-JS forms. */
 export function fallbackProvider(fallback: WebCryptoCurves): CryptoProvider {
   return {
     async getCiphersuiteImpl(cs: Ciphersuite): Promise<CiphersuiteImpl> {
       const base = await defaultCryptoProvider.getCiphersuiteImpl(cs);
-      const signature = fallback.ed25519 ? nobleEd25519 : base.signature;
+      const signature = fallback.ed25519 ? await nobleEd25519() : base.signature;
       if (!fallback.x25519) return { ...base, signature };
+      const { DhkemX25519HkdfSha256: NobleX25519Kem } = await import('@hpke/dhkem-x25519');
       const hpkeSuite = new CipherSuite({ kem: new NobleX25519Kem(), kdf: new HkdfSha256(), aead: new Aes128Gcm() });
       // AES-GCM stays on WebCrypto: the base implementation's AEAD is reused as it is.
       const aead = {
