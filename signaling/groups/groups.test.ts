@@ -1,17 +1,26 @@
 /**
- * Groups end to end on a real server (SQLite) with Node clients holding real MLS state: the
+ * Groups end to end on a real server (on SQLite, and on Redis) with Node clients holding real MLS state: the
  * delivery service orders commits by epoch, enforces roles, mutes and bans from what it holds,
  * fans the log out, keeps it for members who are offline, and cuts removed members off at once.
  */
 import { describe, expect, it } from 'vitest';
 import { fromBase64Url, keyPackages, toBase64Url } from '../../shared/groups';
 import type { ServerFrameOf } from '../../shared/protocol';
-import { makeContacts } from '../test-support/client';
+import type { Identity } from '../../shared/identity';
+import { type ParleyClient, makeContacts } from '../test-support/client';
+import { useCluster } from '../test-support/cluster-harness';
 import { GroupMember, type Pins } from '../test-support/group-member';
 import { useServer } from '../test-support/harness';
 
-describe('groups', () => {
-  const h = useServer();
+/** How a suite reaches its server: a new user, or an existing identity logging in again. */
+interface Users {
+  user(prefix: string): Promise<ParleyClient>;
+  login(identity: Identity): Promise<ParleyClient>;
+}
+
+function groupRules(name: string, useUsers: () => Users): void {
+describe(`groups on ${name}`, () => {
+  const h = useUsers();
   const pins: Pins = new Map();
   const member = async (prefix: string, kps = 2) => {
     const m = await GroupMember.of(await h.user(prefix), pins);
@@ -169,4 +178,11 @@ describe('groups', () => {
     const counts = mallory.client.received.filter((f): f is ServerFrameOf<'kp_count'> => f.t === 'kp_count');
     expect(counts.map((c) => c.count)).toEqual([1]);
   });
+});
+}
+
+groupRules('SQLite', () => useServer());
+groupRules('Redis', () => {
+  const c = useCluster({ nodes: 1 });
+  return { user: (prefix) => c.user(0, prefix), login: (identity) => c.login(0, identity) };
 });

@@ -163,4 +163,6 @@ export interface GroupStore {
   /** The oldest KeyPackage, deleted as it is handed out; the last one is kept (the last resort) and handed out again. */
   claimKeyPackage(user: string): Promise<string | undefined>;
   keyPackageCount(user: string): Promise<number>;
+  /** Deletes log entries past the age bound in groups nobody writes to any more, at most about `limit`; how many. */
+  sweepExpired(now: number, limit: number): Promise<number>;
 }

@@ -160,6 +160,22 @@ export function groupsContract(c: ContractContext): void {
       expect((await g.readLog(G1, 0, 10)).map((e) => e.seq)).toEqual([6]);
     });
 
+    it('sweeps log entries past the age bound from groups nobody writes to', async () => {
+      const g = (await c.open({ groups: { logTtlMs: 1000 } })).groups;
+      await g.create(group(G1, 'alice'));
+      await g.create(group(G2, 'bob'));
+      await g.append(G1, { kind: 'message', from: 'alice', id: 'message-1', data: 'm', ts: c.clock.now });
+      c.clock.now += 600;
+      await g.append(G2, { kind: 'message', from: 'bob', id: 'message-2', data: 'm', ts: c.clock.now });
+      c.clock.now += 600;
+      expect(await g.sweepExpired(c.clock.now, 100)).toBe(3);
+      expect(await g.readLog(G1, 0, 10)).toEqual([]);
+      expect((await g.readLog(G2, 0, 10)).map((e) => e.seq)).toEqual([2]);
+      c.clock.now += 1000;
+      expect(await g.sweepExpired(c.clock.now, 100)).toBe(1);
+      expect(await g.sweepExpired(c.clock.now, 100)).toBe(0);
+    });
+
     it('changes settings, roles, mutes and the owner, and deletes a group whole', async () => {
       const g = (await c.open()).groups;
       await g.create(group(G1, 'alice'));

@@ -191,7 +191,27 @@ return redis.call('LINDEX', KEYS[1], 0)
 `,
 );
 
+/** KEYS gl. ARGV cutoff. Deletes entries older than it from the head; returns {deleted, the head's ts or -1}. */
+export const trimOldScript = new RedisScript(
+  'groupTrimOld',
+  `
+local gl, cutoff = KEYS[1], tonumber(ARGV[1])
+local deleted = 0
+while true do
+  local head = redis.call('XRANGE', gl, '-', '+', 'COUNT', 100)
+  if #head == 0 then return {deleted, -1} end
+  for _, e in ipairs(head) do
+    local f = e[2]
+    local at
+    for i = 1, #f, 2 do if f[i] == 't' then at = tonumber(f[i + 1]) end end
+    if at and at < cutoff then redis.call('XDEL', gl, e[1]); deleted = deleted + 1 else return {deleted, at or -1} end
+  end
+end
+`,
+);
+
 export const GROUP_SCRIPTS = [
+  trimOldScript,
   createGroupScript, commitScript, appendScript, ackScript, patchMemberScript, transferScript,
   addRequestScript, decideScript, addKeyPackagesScript, claimKeyPackageScript,
 ];

@@ -22,6 +22,8 @@ export const groupKeys = {
   userGroups: (user: string) => `ug:{${user}}`,
   /** List: `user`'s one-use KeyPackages, oldest first. */
   keyPackages: (user: string) => `kp:{${user}}`,
+  /** Sweep index: group id → the ts of an entry at or before the head of its log (never later). */
+  sweep: 'sweep:groups',
   /** Hash: `<lower-cased name>\n<id>` → id, for listed groups only (searched with HSCAN MATCH). */
   directory: 'gdir',
   directoryField: (name: string, id: string) => `${name.toLowerCase()}\n${id}`,

@@ -32,6 +32,7 @@ import {
   decideScript,
   patchMemberScript,
   transferScript,
+  trimOldScript,
 } from './group-scripts';
 import { groupKeys as k } from './redis-group-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
@@ -73,6 +74,7 @@ export class RedisGroups implements GroupStore {
     ]);
     if (result !== 'created') return 'exists';
     await this.#cmd(['ZADD', k.userGroups(g.owner), '0', g.id]);
+    await this.#swept(g.id, this.opts.now());
     if (g.listed) await this.#cmd(['HSET', k.directory, k.directoryField(g.name, g.id), g.id]);
     return 'created';
   }
@@ -177,6 +179,7 @@ export class RedisGroups implements GroupStore {
     await this.#cmd(['DEL', k.group(id), k.members(id), k.log(id), k.requests(id), k.bans(id), k.welcomes(id)]);
     for (const user of users) await this.#cmd(['ZREM', k.userGroups(user), id]);
     if (before) await this.#cmd(['HDEL', k.directory, k.directoryField(before.name, id)]);
+    await this.#cmd(['ZREM', k.sweep, id]);
   }
 
   async addRequest(id: string, user: string): Promise<JoinRequestResult> {
@@ -228,6 +231,7 @@ export class RedisGroups implements GroupStore {
     ];
     const result = await this.scripts.run<number | string>(commitScript, keys, args);
     if (typeof result === 'string') return { ok: false, code: result as 'stale_epoch' | 'unknown_group' | 'group_full' };
+    await this.#swept(id, c.ts);
     for (const a of c.adds) await this.#cmd(['ZADD', k.userGroups(a.user), '0', id]);
     for (const user of c.removes) await this.#cmd(['ZREM', k.userGroups(user), id]);
     return { ok: true, seq: result };
@@ -237,7 +241,27 @@ export class RedisGroups implements GroupStore {
     const seq = await this.scripts.run<number | null>(appendScript, [k.group(id), k.log(id)], [
       e.kind, e.from, e.id ?? '', e.data, e.ts, this.opts.logMaxEntries, this.#cutoff(),
     ]);
-    return seq ?? undefined;
+    if (seq === null) return undefined;
+    await this.#swept(id, e.ts);
+    return seq;
+  }
+
+  /** The sweep index learns the group's log holds an entry from `ts` (kept if it knows an older one). */
+  async #swept(id: string, ts: number): Promise<void> {
+    await this.#cmd(['ZADD', k.sweep, 'NX', String(ts), id]);
+  }
+
+  async sweepExpired(now: number, limit: number): Promise<number> {
+    const cutoff = now - this.opts.logTtlMs;
+    const due = await this.#cmd<string[]>(['ZRANGE', k.sweep, '-inf', `(${cutoff}`, 'BYSCORE', 'LIMIT', '0', String(limit)]);
+    let deleted = 0;
+    for (const id of due) {
+      const [n, head] = await this.scripts.run<[number, number]>(trimOldScript, [k.log(id)], [cutoff]);
+      deleted += n;
+      if (head < 0) await this.#cmd(['ZREM', k.sweep, id]);
+      else await this.#cmd(['ZADD', k.sweep, String(head), id]);
+    }
+    return deleted;
   }
 
   async readLog(id: string, after: number, limit: number): Promise<LogEntry[]> {

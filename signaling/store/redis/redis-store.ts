@@ -130,7 +130,7 @@ export class RedisStore implements Store {
   }
 
   async sweepExpired(now: number, limit: number): Promise<number> {
-    return (await this.queue.sweepExpired(now, limit)) + (await this.files.sweepExpired(now, limit));
+    return (await this.queue.sweepExpired(now, limit)) + (await this.files.sweepExpired(now, limit)) + (await this.groups.sweepExpired(now, limit));
   }
 
   async close(): Promise<void> {

@@ -44,6 +44,7 @@ CREATE TABLE group_log (
   sender TEXT NOT NULL, msg_id TEXT, data TEXT NOT NULL, ts INTEGER NOT NULL,
   PRIMARY KEY (group_id, seq)
 ) WITHOUT ROWID;
+CREATE INDEX group_log_ts ON group_log (ts);
 CREATE TABLE key_packages (
   user TEXT NOT NULL, ref TEXT NOT NULL, data TEXT NOT NULL, added INTEGER NOT NULL,
   PRIMARY KEY (user, ref)

@@ -144,6 +144,9 @@ export class SqliteGroups implements GroupStore {
       welcome: db.prepare<[string, string], { welcome: string | null; welcome_seq: number | null }>(
         'SELECT welcome, welcome_seq FROM group_members WHERE group_id = ? AND user = ? AND active = 1',
       ),
+      sweep: db.prepare<[number, number]>(
+        'DELETE FROM group_log WHERE (group_id, seq) IN (SELECT group_id, seq FROM group_log WHERE ts < ? LIMIT ?)',
+      ),
       deleteMember: db.prepare<[string, string]>('DELETE FROM group_members WHERE group_id = ? AND user = ?'),
     };
   }
@@ -338,5 +341,9 @@ export class SqliteGroups implements GroupStore {
 
   keyPackageCount(user: string): Promise<number> {
     return this.#kps.count(user);
+  }
+
+  async sweepExpired(now: number, limit: number): Promise<number> {
+    return this.#q.sweep.run(now - this.opts.logTtlMs, limit).changes;
   }
 }

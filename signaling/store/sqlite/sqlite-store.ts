@@ -96,7 +96,7 @@ export class SqliteStore implements Store {
 
   async sweepExpired(now: number, limit: number): Promise<number> {
     const queued = await this.queue.sweepExpired(now, limit);
-    return queued + this.contacts.requests.sweepExpired(now) + (await this.files.sweepExpired(now, limit));
+    return queued + this.contacts.requests.sweepExpired(now) + (await this.files.sweepExpired(now, limit)) + (await this.groups.sweepExpired(now, limit));
   }
 
   async close(): Promise<void> {
