@@ -1,6 +1,7 @@
 /**
  * Message actions between two people: reply with a quote that scrolls to the original, reactions
- * added and taken back on both sides, an edit shown "edited" on both sides, copy, delete for me,
+ * added and taken back on both sides, an edit shown "edited" on both sides (and a quote of the
+ * edited message following it), copy, delete for me,
  * the menu's keyboard pattern, and delete for everyone, including a message still queued for a
  * recipient who is offline: after they log in they never see it.
  */
@@ -89,6 +90,12 @@ test('reply with a quote, reactions both ways, edit, copy, delete for me, and th
   await expect(box).toHaveValue('');
   for (const user of [alice, bob]) await expect(bubble(user, 'filler one, edited')).toContainText('edited');
   await expect(bubble(bob, 'filler 1')).toHaveCount(0);
+  // A quote follows an edit of its original, on both sides.
+  await act(alice, 'first message', 'Edit');
+  await box.fill('first message, edited');
+  await alice.page.getByRole('button', { name: 'Send', exact: true }).click();
+  await expect(bubble(bob, 'my reply').getByRole('button', { name: 'In reply to alice: first message, edited' })).toBeVisible();
+  await expect(bubble(alice, 'my reply').getByRole('button', { name: 'In reply to You: first message, edited' })).toBeVisible();
 
   // Copy puts the text on the clipboard.
   await bob.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(bob.page.url()).origin });

@@ -1,15 +1,8 @@
-import { chatting, expect, test } from './support/fixtures';
+import { befriended, chatting, expect, test } from './support/fixtures';
 import type { ParleyUser } from './support/parley-user';
 
 test('two people sign up, become contacts, chat both ways and see delivered', async ({ openUser }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
-
-  await alice.openChat('bob');
-  await bob.openChat('alice');
+  const [alice, bob] = await chatting(openUser);
 
   await alice.send('hello bob');
   await expect(bob.message('hello bob')).toBeVisible();
@@ -24,11 +17,7 @@ test('two people sign up, become contacts, chat both ways and see delivered', as
 });
 
 test('both sides show the same safety number', async ({ openUser }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   const digits = async (user: typeof alice, peer: string) => {
     await user.openChat(peer);
     await user.page.getByRole('button', { name: 'Contact details' }).click();

@@ -6,12 +6,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext } from '@playwright/test';
 import { Cluster } from '../signaling/test-support/cluster';
-import { NO_UDP_PREFERENCES, CHROMIUM_ARGS, CHROMIUM_PATH } from './support/chromium';
-import { expect, test as base } from './support/fixtures';
-import { ParleyUser } from './support/parley-user';
-import { installRtcProbe } from './support/rtc-probe';
+import { Profiles, chatting, expect, test as base } from './support/fixtures';
+import type { ParleyUser } from './support/parley-user';
 
 type OpenOn = (node: number, name: string, options?: { noUdp?: boolean }) => Promise<ParleyUser>;
 
@@ -29,43 +26,15 @@ const test = base.extend<{ openOn: OpenOn }, { cluster: Cluster }>({
     { scope: 'worker' },
   ],
   openOn: async ({ browser, playwright, cluster }, use) => {
-    const contexts: BrowserContext[] = [];
-    const profiles: string[] = [];
-    await use(async (node, name, options = {}) => {
-      let context: BrowserContext;
-      if (options.noUdp) {
-        // A profile that gathers no ICE candidates: no direct path can form (see ../shared DESIGN "Testing WebRTC").
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-noudp-'));
-        profiles.push(dir);
-        fs.mkdirSync(path.join(dir, 'Default'));
-        fs.writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify(NO_UDP_PREFERENCES));
-        context = await playwright.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-      } else {
-        context = await browser.newContext();
-      }
-      contexts.push(context);
-      await context.addInitScript(installRtcProbe);
-      const page = context.pages()[0] ?? (await context.newPage());
-      page.on('pageerror', (err) => console.error(`[${name} page error]`, err.message));
-      const server = cluster.node(node);
-      await page.goto(server.origin);
-      return new ParleyUser(name, context, page, server);
-    });
-    for (const c of contexts) await c.close().catch(() => undefined);
-    for (const dir of profiles) fs.rmSync(dir, { recursive: true, force: true });
+    const profiles = new Profiles(browser, playwright.chromium);
+    await use((node, name, options) => profiles.open(cluster.node(node), name, options));
+    await profiles.dispose();
   },
 });
 
 /** `a` on node 1 and `b` on node 2, signed up (names unique in the file: the cluster is shared), contacts, each in the other's chat. */
-async function chattingAcross(openOn: OpenOn, [a, b]: [string, string], bNoUdp = false) {
-  const first = await openOn(0, a);
-  const second = await openOn(1, b, { noUdp: bNoUdp });
-  await first.signUp();
-  await second.signUp();
-  await first.befriend(second);
-  await first.openChat(b);
-  await second.openChat(a);
-  return [first, second] as const;
+function chattingAcross(openOn: OpenOn, names: [string, string], bNoUdp = false) {
+  return chatting((name, options, i) => openOn(i, name, options), { noUdp: bNoUdp }, names);
 }
 
 test('two browsers on two nodes talk directly: signals cross the nodes and the data channel carries the messages', async ({ openOn }) => {

@@ -1,19 +1,8 @@
-import { expect, test } from './support/fixtures';
+import { chatting, expect, test } from './support/fixtures';
 import type { ParleyUser } from './support/parley-user';
 
-async function chatting(openUser: (n: string, o?: { noUdp?: boolean }) => Promise<ParleyUser>, a: string, b: string, opts: { bNoUdp?: boolean } = {}) {
-  const first = await openUser(a);
-  const second = await openUser(b, { noUdp: opts.bNoUdp });
-  await first.signUp();
-  await second.signUp();
-  await first.befriend(second);
-  await first.openChat(b);
-  await second.openChat(a);
-  return [first, second] as const;
-}
-
 test('contacts talk directly: the path reads "direct" and the data channel carries the messages', async ({ openUser }) => {
-  const [alice, bob] = await chatting(openUser, 'alice', 'bob');
+  const [alice, bob] = await chatting(openUser);
   // Counted below are message envelopes: read receipts (envelopes too) would add a varying number.
   for (const u of [alice, bob]) await u.setSetting('Send read receipts', false);
   await expect(alice.connectionPath()).toHaveText('direct');
@@ -36,7 +25,7 @@ test('contacts talk directly: the path reads "direct" and the data channel carri
 });
 
 test('a browser that cannot gather ICE candidates stays on the relay and every message arrives both ways', async ({ openUser }) => {
-  const [alice, bob] = await chatting(openUser, 'alice', 'bob', { bNoUdp: true });
+  const [alice, bob] = await chatting(openUser, { noUdp: true });
   await expect(alice.connectionPath()).toHaveText('relay');
   for (let i = 1; i <= 3; i++) {
     await alice.send(`to bob ${i}`);
@@ -84,7 +73,7 @@ test('relay only: no RTCPeerConnection is ever constructed and the path reads "r
 });
 
 test('the direct channel drops mid-conversation: every message arrives once, in order, and direct comes back', async ({ openUser }) => {
-  const [alice, bob] = await chatting(openUser, 'alice', 'bob');
+  const [alice, bob] = await chatting(openUser);
   await expect(alice.connectionPath()).toHaveText('direct');
   const texts = Array.from({ length: 24 }, (_, i) => `m${String(i + 1).padStart(2, '0')}`);
   for (const [i, text] of texts.entries()) {
@@ -126,7 +115,7 @@ test('a tampered DTLS fingerprint claim keeps the link on the relay', async ({ o
 });
 
 test('switching relay only on closes the direct path at once; switching it off brings it back', async ({ openUser }) => {
-  const [alice, bob] = await chatting(openUser, 'alice', 'bob');
+  const [alice, bob] = await chatting(openUser);
   await expect(bob.connectionPath()).toHaveText('direct');
   await bob.setSetting('Relay only', true);
   await expect(bob.connectionPath()).toHaveText('relay');

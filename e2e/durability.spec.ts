@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { expect, test } from './support/fixtures';
+import { befriended, expect, test } from './support/fixtures';
 
 /** Every file the server wrote (database, WAL, log), as raw bytes. */
 function serverFiles(dir: string): Buffer[] {
@@ -11,11 +11,7 @@ function serverFiles(dir: string): Buffer[] {
 }
 
 test('messages survive kill -9 of the server: stored ones and ones sent while it was down', async ({ openUser, server }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   await alice.openChat('bob');
   await bob.closeTab();
   await expect(alice.contactButton('bob')).toContainText('offline');

@@ -3,16 +3,14 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { generateKeyPair, publicKeyB64 } from '../shared/identity';
 import { loadSodium } from '../shared/sodium';
-import { expect, test } from './support/fixtures';
+import { befriended, expect, test } from './support/fixtures';
 
-test('an identity exported with a passphrase can be imported in a fresh browser', async ({ openUser }, testInfo) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+test('an identity exported with a passphrase (and its display name) can be imported in a fresh browser, and from Settings in place of another account', async ({ openUser }, testInfo) => {
+  const [alice, bob] = await befriended(openUser);
 
   await alice.openSettings();
+  await alice.settings.getByRole('textbox', { name: 'Display name' }).fill('Алиса');
+  await alice.settings.getByRole('button', { name: 'Save display name' }).click();
   await alice.settings.getByRole('button', { name: 'Export backup' }).click();
   await alice.page.getByLabel('Choose a passphrase for the backup').fill('correct horse battery');
   const downloading = alice.page.waitForEvent('download');
@@ -20,6 +18,7 @@ test('an identity exported with a passphrase can be imported in a fresh browser'
   const file = testInfo.outputPath('alice.backup.json');
   await (await downloading).saveAs(file);
   expect(fs.readFileSync(file, 'utf8')).not.toContain('secretKey');
+  expect(fs.readFileSync(file, 'utf8')).not.toContain('Алиса');
 
   const restored = await openUser('alice');
   await restored.page.getByText('Restore from a backup').click();
@@ -36,17 +35,36 @@ test('an identity exported with a passphrase can be imported in a fresh browser'
 
   await restored.openChat('bob');
   await restored.send('from the restored browser');
-  await bob.openChat('alice');
+  await bob.page.getByRole('button', { name: /^Алиса alice\b/ }).click(); // her row now leads with her display name
   await expect(bob.message('from the restored browser')).toBeVisible();
   await expect(restored.message('from the restored browser')).toContainText('delivered');
+  await restored.openSettings();
+  await expect(restored.settings.getByRole('textbox', { name: 'Display name' })).toHaveValue('Алиса');
+
+  // In Settings of a browser with another account: a wrong passphrase changes nothing; the right
+  // one, confirmed, replaces that account with alice's.
+  const dave = await openUser('dave');
+  await dave.signUp();
+  await dave.openSettings();
+  await dave.settings.getByText('Restore from a backup').click();
+  await dave.settings.getByLabel('Backup file').setInputFiles(file);
+  await dave.settings.getByLabel('Passphrase', { exact: true }).fill('wrong passphrase');
+  await dave.settings.getByRole('button', { name: 'Restore', exact: true }).click();
+  await expect(dave.settings.getByText('export a backup of it first')).toBeVisible();
+  await dave.settings.getByRole('button', { name: 'Replace this browser’s account' }).click();
+  await expect(dave.settings.getByRole('alert').filter({ hasText: 'Could not restore' })).toBeVisible();
+  await expect(dave.page.getByText('Signed in as dave')).toBeVisible();
+  await dave.settings.getByLabel('Passphrase', { exact: true }).fill('correct horse battery');
+  await dave.settings.getByRole('button', { name: 'Restore', exact: true }).click();
+  await dave.settings.getByRole('button', { name: 'Replace this browser’s account' }).click();
+  await expect(dave.page.getByText('Signed in as alice')).toBeVisible();
+  await expect(dave.contactButton('bob')).toBeVisible();
+  await dave.openSettings();
+  await expect(dave.settings.getByRole('textbox', { name: 'Display name' })).toHaveValue('Алиса');
 });
 
 test("a contact's changed identity key is flagged, not accepted silently", async ({ openUser, server }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   await alice.openChat('bob');
   await alice.send('before the change');
   await expect(alice.message('before the change')).toContainText('delivered');

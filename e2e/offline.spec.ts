@@ -1,11 +1,7 @@
-import { chatting, expect, test } from './support/fixtures';
+import { befriended, chatting, expect, test } from './support/fixtures';
 
 test('a recipient who was offline receives everything in order after logging back in', async ({ openUser }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   await alice.openChat('bob');
   await expect(alice.contactButton('bob')).toContainText('online');
 
@@ -31,11 +27,7 @@ test('a recipient who was offline receives everything in order after logging bac
 });
 
 test('a reload keeps identity, contacts and history', async ({ openUser }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   await alice.openChat('bob');
   await alice.send('before reload');
   await expect(alice.message('before reload')).toContainText('delivered');
@@ -55,11 +47,7 @@ test('a reload keeps identity, contacts and history', async ({ openUser }) => {
 });
 
 test('presence changes live when one side closes and comes back', async ({ openUser }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   await expect(alice.contactButton('bob')).toContainText('online');
   await bob.closeTab();
   await expect(alice.contactButton('bob')).toContainText('offline');

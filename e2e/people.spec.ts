@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import type { Page } from '@playwright/test';
 import type { ParleyUser } from './support/parley-user';
-import { type OpenUser, expect, test } from './support/fixtures';
+import { befriended, expect, test, type OpenUser } from './support/fixtures';
 
 /** The rows of the conversation list, top to bottom, by the name each row starts with. */
 async function rowOrder(user: ParleyUser): Promise<string[]> {
@@ -151,11 +151,7 @@ test('remove ends the contact; a blocked user\'s request never arrives, another\
 });
 
 test('a session taken over by another tab says so, stops composing and shows presence as unknown', async ({ openUser }) => {
-  const alice = await openUser('alice');
-  const bob = await openUser('bob');
-  await alice.signUp();
-  await bob.signUp();
-  await alice.befriend(bob);
+  const [alice, bob] = await befriended(openUser);
   await alice.openChat('bob');
   await expect(alice.contactButton('bob')).toContainText('online');
 

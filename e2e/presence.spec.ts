@@ -1,9 +1,10 @@
 /**
  * Presence, as two or three people see it: read receipts (and the setting that turns them off both
  * ways), "is typing…" shown and gone, a display name in Chinese seen by the contact, notifications
- * when another conversation is open (a click opens the conversation; muted conversations and
- * hidden text respected), the favicon's unread dot, and the Settings dialog
- * with "Sign out of this browser" leaving nothing behind.
+ * when another conversation is open and when the tab is really hidden (a click focuses the tab and
+ * opens the conversation; muted conversations and hidden text respected; nothing is read while
+ * hidden), the favicon's unread dot, and the Settings dialog with "Sign out of this browser"
+ * leaving nothing behind.
  */
 import type { Page } from '@playwright/test';
 import { chatting, expect, test } from './support/fixtures';
@@ -12,13 +13,21 @@ import type { ParleyUser } from './support/parley-user';
 declare global {
   interface Window {
     __notes: Array<{ title: string; body: string; n: Notification }>;
+    /** How often the page called window.focus(). */
+    __focused: number;
   }
 }
 
-/** Records every notification the page raises, still raising the real one. */
+/** Records every notification the page raises, still raising the real one, and every window.focus(). */
 function recordNotifications(): void {
   const Real = window.Notification;
   window.__notes = [];
+  window.__focused = 0;
+  const focus = window.focus.bind(window);
+  window.focus = () => {
+    window.__focused++;
+    focus();
+  };
   class Recorded extends Real {
     constructor(title: string, options?: NotificationOptions) {
       super(title, options);
@@ -139,6 +148,62 @@ test('a notification when another conversation is open; a click opens the conver
   await carol.send('muted hello');
   await expect(alice.contactButton('carol')).toBeVisible();
   await alice.page.waitForTimeout(1500);
+  expect((await notes(alice.page)).length).toBe(before);
+});
+
+test('a notification when the tab is hidden: the sender’s name, the text unless it is off, a click focuses and opens the conversation, none when muted', async ({ openUser, server }) => {
+  const alice = await openUser('alice', { hideable: true });
+  const bob = await openUser('bob');
+  const carol = await openUser('carol');
+  for (const u of [alice, bob, carol]) await u.signUp();
+  await alice.befriend(bob);
+  await alice.befriend(carol);
+  await bob.openSettings();
+  await bob.settings.getByRole('textbox', { name: 'Display name' }).fill('Роберт');
+  await bob.settings.getByRole('button', { name: 'Save display name' }).click();
+  await bob.closeSettings();
+  await alice.context.grantPermissions(['notifications'], { origin: server.origin });
+  await alice.context.addInitScript(recordNotifications);
+  await alice.page.reload();
+  await alice.setSetting('Enable notifications', true);
+  const bobRow = alice.page.getByRole('button', { name: /^Роберт bob\b/ });
+  await bobRow.click();
+  await expect(alice.page.getByRole('heading', { name: /Роберт/ })).toHaveText(/^Роберт\s+bob$/);
+  await bob.openChat('alice');
+
+  // In front of alice, nothing; hidden, the same conversation raises one, and nothing is read.
+  await bob.send('seen at once');
+  await expect(bob.message('seen at once')).toContainText('· read');
+  await alice.hideTab();
+  await bob.send('while hidden');
+  await expect.poll(() => notes(alice.page)).toEqual([{ title: 'Роберт', body: 'while hidden' }]);
+  await expect(bob.message('while hidden')).toContainText('delivered');
+  await alice.page.waitForTimeout(1000);
+  await expect(bob.message('while hidden')).not.toContainText('· read');
+  await alice.showTab();
+  await expect(bob.message('while hidden')).toContainText('· read');
+
+  // Text off: only who wrote. A click focuses the tab and opens the conversation.
+  await alice.setSetting('Show message text in notifications', false);
+  await alice.openChat('carol');
+  await alice.hideTab();
+  await bob.send('secret words');
+  await expect.poll(() => notes(alice.page)).toContainEqual({ title: 'Роберт', body: 'New message' });
+  expect(JSON.stringify(await notes(alice.page))).not.toContain('secret words');
+  await alice.page.evaluate(() => window.__notes.at(-1)!.n.dispatchEvent(new Event('click')));
+  expect(await alice.page.evaluate(() => window.__focused)).toBe(1);
+  await expect(alice.page.getByRole('heading', { name: /Роберт/ })).toBeVisible();
+  await expect(alice.message('secret words')).toBeVisible();
+
+  // A muted conversation raises none, hidden or not.
+  await alice.showTab();
+  await alice.page.getByRole('button', { name: 'Contact details' }).click();
+  await alice.page.getByRole('switch', { name: 'Mute notifications' }).check();
+  await alice.hideTab();
+  const before = (await notes(alice.page)).length;
+  await bob.send('muted hello');
+  await expect(bob.message('muted hello')).toContainText('delivered');
+  await alice.page.waitForTimeout(1000);
   expect((await notes(alice.page)).length).toBe(before);
 });
 

@@ -2,7 +2,8 @@
 // few thousand messages from alice over the last days (written in the page, as the app stores
 // them), the last ones unread. It opens at the first unread with only a page drawn; scrolling up
 // reads older pages without moving what the reader sees; a new message while scrolled up shows
-// "Jump to latest, 1 new"; day separators, links, and the image viewer.
+// "Jump to latest, 1 new"; day separators, each time's full date on keyboard focus, links, and the
+// image viewer.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -46,6 +47,15 @@ test('a conversation of thousands opens at the first unread, pages older ones in
   // Today's separator; each message names its author to a screen reader; a link, safe.
   await expect(bob.log.getByRole('separator', { name: 'Today' })).toBeVisible();
   await expect(bob.message(`seed ${SEEDED - 1}`)).toContainText('alice:');
+  // Each message's time is reachable with the keyboard; focused, it shows (and reads) the full date and time.
+  const latest = bob.message(`seed ${SEEDED - 1}`);
+  const full = latest.locator('time .full');
+  expect((await full.boundingBox())!.width).toBeLessThanOrEqual(1);
+  await latest.getByRole('button', { name: 'Message actions' }).focus();
+  await bob.page.keyboard.press('Shift+Tab');
+  await expect(latest.locator('time')).toBeFocused();
+  await expect.poll(async () => (await full.boundingBox())!.width).toBeGreaterThan(40);
+  await expect(full).toContainText(String(new Date().getFullYear()));
   const link = bob.log.getByRole('link', { name: 'https://example.org/page' });
   await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
   await expect(link).toHaveAttribute('target', '_blank');

@@ -42,6 +42,16 @@ describe('identity backup', () => {
     expect(Buffer.from(restored.secretKey).equals(Buffer.from(alice.secretKey))).toBe(true);
   });
 
+  it('carries the display name inside the sealed part, and leaves out one that is not a display name', () => {
+    const named = exportIdentity(s, { ...alice, displayName: '张伟' }, PASS);
+    expect(named).not.toContain('张伟');
+    expect(importIdentity(s, named, PASS).displayName).toBe('张伟');
+    expect(importIdentity(s, file, PASS).displayName).toBeUndefined();
+    const secret = { username: 'alice', publicKey: toB64(s, alice.publicKey), secretKey: toB64(s, alice.secretKey) };
+    expect(importIdentity(s, craft({ ...secret, displayName: 'bad\u202Ename' }), PASS).displayName).toBeUndefined();
+    expect(importFails(craft({ ...secret, displayName: 'x'.repeat(5000) }), PASS)).toBe('wrong_passphrase');
+  });
+
   it('keeps the secret key out of the file', () => {
     expect(file).not.toContain(toB64(s, alice.secretKey));
     expect(file).not.toContain(toB64(s, alice.secretKey.subarray(0, 32)));

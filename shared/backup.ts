@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Identity } from './identity';
 import { type Sodium, fromB64, toB64 } from './sodium';
+import { normalizeDisplayName } from './display-name';
 import { Username } from './protocol';
 
 const BackupFile = z.object({
@@ -22,7 +23,12 @@ const BackupFile = z.object({
   ciphertext: z.string(),
 });
 
-const Secret = z.object({ username: Username, publicKey: z.string(), secretKey: z.string() });
+/** Far above any display name (64 code points), so only a crafted file is refused by it. */
+const MAX_NAME_UNITS = 1024;
+const Secret = z.object({ username: Username, publicKey: z.string(), secretKey: z.string(), displayName: z.string().max(MAX_NAME_UNITS).optional() });
+
+/** An identity as a backup carries it: with the user's display name when they set one (inside the sealed part). */
+export type BackedUpIdentity = Identity & { displayName?: string };
 
 export class BackupError extends Error {
   constructor(readonly code: 'not_a_backup' | 'wrong_passphrase') {
@@ -30,7 +36,7 @@ export class BackupError extends Error {
   }
 }
 
-export function exportIdentity(s: Sodium, identity: Identity, passphrase: string): string {
+export function exportIdentity(s: Sodium, identity: BackedUpIdentity, passphrase: string): string {
   const salt = s.randombytes_buf(s.crypto_pwhash_SALTBYTES);
   const opslimit = s.crypto_pwhash_OPSLIMIT_INTERACTIVE;
   const memlimit = s.crypto_pwhash_MEMLIMIT_INTERACTIVE;
@@ -40,6 +46,7 @@ export function exportIdentity(s: Sodium, identity: Identity, passphrase: string
     username: identity.username,
     publicKey: toB64(s, identity.publicKey),
     secretKey: toB64(s, identity.secretKey),
+    ...(identity.displayName ? { displayName: identity.displayName } : {}),
   });
   const ciphertext = s.crypto_secretbox_easy(s.from_string(secret), nonce, key);
   return JSON.stringify({
@@ -55,7 +62,7 @@ export function exportIdentity(s: Sodium, identity: Identity, passphrase: string
 }
 
 /** Throws {@link BackupError} on a foreign file or a wrong passphrase. */
-export function importIdentity(s: Sodium, fileText: string, passphrase: string): Identity {
+export function importIdentity(s: Sodium, fileText: string, passphrase: string): BackedUpIdentity {
   let file: z.infer<typeof BackupFile>;
   try {
     file = BackupFile.parse(JSON.parse(fileText));
@@ -77,7 +84,9 @@ export function importIdentity(s: Sodium, fileText: string, passphrase: string):
     const secretKey = fromB64(s, secret.secretKey);
     // The public half is embedded in libsodium's secret key; refuse a file where they disagree.
     if (secretKey.length !== 64 || publicKey.length !== 32 || !s.memcmp(secretKey.subarray(32), publicKey)) throw new Error('key mismatch');
-    return { username: secret.username, publicKey, secretKey };
+    // A name that is not one (an older or foreign file) is left out rather than refusing the backup.
+    const displayName = secret.displayName === undefined ? undefined : normalizeDisplayName(secret.displayName);
+    return { username: secret.username, publicKey, secretKey, ...(displayName ? { displayName } : {}) };
   } catch {
     throw new BackupError('wrong_passphrase');
   }

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import { type BrowserContext, type Locator, type Page, expect } from '@playwright/test';
 import type { ServerProcess } from '../../signaling/test-support/server-process';
+import type { HideableBrowser } from './hideable-browser';
 import type { RtcProbe } from './rtc-probe';
 
 export class ParleyUser {
@@ -13,7 +14,22 @@ export class ParleyUser {
     readonly context: BrowserContext,
     public page: Page,
     private readonly server: ServerProcess,
+    /** Set when opened with `hideable`: its tab can really be hidden. */
+    private readonly own?: HideableBrowser,
   ) {}
+
+  /** Another tab comes to the front, so this one is hidden (only for a user opened `hideable`). */
+  async hideTab(): Promise<void> {
+    if (!this.own) throw new Error(`${this.name} was not opened hideable`);
+    await this.own.hide(this.page);
+    await expect.poll(() => this.page.evaluate(() => document.visibilityState)).toBe('hidden');
+  }
+
+  /** This tab comes to the front again. */
+  async showTab(): Promise<void> {
+    await this.page.bringToFront();
+    await expect.poll(() => this.page.evaluate(() => document.visibilityState)).toBe('visible');
+  }
 
   async signUp(): Promise<void> {
     await this.page.getByRole('textbox', { name: 'Username' }).fill(this.name);

@@ -26,6 +26,7 @@ import type { TransientEvent } from '../peer/peer-link';
 import { PARTS_DB } from '../files/idb-chunk-store';
 import { wipeLocalData } from '../storage/wipe';
 import { Notifier } from './notifier';
+import { restoreBackup } from './restore';
 import type { Services } from '../components/context';
 
 const RELAY_ONLY = 'relayOnly';
@@ -125,11 +126,15 @@ export class AppServices extends EventTarget implements Services {
    * backup (the settings dialog says so before asking).
    */
   async signOut(): Promise<void> {
+    await this.#wipe();
+    location.reload();
+  }
+
+  async #wipe(): Promise<void> {
     await this.receipts.flush().catch(() => undefined);
     this.stop();
     this.db.close();
     await wipeLocalData([PARTS_DB]);
-    location.reload();
   }
 
   get relayOnly(): boolean {
@@ -186,11 +191,13 @@ export class AppServices extends EventTarget implements Services {
     this.dispatchEvent(new Event('signed-in'));
   }
 
-  /** Restores an identity from a backup file and connects with it. */
-  async restore(fileText: string, passphrase: string): Promise<void> {
-    await this.account.importBackup(fileText, passphrase);
-    this.start();
-    this.dispatchEvent(new Event('signed-in'));
+  /** Restores the account in a backup file (see app/restore.ts) and connects with it. */
+  restore(fileText: string, passphrase: string): Promise<'restored' | 'same'> {
+    const signedIn = () => {
+      this.start();
+      this.dispatchEvent(new Event('signed-in'));
+    };
+    return restoreBackup({ account: this.account, profiles: this.profiles, signedIn, wipe: () => this.#wipe(), reload: () => location.reload() }, fileText, passphrase);
   }
 
   warmSearch(): void {

@@ -29,7 +29,12 @@ export interface Services {
   readonly relayOnly: boolean;
   setRelayOnly(on: boolean): Promise<void>;
   register(username: string): Promise<void>;
-  restore(fileText: string, passphrase: string): Promise<void>;
+  /**
+   * Restores the account in a backup file (and its display name) into this browser; one already
+   * here is replaced (its local data deleted, then the page reloads), unless it is that same
+   * account ('same').
+   */
+  restore(fileText: string, passphrase: string): Promise<'restored' | 'same'>;
   /** Messages on this device whose text contains `query`, newest first (conversations/search.ts). */
   searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]>;
   /** The user went to the Search box: read the messages into memory now, so the first query is quick. */

@@ -3,6 +3,7 @@ import type { MessageState, StoredMessage } from '../storage/db';
 import { errorText } from '../i18n/error-text';
 import { reactionCounts } from '../conversations/bodies/reaction';
 import { t } from '../i18n/strings';
+import { fullDateTime } from './log/day-separators';
 import { LinkMemo } from './log/linkify';
 import { quoteAuthor } from './log/quote-author';
 import './parley-file-item';
@@ -38,12 +39,20 @@ export function renderMessage(m: StoredMessage, opts: { showRead: boolean } = { 
   const state = m.state === 'read' && !opts.showRead ? 'delivered' : m.state;
   return html`${content(m)}
     <span class="meta">
-      <time datetime=${new Date(m.ts).toISOString()}>${timeFormat.format(m.ts)}</time>
+      ${messageTime(m.ts)}
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
       ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${state}">${stateLabel[state]()}</span>` : nothing}
       ${m.error ? html`<span class="why">${errorText(m.error)}</span>` : nothing}
       <parley-message-actions .message=${m}></parley-message-actions>
     </span>`;
+}
+
+/**
+ * The message's time, reachable with the keyboard: focused (or hovered) it shows the full date
+ * and time, which is also what a screen reader reads for it (the short time is for the eye).
+ */
+function messageTime(ts: number) {
+  return html`<time tabindex="0" datetime=${new Date(ts).toISOString()}><span aria-hidden="true">${timeFormat.format(ts)}</span><span class="full">${fullDateTime.format(ts)}</span></time>`;
 }
 
 /** A message's content, as its body kind shows it; its reactions below. */
@@ -76,6 +85,14 @@ export const messageStyles = css`
   li p.deleted, li p.unsupported { font-style: italic; color: var(--muted); }
   .meta { display: flex; gap: 0.4rem; justify-content: flex-end; align-items: center; font-size: 0.7rem; color: var(--muted); margin-top: 0.15rem; }
   .state.failed, .why { color: var(--danger); }
+  .meta time { position: relative; border-radius: 4px; }
+  .meta time:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+  /* Read by screen readers always; shown as a tooltip while the time is focused or hovered. */
+  .meta time .full { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+  .meta time:hover .full, .meta time:focus .full {
+    width: auto; height: auto; overflow: visible; clip: auto; bottom: calc(100% + 4px); inset-inline-end: 0; z-index: 2;
+    padding: 0.2rem 0.45rem; font-size: 0.75rem; color: var(--text); background: var(--panel); border: 1px solid var(--border); border-radius: 6px;
+  }
   .quote {
     display: flex; flex-direction: column; align-items: flex-start; width: 100%; margin: 0 0 0.3rem; padding: 0.25rem 0.5rem;
     font: inherit; font-size: 0.85rem; text-align: start; color: inherit; cursor: pointer;

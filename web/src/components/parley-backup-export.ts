@@ -5,7 +5,7 @@ import { type Services, servicesContext } from './context';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 
-/** The identity backup export (without it an account dies with the browser profile): a passphrase, then a download. */
+/** The identity backup export (without it an account dies with the browser profile), the display name with it: a passphrase, then a download. */
 @customElement('parley-backup-export')
 export class ParleyBackupExport extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
@@ -37,7 +37,7 @@ export class ParleyBackupExport extends LitElement {
       this.error = t.passphraseTooShort();
       return;
     }
-    const blob = new Blob([this.services.account.exportBackup(passphrase)], { type: 'application/json' });
+    const blob = new Blob([this.services.account.exportBackup(passphrase, this.services.profiles.mine)], { type: 'application/json' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `parley-${this.services.account.identity!.username}.backup.json`;

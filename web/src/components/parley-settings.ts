@@ -8,6 +8,7 @@ import type { PreferenceValues } from '../conversations/preferences';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import './parley-backup-export';
+import './parley-backup-restore';
 import './parley-sign-out';
 
 const MiB = 1024 * 1024;
@@ -88,6 +89,10 @@ export class ParleySettings extends LitElement {
       <section aria-labelledby="s-backup">
         <h3 id="s-backup">${t.settingsBackup()}</h3>
         <parley-backup-export></parley-backup-export>
+        <details>
+          <summary>${t.restoreTitle()}</summary>
+          <parley-backup-restore replacing></parley-backup-restore>
+        </details>
       </section>
       <section aria-labelledby="s-browser">
         <h3 id="s-browser">${t.settingsBrowser()}</h3>

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { t } from '../i18n/strings';
-import { controls } from './shared-styles';
+import { confirmStyles, controls } from './shared-styles';
 
 /**
  * "Sign out of this browser": first a confirmation that warns to export a backup (without one
@@ -35,12 +35,9 @@ export class ParleySignOut extends LitElement {
 
   static override styles = [
     controls,
+    confirmStyles,
     css`
       :host { display: block; }
-      button.danger { background: var(--danger); color: #fff; }
-      .confirm { border: 1px solid var(--danger); border-radius: 8px; padding: 0.6rem; }
-      .confirm p { margin: 0 0 0.5rem; }
-      .row { display: flex; gap: 0.5rem; flex-wrap: wrap; }
     `,
   ];
 }

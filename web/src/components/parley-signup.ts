@@ -7,6 +7,7 @@ import { errorText } from '../i18n/error-text';
 import { ParleyError } from '../net/parley-error';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
+import './parley-backup-restore';
 
 /** Sign-up (choose a username; keys are made in the browser) or restore from a backup file. */
 @customElement('parley-signup')
@@ -14,7 +15,6 @@ export class ParleySignup extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @state() private error = '';
   @state() private busy = false;
-  @state() private restoreError = '';
 
   override render() {
     return html`
@@ -31,14 +31,7 @@ export class ParleySignup extends LitElement {
         </form>
         <details>
           <summary>${t.restoreTitle()}</summary>
-          <form @submit=${this.#restore}>
-            <label for="backup">${t.backupFile()}</label>
-            <input id="backup" name="backup" type="file" accept=".json,application/json" required />
-            <label for="restore-pass">${t.passphrase()}</label>
-            <input id="restore-pass" name="passphrase" type="password" autocomplete="current-password" required />
-            <p class="error" role="alert">${this.restoreError}</p>
-            <button type="submit" ?disabled=${this.busy}>${t.restore()}</button>
-          </form>
+          <parley-backup-restore></parley-backup-restore>
         </details>
       </section>
     `;
@@ -63,22 +56,6 @@ export class ParleySignup extends LitElement {
     } catch (err) {
       // A refusal by the server (taken, reserved, too many accounts from this network) in words; anything else is the network.
       this.error = errorText(err instanceof ParleyError ? err : new ParleyError('unreachable'));
-    } finally {
-      this.busy = false;
-    }
-  }
-
-  async #restore(e: SubmitEvent) {
-    e.preventDefault();
-    const form = e.target as HTMLFormElement;
-    const file = (form.elements.namedItem('backup') as HTMLInputElement).files?.[0];
-    const passphrase = (form.elements.namedItem('passphrase') as HTMLInputElement).value;
-    if (!file) return;
-    this.busy = true;
-    try {
-      await this.services.restore(await file.text(), passphrase);
-    } catch (err) {
-      this.restoreError = t.restoreFailed(errorText(err));
     } finally {
       this.busy = false;
     }

@@ -18,3 +18,11 @@ export const controls = css`
   .hint { color: var(--muted); font-size: 0.85rem; margin: 0.25rem 0; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
+
+/** A destructive action's confirmation (sign out, replacing the account): a danger button, a bordered warning, a row of buttons. */
+export const confirmStyles = css`
+  button.danger { background: var(--danger); color: #fff; }
+  .confirm { border: 1px solid var(--danger); border-radius: 8px; padding: 0.6rem; }
+  .confirm p { margin: 0 0 0.5rem; }
+  .row { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+`;

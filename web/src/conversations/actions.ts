@@ -1,7 +1,8 @@
 /**
  * What a user does to a message already in the conversation (the message actions menu): react,
  * edit, delete for everyone, delete for me. The first three are modifiers (modifiers.ts): applied
- * here, then sealed and kept as outbox jobs of their kind. Delete for me is local only.
+ * here, then sealed and kept as outbox jobs of their kind. Delete for me is local only, and final
+ * (forgotten.ts).
  *
  * A delete for everyone also asks the server to drop the original if it still waits in the
  * recipient's offline queue (`unsend`, sent before the delete each time the delete job goes):
@@ -15,6 +16,7 @@ import type { Direction, OutboxEntry, StoredMessage } from '../storage/db';
 import { DELETE_FOR_EVERYONE_MS } from './bodies/delete';
 import { editable } from './bodies/edit';
 import type { ConversationId } from './conversation-id';
+import { forgetMessage } from './forgotten';
 import { type ModifierSendDeps, sendModifier } from './modifiers';
 
 export interface ActionDeps extends ModifierSendDeps {
@@ -62,7 +64,8 @@ export class MessageActions {
   /** Removes message `id` (written `dir`) from this device only; the other side keeps it. */
   async deleteForMe(conv: ConversationId, dir: Direction, id: string): Promise<void> {
     const message = await this.d.find(conv, id, dir);
-    await this.d.db.delete('messages', [conv, dir, id]);
+    // Remembered, so a copy that comes again stays deleted (forgotten.ts).
+    await forgetMessage(this.d.db, [conv, dir, id]);
     if (!message) return;
     this.d.forget(message);
     this.d.changed(conv, message, true);

@@ -4,13 +4,12 @@
  * waits as a pending modifier of its own (pending.ts: bounded, and let go after a while), so a
  * receipt that overtook its message still applies when the message turns up.
  */
-import type { IDBPTransaction } from 'idb';
-import type { ConversationId, ParleyDB, StoredMessage } from '../storage/db';
+import type { ConversationId, StoredMessage } from '../storage/db';
 import type { MarksModule, ModifierContext, ReceivedBody } from './bodies/registry';
 import type { History } from './history';
-import { keepPending } from './pending';
+import { type ReceiveTx, keepPending } from './pending';
 
-type Tx = IDBPTransaction<ParleyDB, ['messages', 'pending'], 'readwrite'>;
+type Tx = ReceiveTx;
 
 export interface MarksArrival {
   conv: ConversationId;

@@ -27,7 +27,7 @@ import { ArrivedEvent, type ControlHandler, ConversationEvent, type HeldOffer } 
 import { Sealer } from './sealer';
 import type { Outcome } from './message-outcome';
 import { SEND_REFUSALS, Settler } from './settle';
-import { expirePending } from './pending';
+import { applyWaiting, expirePending } from './pending';
 import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { Receiver } from './receive';
 
@@ -100,6 +100,7 @@ export class Messenger extends EventTarget {
       },
       find: (c, id, dir) => this.history.find(c, id, dir),
       forget: (m) => this.history.forget(m),
+      history: this.history,
       seal: (peer, id, ts, body: ModifierBody) => this.#sealer.job(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),
       outbox: this.#outbox,
       changed: (c, m, removed) => this.#changed(c, m, removed),
@@ -235,14 +236,19 @@ export class Messenger extends EventTarget {
 
   /** Records `message` (and sends `entry`, kept in the outbox, when given); returns the conversation's copy. */
   async #record(message: StoredMessage, entry: OutboxEntry | undefined): Promise<StoredMessage> {
-    const tx = this.db.transaction(['messages', 'outbox'], 'readwrite');
-    const stored = Promise.all([tx.objectStore('messages').add(message), entry ? tx.objectStore('outbox').add(entry) : undefined, tx.done]);
+    const tx = this.db.transaction(['messages', 'outbox', 'pending'], 'readwrite');
+    const messages = tx.objectStore('messages');
+    // A read receipt that named this id before this device knew it (another tab of this profile
+    // recorded it, say) waited in 'pending': it applies now.
+    const waited = applyWaiting(tx, message, this.account.identity!.username).then(async (changed) => changed && !!(await messages.put(message)));
+    const stored = Promise.all([messages.add(message), entry ? tx.objectStore('outbox').add(entry) : undefined, waited, tx.done]);
     // The frame leaves while the transaction commits (committing took most of the time to send, on
     // a busy tab). Whatever answers it reads or writes these stores in a later transaction, which
     // IndexedDB runs after this one; a resend reads the outbox the same way.
     if (entry) this.#outbox.add(entry);
     const shown = await this.#remember(message);
     await this.#recorded(shown, stored);
+    if (await waited) this.#changed(shown.conv, shown);
     return shown;
   }
 

@@ -1,12 +1,15 @@
 /**
  * Sending a modifier (a reaction, a delete, an edit): applied here first as its module applies it on the
  * other side, then sealed and kept as an outbox job of its kind, resent and settled like a message.
+ * Replies to an edited or deleted message re-quote it, as they do on the other side.
  */
 import type { Body } from '../../../shared/envelope';
 import type { Database, Direction, OutboxEntry, StoredMessage } from '../storage/db';
 import { bodyModule } from './bodies/registry';
 import { type ConversationId, dmPeer } from './conversation-id';
+import type { History } from './history';
 import type { Outbox } from './outbox';
+import { followQuotes } from './quotes';
 
 export type ModifierBody = Extract<Body, { kind: 'reaction' | 'delete' | 'edit' }>;
 
@@ -18,6 +21,8 @@ export interface ModifierSendDeps {
   /** Seals modifier `body` for `peer` as job `id`, sealed at `ts`. */
   seal: (peer: string, id: string, ts: number, body: ModifierBody) => OutboxEntry;
   outbox: Outbox;
+  /** The shared copies (replies whose quote follows an edit are changed through it). */
+  history: History;
   changed: (conv: ConversationId, message?: StoredMessage) => void;
 }
 
@@ -34,11 +39,15 @@ export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, bo
   if (module.role !== 'modifier' || !module.apply(target, body, { from: d.me, me: d.me, ts })) return;
   const entry = { ...d.seal(peer, crypto.randomUUID(), ts, body), target: body.target };
   const tx = d.db.transaction(['messages', 'outbox'], 'readwrite');
-  const stored = Promise.all([tx.objectStore('messages').put(target), tx.objectStore('outbox').add(entry), tx.done]);
+  const messages = tx.objectStore('messages');
+  // Replies to an edited or deleted message quote it as it is now (quotes.ts).
+  const requote = body.kind === 'reaction' ? Promise.resolve([]) : followQuotes(messages, d.history, target, d.me);
+  const stored = Promise.all([messages.put(target), tx.objectStore('outbox').add(entry), requote, tx.done]);
   d.outbox.add(entry); // leaves while the transaction commits, as a message does
   d.changed(conv, target);
-  await stored.catch((err) => {
+  const [, , requoted] = await stored.catch((err) => {
     d.outbox.forget(entry.id);
     throw err;
   });
+  for (const reply of requoted) d.changed(conv, reply);
 }

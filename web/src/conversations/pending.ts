@@ -11,13 +11,16 @@
  * only a later change (a reaction, an edit) or none at all (a delete is final).
  */
 import type { IDBPTransaction } from 'idb';
-import type { ConversationId, ParleyDB, PendingModifier } from '../storage/db';
+import type { ConversationId, ParleyDB, PendingModifier, StoredMessage } from '../storage/db';
 import type { Database } from '../storage/db';
+import { type ReceivedBody, bodyModule } from './bodies/registry';
 
 export const MAX_PENDING_PER_CONVERSATION = 1000;
 export const PENDING_TTL_MS = 30 * 24 * 3600 * 1000;
 
-type Tx = IDBPTransaction<ParleyDB, ['messages', 'pending'], 'readwrite'>;
+/** The receive's transaction (receive.ts), in which modifiers are kept and taken. */
+export type ReceiveTx = IDBPTransaction<ParleyDB, Array<'messages' | 'pending' | 'forgotten'>, 'readwrite'>;
+type Tx = ReceiveTx;
 
 const inConversation = (conv: ConversationId) => IDBKeyRange.bound([conv], [conv, []]);
 
@@ -29,12 +32,30 @@ export async function keepPending(tx: Tx, modifier: PendingModifier): Promise<bo
   return true;
 }
 
+/** Any transaction that holds the 'pending' store. */
+type PendingTx = IDBPTransaction<ParleyDB, ArrayLike<'messages' | 'pending' | 'forgotten' | 'outbox'>, 'readwrite'>;
+
 /** Takes (reads and deletes) the modifiers waiting for message `target`, oldest first by their senders' clocks. */
-export async function takePending(tx: Tx, conv: ConversationId, target: string): Promise<PendingModifier[]> {
+export async function takePending(tx: PendingTx, conv: ConversationId, target: string): Promise<PendingModifier[]> {
   const store = tx.objectStore('pending');
   const waiting = await store.index('byTarget').getAll([conv, target]);
   for (const m of waiting) void store.delete([m.conv, m.target, m.id]);
   return waiting.sort((a, b) => a.ts - b.ts);
+}
+
+/**
+ * Applies to `message`, as it is being stored, what waited for it: a received message takes the
+ * reactions, edits and deletes that overtook it; one's own message the read receipts that named
+ * it before this device knew it. True when anything changed it.
+ */
+export async function applyWaiting(tx: PendingTx, message: StoredMessage, me: string): Promise<boolean> {
+  let changed = false;
+  for (const waiting of await takePending(tx, message.conv, message.id)) {
+    const module = bodyModule(waiting.body as ReceivedBody);
+    const ctx = { from: waiting.from, me, ts: waiting.ts };
+    if (module.role === 'modifier' || module.role === 'marks') changed = module.apply(message, waiting.body as never, ctx) || changed;
+  }
+  return changed;
 }
 
 /** Lets go of modifiers whose target never came within PENDING_TTL_MS. */

@@ -11,7 +11,8 @@ import type { FrameRoutes } from '../net/frame-router';
 import type { Database } from '../storage/db';
 import type { Messenger } from './messenger';
 
-const MY_NAME = 'displayName';
+/** The 'settings' key of the user's own display name. */
+export const MY_NAME = 'displayName';
 
 export class Profiles extends EventTarget {
   #mine: string | undefined;
@@ -52,6 +53,15 @@ export class Profiles extends EventTarget {
     await this.db.put('settings', name, MY_NAME);
     await Promise.all(this.contacts.list.map((c) => this.#send(c.username, name)));
     return true;
+  }
+
+  /** Keeps `name` (restored from a backup) as the user's own without sending it: the contacts have it already. */
+  async restoreMine(name: string): Promise<void> {
+    const valid = normalizeDisplayName(name);
+    if (!valid || valid === this.#mine) return;
+    this.#mine = valid;
+    this.dispatchEvent(new Event('change'));
+    await this.db.put('settings', valid, MY_NAME);
   }
 
   async #send(peer: string, displayName: string): Promise<void> {

@@ -12,14 +12,16 @@ import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { IDBPObjectStore } from 'idb';
 import type { Database, Direction, ParleyDB, StoredMessage } from '../storage/db';
-import { type ReceivedBody, bodyModule } from './bodies/registry';
+import { type ModifierModule, type ReceivedBody, bodyModule } from './bodies/registry';
 import { resolveQuote } from './bodies/reply';
 import { shownTime } from './clock';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ConversationStates } from './conversation-states';
 import type { History } from './history';
-import { applyMarks } from './marks';
-import { keepPending, takePending } from './pending';
+import { type MarksArrival, applyMarks } from './marks';
+import { wasForgotten } from './forgotten';
+import { type ReceiveTx, applyWaiting, keepPending } from './pending';
+import { followQuotes } from './quotes';
 
 /** What the sender is owed: `ack` (stored, or a duplicate), `refuse` (it did not open), or nothing yet (`hold`). */
 export type Answer = 'ack' | 'refuse' | 'hold';
@@ -59,13 +61,16 @@ export class Receiver {
     const conv = dmId(from);
     // The replay check and the write share one transaction: one round trip to storage before the
     // acknowledgement, not two.
-    const tx = db.transaction(['messages', 'pending'], 'readwrite');
+    const tx = db.transaction(['messages', 'pending', 'forgotten'], 'readwrite');
     const messages = tx.objectStore('messages');
-    // An id of one of this device's own messages counts as seen too: a contact who reuses it (they
-    // received it) would otherwise make "Edit" or "Delete for everyone" find their copy (review M1).
+    // A message deleted for me counts as seen: a copy that comes again stays deleted. So does an id
+    // of one of this device's own messages: a contact who reuses it (they received it) would
+    // otherwise make "Edit" or "Delete for everyone" find their copy (review M1).
     const seen = {
       has: async (_from: string, mid: string) =>
-        (await messages.getKey([conv, 'in', mid])) !== undefined || (await messages.getKey([conv, 'out', mid])) !== undefined,
+        (await messages.getKey([conv, 'in', mid])) !== undefined ||
+        (await messages.getKey([conv, 'out', mid])) !== undefined ||
+        (await wasForgotten(tx, [conv, 'in', mid])),
     };
     const opened = await openEnvelope(sodium, env, { from, to: me.username, id }, publicKeyFromB64(sodium, contact.identityKey), me.secretKey, seen);
     if (!opened.ok) {
@@ -88,27 +93,45 @@ export class Receiver {
       return 'ack';
     }
     if (module.role === 'modifier') {
-      const target = module.target(body);
-      const message = await this.#target(messages, conv, target, module.authorOnly ? 'in' : undefined);
-      const changed = message !== undefined && module.apply(message, body, { from, me: me.username, ts });
-      if (changed) await messages.put(message);
-      else if (!message) {
-        const kept = await keepPending(tx, { conv, target, id, from, ts, body, kept: Date.now() });
-        if (!kept) console.warn(`parley: dropped a ${body.kind} from ${from}: too many wait for their message`);
-      }
+      const changed = await this.#modify(tx, module, { conv, id, body, ctx: { from, me: me.username, ts } });
       await tx.done;
-      if (changed) this.d.changed(conv, message);
+      for (const m of changed) this.d.changed(conv, m);
       return 'ack';
     }
     const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), state: 'delivered' };
     if (message.reply) resolveQuote(message, await this.#target(messages, conv, message.reply.id), me.username);
-    for (const waiting of await takePending(tx, conv, id)) this.#applyWaiting(message, waiting.body as ReceivedBody, { from: waiting.from, me: me.username, ts: waiting.ts });
+    await applyWaiting(tx, message, me.username);
+    // Replies that came before it showed their sender's claim of it: they quote it now.
+    const requoted = await followQuotes(messages, this.d.history, message, me.username);
     await Promise.all([messages.put(message), tx.done]);
+    for (const reply of requoted) this.d.changed(conv, reply);
     if (body.kind === 'file') await this.d.fileOffer(from, body, ts);
     await this.d.remember(message);
     await this.d.states.arrived(conv);
     this.d.arrived(message);
     return 'ack';
+  }
+
+  /**
+   * Applies a modifier to its target, and the target's quotes in replies to what it now is
+   * (quotes.ts); one whose target is not here waits for it, unless it was deleted for me
+   * (forgotten.ts). Returns the messages changed.
+   */
+  async #modify(tx: ReceiveTx, module: ModifierModule<ReceivedBody>, a: MarksArrival): Promise<StoredMessage[]> {
+    const { conv, body, ctx } = a;
+    const messages = tx.objectStore('messages');
+    const target = module.target(body);
+    const message = await this.#target(messages, conv, target, module.authorOnly ? 'in' : undefined);
+    if (message) {
+      if (!module.apply(message, body, ctx)) return [];
+      await messages.put(message);
+      const requoted = body.kind === 'reaction' ? [] : await followQuotes(messages, this.d.history, message, ctx.me);
+      return [message, ...requoted];
+    }
+    if ((await wasForgotten(tx, [conv, 'in', target])) || (await wasForgotten(tx, [conv, 'out', target]))) return [];
+    const kept = await keepPending(tx, { conv, target, id: a.id, from: ctx.from, ts: ctx.ts, body, kept: Date.now() });
+    if (!kept) console.warn(`parley: dropped a ${body.kind} from ${ctx.from}: too many wait for their message`);
+    return [];
   }
 
   /**
@@ -123,10 +146,5 @@ export class Receiver {
       if (found) return history.adopt(found);
     }
     return undefined;
-  }
-
-  #applyWaiting(message: StoredMessage, body: ReceivedBody, ctx: { from: string; me: string; ts: number }): void {
-    const module = bodyModule(body);
-    if (module.role === 'modifier' || module.role === 'marks') module.apply(message, body, ctx);
   }
 }

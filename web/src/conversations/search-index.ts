@@ -11,6 +11,8 @@ import { MAX_QUERY_CHARS, SEARCH_MAX_RESULTS, type SearchHit, TopBySeq, fold, se
 
 /** The most messages held in memory for searching (about 300 bytes each for a short message: ~6 MB). */
 export const SEARCH_INDEX_MAX_MESSAGES = 20_000;
+/** How many records one read of the store takes while the index is built. */
+export const BUILD_BATCH = 1000;
 
 interface Entry {
   m: Pick<StoredMessage, 'conv' | 'peer' | 'dir' | 'id' | 'seq' | 'ts' | 'text'>;
@@ -66,24 +68,32 @@ export class SearchIndex {
     return top.list;
   }
 
+  /**
+   * Reads the store BUILD_BATCH records at a time (a cursor costs a turn of the event loop per
+   * record: 10,000 of them took seconds on a busy tab), in key order from where the last batch
+   * ended. What changes meanwhile is read again afterwards (the conversations it marks dirty).
+   */
   async #build(): Promise<void> {
-    // What changes while the store is read is read again afterwards.
     this.#dirty.clear();
     const convs = new Map<ConversationId, Entry[]>();
     let count = 0;
-    let cursor = await this.db.transaction('messages').store.openCursor();
-    while (cursor) {
-      if (++count > this.maxMessages) {
+    let after: StoredMessage | undefined;
+    for (;;) {
+      const range = after ? IDBKeyRange.lowerBound([after.conv, after.dir, after.id], true) : undefined;
+      const batch = await this.db.getAll('messages', range, Math.min(BUILD_BATCH, this.maxMessages - count + 1));
+      count += batch.length;
+      if (count > this.maxMessages) {
         this.#tooLarge = true;
         return;
       }
-      const m = cursor.value;
-      if (searchable(m)) {
+      for (const m of batch) {
+        if (!searchable(m)) continue;
         let list = convs.get(m.conv);
         if (!list) convs.set(m.conv, (list = []));
         list.push(entry(m));
       }
-      cursor = await cursor.continue();
+      if (batch.length < BUILD_BATCH) break;
+      after = batch.at(-1);
     }
     this.#convs = convs;
   }

@@ -202,6 +202,11 @@ export const t = {
   signOutWarning: () =>
     msg('This deletes your account, contacts, messages and files from this browser. Without a backup your account cannot be brought back: export a backup first.', { id: 'sign-out-warning' }),
   signOutConfirm: () => msg('Delete this browser’s data and sign out', { id: 'sign-out-confirm' }),
+  // conversations (last gaps): restoring a backup from Settings
+  restoreReplaceWarning: () =>
+    msg('Restoring another account replaces the one in this browser: its contacts, messages and files here are deleted. Export a backup of it first.', { id: 'restore-replace-warning' }),
+  restoreReplaceConfirm: () => msg('Replace this browser’s account', { id: 'restore-replace-confirm' }),
+  restoreSameAccount: () => msg('This backup is the account already in this browser.', { id: 'restore-same-account' }),
   // ---- hardening (review 2026-12-02) ----
   quoteNotFound: () =>
     msg('Original message not found', { id: 'quote-not-found', desc: 'Shown as the author of a quote whose original this device does not have and that names someone other than the contact' }),

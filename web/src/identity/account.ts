@@ -2,7 +2,7 @@
  * The user's own identity on this device: created at sign-up, kept in IndexedDB, proven to the
  * server by signing each connection's challenge, and exportable as a passphrase-protected backup.
  */
-import { BackupError, exportIdentity, importIdentity } from '../../../shared/backup';
+import { BackupError, type BackedUpIdentity, exportIdentity, importIdentity } from '../../../shared/backup';
 import { type Identity, generateKeyPair, publicKeyB64, signChallenge } from '../../../shared/identity';
 import { type ClientFrame, PROTOCOL_VERSION } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
@@ -61,20 +61,37 @@ export class Account {
     await this.db.delete('identity', 'self');
   }
 
-  exportBackup(passphrase: string): string {
-    return exportIdentity(this.sodium, this.#requireIdentity(), passphrase);
+  /** The identity (and the display name, when one is set) sealed under `passphrase`, as a backup file's text. */
+  exportBackup(passphrase: string, displayName?: string): string {
+    return exportIdentity(this.sodium, { ...this.#requireIdentity(), ...(displayName ? { displayName } : {}) }, passphrase);
   }
 
-  /** Replaces this device's identity with the one in a backup file. Throws a ParleyError (not_a_backup, wrong_passphrase). */
-  async importBackup(fileText: string, passphrase: string): Promise<void> {
-    let id: Identity;
+  /** Opens a backup file without using it. Throws a ParleyError (not_a_backup, wrong_passphrase). */
+  readBackup(fileText: string, passphrase: string): BackedUpIdentity {
     try {
-      id = importIdentity(this.sodium, fileText, passphrase);
+      return importIdentity(this.sodium, fileText, passphrase);
     } catch (err) {
       throw err instanceof BackupError ? new ParleyError(err.code) : err;
     }
-    this.#identity = { ...id, registered: true };
+  }
+
+  /** Whether `id` is the identity this device holds now. */
+  holds(id: Identity): boolean {
+    const mine = this.#identity;
+    return !!mine && mine.username === id.username && this.sodium.memcmp(mine.publicKey, id.publicKey);
+  }
+
+  /** Makes `id` (from readBackup) this device's identity. */
+  async adopt(id: Identity): Promise<void> {
+    this.#identity = { username: id.username, publicKey: id.publicKey, secretKey: id.secretKey, registered: true };
     await this.db.put('identity', this.#identity, 'self');
+  }
+
+  /** Replaces this device's identity with the one in a backup file. Throws a ParleyError (not_a_backup, wrong_passphrase). */
+  async importBackup(fileText: string, passphrase: string): Promise<BackedUpIdentity> {
+    const id = this.readBackup(fileText, passphrase);
+    await this.adopt(id);
+    return id;
   }
 
   #requireIdentity(): StoredIdentity {

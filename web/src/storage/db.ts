@@ -137,6 +137,15 @@ export interface PendingModifier {
   kept: number;
 }
 
+/** A message deleted for me: remembered (conversations/forgotten.ts) so a copy that comes again is not shown again. */
+export interface ForgottenMessage {
+  conv: ConversationId;
+  dir: Direction;
+  id: string;
+  /** When it was deleted (this device's clock): the oldest are let go first. */
+  at: number;
+}
+
 /**
  * `stored`: sent, the server keeps the sealed chunks until the contact collects them. `offered`:
  * received offer over the size fetched without asking (files/auto-accept.ts); nothing is fetched
@@ -166,10 +175,11 @@ export interface TransferRecord extends FileMeta {
 export interface ParleyDB extends DBSchema {
   identity: { key: 'self'; value: StoredIdentity };
   contacts: { key: string; value: StoredContact };
-  messages: { key: [ConversationId, Direction, string]; value: StoredMessage; indexes: { byConv: [ConversationId, number] } };
+  messages: { key: [ConversationId, Direction, string]; value: StoredMessage; indexes: { byConv: [ConversationId, number]; byQuote: [ConversationId, string] } };
   outbox: { key: string; value: OutboxEntry; indexes: { bySeq: number } };
   conversations: { key: ConversationId; value: ConversationRecord };
   pending: { key: [ConversationId, string, string]; value: PendingModifier; indexes: { byTarget: [ConversationId, string] } };
+  forgotten: { key: [ConversationId, Direction, string]; value: ForgottenMessage; indexes: { byWhen: number } };
   settings: { key: string; value: unknown };
   transfers: { key: string; value: TransferRecord; indexes: { byPeer: string } };
 }
@@ -177,7 +187,7 @@ export interface ParleyDB extends DBSchema {
 export type Database = IDBPDatabase<ParleyDB>;
 
 /** The schema's version; migrations.ts takes any earlier one to it. */
-export const DB_VERSION = 4;
+export const DB_VERSION = 5;
 
 export function openDatabase(name = 'parley'): Promise<Database> {
   return openDB<ParleyDB>(name, DB_VERSION, {

@@ -5,7 +5,9 @@
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DB_VERSION, type TransferRecord, openDatabase } from './db';
+import { openDB } from 'idb';
+import { DB_VERSION, type ParleyDB, type TransferRecord, openDatabase } from './db';
+import { upgrade } from './migrations';
 import { type V3Message, type V3OutboxEntry, openV3 } from './db-v3-fixture';
 
 beforeEach(() => {
@@ -29,6 +31,11 @@ const transfers = [
   { fileId: 'ab'.repeat(16), name: 'report.pdf', size: 10, type: 'application/pdf', peer: 'carol', dir: 'out', sha256: '0'.repeat(64), key: 'k', count: 1, next: 0, state: 'failed', reason: 'interrupted', stored: true },
   { fileId: 'cd'.repeat(16), name: 'pic.png', size: 20, type: 'image/png', peer: 'carol', dir: 'in', sha256: '1'.repeat(64), key: 'k2', count: 1, next: 1, state: 'done', hashState: new Uint8Array([1, 2, 3]) },
 ] satisfies TransferRecord[];
+
+/** A fresh profile taken only as far as `version` by the same upgrade steps (raw, so any version's stores). */
+function openV3Upgraded(version: number) {
+  return openDB<ParleyDB>('parley', version, { upgrade }) as unknown as Promise<import('idb').IDBPDatabase>;
+}
 
 async function writeV3Profile(): Promise<void> {
   const db = await openV3();
@@ -55,6 +62,7 @@ describe('upgrading a version 3 profile', () => {
     // Each conversation reads back in its order.
     const bob = await db.getAllFromIndex('messages', 'byConv', IDBKeyRange.bound(['dm:bob', -Infinity], ['dm:bob', Infinity]));
     expect(bob.map((m) => m.text)).toEqual(['hello alice', 'hello bob', 'same id, other way', 'still queued']);
+    expect([...db.transaction('messages').store.indexNames].sort()).toEqual(['byConv', 'byQuote']);
 
     expect(await db.getAllFromIndex('outbox', 'bySeq')).toEqual(outbox.map((e) => ({ ...e, kind: 'message', conv: `dm:${e.to}` })));
     expect(await db.getAll('transfers')).toEqual(transfers);
@@ -65,12 +73,26 @@ describe('upgrading a version 3 profile', () => {
     expect(await db.get('settings', 'relayOnly')).toBe(true);
     expect(await db.getAll('conversations')).toEqual([]);
     expect(await db.getAll('pending')).toEqual([]);
+    expect(await db.getAll('forgotten')).toEqual([]);
+    db.close();
+  });
+
+  it('from version 4 gains what version 5 adds: the forgotten store, and replies found by their quote', async () => {
+    const v4 = await openV3Upgraded(4);
+    const reply = { conv: 'dm:bob', peer: 'bob', dir: 'in', id: 'reply-001', seq: 1, ts: 1, text: 'yes', reply: { id: 'out-00001', author: 'alice', text: 'hi' }, state: 'delivered' };
+    await v4.put('messages', reply);
+    await v4.put('messages', { conv: 'dm:bob', peer: 'bob', dir: 'in', id: 'plain-001', seq: 2, ts: 2, text: 'no quote', state: 'delivered' });
+    v4.close();
+    const db = await openDatabase();
+    expect(await db.getAllFromIndex('messages', 'byQuote', ['dm:bob', 'out-00001'])).toEqual([reply]);
+    expect(await db.count('messages', undefined)).toBe(2);
+    expect(await db.getAll('forgotten')).toEqual([]);
     db.close();
   });
 
   it('opens a fresh profile at the current version with every store empty', async () => {
     const db = await openDatabase();
-    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'identity', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
+    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'forgotten', 'identity', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
     expect(await db.getAll('messages')).toEqual([]);
     db.close();
   });
