@@ -173,6 +173,7 @@ export const ErrorCode = z.enum([
   'internal', // a server fault; nothing internal leaks
   // Cluster mode (signaling/routing/redis/):
   'unavailable', // the server's shared store (Redis) is out of reach for a moment; nothing was stored: send it again later
+  // Blocking, in every mode (the policy's refusal, signaling/policy.ts):
   'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
   // Hardening (review 2026-12-02):
   'blocks_full', // you block as many users as one account may (BLOCKS_MAX): unblock someone first
