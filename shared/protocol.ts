@@ -176,6 +176,7 @@ export const ErrorCode = z.enum([
   'internal', // a server fault; nothing internal leaks
   // Cluster mode (signaling/routing/redis/):
   'unavailable', // the server's shared store (Redis) is out of reach for a moment; nothing was stored: send it again later
+  // Blocking, in every mode (the policy's refusal, signaling/policy.ts):
   'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
   // Groups (issue 12): shared/protocol-groups.ts
   ...GROUP_ERROR_CODES,

@@ -130,12 +130,9 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
         }
       }
       const task = intake(session, data, isBinary);
-      if (task.now) {
-        session.frames!.runOrPush(task);
-        return;
-      }
-      // Once logged in a frame's task goes in as it is: no wrapper promise per frame.
-      if (!preLogin) {
+      // Once logged in a frame's task goes in as it is: no wrapper promise per frame. Nor does a
+      // refusal (`now`) before login: it logs nobody in.
+      if (!preLogin || task.now) {
         session.frames!.push(task);
         return;
       }

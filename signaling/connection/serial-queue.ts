@@ -49,11 +49,6 @@ export class SerialQueue {
     this.#tail = this.#tail.then(task).then(this.#done, this.#failed);
   }
 
-  /** The same as {@link push}: kept for callers that answer a refusal at once when the queue is idle. */
-  runOrPush(task: () => void): void {
-    this.push(task);
-  }
-
   #runNow(task: () => Promise<void> | void): void {
     this.#reentrant = [];
     try {

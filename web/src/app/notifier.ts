@@ -6,6 +6,7 @@
  * name (or username), its body the text unless "Show message text in notifications" is off;
  * clicking it focuses the tab and opens the conversation. Text is handed to the browser as text.
  */
+import { clip } from '../conversations/bodies/reply';
 import type { ArrivedEvent, Messenger } from '../conversations/messenger';
 import type { Preferences } from '../conversations/preferences';
 import type { Contacts } from '../identity/contacts';
@@ -17,6 +18,11 @@ export const FAVICON = '/favicon.svg';
 export const FAVICON_UNREAD = '/favicon-unread.svg';
 /** Longest notification body: the rest of a long message is for the conversation. */
 export const NOTIFICATION_BODY_CHARS = 200;
+
+/** A notification's body: the start of `text` (never half an emoji: review L4), or "New message". */
+export function notificationBody(text: string, showText: boolean): string {
+  return showText && text ? clip(text, NOTIFICATION_BODY_CHARS) : t.notificationNoText();
+}
 
 export interface NotifierDeps {
   messenger: Pick<Messenger, 'states' | 'addEventListener' | 'removeEventListener'>;
@@ -60,7 +66,7 @@ export class Notifier {
     const states = this.d.messenger.states;
     if (states.muted(message.conv) || (document.visibilityState === 'visible' && states.reading === message.conv)) return;
     const text = message.deleted || message.unsupported ? '' : message.text;
-    const body = this.d.preferences.notificationText && text ? text.slice(0, NOTIFICATION_BODY_CHARS) : t.notificationNoText();
+    const body = notificationBody(text, this.d.preferences.notificationText);
     this.#notify(this.d.contacts.displayName(message.peer) ?? message.peer, body, `parley:${message.conv}`, () => this.d.open(message.peer));
   };
 

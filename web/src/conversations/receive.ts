@@ -63,8 +63,8 @@ export class Receiver {
     // acknowledgement, not two.
     const tx = db.transaction(['messages', 'pending', 'forgotten'], 'readwrite');
     const messages = tx.objectStore('messages');
-    // A message deleted for me counts as seen: a copy that comes again stays deleted. An id of one of
-    // this device's own messages counts as seen too: a contact who reuses it (they received it) would
+    // A message deleted for me counts as seen: a copy that comes again stays deleted. So does an id
+    // of one of this device's own messages: a contact who reuses it (they received it) would
     // otherwise make "Edit" or "Delete for everyone" find their copy (review M1).
     const seen = {
       has: async (_from: string, mid: string) =>
