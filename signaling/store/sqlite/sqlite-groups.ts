@@ -21,29 +21,7 @@ import type {
   NewGroup,
 } from '../groups';
 import { SqliteKeyPackages } from './sqlite-key-packages';
-
-interface GroupRow {
-  id: string;
-  epoch: number;
-  owner: string;
-  seq: number;
-  listed: number;
-  name: string;
-  topic: string;
-  join_policy: 'approval' | 'closed';
-  only_admins_send: number;
-  member_chats: number;
-  members: number;
-}
-
-interface MemberRow {
-  user: string;
-  role: GroupRole;
-  leaf: number;
-  muted_until: number | null;
-  cursor: number;
-  active: number;
-}
+import { type GroupRow, type MemberRow, groupStatements } from './sqlite-group-statements';
 
 const toGroup = (r: GroupRow): GroupRecord => ({
   id: r.id,
@@ -92,63 +70,7 @@ export class SqliteGroups implements GroupStore {
   ) {
     this.#db = db;
     this.#kps = new SqliteKeyPackages(db, opts);
-    const active = '(SELECT COUNT(*) FROM group_members m WHERE m.group_id = g.id AND m.active = 1) AS members';
-    this.#q = {
-      group: db.prepare<[string], GroupRow>(`SELECT g.*, ${active} FROM groups g WHERE g.id = ?`),
-      exists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM groups WHERE id = ?'),
-      insertGroup: db.prepare(
-        `INSERT INTO groups (id, epoch, owner, seq, listed, name, topic, join_policy, only_admins_send, member_chats, created_at)
-         VALUES (@id, 0, @owner, 0, @listed, @name, @topic, @joinPolicy, @onlyAdminsSend, @memberChats, @now)`,
-      ),
-      countOf: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM group_members WHERE user = ? AND active = 1'),
-      member: db.prepare<[string, string], MemberRow>('SELECT * FROM group_members WHERE group_id = ? AND user = ?'),
-      members: db.prepare<[string], MemberRow>('SELECT * FROM group_members WHERE group_id = ? ORDER BY leaf'),
-      insertMember: db.prepare<[string, string, GroupRole, number, number]>(
-        'INSERT OR REPLACE INTO group_members (group_id, user, role, leaf, muted_until, cursor, active) VALUES (?, ?, ?, ?, NULL, ?, 1)',
-      ),
-      groupsOf: db.prepare<[string, string, number], { group_id: string; role: GroupRole; cursor: number }>(
-        'SELECT group_id, role, cursor FROM group_members WHERE user = ? AND active = 1 AND group_id > ? ORDER BY group_id LIMIT ?',
-      ),
-      search: db.prepare<[string, number], GroupRow>(
-        `SELECT g.*, ${active} FROM groups g WHERE g.listed = 1 AND lower(g.name) LIKE ? ESCAPE '\\' ORDER BY g.name LIMIT ?`,
-      ),
-      setRole: db.prepare<[GroupRole, string, string]>('UPDATE group_members SET role = ? WHERE group_id = ? AND user = ?'),
-      setMute: db.prepare<[number | null, string, string]>('UPDATE group_members SET muted_until = ? WHERE group_id = ? AND user = ?'),
-      setOwner: db.prepare<[string, string]>('UPDATE groups SET owner = ? WHERE id = ?'),
-      deactivate: db.prepare<[string, string]>('UPDATE group_members SET active = 0, welcome = NULL WHERE group_id = ? AND user = ?'),
-      request: db.prepare<[string, string], { approved: number }>('SELECT approved FROM group_requests WHERE group_id = ? AND user = ?'),
-      countRequests: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM group_requests WHERE group_id = ?'),
-      insertRequest: db.prepare<[string, string, number]>('INSERT INTO group_requests (group_id, user, created_at, approved) VALUES (?, ?, ?, 0)'),
-      requests: db.prepare<[string], { user: string }>('SELECT user FROM group_requests WHERE group_id = ? AND approved = 0 ORDER BY created_at, user'),
-      approve: db.prepare<[string, string]>('UPDATE group_requests SET approved = 1 WHERE group_id = ? AND user = ? AND approved = 0'),
-      dropRequest: db.prepare<[string, string]>('DELETE FROM group_requests WHERE group_id = ? AND user = ?'),
-      ban: db.prepare<[string, string, number]>('INSERT OR IGNORE INTO group_bans (group_id, user, created_at) VALUES (?, ?, ?)'),
-      unban: db.prepare<[string, string]>('DELETE FROM group_bans WHERE group_id = ? AND user = ?'),
-      banned: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM group_bans WHERE group_id = ? AND user = ?'),
-      bans: db.prepare<[string], { user: string }>('SELECT user FROM group_bans WHERE group_id = ? ORDER BY created_at, user'),
-      bump: db.prepare<[string]>('UPDATE groups SET seq = seq + 1 WHERE id = ?'),
-      seqOf: db.prepare<[string], { seq: number }>('SELECT seq FROM groups WHERE id = ?'),
-      setEpoch: db.prepare<[number, string]>('UPDATE groups SET epoch = ? WHERE id = ?'),
-      insertLog: db.prepare<[string, number, string, string, string | null, string, number]>(
-        'INSERT INTO group_log (group_id, seq, kind, sender, msg_id, data, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      readLog: db.prepare<[string, number, number], { seq: number; kind: LogEntry['kind']; sender: string; msg_id: string | null; data: string; ts: number }>(
-        'SELECT seq, kind, sender, msg_id, data, ts FROM group_log WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?',
-      ),
-      trimBelow: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND seq <= ?'),
-      trimOlder: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND ts < ?'),
-      minCursor: db.prepare<[string], { c: number | null }>('SELECT MIN(cursor) AS c FROM group_members WHERE group_id = ? AND active = 1'),
-      moveCursor: db.prepare<[number, string, string]>('UPDATE group_members SET cursor = max(cursor, ?) WHERE group_id = ? AND user = ?'),
-      clearWelcome: db.prepare<[string, string, number]>('UPDATE group_members SET welcome = NULL WHERE group_id = ? AND user = ? AND welcome_seq <= ?'),
-      setWelcome: db.prepare<[string, number, string, string]>('UPDATE group_members SET welcome = ?, welcome_seq = ? WHERE group_id = ? AND user = ?'),
-      welcome: db.prepare<[string, string], { welcome: string | null; welcome_seq: number | null }>(
-        'SELECT welcome, welcome_seq FROM group_members WHERE group_id = ? AND user = ? AND active = 1',
-      ),
-      sweep: db.prepare<[number, number]>(
-        'DELETE FROM group_log WHERE (group_id, seq) IN (SELECT group_id, seq FROM group_log WHERE ts < ? LIMIT ?)',
-      ),
-      deleteMember: db.prepare<[string, string]>('DELETE FROM group_members WHERE group_id = ? AND user = ?'),
-    };
+    this.#q = groupStatements(db);
   }
 
   async create(g: NewGroup): Promise<GroupCreateResult> {
