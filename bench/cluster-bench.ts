@@ -3,7 +3,8 @@
  * Redis (senders on node 1, receivers on node 2, so every message crosses nodes) beside the single
  * process on SQLite, with the relay benchmark's load client and options, in the same run; Redis
  * with `appendfsync always` and with `everysec` (the cost of durability on every acknowledged
- * message). Reports server CPU per message on each node and on Redis.
+ * message), and with BENCH_BEFORE=<checkout> that checkout's cluster beside this one. Reports server
+ * CPU and Redis commands per message on each node and on Redis.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +17,7 @@ import type { MarkResult, StartArgs, StopResult } from './load-client';
 import type { RelayOptions } from './relay-bench';
 import { fmt, median, sleep } from './stats';
 
-type Variant = 'single' | 'always' | 'everysec';
+type Variant = 'single' | 'always' | 'everysec' | 'before';
 
 interface Subject {
   variant: Variant;
@@ -48,19 +49,20 @@ async function single(o: RelayOptions): Promise<Subject> {
   return { variant: 'single', client, pids: { server: server.pid }, stop: async () => void (await Promise.all([stopChild(client.child), stopChild(server.child)])) };
 }
 
-async function cluster(o: RelayOptions, appendfsync: 'always' | 'everysec'): Promise<Subject> {
+/** Two nodes on one Redis; `root`: the nodes of another checkout (BENCH_BEFORE), on `appendfsync always`. */
+async function cluster(o: RelayOptions, appendfsync: 'always' | 'everysec', root?: string): Promise<Subject> {
   const redis = await RedisProcess.start({ appendfsync });
   const filesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-bench-files-'));
   const nodes: Listening[] = [];
   for (const id of ['n1', 'n2']) {
-    nodes.push(await startParleyServer({ label: `parley node ${id}`, env: { REDIS_URL: redis.url, FILES_DIR: filesDir, NODE_ID: id } }));
+    nodes.push(await startParleyServer({ label: `parley node ${id}`, root, env: { REDIS_URL: redis.url, FILES_DIR: filesDir, NODE_ID: id } }));
   }
   const client = await startClient('bench/load-client.ts', `load client (${appendfsync})`);
   await client.call('setup', { target: 'full', port: nodes[0]!.port, receiverPort: nodes[1]!.port, pairs: o.pairs, envChars: o.envChars }, 180_000);
   const stats = createClient({ url: redis.url });
   await stats.connect();
   return {
-    variant: appendfsync,
+    variant: root ? 'before' : appendfsync,
     client,
     pids: { node1: nodes[0]!.pid, node2: nodes[1]!.pid, redis: redis.pid! },
     commands: async () => commandCounts(await stats.sendCommand<string>(['INFO', 'commandstats'])),
@@ -117,11 +119,17 @@ function describe(r: ClusterFigures): string {
 export async function benchCluster(o: RelayOptions, log: (line: string) => void): Promise<ClusterFigures[]> {
   const all: ClusterFigures[] = [];
   // BENCH_CLUSTER=always (comma-separated) measures only those subjects, e.g. to profile one.
-  const only = (process.env.BENCH_CLUSTER || 'single,always,everysec').split(',');
-  const makers = { single: () => single(o), always: () => cluster(o, 'always'), everysec: () => cluster(o, 'everysec') };
+  const only = (process.env.BENCH_CLUSTER || 'single,always,everysec,before').split(',');
+  const makers: Record<Variant, (() => Promise<Subject>) | undefined> = {
+    single: () => single(o),
+    always: () => cluster(o, 'always'),
+    everysec: () => cluster(o, 'everysec'),
+    // BENCH_BEFORE=<checkout>: that checkout's cluster (appendfsync always) beside this one, in the same run.
+    before: o.beforeRoot ? () => cluster(o, 'always', o.beforeRoot) : undefined,
+  };
   // One subject at a time: two nodes, Redis and a load client already fill this machine's cores.
   for (const [variant, make] of Object.entries(makers)) {
-    if (!only.includes(variant)) continue;
+    if (!make || !only.includes(variant)) continue;
     const s = await make();
     try {
       for (let round = 0; round < o.rounds; round++) {
@@ -141,7 +149,7 @@ export async function benchCluster(o: RelayOptions, log: (line: string) => void)
   const med = (v: Variant, latency: boolean, f: (r: ClusterFigures) => number) =>
     median(all.filter((r) => r.variant === v && (r.p99 !== undefined) === latency).map(f));
   const base = med('single', false, (r) => r.perSec);
-  for (const v of ['always', 'everysec'] as const) {
+  for (const v of ['always', 'everysec', ...(o.beforeRoot ? ['before'] : [])] as Variant[]) {
     log(`  ${v}: ${fmt(med(v, false, (r) => r.perSec))} msg/s = ${fmt(med(v, false, (r) => r.perSec) / base, 2)}× the single process; p99 ${fmt(med(v, true, (r) => r.p99!), 2)} ms (single ${fmt(med('single', true, (r) => r.p99!), 2)} ms)`);
   }
   return all;

@@ -97,6 +97,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     router = await RedisRouter.open({
       url: cluster.redisUrl,
       store,
+      queue: store.queue,
       log,
       maxBufferedBytes: config.limits.maxBufferedBytes,
       queueWindowBytes: handoverWindowBytes(config.limits),

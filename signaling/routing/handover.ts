@@ -11,7 +11,7 @@ import { admits } from '../policy';
 import { RECEIPT_FRAME } from './arrive';
 
 /** What a queued receipt counts against the hand-over window (about its frame's size). */
-const RECEIPT_BYTES = 100;
+export const RECEIPT_BYTES = 100;
 /** Queued items read from the store at a time: a login never loads a whole queue into memory. */
 const PAGE_ITEMS = 256;
 

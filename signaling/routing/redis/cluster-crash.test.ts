@@ -5,6 +5,7 @@
  * once, in order, on the recipient's connection to a surviving node.
  */
 import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import { AuthError, type ParleyClient, wentOffline } from '../../test-support/client';
@@ -170,6 +171,34 @@ describe('Redis killed -9 (appendfsync always)', () => {
       .toBe(true);
     const got = await receiveAll(back!, alice.username, [...stored, later]);
     expectOnceInOrder(got, storedOrder(alice, [...stored, later]));
+  });
+
+  it('catches connections up on the notices published while their node\'s inbox subscription was away', async () => {
+    const alice = await h.user(0, 'alice');
+    const bob = await h.user(1, 'bob');
+    const admin = createClient({ url: h.cluster.redis.url });
+    await admin.connect();
+    try {
+      // The nodes' subscriptions are dropped and kept from coming back (Redis takes no more
+      // connections than it keeps), while every other connection stays: what is published now is lost.
+      const count = (info: string) => info.split('\n').filter((l) => l.startsWith('id=')).length;
+      const all = count(await admin.sendCommand<string>(['CLIENT', 'LIST']));
+      const subs = count(await admin.sendCommand<string>(['CLIENT', 'LIST', 'TYPE', 'pubsub']));
+      await admin.sendCommand(['CONFIG', 'SET', 'maxclients', String(all - subs)]);
+      await admin.sendCommand(['CLIENT', 'KILL', 'TYPE', 'pubsub']);
+      alice.send({ t: 'contact_request', to: bob.username });
+      await alice.roundTrip();
+      await expect(bob.next((f) => f.t === 'request_received', 1000)).rejects.toThrow();
+      await admin.sendCommand(['CONFIG', 'SET', 'maxclients', '10000']);
+      // Once node 2 has its subscription again, bob is told of the request he missed, without asking again.
+      expect(await bob.next((f) => f.t === 'request_received' && f.from === alice.username, 15_000)).toBeTruthy();
+      bob.send({ t: 'contact_respond', from: alice.username, accept: true });
+      expect(await alice.next('contact_added', 15_000)).toMatchObject({ contact: { username: bob.username, online: true } });
+      expect(await bob.next('contact_added', 15_000)).toMatchObject({ contact: { username: alice.username, online: true } });
+    } finally {
+      await admin.sendCommand(['CONFIG', 'SET', 'maxclients', '10000']).catch(() => undefined);
+      admin.destroy();
+    }
   });
 
   it('lets a node catch up after Redis comes back: an online recipient gets what was stored, on the same connection', async () => {

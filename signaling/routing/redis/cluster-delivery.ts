@@ -1,25 +1,35 @@
 /**
  * The cluster router's delivery: what is owed to a user (messages, receipts) always goes through
- * their durable stream in the store: it is written first, then the holder's node is poked and
- * hands it over from the stream as the offline queue is handed over (handover.ts, one reader per
- * connection, within its window), so a node that dies or loses Redis for a moment loses nothing:
- * the user's next connection, or this node once Redis is back, reads the stream again. What is
- * never stored (signals, relayed chunks, notices, routing changes) goes to the holder's inbox
- * channel and is applied there with arrive.ts, under that connection's limits.
+ * their durable stream in the store. One script writes it and, once written, publishes the new
+ * entries to the holder's node (stream-writer.ts), which hands them straight to the connection
+ * when they follow what it was handed last (stream-tail.ts), or else reads the stream as the
+ * offline queue is read (handover.ts, one reader per connection, within its window). So a node
+ * that dies or loses Redis for a moment loses nothing: the user's next connection, or this node
+ * once Redis is back, reads the stream again. What is never stored (signals, relayed chunks,
+ * notices, routing changes) goes to the holder's inbox channel and is applied there with
+ * arrive.ts, under that connection's limits.
  */
 import type { Logger } from 'pino';
 import { ProtocolError } from '../../errors';
 import type { InflightMessage, Session } from '../../session';
-import type { EnqueueResult, QueueItem, ReceiptKind, Store } from '../../store/store';
+import type { QueueItem, ReceiptKind, Store } from '../../store/store';
 import { arrive } from '../arrive';
 import { Handover } from '../handover';
 import type { DeliverResult, Routed } from '../router';
 import type { StoredAnswer } from '../handover';
 import { encodeInbox, isVolatile } from './inbox';
 import type { Presence } from './presence';
+import { handTail } from './stream-tail';
+import type { StreamEntry } from './stream-entry';
+import type { StreamWriter, Written } from './stream-writer';
 
 /** How soon a connection whose stream could not be read (Redis away) is read again. */
 const RETRY_READ_MS = 500;
+/**
+ * Messages of one connection being written at once (see ClusterDelivery.message): enough for a
+ * busy sender's burst to share an fsync, few enough that a connection holds little in memory.
+ */
+export const SENDS_IN_FLIGHT = 64;
 
 export interface DeliveryDeps {
   store: Store;
@@ -29,6 +39,7 @@ export interface DeliveryDeps {
   /** Bytes handed over from the stream before the connection must acknowledge some (see Handover). */
   queueWindowBytes: number;
   presence: Presence;
+  writer: StreamWriter;
   /** The user's claimed connection on this node. */
   local(user: string): Session | undefined;
   /** Tells a message's sender, if connected here, whether the server kept it. */
@@ -39,6 +50,8 @@ export class ClusterDelivery {
   readonly handover: Handover;
   /** Connections whose stream read failed: read again shortly. */
   readonly #unread = new Set<Session>();
+  /** Per connection, its messages being written, and frames waiting for one of them to be answered. */
+  readonly #flights = new WeakMap<Session, { count: number; waiters: (() => void)[] }>();
   #retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DeliveryDeps) {
@@ -49,38 +62,127 @@ export class ClusterDelivery {
     });
   }
 
-  async message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
-    const { deps } = this;
+  /**
+   * Issues the message's write now and answers the sender when Redis replies, without holding
+   * the connection's next frames for it: with `appendfsync always` a reply waits for an fsync,
+   * and a sender's messages in flight together share one (Redis writes one connection's calls in
+   * order, so they are stored in the order they came). At most SENDS_IN_FLIGHT per connection;
+   * past that the connection's frames wait (and its socket is read no further) until one is answered.
+   */
+  message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
     const item: QueueItem = { kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts };
-    let result: EnqueueResult;
-    try {
-      // Storing for someone offline is paced for the disk, as on one node; for someone online it is the way there.
-      const here = this.deps.local(to);
-      const online = here ? here.welcomed : (await deps.presence.holders([to]))[0] !== undefined;
-      if (!online && !sender.allowStored(msg.env.length)) {
-        sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: msg.id });
+    const flight = this.#flights.get(sender) ?? { count: 0, waiters: [] };
+    this.#flights.set(sender, flight);
+    flight.count++;
+    const done = () => {
+      flight.count--;
+      flight.waiters.shift()?.();
+    };
+    this.#send(item, to, sender, false).then(done, (err: unknown) => {
+      done();
+      this.#failed(sender, msg.id, err);
+    });
+    if (flight.count <= SENDS_IN_FLIGHT) return Promise.resolve();
+    return new Promise<void>((resolve) => flight.waiters.push(resolve));
+  }
+
+  /**
+   * Writes one message (refused with `offline` when nobody holds the recipient and storing was not
+   * allowed yet: storing for someone offline is paced for the disk, as on one node, so only then
+   * is the sender's budget for it taken, and the write issued again) and answers its sender.
+   */
+  async #send(item: Extract<QueueItem, { kind: 'msg' }>, to: string, sender: Session, offlineOk: boolean): Promise<void> {
+    const { deps } = this;
+    const written = await deps.writer.write(to, [item], offlineOk);
+    if (written.result === 'offline') {
+      if (!sender.allowStored(item.env.length)) {
+        sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: item.id });
         sender.holdReading();
         return;
       }
-      result = await deps.store.queue.enqueue(to, [item]);
-    } catch (err) {
-      deps.log.warn({ session: sender.id, err: String(err) }, 'could not store a message');
-      // The sender keeps it in its outbox and sends it again; a copy that did reach Redis is then a duplicate.
-      throw new ProtocolError('unavailable', 'the server cannot store messages right now; send it again later', msg.id);
+      return this.#send(item, to, sender, true);
     }
-    deps.answer(msg.from, msg.id, result);
-    // A duplicate pokes too: the first copy's poke may have been lost with the node that stored it.
-    if (result === 'stored' || result === 'duplicate') await this.#poke(to);
+    deps.answer(item.peer, item.id, written.result);
+    if (written.here) this.arrived(to, written.entries);
   }
 
-  async receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> {
-    const now = Date.now();
-    const result = await this.deps.store.queue.enqueue(
-      from,
-      ids.map((id) => ({ kind, peer: by, id, ts: now })),
-    );
-    if (result === 'stored') await this.#poke(from);
+  /** A write that failed: Redis away is `unavailable` (the sender keeps the message and sends it again), anything else a fault. */
+  #failed(sender: Session, id: string, err: unknown): void {
+    if (err instanceof ProtocolError) {
+      this.deps.log.warn({ session: sender.id, err: err.message }, 'could not store a message');
+      // A copy that did reach Redis is then a duplicate.
+      sender.send({ t: 'error', code: 'unavailable', message: 'the server cannot store messages right now; send it again later', ref: id });
+      return;
+    }
+    this.deps.log.error({ session: sender.id, err }, 'storing a message failed');
+    sender.send({ t: 'error', code: 'internal', message: 'internal error' });
   }
+
+  /**
+   * As on one node, a receipt goes live to its sender's connection (here, or through the holder's
+   * inbox) and is stored in their stream only when nobody holds them, or the holder no longer
+   * does when it comes (`receiptsArrived`). The connection parks what it holds unacknowledged when
+   * it goes (`park`), so its next one gets them. A node dying with receipts not yet acknowledged
+   * loses those, as one process does: a receipt only says a message arrived, never carries one.
+   */
+  async receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> {
+    const { deps } = this;
+    const here = deps.local(from);
+    if (here && !here.closed) {
+      arrive(here, { t: 'receipt', by, ids, kind }, deps.maxBufferedBytes);
+      return;
+    }
+    let sent: Awaited<ReturnType<Presence['send']>> | undefined;
+    try {
+      sent = await deps.presence.send(from, encodeInbox({ t: 'receipts', user: from, by, kind, ids }));
+    } catch {
+      // Storing below fails the same way, and the handler answers unavailable.
+    }
+    if (sent?.to === 'sent') return;
+    const now = Date.now();
+    await this.#store(from, ids.map((id) => ({ kind, peer: by, id, ts: now })));
+  }
+
+  /** Receipts through this node's inbox for a user it holds (or held when they were sent). */
+  readonly receiptsArrived = (user: string, by: string, ids: string[], kind: ReceiptKind): void => {
+    const session = this.deps.local(user);
+    if (session && !session.closed) {
+      arrive(session, { t: 'receipt', by, ids, kind }, this.deps.maxBufferedBytes);
+      return;
+    }
+    const now = Date.now();
+    this.#store(user, ids.map((id) => ({ kind, peer: by, id, ts: now }))).catch((err: unknown) => {
+      this.deps.log.warn({ err: String(err) }, 'could not store receipts for a user who left');
+    });
+  };
+
+  /** What a connection that goes held unacknowledged (live receipts) goes into its user's stream, for their next one. */
+  park(session: Session): void {
+    const user = session.username!;
+    const now = Date.now();
+    const items: QueueItem[] = [];
+    for (const [by, ids] of session.inflightReceipts) for (const [id, kind] of ids) items.push({ kind, peer: by, id, ts: now });
+    session.inflightReceipts.clear();
+    if (items.length === 0) return;
+    this.#store(user, items).catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'could not park receipts'));
+  }
+
+  /** Writes receipts into `user`'s stream (their holder, if any, is told as for any entry). */
+  async #store(user: string, items: QueueItem[]): Promise<void> {
+    const written = await this.deps.writer.write(user, items, true);
+    if (written.here && written.entries.length > 0) this.arrived(user, written.entries);
+  }
+
+  /**
+   * Entries just appended to `user`'s stream, for their connection here: handed over as they
+   * are when nothing can be missing before them, else the stream is read (none: a duplicate
+   * whose first copy's publish may have been lost, so the stream is read too).
+   */
+  readonly arrived = (user: string, entries: StreamEntry[]): void => {
+    const session = this.deps.local(user);
+    if (!session || session.closed) return;
+    if (!handTail(session, entries, this.deps.queueWindowBytes)) this.wake(user);
+  };
 
   async deliver(user: string, routed: Routed): Promise<DeliverResult> {
     const { deps } = this;
@@ -116,19 +218,6 @@ export class ClusterDelivery {
 
   close(): void {
     clearTimeout(this.#retry);
-  }
-
-  /** Tells `user`'s holder to read their stream (this node: hands it over now). */
-  async #poke(user: string): Promise<void> {
-    let sent: Awaited<ReturnType<Presence['send']>>;
-    try {
-      sent = await this.deps.presence.send(user, encodeInbox({ t: 'poke', user }));
-    } catch (err) {
-      // Stored already: the holder reads it when it catches up after Redis is back, or at the next login.
-      this.deps.log.warn({ err: String(err) }, 'could not poke a holder');
-      return;
-    }
-    if (sent.to === 'here') this.wake(user);
   }
 
   #retryReads(): void {

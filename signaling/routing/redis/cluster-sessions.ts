@@ -23,6 +23,8 @@ export interface SessionsDeps {
   presence: Presence;
   nodes: NodeRegistry;
   handover: Handover;
+  /** Stores what a connection that goes held unacknowledged (live receipts), for the user's next connection. */
+  park(session: Session): void;
   publish(node: string, message: InboxMessage): void;
 }
 
@@ -63,6 +65,7 @@ export class ClusterSessions {
     const previous = this.#local.get(username);
     if (previous) {
       this.#local.delete(username);
+      deps.park(previous);
       previous.cut(CloseCode.replaced, 'session_replaced');
       if (this.#announced.has(previous)) this.#continues.add(session);
     }
@@ -105,7 +108,8 @@ export class ClusterSessions {
     const username = session.username;
     if (!username || this.#local.get(username) !== session) return;
     this.#local.delete(username);
-    // Nothing is in flight outside the stream here; parking only covers what a subclass might hold.
+    deps.park(session);
+    // Messages are never in flight outside the stream here; the hand-over parks what else it might hold.
     deps.handover.park(session, this.answer);
     const announce = this.#announced.has(session);
     this.track(
@@ -126,6 +130,7 @@ export class ClusterSessions {
   readonly lost = (session: Session): void => {
     if (this.#local.get(session.username!) !== session) return;
     this.#local.delete(session.username!);
+    this.deps.park(session);
     this.track(this.deps.nodes.hold(session.username!, false));
     session.cut(CloseCode.replaced, 'session_replaced');
   };

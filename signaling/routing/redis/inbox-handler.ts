@@ -5,9 +5,11 @@
  */
 import type { Logger } from 'pino';
 import type { Session } from '../../session';
+import type { ReceiptKind } from '../../store/queue';
 import { arrive } from '../arrive';
 import type { DeliverResult } from '../router';
 import { type InboxMessage, decodeInbox, isVolatile, refusalFor } from './inbox';
+import type { StreamEntry } from './stream-entry';
 
 export interface InboxHooks {
   log: Logger;
@@ -16,6 +18,10 @@ export interface InboxHooks {
   local(user: string): Session | undefined;
   /** Reads the user's stream again on their connection here. */
   wake(user: string): void;
+  /** Entries just appended to the user's stream: handed over as they are, or the stream is read. */
+  entries(user: string, entries: StreamEntry[]): void;
+  /** Receipts for the user's connection here (stored in their stream if there is none). */
+  receipts(user: string, by: string, ids: string[], kind: ReceiptKind): void;
   /** Closes a connection whose user another login (elsewhere) now holds. */
   lost(session: Session): void;
   publish(node: string, message: InboxMessage): void;
@@ -43,6 +49,10 @@ export class InboxHandler {
     switch (m.t) {
       case 'poke':
         return hooks.wake(m.user);
+      case 'entries':
+        return hooks.entries(m.user, m.entries);
+      case 'receipts':
+        return hooks.receipts(m.user, m.by, m.ids, m.kind);
       case 'routed':
         return this.#routed(m);
       case 'presence':

@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import { FILE_ID_BYTES } from '../../../shared/file-chunks';
 import type { ServerFrame } from '../../../shared/protocol';
+import type { ReceiptKind } from '../../store/queue';
 import type { Routed } from '../router';
+import { type StreamEntry, entryOf } from './stream-entry';
 
 /** The channel a node listens on. */
 export const inboxChannel = (node: string): string => `node:${node}`;
@@ -27,9 +29,19 @@ const Signal = z.object({ t: z.literal('signal'), from: z.string(), data: z.stri
 const Chunk = z.object({ t: z.literal('chunk'), from: z.string() });
 const Transient = z.object({ t: z.literal('transient'), from: z.string(), id: z.string(), env: z.string() });
 
+/** `[seq, kind, peer, id, ts, env]` (stream-writer.ts). */
+const Entry = z.tuple([z.number().int().positive(), z.enum(['msg', 'receipt', 'refusal']), z.string(), z.string(), z.string(), z.string()]);
+
 const Header = z.discriminatedUnion('t', [
   /** `user`'s stream has something new: hand it over. */
   z.object({ t: z.literal('poke'), user: z.string() }),
+  /**
+   * `by` acknowledged (or refused) messages `ids` from `user`, who is held there: handed to their
+   * connection live, as on one node (the node stores them in the user's stream if it no longer holds them).
+   */
+  z.object({ t: z.literal('receipts'), user: z.string(), by: z.string(), kind: z.enum(['receipt', 'refusal']), ids: z.array(z.string()).min(1) }),
+  /** Entries just appended to `user`'s stream, as written (the stream-writer script publishes these itself). */
+  z.object({ t: z.literal('entries'), user: z.string(), items: z.array(Entry).min(1) }),
   /** A routed item for `user` (a chunk's bytes follow the header). */
   z.object({ t: z.literal('routed'), user: z.string(), origin: Origin, routed: z.discriminatedUnion('t', [Notice, Change, Signal, Chunk, Transient]) }),
   /** `username` came online or went away: tell these of its contacts held here. */
@@ -42,6 +54,8 @@ const Header = z.discriminatedUnion('t', [
 
 export type InboxMessage =
   | { t: 'poke'; user: string }
+  | { t: 'entries'; user: string; entries: StreamEntry[] }
+  | { t: 'receipts'; user: string; by: string; kind: ReceiptKind; ids: string[] }
   | { t: 'routed'; user: string; origin: Origin; routed: Routed }
   | { t: 'presence'; username: string; online: boolean; to: string[] }
   | { t: 'replace'; user: string; session: number }
@@ -54,6 +68,9 @@ export function encodeInbox(message: InboxMessage): Buffer {
   if (message.t === 'routed' && message.routed.t === 'chunk') {
     payload = message.routed.payload;
     header = { ...message, routed: { t: 'chunk', from: message.routed.from } };
+  } else if (message.t === 'entries') {
+    // As the stream-writer script spells them (this side only encodes them for tests).
+    header = { t: 'entries', user: message.user, items: message.entries.map(({ seq, item }) => [seq, item.kind, item.peer, item.id, String(item.ts), item.kind === 'msg' ? item.env : '']) };
   }
   const json = Buffer.from(JSON.stringify(header));
   const out = Buffer.allocUnsafe(4 + json.length + (payload?.length ?? 0));
@@ -77,6 +94,7 @@ export function decodeInbox(bytes: Buffer): InboxMessage | undefined {
   const parsed = Header.safeParse(json);
   if (!parsed.success) return undefined;
   const header = parsed.data;
+  if (header.t === 'entries') return { t: 'entries', user: header.user, entries: header.items.map(entryOf) };
   if (header.t !== 'routed') return header;
   const r = header.routed;
   // Frames were built and validated by the node that sent them; the notice is passed on as it came.

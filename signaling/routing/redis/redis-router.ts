@@ -11,19 +11,24 @@ import { createClient } from 'redis';
 import type { InflightMessage, Session } from '../../session';
 import type { ReceiptKind, Store } from '../../store/store';
 import type { DeliverResult, Routed, Router } from '../router';
-import { guardedLink } from '../../store/redis/redis-link';
+import { clientOptions, guardedLink } from '../../store/redis/redis-link';
+import type { RedisQueue } from '../../store/redis/redis-queue';
+import { catchUp } from './catch-up';
 import { ClusterDelivery } from './cluster-delivery';
 import { ClusterSessions } from './cluster-sessions';
 import { type InboxMessage, encodeInbox, inboxChannel } from './inbox';
 import { InboxHandler } from './inbox-handler';
 import { NodeRegistry } from './node-registry';
 import { Presence } from './presence';
+import { StreamWriter } from './stream-writer';
 
 type Client = ReturnType<typeof createClient>;
 
 export interface RedisRouterOptions {
   url: string;
   store: Store;
+  /** The store's queue, which the router writes through its own script (stream-writer.ts). */
+  queue: RedisQueue;
   log: Logger;
   /** A connection's send-buffer limit (volatile items get at most half of it, as on one node). */
   maxBufferedBytes: number;
@@ -39,6 +44,9 @@ export interface RedisRouterOptions {
   onError?: (err: Error) => void;
 }
 
+/** How often, and how many times, a node asks whether Redis has its inbox subscription again before catching up anyway. */
+const RESUBSCRIBE_CHECK_MS = 50;
+const RESUBSCRIBE_CHECKS = 40;
 /** How long a graceful shutdown waits for presence releases and offline notices to reach Redis. */
 const CLOSE_WAIT_MS = 2000;
 
@@ -48,6 +56,7 @@ export class RedisRouter implements Router {
   readonly #presence: Presence;
   readonly #nodes: NodeRegistry;
   readonly #inbox: InboxHandler;
+  readonly #writer: StreamWriter;
   #refresher: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -59,6 +68,7 @@ export class RedisRouter implements Router {
     const { log, nodeId, maxBufferedBytes, store } = opts;
     const publish = (node: string, message: InboxMessage) => this.#publish(node, message);
     this.#presence = new Presence(link, nodeId, opts.presenceTtlMs);
+    this.#writer = new StreamWriter(opts.queue, nodeId);
     this.#nodes = new NodeRegistry(link, this.#presence, nodeId, opts.presenceTtlMs);
     this.#delivery = new ClusterDelivery({
       store,
@@ -67,15 +77,28 @@ export class RedisRouter implements Router {
       maxBufferedBytes,
       queueWindowBytes: opts.queueWindowBytes,
       presence: this.#presence,
+      writer: this.#writer,
       local: (user) => this.#sessions.get(user),
       answer: (from, id, result) => this.#sessions.answer(from, id, result),
     });
-    this.#sessions = new ClusterSessions({ store, log, nodeId, maxBufferedBytes, presence: this.#presence, nodes: this.#nodes, handover: this.#delivery.handover, publish });
+    this.#sessions = new ClusterSessions({
+      store,
+      log,
+      nodeId,
+      maxBufferedBytes,
+      presence: this.#presence,
+      nodes: this.#nodes,
+      handover: this.#delivery.handover,
+      park: (session) => this.#delivery.park(session),
+      publish,
+    });
     this.#inbox = new InboxHandler({
       log,
       maxBufferedBytes,
       local: (user) => this.#sessions.get(user),
       wake: this.#delivery.wake,
+      entries: this.#delivery.arrived,
+      receipts: this.#delivery.receiptsArrived,
       lost: this.#sessions.lost,
       publish,
     });
@@ -84,7 +107,7 @@ export class RedisRouter implements Router {
   /** Connects (one client for commands, one subscribed to this node's inbox) and starts refreshing presence. */
   static async open(opts: RedisRouterOptions): Promise<RedisRouter> {
     // As in the store: while Redis is away calls fail at once rather than queue without a bound.
-    const redis: Client = createClient({ url: opts.url, disableOfflineQueue: true });
+    const redis: Client = createClient(clientOptions(opts.url));
     const sub: Client = redis.duplicate();
     for (const c of [redis, sub]) c.on('error', (err: Error) => opts.onError?.(err));
     try {
@@ -109,10 +132,11 @@ export class RedisRouter implements Router {
   }
 
   async #start(): Promise<void> {
-    await this.#presence.load();
+    await Promise.all([this.#presence.load(), this.#writer.load()]);
     await this.sub.subscribe(inboxChannel(this.nodeId), (message: Buffer) => this.#inbox.receive(message), true);
     // Both clients are connected already: a 'ready' from now on is a reconnect, and what was published meanwhile is lost.
     for (const c of [this.redis, this.sub]) c.on('ready', () => this.#reconnected());
+    this.sub.on('ready', () => this.#sessions.track(this.#resubscribed()));
     await this.#nodes.recover(this.#sessions.wentAway);
     await this.#nodes.beat();
     this.#refresher = setInterval(() => this.#sessions.refreshAll(), this.opts.presenceRefreshMs).unref();
@@ -171,6 +195,22 @@ export class RedisRouter implements Router {
     this.redis.sendCommand(['PUBLISH', inboxChannel(node), encodeInbox(message)]).catch((err: unknown) => {
       this.opts.log.warn({ err: String(err), t: message.t }, 'could not publish to a node');
     });
+  }
+
+  /**
+   * The inbox subscription is back: once Redis has it again (node-redis resubscribes by itself),
+   * every welcomed connection here catches up on the notices and changes it may have missed (catch-up.ts).
+   */
+  async #resubscribed(): Promise<void> {
+    const channel = inboxChannel(this.nodeId);
+    for (let i = 0; i < RESUBSCRIBE_CHECKS; i++) {
+      const [, count] = await this.redis.sendCommand<[string, number]>(['PUBSUB', 'NUMSUB', channel]);
+      if (count > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, RESUBSCRIBE_CHECK_MS));
+    }
+    this.opts.log.info({ node: this.nodeId }, 'inbox subscription back: connections catch up');
+    const deps = { store: this.opts.store, maxBufferedBytes: this.opts.maxBufferedBytes, holders: (users: readonly string[]) => this.#presence.holders(users) };
+    for (const s of this.#sessions.sessions()) if (s.welcomed) await catchUp(s, deps);
   }
 
   /** Back on Redis: keys that expired meanwhile are set again, and every stream read again. */

@@ -60,15 +60,34 @@ local function forget(q, qi, entries)
 end
 `;
 
+/** Where the items begin in the store's own enqueue script's ARGV (the nine settings come first). */
+export const ENQUEUE_ITEMS_AT = 10;
+
 /**
- * KEYS q, qi. ARGV now, expires, quotaMessages, quotaBytes, shareMessages, shareBytes,
- * receiptsMax, room (bytes the memory budget allows, -1: no budget), rowBytes, then
- * kind, peer, id, env, ts per item. Returns {result, bytes added}.
- * Checks everything before writing anything: a refusal leaves the queue as it was.
+ * The enqueue, as Lua another script can be built around (the cluster router's, which also tells
+ * the recipient's node: routing/redis/stream-writer.ts). KEYS q, qi (then the builder's own).
+ * ARGV now, expires, quotaMessages, quotaBytes, shareMessages, shareBytes, receiptsMax, room
+ * (bytes the memory budget allows, -1: no budget), rowBytes, then the builder's own up to
+ * `itemsAt`, then kind, peer, id, env, ts per item. Checks everything before writing anything: a
+ * refusal leaves the queue as it was. `gate` is Lua defining \`local function gate(fresh)\`, asked
+ * after every check and before the first write with the number of new messages: a string it
+ * returns is the result, and nothing is written. `tail` runs after, with \`reply\` ({result, bytes
+ * added}), \`written\` (seq and item of each entry appended, in order; \`item.at\` is its place among
+ * the items, from 1) and \`wasEmpty\` (the stream
+ * had no entry before), and returns the script's reply.
  */
-export const enqueueScript = new RedisScript(
-  'enqueue',
-  `${COMMON}
+export function enqueueLua(itemsAt: number, gate: string, tail: string): string {
+  return `${COMMON}
+${gate}
+local written, wasEmpty = {}, false
+local function run()
+${ENQUEUE_BODY.replace('ITEMS_AT', String(itemsAt))}
+end
+local reply = run()
+${tail}`;
+}
+
+const ENQUEUE_BODY = `
 local q, qi = KEYS[1], KEYS[2]
 local now, expires = tonumber(ARGV[1]), ARGV[2]
 local quotaN, quotaB, shareN, shareB = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5]), tonumber(ARGV[6])
@@ -77,11 +96,12 @@ local receiptsMax, room, rowBytes = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumb
 -- The items, and every field of qi this call reads (counters, shares, de-duplication), read at once.
 local function parse()
   local items, wanted, seen = {}, {n = true, b = true, r = true, seq = true}, {}
-  for i = 10, #ARGV, 5 do
+  for i = ITEMS_AT, #ARGV, 5 do
     local it = {kind = ARGV[i], peer = ARGV[i + 1], id = ARGV[i + 2], env = ARGV[i + 3], ts = ARGV[i + 4]}
     it.key = dkey(it.kind, it.peer, it.id)
     wanted[it.key] = true
     if it.kind == 'msg' then wanted['n:' .. it.peer] = true; wanted['b:' .. it.peer] = true end
+    it.at = #items + 1
     items[#items + 1] = it
   end
   local fields = keysOf(wanted)
@@ -152,6 +172,9 @@ if #fresh > 0 then
   local refused = refusal(fresh, val)
   if refused then return {refused, 0} end
 end
+local gated = gate(#fresh)
+if gated then return {gated, 0} end
+wasEmpty = redis.call('XLEN', q) == 0
 -- Nothing was written before this point; what changes in qi is gathered in set and written once.
 local set = {}
 local function get(f) if set[f] ~= nil then return set[f] end return num(val[f]) end
@@ -176,6 +199,7 @@ for _, it in ipairs(items) do
       set.r = get('r') + 1
     end
     set[it.key] = sid
+    written[#written + 1] = {seq, it}
     inserted, added = inserted + 1, added + rowBytes
   end
 end
@@ -185,7 +209,15 @@ if inserted > 0 then
   redis.call('HSET', qi, unpack(pairsOf(set)))
 end
 return {'stored', added}
-`,
+`;
+
+/**
+ * KEYS q, qi. ARGV as {@link enqueueLua}, the items at {@link ENQUEUE_ITEMS_AT}. Returns {result,
+ * bytes added, 1 if the stream was empty before}.
+ */
+export const enqueueScript = new RedisScript(
+  'enqueue',
+  enqueueLua(ENQUEUE_ITEMS_AT, 'local function gate(fresh) return nil end', 'return {reply[1], reply[2], wasEmpty and 1 or 0}'),
 );
 
 /** KEYS q, qi. ARGV kind, peer, then ids. Deletes what the recipient acknowledged. */

@@ -27,3 +27,13 @@ export function guardedLink(client: RedisLink): RedisLink {
     })) as RedisLink['sendCommand'];
   return { sendCommand };
 }
+
+/**
+ * How the store and the router open their clients. While Redis is away calls fail at once
+ * (no offline queue) rather than queue in memory without a bound. And no per-command timeout:
+ * node-redis 6 arms one by default (5 s), an AbortSignal timer per command, which cost the
+ * cluster node about a tenth of its CPU on the message path; a Redis that dies or restarts
+ * drops the socket and fails every waiting call at once anyway. What that leaves uncovered is a
+ * Redis that hangs with its socket open: calls then wait until TCP keepalive gives up.
+ */
+export const clientOptions = (url: string) => ({ url, disableOfflineQueue: true, commandOptions: { timeout: 0 } }) as const;

@@ -36,13 +36,23 @@ export class ScriptRunner {
   /** Calls held by the reload: it stays in force until the last of them has sent, so none is overtaken. */
   #waiting = 0;
 
+  readonly #scripts: RedisScript[];
+
   constructor(
     private readonly redis: RedisLink,
-    private readonly scripts: readonly RedisScript[],
-  ) {}
+    scripts: readonly RedisScript[],
+  ) {
+    this.#scripts = [...scripts];
+  }
 
   async load(): Promise<void> {
-    await Promise.all(this.scripts.map((s) => this.redis.sendCommand(['SCRIPT', 'LOAD', s.source])));
+    await Promise.all(this.#scripts.map((s) => this.redis.sendCommand(['SCRIPT', 'LOAD', s.source])));
+  }
+
+  /** Runs `script` too from now on (loaded now, and again with the others after a NOSCRIPT). */
+  async add(script: RedisScript): Promise<void> {
+    if (!this.#scripts.includes(script)) this.#scripts.push(script);
+    await this.redis.sendCommand(['SCRIPT', 'LOAD', script.source]);
   }
 
   async run<T>(script: RedisScript, keys: string[], args: Arg[]): Promise<T> {

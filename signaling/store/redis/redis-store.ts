@@ -14,7 +14,7 @@ import { RedisAccounts } from './redis-accounts';
 import { RedisContacts } from './redis-contacts';
 import { RedisFileStore } from './redis-file-store';
 import { RedisQueue } from './redis-queue';
-import { guardedLink } from './redis-link';
+import { clientOptions, guardedLink } from './redis-link';
 import { type RedisLink, ScriptRunner } from './redis-script';
 import { addIncomingScript, addOutgoingScript, dropIncomingScript } from './request-scripts';
 import { blockScript } from './block-scripts';
@@ -41,9 +41,13 @@ export interface RedisStoreOptions extends StoreLimits {
   groups?: Partial<Omit<GroupStoreLimits, 'now'>>;
   /** Told of connection errors (node-redis reconnects by itself meanwhile); the server logs them. */
   onError?: (err: Error) => void;
+  /** Connections the offline queue writes through (redis-queue.ts says why more than one; default 8). */
+  queueLanes?: number;
 }
 
 const DEFAULTS = { ...LIMIT_DEFAULTS, memoryBudgetBytes: 0, filesMinFreeBytes: 0, uploadIdleMs: 3600 * 1000 };
+/** Default of {@link RedisStoreOptions.queueLanes}: with `appendfsync always`, a node's queue writes take up to this many times 16 KiB per fsync. */
+export const QUEUE_LANES = 8;
 
 const SCRIPTS = [
   enqueueScript, removeScript, sweepQueueScript,
@@ -68,6 +72,8 @@ export class RedisStore implements Store {
 
   private constructor(
     private readonly client: Client,
+    /** The queue's other connections (the first lane is `client`). */
+    private readonly laneClients: Client[],
     readonly chunkDir: ChunkDir,
     options: RedisStoreOptions,
   ) {
@@ -91,7 +97,8 @@ export class RedisStore implements Store {
       cooldownMs: opts.requestCooldownMs,
       now: opts.now,
     }, opts.blocksMax);
-    this.queue = new RedisQueue(redis, scripts, { ...opts, memory: this.memory });
+    const lanes = [{ redis, scripts }, ...laneClients.map((c) => ({ redis: guardedLink(c), scripts: new ScriptRunner(guardedLink(c), SCRIPTS) }))];
+    this.queue = new RedisQueue(lanes, { ...opts, memory: this.memory, onIndexError: (err) => opts.onError?.(err instanceof Error ? err : new Error(String(err))) });
     this.groups = new RedisGroups(redis, scripts, { ...GROUP_STORE_DEFAULTS, ...opts.groups, now: opts.now });
     this.files = new RedisFileStore(redis, scripts, chunkDir, {
       fileMaxBytes: sealed(opts.fileMaxBytes),
@@ -111,20 +118,22 @@ export class RedisStore implements Store {
     // While Redis is away, calls fail at once instead of queueing in memory without a bound: the
     // handler answers an error and the client's outbox sends again; an enqueue that reached Redis
     // before the connection dropped is then a `duplicate`, not a second copy.
-    const client: Client = createClient({ url: options.url, disableOfflineQueue: true });
+    const client: Client = createClient(clientOptions(options.url));
     // An 'error' listener keeps a dropped connection from crashing the process; node-redis reconnects by itself.
     client.on('error', (err: Error) => options.onError?.(err));
-    await client.connect();
+    const lanes = Array.from({ length: Math.max(1, options.queueLanes ?? QUEUE_LANES) - 1 }, () => client.duplicate());
+    for (const lane of lanes) lane.on('error', (err: Error) => options.onError?.(err));
     try {
+      await Promise.all([client, ...lanes].map((c) => c.connect()));
       const chunkDir = new ChunkDir(options.filesDir);
       await chunkDir.open();
-      const store = new RedisStore(client, chunkDir, options);
+      const store = new RedisStore(client, lanes, chunkDir, options);
       await store.scripts.load();
       await Promise.all([store.memory.refresh(), store.disk.refresh()]);
       await store.files.sweepIncomplete();
       return store;
     } catch (err) {
-      client.destroy();
+      for (const c of [client, ...lanes]) if (c.isOpen) c.destroy();
       throw err;
     }
   }
@@ -134,10 +143,14 @@ export class RedisStore implements Store {
   }
 
   async close(): Promise<void> {
-    if (!this.client.isOpen) return;
-    // A client waiting to reconnect would wait for Redis to come back before closing.
-    if (this.client.isReady) await this.client.close();
-    else this.client.destroy();
+    await Promise.all(
+      [this.client, ...this.laneClients].map(async (c) => {
+        if (!c.isOpen) return;
+        // A client waiting to reconnect would wait for Redis to come back before closing.
+        if (c.isReady) await c.close();
+        else c.destroy();
+      }),
+    );
   }
 }
 
