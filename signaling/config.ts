@@ -9,6 +9,7 @@ import { IceServer } from '../shared/protocol';
 import { type ProxyTrust, parseProxyTrust } from './connection/address';
 import type { TurnSettings } from './turn';
 import { type OpsSettings, loadOpsSettings } from './ops-settings';
+import { type ClusterSettings, loadClusterSettings } from './cluster-settings';
 import { type GroupSettingsConfig, loadGroupSettings } from './groups/group-settings';
 
 const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
@@ -94,19 +95,6 @@ const Env = z.object({
   TURN_SECRET: z.string().default(''),
   /** How long a minted TURN credential is good for (default 12 h). */
   TURN_TTL_SECONDS: z.coerce.number().int().min(60).max(7 * 24 * 3600).default(12 * 3600),
-  // Cluster mode (signaling/routing/redis/, README "Several nodes"): set REDIS_URL on every node.
-  /** `redis://host:port` (or `rediss://`): the nodes share accounts, queues and presence there. Empty: one process on SQLite. */
-  REDIS_URL: z.string().default(''),
-  /** The stored files' directory every node shares (a network volume); required with REDIS_URL. */
-  FILES_DIR: z.string().default(''),
-  /** A user's presence key lives this long unless their node refreshes it: a dead node's users look online at most this long. */
-  PRESENCE_TTL_SECONDS: z.coerce.number().int().min(2).default(60),
-  /** How often a node refreshes its users' presence keys; under PRESENCE_TTL_SECONDS. */
-  PRESENCE_REFRESH_SECONDS: z.coerce.number().int().min(1).default(20),
-  /** Most bytes Redis may use before storing answers `server_full` (0: no budget; set it below Redis's maxmemory). */
-  REDIS_MEMORY_BUDGET_BYTES: int(0),
-  /** This node's name in Redis (its inbox channel, its uploads); default: random per start. */
-  NODE_ID: z.string().regex(/^[A-Za-z0-9_-]{0,64}$/).default(''),
   /** JSON array of RTCIceServer objects ({urls, username?, credential?}) handed to browsers at login. */
   ICE_SERVERS: z
     .string()
@@ -120,6 +108,8 @@ const Env = z.object({
       }
     }),
 });
+
+export type { ClusterSettings };
 
 export interface Config {
   port: number;
@@ -141,34 +131,6 @@ export interface Config {
   ops: OpsSettings;
   /** Groups' limits (groups/group-settings.ts). */
   groups: GroupSettingsConfig;
-}
-
-/** A node of a cluster sharing one Redis (see signaling/routing/redis/). */
-export interface ClusterSettings {
-  redisUrl: string;
-  filesDir: string;
-  presenceTtlMs: number;
-  presenceRefreshMs: number;
-  memoryBudgetBytes: number;
-  /** Empty: a random name per start. */
-  nodeId: string;
-}
-
-function clusterSettings(e: z.infer<typeof Env>): ClusterSettings | undefined {
-  if (!e.REDIS_URL) return undefined;
-  const problems: string[] = [];
-  if (!/^rediss?:\/\//.test(e.REDIS_URL)) problems.push('REDIS_URL: starts with redis:// or rediss://');
-  if (!e.FILES_DIR) problems.push('FILES_DIR: required with REDIS_URL (a directory every node shares)');
-  if (e.PRESENCE_REFRESH_SECONDS >= e.PRESENCE_TTL_SECONDS) problems.push('PRESENCE_REFRESH_SECONDS: must be under PRESENCE_TTL_SECONDS');
-  if (problems.length > 0) throw new Error(`invalid configuration:\n  ${problems.join('\n  ')}`);
-  return {
-    redisUrl: e.REDIS_URL,
-    filesDir: path.resolve(e.FILES_DIR),
-    presenceTtlMs: e.PRESENCE_TTL_SECONDS * 1000,
-    presenceRefreshMs: e.PRESENCE_REFRESH_SECONDS * 1000,
-    memoryBudgetBytes: e.REDIS_MEMORY_BUDGET_BYTES,
-    nodeId: e.NODE_ID,
-  };
 }
 
 /** Bounds on connections, per client address and in total (enforced in signaling/connection/). */
@@ -300,7 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     iceServers: e.ICE_SERVERS,
     turn: turnSettings(e.TURN_URLS, e.TURN_SECRET, e.TURN_TTL_SECONDS),
-    cluster: clusterSettings(e),
+    cluster: loadClusterSettings(env),
     ops: loadOpsSettings(env),
     groups: loadGroupSettings(env),
     connections: {
