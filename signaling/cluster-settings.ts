@@ -4,8 +4,8 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { int, parseEnv } from './env-settings';
 
-const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
 const ClusterEnv = z.object({
   // Set REDIS_URL on every node.
@@ -36,12 +36,7 @@ export interface ClusterSettings {
 
 /** Undefined for the single process (no REDIS_URL); throws with a readable message when a variable is malformed. */
 export function loadClusterSettings(env: NodeJS.ProcessEnv): ClusterSettings | undefined {
-  const parsed = ClusterEnv.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(ClusterEnv, env);
   if (!e.REDIS_URL) return undefined;
   const problems: string[] = [];
   if (!/^rediss?:\/\//.test(e.REDIS_URL)) problems.push('REDIS_URL: starts with redis:// or rediss://');

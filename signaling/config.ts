@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { int, parseEnv } from './env-settings';
 import { LIMITS } from '../shared/limits';
 import { IceServer } from '../shared/protocol';
 import { type ProxyTrust, parseProxyTrust } from './connection/address';
@@ -12,7 +13,6 @@ import { type OpsSettings, loadOpsSettings } from './ops-settings';
 import { type ClusterSettings, loadClusterSettings } from './cluster-settings';
 import { type GroupSettingsConfig, loadGroupSettings } from './groups/group-settings';
 
-const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
 const Env = z.object({
   PORT: int(8080),
@@ -247,12 +247,7 @@ function turnSettings(urls: string, secret: string, ttlSeconds: number): TurnSet
 
 /** Throws with a readable message when a variable is malformed. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = Env.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(Env, env);
   return {
     port: e.PORT,
     host: e.HOST,

@@ -3,8 +3,8 @@
  * from the environment like the rest of config.ts, kept apart so each concern's knobs sit together.
  */
 import { z } from 'zod';
+import { int, parseEnv } from './env-settings';
 
-const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 
 const OpsEnv = z.object({
   /** `on` serves Prometheus metrics at /metrics; `off` (the default) serves nothing there. */
@@ -38,12 +38,7 @@ export interface OpsSettings {
 
 /** Throws with a readable message when a variable is malformed. */
 export function loadOpsSettings(env: NodeJS.ProcessEnv): OpsSettings {
-  const parsed = OpsEnv.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(OpsEnv, env);
   return {
     metrics: { enabled: e.METRICS === 'on', token: e.METRICS_TOKEN, port: e.METRICS_PORT, host: e.METRICS_HOST },
     healthTimeoutMs: e.HEALTH_TIMEOUT_MS,

@@ -4,8 +4,8 @@
  * one of these; PROTOCOL.md, "Groups", lists them.
  */
 import { z } from 'zod';
+import { int, parseEnv } from '../env-settings';
 
-const int = (def: number) => z.coerce.number().int().nonnegative().default(def);
 const positive = (def: number) => z.coerce.number().int().min(1).default(def);
 
 const GroupEnv = z.object({
@@ -54,12 +54,7 @@ export interface GroupSettingsConfig {
 
 /** Throws with a readable message when a variable is malformed. */
 export function loadGroupSettings(env: NodeJS.ProcessEnv): GroupSettingsConfig {
-  const parsed = GroupEnv.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-    throw new Error(`invalid configuration:\n  ${lines.join('\n  ')}`);
-  }
-  const e = parsed.data;
+  const e = parseEnv(GroupEnv, env);
   return {
     maxMembers: e.MAX_GROUP_MEMBERS,
     maxGroupsPerUser: e.MAX_GROUPS_PER_USER,
