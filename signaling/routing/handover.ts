@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { InflightMessage, Session } from '../session';
 import type { EnqueueResult, QueueItem, Store } from '../store/store';
+import { ProtocolError } from '../errors';
 import { admits } from '../policy';
 import { RECEIPT_FRAME } from './arrive';
 
@@ -14,6 +15,8 @@ import { RECEIPT_FRAME } from './arrive';
 export const RECEIPT_BYTES = 100;
 /** Queued items read from the store at a time: a login never loads a whole queue into memory. */
 const PAGE_ITEMS = 256;
+/** How long a connection waits before reading its queue again after the store was out of reach. */
+export const REREAD_MS = 250;
 
 /** Tells a message's sender what became of storing it, wherever the sender is. */
 export type StoredAnswer = (sender: string, id: string, result: EnqueueResult) => void;
@@ -61,6 +64,13 @@ export class Handover {
     this.#refill(session).catch((err: unknown) => {
       queue.reading = false;
       if (this.readFailed) return this.readFailed(session, err);
+      if (err instanceof ProtocolError && err.code === 'unavailable') {
+        // The store is away for a moment (Redis restarting, replaying its log): the queue is still
+        // there, so read it again shortly rather than tell the client it failed.
+        this.log.warn({ session: session.id }, 'the offline queue is out of reach; reading it again soon');
+        setTimeout(() => this.refill(session), REREAD_MS).unref();
+        return;
+      }
       this.log.error({ session: session.id, err }, 'reading the offline queue failed');
       session.send({ t: 'error', code: 'internal', message: 'internal error' });
     });
