@@ -24,6 +24,24 @@ async function seed(user: ParleyUser): Promise<void> {
   await expect(user.page.getByText(`Signed in as ${user.name}`)).toBeVisible();
 }
 
+/** A message's state as bob's IndexedDB holds it ('delivered' until it was on screen, then 'read'). */
+async function stateOf(user: ParleyUser, id: string): Promise<string | undefined> {
+  return user.page.evaluate(async (id) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('parley');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const rows = await new Promise<{ id: string; state: string }[]>((resolve, reject) => {
+      const all = db.transaction('messages').objectStore('messages').getAll();
+      all.onsuccess = () => resolve(all.result);
+      all.onerror = () => reject(all.error);
+    });
+    db.close();
+    return rows.find((m) => m.id === id)?.state;
+  }, id);
+}
+
 const scroller = (user: ParleyUser) => user.log.evaluateHandle((ol) => ol.parentElement!);
 /** Where `l` is on screen (NaN once it is gone: a view that jumped can drop it from the window). */
 const top = async (l: Locator) => (await l.boundingBox())?.y ?? Number.NaN;
@@ -39,10 +57,15 @@ test('a conversation of thousands opens at the first unread, pages older ones in
   await expect(bob.message(`seed ${SEEDED - 1}`)).not.toBeInViewport();
   expect(await bob.log.getByRole('listitem').count()).toBeLessThanOrEqual(3 * 50);
   await expect(firstUnread).toBeInViewport();
+  // Only what was on screen is read: the first unread is, the latest (loaded, far below) is not yet.
+  await expect.poll(() => stateOf(bob, `seed-${SEEDED - UNREAD}`)).toBe('read');
+  expect(await stateOf(bob, `seed-${SEEDED - 1}`)).toBe('delivered');
+  expect(await stateOf(bob, `seed-${SEEDED - UNREAD + 40}`)).toBe('delivered');
   const jump = bob.page.getByRole('button', { name: /^Jump to latest/ });
   await jump.click();
   await expect(bob.message(`seed ${SEEDED - 1}`)).toBeInViewport();
   await expect(jump).toBeHidden();
+  await expect.poll(() => stateOf(bob, `seed-${SEEDED - 1}`)).toBe('read');
 
   // Today's separator; each message names its author to a screen reader; a link, safe.
   await expect(bob.log.getByRole('separator', { name: 'Today' })).toBeVisible();

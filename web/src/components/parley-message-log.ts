@@ -3,6 +3,7 @@ import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ConversationId } from '../conversations/conversation-id';
+import type { StoredMessage } from '../storage/db';
 import { t } from '../i18n/strings';
 import { type Services, servicesContext } from './context';
 import { type LogRow, fullDateTime, logRows } from './log/day-separators';
@@ -43,8 +44,8 @@ export class ParleyMessageLog extends LitElement {
   @query('ol') private list!: HTMLOListElement;
   @query('parley-image-viewer') private viewer!: ParleyImageViewer;
   readonly #window = new HistoryWindow(this, () => this.services.messenger);
-  /** What is shown in a visible tab is read (the receipts module decides whether to say so). */
-  readonly #seen = new SeenController(this, () => this.#window.messages, (m) => this.services.receipts.seen(m));
+  /** What is on screen in a visible tab is read (the receipts module decides whether to say so). */
+  readonly #seen = new SeenController(this, () => this.#unreadInView(), (m) => this.services.receipts.seen(m));
   readonly #listen = new ListenController(this);
   #keeper: ScrollKeeper | undefined;
 
@@ -98,6 +99,20 @@ export class ParleyMessageLog extends LitElement {
     if (keeper.belowView < LOAD_MARGIN_PX && this.#window.hasNewer) void this.#window.loadNewer();
     if (keeper.following) this.#window.seen();
     this.farFromBottom = keeper.belowView > this.scroller.clientHeight;
+    this.#seen.check();
+  }
+
+  /** Received messages not yet read whose rows are at least partly inside the scroller's view. */
+  #unreadInView(): StoredMessage[] {
+    const rows = this.list?.querySelectorAll<HTMLElement>('li.in[data-state="delivered"]');
+    if (!rows?.length) return [];
+    const view = this.scroller.getBoundingClientRect();
+    const ids = new Set<string>();
+    for (const row of rows) {
+      const r = row.getBoundingClientRect();
+      if (r.height > 0 && r.bottom > view.top && r.top < view.bottom) ids.add(row.dataset.id!);
+    }
+    return ids.size === 0 ? [] : this.#window.messages.filter((m) => ids.has(m.id));
   }
 
   async #jumpToLatest(): Promise<void> {
