@@ -180,8 +180,11 @@ test('a notification when the tab is hidden: the sender’s name, the text unles
   await expect(bob.message('while hidden')).toContainText('delivered');
   await alice.page.waitForTimeout(1000);
   await expect(bob.message('while hidden')).not.toContainText('· read');
+  // Open but hidden, the conversation is not being read: the title counts it until the tab is back.
+  await expect(alice.page).toHaveTitle('(1) Parley');
   await alice.showTab();
   await expect(bob.message('while hidden')).toContainText('· read');
+  await expect(alice.page).toHaveTitle('Parley');
 
   // Text off: only who wrote. A click focuses the tab and opens the conversation.
   await alice.setSetting('Show message text in notifications', false);

@@ -26,7 +26,7 @@ export class HideableBrowser {
 
   static async launch(chromium: BrowserType): Promise<HideableBrowser> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-hideable-'));
-    const proc = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${dir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const proc = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, '--remote-debugging-port=0', `--user-data-dir=${dir}`, 'about:blank'], { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     const endpoint = await new Promise<string>((resolve, reject) => {
       let said = '';
       const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${said}`)), START_TIMEOUT_MS);
@@ -53,11 +53,21 @@ export class HideableBrowser {
 
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);
-    if (this.proc.exitCode === null) {
+    // Chromium runs in a process group of its own (detached): its helpers (renderers, the GPU
+    // process, the crash handler) go with it, and none is left writing the profile as it is removed.
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        process.kill(-this.proc.pid!, signal);
+      } catch {
+        // already gone
+      }
+    };
+    if (this.proc.exitCode === null && this.proc.signalCode === null) {
       const exited = new Promise((resolve) => this.proc.once('exit', resolve));
-      this.proc.kill();
+      group('SIGTERM');
       await exited;
     }
-    fs.rmSync(this.dir, { recursive: true, force: true });
+    group('SIGKILL');
+    fs.rmSync(this.dir, { recursive: true, force: true, maxRetries: 20, retryDelay: 100 });
   }
 }

@@ -50,6 +50,10 @@ export class ParleyConversation extends LitElement {
     this.#listen.watch(this.services.links, ['path'], (e) => {
       if ((e as PathEvent).peer === this.peer) this.requestUpdate();
     });
+    // Open in a hidden tab, the conversation is not being read: what arrives counts as unread until the tab is back.
+    const tabShown = () => void this.services.messenger.states.setTabVisible(document.visibilityState === 'visible');
+    this.#listen.watch(document, ['visibilitychange'], tabShown);
+    tabShown();
   }
 
   override disconnectedCallback(): void {

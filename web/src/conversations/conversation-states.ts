@@ -12,6 +12,8 @@ export class ConversationStates extends EventTarget {
   readonly #records = new Map<ConversationId, ConversationRecord>();
   /** The conversation the user has in front of them: what arrives there is read at once. */
   #reading: ConversationId | undefined;
+  /** Whether the tab is in front (see {@link setTabVisible}). */
+  #tabVisible = true;
 
   constructor(private readonly db: Database) {
     super();
@@ -81,12 +83,21 @@ export class ConversationStates extends EventTarget {
   /** The user opened `id` (or closed it: undefined); opening reads what was unread there. */
   async setReading(id: ConversationId | undefined): Promise<void> {
     this.#reading = id;
-    if (id && this.unread(id) > 0) await this.#update(id, (r) => (r.unread = 0));
+    if (id && this.#tabVisible && this.unread(id) > 0) await this.#update(id, (r) => (r.unread = 0));
   }
 
-  /** A message arrived in `id`: unread unless the user has it open. */
+  /**
+   * The tab was hidden or shown. A conversation open in a hidden tab is not being read: what
+   * arrives there counts as unread (the title says so) until the tab is shown again.
+   */
+  async setTabVisible(visible: boolean): Promise<void> {
+    this.#tabVisible = visible;
+    if (visible) await this.setReading(this.#reading);
+  }
+
+  /** A message arrived in `id`: unread unless the user has it open in a visible tab. */
   async arrived(id: ConversationId): Promise<void> {
-    if (id === this.#reading) return;
+    if (id === this.#reading && this.#tabVisible) return;
     await this.#update(id, (r) => r.unread++);
   }
 
