@@ -19,13 +19,13 @@ function recordingSocket(sent: unknown[]) {
 }
 
 describe('the offline queue hand-over', () => {
-  it('reads the queue again when the store was unavailable, and hands it over without an error', async () => {
+  it('reads the queue again, less often each time, while the store is unavailable, and hands it over without an error; one warning per outage', async () => {
     const item: QueuedItem = { kind: 'msg', peer: 'alice', id: 'm1', env: 'sealed', ts: 1, cursor: '1' };
     let reads = 0;
     const queue = {
       page: async (_user: string, after: string | undefined) => {
         reads++;
-        if (reads === 1) throw new ProtocolError('unavailable', 'the server cannot reach its store for a moment; try again');
+        if (reads <= 3) throw new ProtocolError('unavailable', 'the server cannot reach its store for a moment; try again');
         return after === undefined ? [item] : [];
       },
       remove: async () => undefined,
@@ -40,10 +40,13 @@ describe('the offline queue hand-over', () => {
     session.welcomed = true;
 
     handover.begin(session);
+    const started = Date.now();
     handover.refill(session);
-    await expect.poll(() => sent.map((f) => f.t), { timeout: REREAD_MS * 8 }).toEqual(['deliver']);
+    await expect.poll(() => sent.map((f) => f.t), { timeout: REREAD_MS * 16 }).toEqual(['deliver']);
     expect(sent[0]).toMatchObject({ t: 'deliver', id: 'm1', from: 'alice' });
-    expect(reads).toBeGreaterThanOrEqual(2);
+    expect(reads).toBe(5); // three refused, the page with m1, and the empty page that ends the hand-over
+    // Waits of 250, 500 and 1,000 ms: backing off, not reading four times a second.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REREAD_MS * 7 - 50);
     expect(logged).toEqual(['the offline queue is out of reach; reading it again soon']);
   });
 });

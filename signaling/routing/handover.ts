@@ -15,8 +15,13 @@ import { RECEIPT_FRAME } from './arrive';
 export const RECEIPT_BYTES = 100;
 /** Queued items read from the store at a time: a login never loads a whole queue into memory. */
 const PAGE_ITEMS = 256;
-/** How long a connection waits before reading its queue again after the store was out of reach. */
+/**
+ * How long a connection waits before reading its queue again after the store was out of reach:
+ * the first wait; each further one doubles, up to REREAD_MAX_MS (an outage of minutes costs a
+ * read every few seconds per waiting connection, not four a second).
+ */
 export const REREAD_MS = 250;
+export const REREAD_MAX_MS = 8_000;
 
 /** Tells a message's sender what became of storing it, wherever the sender is. */
 export type StoredAnswer = (sender: string, id: string, result: EnqueueResult) => void;
@@ -27,6 +32,8 @@ export class Handover {
    * under way: a new connection of theirs reads its queue only after it, so nothing parked is left behind.
    */
   readonly #parking = new Map<string, Promise<void>>();
+  /** Per connection, the reads that found the store away in a row (reset by one that succeeds). */
+  readonly #rereads = new WeakMap<Session, number>();
 
   constructor(
     private readonly store: Store,
@@ -66,9 +73,12 @@ export class Handover {
       if (this.readFailed) return this.readFailed(session, err);
       if (err instanceof ProtocolError && err.code === 'unavailable') {
         // The store is away for a moment (Redis restarting, replaying its log): the queue is still
-        // there, so read it again shortly rather than tell the client it failed.
-        this.log.warn({ session: session.id }, 'the offline queue is out of reach; reading it again soon');
-        setTimeout(() => this.refill(session), REREAD_MS).unref();
+        // there, so read it again shortly rather than tell the client it failed. One warning per
+        // outage and connection, not one per read.
+        const tries = this.#rereads.get(session) ?? 0;
+        if (tries === 0) this.log.warn({ session: session.id }, 'the offline queue is out of reach; reading it again soon');
+        this.#rereads.set(session, tries + 1);
+        setTimeout(() => this.refill(session), Math.min(REREAD_MS * 2 ** tries, REREAD_MAX_MS)).unref();
         return;
       }
       this.log.error({ session: session.id, err }, 'reading the offline queue failed');
@@ -85,6 +95,7 @@ export class Handover {
         await this.#parking.get(session.username!);
         const page = await this.store.queue.page(session.username!, queue.after, PAGE_ITEMS);
         queue.reading = false;
+        if (this.#rereads.delete(session)) this.log.info({ session: session.id }, 'the offline queue is in reach again');
         // A connection replaced or closed while the page was read hands over nothing more.
         if (session.closed || session.queue !== queue) return;
         queue.page = page;
