@@ -11,7 +11,7 @@ import { createClient } from 'redis';
 import type { InflightMessage, Session } from '../../session';
 import type { ReceiptKind, Store } from '../../store/store';
 import type { DeliverResult, Routed, Router } from '../router';
-import { clientOptions, guardedLink } from '../../store/redis/redis-link';
+import { clientOptions, guardedLink, subscriberOverrides } from '../../store/redis/redis-link';
 import type { RedisQueue } from '../../store/redis/redis-queue';
 import { catchUp } from './catch-up';
 import { ClusterDelivery } from './cluster-delivery';
@@ -108,7 +108,7 @@ export class RedisRouter implements Router {
   static async open(opts: RedisRouterOptions): Promise<RedisRouter> {
     // As in the store: while Redis is away calls fail at once rather than queue without a bound.
     const redis: Client = createClient(clientOptions(opts.url));
-    const sub: Client = redis.duplicate();
+    const sub: Client = redis.duplicate(subscriberOverrides);
     for (const c of [redis, sub]) c.on('error', (err: Error) => opts.onError?.(err));
     try {
       await redis.connect();
