@@ -12,6 +12,7 @@ import type { HistoryOptions } from './history-bench';
 import type { RelayOptions } from './relay-bench';
 import type { SearchOptions } from './search-bench';
 import type { MlsOptions } from './mls-bench';
+import type { GroupBenchOptions } from './group-bench';
 
 const num = (name: string, def: number): number => {
   const v = process.env[name];
@@ -63,6 +64,14 @@ export const historyOptions: HistoryOptions = {
 export const mlsOptions: MlsOptions = {
   sizes: (process.env.BENCH_MLS_SIZES || '10,100').split(',').map(Number),
   runs: Math.max(3, num('BENCH_MLS_RUNS', 7)),
+};
+
+// Group fan-out: members, the sender's rate and how long, and the saturation window.
+export const groupOptions: GroupBenchOptions = {
+  members: num('BENCH_GROUP_MEMBERS', 100),
+  rate: num('BENCH_GROUP_RATE', 50),
+  seconds: num('BENCH_GROUP_SECONDS', 5),
+  window: num('BENCH_GROUP_WINDOW', 32),
 };
 
 export const MiB = 1024 * 1024;

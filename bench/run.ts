@@ -20,10 +20,12 @@
  *     device, from the query settling to its results on screen (target < 100 ms, median).
  *  8. MLS (`BENCH_ONLY=mls`, bench/mls-bench.ts): key package, add one member and its processing at
  *     N = 10 and 100, join, remove, encrypt/decrypt, through shared/groups in Node (medians, sizes).
+ *  9. Group fan-out (`BENCH_ONLY=group`, bench/group-bench.ts): a group of 100 on one server and on two
+ *     nodes; send → last member p50/p99, server CPU per delivery beside 1:1 (target ≤ 1.2×), saturation.
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
- * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search|cluster|mls|login, BENCH_PAIRS [500],
+ * Environment overrides (defaults in brackets): BENCH_ONLY=relay|idle|browser|files|hostile|history|store|search|cluster|mls|group|login, BENCH_PAIRS [500],
  * BENCH_WINDOW [64], BENCH_RATE [5000,10000], BENCH_BEFORE=<checkout> (its server measured beside this one),
  * BENCH_LOOP_PROBE=1 (the servers' event-loop delay and GC pauses per window), BENCH_ROUNDS [3], BENCH_SECONDS [5],
  * BENCH_IDLE_CONNECTIONS [19500], BENCH_BROWSER_RUNS [20], BENCH_BROWSER_HISTORY [0] (messages in
@@ -35,7 +37,7 @@
  * BENCH_HOSTILE_MSG_RATE [300], BENCH_HOSTILE_FILE_MBPS [32], BENCH_HOSTILE_PROF=<dir> (CPU profiles of the servers),
  * BENCH_HISTORY_MESSAGES [10000], BENCH_HISTORY_RUNS [5], BENCH_MLS_SIZES [10,100], BENCH_MLS_RUNS [7],
  * BENCH_LOGIN_CONTACTS [1000], BENCH_LOGIN_QUEUES [10000,1000],
- * BENCH_LOGIN_ROUNDS [3].
+ * BENCH_LOGIN_ROUNDS [3], BENCH_GROUP_MEMBERS [100], BENCH_GROUP_RATE [50], BENCH_GROUP_SECONDS [5], BENCH_GROUP_WINDOW [32].
  */
 import { benchCluster } from './cluster-bench';
 import os from 'node:os';
@@ -53,8 +55,9 @@ import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { relaySummary, reportRelay } from './relay-report';
 import { type SearchOptions, type SearchResult, benchSearch } from './search-bench';
 import { fmt, table } from './stats';
-import { MiB, browserOptions, filesOptions, historyOptions, hostileOptions, idleOptions, loginOptions, mlsOptions, relayOptions, searchOptions } from './options';
+import { MiB, browserOptions, filesOptions, groupOptions, historyOptions, hostileOptions, idleOptions, loginOptions, mlsOptions, relayOptions, searchOptions } from './options';
 import { type MlsOptions, type MlsResult, benchMls, mlsSummary, reportMls } from './mls-bench';
+import { type GroupFigures, benchGroup, reportGroup } from './group-bench';
 
 const TARGET_CONNECTIONS = 19_000;
 const TARGET_BYTES_PER_CONNECTION = 10_000;
@@ -208,6 +211,12 @@ async function main(): Promise<void> {
     log(`MLS benchmark (groups of ${mlsOptions.sizes.join(', ')}; ${mlsOptions.runs} runs each)`);
     mls = await benchMls(mlsOptions, log);
   }
+  let group: GroupFigures[] | undefined;
+  if (wanted('group')) {
+    log('');
+    log(`Group fan-out benchmark (a group of ${groupOptions.members}, one server and two nodes on Redis)`);
+    group = await benchGroup(groupOptions, log);
+  }
   let login: LoginResult | undefined;
   if (wanted('login')) {
     log('');
@@ -229,6 +238,7 @@ async function main(): Promise<void> {
   if (history) reportHistory(history);
   if (search) reportSearch(search);
   if (mls) reportMls(mls, log);
+  if (group) reportGroup(group, groupOptions, log);
   if (login) reportLogin(login, log);
   const summary = {
     relay: relay && relaySummary(relay),
@@ -285,6 +295,7 @@ async function main(): Promise<void> {
       perQuery: Object.fromEntries(Object.entries(search.perQuery).map(([q, v]) => [q, { medianMs: round(v.toResults.median), hits: v.hits }])),
     },
     mls: mls && mlsSummary(mls),
+    group,
     login: login && loginSummary(login).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v)]))),
     store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };
