@@ -152,4 +152,29 @@ describe('a group on MLS', () => {
     expect(await codeOf(async () => deserialize(bobP.env, w.s, bobP.identity, stored.alice))).toBe('bad_request');
     expect(await codeOf(async () => deserialize(bobP.env, w.s, bobP.identity, stored.alice.subarray(0, 100)))).toBe('malformed');
   });
+
+  it('a log entry of one kind cannot carry the other; a commit for a past epoch and a past-epoch replay are refused', async () => {
+    const { groups } = await trio();
+    const { alice, bob, carol } = groups;
+    // An empty self-update slipped into the log as a "message" must not move anyone's epoch (review H4).
+    const sneaky = await update(bob);
+    expect(await codeOf(() => process(alice, sneaky.commit, 'message'))).toBe('wrong_kind');
+    const hello = await encrypt(alice, text('hello'));
+    expect(await codeOf(() => process(bob, hello.message, 'commit'))).toBe('wrong_kind');
+    expect((await process(bob, hello.message, 'message')).event).toMatchObject({ sender: 'alice' });
+    // alice moves on to epoch 2; a second commit made at epoch 1 is then stale for her.
+    const first = await update(carol);
+    const a2 = (await process(alice, first.commit, 'commit')).group;
+    expect(epochOf(a2)).toBe(2);
+    const late = await update(bob);
+    expect(await codeOf(() => process(a2, late.commit, 'commit'))).toBe('wrong_epoch');
+    // A message of epoch 1 still opens at epoch 2 (ts-mls keeps past epochs' keys), but only once.
+    const b2 = (await process(bob, first.commit, 'commit')).group;
+    const c2 = first.group;
+    const old = await encrypt(carol, text('sealed at epoch 1'));
+    const once = await process(b2, old.message, 'message');
+    expect(once.event).toMatchObject({ epoch: 1, sender: 'carol', data: text('sealed at epoch 1') });
+    expect(await codeOf(() => process(once.group, old.message, 'message'))).toBe('crypto');
+    expect(epochOf(c2)).toBe(2);
+  });
 });

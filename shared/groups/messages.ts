@@ -134,10 +134,17 @@ async function readCommit(group: Group, pm: PublicMessage): Promise<Processed> {
   return { group: { env, state: after }, event: commitEvent(view, committer, seen, after), consumed: out.consumed };
 }
 
-/** Processes one message from the group log: an application message or a commit. */
-export async function process(group: Group, bytes: Uint8Array): Promise<Processed> {
+/**
+ * Processes one message from the group log: an application message or a commit. Pass the log
+ * entry's `kind`: an entry logged as a `message` (which the server did not order as a commit)
+ * must never move the epoch, so its bytes must be a PrivateMessage, and a `commit` entry's a
+ * PublicMessage (review H4: a commit slipped in as a message would fork the group).
+ */
+export async function process(group: Group, bytes: Uint8Array, kind?: 'message' | 'commit'): Promise<Processed> {
   checkActive(group);
   const message = decodeMessage(bytes);
+  const expected = kind === 'message' ? 'mls_private_message' : kind === 'commit' ? 'mls_public_message' : undefined;
+  if (expected && message.wireformat !== expected) throw new GroupError('wrong_kind', `a ${kind} entry carrying ${message.wireformat}`);
   const sameGroup = (id: Uint8Array) => {
     if (!bytesEqual(id, group.state.groupContext.groupId)) throw new GroupError('wrong_group', 'message for another group');
   };

@@ -4,7 +4,8 @@
  * fans the log out, keeps it for members who are offline, and cuts removed members off at once.
  */
 import { describe, expect, it } from 'vitest';
-import { fromBase64Url, keyPackages, toBase64Url } from '../../shared/groups';
+import { fromBase64Url, keyPackages, members, toBase64Url, update } from '../../shared/groups';
+import { rawCommit } from '../../shared/groups/test-helpers';
 import type { ServerFrameOf } from '../../shared/protocol';
 import type { Identity } from '../../shared/identity';
 import { type ParleyClient, makeContacts } from '../test-support/client';
@@ -164,6 +165,34 @@ describe(`groups on ${name}`, () => {
     await stay.client.next((f) => f.t === 'group_log' && f.event?.t === 'ban');
     gone.client.send({ t: 'group_join_request', group });
     expect((await gone.client.nextError('banned')).ref).toBe(group);
+  });
+
+  it('refuses what members would refuse: a commit sent as a message, a plain member removing one who left, an add across a block', async () => {
+    const owner = await member('owner');
+    const plain = await member('plain');
+    const leaver = await member('leaver');
+    const blocked = await member('blocked');
+    for (const m of [plain, leaver, blocked]) await makeContacts(owner.client, m.client);
+    const group = await owner.create();
+    await owner.addUsers(group, [plain.name, leaver.name]);
+    await plain.joinFromWelcome(group);
+    await leaver.joinFromWelcome(group);
+    // A self-update commit dressed as a message never reaches the log (review H4).
+    const sneaky = await update(plain.groups.get(group)!);
+    plain.client.send({ t: 'group_send', group, epoch: 1, id: 'sneaky-commit', env: toBase64Url(sneaky.commit) });
+    expect((await plain.client.nextError('bad_mls')).ref).toBe('sneaky-commit');
+    // Someone who left is removed by an admin, as members' own checks require; not by a plain member (review H1).
+    leaver.client.send({ t: 'group_leave', group });
+    await plain.client.next((f) => f.t === 'group_log' && f.event?.t === 'left');
+    const leaf = members(plain.groups.get(group)!).find((m) => m.username === leaver.name)!.leaf;
+    const kick = await rawCommit(plain.groups.get(group)!, [{ proposalType: 'remove', remove: { removed: leaf } }]);
+    expect(await plain.commit(group, kick.group, kick.commit)).toMatchObject({ t: 'error', code: 'not_admin' });
+    expect(await owner.removeUsers(group, [leaver.name])).toMatchObject({ t: 'group_committed', epoch: 2 });
+    // A contact who blocked the owner cannot be added by them (answered as for a stranger: review M3).
+    blocked.client.send({ t: 'block', username: owner.name });
+    await blocked.client.roundTrip();
+    owner.client.send({ t: 'kp_claim', group, users: [blocked.name] });
+    expect((await owner.client.nextError('not_contact')).ref).toBe(blocked.name);
   });
 
   it('keeps only KeyPackages that carry the uploader and their identity key', async () => {

@@ -3,6 +3,7 @@ import { ProtocolError } from '../errors';
 import type { Handler } from '../handlers/context';
 import { groupSendRefusal } from '../policy';
 import { requireGroup } from './handlers-lifecycle';
+import { inspect } from './handlers-mls';
 
 const REFUSAL = {
   not_member: 'you are not a member of this group',
@@ -18,6 +19,12 @@ export const groupSend: Handler<'group_send'> = async (ctx, session, f) => {
   if (refusal) throw new ProtocolError(refusal, REFUSAL[refusal], f.id);
   // ts-mls keeps a few past epochs' keys: a message sealed just before a commit still opens.
   if (f.epoch !== g.epoch && f.epoch !== g.epoch - 1) throw new ProtocolError('stale_epoch', `the group is at epoch ${g.epoch}`, f.id);
+  // Only an application PrivateMessage of this group and epoch goes into the log as a message: a
+  // commit sent this way would skip the server's ordering of epochs (review H4).
+  const header = await inspect(() => ctx.groups.mls.message(f.env), f.id, 'the message');
+  if (header.groupId !== f.group || header.epoch !== f.epoch || header.contentType !== 'application') {
+    throw new ProtocolError('bad_mls', 'not an application message of this group and epoch', f.id);
+  }
   const seq = await ctx.groups.append(f.group, { kind: 'message', from: me!.user, id: f.id, data: f.env, ts: Date.now() });
   session.send({ t: 'group_sent', group: f.group, id: f.id, seq });
 };

@@ -15,7 +15,7 @@ import { nextLeaves } from '../../shared/groups';
 import type { CommitInfo } from './mls-inspect';
 
 /** Runs an MLS decode; anything it throws is `bad_mls`. */
-async function inspect<T>(run: () => Promise<T> | T, ref: string, what: string): Promise<T> {
+export async function inspect<T>(run: () => Promise<T> | T, ref: string, what: string): Promise<T> {
   try {
     return await run();
   } catch {
@@ -39,8 +39,13 @@ export const kpUpload: Handler<'kp_upload'> = async (ctx, session, f) => {
   session.send({ t: 'kp_count', count });
 };
 
-/** Whether `committer` may add `user`: approved for the group, or one of the committer's contacts. */
+/**
+ * Whether `committer` may add `user`: approved for the group, or one of the committer's contacts;
+ * never across a block either way (a group must not become a way round one; review M3). Refused
+ * as `not_contact`, so the committer does not learn that they were blocked.
+ */
 async function mayAdd(ctx: Context, session: Session, group: string, user: string): Promise<boolean> {
+  if (session.blocks.has(user) || session.blockedBy.has(user)) return false;
   return session.contacts.has(user) || (await ctx.groups.store.groups.isApproved(group, user));
 }
 
@@ -71,8 +76,10 @@ async function authorize(ctx: Context, session: Session, group: string, info: Co
   const removed = info.removes.map((leaf) => {
     const target = byLeaf.get(leaf);
     if (!target || target.user === me.user) throw new ProtocolError('bad_mls', `the commit removes leaf ${leaf}, which it may not`, group);
-    // Anyone may commit the Remove of someone who left or was banned; a member still in needs an admin who outranks them.
-    if (target.active) requireOutranks(requireAdmin(me, group), target, group);
+    // The members' own table (shared/groups/policy.ts), for a member still in and one who left or
+    // was banned alike: only an admin removes a member, only the owner an admin. A commit the
+    // server took but members refuse would leave them an epoch behind for good (review H1).
+    requireOutranks(requireAdmin(me, group), target, group);
     return target.user;
   });
   if (info.adds.length > 0) requireAdmin(me, group);

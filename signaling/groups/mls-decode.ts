@@ -3,7 +3,7 @@
  * KeyPackages (signature checked), commits and Welcomes, with keys as base64url so they compare
  * with the accounts' identity keys as stored.
  */
-import { fromBase64Url, inspectCommit, inspectKeyPackage, inspectWelcome, toBase64Url } from '../../shared/groups';
+import { fromBase64Url, inspectCommit, inspectKeyPackage, inspectPrivateMessage, inspectWelcome, toBase64Url } from '../../shared/groups';
 import type { MlsInspector } from './mls-inspect';
 
 export const mlsInspector: MlsInspector = {
@@ -24,5 +24,8 @@ export const mlsInspector: MlsInspector = {
   },
   async welcome(b64) {
     return inspectWelcome(fromBase64Url(b64)).keyPackageRefs;
+  },
+  async message(b64) {
+    return inspectPrivateMessage(fromBase64Url(b64));
   },
 };

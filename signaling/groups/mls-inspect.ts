@@ -32,4 +32,6 @@ export interface MlsInspector {
   commit(b64: string): Promise<CommitInfo>;
   /** The KeyPackageRefs (base64url) a Welcome is for. */
   welcome(b64: string): Promise<string[]>;
+  /** The clear header of a PrivateMessage; throws for any other MLS message (a commit sent as a message). */
+  message(b64: string): Promise<{ groupId: string; epoch: number; contentType: string }>;
 }

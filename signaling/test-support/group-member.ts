@@ -102,7 +102,7 @@ export class GroupMember {
     for (;;) {
       const e = await this.client.next((f): f is ServerFrameOf<'group_log'> => f.t === 'group_log' && f.group === group, timeoutMs);
       this.client.send({ t: 'group_ack', group, upTo: e.seq });
-      if (e.from !== this.name && e.kind !== 'event') this.groups.set(group, (await process(this.groups.get(group)!, fromBase64Url(e.data!))).group);
+      if (e.from !== this.name && e.kind !== 'event') this.groups.set(group, (await process(this.groups.get(group)!, fromBase64Url(e.data!), e.kind)).group);
       if (e.seq >= seq) return;
     }
   }
@@ -144,7 +144,7 @@ export class GroupMember {
       const e = await this.client.next((f): f is ServerFrameOf<'group_log'> => f.t === 'group_log' && f.group === group, timeoutMs);
       this.client.send({ t: 'group_ack', group, upTo: e.seq });
       if (e.from === this.name || e.kind === 'event') continue;
-      const out = await process(this.groups.get(group)!, fromBase64Url(e.data!));
+      const out = await process(this.groups.get(group)!, fromBase64Url(e.data!), e.kind);
       this.groups.set(group, out.group);
       if (out.event.kind === 'message') {
         const text = new TextDecoder().decode(out.event.data);
