@@ -101,6 +101,9 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.member(G1, 'bob')).toEqual({ user: 'bob', role: 'member', leaf: 1, mutedUntil: null, cursor: 2, active: true });
       expect(await g.isApproved(G1, 'bob')).toBe(false);
       expect(await g.welcomeFor(G1, 'carol')).toEqual({ welcome: 'W1', seq: 2 });
+      // An ack short of the Welcome's seq keeps it (a new member's cursor starts there: review L4).
+      await g.ack(G1, 'carol', 1);
+      expect(await g.welcomeFor(G1, 'carol')).toEqual({ welcome: 'W1', seq: 2 });
       expect(await g.commit(G1, commit(0, 'alice'))).toEqual({ ok: false, code: 'stale_epoch' });
       expect(await g.commit('DDDDDDDDDDDDDDDDDDDDDA', commit(0, 'alice'))).toEqual({ ok: false, code: 'unknown_group' });
     });
@@ -120,6 +123,9 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.member(G1, 'bob')).toBeUndefined();
       expect(await g.groupsOf('bob', undefined, 10)).toEqual([]);
       expect(await g.groupsOf('dave', undefined, 10)).toEqual([{ group: G1, role: 'member', cursor: 3 }]);
+      // Someone added back in the commit that removes their old leaf stays in their list (review M5).
+      expect(await g.commit(G1, commit(2, 'alice', { removes: ['carol'], adds: [{ user: 'carol', leaf: 2 }] }))).toEqual({ ok: true, seq: 4 });
+      expect(await g.groupsOf('carol', undefined, 10)).toEqual([{ group: G1, role: 'member', cursor: 4 }]);
     });
 
     it('keeps the log in order, reads it after a cursor, and trims what every active member passed', async () => {

@@ -102,7 +102,9 @@ local m = cjson.decode(raw)
 local to = math.min(tonumber(ARGV[2]), tonumber(seq))
 if to > m.cursor then m.cursor = to; redis.call('HSET', gm, ARGV[1], cjson.encode(m)) end
 local w = redis.call('HGET', gw, ARGV[1])
-if w and cjson.decode(w).seq <= m.cursor then redis.call('HDEL', gw, ARGV[1]) end
+-- Only an ack that reaches the Welcome's seq lets it go (a new member's cursor starts there, so
+-- comparing with the cursor would drop it at any ack), as on SQLite.
+if w and cjson.decode(w).seq <= to then redis.call('HDEL', gw, ARGV[1]) end
 local min
 local rows = redis.call('HVALS', gm)
 for _, r in ipairs(rows) do

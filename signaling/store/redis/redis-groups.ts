@@ -232,8 +232,9 @@ export class RedisGroups implements GroupStore {
     const result = await this.scripts.run<number | string>(commitScript, keys, args);
     if (typeof result === 'string') return { ok: false, code: result as 'stale_epoch' | 'unknown_group' | 'group_full' };
     await this.#swept(id, c.ts);
-    for (const a of c.adds) await this.#cmd(['ZADD', k.userGroups(a.user), '0', id]);
+    // Removes first: a user added back in the commit that removes their old leaf stays listed (review M5).
     for (const user of c.removes) await this.#cmd(['ZREM', k.userGroups(user), id]);
+    for (const a of c.adds) await this.#cmd(['ZADD', k.userGroups(a.user), '0', id]);
     return { ok: true, seq: result };
   }
 
