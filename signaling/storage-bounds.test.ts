@@ -11,6 +11,7 @@ import { describe, expect, it } from 'vitest';
 import type { Identity } from '../shared/identity';
 import { type ParleyClient, makeContacts, wentOffline } from './test-support/client';
 import { type ServerHarness, useServer } from './test-support/harness';
+import { GroupMember } from './test-support/group-member';
 import { sealedFile, upload, withOfflineRecipient } from './test-support/sealed-files';
 
 const MANY_USERS = { REGISTRATIONS_PER_HOUR_PER_ADDRESS: '1000', MAX_UNAUTHENTICATED_PER_ADDRESS: '1000' };
@@ -62,6 +63,24 @@ describe('the disk budget', () => {
     const again = sinks.at(-1)!;
     mallory.sendText(again, randomUUID(), 'x'.repeat(4000));
     expect((await mallory.next((x) => x.t === 'stored' || x.t === 'error')).t).toBe('stored');
+  });
+});
+
+describe('the disk budget and groups', () => {
+  const h = useServer({ env: { ...MANY_USERS, DISK_BUDGET_BYTES: String(300_000) } });
+
+  it('counts group log entries: a group nobody reads cannot fill the disk (review H2)', async () => {
+    const mallory = await GroupMember.of(await h.user('mallory'), new Map());
+    const group = await mallory.create({ listed: false });
+    const answers: string[] = [];
+    // A group of one whose member never acknowledges: every entry stays in the log.
+    for (let i = 0; i < 12 && !answers.includes('server_full'); i++) {
+      const answer = await mallory.send(group, 'x'.repeat(30_000));
+      answers.push(answer.t === 'error' ? answer.code : answer.t);
+    }
+    expect(answers).toContain('server_full');
+    expect(answers.filter((a) => a !== 'group_sent' && a !== 'server_full')).toEqual([]);
+    expect(answers.length).toBeLessThan(12);
   });
 });
 

@@ -4,6 +4,7 @@ import type { Handler } from '../handlers/context';
 import { groupSendRefusal } from '../policy';
 import { requireGroup } from './handlers-lifecycle';
 import { inspect } from './handlers-mls';
+import { ENTRY_BYTES } from './service';
 
 const REFUSAL = {
   not_member: 'you are not a member of this group',
@@ -25,6 +26,7 @@ export const groupSend: Handler<'group_send'> = async (ctx, session, f) => {
   if (header.groupId !== f.group || header.epoch !== f.epoch || header.contentType !== 'application') {
     throw new ProtocolError('bad_mls', 'not an application message of this group and epoch', f.id);
   }
+  ctx.groups.reserve(f.env.length + ENTRY_BYTES, f.id);
   const seq = await ctx.groups.append(f.group, { kind: 'message', from: me!.user, id: f.id, data: f.env, ts: Date.now() });
   session.send({ t: 'group_sent', group: f.group, id: f.id, seq });
 };

@@ -13,6 +13,7 @@ import type { MemberRecord } from '../store/groups';
 import { requireGroup } from './handlers-lifecycle';
 import { nextLeaves } from '../../shared/groups';
 import type { CommitInfo } from './mls-inspect';
+import { ENTRY_BYTES } from './service';
 
 /** Runs an MLS decode; anything it throws is `bad_mls`. */
 export async function inspect<T>(run: () => Promise<T> | T, ref: string, what: string): Promise<T> {
@@ -35,6 +36,7 @@ export const kpUpload: Handler<'kp_upload'> = async (ctx, session, f) => {
     }
     kps.push({ ref: info.ref, data });
   }
+  ctx.groups.reserve(kps.reduce((sum, kp) => sum + kp.data.length + kp.ref.length, 0), 'kp_upload');
   const count = await ctx.groups.store.groups.addKeyPackages(me, kps);
   session.send({ t: 'kp_count', count });
 };
@@ -121,6 +123,8 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
   const { adds, removed } = await authorize(ctx, session, f.group, info, me, rows);
   await checkWelcome(ctx, f.group, info, f.welcome);
   const leaves = await inspect(() => nextLeaves(rows.map((m) => m.leaf), info.removes, adds.length), f.group, 'the commit’s removes');
+  // The commit's log entry, and the Welcome kept for each added member until they take it.
+  ctx.groups.reserve(f.commit.length + (f.welcome?.length ?? 0) * adds.length + ENTRY_BYTES, f.group);
   const ts = Date.now();
   const result = await store.commit(f.group, {
     epoch: f.epoch,

@@ -23,6 +23,9 @@ interface Rates {
   actions: TokenBucket;
 }
 
+/** What a log entry costs the store beyond its data (row, indexes, ids), about. */
+export const ENTRY_BYTES = 200;
+
 export class GroupService {
   readonly #rates = new WeakMap<Session, Rates>();
 
@@ -53,6 +56,16 @@ export class GroupService {
   /** Takes one of the connection's `kind` of group frames, or refuses with `rate_limited`. */
   rate(session: Session, kind: keyof Rates, ref: string): void {
     if (!this.#ratesOf(session)[kind].take()) throw new ProtocolError('rate_limited', `too many group ${kind}; slow down`, ref);
+  }
+
+  /**
+   * Refuses with `server_full` (ref `ref`) a write of about `bytes` that the store has no room
+   * for (review H2: group logs, commits, Welcomes and KeyPackages count against the same budget
+   * as queued messages and files); otherwise counts them as stored.
+   */
+  reserve(bytes: number, ref: string): void {
+    if (!this.store.room.fits(bytes)) throw new ProtocolError('server_full', 'the server is out of room; try again later', ref);
+    this.store.room.add(bytes);
   }
 
   /** Appends an entry and hands it to every active member's live connection; its seq. */

@@ -16,6 +16,13 @@ export type { FileStore } from './file-store';
 export type { EnqueueResult, QueueItem, QueueStore, QueuedItem, ReceiptKind } from './queue';
 export type { GroupStore } from './groups';
 
+export interface StoreRoom {
+  /** True when `bytes` more may be stored (a reading at most a second old, plus what was stored since). */
+  fits(bytes: number): boolean;
+  /** `bytes` were just stored. */
+  add(bytes: number): void;
+}
+
 export interface Store {
   readonly accounts: AccountStore;
   readonly contacts: ContactStore;
@@ -24,6 +31,12 @@ export interface Store {
   readonly files: FileStore;
   /** Groups: MLS's delivery service (issue 12). */
   readonly groups: GroupStore;
+  /**
+   * The backend's room for what clients make it keep, beyond the per-kind quotas the queue and
+   * files check themselves: the disk budget on SQLite, the memory budget on Redis. Group writes
+   * (log entries, commits, Welcomes, KeyPackages) are checked against it before they are made.
+   */
+  readonly room: StoreRoom;
   /**
    * Delete expired items (queued, requests and stored files), at most `limit` of each kind in one
    * go so a sweep never holds the server for long; returns how many (call again while it is `limit` or more).

@@ -67,6 +67,13 @@ export class RedisStore implements Store {
   readonly groups: RedisGroups;
   /** Room left in Redis memory and on the files volume. */
   readonly memory: RoomGauge;
+  readonly room = {
+    fits: (bytes: number): boolean => {
+      const room = this.memory.room();
+      return room < 0 || bytes <= room;
+    },
+    add: (bytes: number): void => this.memory.add(bytes),
+  };
   readonly disk: RoomGauge;
   readonly scripts: ScriptRunner;
 

@@ -43,6 +43,9 @@ export class SqliteStore implements Store {
   readonly files: SqliteFileStore;
   readonly groups: SqliteGroups;
   readonly budget: DiskBudget;
+  get room(): DiskBudget {
+    return this.budget;
+  }
 
   constructor(options: SqliteStoreOptions) {
     const opts = { ...DEFAULTS, ...options };
