@@ -6,6 +6,9 @@ import { decodeKeyPackage, keyPackages } from './key-packages';
 import { encrypt, isOwnCommit, process } from './messages';
 import { rolesExtension } from './roles';
 import { randomGroupId, rawCommit, world } from './test-helpers';
+import { toBase64Url } from './codec';
+import { MLS_LIMITS } from './limits';
+import { LIMITS } from '../limits';
 
 const text = (s: string) => new TextEncoder().encode(s);
 const codeOf = async (work: () => Promise<unknown>): Promise<string> =>
@@ -177,4 +180,12 @@ describe('a group on MLS', () => {
     expect(await codeOf(() => process(once.group, old.message, 'message'))).toBe('crypto');
     expect(epochOf(c2)).toBe(2);
   });
+
+  it('seals the largest plaintext it accepts into a message that fits a group_send frame, and refuses one byte more', async () => {
+    const { groups } = await trio();
+    const biggest = await encrypt(groups.alice, new Uint8Array(MLS_LIMITS.maxPlaintextBytes).fill(120));
+    expect(toBase64Url(biggest.message).length).toBeLessThanOrEqual(LIMITS.maxEnvelopeChars);
+    expect(await codeOf(() => encrypt(groups.alice, new Uint8Array(MLS_LIMITS.maxPlaintextBytes + 1)))).toBe('bad_request');
+  });
 });
+

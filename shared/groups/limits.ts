@@ -1,3 +1,5 @@
+import { LIMITS } from '../limits';
+
 /** Bounds the MLS module applies to what it is handed, before ts-mls parses anything. */
 export const MLS_LIMITS = {
   /**
@@ -8,8 +10,12 @@ export const MLS_LIMITS = {
   maxMessageBytes: 256 * 1024,
   /** Most members a group may hold; the roles extension and every call that takes usernames stay within it. */
   maxMembers: 100,
-  /** Largest application message plaintext, in bytes (a sealed Parley body fits well under it). */
-  maxPlaintextBytes: 64 * 1024,
+  /**
+   * Largest application message plaintext, in bytes: what still fits a `group_send` frame
+   * (LIMITS.maxEnvelopeChars of base64url) once sealed, with room for the MLS header, the
+   * signature, the AEAD tag and padding; a longer one would seal, then be refused as `bad_frame`.
+   */
+  maxPlaintextBytes: Math.floor((LIMITS.maxEnvelopeChars * 3) / 4) - 1024,
   /** Key packages made in one call (the client tops up its pool on the server in batches). */
   maxKeyPackagesPerCall: 100,
   /** Length of a Parley group id: 16 random bytes. */

@@ -4,6 +4,7 @@
  * one of these; PROTOCOL.md, "Groups", lists them.
  */
 import { z } from 'zod';
+import { MLS_LIMITS } from '../../shared/groups';
 import { int, parseEnv } from '../env-settings';
 
 const positive = (def: number) => z.coerce.number().int().min(1).default(def);
@@ -12,8 +13,10 @@ const GroupEnv = z.object({
   /**
    * Members per group. 100 while the Welcome carries the ratchet tree: at 100 members it is ~30 KB
    * and must fit one frame with its commit (MAX_FRAME_BYTES); more needs the server to serve the tree.
+   * No more than members accept (MLS_LIMITS.maxMembers): a bigger group would take commits that
+   * every member refuses (review L6).
    */
-  MAX_GROUP_MEMBERS: positive(100),
+  MAX_GROUP_MEMBERS: z.coerce.number().int().min(1).max(MLS_LIMITS.maxMembers).default(MLS_LIMITS.maxMembers),
   /** Groups one user may be in (owned or joined); past it, `too_many_groups`. */
   MAX_GROUPS_PER_USER: positive(200),
   /** One-use KeyPackages kept per user; an upload past it keeps the newest. */
