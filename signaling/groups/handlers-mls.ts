@@ -93,6 +93,11 @@ async function authorize(ctx: Context, session: Session, group: string, info: Co
     if (rows.some((m) => m.user === add.username && !removed.includes(m.user))) throw new ProtocolError('already_member', `${add.username} is in the group`, add.username);
     if (await ctx.groups.store.groups.isBanned(group, add.username)) throw new ProtocolError('banned', `${add.username} is banned`, add.username);
     if (!(await mayAdd(ctx, session, group, add.username))) throw new ProtocolError('not_contact', `${add.username} is neither approved nor your contact`, add.username);
+    // The bound on groups per user holds for groups one is added to, not only those one creates (review M2).
+    const max = ctx.groups.settings.maxGroupsPerUser;
+    if ((await ctx.groups.store.groups.groupsOf(add.username, undefined, max)).length >= max) {
+      throw new ProtocolError('too_many_groups', `${add.username} is in as many groups as they may be`, add.username);
+    }
     adds.push(add.username);
   }
   if (new Set(adds).size !== adds.length) throw new ProtocolError('bad_mls', 'the commit adds someone twice', group);

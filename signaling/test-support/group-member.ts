@@ -112,7 +112,8 @@ export class GroupMember {
     const frame = { t: 'group_commit' as const, group, epoch: epoch ?? epochOf(this.groups.get(group)!), commit: toBase64Url(commit), ...(welcome ? { welcome: toBase64Url(welcome) } : {}) };
     this.client.send(frame);
     const answer = await this.client.next(
-      (f): f is ServerFrameOf<'group_committed'> | ServerFrameOf<'error'> => (f.t === 'group_committed' && f.group === group) || (isError(f) && f.ref === group) || (isError(f) && f.code === 'not_contact'),
+      (f): f is ServerFrameOf<'group_committed'> | ServerFrameOf<'error'> => // A refusal names the group, or the added user it is about (not_contact, too_many_groups, banned…).
+      (f.t === 'group_committed' && f.group === group) || (isError(f) && (f.ref === group || (f.ref !== undefined && !f.ref.startsWith('kp:')))),
     );
     if (answer.t === 'group_committed') this.groups.set(group, next);
     return answer;
