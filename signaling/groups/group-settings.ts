@@ -25,6 +25,8 @@ const GroupEnv = z.object({
   GROUP_LOG_MAX_ENTRIES: positive(10_000),
   /** Log entries older than this go even if a member has not read them (like 1:1 messages). */
   GROUP_LOG_TTL_SECONDS: int(14 * 24 * 3600),
+  /** Users banned per group; past it, `requests_full` (unban someone first). */
+  GROUP_BANS_MAX: positive(1000),
   /** Pending join requests per group; past it, `requests_full`. */
   GROUP_REQUESTS_MAX: positive(100),
   /** Searches one connection may make per minute; past it, `rate_limited`. */
@@ -47,6 +49,7 @@ export interface GroupSettingsConfig {
   logMaxEntries: number;
   logTtlMs: number;
   requestsMax: number;
+  bansMax: number;
   searchesPerMinute: number;
   sendsPerSec: number;
   sendsBurst: number;
@@ -65,6 +68,7 @@ export function loadGroupSettings(env: NodeJS.ProcessEnv): GroupSettingsConfig {
     logMaxEntries: e.GROUP_LOG_MAX_ENTRIES,
     logTtlMs: e.GROUP_LOG_TTL_SECONDS * 1000,
     requestsMax: e.GROUP_REQUESTS_MAX,
+    bansMax: e.GROUP_BANS_MAX,
     searchesPerMinute: e.GROUP_SEARCHES_PER_MINUTE,
     sendsPerSec: e.GROUP_SENDS_PER_SEC,
     sendsBurst: e.GROUP_SENDS_BURST,

@@ -165,6 +165,9 @@ describe(`groups on ${name}`, () => {
     await stay.client.next((f) => f.t === 'group_log' && f.event?.t === 'ban');
     gone.client.send({ t: 'group_join_request', group });
     expect((await gone.client.nextError('banned')).ref).toBe(group);
+    // Bans are kept and listed: only of accounts that exist (review L12).
+    owner.client.send({ t: 'group_ban', group, user: 'nobody-at-all' });
+    expect((await owner.client.nextError('unknown_user')).ref).toBe('nobody-at-all');
   });
 
   it('refuses what members would refuse: a commit sent as a message, a plain member removing one who left, an add across a block', async () => {

@@ -41,6 +41,8 @@ export const groupSearch: Handler<'group_search'> = async (ctx, session, f) => {
 };
 
 export const groupInfo: Handler<'group_info'> = async (ctx, session, f) => {
+  // Each reads every member, request and ban: charged like an admin action (review L12).
+  ctx.groups.rate(session, 'actions', f.group);
   const store = ctx.groups.store.groups;
   const g = await requireGroup(ctx, f.group);
   const me = requireMember(await store.member(f.group, session.username!), f.group);

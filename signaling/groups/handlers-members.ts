@@ -61,6 +61,11 @@ export const groupBan: Handler<'group_ban'> = async (ctx, session, f) => {
   const target = await store.member(f.group, f.user);
   if (f.user === actor.user) throw new ProtocolError('bad_frame', 'not on yourself (leave the group instead)', f.group);
   requireOutranks(actor, target, f.group);
+  // Only accounts that exist, and a bounded list per group (review L12): each ban is kept and listed to admins.
+  if (!target && !(await ctx.store.accounts.get(f.user))) throw new ProtocolError('unknown_user', `no user ${f.user}`, f.user);
+  if (!(await store.isBanned(f.group, f.user)) && (await store.bans(f.group)).length >= ctx.groups.settings.bansMax) {
+    throw new ProtocolError('requests_full', 'this group has banned as many users as it may', f.group);
+  }
   await store.ban(f.group, f.user);
   if (target?.active) {
     // Cut off now; a member's next commit removes the leaf (the event says whose).
