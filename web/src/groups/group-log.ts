@@ -91,6 +91,8 @@ export class GroupLog {
     }
     const out = await processMessage(group, bytes);
     held.group = out.group;
+    // Another member's commit took the epoch: a commit of this device still unanswered lost it.
+    held.pendingCommit = undefined;
     if (out.event.kind === 'commit') this.#applyCommit(held, out.event);
     return out.consumed;
   }

@@ -3,10 +3,10 @@
 // refusal of an ask reaches the caller as its code, and what a member or the server could forge
 // (a message under another member's name, a card from a non-admin) changes nothing.
 import { describe, expect, it } from 'vitest';
-import { add, fromBase64Url, remove } from '../../../shared/groups/index';
+import { add, fromBase64Url, remove, update } from '../../../shared/groups/index';
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import { ParleyError } from '../net/parley-error';
-import { addMembers, befriend, until, useGroupWorld } from './test-device';
+import { addMembers, befriend, storedEpoch, until, useGroupWorld } from './test-device';
 
 const world = useGroupWorld();
 const conv = (id: string) => `grp:${id}` as const;
@@ -104,5 +104,29 @@ describe('Groups when things go wrong', () => {
     await until('passed over', () => alice.groups.log.skipped.some((s) => s.seq === 1_000_000));
     expect(alice.groups.log.skipped.find((s) => s.seq === 1_000_000)?.why).toBe('not_sender');
     expect(await alice.texts(id)).not.toContain('who wrote this?');
+  });
+});
+
+describe('a commit whose answer is lost', () => {
+  it('is adopted when the log brings it back, after a reload', async () => {
+    const alice = await world.device('alice');
+    const bob = await world.device('bob');
+    await befriend(alice, bob);
+    const id = await alice.groups.create({ name: 'Lost', listed: false });
+    await addMembers(alice, id, [bob]);
+    const epoch = await storedEpoch(alice, id);
+    // The server takes alice's commit, but neither its answer nor its log entry reaches this tab.
+    alice.drop = (f) => (f.t === 'group_committed' || f.t === 'group_log') && f.group === id;
+    const committed = alice.groups.core.commit(id, (g) => update(g)).catch((e: unknown) => e);
+    await until('the server took it', () => bob.client.received.some((f) => f.t === 'group_log' && f.kind === 'commit' && f.from === alice.name && f.seq > 2));
+    expect((await alice.db.get('groups', id))?.pending).toBeInstanceOf(Uint8Array);
+    await world.close(alice);
+
+    const back = await world.reopen(alice.profile);
+    await until('the own commit adopted', async () => (await storedEpoch(back, id)) === epoch + 1 && !(await back.db.get('groups', id))?.pending);
+    await bob.groups.send(id, 'in the new epoch');
+    await until('alice reads it', async () => (await back.texts(id)).includes('in the new epoch'));
+    expect(back.groups.log.skipped.filter((s) => s.why === 'own_lost' || s.why === 'unreadable')).toEqual([]);
+    void committed;
   });
 });

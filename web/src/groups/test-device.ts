@@ -31,6 +31,8 @@ export interface DeviceProfile {
 export class GroupDevice {
   /** When set, frames it returns true for are kept here (recorded in `sent`) and never reach the server. */
   hold: ((f: ClientFrame) => boolean) | undefined;
+  /** When set, server frames it returns true for are dropped before the router (a lost answer). */
+  drop: ((f: ServerFrame) => boolean) | undefined;
 
   private constructor(
     readonly profile: DeviceProfile,
@@ -68,13 +70,13 @@ export class GroupDevice {
     if (!account.identity) await account.adopt(profile.identity);
     const client = await ParleyClient.connect(port);
     const router = new FrameRouter();
+    let device: GroupDevice | undefined;
     client.ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const decoded = decodeServerFrame(data.toString());
-      if (decoded.ok) router.route(decoded.frame);
+      if (decoded.ok && !device?.drop?.(decoded.frame)) router.route(decoded.frame);
     });
     const sent: ClientFrame[] = [];
-    let device: GroupDevice | undefined;
     const connection = {
       get online() {
         return client.isOpen;
