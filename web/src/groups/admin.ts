@@ -10,6 +10,10 @@ export class GroupAdmin extends EventTarget {
     super();
   }
 
-  /** A server-state event from the group's log (mute, role, settings, ban, left…), in order, before its entry is acknowledged. */
+  /**
+   * A server-state event from the group's log (mute, role, settings, ban, left…), in order, from
+   * the group's line. Not awaited there: a commit started here (core.commit) queues behind the
+   * entry; `patch` saves and tells the UI by itself.
+   */
   applyEvent(_group: GroupView, _event: GroupEvent, _seq: number): void | Promise<void> {}
 }
