@@ -23,6 +23,8 @@ export interface ActionDeps extends ModifierSendDeps {
   /** Drops the copy every reader shares of a message deleted from this device. */
   forget: (message: StoredMessage) => void;
   changed: (conv: ConversationId, message?: StoredMessage, removed?: boolean) => void;
+  /** The file layer lets go of file `fileId` (its transfer, its bytes, a copy left with the server): its message was deleted. */
+  fileGone: (fileId: string) => Promise<void>;
 }
 
 export { DELETE_FOR_EVERYONE_MS };
@@ -58,7 +60,10 @@ export class MessageActions {
       this.d.outbox.forget(target);
       await this.d.db.delete('outbox', target);
     }
+    const file = message.file?.fileId;
     await sendModifier(this.d, conv, { kind: 'delete', target }, 'out');
+    // Once the delete is recorded: a file shown deleted is gone from both devices and the server.
+    if (file && message.deleted) await this.d.fileGone(file);
   }
 
   /** Removes message `id` (written `dir`) from this device only; the other side keeps it. */
@@ -69,6 +74,8 @@ export class MessageActions {
     if (!message) return;
     this.d.forget(message);
     this.d.changed(conv, message, true);
+    // Delete for me deletes the file too, its bytes and its transfer (the other side keeps theirs).
+    if (message.file) await this.d.fileGone(message.file.fileId);
   }
 }
 

@@ -50,6 +50,8 @@ export class Messenger extends EventTarget {
   onFileOffer: ((peer: string, offer: FileOffer, ts?: number) => Promise<void>) | undefined;
   /** Set by the file transfer layer: a sent file offer reached an outcome (called for each one that applies). */
   onFileOfferSettled: ((peer: string, fileId: string, outcome: Outcome) => void) | undefined;
+  /** Set by the file transfer layer: the message carrying file `fileId` was deleted (for me or for everyone). */
+  onFileGone: ((fileId: string) => Promise<void>) | undefined;
   #retryTimer: ReturnType<typeof setInterval> | undefined;
   /** React, edit, delete for everyone or for me (actions.ts). */
   readonly actions: MessageActions;
@@ -85,6 +87,7 @@ export class Messenger extends EventTarget {
       fileOffer: async (peer, offer, ts) => this.onFileOffer?.(peer, offer, ts),
       control: async (from, body, ts) => this.#controls.get(body.kind)?.(from, body, ts),
       arrived: (message) => this.dispatchEvent(new ArrivedEvent(message)),
+      fileGone: (fileId) => void this.onFileGone?.(fileId),
     });
     this.#settler = new Settler({
       db,
@@ -104,6 +107,7 @@ export class Messenger extends EventTarget {
       seal: (peer, id, ts, body: ModifierBody) => this.#sealer.job(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),
       outbox: this.#outbox,
       changed: (c, m, removed) => this.#changed(c, m, removed),
+      fileGone: async (fileId) => this.onFileGone?.(fileId),
     });
     links.deliverTo({
       envelope: async (peer, id, env) => {

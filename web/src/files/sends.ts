@@ -117,6 +117,20 @@ export class Sends {
     return true;
   }
 
+  /**
+   * Its message was deleted: stops the send and its upload (telling the contact) and lets go of the
+   * file this tab held; the record it had, if it was one of ours. A copy already left with the
+   * server is the caller's to release (Transfers.forget).
+   */
+  forget(fileId: string): TransferRecord | undefined {
+    const t = this.#out.get(fileId);
+    this.#copies.forget(fileId);
+    t?.cancel();
+    this.#out.delete(fileId);
+    this.#files.delete(fileId);
+    return t?.record;
+  }
+
   /** Control from `peer` about a send of ours; false if it is none. */
   control(peer: string, ctl: FileControl): boolean {
     const t = this.#out.get(ctl.fileId);
