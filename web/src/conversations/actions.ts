@@ -8,6 +8,9 @@
  * recipient's offline queue (`unsend`, sent before the delete each time the delete job goes):
  * a recipient who was offline then never sees it. The delete still goes, so a copy already
  * delivered is deleted too.
+ *
+ * Either delete lets go of a file the message carried (the file layer's onFileGone): its transfer
+ * stops, its bytes and transfer record go, and a copy left with the server is released.
  */
 import { LIMITS } from '../../../shared/limits';
 import type { Connection } from '../net/connection';
