@@ -2,8 +2,9 @@
 // fake server connection and messenger over the test database and chunk store: nothing of it
 // stays on this device (its bytes, its transfer record, the file a sending tab held), a transfer
 // under way stops and tells the other side, a copy left with the server is released (at the next
-// login when the connection is down), and bytes whose removal failed go with the next sweep.
-// Deleting through the message actions is in conversations/actions.test.ts; in the browser,
+// login when the connection is down, as for a cancel), and bytes whose removal failed go with the
+// next sweep.
+// Deleting through the message actions is in conversations/delete-file.test.ts; in the browser,
 // e2e/delete-file.spec.ts.
 import { describe, expect, it, vi } from 'vitest';
 import type { FileOffer } from '../../../shared/envelope';
@@ -171,6 +172,22 @@ describe('a sent file whose message is deleted', () => {
     b.transfers.onWelcome(welcome); // sent once
     await pause();
     expect(b.releases()).toHaveLength(1);
+  });
+
+  it('cancelled by its user (not deleted) while logged out: its copy is released at the next login too', async () => {
+    const a = await tab();
+    a.net.bobOnline = false;
+    await a.transfers.send('bob', [new File([makeFile(100).data], 'kept.bin')]);
+    await vi.waitFor(() => expect(a.frames.some((f) => f.t === 'file_commit')).toBe(true));
+    const fileId = a.offers[0]!.fileId;
+    a.transfers.onFileStored({ t: 'file_stored', to: 'bob', fileId });
+    await vi.waitFor(() => expect(a.transfers.view(fileId)?.record.state).toBe('stored'));
+    a.net.up = false;
+    a.transfers.cancel(fileId);
+    await vi.waitFor(async () => expect(await db.get('settings', OWED_RELEASES)).toEqual([{ peer: 'bob', fileId }]));
+    a.net.up = true;
+    a.transfers.onWelcome(welcome);
+    await vi.waitFor(() => expect(a.releases()).toEqual([{ t: 'file_release', peer: 'bob', fileId }]));
   });
 
   it('collected by the contact already: nothing to release', async () => {

@@ -49,6 +49,8 @@ export interface SendsDeps {
   changed: (record: TransferRecord) => void;
   /** Tells the UI only (progress). */
   progressed: (record: TransferRecord) => void;
+  /** Has the server delete the copy of `fileId` left for `peer`: now, or at the next login (owed-releases.ts). */
+  release: (peer: string, fileId: string) => void;
 }
 
 export class Sends {
@@ -113,7 +115,7 @@ export class Sends {
     this.#copies.cancel(fileId);
     t.cancel();
     // A copy left with the server is of no use now (a reception releases its own through its link).
-    if (t.record.stored) this.d.connection.send({ t: 'file_release', peer: t.record.peer, fileId });
+    if (t.record.stored) this.d.release(t.record.peer, fileId);
     return true;
   }
 

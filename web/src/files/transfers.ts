@@ -59,9 +59,10 @@ export class Transfers extends EventTarget {
     this.autoAccept = new AutoAcceptSetting(db);
     messenger.onFileOffer = (peer, offer, ts) => this.#onOffer(peer, offer, ts);
     messenger.onFileGone = (fileId) => this.forget(fileId);
-    this.#releases = new OwedReleases(db, connection);
+    const releases = (this.#releases = new OwedReleases(db, connection));
     const [changed, progressed] = [(r: TransferRecord) => this.#changed(r), (r: TransferRecord) => this.#notify(r)];
-    this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed });
+    const release = (peer: string, fileId: string) => void releases.release(peer, fileId).catch((err) => console.warn('parley: could not keep a release for the next login', err));
+    this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed, release });
     this.#recovery = new ReceptionRecovery({ receptions: this.#in, links, connection, contacts, changed });
   }
 
