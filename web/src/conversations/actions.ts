@@ -27,8 +27,11 @@ export interface ActionDeps extends ModifierSendDeps {
   forget: (message: StoredMessage) => void;
   changed: (conv: ConversationId, message?: StoredMessage, removed?: boolean) => void;
   /** The file layer lets go of file `fileId` (its transfer, its bytes, a copy left with the server): its message was deleted. */
-  fileGone: (fileId: string) => Promise<void>;
+  fileGone: (fileId: string, how: FileGone) => Promise<void>;
 }
+
+/** How a file's message was deleted: a sender's delete for me leaves the recipient what is theirs already. */
+export type FileGone = 'for_me' | 'for_everyone';
 
 export { DELETE_FOR_EVERYONE_MS };
 
@@ -66,7 +69,7 @@ export class MessageActions {
     const file = message.file?.fileId;
     await sendModifier(this.d, conv, { kind: 'delete', target }, 'out');
     // Once the delete is recorded: a file shown deleted is gone from both devices and the server.
-    if (file && message.deleted) await this.d.fileGone(file);
+    if (file && message.deleted) await this.d.fileGone(file, 'for_everyone');
   }
 
   /** Removes message `id` (written `dir`) from this device only; the other side keeps it. */
@@ -78,7 +81,7 @@ export class MessageActions {
     this.d.forget(message);
     this.d.changed(conv, message, true);
     // Delete for me deletes the file too, its bytes and its transfer (the other side keeps theirs).
-    if (message.file) await this.d.fileGone(message.file.fileId);
+    if (message.file) await this.d.fileGone(message.file.fileId, 'for_me');
   }
 }
 

@@ -27,7 +27,7 @@ async function device(me: 'alice' | 'bob') {
   const offered: string[] = [];
   const gone: string[] = [];
   d.messenger.onFileOffer = async (_peer, o) => void offered.push(o.fileId);
-  d.messenger.onFileGone = async (fileId) => void gone.push(fileId);
+  d.messenger.onFileGone = async (fileId, how) => void gone.push(`${how}:${fileId}`);
   return { ...d, offered, gone };
 }
 
@@ -42,7 +42,7 @@ describe('a deleted file message lets its file go', () => {
     const sent = (await bob.messenger.conversation('dm:alice'))[1]!;
     await bob.messenger.actions.deleteForMe('dm:alice', 'in', 'file-0001');
     await bob.messenger.actions.deleteForMe('dm:alice', 'out', sent.id);
-    expect(bob.gone).toEqual(['aa'.repeat(16), 'bb'.repeat(16)]);
+    expect(bob.gone).toEqual([`for_me:${'aa'.repeat(16)}`, `for_me:${'bb'.repeat(16)}`]);
     expect(await bob.messenger.conversation('dm:alice')).toEqual([]);
   });
 
@@ -51,14 +51,14 @@ describe('a deleted file message lets its file go', () => {
     await alice.messenger.sendFileOffer('bob', offer('cc'.repeat(16)));
     const sent = (await alice.messenger.conversation('dm:bob'))[0]!;
     await alice.messenger.actions.deleteForEveryone('dm:bob', sent.id);
-    expect(alice.gone).toEqual(['cc'.repeat(16)]);
+    expect(alice.gone).toEqual([`for_everyone:${'cc'.repeat(16)}`]);
     expect(sent).toMatchObject({ deleted: true });
     expect(sent.file).toBeUndefined();
 
     const bob = await device('bob');
     await deliver(bob, 'file-0002', offer('dd'.repeat(16)));
     await deliver(bob, 'del-0002', { kind: 'delete', target: 'file-0002' });
-    expect(bob.gone).toEqual(['dd'.repeat(16)]);
+    expect(bob.gone).toEqual([`for_everyone:${'dd'.repeat(16)}`]);
     expect((await bob.messenger.conversation('dm:alice'))[0]).toMatchObject({ deleted: true });
   });
 

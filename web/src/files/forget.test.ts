@@ -2,8 +2,8 @@
 // fake server connection and messenger over the test database and chunk store: nothing of it
 // stays on this device (its bytes, its transfer record, the file a sending tab held), a transfer
 // under way stops and tells the other side, a copy left with the server is released (at the next
-// login when the connection is down, as for a cancel), and bytes whose removal failed go with the
-// next sweep.
+// login when the connection is down, as for a cancel) unless its sender deleted it for me only (the
+// copy is the recipient's then), and bytes whose removal failed go with the next sweep.
 // Deleting through the message actions is in conversations/delete-file.test.ts; in the browser,
 // e2e/delete-file.spec.ts.
 import { describe, expect, it, vi } from 'vitest';
@@ -68,7 +68,7 @@ describe('a received file whose message is deleted', () => {
     store.seed(kept.id, kept.data);
     const a = await tab(received(file), received(kept));
     expect(await a.transfers.blob(file.id)).toBeDefined();
-    await a.messenger.onFileGone!(file.id);
+    await a.messenger.onFileGone!(file.id, 'for_me');
     expect(store.has(file.id)).toBe(false);
     expect(await saved(file.id)).toBeUndefined();
     expect(a.transfers.view(file.id)).toBeUndefined();
@@ -88,7 +88,7 @@ describe('a received file whose message is deleted', () => {
     const writes = holdWrites();
     for (let i = 1; i < 20; i++) a.transfers.onChunk('bob', file.seal(i));
     await until(() => expect(writes.started()).toBeGreaterThan(0));
-    const forgotten = a.messenger.onFileGone!(file.id);
+    const forgotten = a.messenger.onFileGone!(file.id, 'for_everyone');
     writes.release();
     await forgotten;
     expect(a.controls).toContainEqual({ op: 'cancel', fileId: file.id });
@@ -108,7 +108,7 @@ describe('a received file whose message is deleted', () => {
     store.remove = async () => {
       throw new DOMException('busy', 'NoModificationAllowedError');
     };
-    await a.messenger.onFileGone!(file.id);
+    await a.messenger.onFileGone!(file.id, 'for_me');
     expect(store.has(file.id)).toBe(true);
     expect(await saved(file.id)).toBeUndefined();
     delete (store as { remove?: unknown }).remove; // the prototype's again
@@ -119,7 +119,7 @@ describe('a received file whose message is deleted', () => {
   it('fetched from the server and not yet collected, releases the server’s copy', async () => {
     const file = makeFile(100);
     const a = await tab({ ...file.record, stored: true });
-    await a.messenger.onFileGone!(file.id);
+    await a.messenger.onFileGone!(file.id, 'for_me');
     expect(a.releases()).toContainEqual({ t: 'file_release', peer: 'bob', fileId: file.id });
     expect(await saved(file.id)).toBeUndefined();
   });
@@ -131,7 +131,7 @@ describe('a sent file whose message is deleted', () => {
     await a.transfers.send('bob', [new File([makeFile(3 * 64 * 1024).data], 'live.bin')]);
     const fileId = a.offers[0]!.fileId;
     expect(await a.transfers.blob(fileId)).toBeDefined();
-    await a.messenger.onFileGone!(fileId);
+    await a.messenger.onFileGone!(fileId, 'for_me');
     expect(a.controls).toContainEqual({ op: 'cancel', fileId });
     expect(await a.transfers.blob(fileId)).toBeUndefined();
     expect(a.transfers.view(fileId)).toBeUndefined();
@@ -149,7 +149,7 @@ describe('a sent file whose message is deleted', () => {
     await a.transfers.send('bob', [new File([makeFile(3 * 64 * 1024).data], 'later.bin')]);
     await vi.waitFor(() => expect(a.frames.some((f) => f.t === 'file_commit')).toBe(true));
     const fileId = a.offers[0]!.fileId;
-    await a.messenger.onFileGone!(fileId);
+    await a.messenger.onFileGone!(fileId, 'for_everyone');
     a.transfers.onFileStored({ t: 'file_stored', to: 'bob', fileId }); // the commit's answer, late
     await pause();
     expect(a.releases()).toEqual([{ t: 'file_release', peer: 'bob', fileId }]);
@@ -162,7 +162,7 @@ describe('a sent file whose message is deleted', () => {
     const file = makeFile(100);
     const a = await tab({ ...file.record, dir: 'out', state: 'stored', stored: true });
     a.net.up = false;
-    await a.messenger.onFileGone!(file.id);
+    await a.messenger.onFileGone!(file.id, 'for_everyone');
     expect(await saved(file.id)).toBeUndefined();
     expect(await db.get('settings', OWED_RELEASES)).toEqual([{ peer: 'bob', fileId: file.id }]);
     // A reload before the next login keeps what is owed.
@@ -190,10 +190,33 @@ describe('a sent file whose message is deleted', () => {
     await vi.waitFor(() => expect(a.releases()).toEqual([{ t: 'file_release', peer: 'bob', fileId }]));
   });
 
+  it('deleted for me by its sender once the server keeps it for the contact: the copy stays theirs, only this device forgets it', async () => {
+    const a = await tab();
+    a.net.bobOnline = false;
+    await a.transfers.send('bob', [new File([makeFile(100).data], 'theirs.bin')]);
+    await vi.waitFor(() => expect(a.frames.some((f) => f.t === 'file_commit')).toBe(true));
+    const fileId = a.offers[0]!.fileId;
+    a.transfers.onFileStored({ t: 'file_stored', to: 'bob', fileId });
+    await vi.waitFor(() => expect(a.transfers.view(fileId)?.record.state).toBe('stored'));
+    await a.messenger.onFileGone!(fileId, 'for_me');
+    // And the same from an earlier visit's record.
+    const earlier = makeFile(100);
+    const b = await tab({ ...earlier.record, dir: 'out', state: 'stored', stored: true });
+    await b.messenger.onFileGone!(earlier.id, 'for_me');
+    await pause();
+    for (const [t, id] of [[a, fileId], [b, earlier.id]] as const) {
+      expect(t.releases()).toEqual([]);
+      expect(t.controls).toEqual([]); // no cancel: the contact may still collect it
+      expect(await saved(id)).toBeUndefined();
+      expect(t.transfers.view(id)).toBeUndefined();
+    }
+    expect(await a.transfers.blob(fileId)).toBeUndefined();
+  });
+
   it('collected by the contact already: nothing to release', async () => {
     const file = makeFile(100);
     const a = await tab({ ...file.record, dir: 'out', state: 'done', stored: true, next: file.count });
-    await a.messenger.onFileGone!(file.id);
+    await a.messenger.onFileGone!(file.id, 'for_everyone');
     expect(a.releases()).toEqual([]);
     expect(await saved(file.id)).toBeUndefined();
   });

@@ -120,14 +120,14 @@ export class Sends {
   }
 
   /**
-   * Its message was deleted: stops the send and its upload (telling the contact) and lets go of the
-   * file this tab held; the record it had, if it was one of ours. A copy already left with the
-   * server is the caller's to release (Transfers.forget).
+   * Its message was deleted: stops the send and its upload (telling the contact, unless `stop` is
+   * false) and lets go of the file this tab held; the record it had, if it was one of ours. A copy
+   * already left with the server is the caller's to release (Transfers.forget).
    */
-  forget(fileId: string): TransferRecord | undefined {
+  forget(fileId: string, stop = true): TransferRecord | undefined {
     const t = this.#out.get(fileId);
     this.#copies.forget(fileId);
-    t?.cancel();
+    if (stop) t?.cancel();
     this.#out.delete(fileId);
     this.#files.delete(fileId);
     return t?.record;

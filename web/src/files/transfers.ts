@@ -16,7 +16,7 @@ import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
 import type { Database, TransferRecord } from '../storage/db';
-import type { Messenger } from '../conversations/messenger';
+import type { FileGone, Messenger } from '../conversations/messenger';
 import { AutoAcceptSetting } from './auto-accept';
 import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
@@ -58,7 +58,7 @@ export class Transfers extends EventTarget {
     super();
     this.autoAccept = new AutoAcceptSetting(db);
     messenger.onFileOffer = (peer, offer, ts) => this.#onOffer(peer, offer, ts);
-    messenger.onFileGone = (fileId) => this.forget(fileId);
+    messenger.onFileGone = (fileId, how) => this.forget(fileId, how);
     const releases = (this.#releases = new OwedReleases(db, connection));
     const [changed, progressed] = [(r: TransferRecord) => this.#changed(r), (r: TransferRecord) => this.#notify(r)];
     const release = (peer: string, fileId: string) => void releases.release(peer, fileId).catch((err) => console.warn('parley: could not keep a release for the next login', err));
@@ -149,18 +149,21 @@ export class Transfers extends EventTarget {
    * The message carrying `fileId` was deleted (for me or for everyone, either side): the transfer
    * stops and nothing of the file stays, here (bytes, record, the file a sending tab held) or on the
    * server (a copy left there). Bytes whose removal fails have no record now: the next sweep takes them.
+   * Only a sender's delete for me leaves a copy the server keeps for its recipient: it is theirs.
    */
-  async forget(fileId: string): Promise<void> {
+  async forget(fileId: string, how: FileGone = 'for_everyone'): Promise<void> {
     this.#gone.add(fileId);
     const reception = this.#in.get(fileId);
-    const held = this.#sends.forget(fileId) ?? reception?.record ?? this.#records.get(fileId);
+    const sent = this.#sends.get(fileId)?.record ?? this.#records.get(fileId);
+    const theirs = how === 'for_me' && sent?.dir === 'out' && sent.state === 'stored';
+    const held = this.#sends.forget(fileId, !theirs) ?? reception?.record ?? this.#records.get(fileId);
     this.#in.delete(fileId);
     this.#records.delete(fileId);
     try {
       const record = held ?? (await this.db.get('transfers', fileId));
       await this.db.delete('transfers', fileId);
       // A copy collected ('done') was released by its receiver; any other may still be on the server.
-      const release = record?.stored && record.state !== 'done' ? this.#releases.release(record.peer, fileId) : undefined;
+      const release = record?.stored && record.state !== 'done' && !theirs ? this.#releases.release(record.peer, fileId) : undefined;
       const bytes = reception ? reception.remove() : record?.dir === 'out' ? undefined : this.store.remove(fileId); // a send's bytes are the user's own file
       await Promise.all([bytes, release]);
     } catch (err) {
