@@ -153,13 +153,13 @@ export class Transfers extends EventTarget {
    */
   async forget(fileId: string, how: FileGone = 'for_everyone'): Promise<void> {
     this.#gone.add(fileId);
-    const reception = this.#in.get(fileId);
-    const sent = this.#sends.get(fileId)?.record ?? this.#records.get(fileId);
-    const theirs = how === 'for_me' && sent?.dir === 'out' && sent.state === 'stored';
-    const held = this.#sends.forget(fileId, !theirs) ?? reception?.record ?? this.#records.get(fileId);
+    const [reception, loaded] = [this.#in.get(fileId), this.#records.get(fileId)];
     this.#in.delete(fileId);
     this.#records.delete(fileId);
+    const sent = this.#sends.get(fileId)?.record ?? loaded;
+    const theirs = how === 'for_me' && sent?.dir === 'out' && sent.state === 'stored';
     try {
+      const held = this.#sends.forget(fileId, !theirs) ?? reception?.record ?? loaded;
       const record = held ?? (await this.db.get('transfers', fileId));
       await this.db.delete('transfers', fileId);
       // A copy collected ('done') was released by its receiver; any other may still be on the server.
