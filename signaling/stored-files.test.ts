@@ -35,6 +35,26 @@ describe('files kept for an offline contact', () => {
     expect(await b2.next('error')).toMatchObject({ code: 'file_not_found', ref: file.fileId });
   });
 
+  it('its uploader releases a copy not yet collected (its message was deleted for everyone); a third user naming it releases nothing', async () => {
+    const { a, bob } = await withOfflineRecipient(h);
+    const file = sealedFile(3 * CHUNK_BYTES);
+    upload(a, bob.username, file);
+    a.send({ t: 'file_commit', to: bob.username, fileId: file.fileId, count: file.count });
+    await a.next('file_stored');
+    const carol = await h.user('carol');
+    carol.send({ t: 'file_release', peer: a.username, fileId: file.fileId });
+    carol.send({ t: 'file_release', peer: bob.username, fileId: file.fileId });
+    await carol.roundTrip();
+
+    const b2 = await h.login(bob);
+    b2.send({ t: 'file_fetch', from: a.username, fileId: file.fileId, next: file.count - 1 });
+    await expect.poll(() => b2.relayed.length).toBe(1);
+    a.send({ t: 'file_release', peer: bob.username, fileId: file.fileId });
+    await a.roundTrip();
+    b2.send({ t: 'file_fetch', from: a.username, fileId: file.fileId, next: 0 });
+    expect(await b2.next('error')).toMatchObject({ code: 'file_not_found', ref: file.fileId });
+  });
+
   it('refuses to commit a file with a missing chunk', async () => {
     const { a, bob } = await withOfflineRecipient(h);
     const file = sealedFile(5 * CHUNK_BYTES);

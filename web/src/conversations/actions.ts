@@ -8,6 +8,9 @@
  * recipient's offline queue (`unsend`, sent before the delete each time the delete job goes):
  * a recipient who was offline then never sees it. The delete still goes, so a copy already
  * delivered is deleted too.
+ *
+ * Either delete lets go of a file the message carried (the file layer's onFileGone): its transfer
+ * stops, its bytes and transfer record go, and a copy left with the server is released.
  */
 import { LIMITS } from '../../../shared/limits';
 import type { Connection } from '../net/connection';
@@ -23,7 +26,12 @@ export interface ActionDeps extends ModifierSendDeps {
   /** Drops the copy every reader shares of a message deleted from this device. */
   forget: (message: StoredMessage) => void;
   changed: (conv: ConversationId, message?: StoredMessage, removed?: boolean) => void;
+  /** The file layer lets go of file `fileId` (its transfer, its bytes, a copy left with the server): its message was deleted. */
+  fileGone: (fileId: string, how: FileGone) => Promise<void>;
 }
+
+/** How a file's message was deleted: a sender's delete for me leaves the recipient what is theirs already. */
+export type FileGone = 'for_me' | 'for_everyone';
 
 export { DELETE_FOR_EVERYONE_MS };
 
@@ -58,7 +66,10 @@ export class MessageActions {
       this.d.outbox.forget(target);
       await this.d.db.delete('outbox', target);
     }
+    const file = message.file?.fileId;
     await sendModifier(this.d, conv, { kind: 'delete', target }, 'out');
+    // Once the delete is recorded: a file shown deleted is gone from both devices and the server.
+    if (file && message.deleted) await this.d.fileGone(file, 'for_everyone');
   }
 
   /** Removes message `id` (written `dir`) from this device only; the other side keeps it. */
@@ -69,6 +80,8 @@ export class MessageActions {
     if (!message) return;
     this.d.forget(message);
     this.d.changed(conv, message, true);
+    // Delete for me deletes the file too, its bytes and its transfer (the other side keeps theirs).
+    if (message.file) await this.d.fileGone(message.file.fileId, 'for_me');
   }
 }
 

@@ -19,7 +19,7 @@ import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, c
 import { type ReceivedBody, bodyModule } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ModifierBody } from './modifiers';
-import { MessageActions, unsendBeforeDelete } from './actions';
+import { type FileGone, MessageActions, unsendBeforeDelete } from './actions';
 import { replyTo } from './bodies/reply';
 import { ConversationStates } from './conversation-states';
 import { History } from './history';
@@ -32,7 +32,7 @@ import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { type OpenedBody, Receiver } from './receive';
 import { RoutedSends } from './routed-sends';
 
-export { DELETE_FOR_EVERYONE_MS } from './actions';
+export { DELETE_FOR_EVERYONE_MS, type FileGone } from './actions';
 export type { OpenedBody } from './receive';
 export { ArrivedEvent, type ControlHandler, ConversationEvent, type HeldOffer } from './messenger-events';
 
@@ -52,6 +52,8 @@ export class Messenger extends EventTarget {
   onFileOffer: ((peer: string, offer: FileOffer, ts?: number) => Promise<void>) | undefined;
   /** Set by the file transfer layer: a sent file offer reached an outcome (called for each one that applies). */
   onFileOfferSettled: ((peer: string, fileId: string, outcome: Outcome) => void) | undefined;
+  /** Set by the file transfer layer: the message carrying file `fileId` was deleted (for me or for everyone). */
+  onFileGone: ((fileId: string, how: FileGone) => Promise<void>) | undefined;
   #retryTimer: ReturnType<typeof setInterval> | undefined;
   /** React, edit, delete for everyone or for me (actions.ts). */
   readonly actions: MessageActions;
@@ -90,6 +92,7 @@ export class Messenger extends EventTarget {
       fileOffer: async (peer, offer, ts) => this.onFileOffer?.(peer, offer, ts),
       control: async (from, body, ts) => this.#controls.get(body.kind)?.(from, body, ts),
       arrived: (message) => this.dispatchEvent(new ArrivedEvent(message)),
+      fileGone: (fileId) => void this.onFileGone?.(fileId, 'for_everyone'),
     });
     this.routed = new RoutedSends({
       db,
@@ -116,6 +119,7 @@ export class Messenger extends EventTarget {
       seal: (peer, id, ts, body: ModifierBody) => this.#sealer.job(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),
       outbox: this.#outbox,
       changed: (c, m, removed) => this.#changed(c, m, removed),
+      fileGone: async (fileId, how) => this.onFileGone?.(fileId, how),
     });
     links.deliverTo({
       envelope: async (peer, id, env) => {

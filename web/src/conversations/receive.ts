@@ -45,6 +45,8 @@ export interface ReceiveDeps {
   control: (from: string, body: ReceivedBody, ts: number) => Promise<void>;
   /** A new message from a contact was stored (notifications, typing). */
   arrived: (message: StoredMessage) => void;
+  /** A modifier (a delete) took a message's file away: the file layer lets go of it. */
+  fileGone: (fileId: string) => void;
 }
 
 /** An authentic body, opened by whichever path brought it, for conversation `conv`. */
@@ -148,7 +150,8 @@ export class Receiver {
     const requoted = await followQuotes(messages, this.d.history, message, me.username);
     await Promise.all([messages.put(message), tx.done]);
     for (const reply of requoted) this.d.changed(conv, reply);
-    if (body.kind === 'file') await this.d.fileOffer(from, body, ts);
+    // Not when a delete that waited for it took the file away: nothing of it is fetched.
+    if (body.kind === 'file' && message.file) await this.d.fileOffer(from, body, ts);
     await this.d.remember(message);
     await this.d.states.arrived(conv);
     this.d.arrived(message);
@@ -165,8 +168,10 @@ export class Receiver {
     const target = module.target(body);
     const message = await this.#target(messages, conv, target, module.authorOnly ? 'in' : undefined);
     if (message) {
+      const file = message.file?.fileId;
       if (!module.apply(message, body, ctx)) return [];
       await messages.put(message);
+      if (file && !message.file) this.d.fileGone(file); // not awaited: its own stores, not this transaction's
       const requoted = body.kind === 'reaction' ? [] : await followQuotes(messages, this.d.history, message, ctx.me);
       return [message, ...requoted];
     }

@@ -214,6 +214,15 @@ export class IncomingTransfer {
     void this.#discard();
   }
 
+  /**
+   * Its message was deleted: stops as a cancel does (the sender is told, unless it was over) and
+   * deletes what is stored of the file, whatever state it was in (a verified file too).
+   */
+  async remove(): Promise<void> {
+    this.cancel();
+    await this.#discard();
+  }
+
   /** The verified file, read from storage (a reference to the file on disk, not a copy); never of the type its sender declared (see Transfers.blob). */
   async blob(): Promise<Blob | undefined> {
     if (this.record.state !== 'done') return undefined;

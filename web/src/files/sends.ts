@@ -49,6 +49,8 @@ export interface SendsDeps {
   changed: (record: TransferRecord) => void;
   /** Tells the UI only (progress). */
   progressed: (record: TransferRecord) => void;
+  /** Has the server delete the copy of `fileId` left for `peer`: now, or at the next login (owed-releases.ts). */
+  release: (peer: string, fileId: string) => void;
 }
 
 export class Sends {
@@ -113,8 +115,22 @@ export class Sends {
     this.#copies.cancel(fileId);
     t.cancel();
     // A copy left with the server is of no use now (a reception releases its own through its link).
-    if (t.record.stored) this.d.connection.send({ t: 'file_release', peer: t.record.peer, fileId });
+    if (t.record.stored) this.d.release(t.record.peer, fileId);
     return true;
+  }
+
+  /**
+   * Its message was deleted: stops the send and its upload (telling the contact, unless `stop` is
+   * false) and lets go of the file this tab held; the record it had, if it was one of ours. A copy
+   * already left with the server is the caller's to release (Transfers.forget).
+   */
+  forget(fileId: string, stop = true): TransferRecord | undefined {
+    const t = this.#out.get(fileId);
+    this.#copies.forget(fileId);
+    if (stop) t?.cancel();
+    this.#out.delete(fileId);
+    this.#files.delete(fileId);
+    return t?.record;
   }
 
   /** Control from `peer` about a send of ours; false if it is none. */

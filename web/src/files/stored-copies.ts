@@ -37,6 +37,8 @@ export interface StoredCopiesDeps {
 
 export class StoredCopies {
   readonly #uploads = new Map<string, StoredUpload>();
+  /** Uploads stopped because their message was deleted: their offer is neither sent nor shown failed. */
+  readonly #forgotten = new Set<string>();
 
   constructor(private readonly d: StoredCopiesDeps) {}
 
@@ -102,6 +104,17 @@ export class StoredCopies {
     this.#uploads.get(fileId)?.cancel();
   }
 
+  /**
+   * Its message was deleted: stop the upload, and leave the held offer alone (failing it would
+   * write back a message deleted for me; releasing it would send a deleted file).
+   */
+  forget(fileId: string): void {
+    const upload = this.#uploads.get(fileId);
+    if (!upload) return;
+    this.#forgotten.add(fileId);
+    upload.cancel();
+  }
+
   #run(record: TransferRecord, file: Blob, then: (result: UploadResult) => Promise<void>): void {
     const { sodium, connection } = this.d;
     const key = fromB64(sodium, record.key);
@@ -116,6 +129,7 @@ export class StoredCopies {
       })
       .then(async (result) => {
         this.#uploads.delete(record.fileId);
+        if (this.#forgotten.delete(record.fileId)) return;
         if (result !== 'stored' && result !== 'cancelled') console.warn(`parley: the server did not keep ${record.name}: ${result}`);
         await then(result);
       })

@@ -16,12 +16,14 @@ import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
 import type { Database, TransferRecord } from '../storage/db';
-import type { Messenger } from '../conversations/messenger';
+import type { FileGone, Messenger } from '../conversations/messenger';
 import { AutoAcceptSetting } from './auto-accept';
 import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
+import { OwedReleases } from './owed-releases';
 import { ReceptionRecovery } from './reception-recovery';
 import { Sends, recordOf } from './sends';
+import { StrayChunks } from './stray-chunks';
 import { TransferNotifier, type TransferView } from './transfer-events';
 
 export { OfflineFileTooLarge } from './sends';
@@ -29,7 +31,6 @@ export { TransferEvent, type TransferView } from './transfer-events';
 
 /** The type every file's content is handed out as (see blob()). */
 const INERT_TYPE = 'application/octet-stream';
-const STRAY_ANSWER_MS = 2000;
 
 export class Transfers extends EventTarget {
   readonly #sends: Sends;
@@ -38,8 +39,10 @@ export class Transfers extends EventTarget {
   readonly #notifier = new TransferNotifier(this);
   /** Finished or stopped transfers loaded for display only. */
   readonly #records = new Map<string, TransferRecord>();
-  /** When chunks of a reception that is over (or unknown) were last answered, per file. */
-  readonly #strayAnswered = new Map<string, number>();
+  readonly #stray = new StrayChunks();
+  /** Files whose message was deleted (forget): nothing of them is saved again, nor shown. */
+  readonly #gone = new Set<string>();
+  readonly #releases: OwedReleases;
   /** Offers up to this size are fetched at once; larger ones wait for accept(). */
   readonly autoAccept: AutoAcceptSetting;
 
@@ -55,8 +58,11 @@ export class Transfers extends EventTarget {
     super();
     this.autoAccept = new AutoAcceptSetting(db);
     messenger.onFileOffer = (peer, offer, ts) => this.#onOffer(peer, offer, ts);
+    messenger.onFileGone = (fileId, how) => this.forget(fileId, how);
+    const releases = (this.#releases = new OwedReleases(db, connection));
     const [changed, progressed] = [(r: TransferRecord) => this.#changed(r), (r: TransferRecord) => this.#notify(r)];
-    this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed });
+    const release = (peer: string, fileId: string) => void releases.release(peer, fileId).catch((err) => console.warn('parley: could not keep a release for the next login', err));
+    this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed, release });
     this.#recovery = new ReceptionRecovery({ receptions: this.#in, links, connection, contacts, changed });
   }
 
@@ -140,6 +146,32 @@ export class Transfers extends EventTarget {
   }
 
   /**
+   * The message carrying `fileId` was deleted (for me or for everyone, either side): the transfer
+   * stops and nothing of the file stays, here (bytes, record, the file a sending tab held) or on the
+   * server (a copy left there). Bytes whose removal fails have no record now: the next sweep takes them.
+   * Only a sender's delete for me leaves a copy the server keeps for its recipient: it is theirs.
+   */
+  async forget(fileId: string, how: FileGone = 'for_everyone'): Promise<void> {
+    this.#gone.add(fileId);
+    const [reception, loaded] = [this.#in.get(fileId), this.#records.get(fileId)];
+    this.#in.delete(fileId);
+    this.#records.delete(fileId);
+    const sent = this.#sends.get(fileId)?.record ?? loaded;
+    const theirs = how === 'for_me' && sent?.dir === 'out' && sent.state === 'stored';
+    try {
+      const held = this.#sends.forget(fileId, !theirs) ?? reception?.record ?? loaded;
+      const record = held ?? (await this.db.get('transfers', fileId));
+      await this.db.delete('transfers', fileId);
+      // A copy collected ('done') was released by its receiver; any other may still be on the server.
+      const release = record?.stored && record.state !== 'done' && !theirs ? this.#releases.release(record.peer, fileId) : undefined;
+      const bytes = reception ? reception.remove() : record?.dir === 'out' ? undefined : this.store.remove(fileId); // a send's bytes are the user's own file
+      await Promise.all([bytes, release]);
+    } catch (err) {
+      console.warn('parley: could not delete all of a deleted file', err);
+    }
+  }
+
+  /**
    * Subscribes to the frames about stored files (the login's limit, a commit's answer, refusals
    * naming a file) and about reachability: transfers with a contact who is (again) reachable pick
    * up where they stopped; from one who is not, they look for a copy on the server.
@@ -160,6 +192,7 @@ export class Transfers extends EventTarget {
   onWelcome(frame: ServerFrameOf<'welcome'>): void {
     this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
     this.#recovery.loggedIn();
+    this.#releases.loggedIn().catch((err) => console.warn('parley: could not release copies of deleted files', err));
   }
 
   onFileStored(frame: ServerFrameOf<'file_stored'>): void {
@@ -185,27 +218,10 @@ export class Transfers extends EventTarget {
     const state = record?.state;
     if (state === 'offered') return; // not asked for: the user may still accept it
     if (t && (state === 'waiting' || state === 'active' || state === 'verifying')) t.onChunk(bytes);
-    else this.#answerStray(peer, fileId, record);
-  }
-
-  /**
-   * Chunks of a reception that is over, or unknown here: the sender missed how it ended (a control
-   * lost with a connection, say) and would resend its window for ever. Tell it again, at most every
-   * few seconds per file.
-   */
-  #answerStray(peer: string, fileId: string, record: TransferRecord | undefined): void {
-    const now = performance.now();
-    if (now - (this.#strayAnswered.get(fileId) ?? -Infinity) < STRAY_ANSWER_MS) return;
-    if (this.#strayAnswered.size >= 256) this.#strayAnswered.clear();
-    this.#strayAnswered.set(fileId, now);
-    const received = record?.dir === 'in';
-    const ctl: FileControl =
-      received && record.state === 'done'
-        ? { op: 'done', fileId, ok: true }
-        : received && record.state === 'failed' && record.reason === 'integrity'
-          ? { op: 'done', fileId, ok: false }
-          : { op: 'cancel', fileId };
-    this.links.get(peer).sendFileControl(ctl);
+    else {
+      const answer = this.#stray.answer(fileId, record); // the sender missed how it ended
+      if (answer) this.links.get(peer).sendFileControl(answer);
+    }
   }
 
   onControl(peer: string, ctl: FileControl): void {
@@ -244,7 +260,7 @@ export class Transfers extends EventTarget {
   }
 
   async #onOffer(peer: string, offer: FileOffer, ts = Date.now()): Promise<void> {
-    if (this.#in.has(offer.fileId) || this.#records.has(offer.fileId)) return;
+    if (this.#in.has(offer.fileId) || this.#records.has(offer.fileId) || this.#gone.has(offer.fileId)) return;
     this.#recovery.offered(offer.fileId, offer.stored, ts);
     const state = this.autoAccept.accepts(offer.size) ? 'waiting' : 'offered';
     const record: TransferRecord = { ...recordOf(peer, 'in', offer), state };
@@ -272,11 +288,12 @@ export class Transfers extends EventTarget {
 
   /** Persists the record, and tells the UI. */
   #changed(record: TransferRecord): void {
+    if (this.#gone.has(record.fileId)) return; // its message was deleted: its record is too
     void this.db.put('transfers', record);
     this.#notify(record);
   }
 
   #notify(record: TransferRecord): void {
-    this.#notifier.notify(record);
+    if (!this.#gone.has(record.fileId)) this.#notifier.notify(record);
   }
 }

@@ -104,7 +104,7 @@ export class GroupLog {
       this.#note(f, 'old');
       return [];
     }
-    const out = await processMessage(group, bytes);
+    const out = await processMessage(group, bytes, 'commit');
     held.group = out.group;
     // Another member's commit took the epoch: a commit of this device still unanswered lost it.
     held.pendingCommit = undefined;
@@ -140,7 +140,8 @@ export class GroupLog {
       if (f.id) await this.d.messenger.routed.settle(conv, f.id, 'delivered');
       return [];
     }
-    const out = await processMessage(held.group!, fromBase64Url(f.data ?? ''));
+    // As a message only: a commit in a message entry never moves the epoch (review H4).
+    const out = await processMessage(held.group!, fromBase64Url(f.data ?? ''), 'message');
     held.group = out.group;
     const event = out.event;
     if (event.kind !== 'message') return out.consumed;
