@@ -101,6 +101,6 @@ test('a version 3 profile opens with its history and file, and the message its o
 
   await expect(bob.message('queued before the upgrade')).toBeVisible();
   await expect(upgraded.message('queued before the upgrade')).toContainText('delivered');
-  expect(await page.evaluate(() => indexedDB.databases().then((dbs) => dbs.find((d) => d.name === 'parley')?.version))).toBe(5);
+  expect(await page.evaluate(() => indexedDB.databases().then((dbs) => dbs.find((d) => d.name === 'parley')?.version))).toBe(6);
   await context.close();
 });
