@@ -51,6 +51,10 @@ describe(`groups on ${name}`, () => {
     expect(await asker.client.next('group_decided')).toMatchObject({ group, accept: true });
 
     expect(await owner.addUsers(group, [asker.name, friend.name])).toMatchObject({ t: 'group_committed', epoch: 1 });
+    // Each whose package was claimed hears how many are left (to top up); none is claimed for a member (review M4).
+    expect(await friend.client.next('kp_count')).toEqual({ t: 'kp_count', count: 1 });
+    owner.client.send({ t: 'kp_claim', group, users: [friend.name] });
+    expect((await owner.client.nextError('already_member')).ref).toBe(friend.name);
     await asker.joinFromWelcome(group);
     await friend.joinFromWelcome(group);
 

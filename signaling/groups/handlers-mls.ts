@@ -57,6 +57,8 @@ export const kpClaim: Handler<'kp_claim'> = async (ctx, session, f) => {
   requireAdmin(await store.member(f.group, session.username!), f.group);
   const users = [...new Set(f.users)];
   for (const user of users) {
+    // Claims spend one-use packages: none for someone already in (review M4: draining a pool).
+    if ((await store.member(f.group, user))?.active) throw new ProtocolError('already_member', `${user} is in the group`, user);
     if (await store.isBanned(f.group, user)) throw new ProtocolError('banned', `${user} is banned from this group`, user);
     if (!(await mayAdd(ctx, session, f.group, user))) throw new ProtocolError('not_contact', `${user} is neither approved nor your contact`, user);
     // Checked before any is claimed: a claim spends a one-use package.
@@ -69,6 +71,8 @@ export const kpClaim: Handler<'kp_claim'> = async (ctx, session, f) => {
     kps.push({ user, kp });
   }
   session.send({ t: 'kp_claimed', group: f.group, kps });
+  // Each owner hears how many are left, so an online client tops its pool up before it runs dry.
+  await Promise.all(users.map(async (user) => ctx.groups.tell(user, { t: 'kp_count', count: await store.keyPackageCount(user) })));
 };
 
 /** Checks the commit's proposals against the committer's rights; the users it adds and removes. */
