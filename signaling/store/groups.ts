@@ -103,6 +103,8 @@ export interface GroupStoreLimits {
   logMaxEntries: number;
   logTtlMs: number;
   requestsMax: number;
+  /** How long a join request (pending or approved and unused) holds a slot before a new request may take it. */
+  requestTtlMs: number;
   now: () => number;
 }
 
@@ -113,6 +115,7 @@ export const GROUP_STORE_DEFAULTS: Omit<GroupStoreLimits, 'now'> = {
   logMaxEntries: 10_000,
   logTtlMs: 14 * 24 * 3600 * 1000,
   requestsMax: 100,
+  requestTtlMs: 7 * 24 * 3600 * 1000,
 };
 
 export interface GroupStore {

@@ -85,6 +85,23 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.isBanned(G1, 'dave')).toBe(false);
     });
 
+    it('lets a decline withdraw an approval, and requests past their lifetime give their slot back (review M7)', async () => {
+      const g = (await c.open({ groups: { requestsMax: 2, requestTtlMs: 60_000 } })).groups;
+      await g.create(group(G1, 'alice'));
+      await g.addRequest(G1, 'bob');
+      await g.addRequest(G1, 'carol');
+      await g.decide(G1, 'bob', true);
+      expect(await g.decide(G1, 'bob', false)).toBe(true);
+      expect(await g.isApproved(G1, 'bob')).toBe(false);
+      await g.addRequest(G1, 'bob');
+      await g.decide(G1, 'bob', true);
+      expect(await g.addRequest(G1, 'dave')).toBe('full');
+      c.clock.now += 61_000;
+      expect(await g.addRequest(G1, 'dave')).toBe('added');
+      expect(await g.isApproved(G1, 'bob')).toBe(false);
+      expect(await g.requests(G1)).toEqual(['dave']);
+    });
+
     it('accepts one commit per epoch: adds take their leaves and read from the commit, removes leave; an approval is used up', async () => {
       const g = (await c.open()).groups;
       await g.create(group(G1, 'alice'));

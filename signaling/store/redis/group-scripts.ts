@@ -151,6 +151,13 @@ return 1
 export const addRequestScript = new RedisScript(
   'groupAddRequest',
   `
+-- Requests older than the cutoff (ARGV[4]) give their slot back first (review M7: slots squatted for good).
+if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then
+  local all = redis.call('HGETALL', KEYS[1])
+  for i = 1, #all, 2 do
+    if cjson.decode(all[i + 1]).ts < tonumber(ARGV[4]) then redis.call('HDEL', KEYS[1], all[i]) end
+  end
+end
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 1 then return 'exists' end
 if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[3]) then return 'full' end
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode({ts = tonumber(ARGV[2]), approved = false}))
@@ -158,14 +165,14 @@ return 'added'
 `,
 );
 
-/** KEYS grq. ARGV user, accept (1/0). Returns 1 when a pending request was decided. */
+/** KEYS grq. ARGV user, accept (1/0). Returns 1 when a pending request was decided, or an approval withdrawn. */
 export const decideScript = new RedisScript(
   'groupDecide',
   `
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end
 local r = cjson.decode(raw)
-if r.approved then return 0 end
+if r.approved and ARGV[2] == '1' then return 0 end
 if ARGV[2] == '1' then r.approved = true; redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(r))
 else redis.call('HDEL', KEYS[1], ARGV[1]) end
 return 1

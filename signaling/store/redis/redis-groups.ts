@@ -183,7 +183,7 @@ export class RedisGroups implements GroupStore {
   }
 
   async addRequest(id: string, user: string): Promise<JoinRequestResult> {
-    return this.scripts.run<JoinRequestResult>(addRequestScript, [k.requests(id)], [user, this.opts.now(), this.opts.requestsMax]);
+    return this.scripts.run<JoinRequestResult>(addRequestScript, [k.requests(id)], [user, this.opts.now(), this.opts.requestsMax, this.opts.now() - this.opts.requestTtlMs]);
   }
 
   async requests(id: string): Promise<string[]> {

@@ -59,6 +59,7 @@ export function groupStatements(db: Database.Database) {
     requests: db.prepare<[string], { user: string }>('SELECT user FROM group_requests WHERE group_id = ? AND approved = 0 ORDER BY created_at, user'),
     approve: db.prepare<[string, string]>('UPDATE group_requests SET approved = 1 WHERE group_id = ? AND user = ? AND approved = 0'),
     dropRequest: db.prepare<[string, string]>('DELETE FROM group_requests WHERE group_id = ? AND user = ?'),
+    expireRequests: db.prepare<[string, number]>('DELETE FROM group_requests WHERE group_id = ? AND created_at < ?'),
     ban: db.prepare<[string, string, number]>('INSERT OR IGNORE INTO group_bans (group_id, user, created_at) VALUES (?, ?, ?)'),
     unban: db.prepare<[string, string]>('DELETE FROM group_bans WHERE group_id = ? AND user = ?'),
     banned: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM group_bans WHERE group_id = ? AND user = ?'),

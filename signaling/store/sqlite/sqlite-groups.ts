@@ -148,6 +148,8 @@ export class SqliteGroups implements GroupStore {
 
   async addRequest(id: string, user: string): Promise<JoinRequestResult> {
     return this.#db.transaction((): JoinRequestResult => {
+      // Requests older than their lifetime give their slot back first (review M7: slots squatted for good).
+      if (this.#q.countRequests.get(id)!.n >= this.opts.requestsMax) this.#q.expireRequests.run(id, this.opts.now() - this.opts.requestTtlMs);
       if (this.#q.request.get(id, user)) return 'exists';
       if (this.#q.countRequests.get(id)!.n >= this.opts.requestsMax) return 'full';
       this.#q.insertRequest.run(id, user, this.opts.now());
@@ -161,7 +163,8 @@ export class SqliteGroups implements GroupStore {
 
   async decide(id: string, user: string, accept: boolean): Promise<boolean> {
     const pending = this.#q.request.get(id, user);
-    if (!pending || pending.approved === 1) return false;
+    // A decline also withdraws an approval not yet used (the user never came to be added).
+    if (!pending || (pending.approved === 1 && accept)) return false;
     if (accept) this.#q.approve.run(id, user);
     else this.#q.dropRequest.run(id, user);
     return true;
