@@ -8,19 +8,21 @@ const read = (json: string) => decodePlain(plaintextBytes(json), 99);
 
 describe('group plaintext', () => {
   it('reads back what it writes: a text, a reply, a card', () => {
-    expect(read(encodeBody({ kind: 'text', text: 'hello' }, 5))).toEqual({ kind: 'body', ts: 5, body: { kind: 'text', text: 'hello' } });
+    expect(read(encodeBody({ kind: 'text', text: 'hello' }, 5, 'm1'))).toEqual({ kind: 'body', id: 'm1', ts: 5, body: { kind: 'text', text: 'hello' } });
     const reply = { kind: 'reply' as const, text: 'yes', quote: { id: 'abcdefgh', author: 'alice', text: 'ok?' } };
-    expect(read(encodeBody(reply, 6))).toEqual({ kind: 'body', ts: 6, body: reply });
-    expect(read(encodeCard({ name: 'Hikers', topic: 'Walks' }, 7))).toEqual({ kind: 'card', ts: 7, card: { name: 'Hikers', topic: 'Walks' } });
-    expect(read(encodeCard({ name: 'Hikers' }, 7))).toEqual({ kind: 'card', ts: 7, card: { name: 'Hikers' } });
+    expect(read(encodeBody(reply, 6, 'm2'))).toEqual({ kind: 'body', id: 'm2', ts: 6, body: reply });
+    expect(read(encodeCard({ name: 'Hikers', topic: 'Walks' }, 7, 'c1'))).toEqual({ kind: 'card', id: 'c1', ts: 7, card: { name: 'Hikers', topic: 'Walks' } });
+    expect(read(encodeCard({ name: 'Hikers' }, 7, 'c2'))).toEqual({ kind: 'card', id: 'c2', ts: 7, card: { name: 'Hikers' } });
+    // No sealed id: not a message of this version.
+    expect(read('{"v":1,"ts":1,"body":{"kind":"text","text":"a"}}')).toMatchObject({ body: { kind: 'unsupported', sentKind: 'malformed' } });
   });
 
   it('reads a newer kind, a bad body, bad JSON, bad UTF-8 or an oversized plaintext as unsupported', () => {
-    expect(read('{"v":1,"ts":1,"body":{"kind":"poll","q":"?"}}')).toEqual({ kind: 'body', ts: 1, body: { kind: 'unsupported', sentKind: 'poll' } });
+    expect(read('{"v":1,"id":"m3","ts":1,"body":{"kind":"poll","q":"?"}}')).toEqual({ kind: 'body', id: 'm3', ts: 1, body: { kind: 'unsupported', sentKind: 'poll' } });
     // Known kinds that groups do not take yet, and a text over the limit.
-    expect(read('{"v":1,"ts":1,"body":{"kind":"reaction","target":"abcdefgh","emoji":"👍"}}').kind).toBe('body');
-    expect(read('{"v":1,"ts":1,"body":{"kind":"reaction","target":"abcdefgh","emoji":"👍"}}')).toMatchObject({ body: { kind: 'unsupported' } });
-    expect(read(JSON.stringify({ v: 1, ts: 1, body: { kind: 'text', text: 'x'.repeat(LIMITS.maxTextChars + 1) } }))).toMatchObject({ body: { kind: 'unsupported', sentKind: 'text' } });
+    expect(read('{"v":1,"id":"m4","ts":1,"body":{"kind":"reaction","target":"abcdefgh","emoji":"👍"}}').kind).toBe('body');
+    expect(read('{"v":1,"id":"m4","ts":1,"body":{"kind":"reaction","target":"abcdefgh","emoji":"👍"}}')).toMatchObject({ body: { kind: 'unsupported' } });
+    expect(read(JSON.stringify({ v: 1, id: 'm5', ts: 1, body: { kind: 'text', text: 'x'.repeat(LIMITS.maxTextChars + 1) } }))).toMatchObject({ body: { kind: 'unsupported', sentKind: 'text' } });
     for (const bad of ['not json', '{"v":2,"ts":1,"body":{"kind":"text","text":"a"}}', '{"v":1,"ts":-1,"body":{"kind":"text","text":"a"}}', '{"v":1,"ts":1}', 'null']) {
       expect(read(bad)).toMatchObject({ kind: 'body', body: { kind: 'unsupported' } });
     }
@@ -29,7 +31,7 @@ describe('group plaintext', () => {
   });
 
   it('refuses a card with control characters or an overlong name', () => {
-    expect(read('{"v":1,"ts":1,"card":{"name":"a\\u0007b"}}')).toMatchObject({ kind: 'body', body: { kind: 'unsupported', sentKind: 'card' } });
-    expect(read(JSON.stringify({ v: 1, ts: 1, card: { name: 'n'.repeat(65) } }))).toMatchObject({ body: { sentKind: 'card' } });
+    expect(read('{"v":1,"id":"c3","ts":1,"card":{"name":"a\\u0007b"}}')).toMatchObject({ kind: 'body', body: { kind: 'unsupported', sentKind: 'card' } });
+    expect(read(JSON.stringify({ v: 1, id: 'c4', ts: 1, card: { name: 'n'.repeat(65) } }))).toMatchObject({ body: { sentKind: 'card' } });
   });
 });

@@ -1,7 +1,10 @@
 /**
  * The plaintext of a group's MLS application message (README "Decisions"): UTF-8 JSON
- * `{"v":1,"ts":<sender ms>,"body":<Body>}` for a message, or `{"v":1,"ts","card":{"name","topic?"}}`
- * for the group's name and topic. A member chooses what it encrypts, so what is read is bounded
+ * `{"v":1,"id":<message id>,"ts":<sender ms>,"body":<Body>}` for a message, or
+ * `{"v":1,"id","ts","card":{"name","topic?"}}` for the group's name and topic. The id is sealed
+ * with the rest so the server, which sees the frame's id in clear, cannot relabel a message (a
+ * reply, a reaction or a delete names its target by id; review M8): a reader refuses an entry
+ * whose frame id differs. A member chooses what it encrypts, so what is read is bounded
  * and checked with zod; anything this version does not take (a newer kind, a malformed body) reads
  * as unsupported, never as a throw. This session takes text and replies; other kinds come later.
  */
@@ -22,6 +25,7 @@ export type GroupCard = z.infer<typeof Card>;
 
 const Plain = z.object({
   v: z.literal(1),
+  id: z.string().min(1).max(64),
   ts: z.number().int().min(0).max(MAX_TIMESTAMP_MS),
   body: z.looseObject({ kind: z.string().min(1).max(64) }).optional(),
   card: z.unknown().optional(),
@@ -30,21 +34,22 @@ const Plain = z.object({
 /** The largest plaintext read at all (a text body of LIMITS.maxTextChars in UTF-8, with room for its quote). */
 export const MAX_GROUP_PLAINTEXT_BYTES = 48 * 1024;
 
-export type GroupPlain = { kind: 'body'; ts: number; body: ReceivedBody } | { kind: 'card'; ts: number; card: GroupCard };
+/** `id`: the sealed message id, absent only when the plaintext could not be read at all. */
+export type GroupPlain = { kind: 'body'; id?: string; ts: number; body: ReceivedBody } | { kind: 'card'; id: string; ts: number; card: GroupCard };
 
 const encoder = new TextEncoder();
 
-export function encodeBody(body: GroupBody | Body, ts: number): string {
-  return JSON.stringify({ v: 1, ts, body });
+export function encodeBody(body: GroupBody | Body, ts: number, id: string): string {
+  return JSON.stringify({ v: 1, id, ts, body });
 }
 
-export function encodeCard(card: GroupCard, ts: number): string {
-  return JSON.stringify({ v: 1, ts, card: card.topic ? { name: card.name, topic: card.topic } : { name: card.name } });
+export function encodeCard(card: GroupCard, ts: number, id: string): string {
+  return JSON.stringify({ v: 1, id, ts, card: card.topic ? { name: card.name, topic: card.topic } : { name: card.name } });
 }
 
 export const plaintextBytes = (json: string): Uint8Array => encoder.encode(json);
 
-const unsupported = (sentKind: string, ts: number): GroupPlain => ({ kind: 'body', ts, body: { kind: 'unsupported', sentKind } });
+const unsupported = (sentKind: string, ts: number, id?: string): GroupPlain => ({ kind: 'body', ...(id ? { id } : {}), ts, body: { kind: 'unsupported', sentKind } });
 
 /** Reads a decrypted plaintext; `now` is the time shown for one whose own time cannot be read. */
 export function decodePlain(bytes: Uint8Array, now = Date.now()): GroupPlain {
@@ -57,12 +62,12 @@ export function decodePlain(bytes: Uint8Array, now = Date.now()): GroupPlain {
   }
   const plain = Plain.safeParse(json);
   if (!plain.success) return unsupported('malformed', now);
-  const { ts, body, card } = plain.data;
+  const { id, ts, body, card } = plain.data;
   if (card !== undefined && body === undefined) {
     const parsed = Card.safeParse(card);
-    return parsed.success ? { kind: 'card', ts, card: parsed.data } : unsupported('card', ts);
+    return parsed.success ? { kind: 'card', id, ts, card: parsed.data } : unsupported('card', ts, id);
   }
-  if (!body) return unsupported('malformed', ts);
+  if (!body) return unsupported('malformed', ts, id);
   const parsed = GroupBody.safeParse(body);
-  return parsed.success ? { kind: 'body', ts, body: parsed.data } : unsupported(body.kind, ts);
+  return parsed.success ? { kind: 'body', id, ts, body: parsed.data } : unsupported(body.kind, ts, id);
 }

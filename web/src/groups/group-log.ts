@@ -42,7 +42,7 @@ export interface LogDeps {
 }
 
 /** Why an entry was passed over (for logs and tests): never shown to the user. */
-export type Skipped = 'old' | 'unreadable' | 'not_sender' | 'own_lost';
+export type Skipped = 'old' | 'unreadable' | 'not_sender' | 'own_lost' | 'relabelled';
 
 export class GroupLog {
   /** Entries passed over, by group: what a test (or a later "something was not readable" notice) looks at. */
@@ -150,6 +150,11 @@ export class GroupLog {
       return out.consumed;
     }
     const plain = decodePlain(event.data);
+    // The id sealed inside must be the one the log names (the server could otherwise relabel it).
+    if (plain.id !== undefined && plain.id !== f.id) {
+      this.#skip(f, 'relabelled');
+      return out.consumed;
+    }
     if (plain.kind === 'card') {
       // The group's name and topic: only an owner or admin (as MLS's roles say) may set them.
       if (roleIn(held.group!, event.sender) !== 'member') {

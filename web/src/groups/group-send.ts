@@ -78,8 +78,8 @@ export class GroupSender {
     await this.d.store.run(id, async () => {
       const held = this.#active(id);
       const card = { name: held.record.name || held.record.settings.name, ...(held.record.topic ? { topic: held.record.topic } : {}) };
-      const env = await this.#encrypt(held, encodeCard(card, Date.now()));
       const mid = `card-${crypto.randomUUID()}`;
+      const env = await this.#encrypt(held, encodeCard(card, Date.now(), mid));
       await this.d.asks.ask(
         { t: 'group_send', group: id, epoch: epochOf(held.group!), id: mid, env },
         (f): f is ServerFrameOf<'group_sent'> => f.t === 'group_sent' && f.id === mid,

@@ -114,6 +114,16 @@ describe('Groups when things go wrong', () => {
     expect(alice.groups.log.skipped.filter((s) => s.seq > 1_000_000).map((s) => s.why)).toEqual(['unreadable', 'unreadable', 'unreadable']);
     expect(alice.sent.filter((f) => f.t === 'group_ack').at(-1)).toEqual({ t: 'group_ack', group: id, upTo: 1_000_003 });
     expect(alice.groups.view(id)?.removed).toBeUndefined();
+
+    // The server relabels a message (its clear id): the id sealed inside says otherwise (review M8).
+    const count = sends().length;
+    await bob.groups.send(id, 'relabel me');
+    await until('bob sealed it', () => sends().length > count);
+    const second = sends().at(-1)!;
+    alice.router.route({ t: 'group_log', group: id, seq: 1_000_004, kind: 'message', from: bob.name, id: 'someone-elses-id', data: second.env, ts: Date.now() });
+    await until('passed over', () => alice.groups.log.skipped.some((s) => s.seq === 1_000_004));
+    expect(alice.groups.log.skipped.find((s) => s.seq === 1_000_004)?.why).toBe('relabelled');
+    expect(await alice.texts(id)).not.toContain('relabel me');
   });
 });
 

@@ -192,7 +192,7 @@ export class Groups extends EventTarget {
     const body: GroupBody = reply
       ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) } }
       : { kind: 'text', text: trimmed };
-    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts));
+    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
   }
 
   /** Runs `job` in group `id`'s line; a failure is logged (the frame's handling goes on). */
