@@ -187,5 +187,16 @@ describe('a group on MLS', () => {
     expect(toBase64Url(biggest.message).length).toBeLessThanOrEqual(LIMITS.maxEnvelopeChars);
     expect(await codeOf(() => encrypt(groups.alice, new Uint8Array(MLS_LIMITS.maxPlaintextBytes + 1)))).toBe('bad_request');
   });
+
+  it('joins only the group the Welcome was delivered for', async () => {
+    const w = await world();
+    const [alice, bob] = [await w.person('alice'), await w.person('bob')];
+    const id = randomGroupId();
+    const a0 = await createGroup(alice.env, w.s, alice.identity, id, { owner: 'alice', admins: [] });
+    const added = await add(a0, [bob.kps[0]!.publicPackage]);
+    expect(await codeOf(() => join(bob.env, w.s, bob.identity, added.welcome!, bob.kps, toBase64Url(randomGroupId())))).toBe('wrong_group');
+    const joined = await join(bob.env, w.s, bob.identity, added.welcome!, bob.kps, toBase64Url(id));
+    expect(epochOf(joined.group)).toBe(1);
+  });
 });
 

@@ -94,6 +94,8 @@ export async function join(
   identity: Identity,
   welcomeBytes: Uint8Array,
   own: readonly OwnKeyPackage[],
+  /** The group the Welcome was delivered for (base64url): an adder cannot seat the joiner in another one (review L9). */
+  expectedGroupId?: string,
 ): Promise<{ group: Group; keyPackageRef: string }> {
   const message = decodeMessage(welcomeBytes);
   if (message.wireformat !== 'mls_welcome') throw new GroupError('wrong_kind', `${message.wireformat}, not a Welcome`);
@@ -107,6 +109,9 @@ export async function join(
     joinGroup(message.welcome, kp, priv, emptyPskIndex, env.suite.impl, undefined, undefined, config),
   );
   checkGroupId(state.groupContext.groupId);
+  if (expectedGroupId !== undefined && toBase64Url(state.groupContext.groupId) !== expectedGroupId) {
+    throw new GroupError('wrong_group', 'the Welcome is for another group than the one it came for');
+  }
   rolesFrom(state.groupContext.extensions); // a group without valid roles is not a Parley group
   return { group: { env, state: settle(env, state) }, keyPackageRef: mine.ref };
 }

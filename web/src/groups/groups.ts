@@ -213,7 +213,7 @@ export class Groups extends EventTarget {
     const identity = this.#identity();
     let joined: Awaited<ReturnType<typeof join>>;
     try {
-      joined = await join(this.#groupEnv(), this.d.sodium, identity, fromBase64Url(f.welcome), await this.#keys.all());
+      joined = await join(this.#groupEnv(), this.d.sodium, identity, fromBase64Url(f.welcome), await this.#keys.all(), f.group);
     } catch (err) {
       if (!isGroupError(err)) throw err;
       console.warn(`parley: could not join group ${f.group} with its Welcome`, err);
