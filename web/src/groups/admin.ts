@@ -96,21 +96,23 @@ export class GroupAdmin extends EventTarget {
 
   /** Bans `user` (cut off at once if a member; the Remove follows from the owner's device). */
   async ban(id: string, user: string): Promise<void> {
-    await this.#act(id, { t: 'group_ban', group: id, user }, [id, user]);
+    await this.#act(id, { t: 'group_ban', group: id, user }, [id, user], (e) => e.t === 'ban' && e.user === user);
   }
 
+  /** Lifts a ban. The server answers an unban of someone not banned with nothing, so the state after it is the answer. */
   async unban(id: string, user: string): Promise<void> {
-    await this.#act(id, { t: 'group_unban', group: id, user }, [id, user]);
+    if (!this.core.send({ t: 'group_unban', group: id, user })) throw new ParleyError('offline');
+    await this.#applyState(await this.#info(id, [id, user]));
   }
 
   /** Mutes `user` until `until` (ms; MUTE_FOREVER for "until unmuted"), or unmutes with null. */
   async mute(id: string, user: string, until: number | null): Promise<void> {
-    await this.#act(id, { t: 'group_mute', group: id, user, until }, [id, user]);
+    await this.#act(id, { t: 'group_mute', group: id, user, until }, [id, user], (e) => e.t === 'mute' && e.user === user);
   }
 
   /** The owner makes `user` an admin or a member: the server's role, then the roles commit members verify. */
   async setRole(id: string, user: string, role: 'admin' | 'member'): Promise<void> {
-    await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user]);
+    await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user], (e) => e.t === 'role' && e.user === user);
     await this.#commitRoles(id, (roles) => rolesWithRole(roles, user, role));
   }
 
@@ -122,24 +124,27 @@ export class GroupAdmin extends EventTarget {
   async transfer(id: string, user: string): Promise<void> {
     if (this.core.view(id)?.role !== 'owner') throw new ParleyError('not_owner');
     await this.#commitRoles(id, (roles) => rolesAfterTransfer(roles, user));
-    await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user]);
+    await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user], (e) => e.t === 'transfer' && e.user === user);
   }
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
   async leave(id: string): Promise<void> {
     await this.core.ask({ t: 'group_leave', group: id }, is('group_removed', id), [id]);
+    // Core marks the view on `group_removed` too; marked here as well, so it is so when this resolves.
+    await this.core.patch(id, { removed: 'left' });
     this.#changed(this.#requests.clear(id));
   }
 
   /** The owner ends the group for everyone. */
   async deleteGroup(id: string): Promise<void> {
     await this.core.ask({ t: 'group_delete', group: id }, is('group_removed', id), [id]);
+    await this.core.patch(id, { removed: 'deleted' });
     this.#changed(this.#requests.clear(id));
   }
 
   /** Changes settings; a new name or topic is also sent sealed in the group (the card), as the server keeps it only for listed groups. */
   async updateSettings(id: string, change: Partial<GroupSettings>): Promise<void> {
-    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id]);
+    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id], (e) => e.t === 'settings');
     const view = this.core.view(id);
     const renamed = (change.name !== undefined && change.name !== view?.name) || (change.topic !== undefined && change.topic !== view?.topic);
     if (!renamed) return;
@@ -181,13 +186,19 @@ export class GroupAdmin extends EventTarget {
   }
 
   /**
-   * Sends an admin frame the server answers only with a log event (or not at all: an unban of
-   * someone not banned), then `group_info` behind it: the server handles a connection's frames in
-   * order, so a refusal of the first arrives before the state, and the state is the one after it.
+   * Sends an admin frame the server answers only with its log event, which is the answer: it
+   * exists only once the change is made, so a refusal (an error with one of `refs`) cannot be
+   * mistaken for it. The view is changed here as well as when core hands the entry to
+   * `applyEvent` (both are the same change), so the view shows it once this resolves.
    */
-  async #act(id: string, frame: Parameters<GroupCore['send']>[0], refs: readonly string[]): Promise<void> {
-    if (!this.core.send(frame)) throw new ParleyError('offline');
-    await this.#applyState(await this.#info(id, refs));
+  async #act(id: string, frame: Parameters<GroupCore['send']>[0], refs: readonly string[], made: (e: GroupEvent) => boolean): Promise<void> {
+    const answer = (f: ServerFrame): f is Frame<'group_log'> =>
+      f.t === 'group_log' && f.group === id && f.kind === 'event' && f.from === this.core.me && f.event !== undefined && made(f.event);
+    const entry = await this.core.ask(frame, answer, refs);
+    const view = this.core.view(id);
+    const change = view && eventChange(view, entry.event!, this.core.me);
+    if (change) await this.core.patch(id, change);
+    if (entry.event!.t === 'ban') this.#trackBan(id, entry.event!.user, true);
   }
 
   #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {
@@ -204,7 +215,7 @@ export class GroupAdmin extends EventTarget {
       this.#changed(this.#requests.clear(state.group));
       return;
     }
-    if (state.bans) this.#bans.set(state.group, [...state.bans]);
+    if (state.bans) this.#bans.set(state.group, [...state.bans].sort());
     if (state.requests) this.#changed(this.#requests.replace(state.group, state.requests));
   }
 
