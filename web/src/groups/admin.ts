@@ -8,7 +8,7 @@
  */
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
-import { type Group, type Roles, add, fromBase64Url, members, remove, rolesOf, setRoles } from '../../../shared/groups/index';
+import { type Group, type Roles, add, fromBase64Url, isGroupError, members, remove, roleIn, rolesOf, setRoles } from '../../../shared/groups/index';
 import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole } from './admin-rules';
@@ -88,7 +88,13 @@ export class GroupAdmin extends EventTarget {
   /** Commits the Remove of `user`; the server cuts them off as it accepts it. */
   async remove(id: string, user: string): Promise<void> {
     this.#mayActOn(id, user);
-    await this.core.commit(id, (g) => remove(g, [user]));
+    await this.core.commit(id, async (g) => {
+      // Checked again against the roles of the epoch the commit is built on, which members verify it by.
+      if (!members(g).some((m) => m.username === user)) throw new ParleyError('not_member');
+      const why = actRefusal(roleIn(g, this.core.me), roleIn(g, user));
+      if (why) throw new ParleyError(why);
+      return remove(g, [user]);
+    });
     const view = this.core.view(id);
     if (view?.members) await this.core.patch(id, { members: view.members.filter((m) => m.user !== user) });
     await this.#dropAdmin(id, user);
@@ -181,7 +187,16 @@ export class GroupAdmin extends EventTarget {
   async #add(id: string, users: string[]): Promise<void> {
     const claimed = await this.core.ask({ t: 'kp_claim', group: id, users }, is('kp_claimed', id), [id, ...users]);
     const kps = claimed.kps.map((k) => fromBase64Url(k.kp));
-    await this.core.commit(id, (g) => add(g, kps));
+    await this.core.commit(id, async (g) => {
+      try {
+        return await add(g, kps);
+      } catch (err) {
+        // A key package whose key is not the one this device pinned for that user (a contact's, or the first seen).
+        if (isGroupError(err) && err.code === 'unauthenticated') throw new ParleyError('untrusted', users.length === 1 ? { peer: users[0]! } : {});
+        if (isGroupError(err) && err.code === 'forbidden') throw new ParleyError('not_admin');
+        throw err;
+      }
+    });
     await this.core.sendCard(id);
   }
 
