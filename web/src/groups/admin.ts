@@ -13,7 +13,7 @@ import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole } from './admin-rules';
 import { eventChange, stateChange } from './admin-view';
-import type { GroupCard, GroupCore, JoinRequestView } from './core';
+import type { GroupCard, GroupCore, GroupView, JoinRequestView } from './core';
 import { JoinRequests } from './requests';
 
 type Frame<T extends ServerFrame['t']> = ServerFrameOf<T>;
@@ -25,9 +25,17 @@ const is =
 /** Thrown from a commit's build when the state shows there is nothing to commit (someone else did it). */
 class NothingToCommit extends Error {}
 
+/** An admin action waiting for its event in the log. */
+interface Made {
+  group: string;
+  made: (e: GroupEvent) => boolean;
+  done: () => void;
+}
+
 export class GroupAdmin extends EventTarget {
   readonly #requests = new JoinRequests();
   readonly #bans = new Map<string, string[]>();
+  readonly #made = new Set<Made>();
 
   constructor(private readonly core: GroupCore) {
     super();
@@ -135,7 +143,7 @@ export class GroupAdmin extends EventTarget {
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
   async leave(id: string): Promise<void> {
-    await this.core.ask({ t: 'group_leave', group: id }, is('group_removed', id), [id]);
+    await this.#out(id, { t: 'group_leave', group: id }, 'not_member');
     // Core marks the view on `group_removed` too; marked here as well, so it is so when this resolves.
     await this.core.patch(id, { removed: 'left' });
     this.#changed(this.#requests.clear(id));
@@ -143,16 +151,17 @@ export class GroupAdmin extends EventTarget {
 
   /** The owner ends the group for everyone. */
   async deleteGroup(id: string): Promise<void> {
-    await this.core.ask({ t: 'group_delete', group: id }, is('group_removed', id), [id]);
+    await this.#out(id, { t: 'group_delete', group: id }, 'unknown_group');
     await this.core.patch(id, { removed: 'deleted' });
     this.#changed(this.#requests.clear(id));
   }
 
   /** Changes settings; a new name or topic is also sent sealed in the group (the card), as the server keeps it only for listed groups. */
   async updateSettings(id: string, change: Partial<GroupSettings>): Promise<void> {
-    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id], (e) => e.t === 'settings');
     const view = this.core.view(id);
+    // Decided before the change: a listed group's settings event names it in the view already.
     const renamed = (change.name !== undefined && change.name !== view?.name) || (change.topic !== undefined && change.topic !== view?.topic);
+    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id], (e) => e.t === 'settings');
     if (!renamed) return;
     await this.core.patch(id, { ...(change.name !== undefined ? { name: change.name } : {}), ...(change.topic !== undefined ? { topic: change.topic } : {}) });
     await this.core.sendCard(id);
@@ -170,15 +179,17 @@ export class GroupAdmin extends EventTarget {
    * `removalCommitter` commits the Remove of that leaf. The commit is not awaited: it runs in the
    * group's line, which is busy with this very entry.
    */
-  async applyEvent(group: string, event: GroupEvent, _seq: number): Promise<void> {
-    const view = this.core.view(group);
-    if (!view) return;
+  async applyEvent(held: GroupView, event: GroupEvent, _seq: number): Promise<void> {
+    const group = held.id;
+    // The view as it is now (an earlier patch of this part may be newer than the one handed in).
+    const view = this.core.view(group) ?? held;
     if (event.t === 'ban' || event.t === 'unban') this.#trackBan(group, event.user, event.t === 'ban');
     if (event.t === 'ban') this.#changed(this.#requests.drop(group, event.user));
     const change = eventChange(view, event, this.core.me);
     if (change) await this.core.patch(group, change);
     if (event.t === 'left' || event.t === 'ban') void this.#removeGone(group, event.user);
     if (event.t === 'role' && event.user === this.core.me && event.role === 'member') this.#changed(this.#requests.clear(group));
+    for (const w of [...this.#made]) if (w.group === group && w.made(event)) w.done();
   }
 
   // ---- inside ----
@@ -202,18 +213,45 @@ export class GroupAdmin extends EventTarget {
 
   /**
    * Sends an admin frame the server answers only with its log event, which is the answer: it
-   * exists only once the change is made, so a refusal (an error with one of `refs`) cannot be
-   * mistaken for it. The view is changed here as well as when core hands the entry to
-   * `applyEvent` (both are the same change), so the view shows it once this resolves.
+   * exists only once the change is made, so a refusal (an error with one of `refs`, which rejects)
+   * cannot be mistaken for it. The event is taken where core hands it over (`applyEvent`, in the
+   * group's line, so the view shows it once this resolves), or as a frame if core's asks see the log.
    */
   async #act(id: string, frame: Parameters<GroupCore['send']>[0], refs: readonly string[], made: (e: GroupEvent) => boolean): Promise<void> {
-    const answer = (f: ServerFrame): f is Frame<'group_log'> =>
-      f.t === 'group_log' && f.group === id && f.kind === 'event' && f.from === this.core.me && f.event !== undefined && made(f.event);
-    const entry = await this.core.ask(frame, answer, refs);
-    const view = this.core.view(id);
-    const change = view && eventChange(view, entry.event!, this.core.me);
-    if (change) await this.core.patch(id, change);
-    if (entry.event!.t === 'ban') this.#trackBan(id, entry.event!.user, true);
+    const me = this.core.me;
+    const answer = (f: ServerFrame): f is Frame<'group_log'> => f.t === 'group_log' && f.group === id && f.kind === 'event' && f.from === me && f.event !== undefined && made(f.event);
+    let waiter: Made | undefined;
+    const applied = new Promise<void>((done) => this.#made.add((waiter = { group: id, made, done })));
+    const asked = this.core.ask(frame, answer, refs);
+    try {
+      const entry = await Promise.race([asked, applied]);
+      if (!entry?.event) return;
+      const view = this.core.view(id);
+      const change = view && eventChange(view, entry.event, me);
+      if (change) await this.core.patch(id, change);
+      if (entry.event.t === 'ban') this.#trackBan(id, entry.event.user, true);
+    } finally {
+      this.#made.delete(waiter!);
+      // Settled by the event, the ask still waits for its answer until it times out: nobody needs that.
+      asked.catch(() => undefined);
+    }
+  }
+
+  /**
+   * Sends a frame that ends this device's membership (leave, delete), whose answer, `group_removed`,
+   * core takes; `group_info` behind it is refused `gone` once it is done (frames of a connection
+   * are handled in order), and a refusal of the first comes before.
+   */
+  async #out(id: string, frame: Parameters<GroupCore['send']>[0], gone: 'not_member' | 'unknown_group'): Promise<void> {
+    if (!this.core.send(frame)) throw new ParleyError('offline');
+    try {
+      await this.#info(id);
+    } catch (err) {
+      if (err instanceof ParleyError && err.code === gone) return;
+      throw err;
+    }
+    // Still in: the server ignored the frame (it never does for these), so say so rather than pretend.
+    throw new ParleyError('internal');
   }
 
   #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {
