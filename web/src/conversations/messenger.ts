@@ -16,7 +16,7 @@ import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import type { Links } from '../peer/links';
 import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, createSequencer } from '../storage/db';
-import type { ReceivedBody } from './bodies/registry';
+import { type ReceivedBody, bodyModule } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
 import type { ModifierBody } from './modifiers';
 import { MessageActions, unsendBeforeDelete } from './actions';
@@ -29,9 +29,11 @@ import type { Outcome } from './message-outcome';
 import { SEND_REFUSALS, Settler } from './settle';
 import { applyWaiting, expirePending } from './pending';
 import { Outbox, RESEND_AFTER_MS } from './outbox';
-import { Receiver } from './receive';
+import { type OpenedBody, Receiver } from './receive';
+import { RoutedSends } from './routed-sends';
 
 export { DELETE_FOR_EVERYONE_MS } from './actions';
+export type { OpenedBody } from './receive';
 export { ArrivedEvent, type ControlHandler, ConversationEvent, type HeldOffer } from './messenger-events';
 
 export class Messenger extends EventTarget {
@@ -54,6 +56,8 @@ export class Messenger extends EventTarget {
   /** React, edit, delete for everyone or for me (actions.ts). */
   readonly actions: MessageActions;
   readonly #controls = new Map<string, ControlHandler>();
+  /** Messages another service seals and sends (a group's): their jobs' routes and outcomes. */
+  readonly routed: RoutedSends;
 
   constructor(
     private readonly db: Database,
@@ -68,6 +72,7 @@ export class Messenger extends EventTarget {
     this.states = new ConversationStates(db);
     this.history = new History(db);
     this.#outbox = new Outbox(db, (entry) => {
+      if (this.routed.send(entry)) return;
       unsendBeforeDelete(connection, entry);
       this.links.get(entry.to).send(entry.id, entry.env);
     });
@@ -85,6 +90,13 @@ export class Messenger extends EventTarget {
       fileOffer: async (peer, offer, ts) => this.onFileOffer?.(peer, offer, ts),
       control: async (from, body, ts) => this.#controls.get(body.kind)?.(from, body, ts),
       arrived: (message) => this.dispatchEvent(new ArrivedEvent(message)),
+    });
+    this.routed = new RoutedSends({
+      db,
+      outbox: this.#outbox,
+      find: (c, id) => this.history.find(c, id, 'out'),
+      changed: (c, m) => this.#changed(c, m),
+      failMessage: (m, code) => this.#settler.failMessage(m, code),
     });
     this.#settler = new Settler({
       db,
@@ -159,6 +171,23 @@ export class Messenger extends EventTarget {
     const body: Body = original ? replyTo(original, trimmed, this.account.identity!.username) : { kind: 'text', text: trimmed };
     const message = this.#sealer.draft(peer, body);
     await this.#record(message, this.#sealer.message(message, body));
+  }
+
+  /**
+   * Records `body` as this device's new message in `conv` (a group's, sent `to` the group) and
+   * queues it as a routed job of `kind` whose envelope is `env` (what its route seals at each
+   * send: RoutedSends); it goes out at once through that route. The conversation's copy.
+   */
+  async sendRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string): Promise<StoredMessage> {
+    const module = bodyModule(body);
+    if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
+    const message: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
+    return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq });
+  }
+
+  /** Stores a body opened elsewhere (a group's MLS message, its sender checked there); see Receiver.receiveOpened. */
+  receiveOpened(opened: OpenedBody): Promise<'stored' | 'duplicate'> {
+    return this.#receiver.receiveOpened(opened);
   }
 
   /** Sends a file offer (the chunks follow through the file transfer layer). */

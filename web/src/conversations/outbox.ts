@@ -28,6 +28,11 @@ export class Outbox {
     for (const entry of await this.db.getAllFromIndex('outbox', 'bySeq')) this.#mirror.set(entry.id, entry);
   }
 
+  /** Every job held, in send order. */
+  all(): OutboxEntry[] {
+    return [...this.#mirror.values()];
+  }
+
   get(id: string): OutboxEntry | undefined {
     return this.#mirror.get(id);
   }

@@ -1,6 +1,6 @@
 /**
  * Receiving: open what a contact sent (whichever path it came by), de-duplicate it, and hand its
- * body to its module (bodies/registry.ts): content is stored as a message of the conversation,
+ * body to its module; a body opened elsewhere (a group's, by MLS) takes the second step only (bodies/registry.ts): content is stored as a message of the conversation,
  * with any modifiers that were waiting for it applied first; a modifier is applied to its target,
  * or kept until the target arrives (pending.ts). The answer owed to the sender is decided only
  * after the result is safely in IndexedDB.
@@ -47,6 +47,17 @@ export interface ReceiveDeps {
   arrived: (message: StoredMessage) => void;
 }
 
+/** An authentic body, opened by whichever path brought it, for conversation `conv`. */
+export interface OpenedBody {
+  conv: ConversationId;
+  /** Its author (a contact, or a group member). */
+  from: string;
+  id: string;
+  body: ReceivedBody;
+  /** Its sender's clock (ms). */
+  ts: number;
+}
+
 type MessageStore = IDBPObjectStore<ParleyDB, ['messages', 'pending'], 'messages', 'readwrite'>;
 
 export class Receiver {
@@ -61,17 +72,8 @@ export class Receiver {
     const conv = dmId(from);
     // The replay check and the write share one transaction: one round trip to storage before the
     // acknowledgement, not two.
-    const tx = db.transaction(['messages', 'pending', 'forgotten'], 'readwrite');
-    const messages = tx.objectStore('messages');
-    // A message deleted for me counts as seen: a copy that comes again stays deleted. So does an id
-    // of one of this device's own messages: a contact who reuses it (they received it) would
-    // otherwise make "Edit" or "Delete for everyone" find their copy (review M1).
-    const seen = {
-      has: async (_from: string, mid: string) =>
-        (await messages.getKey([conv, 'in', mid])) !== undefined ||
-        (await messages.getKey([conv, 'out', mid])) !== undefined ||
-        (await wasForgotten(tx, [conv, 'in', mid])),
-    };
+    const tx = this.#tx();
+    const seen = { has: (_from: string, mid: string) => this.#seen(tx, conv, mid) };
     const opened = await openEnvelope(sodium, env, { from, to: me.username, id }, publicKeyFromB64(sodium, contact.identityKey), me.secretKey, seen);
     if (!opened.ok) {
       await tx.done;
@@ -79,24 +81,65 @@ export class Receiver {
       // A duplicate: the sender may forget it. Forged, or not for this conversation: refused.
       return opened.reason === 'replay' ? 'ack' : 'refuse';
     }
-    const { body, ts } = opened.value;
+    await this.#store(tx, { conv, from, id, body: opened.value.body, ts: opened.value.ts });
+    return 'ack';
+  }
+
+  /**
+   * Stores a body that was opened elsewhere (a group's MLS message: the group service checked its
+   * sender) in conversation `conv`, as `from`'s: the same registry, waiting modifiers, quotes,
+   * unread count and events as a contact's envelope. An id already here (or deleted for me) is a
+   * duplicate and changes nothing. Resolves once it is in IndexedDB.
+   */
+  async receiveOpened(opened: OpenedBody): Promise<'stored' | 'duplicate'> {
+    const tx = this.#tx();
+    if (await this.#seen(tx, opened.conv, opened.id)) {
+      await tx.done;
+      return 'duplicate';
+    }
+    await this.#store(tx, opened);
+    return 'stored';
+  }
+
+  #tx(): ReceiveTx {
+    return this.d.db.transaction(['messages', 'pending', 'forgotten'], 'readwrite');
+  }
+
+  /**
+   * A message deleted for me counts as seen: a copy that comes again stays deleted. So does an id
+   * of one of this device's own messages: a contact who reuses it (they received it) would
+   * otherwise make "Edit" or "Delete for everyone" find their copy (review M1).
+   */
+  async #seen(tx: ReceiveTx, conv: ConversationId, id: string): Promise<boolean> {
+    const messages = tx.objectStore('messages');
+    return (
+      (await messages.getKey([conv, 'in', id])) !== undefined ||
+      (await messages.getKey([conv, 'out', id])) !== undefined ||
+      (await wasForgotten(tx, [conv, 'in', id]))
+    );
+  }
+
+  /** Hands an authentic, new body to its module and stores the result in `tx`, which it ends. */
+  async #store(tx: ReceiveTx, { conv, from, id, body, ts }: OpenedBody): Promise<void> {
+    const me = this.d.account.identity!;
+    const messages = tx.objectStore('messages');
     const module = bodyModule(body);
     if (module.role === 'control') {
       await tx.done;
       await this.d.control(from, body, ts);
-      return 'ack';
+      return;
     }
     if (module.role === 'marks') {
       const changed = await applyMarks(tx, module, this.d.history, { conv, id, body, ctx: { from, me: me.username, ts } });
       await tx.done;
       for (const m of changed) this.d.changed(conv, m);
-      return 'ack';
+      return;
     }
     if (module.role === 'modifier') {
       const changed = await this.#modify(tx, module, { conv, id, body, ctx: { from, me: me.username, ts } });
       await tx.done;
       for (const m of changed) this.d.changed(conv, m);
-      return 'ack';
+      return;
     }
     const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), state: 'delivered' };
     if (message.reply) resolveQuote(message, await this.#target(messages, conv, message.reply.id), me.username);
@@ -109,7 +152,6 @@ export class Receiver {
     await this.d.remember(message);
     await this.d.states.arrived(conv);
     this.d.arrived(message);
-    return 'ack';
   }
 
   /**

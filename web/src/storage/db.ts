@@ -3,7 +3,8 @@
  * trusted contact keys, message history by conversation, each conversation's unread count and
  * draft, the outbox of jobs (sealed envelopes not yet acknowledged by the server's store or the
  * recipient), modifiers waiting for the message they change, and file transfers. Versions and
- * their migrations: migrations.ts.
+ * their migrations: migrations.ts. Groups (version 6): each group's MLS state and view, this
+ * device's own key packages, and the first-seen keys of group members who are not contacts.
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import { upgrade } from './migrations';
@@ -95,7 +96,8 @@ export interface OutboxEntry {
   target?: string;
 }
 
-export type OutboxKind = 'message' | 'reaction' | 'delete' | 'edit' | 'read' | 'profile';
+/** `group`: a message to a group; `to` is the group id and `env` its plaintext, encrypted at each (re)send (web/src/groups/). */
+export type OutboxKind = 'message' | 'reaction' | 'delete' | 'edit' | 'read' | 'profile' | 'group';
 
 /** A conversation's own state on this device. */
 export interface ConversationRecord {
@@ -172,6 +174,55 @@ export interface TransferRecord extends FileMeta {
   reason?: 'integrity' | 'cancelled_by_peer' | 'interrupted' | 'too_large_for_relay' | 'storage';
 }
 
+/** What a group role or setting is, as the server names it (shared/protocol-groups.ts). */
+export type StoredGroupRole = 'owner' | 'admin' | 'member';
+
+/** One group this device is (or was) in (web/src/groups/group-store.ts). */
+export interface StoredGroup {
+  /** The MLS group id, base64url (22 characters). */
+  id: string;
+  /** From the sealed card; empty until one arrives. */
+  name: string;
+  topic?: string;
+  role: StoredGroupRole;
+  settings: { listed: boolean; name: string; topic: string; joinPolicy: 'approval' | 'closed'; onlyAdminsSend: boolean; memberChats: boolean };
+  /** The last members list this device was told of (`group_state`, events). */
+  members?: Array<{ user: string; role: StoredGroupRole; mutedUntil?: number }>;
+  removed?: 'removed' | 'banned' | 'left' | 'deleted';
+  /** When this device joined (ms, its clock). */
+  joinedAt: number;
+  /** The serialized MLS state (shared/groups serialize()); absent once removed and wiped. */
+  state?: Uint8Array;
+  /**
+   * The state after this device's commit that the server has not answered yet (serialized): if
+   * the answer is lost (a reload, a dropped connection), the log brings the commit back and this
+   * state is adopted, since MLS cannot process one's own commit.
+   */
+  pending?: Uint8Array;
+  /** The last seq of the group's log this device processed (state and messages stored). */
+  seq: number;
+}
+
+/** A key package this device made, kept until a Welcome uses it (shared/groups OwnKeyPackage). */
+export interface StoredKeyPackage {
+  ref: string;
+  publicPackage: Uint8Array;
+  initPrivateKey: Uint8Array;
+  hpkePrivateKey: Uint8Array;
+  /** When it was made (ms). */
+  made: number;
+}
+
+/** The identity key first seen for a group member who is not a contact (trust on first use). */
+export interface StoredMemberKey {
+  username: string;
+  /** base64url, as contacts' keys are kept. */
+  identityKey: string;
+  /** The group it was first seen in, and when. */
+  group: string;
+  at: number;
+}
+
 export interface ParleyDB extends DBSchema {
   identity: { key: 'self'; value: StoredIdentity };
   contacts: { key: string; value: StoredContact };
@@ -182,12 +233,15 @@ export interface ParleyDB extends DBSchema {
   forgotten: { key: [ConversationId, Direction, string]; value: ForgottenMessage; indexes: { byWhen: number } };
   settings: { key: string; value: unknown };
   transfers: { key: string; value: TransferRecord; indexes: { byPeer: string } };
+  groups: { key: string; value: StoredGroup };
+  keyPackages: { key: string; value: StoredKeyPackage };
+  memberKeys: { key: string; value: StoredMemberKey };
 }
 
 export type Database = IDBPDatabase<ParleyDB>;
 
 /** The schema's version; migrations.ts takes any earlier one to it. */
-export const DB_VERSION = 5;
+export const DB_VERSION = 6;
 
 export function openDatabase(name = 'parley'): Promise<Database> {
   return openDB<ParleyDB>(name, DB_VERSION, {

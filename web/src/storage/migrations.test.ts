@@ -90,9 +90,42 @@ describe('upgrading a version 3 profile', () => {
     db.close();
   });
 
+  it('from version 5 gains the group stores (version 6) with every record of every store kept', async () => {
+    const v5 = await openV3Upgraded(5);
+    const records: Record<string, Array<[unknown, unknown?]>> = {
+      identity: [[{ username: 'alice', publicKey: new Uint8Array([1]), secretKey: new Uint8Array([2]), registered: true }, 'self']],
+      contacts: [[{ username: 'bob', identityKey: 'key-of-bob', displayName: 'Bob', displayNameTs: 3 }]],
+      messages: [[{ conv: 'dm:bob', peer: 'bob', dir: 'in', id: 'in-000001', seq: 1, ts: 1, text: 'hi', state: 'read', reply: { id: 'x-0000001', author: 'alice', text: 'q' } }]],
+      outbox: [[{ id: 'out-00001', kind: 'reaction', conv: 'dm:bob', to: 'bob', env: 'sealed', seq: 2, target: 'in-000001' }]],
+      conversations: [[{ id: 'dm:bob', unread: 2, draft: 'half', muted: true, last: { id: 'in-000001', dir: 'in', at: 5, text: 'hi' } }]],
+      pending: [[{ conv: 'dm:bob', target: 'later-001', id: 'react-01', from: 'bob', ts: 4, body: { kind: 'reaction', target: 'later-001', emoji: '👍' }, kept: 9 }]],
+      forgotten: [[{ conv: 'dm:bob', dir: 'out', id: 'gone-0001', at: 7 }]],
+      settings: [[true, 'relayOnly']],
+      transfers: [[transfers[0]]],
+    };
+    for (const [store, rows] of Object.entries(records)) for (const [value, key] of rows) await v5.put(store, value, key as IDBValidKey | undefined);
+    v5.close();
+
+    const db = await openDatabase();
+    expect(db.version).toBe(6);
+    const raw = db as unknown as import('idb').IDBPDatabase;
+    for (const [store, rows] of Object.entries(records)) expect(await raw.getAll(store)).toEqual(rows.map(([value]) => value));
+    expect(await db.getAllFromIndex('messages', 'byQuote', ['dm:bob', 'x-0000001'])).toHaveLength(1);
+    expect(await db.getAllFromIndex('outbox', 'bySeq')).toHaveLength(1);
+    for (const store of ['groups', 'keyPackages', 'memberKeys'] as const) expect(await db.getAll(store)).toEqual([]);
+    // The new stores take their records by their keys.
+    await db.put('groups', { id: 'g'.repeat(22), name: 'Hikers', role: 'owner', settings: { listed: true, name: 'Hikers', topic: '', joinPolicy: 'approval', onlyAdminsSend: false, memberChats: false }, joinedAt: 1, state: new Uint8Array([9]), seq: 3 });
+    await db.put('keyPackages', { ref: 'ref-1', publicPackage: new Uint8Array([1]), initPrivateKey: new Uint8Array([2]), hpkePrivateKey: new Uint8Array([3]), made: 1 });
+    await db.put('memberKeys', { username: 'carol', identityKey: 'key-of-carol', group: 'g'.repeat(22), at: 1 });
+    expect((await db.get('groups', 'g'.repeat(22)))?.state).toEqual(new Uint8Array([9]));
+    expect(await db.get('keyPackages', 'ref-1')).toBeDefined();
+    expect(await db.get('memberKeys', 'carol')).toMatchObject({ identityKey: 'key-of-carol' });
+    db.close();
+  });
+
   it('opens a fresh profile at the current version with every store empty', async () => {
     const db = await openDatabase();
-    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'forgotten', 'identity', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
+    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'forgotten', 'groups', 'identity', 'keyPackages', 'memberKeys', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
     expect(await db.getAll('messages')).toEqual([]);
     db.close();
   });

@@ -10,6 +10,9 @@
  *    modifiers (a reaction, a delete) wait in `pending` for the message they change.
  * 5: messages deleted for me are remembered in `forgotten` (so a copy sent again stays deleted),
  *    and replies are found by the message they quote (`byQuote`), so a quote follows an edit.
+ * 6: groups (web/src/groups/): `groups` (each group's view and serialized MLS state, keyed by the
+ *    group id), `keyPackages` (this device's key-package secrets by ref) and `memberKeys` (the
+ *    first key seen for a group member who is not a contact). Nothing existing changes.
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ParleyDB } from './db';
@@ -26,6 +29,14 @@ export function upgrade(db: IDBPDatabase<ParleyDB>, oldVersion: number, newVersi
   const toFive = (newVersion ?? 5) >= 5;
   if (oldVersion < 4) toV4(raw, tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>, toFive);
   if (oldVersion < 5 && toFive) toV5(raw, tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>, oldVersion);
+  if (oldVersion < 6 && (newVersion ?? 6) >= 6) toV6(raw);
+}
+
+/** New stores only: a version 5 profile keeps every record as it was. */
+function toV6(db: IDBPDatabase): void {
+  db.createObjectStore('groups', { keyPath: 'id' });
+  db.createObjectStore('keyPackages', { keyPath: 'ref' });
+  db.createObjectStore('memberKeys', { keyPath: 'username' });
 }
 
 /**

@@ -1,0 +1,87 @@
+/**
+ * Messages whose envelope another service makes and sends (a group's: the group service encrypts
+ * the job's plaintext with MLS at each (re)send): recorded and kept in the outbox like any
+ * message, but sent through the route registered for their job kind, never through a Link, and
+ * settled by what that service hears from the server (sent, back in the log, refused).
+ */
+import type { Database, OutboxEntry, OutboxKind, StoredMessage } from '../storage/db';
+import type { ConversationId } from './conversation-id';
+import { applyOutcome } from './message-outcome';
+import type { Outbox } from './outbox';
+
+/** Sends (seals anew, if it must) one job of a routed kind; one it cannot send now stays queued. */
+export type JobRoute = (entry: OutboxEntry) => void;
+
+export interface RoutedDeps {
+  db: Database;
+  outbox: Outbox;
+  find: (conv: ConversationId, id: string) => Promise<StoredMessage | undefined>;
+  changed: (conv: ConversationId, message?: StoredMessage) => void;
+  failMessage: (message: StoredMessage, code: string | undefined) => Promise<void>;
+}
+
+export class RoutedSends {
+  readonly #routes = new Map<OutboxKind, JobRoute>();
+
+  constructor(private readonly d: RoutedDeps) {}
+
+  /** `kind`'s jobs go through `route` from now on (and those waiting go at the next resend). */
+  route(kind: OutboxKind, route: JobRoute): void {
+    this.#routes.set(kind, route);
+  }
+
+  /** Kinds that are only ever routed: without their route a job waits, it never falls back to a Link. */
+  static readonly ROUTED_ONLY: ReadonlySet<OutboxKind> = new Set(['group']);
+
+  /** True when `entry` was handled here (sent through its route, or left waiting for one). */
+  send(entry: OutboxEntry): boolean {
+    const route = this.#routes.get(entry.kind);
+    if (route) {
+      route(entry);
+      return true;
+    }
+    return RoutedSends.ROUTED_ONLY.has(entry.kind);
+  }
+
+  /**
+   * The server took message `id` of `conv` ('sent': the job leaves the outbox) or it came back
+   * to this device in the conversation's log ('delivered').
+   */
+  async settle(conv: ConversationId, id: string, outcome: 'sent' | 'delivered'): Promise<void> {
+    if (!(await this.#drop(conv, id))) return;
+    const message = await this.d.find(conv, id);
+    if (!message || !applyOutcome(message, outcome)) return;
+    this.d.changed(conv, message);
+    await this.d.db.put('messages', message);
+  }
+
+  /** The server refused message `id` for good (`code`: muted, admins_only, not_member…): it shows failed. */
+  async fail(conv: ConversationId, id: string, code: string): Promise<void> {
+    if (!(await this.#drop(conv, id))) return;
+    const message = await this.d.find(conv, id);
+    if (message && message.state !== 'delivered' && message.state !== 'read') await this.d.failMessage(message, code);
+  }
+
+  /** The routed job `id`, when one waits. */
+  job(id: string): OutboxEntry | undefined {
+    const entry = this.d.outbox.get(id);
+    return entry && this.#routes.has(entry.kind) ? entry : undefined;
+  }
+
+  /** Every routed job of `conv` still waiting (to resend them in order, or fail them when the conversation ends). */
+  waiting(conv: ConversationId): OutboxEntry[] {
+    return this.d.outbox.all().filter((e) => e.conv === conv && this.#routes.has(e.kind));
+  }
+
+  /** The job `id` of `conv` leaves the outbox; false when `id` is another conversation's job. */
+  async #drop(conv: ConversationId, id: string): Promise<boolean> {
+    const entry = this.d.outbox.get(id);
+    if (entry && entry.conv !== conv) return false;
+    this.d.outbox.forget(id);
+    const tx = this.d.db.transaction('outbox', 'readwrite');
+    const queued = await tx.store.get(id);
+    if (queued?.conv === conv) await tx.store.delete(id);
+    await tx.done;
+    return true;
+  }
+}

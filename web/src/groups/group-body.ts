@@ -1,0 +1,68 @@
+/**
+ * The plaintext of a group's MLS application message (README "Decisions"): UTF-8 JSON
+ * `{"v":1,"ts":<sender ms>,"body":<Body>}` for a message, or `{"v":1,"ts","card":{"name","topic?"}}`
+ * for the group's name and topic. A member chooses what it encrypts, so what is read is bounded
+ * and checked with zod; anything this version does not take (a newer kind, a malformed body) reads
+ * as unsupported, never as a throw. This session takes text and replies; other kinds come later.
+ */
+import { z } from 'zod';
+import { type Body, MAX_TIMESTAMP_MS, Reply } from '../../../shared/envelope';
+import { GROUP_LIMITS } from '../../../shared/limits';
+import { LIMITS } from '../../../shared/limits';
+import type { ReceivedBody } from '../conversations/bodies/registry';
+
+/** Bodies a group message may carry in this version. */
+const GroupBody = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars) }), Reply]);
+export type GroupBody = z.infer<typeof GroupBody>;
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: a name shown to every member carries no control characters
+const CardText = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
+const Card = z.object({ name: CardText(GROUP_LIMITS.maxGroupNameChars), topic: CardText(GROUP_LIMITS.maxGroupTopicChars).optional() });
+export type GroupCard = z.infer<typeof Card>;
+
+const Plain = z.object({
+  v: z.literal(1),
+  ts: z.number().int().min(0).max(MAX_TIMESTAMP_MS),
+  body: z.looseObject({ kind: z.string().min(1).max(64) }).optional(),
+  card: z.unknown().optional(),
+});
+
+/** The largest plaintext read at all (a text body of LIMITS.maxTextChars in UTF-8, with room for its quote). */
+export const MAX_GROUP_PLAINTEXT_BYTES = 48 * 1024;
+
+export type GroupPlain = { kind: 'body'; ts: number; body: ReceivedBody } | { kind: 'card'; ts: number; card: GroupCard };
+
+const encoder = new TextEncoder();
+
+export function encodeBody(body: GroupBody | Body, ts: number): string {
+  return JSON.stringify({ v: 1, ts, body });
+}
+
+export function encodeCard(card: GroupCard, ts: number): string {
+  return JSON.stringify({ v: 1, ts, card: card.topic ? { name: card.name, topic: card.topic } : { name: card.name } });
+}
+
+export const plaintextBytes = (json: string): Uint8Array => encoder.encode(json);
+
+const unsupported = (sentKind: string, ts: number): GroupPlain => ({ kind: 'body', ts, body: { kind: 'unsupported', sentKind } });
+
+/** Reads a decrypted plaintext; `now` is the time shown for one whose own time cannot be read. */
+export function decodePlain(bytes: Uint8Array, now = Date.now()): GroupPlain {
+  if (bytes.length > MAX_GROUP_PLAINTEXT_BYTES) return unsupported('too_large', now);
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+  } catch {
+    return unsupported('malformed', now);
+  }
+  const plain = Plain.safeParse(json);
+  if (!plain.success) return unsupported('malformed', now);
+  const { ts, body, card } = plain.data;
+  if (card !== undefined && body === undefined) {
+    const parsed = Card.safeParse(card);
+    return parsed.success ? { kind: 'card', ts, card: parsed.data } : unsupported('card', ts);
+  }
+  if (!body) return unsupported('malformed', ts);
+  const parsed = GroupBody.safeParse(body);
+  return parsed.success ? { kind: 'body', ts, body: parsed.data } : unsupported(body.kind, ts);
+}

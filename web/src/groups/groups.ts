@@ -1,0 +1,282 @@
+/**
+ * The browser's group service (issue 12; README.md in this folder): the groups this device is in,
+ * their MLS state in IndexedDB, the server's group frames, and the UI's face (`list`, `view`,
+ * `create`, `send`, event `groups`). The admin part (admin.ts) works through the GroupCore this
+ * service hands it. Each group's MLS state changes only in its serial line (group-store.ts);
+ * frame handlers only queue work there, or settle what was asked (ask.ts), so a line waiting for
+ * the server's answer never holds up the frame that brings it.
+ */
+import { type GroupEnv, createGroup, fromBase64Url, groupEnv, isGroupError, join, roleIn, toBase64Url } from '../../../shared/groups/index';
+import type { Identity } from '../../../shared/identity';
+import { LIMITS } from '../../../shared/limits';
+import type { ServerFrameOf } from '../../../shared/protocol';
+import { GroupSettings } from '../../../shared/protocol-groups';
+import type { Sodium } from '../../../shared/sodium';
+import { MAX_QUOTE_CHARS } from '../../../shared/envelope';
+import { clip } from '../conversations/bodies/reply';
+import type { Messenger } from '../conversations/messenger';
+import type { Account } from '../identity/account';
+import type { Contacts } from '../identity/contacts';
+import type { Connection } from '../net/connection';
+import type { FrameRoutes } from '../net/frame-router';
+import { ParleyError } from '../net/parley-error';
+import type { Database, StoredGroup } from '../storage/db';
+import { GroupAdmin } from './admin';
+import { Asks } from './ask';
+import type { GroupCore, GroupView, NewGroup } from './core';
+import { type GroupBody, encodeBody } from './group-body';
+import { GroupLog } from './group-log';
+import { GroupSender } from './group-send';
+import { DEFAULT_SETTINGS, GroupStore, viewOf } from './group-store';
+import { KeyPool } from './key-pool';
+import { MemberTrust } from './trust';
+
+export interface GroupsDeps {
+  db: Database;
+  sodium: Sodium;
+  account: Account;
+  contacts: Contacts;
+  connection: Pick<Connection, 'send'> & Partial<Pick<Connection, 'addEventListener' | 'online'>>;
+  messenger: Messenger;
+}
+
+/** The group types this service answers `ask`s with (besides `error`). */
+const ANSWERS = ['kp_claimed', 'group_created', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_committed', 'group_state'] as const;
+
+export class Groups extends EventTarget {
+  readonly admin: GroupAdmin;
+  /** What the admin part works through (tests drive it directly too). */
+  readonly core: GroupCore;
+  /** Entries passed over (unreadable, forged sender): for tests and diagnostics. */
+  readonly log: GroupLog;
+  readonly #store: GroupStore;
+  readonly #asks: Asks;
+  readonly #trust: MemberTrust;
+  readonly #keys: KeyPool;
+  readonly #sender: GroupSender;
+  #env: GroupEnv | undefined;
+
+  constructor(private readonly d: GroupsDeps) {
+    super();
+    const send = (frame: Parameters<Connection['send']>[0]) => d.connection.send(frame);
+    this.#store = new GroupStore(d.db, d.sodium);
+    this.#asks = new Asks(send);
+    this.#trust = new MemberTrust(d.db, d.sodium, d.contacts, () => this.#identity());
+    this.#keys = new KeyPool({ db: d.db, sodium: d.sodium, identity: () => this.#identity(), env: async () => this.#groupEnv(), send });
+    this.#sender = new GroupSender({ store: this.#store, messenger: d.messenger, asks: this.#asks, send });
+    const core: GroupCore = (this.core = {
+      get me() {
+        return d.account.identity!.username;
+      },
+      view: (id) => this.view(id),
+      send,
+      ask: (frame, answer, refs) => this.#asks.ask(frame, answer, refs),
+      commit: (id, build) => this.#sender.commit(id, build),
+      sendCard: (id) => this.#sender.card(id),
+      patch: (id, change) => this.#patch(id, change),
+    });
+    this.admin = new GroupAdmin(core);
+    this.log = new GroupLog({
+      store: this.#store,
+      messenger: d.messenger,
+      me: () => this.#identity().username,
+      ack: (group, upTo) => void send({ t: 'group_ack', group, upTo }),
+      applyEvent: (group, event, seq) => this.admin.applyEvent(group, event, seq),
+      changed: (id) => this.#changed(id),
+      view: (id) => this.view(id),
+    });
+    d.messenger.routed.route('group', (entry) => this.#sender.route(entry));
+    // Nothing asked on a connection that dropped will be answered on it.
+    d.connection.addEventListener?.('status', () => {
+      if (d.connection.online === false) this.#asks.dropAll();
+    });
+  }
+
+  /** Reads the groups, their MLS states, and the first-seen keys; call once, before attach(). */
+  async load(): Promise<void> {
+    this.#env ??= await groupEnv((user, key) => this.#trust.authenticate(user, key));
+    await Promise.all([this.#trust.load(), this.#keys.prune()]);
+    await this.#store.load(this.#groupEnv(), this.d.account.identity);
+  }
+
+  attach(frames: FrameRoutes): void {
+    frames.on('welcome', () => this.#keys.onWelcome());
+    frames.on('kp_count', (f) => this.#keys.onCount(f.count));
+    for (const t of ANSWERS) frames.on(t, (f) => this.#asks.offer(f));
+    frames.on('group_sent', (f) => {
+      this.#asks.offer(f);
+      return this.#sender.sent(f);
+    });
+    frames.on('group_log', (f) => this.#queue(f.group, 'log entry', () => this.#entry(f)));
+    frames.on('group_welcome', (f) => this.#queue(f.group, 'Welcome', () => this.#welcome(f)));
+    frames.on('group_removed', (f) => this.#queue(f.group, 'removal', () => this.#removed(f)));
+    frames.on('group_list', (f) => this.#listed(f));
+    frames.on('error', async (f) => {
+      this.#asks.offer(f);
+      if (f.ref?.startsWith('kp:')) this.#keys.onRefused();
+      if (await this.#sender.refused(f)) return;
+      // The server no longer has this device in a group it holds (deleted, or removed while away).
+      const held = f.ref ? this.#store.get(f.ref) : undefined;
+      if (held && !held.record.removed && (f.code === 'unknown_group' || f.code === 'not_member')) {
+        const reason = f.code === 'unknown_group' ? 'deleted' : 'removed';
+        this.#queue(f.ref!, 'refusal', () => this.#removed({ t: 'group_removed', group: f.ref!, reason }));
+      }
+    });
+  }
+
+  /** Every group this device is or was in. */
+  list(): GroupView[] {
+    return this.#store
+      .all()
+      .map((h) => viewOf(h.record))
+      .sort((a, b) => b.joinedAt - a.joinedAt);
+  }
+
+  view(id: string): GroupView | undefined {
+    const held = this.#store.get(id);
+    return held ? viewOf(held.record) : undefined;
+  }
+
+  /** A new group owned by this user, on the server and here; its id. */
+  async create(g: NewGroup): Promise<string> {
+    const identity = this.#identity();
+    const name = g.name.trim();
+    const topic = g.topic?.trim() ?? '';
+    const joinPolicy = g.joinPolicy ?? 'approval';
+    const settings = { ...DEFAULT_SETTINGS, listed: g.listed, name, topic, joinPolicy };
+    if (!GroupSettings.safeParse(settings).success || (g.listed && !name)) throw new ParleyError('bad_frame');
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    const id = toBase64Url(bytes);
+    return this.#store.run(id, async () => {
+      const group = await createGroup(this.#groupEnv(), this.d.sodium, identity, bytes, { owner: identity.username, admins: [] });
+      try {
+        // The server learns the name and topic of a listed group only.
+        await this.#asks.ask(
+          { t: 'group_create', group: id, listed: g.listed, ...(g.listed ? { name, ...(topic ? { topic } : {}) } : {}), joinPolicy },
+          (f): f is ServerFrameOf<'group_created'> => f.t === 'group_created' && f.group === id,
+          [id],
+        );
+      } catch (err) {
+        this.#store.unfill(id);
+        throw err;
+      }
+      const record: StoredGroup = { id, name, ...(topic ? { topic } : {}), role: 'owner', settings, joinedAt: Date.now(), seq: 0 };
+      await this.#store.save(this.#store.fill(id, record, group));
+      this.#changed(id);
+      return id;
+    });
+  }
+
+  /**
+   * Stores `text` (a reply to `reply` when given) as this device's message in group `id` and sends
+   * it, now or when online. Throws before storing only when the group is unknown or left.
+   */
+  async send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void> {
+    const held = this.#store.get(id);
+    if (!held) throw new ParleyError('unknown_group');
+    if (held.record.removed || !held.group) throw new ParleyError('not_member');
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
+    const body: GroupBody = reply
+      ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) } }
+      : { kind: 'text', text: trimmed };
+    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts));
+  }
+
+  /** Runs `job` in group `id`'s line; a failure is logged (the frame's handling goes on). */
+  #queue(id: string, what: string, job: () => Promise<void>): void {
+    this.#store.run(id, job).catch((err) => console.error(`parley: could not handle a group ${what} of ${id}`, err));
+  }
+
+  async #entry(f: ServerFrameOf<'group_log'>): Promise<void> {
+    const held = this.#store.get(f.group);
+    if (!held) return this.#store.unfill(f.group);
+    await this.log.entry(held, f);
+  }
+
+  /** This device was added: join with one of its kept key packages, then read the log after `seq`. */
+  async #welcome(f: ServerFrameOf<'group_welcome'>): Promise<void> {
+    const before = this.#store.get(f.group);
+    if (before?.group && !before.record.removed) return; // joined already (the Welcome comes again at each login until acknowledged past)
+    const identity = this.#identity();
+    let joined: Awaited<ReturnType<typeof join>>;
+    try {
+      joined = await join(this.#groupEnv(), this.d.sodium, identity, fromBase64Url(f.welcome), await this.#keys.all());
+    } catch (err) {
+      if (!isGroupError(err)) throw err;
+      console.warn(`parley: could not join group ${f.group} with its Welcome`, err);
+      return this.#store.unfill(f.group);
+    }
+    const record: StoredGroup = {
+      id: f.group,
+      name: before?.record.name ?? '',
+      role: roleIn(joined.group, identity.username),
+      settings: { ...DEFAULT_SETTINGS },
+      joinedAt: Date.now(),
+      seq: f.seq,
+    };
+    await this.#store.save(this.#store.fill(f.group, record, joined.group));
+    await this.#keys.used(joined.keyPackageRef);
+    this.d.connection.send({ t: 'group_ack', group: f.group, upTo: f.seq });
+    this.#changed(f.group);
+    // One package fewer on the server: its count (the answer) says whether to top up.
+    void this.#keys.upload(1).catch((err) => console.warn('parley: could not upload a key package', err));
+  }
+
+  /** This device is out of the group: it stays listed, read-only; its MLS state goes, and what waited to be sent fails. */
+  async #removed(f: ServerFrameOf<'group_removed'>): Promise<void> {
+    const held = this.#store.get(f.group);
+    if (!held) return this.#store.unfill(f.group);
+    held.record.removed = f.reason;
+    delete held.record.state;
+    held.group = undefined;
+    held.pendingCommit = undefined;
+    await this.#store.save(held);
+    const conv = `grp:${f.group}` as const;
+    for (const job of this.d.messenger.routed.waiting(conv)) await this.d.messenger.routed.fail(conv, job.id, 'not_member');
+    this.#changed(f.group);
+  }
+
+  /** The login's list of this user's groups: the server's role for each is the one shown. */
+  async #listed(f: ServerFrameOf<'group_list'>): Promise<void> {
+    for (const g of f.groups) {
+      const held = this.#store.get(g.group);
+      if (held && !held.record.removed && held.record.role !== g.role) await this.#patch(g.group, { role: g.role });
+    }
+  }
+
+  async #patch(id: string, change: Partial<Omit<GroupView, 'id' | 'conv'>>): Promise<void> {
+    const held = this.#store.get(id);
+    if (!held) return;
+    const r = held.record;
+    const { name, topic, role, settings, members, removed, joinedAt } = change;
+    if (name !== undefined) r.name = name;
+    if ('topic' in change) {
+      if (topic) r.topic = topic;
+      else delete r.topic;
+    }
+    if (role !== undefined) r.role = role;
+    if (settings !== undefined) r.settings = { ...settings };
+    if (members !== undefined) r.members = members.map((m) => ({ ...m }));
+    if (removed !== undefined) r.removed = removed;
+    if (joinedAt !== undefined) r.joinedAt = joinedAt;
+    await this.#store.save(held);
+    this.#changed(id);
+  }
+
+  #changed(id?: string): void {
+    this.dispatchEvent(new CustomEvent('groups', { detail: id }));
+  }
+
+  #identity(): Identity {
+    const identity = this.d.account.identity;
+    if (!identity) throw new Error('no identity on this device');
+    return identity;
+  }
+
+  #groupEnv(): GroupEnv {
+    if (!this.#env) throw new Error('Groups.load() first');
+    return this.#env;
+  }
+}
