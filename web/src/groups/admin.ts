@@ -8,12 +8,12 @@
  */
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
-import { type Group, type Roles, add, fromBase64Url, isGroupError, members, remove, roleIn, rolesOf, setRoles } from '../../../shared/groups/index';
 import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
-import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole } from './admin-rules';
+import { actRefusal, rolesAfterTransfer, rolesWithRole } from './admin-rules';
 import { eventChange, stateChange } from './admin-view';
 import type { GroupCard, GroupCore, GroupView, JoinRequestView } from './core';
+import { MemberCommits } from './member-commits';
 import { JoinRequests } from './requests';
 
 type Frame<T extends ServerFrame['t']> = ServerFrameOf<T>;
@@ -21,9 +21,6 @@ const is =
   <T extends ServerFrame['t']>(t: T, group: string, more: (f: Frame<T>) => boolean = () => true) =>
   (f: ServerFrame): f is Frame<T> =>
     f.t === t && (f as { group?: string }).group === group && more(f as Frame<T>);
-
-/** Thrown from a commit's build when the state shows there is nothing to commit (someone else did it). */
-class NothingToCommit extends Error {}
 
 /** An admin action waiting for its event in the log. */
 interface Made {
@@ -37,8 +34,11 @@ export class GroupAdmin extends EventTarget {
   readonly #bans = new Map<string, string[]>();
   readonly #made = new Set<Made>();
 
+  readonly #commits: MemberCommits;
+
   constructor(private readonly core: GroupCore) {
     super();
+    this.#commits = new MemberCommits(core);
   }
 
   /** Registers the pushed frames this part handles; answers to its own frames come through `core.ask`. */
@@ -81,7 +81,7 @@ export class GroupAdmin extends EventTarget {
   async decide(id: string, user: string, accept: boolean): Promise<void> {
     await this.core.ask({ t: 'group_decide', group: id, user, accept }, is('group_decided', id, (f) => f.user === user), [id, user]);
     this.#changed(this.#requests.drop(id, user));
-    if (accept) await this.#add(id, [user]);
+    if (accept) await this.#commits.add(id, [user]);
   }
 
   // ---- members ----
@@ -90,22 +90,15 @@ export class GroupAdmin extends EventTarget {
   async addMembers(id: string, users: readonly string[]): Promise<void> {
     const unique = [...new Set(users)];
     if (unique.length === 0) return;
-    await this.#add(id, unique);
+    await this.#commits.add(id, unique);
   }
 
   /** Commits the Remove of `user`; the server cuts them off as it accepts it. */
   async remove(id: string, user: string): Promise<void> {
     this.#mayActOn(id, user);
-    await this.core.commit(id, async (g) => {
-      // Checked again against the roles of the epoch the commit is built on, which members verify it by.
-      if (!members(g).some((m) => m.username === user)) throw new ParleyError('not_member');
-      const why = actRefusal(roleIn(g, this.core.me), roleIn(g, user));
-      if (why) throw new ParleyError(why);
-      return remove(g, [user]);
-    });
+    await this.#commits.remove(id, user);
     const view = this.core.view(id);
     if (view?.members) await this.core.patch(id, { members: view.members.filter((m) => m.user !== user) });
-    await this.#dropAdmin(id, user);
   }
 
   /** Bans `user` (cut off at once if a member; the Remove follows from the owner's device). */
@@ -127,7 +120,7 @@ export class GroupAdmin extends EventTarget {
   /** The owner makes `user` an admin or a member: the server's role, then the roles commit members verify. */
   async setRole(id: string, user: string, role: 'admin' | 'member'): Promise<void> {
     await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user], (e) => e.t === 'role' && e.user === user);
-    await this.#commitRoles(id, (roles) => rolesWithRole(roles, user, role));
+    await this.#commits.roles(id, (roles) => rolesWithRole(roles, user, role));
   }
 
   /**
@@ -137,7 +130,7 @@ export class GroupAdmin extends EventTarget {
    */
   async transfer(id: string, user: string): Promise<void> {
     if (this.core.view(id)?.role !== 'owner') throw new ParleyError('not_owner');
-    await this.#commitRoles(id, (roles) => rolesAfterTransfer(roles, user));
+    await this.#commits.roles(id, (roles) => rolesAfterTransfer(roles, user));
     await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user], (e) => e.t === 'transfer' && e.user === user);
   }
 
@@ -187,29 +180,12 @@ export class GroupAdmin extends EventTarget {
     if (event.t === 'ban') this.#changed(this.#requests.drop(group, event.user));
     const change = eventChange(view, event, this.core.me);
     if (change) await this.core.patch(group, change);
-    if (event.t === 'left' || event.t === 'ban') void this.#removeGone(group, event.user);
+    if (event.t === 'left' || event.t === 'ban') void this.#commits.removeGone(group, event.user);
     if (event.t === 'role' && event.user === this.core.me && event.role === 'member') this.#changed(this.#requests.clear(group));
     for (const w of [...this.#made]) if (w.group === group && w.made(event)) w.done();
   }
 
   // ---- inside ----
-
-  /** Claims one KeyPackage per user, commits their Add in one commit, then sends the card so they see the group's name. */
-  async #add(id: string, users: string[]): Promise<void> {
-    const claimed = await this.core.ask({ t: 'kp_claim', group: id, users }, is('kp_claimed', id), [id, ...users]);
-    const kps = claimed.kps.map((k) => fromBase64Url(k.kp));
-    await this.core.commit(id, async (g) => {
-      try {
-        return await add(g, kps);
-      } catch (err) {
-        // A key package whose key is not the one this device pinned for that user (a contact's, or the first seen).
-        if (isGroupError(err) && err.code === 'unauthenticated') throw new ParleyError('untrusted', users.length === 1 ? { peer: users[0]! } : {});
-        if (isGroupError(err) && err.code === 'forbidden') throw new ParleyError('not_admin');
-        throw err;
-      }
-    });
-    await this.core.sendCard(id);
-  }
 
   /**
    * Sends an admin frame the server answers only with its log event, which is the answer: it
@@ -270,49 +246,6 @@ export class GroupAdmin extends EventTarget {
     }
     if (state.bans) this.#bans.set(state.group, [...state.bans].sort());
     if (state.requests) this.#changed(this.#requests.replace(state.group, state.requests));
-  }
-
-  /** The roles commit, built from the state in the group's line; nothing when the roles are already so. */
-  async #commitRoles(id: string, next: (roles: Roles) => Roles | undefined): Promise<void> {
-    await this.#commitUnlessDone(id, (g) => {
-      const roles = next(rolesOf(g));
-      if (!roles) throw new NothingToCommit();
-      return setRoles(g, roles);
-    });
-  }
-
-  /**
-   * An admin who is gone keeps no admin role in the MLS state, so a later return (added again as
-   * a plain member) does not bring back rights the server no longer grants. Only the owner commits roles.
-   */
-  async #dropAdmin(id: string, user: string): Promise<void> {
-    if (this.core.view(id)?.role !== 'owner') return;
-    await this.#commitRoles(id, (roles) => (roles.owner === this.core.me ? rolesWithRole(roles, user, 'member') : undefined));
-  }
-
-  /** Commits the Remove of someone who left or was banned, when this device is the one to (admin-rules.ts). */
-  async #removeGone(id: string, user: string): Promise<void> {
-    try {
-      await this.#commitUnlessDone(id, (g) => {
-        const names = members(g).map((m) => m.username);
-        // Not in the MLS group (banned before joining, or already removed): nothing to commit.
-        if (!names.includes(user) || removalCommitter(rolesOf(g), names, user) !== this.core.me) throw new NothingToCommit();
-        return remove(g, [user]);
-      });
-      await this.#dropAdmin(id, user);
-    } catch (err) {
-      // The next event or login tries again; a failure here must not stop the group's log.
-      console.error('parley: could not commit the removal of a member who left', err);
-    }
-  }
-
-  async #commitUnlessDone(id: string, build: (g: Group) => ReturnType<typeof remove>): Promise<void> {
-    try {
-      await this.core.commit(id, async (g) => build(g));
-    } catch (err) {
-      if (err instanceof NothingToCommit) return;
-      throw err;
-    }
   }
 
   /** Refuses before building what this device's MLS state would refuse, with the server's code for it. */
