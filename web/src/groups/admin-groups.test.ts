@@ -118,5 +118,7 @@ describe('bans, removals and leaving', () => {
     expect(leaver.client.received.filter((f) => f.t === 'group_log').length).toBe(seen);
     expect(await leaver.texts(id)).not.toContain('just us now');
     expect(owner.groups.view(id)?.members?.map((x) => x.user).sort()).toEqual([owner.name, a.name].sort());
+    // Still shown as left (nothing after the leave told core otherwise).
+    expect(leaver.groups.view(id)?.removed).toBe('left');
   });
 });

@@ -53,6 +53,8 @@ describe('roles and mutes', () => {
     const heir = await device('heir');
     const m = await device('m');
     const id = await groupWith(owner, [heir, m]);
+    expect(await code(owner.groups.admin.transfer(id, 'stranger_x1'))).toBe('not_member');
+    expect(await code(heir.groups.admin.transfer(id, m.name))).toBe('not_owner');
     await owner.groups.admin.transfer(id, heir.name);
     const expected = { owner: heir.name, admins: [owner.name] };
     await until('the roles commit reached both', async () => rolesOf(await stored(m, id)).owner === heir.name && rolesOf(await stored(heir, id)).owner === heir.name);

@@ -8,6 +8,7 @@
  */
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
+import { toBase64Url } from '../../../shared/groups/index';
 import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import { actRefusal, rolesAfterTransfer, rolesWithRole } from './admin-rules';
@@ -106,10 +107,10 @@ export class GroupAdmin extends EventTarget {
     await this.#act(id, { t: 'group_ban', group: id, user }, [id, user], (e) => e.t === 'ban' && e.user === user);
   }
 
-  /** Lifts a ban. The server answers an unban of someone not banned with nothing, so the state after it is the answer. */
+  /** Lifts a ban (the server answers an unban of someone not banned with nothing, so it settles behind it). */
   async unban(id: string, user: string): Promise<void> {
-    if (!this.core.send({ t: 'group_unban', group: id, user })) throw new ParleyError('offline');
-    await this.#applyState(await this.#info(id, [id, user]));
+    await this.#handled({ t: 'group_unban', group: id, user }, [id, user]);
+    this.#trackBan(id, user, false);
   }
 
   /** Mutes `user` until `until` (ms; MUTE_FOREVER for "until unmuted"), or unmutes with null. */
@@ -136,7 +137,7 @@ export class GroupAdmin extends EventTarget {
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
   async leave(id: string): Promise<void> {
-    await this.#out(id, { t: 'group_leave', group: id }, 'not_member');
+    await this.#handled({ t: 'group_leave', group: id }, [id]);
     // Core marks the view on `group_removed` too; marked here as well, so it is so when this resolves.
     await this.core.patch(id, { removed: 'left' });
     this.#changed(this.#requests.clear(id));
@@ -144,7 +145,7 @@ export class GroupAdmin extends EventTarget {
 
   /** The owner ends the group for everyone. */
   async deleteGroup(id: string): Promise<void> {
-    await this.#out(id, { t: 'group_delete', group: id }, 'unknown_group');
+    await this.#handled({ t: 'group_delete', group: id }, [id]);
     await this.core.patch(id, { removed: 'deleted' });
     this.#changed(this.#requests.clear(id));
   }
@@ -214,20 +215,22 @@ export class GroupAdmin extends EventTarget {
   }
 
   /**
-   * Sends a frame that ends this device's membership (leave, delete), whose answer, `group_removed`,
-   * core takes; `group_info` behind it is refused `gone` once it is done (frames of a connection
-   * are handled in order), and a refusal of the first comes before.
+   * Sends a frame whose answer core's asks do not see (`group_removed` for leave and delete) or
+   * that may have none (an unban of someone not banned), and settles once the server has handled
+   * it: a connection's frames are handled in order, so the refusal of a `group_info` about a
+   * group that does not exist (a fresh random id, `unknown_group`, which none of these frames is
+   * refused with) comes after the frame's own refusal, if any (an error with one of `refs`).
+   * Not `group_info` about this group: its refusal after a leave would tell core the device was removed.
    */
-  async #out(id: string, frame: Parameters<GroupCore['send']>[0], gone: 'not_member' | 'unknown_group'): Promise<void> {
+  async #handled(frame: Parameters<GroupCore['send']>[0], refs: readonly string[]): Promise<void> {
     if (!this.core.send(frame)) throw new ParleyError('offline');
+    const probe = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
     try {
-      await this.#info(id);
+      await this.core.ask({ t: 'group_info', group: probe }, (f): f is never => false, [...refs, probe]);
     } catch (err) {
-      if (err instanceof ParleyError && err.code === gone) return;
+      if (err instanceof ParleyError && err.code === 'unknown_group') return;
       throw err;
     }
-    // Still in: the server ignored the frame (it never does for these), so say so rather than pretend.
-    throw new ParleyError('internal');
   }
 
   #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {

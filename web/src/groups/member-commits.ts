@@ -47,9 +47,12 @@ export class MemberCommits {
 
   /** The roles commit (the owner only); nothing when `next` says the roles are already so. */
   async roles(id: string, next: (roles: Roles) => Roles | undefined): Promise<void> {
-    await this.#unlessDone(id, (g) => {
+    await this.#unlessDone(id, async (g) => {
       const roles = next(rolesOf(g));
       if (!roles) throw new NothingToCommit();
+      // Refused here as members would refuse it: the owner must be a member, and only the owner changes roles.
+      if (!members(g).some((m) => m.username === roles.owner)) throw new ParleyError('not_member');
+      if (roleIn(g, this.core.me) !== 'owner') throw new ParleyError('not_owner');
       return setRoles(g, roles);
     });
   }
