@@ -52,7 +52,8 @@ describe('join requests', () => {
     await world.close(owner);
     await asker.groups.admin.requestJoin(id);
     const back = await world.reopen(owner.profile);
-    back.groups.admin.attach(back.router);
+    // Pushed after the login's group list.
+    await until('the request at login', () => back.groups.admin.requests(id).length === 1);
     await back.groups.admin.refresh(id);
     expect(back.groups.admin.requests(id).map((r) => r.user)).toEqual([asker.name]);
   });

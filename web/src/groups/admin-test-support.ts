@@ -1,6 +1,6 @@
 /**
  * For the admin part's tests only (admin-*.test.ts): core's devices (test-device.ts: the real
- * Groups on an in-process server) with the admin part hearing pushed frames, the MLS state as a
+ * Groups on an in-process server), the MLS state as a
  * device's IndexedDB holds it, a refusal read as its code, and a group set up through the admin part.
  */
 import { type Group, deserialize, groupEnv, members } from '../../../shared/groups/index';
@@ -8,15 +8,8 @@ import { loadSodium } from '../../../shared/sodium';
 import { ParleyError } from '../net/parley-error';
 import { type GroupDevice, type GroupWorld, befriend, until } from './test-device';
 
-/**
- * A new device whose admin part also hears the pushed frames (join requests, decisions).
- * Groups.attach does not call `admin.attach` yet (asked of core); a second call would be harmless.
- */
-export async function adminDevice(world: GroupWorld, prefix: string): Promise<GroupDevice> {
-  const d = await world.device(prefix);
-  d.groups.admin.attach(d.router);
-  return d;
-}
+/** A new device (core's, with the admin part inside its Groups). */
+export const adminDevice = (world: GroupWorld, prefix: string): Promise<GroupDevice> => world.device(prefix);
 
 /** The MLS state of group `id` as this device's IndexedDB holds it. */
 export async function stored(d: GroupDevice, id: string): Promise<Group> {

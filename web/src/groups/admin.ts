@@ -9,7 +9,6 @@
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
 import { toBase64Url } from '../../../shared/groups/index';
-import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import { actRefusal, rolesAfterTransfer, rolesWithRole } from './admin-rules';
 import { eventChange, stateChange } from './admin-view';
@@ -42,12 +41,26 @@ export class GroupAdmin extends EventTarget {
     this.#commits = new MemberCommits(core);
   }
 
-  /** Registers the pushed frames this part handles; answers to its own frames come through `core.ask`. */
-  attach(frames: FrameRoutes): void {
-    frames.on('group_request', (f) => this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey })));
-    frames.on('group_decided', (f) => this.#changed(this.#requests.drop(f.group, f.user)));
-    frames.on('group_state', (f) => this.#applyState(f));
-    frames.on('group_removed', (f) => this.#changed(this.#requests.clear(f.group)));
+  /**
+   * The group frames that are this part's news, as core hands them over (after any ask they
+   * answer), in the frames' order: join requests pushed live or at login, decisions by any admin,
+   * the server's state of a group, and the login's list (a group where this user is a plain
+   * member now has no requests to show here).
+   */
+  async onFrame(f: ServerFrame): Promise<void> {
+    switch (f.t) {
+      case 'group_request':
+        return this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey }));
+      case 'group_decided':
+        return this.#changed(this.#requests.drop(f.group, f.user));
+      case 'group_state':
+        return this.#applyState(f);
+      case 'group_list':
+        for (const g of f.groups) if (g.role === 'member') this.#changed(this.#requests.clear(g.group));
+        return;
+      default:
+        return;
+    }
   }
 
   // ---- finding and joining ----
@@ -70,7 +83,8 @@ export class GroupAdmin extends EventTarget {
 
   /** Pending requests of `id` (or of every group this device administers). */
   requests(id?: string): JoinRequestView[] {
-    return this.#requests.list(id);
+    // A group this device is out of has no requests for it to decide.
+    return this.#requests.list(id).filter((r) => !this.core.view(r.group)?.removed);
   }
 
   /** Users banned from `id`, as the last `group_state` told (owners and admins only). */
