@@ -80,10 +80,17 @@ describe('settings and delete', () => {
     await until('a has the new name', () => a.groups.view(id)?.name === 'Secret club');
     await until('a has the setting', () => a.groups.view(id)?.settings.onlyAdminsSend === true);
     expect(await a.groups.admin.search('Secret')).toEqual([]);
+    // An unlisted group's new name went in the card only, never to the server.
+    expect(owner.sent.filter((f) => f.t === 'group_settings').map((f) => Object.keys(f).sort())).toEqual([['group', 'onlyAdminsSend', 't']]);
     await a.groups.send(id, 'hello?');
     expect(await lastSend(a, id)).toEqual({ state: 'failed', error: 'admins_only' });
     expect(await code(a.groups.admin.updateSettings(id, { onlyAdminsSend: false }))).toBe('not_admin');
     expect(await code(a.groups.admin.deleteGroup(id))).toBe('not_admin');
+
+    // Listing it gives the server its card, so it is found under its name.
+    await owner.groups.admin.updateSettings(id, { listed: true });
+    expect(await a.groups.admin.search('secret CLUB')).toEqual([{ group: id, name: 'Secret club', topic: '', members: 2 }]);
+    await until('a sees it listed', () => a.groups.view(id)?.settings.listed === true);
 
     await owner.groups.admin.deleteGroup(id);
     expect(owner.groups.view(id)?.removed).toBe('deleted');
