@@ -280,8 +280,8 @@ export class GroupAdmin extends EventTarget {
   #mayActOn(id: string, user: string): void {
     const view = this.core.view(id);
     if (!view || view.removed) throw new ParleyError(view ? 'not_member' : 'unknown_group');
+    // A target missing from the view may have joined since the last state: the MLS state decides (member-commits.ts).
     const target = view.members?.find((m) => m.user === user);
-    if (view.members && !target) throw new ParleyError('not_member');
     const why = actRefusal(view.role, target?.role);
     if (why) throw new ParleyError(why);
   }
