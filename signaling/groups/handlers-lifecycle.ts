@@ -77,7 +77,8 @@ export const groupTransfer: Handler<'group_transfer'> = async (ctx, session, f) 
   const store = ctx.groups.store.groups;
   requireOwner(await store.member(f.group, session.username!), f.group);
   if (f.user === session.username) throw new ProtocolError('bad_frame', 'you are the owner already', f.group);
-  requireMember(await store.member(f.group, f.user), f.group);
+  // About the target, named as such: `not_member` with the group as ref would read as "you are out".
+  requireMember(await store.member(f.group, f.user), f.user);
   await store.transfer(f.group, f.user);
   await ctx.groups.event(f.group, session.username!, { t: 'transfer', user: f.user });
 };
