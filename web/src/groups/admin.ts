@@ -1,15 +1,272 @@
 /**
- * Placeholder until the admin engineer's GroupAdmin lands (they replace this file): the hooks the
- * core calls, doing nothing yet.
+ * The admin part of the group service (README.md in this folder, "What the UI calls"): finding and
+ * joining groups, join requests and their decisions, adding and removing members, bans, mutes,
+ * roles, transfer, leaving and deleting, settings, and the server's view of a group. Every change
+ * of membership or roles that MLS must know of is a commit through `core.commit`, so members verify
+ * it; the rest is server state, which comes back as log events (`applyEvent`). Every method rejects
+ * with a ParleyError carrying the server's code.
  */
-import type { GroupEvent } from '../../../shared/protocol-groups';
-import type { GroupCore, GroupView } from './core';
+import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
+import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
+import { type Group, type Roles, add, fromBase64Url, members, remove, rolesOf, setRoles } from '../../../shared/groups/index';
+import type { FrameRoutes } from '../net/frame-router';
+import { ParleyError } from '../net/parley-error';
+import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole } from './admin-rules';
+import { eventChange, stateChange } from './admin-view';
+import type { GroupCard, GroupCore, JoinRequestView } from './core';
+import { JoinRequests } from './requests';
+
+type Frame<T extends ServerFrame['t']> = ServerFrameOf<T>;
+const is =
+  <T extends ServerFrame['t']>(t: T, group: string, more: (f: Frame<T>) => boolean = () => true) =>
+  (f: ServerFrame): f is Frame<T> =>
+    f.t === t && (f as { group?: string }).group === group && more(f as Frame<T>);
+
+/** Thrown from a commit's build when the state shows there is nothing to commit (someone else did it). */
+class NothingToCommit extends Error {}
 
 export class GroupAdmin extends EventTarget {
-  constructor(readonly core: GroupCore) {
+  readonly #requests = new JoinRequests();
+  readonly #bans = new Map<string, string[]>();
+
+  constructor(private readonly core: GroupCore) {
     super();
   }
 
-  /** A server-state event from the group's log (mute, role, settings, ban, left…), in order, before its entry is acknowledged. */
-  applyEvent(_group: GroupView, _event: GroupEvent, _seq: number): void | Promise<void> {}
+  /** Registers the pushed frames this part handles; answers to its own frames come through `core.ask`. */
+  attach(frames: FrameRoutes): void {
+    frames.on('group_request', (f) => this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey })));
+    frames.on('group_decided', (f) => this.#changed(this.#requests.drop(f.group, f.user)));
+    frames.on('group_state', (f) => this.#applyState(f));
+    frames.on('group_removed', (f) => this.#changed(this.#requests.clear(f.group)));
+  }
+
+  // ---- finding and joining ----
+
+  /** Listed groups whose name contains `q`. */
+  async search(q: string): Promise<GroupCard[]> {
+    const text = q.trim();
+    if (text === '') return [];
+    const answer = (f: ServerFrame): f is Frame<'group_results'> => f.t === 'group_results' && f.q === text;
+    const results = await this.core.ask({ t: 'group_search', q: text }, answer, ['group_search', text]);
+    return results.groups.map((g) => ({ ...g }));
+  }
+
+  /** Asks to join `id`; resolves once the server stored the request. */
+  async requestJoin(id: string): Promise<void> {
+    await this.core.ask({ t: 'group_join_request', group: id }, is('group_requested', id), [id]);
+  }
+
+  // ---- join requests ----
+
+  /** Pending requests of `id` (or of every group this device administers). */
+  requests(id?: string): JoinRequestView[] {
+    return this.#requests.list(id);
+  }
+
+  /** Users banned from `id`, as the last `group_state` told (owners and admins only). */
+  bans(id: string): string[] {
+    return [...(this.#bans.get(id) ?? [])];
+  }
+
+  /** Accepts (approves, then adds with one commit and sends the card) or declines `user`'s request. */
+  async decide(id: string, user: string, accept: boolean): Promise<void> {
+    await this.core.ask({ t: 'group_decide', group: id, user, accept }, is('group_decided', id, (f) => f.user === user), [id, user]);
+    this.#changed(this.#requests.drop(id, user));
+    if (accept) await this.#add(id, [user]);
+  }
+
+  // ---- members ----
+
+  /** Adds contacts (or approved users) directly: one KeyPackage each, one Add commit, then the card. */
+  async addMembers(id: string, users: readonly string[]): Promise<void> {
+    const unique = [...new Set(users)];
+    if (unique.length === 0) return;
+    await this.#add(id, unique);
+  }
+
+  /** Commits the Remove of `user`; the server cuts them off as it accepts it. */
+  async remove(id: string, user: string): Promise<void> {
+    this.#mayActOn(id, user);
+    await this.core.commit(id, (g) => remove(g, [user]));
+    const view = this.core.view(id);
+    if (view?.members) await this.core.patch(id, { members: view.members.filter((m) => m.user !== user) });
+    await this.#dropAdmin(id, user);
+  }
+
+  /** Bans `user` (cut off at once if a member; the Remove follows from the owner's device). */
+  async ban(id: string, user: string): Promise<void> {
+    await this.#act(id, { t: 'group_ban', group: id, user }, [id, user]);
+  }
+
+  async unban(id: string, user: string): Promise<void> {
+    await this.#act(id, { t: 'group_unban', group: id, user }, [id, user]);
+  }
+
+  /** Mutes `user` until `until` (ms; MUTE_FOREVER for "until unmuted"), or unmutes with null. */
+  async mute(id: string, user: string, until: number | null): Promise<void> {
+    await this.#act(id, { t: 'group_mute', group: id, user, until }, [id, user]);
+  }
+
+  /** The owner makes `user` an admin or a member: the server's role, then the roles commit members verify. */
+  async setRole(id: string, user: string, role: 'admin' | 'member'): Promise<void> {
+    await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user]);
+    await this.#commitRoles(id, (roles) => rolesWithRole(roles, user, role));
+  }
+
+  /**
+   * The owner hands the group to `user`. The roles commit goes first: members accept a roles
+   * change only from the owner in MLS, and the server only from its owner, so it is made while
+   * this device is both; the server's transfer follows.
+   */
+  async transfer(id: string, user: string): Promise<void> {
+    if (this.core.view(id)?.role !== 'owner') throw new ParleyError('not_owner');
+    await this.#commitRoles(id, (roles) => rolesAfterTransfer(roles, user));
+    await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user]);
+  }
+
+  /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
+  async leave(id: string): Promise<void> {
+    await this.core.ask({ t: 'group_leave', group: id }, is('group_removed', id), [id]);
+    this.#changed(this.#requests.clear(id));
+  }
+
+  /** The owner ends the group for everyone. */
+  async deleteGroup(id: string): Promise<void> {
+    await this.core.ask({ t: 'group_delete', group: id }, is('group_removed', id), [id]);
+    this.#changed(this.#requests.clear(id));
+  }
+
+  /** Changes settings; a new name or topic is also sent sealed in the group (the card), as the server keeps it only for listed groups. */
+  async updateSettings(id: string, change: Partial<GroupSettings>): Promise<void> {
+    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id]);
+    const view = this.core.view(id);
+    const renamed = (change.name !== undefined && change.name !== view?.name) || (change.topic !== undefined && change.topic !== view?.topic);
+    if (!renamed) return;
+    await this.core.patch(id, { ...(change.name !== undefined ? { name: change.name } : {}), ...(change.topic !== undefined ? { topic: change.topic } : {}) });
+    await this.core.sendCard(id);
+  }
+
+  /** Asks the server for the group's state: members, roles, mutes, settings; requests and bans for admins. */
+  async refresh(id: string): Promise<void> {
+    await this.#applyState(await this.#info(id));
+  }
+
+  // ---- the log's events (called by core for each `event` entry, in order) ----
+
+  /**
+   * Mirrors a server-state change in the view; on `left` / `ban` the member chosen by
+   * `removalCommitter` commits the Remove of that leaf. The commit is not awaited: it runs in the
+   * group's line, which is busy with this very entry.
+   */
+  async applyEvent(group: string, event: GroupEvent, _seq: number): Promise<void> {
+    const view = this.core.view(group);
+    if (!view) return;
+    if (event.t === 'ban' || event.t === 'unban') this.#trackBan(group, event.user, event.t === 'ban');
+    if (event.t === 'ban') this.#changed(this.#requests.drop(group, event.user));
+    const change = eventChange(view, event, this.core.me);
+    if (change) await this.core.patch(group, change);
+    if (event.t === 'left' || event.t === 'ban') void this.#removeGone(group, event.user);
+    if (event.t === 'role' && event.user === this.core.me && event.role === 'member') this.#changed(this.#requests.clear(group));
+  }
+
+  // ---- inside ----
+
+  /** Claims one KeyPackage per user, commits their Add in one commit, then sends the card so they see the group's name. */
+  async #add(id: string, users: string[]): Promise<void> {
+    const claimed = await this.core.ask({ t: 'kp_claim', group: id, users }, is('kp_claimed', id), [id, ...users]);
+    const kps = claimed.kps.map((k) => fromBase64Url(k.kp));
+    await this.core.commit(id, (g) => add(g, kps));
+    await this.core.sendCard(id);
+  }
+
+  /**
+   * Sends an admin frame the server answers only with a log event (or not at all: an unban of
+   * someone not banned), then `group_info` behind it: the server handles a connection's frames in
+   * order, so a refusal of the first arrives before the state, and the state is the one after it.
+   */
+  async #act(id: string, frame: Parameters<GroupCore['send']>[0], refs: readonly string[]): Promise<void> {
+    if (!this.core.send(frame)) throw new ParleyError('offline');
+    await this.#applyState(await this.#info(id, refs));
+  }
+
+  #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {
+    return this.core.ask({ t: 'group_info', group: id }, is('group_state', id), refs);
+  }
+
+  async #applyState(state: Frame<'group_state'>): Promise<void> {
+    const view = this.core.view(state.group);
+    if (!view) return;
+    const change = stateChange(view, state, this.core.me);
+    await this.core.patch(state.group, change);
+    if (change.role === 'member') {
+      this.#bans.delete(state.group);
+      this.#changed(this.#requests.clear(state.group));
+      return;
+    }
+    if (state.bans) this.#bans.set(state.group, [...state.bans]);
+    if (state.requests) this.#changed(this.#requests.replace(state.group, state.requests));
+  }
+
+  /** The roles commit, built from the state in the group's line; nothing when the roles are already so. */
+  async #commitRoles(id: string, next: (roles: Roles) => Roles | undefined): Promise<void> {
+    await this.#commitUnlessDone(id, (g) => {
+      const roles = next(rolesOf(g));
+      if (!roles) throw new NothingToCommit();
+      return setRoles(g, roles);
+    });
+  }
+
+  /**
+   * An admin who is gone keeps no admin role in the MLS state, so a later return (added again as
+   * a plain member) does not bring back rights the server no longer grants. Only the owner commits roles.
+   */
+  async #dropAdmin(id: string, user: string): Promise<void> {
+    if (this.core.view(id)?.role !== 'owner') return;
+    await this.#commitRoles(id, (roles) => (roles.owner === this.core.me ? rolesWithRole(roles, user, 'member') : undefined));
+  }
+
+  /** Commits the Remove of someone who left or was banned, when this device is the one to (admin-rules.ts). */
+  async #removeGone(id: string, user: string): Promise<void> {
+    try {
+      await this.#commitUnlessDone(id, (g) => {
+        const names = members(g).map((m) => m.username);
+        // Not in the MLS group (banned before joining, or already removed): nothing to commit.
+        if (!names.includes(user) || removalCommitter(rolesOf(g), names, user) !== this.core.me) throw new NothingToCommit();
+        return remove(g, [user]);
+      });
+      await this.#dropAdmin(id, user);
+    } catch (err) {
+      // The next event or login tries again; a failure here must not stop the group's log.
+      console.error('parley: could not commit the removal of a member who left', err);
+    }
+  }
+
+  async #commitUnlessDone(id: string, build: (g: Group) => ReturnType<typeof remove>): Promise<void> {
+    try {
+      await this.core.commit(id, async (g) => build(g));
+    } catch (err) {
+      if (err instanceof NothingToCommit) return;
+      throw err;
+    }
+  }
+
+  /** Refuses before building what this device's MLS state would refuse, with the server's code for it. */
+  #mayActOn(id: string, user: string): void {
+    const view = this.core.view(id);
+    if (!view || view.removed) throw new ParleyError(view ? 'not_member' : 'unknown_group');
+    const target = view.members?.find((m) => m.user === user);
+    if (view.members && !target) throw new ParleyError('not_member');
+    const why = actRefusal(view.role, target?.role);
+    if (why) throw new ParleyError(why);
+  }
+
+  #trackBan(group: string, user: string, banned: boolean): void {
+    const list = (this.#bans.get(group) ?? []).filter((u) => u !== user);
+    this.#bans.set(group, banned ? [...list, user].sort() : list);
+  }
+
+  #changed(changed: boolean): void {
+    if (changed) this.dispatchEvent(new CustomEvent('requests'));
+  }
 }
