@@ -45,6 +45,8 @@ const ANSWERS = ['kp_claimed', 'group_created', 'group_results', 'group_requeste
 
 export class Groups extends EventTarget {
   readonly admin: GroupAdmin;
+  /** What the admin part works through (tests drive it directly too). */
+  readonly core: GroupCore;
   /** Entries passed over (unreadable, forged sender): for tests and diagnostics. */
   readonly log: GroupLog;
   readonly #store: GroupStore;
@@ -62,7 +64,7 @@ export class Groups extends EventTarget {
     this.#trust = new MemberTrust(d.db, d.sodium, d.contacts, () => this.#identity());
     this.#keys = new KeyPool({ db: d.db, sodium: d.sodium, identity: () => this.#identity(), env: async () => this.#groupEnv(), send });
     this.#sender = new GroupSender({ store: this.#store, messenger: d.messenger, asks: this.#asks, send });
-    const core: GroupCore = {
+    const core: GroupCore = (this.core = {
       get me() {
         return d.account.identity!.username;
       },
@@ -72,7 +74,7 @@ export class Groups extends EventTarget {
       commit: (id, build) => this.#sender.commit(id, build),
       sendCard: (id) => this.#sender.card(id),
       patch: (id, change) => this.#patch(id, change),
-    };
+    });
     this.admin = new GroupAdmin(core);
     this.log = new GroupLog({
       store: this.#store,
