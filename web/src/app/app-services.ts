@@ -14,6 +14,7 @@ import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import { type ArrivedEvent, Messenger } from '../conversations/messenger';
+import { Groups } from '../groups/groups';
 import type { SearchHit } from '../conversations/search';
 import { SearchIndex } from '../conversations/search-index';
 import type { ConversationEvent } from '../conversations/messenger';
@@ -37,6 +38,7 @@ export class AppServices extends EventTarget implements Services {
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
+  readonly groups: Groups;
   /** The messages' text, for searching again without reading the whole store again. */
   readonly #search: SearchIndex;
   readonly preferences: Preferences;
@@ -64,6 +66,7 @@ export class AppServices extends EventTarget implements Services {
     };
     this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
+    this.groups = new Groups({ db, sodium, account, contacts: this.contacts, connection: this.connection, messenger: this.messenger });
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.#search = new SearchIndex(db);
     this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
@@ -71,7 +74,7 @@ export class AppServices extends EventTarget implements Services {
     this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.contacts), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
-    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, open: (peer) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: peer })) });
+    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, open: (conv) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: conv })) });
     this.#wirePresence();
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.
@@ -79,6 +82,9 @@ export class AppServices extends EventTarget implements Services {
     this.contacts.attach(this.#frames);
     this.links.attach(this.#frames);
     this.messenger.attach(this.#frames);
+    // The group service's frames, then its admin part's pushed ones (join requests, decisions, group_state).
+    this.groups.attach(this.#frames);
+    this.groups.admin.attach(this.#frames);
     this.transfers.attach(this.#frames);
     this.profiles.attach(this.#frames);
     this.#notifier.attach(this.#frames);
@@ -105,7 +111,7 @@ export class AppServices extends EventTarget implements Services {
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
     const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly }, chunkStore);
-    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load()]);
+    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load(), services.groups.load()]);
     services.transfers.sweep().catch((err) => console.warn('parley: could not look for stored files no transfer owns', err));
     return services;
   }

@@ -9,6 +9,7 @@
 import { clip } from '../conversations/bodies/reply';
 import type { ArrivedEvent, Messenger } from '../conversations/messenger';
 import type { Preferences } from '../conversations/preferences';
+import type { ConversationId } from '../conversations/conversation-id';
 import type { Contacts } from '../identity/contacts';
 import type { FrameRoutes } from '../net/frame-router';
 import { t } from '../i18n/strings';
@@ -28,8 +29,8 @@ export interface NotifierDeps {
   messenger: Pick<Messenger, 'states' | 'addEventListener' | 'removeEventListener'>;
   contacts: Pick<Contacts, 'displayName'>;
   preferences: Pick<Preferences, 'notifications' | 'notificationText'>;
-  /** Opens the conversation with `peer` (the app root shows it). */
-  open: (peer: string) => void;
+  /** Opens conversation `conv` (with a contact, or a group's: the app root shows it). */
+  open: (conv: ConversationId) => void;
 }
 
 export class Notifier {
@@ -67,7 +68,7 @@ export class Notifier {
     if (states.muted(message.conv) || (document.visibilityState === 'visible' && states.reading === message.conv)) return;
     const text = message.deleted || message.unsupported ? '' : message.text;
     const body = notificationBody(text, this.d.preferences.notificationText);
-    this.#notify(this.d.contacts.displayName(message.peer) ?? message.peer, body, `parley:${message.conv}`, () => this.d.open(message.peer));
+    this.#notify(this.d.contacts.displayName(message.peer) ?? message.peer, body, `parley:${message.conv}`, () => this.d.open(message.conv));
   };
 
   /** The favicon shows a dot while anything is unread. */

@@ -45,7 +45,7 @@ export class ParleyMessageLog extends LitElement {
   @query('parley-image-viewer') private viewer!: ParleyImageViewer;
   readonly #window = new HistoryWindow(this, () => this.services.messenger);
   /** What is on screen in a visible tab is read (the receipts module decides whether to say so). */
-  readonly #seen = new SeenController(this, () => this.#unreadInView(), (m) => this.services.receipts.seen(m));
+  readonly #seen = new SeenController(this, () => this.#unreadInView(), (m) => this.#markSeen(m));
   readonly #listen = new ListenController(this);
   #keeper: ScrollKeeper | undefined;
 
@@ -102,6 +102,16 @@ export class ParleyMessageLog extends LitElement {
     this.#seen.check();
   }
 
+  /**
+   * Read receipts go to a contact, one to one: a group's messages are not reported (per-member
+   * receipts in groups come with a later issue), lest a receipt for a group message reach its
+   * author as if from a conversation of two.
+   */
+  async #markSeen(messages: readonly StoredMessage[]): Promise<void> {
+    const direct = messages.filter((m) => m.conv.startsWith('dm:'));
+    if (direct.length) await this.services.receipts.seen(direct);
+  }
+
   /** Received messages not yet read whose rows are at least partly inside the scroller's view. */
   #unreadInView(): StoredMessage[] {
     const rows = this.list?.querySelectorAll<HTMLElement>('li.in[data-state="delivered"]');
@@ -141,13 +151,14 @@ export class ParleyMessageLog extends LitElement {
   #row(r: LogRow) {
     if (r.kind === 'day') return html`<li role="separator" aria-label=${r.label} class="day"><span aria-hidden="true">${r.label}</span></li>`;
     const m = r.message;
-    const author = m.dir === 'out' ? t.authorYou() : m.peer;
+    // In a group the author is any member: their display name when they are a contact (the username otherwise).
+    const author = m.dir === 'out' ? t.authorYou() : m.conv.startsWith('grp:') ? (this.services.contacts.displayName(m.peer) ?? m.peer) : m.peer;
     // Every message names its author to a screen reader; the eye sees the name once per group.
     const label = m.dir === 'in' && !r.grouped
       ? html`<span class="author">${author}<span class="visually-hidden">:</span></span>`
       : html`<span class="visually-hidden">${t.authorSays(author)}</span>`;
     return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime.format(m.ts)}>
-      ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts })}
+      ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts, me: this.services.account.identity?.username })}
     </li>`;
   }
 
