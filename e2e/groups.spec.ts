@@ -87,3 +87,61 @@ test('a listed group: find, ask, approve, add, chat both ways, an admin mutes an
   expect(await carol.messageTexts()).not.toContain('after carol');
   expect(await carol.messageTexts()).not.toContain('three');
 });
+
+test('settings, a ban and its lifting, a transfer of ownership, leaving and deleting', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  for (const u of [alice, bob]) await u.signUp();
+  await createGroup(alice, 'Chess', { listed: true });
+  const settings = alice.page.getByRole('form', { name: 'Group settings' });
+  const save = async (name: string, on: boolean) => {
+    await settings.getByRole('checkbox', { name }).setChecked(on);
+    await settings.getByRole('button', { name: 'Save settings' }).click();
+    await expect(settings).toContainText('Saved.');
+  };
+  await alice.page.getByRole('button', { name: 'Group details' }).click();
+
+  // Closed: a request is refused in words; open again, it goes.
+  await save('Takes join requests', false);
+  const result = await findGroup(bob, 'chess', 'Chess');
+  await result.getByRole('button', { name: 'Request to join' }).click();
+  await expect(result).toContainText('This group does not take join requests.');
+  await save('Takes join requests', true);
+  await result.getByRole('button', { name: 'Request to join' }).click();
+  await expect(result).toContainText('Request sent');
+  await joinRequest(alice, 'bob').getByRole('button', { name: 'Approve' }).click();
+  await openGroup(bob, 'Chess');
+
+  // "Only admins can send": a member's composer says so and is closed; lifted, bob writes again.
+  await save('Only admins can send', true);
+  await expect(bob.page.getByRole('status').filter({ hasText: 'Only admins can send in this group.' })).toBeVisible();
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+  await save('Only admins can send', false);
+  await bob.send('my move');
+  await expect(alice.message('my move')).toBeVisible();
+
+  // A ban cuts bob off and keeps him from asking again until it is lifted.
+  await (await member(alice, 'bob')).getByRole('button', { name: 'Ban' }).click();
+  await expect(bob.page.getByText('You were banned from this group.')).toBeVisible();
+  const again = await findGroup(bob, 'chess', 'Chess');
+  await again.getByRole('button', { name: 'Request to join' }).click();
+  await expect(again).toContainText('You are banned from this group.');
+  const banned = alice.page.getByRole('list', { name: 'Banned' }).getByRole('listitem').filter({ hasText: 'bob' });
+  await banned.getByRole('button', { name: 'Unban' }).click();
+  await expect(banned).toHaveCount(0);
+  await again.getByRole('button', { name: 'Request to join' }).click();
+  await expect(again).toContainText('Request sent');
+  await joinRequest(alice, 'bob').getByRole('button', { name: 'Approve' }).click();
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeEnabled();
+
+  // The owner hands the group to bob, then leaves; bob deletes it.
+  await (await member(alice, 'bob')).getByRole('button', { name: 'Transfer ownership' }).click();
+  await expect((await member(alice, 'alice')).getByText('admin', { exact: true })).toBeVisible();
+  await alice.page.getByRole('button', { name: 'Leave group' }).click();
+  await expect(alice.page.getByText('You left this group.')).toBeVisible();
+  await expect((await member(bob, 'bob')).getByText('owner', { exact: true })).toBeVisible();
+  await bob.page.getByRole('button', { name: 'Delete group' }).click();
+  await bob.page.getByRole('button', { name: 'Delete for everyone' }).click();
+  await expect(bob.page.getByText('This group was deleted.')).toBeVisible();
+  await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+});

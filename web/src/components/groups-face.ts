@@ -14,6 +14,8 @@ export interface GroupAdminFace extends EventTarget {
   /** Pending requests of group `id`, or of every group this user administers. */
   requests(id?: string): JoinRequestView[];
   decide(id: string, user: string, accept: boolean): Promise<void>;
+  /** Who is banned from group `id`, as last heard (owners and admins only). */
+  bans(id: string): string[];
   addMembers(id: string, users: string[]): Promise<void>;
   remove(id: string, user: string): Promise<void>;
   ban(id: string, user: string): Promise<void>;

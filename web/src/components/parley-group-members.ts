@@ -40,7 +40,22 @@ export class ParleyGroupMembers extends LitElement {
       ${members
         ? html`<ul aria-labelledby="members-title">${sortMembers(members).map((m) => this.#item(view, m))}</ul>`
         : html`<p class="hint" aria-busy="true">${tg.loadingMembers()}</p>`}
+      ${this.#banned(view)}
       <p class="error" role="alert">${this.error}</p>`;
+  }
+
+  /** Owners and admins see who is banned, each with "Unban" (they may then ask to join again). */
+  #banned(view: GroupView) {
+    if (view.removed || view.role === 'member') return nothing;
+    const bans = this.services.groups.admin.bans(this.group);
+    if (bans.length === 0) return nothing;
+    return html`<h3 id="bans-title">${tg.banned()}</h3>
+      <ul aria-labelledby="bans-title">
+        ${bans.map((user) => html`<li>
+          <span class="who"><span class="name">${user}</span></span>
+          <span class="actions"><button class="secondary" ?disabled=${this.busy} @click=${() => this.#run(() => this.services.groups.admin.unban(this.group, user))}>${tg.unban()}</button></span>
+        </li>`)}
+      </ul>`;
   }
 
   #item(view: GroupView, m: MemberView) {

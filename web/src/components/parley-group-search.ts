@@ -60,6 +60,8 @@ export class ParleyGroupSearch extends LitElement {
     this.error = '';
     try {
       this.results = await this.services.groups.admin.search(q);
+      // A new search starts afresh: what was said of an earlier request (since decided, or banned) is old news.
+      this.asked = new Map();
     } catch (err) {
       this.results = undefined;
       this.error = errorText(err);
