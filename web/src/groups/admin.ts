@@ -8,12 +8,12 @@
  */
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
-import { type Group, type Roles, add, fromBase64Url, members, remove, rolesOf, setRoles } from '../../../shared/groups/index';
+import { type Group, type Roles, add, fromBase64Url, isGroupError, members, remove, roleIn, rolesOf, setRoles } from '../../../shared/groups/index';
 import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole } from './admin-rules';
 import { eventChange, stateChange } from './admin-view';
-import type { GroupCard, GroupCore, JoinRequestView } from './core';
+import type { GroupCard, GroupCore, GroupView, JoinRequestView } from './core';
 import { JoinRequests } from './requests';
 
 type Frame<T extends ServerFrame['t']> = ServerFrameOf<T>;
@@ -25,9 +25,17 @@ const is =
 /** Thrown from a commit's build when the state shows there is nothing to commit (someone else did it). */
 class NothingToCommit extends Error {}
 
+/** An admin action waiting for its event in the log. */
+interface Made {
+  group: string;
+  made: (e: GroupEvent) => boolean;
+  done: () => void;
+}
+
 export class GroupAdmin extends EventTarget {
   readonly #requests = new JoinRequests();
   readonly #bans = new Map<string, string[]>();
+  readonly #made = new Set<Made>();
 
   constructor(private readonly core: GroupCore) {
     super();
@@ -88,7 +96,13 @@ export class GroupAdmin extends EventTarget {
   /** Commits the Remove of `user`; the server cuts them off as it accepts it. */
   async remove(id: string, user: string): Promise<void> {
     this.#mayActOn(id, user);
-    await this.core.commit(id, (g) => remove(g, [user]));
+    await this.core.commit(id, async (g) => {
+      // Checked again against the roles of the epoch the commit is built on, which members verify it by.
+      if (!members(g).some((m) => m.username === user)) throw new ParleyError('not_member');
+      const why = actRefusal(roleIn(g, this.core.me), roleIn(g, user));
+      if (why) throw new ParleyError(why);
+      return remove(g, [user]);
+    });
     const view = this.core.view(id);
     if (view?.members) await this.core.patch(id, { members: view.members.filter((m) => m.user !== user) });
     await this.#dropAdmin(id, user);
@@ -96,21 +110,23 @@ export class GroupAdmin extends EventTarget {
 
   /** Bans `user` (cut off at once if a member; the Remove follows from the owner's device). */
   async ban(id: string, user: string): Promise<void> {
-    await this.#act(id, { t: 'group_ban', group: id, user }, [id, user]);
+    await this.#act(id, { t: 'group_ban', group: id, user }, [id, user], (e) => e.t === 'ban' && e.user === user);
   }
 
+  /** Lifts a ban. The server answers an unban of someone not banned with nothing, so the state after it is the answer. */
   async unban(id: string, user: string): Promise<void> {
-    await this.#act(id, { t: 'group_unban', group: id, user }, [id, user]);
+    if (!this.core.send({ t: 'group_unban', group: id, user })) throw new ParleyError('offline');
+    await this.#applyState(await this.#info(id, [id, user]));
   }
 
   /** Mutes `user` until `until` (ms; MUTE_FOREVER for "until unmuted"), or unmutes with null. */
   async mute(id: string, user: string, until: number | null): Promise<void> {
-    await this.#act(id, { t: 'group_mute', group: id, user, until }, [id, user]);
+    await this.#act(id, { t: 'group_mute', group: id, user, until }, [id, user], (e) => e.t === 'mute' && e.user === user);
   }
 
   /** The owner makes `user` an admin or a member: the server's role, then the roles commit members verify. */
   async setRole(id: string, user: string, role: 'admin' | 'member'): Promise<void> {
-    await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user]);
+    await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user], (e) => e.t === 'role' && e.user === user);
     await this.#commitRoles(id, (roles) => rolesWithRole(roles, user, role));
   }
 
@@ -122,26 +138,30 @@ export class GroupAdmin extends EventTarget {
   async transfer(id: string, user: string): Promise<void> {
     if (this.core.view(id)?.role !== 'owner') throw new ParleyError('not_owner');
     await this.#commitRoles(id, (roles) => rolesAfterTransfer(roles, user));
-    await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user]);
+    await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user], (e) => e.t === 'transfer' && e.user === user);
   }
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
   async leave(id: string): Promise<void> {
-    await this.core.ask({ t: 'group_leave', group: id }, is('group_removed', id), [id]);
+    await this.#out(id, { t: 'group_leave', group: id }, 'not_member');
+    // Core marks the view on `group_removed` too; marked here as well, so it is so when this resolves.
+    await this.core.patch(id, { removed: 'left' });
     this.#changed(this.#requests.clear(id));
   }
 
   /** The owner ends the group for everyone. */
   async deleteGroup(id: string): Promise<void> {
-    await this.core.ask({ t: 'group_delete', group: id }, is('group_removed', id), [id]);
+    await this.#out(id, { t: 'group_delete', group: id }, 'unknown_group');
+    await this.core.patch(id, { removed: 'deleted' });
     this.#changed(this.#requests.clear(id));
   }
 
   /** Changes settings; a new name or topic is also sent sealed in the group (the card), as the server keeps it only for listed groups. */
   async updateSettings(id: string, change: Partial<GroupSettings>): Promise<void> {
-    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id]);
     const view = this.core.view(id);
+    // Decided before the change: a listed group's settings event names it in the view already.
     const renamed = (change.name !== undefined && change.name !== view?.name) || (change.topic !== undefined && change.topic !== view?.topic);
+    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id], (e) => e.t === 'settings');
     if (!renamed) return;
     await this.core.patch(id, { ...(change.name !== undefined ? { name: change.name } : {}), ...(change.topic !== undefined ? { topic: change.topic } : {}) });
     await this.core.sendCard(id);
@@ -159,15 +179,17 @@ export class GroupAdmin extends EventTarget {
    * `removalCommitter` commits the Remove of that leaf. The commit is not awaited: it runs in the
    * group's line, which is busy with this very entry.
    */
-  async applyEvent(group: string, event: GroupEvent, _seq: number): Promise<void> {
-    const view = this.core.view(group);
-    if (!view) return;
+  async applyEvent(held: GroupView, event: GroupEvent, _seq: number): Promise<void> {
+    const group = held.id;
+    // The view as it is now (an earlier patch of this part may be newer than the one handed in).
+    const view = this.core.view(group) ?? held;
     if (event.t === 'ban' || event.t === 'unban') this.#trackBan(group, event.user, event.t === 'ban');
     if (event.t === 'ban') this.#changed(this.#requests.drop(group, event.user));
     const change = eventChange(view, event, this.core.me);
     if (change) await this.core.patch(group, change);
     if (event.t === 'left' || event.t === 'ban') void this.#removeGone(group, event.user);
     if (event.t === 'role' && event.user === this.core.me && event.role === 'member') this.#changed(this.#requests.clear(group));
+    for (const w of [...this.#made]) if (w.group === group && w.made(event)) w.done();
   }
 
   // ---- inside ----
@@ -176,18 +198,60 @@ export class GroupAdmin extends EventTarget {
   async #add(id: string, users: string[]): Promise<void> {
     const claimed = await this.core.ask({ t: 'kp_claim', group: id, users }, is('kp_claimed', id), [id, ...users]);
     const kps = claimed.kps.map((k) => fromBase64Url(k.kp));
-    await this.core.commit(id, (g) => add(g, kps));
+    await this.core.commit(id, async (g) => {
+      try {
+        return await add(g, kps);
+      } catch (err) {
+        // A key package whose key is not the one this device pinned for that user (a contact's, or the first seen).
+        if (isGroupError(err) && err.code === 'unauthenticated') throw new ParleyError('untrusted', users.length === 1 ? { peer: users[0]! } : {});
+        if (isGroupError(err) && err.code === 'forbidden') throw new ParleyError('not_admin');
+        throw err;
+      }
+    });
     await this.core.sendCard(id);
   }
 
   /**
-   * Sends an admin frame the server answers only with a log event (or not at all: an unban of
-   * someone not banned), then `group_info` behind it: the server handles a connection's frames in
-   * order, so a refusal of the first arrives before the state, and the state is the one after it.
+   * Sends an admin frame the server answers only with its log event, which is the answer: it
+   * exists only once the change is made, so a refusal (an error with one of `refs`, which rejects)
+   * cannot be mistaken for it. The event is taken where core hands it over (`applyEvent`, in the
+   * group's line, so the view shows it once this resolves), or as a frame if core's asks see the log.
    */
-  async #act(id: string, frame: Parameters<GroupCore['send']>[0], refs: readonly string[]): Promise<void> {
+  async #act(id: string, frame: Parameters<GroupCore['send']>[0], refs: readonly string[], made: (e: GroupEvent) => boolean): Promise<void> {
+    const me = this.core.me;
+    const answer = (f: ServerFrame): f is Frame<'group_log'> => f.t === 'group_log' && f.group === id && f.kind === 'event' && f.from === me && f.event !== undefined && made(f.event);
+    let waiter: Made | undefined;
+    const applied = new Promise<void>((done) => this.#made.add((waiter = { group: id, made, done })));
+    const asked = this.core.ask(frame, answer, refs);
+    try {
+      const entry = await Promise.race([asked, applied]);
+      if (!entry?.event) return;
+      const view = this.core.view(id);
+      const change = view && eventChange(view, entry.event, me);
+      if (change) await this.core.patch(id, change);
+      if (entry.event.t === 'ban') this.#trackBan(id, entry.event.user, true);
+    } finally {
+      this.#made.delete(waiter!);
+      // Settled by the event, the ask still waits for its answer until it times out: nobody needs that.
+      asked.catch(() => undefined);
+    }
+  }
+
+  /**
+   * Sends a frame that ends this device's membership (leave, delete), whose answer, `group_removed`,
+   * core takes; `group_info` behind it is refused `gone` once it is done (frames of a connection
+   * are handled in order), and a refusal of the first comes before.
+   */
+  async #out(id: string, frame: Parameters<GroupCore['send']>[0], gone: 'not_member' | 'unknown_group'): Promise<void> {
     if (!this.core.send(frame)) throw new ParleyError('offline');
-    await this.#applyState(await this.#info(id, refs));
+    try {
+      await this.#info(id);
+    } catch (err) {
+      if (err instanceof ParleyError && err.code === gone) return;
+      throw err;
+    }
+    // Still in: the server ignored the frame (it never does for these), so say so rather than pretend.
+    throw new ParleyError('internal');
   }
 
   #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {
@@ -204,7 +268,7 @@ export class GroupAdmin extends EventTarget {
       this.#changed(this.#requests.clear(state.group));
       return;
     }
-    if (state.bans) this.#bans.set(state.group, [...state.bans]);
+    if (state.bans) this.#bans.set(state.group, [...state.bans].sort());
     if (state.requests) this.#changed(this.#requests.replace(state.group, state.requests));
   }
 

@@ -34,7 +34,7 @@ export interface LogDeps {
   messenger: Messenger;
   me: () => string;
   ack: (group: string, upTo: number) => void;
-  /** The admin part's hook for server-state events (mute, role, settings, ban, left…). */
+  /** The admin part's hook for server-state events (mute, role, settings, ban, left…): called in order, not awaited. */
   applyEvent: (group: GroupView, event: GroupEvent, seq: number) => void | Promise<void>;
   /** The view of group `id` changed. */
   changed: (id: string) => void;
@@ -59,7 +59,7 @@ export class GroupLog {
     try {
       if (f.kind === 'commit') consumed = await this.#commit(held, f);
       else if (f.kind === 'message') consumed = await this.#message(held, f);
-      else if (f.event) await this.d.applyEvent(this.d.view(f.group)!, f.event, f.seq);
+      else if (f.event) this.#event(f, f.event);
     } catch (err) {
       if (!isGroupError(err)) throw err;
       this.#skip(f, 'unreadable', err);
@@ -67,6 +67,21 @@ export class GroupLog {
     record.seq = f.seq;
     await this.d.store.save(held, consumed);
     this.d.ack(f.group, f.seq);
+  }
+
+  /**
+   * Hands a server-state event to the admin part, in order, without waiting for it: what it
+   * starts in this group's line (a commit of a Remove after `left`) queues behind this entry
+   * instead of waiting for it, and a fault of its own cannot stop the log.
+   */
+  #event(f: LogFrame, event: GroupEvent): void {
+    const view = this.d.view(f.group);
+    if (!view) return;
+    try {
+      void Promise.resolve(this.d.applyEvent(view, event, f.seq)).catch((err) => console.error(`parley: the admin part failed on event ${f.seq} of ${f.group}`, err));
+    } catch (err) {
+      console.error(`parley: the admin part failed on event ${f.seq} of ${f.group}`, err);
+    }
   }
 
   async #commit(held: Held, f: LogFrame): Promise<Uint8Array[]> {
@@ -91,6 +106,8 @@ export class GroupLog {
     }
     const out = await processMessage(group, bytes);
     held.group = out.group;
+    // Another member's commit took the epoch: a commit of this device still unanswered lost it.
+    held.pendingCommit = undefined;
     if (out.event.kind === 'commit') this.#applyCommit(held, out.event);
     return out.consumed;
   }

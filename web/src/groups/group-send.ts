@@ -103,13 +103,18 @@ export class GroupSender {
     const epoch = epochOf(held.group!);
     const out = await build(held.group!);
     const added = (await inspectCommit(out.commit)).adds.map((a) => a.username);
+    // Kept before it leaves: should the answer be lost, the log's copy of the commit is adopted with it (group-log.ts).
     held.pendingCommit = out;
+    await this.d.store.save(held);
     const frame: ClientFrame = { t: 'group_commit', group: id, epoch, commit: toBase64Url(out.commit), ...(out.welcome ? { welcome: toBase64Url(out.welcome) } : {}) };
     try {
       await this.d.asks.ask(frame, (f: ServerFrame): f is ServerFrameOf<'group_committed'> => f.t === 'group_committed' && f.group === id, [id, ...added]);
     } catch (err) {
       // Unanswered (`unavailable`): the server may have taken it; the log tells (group-log.ts). Otherwise it is forgotten.
-      if (!(err instanceof ParleyError && err.code === 'unavailable')) held.pendingCommit = undefined;
+      if (!(err instanceof ParleyError && err.code === 'unavailable')) {
+        held.pendingCommit = undefined;
+        await this.d.store.save(held);
+      }
       if (err instanceof ParleyError && err.code === 'stale_epoch') return epoch;
       throw err;
     }

@@ -55,6 +55,7 @@ export class GroupStore {
       if (record.state && !record.removed && identity) {
         try {
           held.group = deserialize(env, this.sodium, identity, record.state);
+          if (record.pending) held.pendingCommit = { group: deserialize(env, this.sodium, identity, record.pending), commit: new Uint8Array(0), consumed: [] };
         } catch (err) {
           console.warn(`parley: the state of group ${record.id} did not load`, err);
         }
@@ -114,6 +115,8 @@ export class GroupStore {
    */
   async save(held: Held, consumed: readonly Uint8Array[] = []): Promise<void> {
     if (held.group && !held.record.removed) held.record.state = serialize(held.group);
+    if (held.pendingCommit && !held.record.removed) held.record.pending = serialize(held.pendingCommit.group);
+    else delete held.record.pending;
     await this.db.put('groups', held.record);
     wipe(consumed);
   }

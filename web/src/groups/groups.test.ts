@@ -3,61 +3,13 @@
 // a member who was offline catches up at login (a reload: new services on the same database); two
 // commits for one epoch end with both devices in the same epoch; a muted member's message shows
 // failed; the MLS state lives in IndexedDB.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type CommitResult, type Group, add, deserialize, epochOf, fromBase64Url, groupEnv, update } from '../../../shared/groups/index';
-import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
-import { loadSodium } from '../../../shared/sodium';
-import { makeContacts } from '../../../signaling/test-support/client';
-import { type InProcessServer, startInProcess } from '../../../signaling/test-support/in-process';
-import { GroupDevice, until } from './test-device';
+import { describe, expect, it } from 'vitest';
+import { type CommitResult, type Group, update } from '../../../shared/groups/index';
+import { addMembers, befriend, storedEpoch, until, useGroupWorld } from './test-device';
 
-let server: InProcessServer;
-const open: GroupDevice[] = [];
-
-beforeAll(async () => {
-  server = await startInProcess();
-});
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((d) => d.close()));
-});
-afterAll(async () => {
-  await server.stop();
-  expect(server.errors).toEqual([]);
-});
-
-async function device(prefix: string): Promise<GroupDevice> {
-  const d = await GroupDevice.register(server.port, prefix);
-  open.push(d);
-  // Its key packages are on the server once the login's top-up was answered.
-  await until(`${prefix}'s key packages`, () => d.client.received.some((f) => f.t === 'kp_count' && f.count >= 8));
-  return d;
-}
-
-async function contacts(a: GroupDevice, b: GroupDevice): Promise<void> {
-  await makeContacts(a.client, b.client);
-  await until('contacts on both devices', () => !!a.contacts.get(b.name) && !!b.contacts.get(a.name));
-}
-
-/** `admin` claims a key package of each of `users` and commits their Add (GroupCore, as the admin part does). */
-async function addMembers(admin: GroupDevice, id: string, users: GroupDevice[]): Promise<void> {
-  const names = users.map((u) => u.name);
-  const claimed = await admin.groups.core.ask(
-    { t: 'kp_claim', group: id, users: names },
-    (f: ServerFrame): f is ServerFrameOf<'kp_claimed'> => f.t === 'kp_claimed' && f.group === id,
-    [id, ...names],
-  );
-  await admin.groups.core.commit(id, (g) => add(g, claimed.kps.map((k) => fromBase64Url(k.kp))));
-  await admin.groups.core.sendCard(id);
-  for (const u of users) await until(`${u.name} joined`, () => u.groups.view(id) !== undefined);
-}
-
-/** The MLS epoch of group `id` as this device's IndexedDB holds it. */
-async function storedEpoch(d: GroupDevice, id: string): Promise<number> {
-  const record = await d.db.get('groups', id);
-  if (!record?.state) throw new Error('no stored state');
-  const env = await groupEnv(() => true);
-  return epochOf(deserialize(env, await loadSodium(), d.profile.identity, record.state));
-}
+const world = useGroupWorld();
+const device = (prefix: string) => world.device(prefix);
+const contacts = befriend;
 
 const conv = (id: string) => `grp:${id}` as const;
 
@@ -114,14 +66,12 @@ describe('Groups on a real server', () => {
     expect(epoch).toBe(1);
 
     // Bob goes away (the tab closes); his profile stays.
-    open.splice(open.indexOf(bob), 1);
-    await bob.close();
+    await world.close(bob);
     const texts = Array.from({ length: 6 }, (_, i) => `while away ${i}`);
     for (const t of texts) await alice.groups.send(id, t);
     await until('alice’s sends taken', async () => (await alice.messenger.conversation(conv(id))).every((m) => m.state !== 'sending'));
 
-    const back = await GroupDevice.reopen(server.port, bob.profile);
-    open.push(back);
+    const back = await world.reopen(bob.profile);
     expect(back.groups.view(id)).toMatchObject({ name: 'Night owls', role: 'member' });
     await until('bob caught up', async () => (await back.texts(id)).length === texts.length);
     expect(await back.texts(id)).toEqual(texts);

@@ -114,7 +114,13 @@ export class Groups extends EventTarget {
     frames.on('error', async (f) => {
       this.#asks.offer(f);
       if (f.ref?.startsWith('kp:')) this.#keys.onRefused();
-      await this.#sender.refused(f);
+      if (await this.#sender.refused(f)) return;
+      // The server no longer has this device in a group it holds (deleted, or removed while away).
+      const held = f.ref ? this.#store.get(f.ref) : undefined;
+      if (held && !held.record.removed && (f.code === 'unknown_group' || f.code === 'not_member')) {
+        const reason = f.code === 'unknown_group' ? 'deleted' : 'removed';
+        this.#queue(f.ref!, 'refusal', () => this.#removed({ t: 'group_removed', group: f.ref!, reason }));
+      }
     });
   }
 

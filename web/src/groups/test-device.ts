@@ -9,7 +9,11 @@ import { IDBFactory } from 'fake-indexeddb';
 import type { Identity } from '../../../shared/identity';
 import { type ClientFrame, decodeServerFrame } from '../../../shared/protocol';
 import { type Sodium, loadSodium } from '../../../shared/sodium';
-import { ParleyClient, newIdentity, uniqueName } from '../../../signaling/test-support/client';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { add, deserialize, epochOf, fromBase64Url, groupEnv } from '../../../shared/groups/index';
+import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
+import { ParleyClient, makeContacts, newIdentity, uniqueName } from '../../../signaling/test-support/client';
+import { type InProcessServer, startInProcess } from '../../../signaling/test-support/in-process';
 import { Messenger } from '../conversations/messenger';
 import { Account } from '../identity/account';
 import { Contacts } from '../identity/contacts';
@@ -25,6 +29,11 @@ export interface DeviceProfile {
 }
 
 export class GroupDevice {
+  /** When set, frames it returns true for are kept here (recorded in `sent`) and never reach the server. */
+  hold: ((f: ClientFrame) => boolean) | undefined;
+  /** When set, server frames it returns true for are dropped before the router (a lost answer). */
+  drop: ((f: ServerFrame) => boolean) | undefined;
+
   private constructor(
     readonly profile: DeviceProfile,
     readonly client: ParleyClient,
@@ -61,10 +70,11 @@ export class GroupDevice {
     if (!account.identity) await account.adopt(profile.identity);
     const client = await ParleyClient.connect(port);
     const router = new FrameRouter();
+    let device: GroupDevice | undefined;
     client.ws.on('message', (data, isBinary) => {
       if (isBinary) return;
       const decoded = decodeServerFrame(data.toString());
-      if (decoded.ok) router.route(decoded.frame);
+      if (decoded.ok && !device?.drop?.(decoded.frame)) router.route(decoded.frame);
     });
     const sent: ClientFrame[] = [];
     const connection = {
@@ -74,7 +84,7 @@ export class GroupDevice {
       send: (f: ClientFrame) => {
         if (!client.isOpen) return false;
         sent.push(f);
-        client.send(f);
+        if (!device?.hold?.(f)) client.send(f);
         return true;
       },
       sendBinary: () => false,
@@ -98,7 +108,8 @@ export class GroupDevice {
     groups.attach(router);
     if (register) await client.register(profile.identity);
     else await client.login(profile.identity);
-    return new GroupDevice(profile, client, router, db, account, contacts, messenger, groups, sent);
+    device = new GroupDevice(profile, client, router, db, account, contacts, messenger, groups, sent);
+    return device;
   }
 
   /** The texts of group `id`'s conversation on this device, in its order. */
@@ -123,4 +134,77 @@ export async function until(what: string, check: () => boolean | Promise<boolean
     if (Date.now() > end) throw new Error(`timed out waiting: ${what}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+export interface GroupWorld {
+  readonly port: number;
+  /** A new user on a fresh profile, logged in, with key packages on the server; closed after the test. */
+  device(prefix: string): Promise<GroupDevice>;
+  /** The same profile opened again (a reload); closed after the test. */
+  reopen(profile: DeviceProfile): Promise<GroupDevice>;
+  /** Closes `d` now (the test goes on without it). */
+  close(d: GroupDevice): Promise<void>;
+}
+
+/** One in-process server for the file, devices closed after each test, and no error logged by the server. */
+export function useGroupWorld(): GroupWorld {
+  let server: InProcessServer;
+  const open: GroupDevice[] = [];
+  beforeAll(async () => {
+    server = await startInProcess();
+  });
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((d) => d.close()));
+  });
+  afterAll(async () => {
+    await server.stop();
+    expect(server.errors).toEqual([]);
+  });
+  return {
+    get port() {
+      return server.port;
+    },
+    async device(prefix) {
+      const d = await GroupDevice.register(server.port, prefix);
+      open.push(d);
+      // Its key packages are on the server once the login's top-up was answered.
+      await until(`${prefix}'s key packages`, () => d.client.received.some((f) => f.t === 'kp_count' && f.count >= 8));
+      return d;
+    },
+    async reopen(profile) {
+      const d = await GroupDevice.reopen(server.port, profile);
+      open.push(d);
+      return d;
+    },
+    async close(d) {
+      open.splice(open.indexOf(d), 1);
+      await d.close();
+    },
+  };
+}
+
+export async function befriend(a: GroupDevice, b: GroupDevice): Promise<void> {
+  await makeContacts(a.client, b.client);
+  await until('contacts on both devices', () => !!a.contacts.get(b.name) && !!b.contacts.get(a.name));
+}
+
+/** `admin` claims a key package of each of `users`, commits their Add and sends the card (GroupCore, as the admin part does). */
+export async function addMembers(admin: GroupDevice, id: string, users: GroupDevice[]): Promise<void> {
+  const names = users.map((u) => u.name);
+  const claimed = await admin.groups.core.ask(
+    { t: 'kp_claim', group: id, users: names },
+    (f: ServerFrame): f is ServerFrameOf<'kp_claimed'> => f.t === 'kp_claimed' && f.group === id,
+    [id, ...names],
+  );
+  await admin.groups.core.commit(id, (g) => add(g, claimed.kps.map((k) => fromBase64Url(k.kp))));
+  await admin.groups.core.sendCard(id);
+  for (const u of users) await until(`${u.name} joined`, () => u.groups.view(id) !== undefined);
+}
+
+/** The MLS epoch of group `id` as this device's IndexedDB holds it. */
+export async function storedEpoch(d: GroupDevice, id: string): Promise<number> {
+  const record = await d.db.get('groups', id);
+  if (!record?.state) throw new Error('no stored state');
+  const env = await groupEnv(() => true);
+  return epochOf(deserialize(env, await loadSodium(), d.profile.identity, record.state));
 }

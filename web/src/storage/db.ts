@@ -193,6 +193,12 @@ export interface StoredGroup {
   joinedAt: number;
   /** The serialized MLS state (shared/groups serialize()); absent once removed and wiped. */
   state?: Uint8Array;
+  /**
+   * The state after this device's commit that the server has not answered yet (serialized): if
+   * the answer is lost (a reload, a dropped connection), the log brings the commit back and this
+   * state is adopted, since MLS cannot process one's own commit.
+   */
+  pending?: Uint8Array;
   /** The last seq of the group's log this device processed (state and messages stored). */
   seq: number;
 }
