@@ -56,6 +56,15 @@ describe('sending read receipts', () => {
     expect(jobs).toHaveLength(4);
   });
 
+  it('marks a group’s messages read without sending their authors a receipt', async () => {
+    const { r, jobs } = receipts();
+    const inGroup: StoredMessage = { ...message('bob', 'in', 'grp-msg-01'), conv: 'grp:AAAAAAAAAAAAAAAAAAAAAA' };
+    await r.seen([inGroup, message('bob', 'in', 'dm-msg-001')]);
+    await r.flush();
+    expect(jobs.flatMap((j) => (j.body as Read).ids)).toEqual(['dm-msg-001']);
+    expect(inGroup.state).toBe('read');
+  });
+
   it('batches what is seen within READ_BATCH_MS into one receipt', async () => {
     const { r, jobs } = receipts();
     await r.seen([message('bob', 'in', 'first-msg')]);

@@ -9,6 +9,7 @@
 import type { Body } from '../../../shared/envelope';
 import { LIMITS } from '../../../shared/limits';
 import type { Database, OutboxKind, StoredMessage } from '../storage/db';
+import { dmPeer } from './conversation-id';
 
 /** Ids seen within this long of each other go in one receipt. */
 export const READ_BATCH_MS = 300;
@@ -37,7 +38,9 @@ export class Receipts {
     const tx = this.d.db.transaction('messages', 'readwrite');
     await Promise.all([...fresh.map((m) => tx.store.put(m)), tx.done]);
     if (!this.d.sendReceipts()) return;
-    for (const m of fresh) {
+    // A group's messages are read here only: a receipt sealed to their author would tell them, one
+    // to one, what the group has not been told (group receipts come later).
+    for (const m of fresh.filter((f) => dmPeer(f.conv) !== undefined)) {
       let ids = this.#queued.get(m.peer);
       if (!ids) this.#queued.set(m.peer, (ids = new Set()));
       ids.add(m.id);

@@ -56,14 +56,42 @@ describe('Groups on a real server', () => {
     expect([...alice.groups.log.skipped, ...bob.groups.log.skipped].filter((s) => s.why !== 'old')).toEqual([]);
   });
 
+  it('a third member added later reads from their join on, and all three read each other', async () => {
+    const alice = await device('alice');
+    const bob = await device('bob');
+    const carol = await device('carol');
+    await contacts(alice, bob);
+    await contacts(alice, carol);
+    const id = await alice.groups.create({ name: 'Three', listed: true });
+    await addMembers(alice, id, [bob]);
+    await alice.groups.send(id, 'before carol');
+    await until('bob has it', async () => (await bob.texts(id)).length === 1);
+
+    await addMembers(alice, id, [carol]);
+    await until('carol has the card', () => carol.groups.view(id)?.name === 'Three');
+    // Carol is not bob's contact: his leaf is trusted on first sight, and his words reach her.
+    await bob.groups.send(id, 'hello carol');
+    await until('carol reads bob', async () => (await carol.texts(id)).length === 1);
+    await carol.groups.send(id, 'hi both');
+    await until('both read carol', async () => (await alice.texts(id)).length === 3 && (await bob.texts(id)).length === 3);
+
+    expect(await carol.texts(id)).toEqual(['hello carol', 'hi both']);
+    expect(await alice.texts(id)).toEqual(['before carol', 'hello carol', 'hi both']);
+    expect(await bob.texts(id)).toEqual(['before carol', 'hello carol', 'hi both']);
+    expect(await carol.db.get('memberKeys', bob.name)).toMatchObject({ username: bob.name });
+    expect(carol.groups.view(id)!.joinedAt).toBeGreaterThan((await alice.messenger.conversation(conv(id)))[0]!.ts - 1);
+  });
+
   it('hands a member who was offline what was sent meanwhile, in order, from the state in IndexedDB', async () => {
     const alice = await device('alice');
     const bob = await device('bob');
     await contacts(alice, bob);
     const id = await alice.groups.create({ name: 'Night owls', listed: true });
     await addMembers(alice, id, [bob]);
-    const epoch = await storedEpoch(bob, id);
-    expect(epoch).toBe(1);
+    expect(await storedEpoch(bob, id)).toBe(1);
+    // A commit bob processes: the state he reloads must be the one after it (his cursor is past it).
+    await alice.groups.core.commit(id, (g) => update(g));
+    await until('bob stored the new epoch', async () => (await storedEpoch(bob, id)) === 2);
 
     // Bob goes away (the tab closes); his profile stays.
     await world.close(bob);
