@@ -45,7 +45,7 @@ export class ParleyMessageLog extends LitElement {
   @query('parley-image-viewer') private viewer!: ParleyImageViewer;
   readonly #window = new HistoryWindow(this, () => this.services.messenger);
   /** What is on screen in a visible tab is read (the receipts module decides whether to say so). */
-  readonly #seen = new SeenController(this, () => this.#unreadInView(), (m) => this.#markSeen(m));
+  readonly #seen = new SeenController(this, () => this.#unreadInView(), (m) => this.services.receipts.seen(m));
   readonly #listen = new ListenController(this);
   #keeper: ScrollKeeper | undefined;
 
@@ -100,16 +100,6 @@ export class ParleyMessageLog extends LitElement {
     if (keeper.following) this.#window.seen();
     this.farFromBottom = keeper.belowView > this.scroller.clientHeight;
     this.#seen.check();
-  }
-
-  /**
-   * Read receipts go to a contact, one to one: a group's messages are not reported (per-member
-   * receipts in groups come with a later issue), lest a receipt for a group message reach its
-   * author as if from a conversation of two.
-   */
-  async #markSeen(messages: readonly StoredMessage[]): Promise<void> {
-    const direct = messages.filter((m) => m.conv.startsWith('dm:'));
-    if (direct.length) await this.services.receipts.seen(direct);
   }
 
   /** Received messages not yet read whose rows are at least partly inside the scroller's view. */
