@@ -3,8 +3,9 @@
 // contact, is added directly; bob is made an admin and mutes carol (her message is refused, and
 // she is told why), then removes her (she receives nothing more); and bob, offline while alice
 // writes, gets every message in order when he is back.
-import { expect, test } from './support/fixtures';
+import { befriended, expect, test } from './support/fixtures';
 import { createGroup, findGroup, groupButton, joinRequest, member, openGroup } from './support/group-ui';
+import { notes, recordNotifications } from './support/notifications';
 
 const GROUP = 'Book club';
 
@@ -30,6 +31,7 @@ test('a listed group: find, ask, approve, add, chat both ways, an admin mutes an
   // alice sees the request live and approves it; bob gets the group.
   await joinRequest(alice, 'bob').getByRole('button', { name: 'Approve' }).click();
   await expect(joinRequest(alice, 'bob')).toHaveCount(0);
+  await expect(result).toContainText('You are in this group.');
   await openGroup(bob, GROUP);
   await expect(bob.page.getByText('You see messages from the time you joined.')).toBeVisible();
   await expect(await member(bob, 'bob')).toContainText('member');
@@ -144,4 +146,28 @@ test('settings, a ban and its lifting, a transfer of ownership, leaving and dele
   await bob.page.getByRole('button', { name: 'Delete for everyone' }).click();
   await expect(bob.page.getByText('This group was deleted.')).toBeVisible();
   await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+});
+
+test('a group message notifies with its author and group, and a click opens the group', async ({ openUser, server }) => {
+  const [alice, bob] = await befriended(openUser);
+  await alice.context.grantPermissions(['notifications'], { origin: server.origin });
+  await alice.context.addInitScript(recordNotifications);
+  await alice.page.reload();
+  await alice.setSetting('Enable notifications', true);
+  await createGroup(alice, 'Chess');
+  await alice.page.getByRole('button', { name: 'Group details' }).click();
+  await alice.page.getByRole('button', { name: 'Add members' }).click();
+  await alice.page.getByRole('checkbox', { name: 'bob' }).check();
+  await alice.page.getByRole('button', { name: 'Add to group' }).click();
+  await openGroup(bob, 'Chess');
+
+  // alice reads her chat with bob while he writes in the group: news, named by author and group.
+  await alice.openChat('bob');
+  await bob.send('your move');
+  await expect.poll(() => notes(alice.page)).toEqual([{ title: 'bob in Chess', body: 'your move' }]);
+  await expect(groupButton(alice, 'Chess')).toHaveAccessibleName(/^Chess group .*your move, 1 unread$/);
+  await alice.page.evaluate(() => window.__notes[0]!.n.dispatchEvent(new Event('click')));
+  await expect(alice.page.getByRole('heading', { name: 'Chess' })).toBeVisible();
+  await expect(alice.message('your move')).toBeVisible();
+  await expect(groupButton(alice, 'Chess')).toHaveAccessibleName(/your move$/);
 });

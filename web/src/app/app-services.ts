@@ -29,6 +29,8 @@ import { wipeLocalData } from '../storage/wipe';
 import { Notifier } from './notifier';
 import { restoreBackup } from './restore';
 import type { Services } from '../components/context';
+import { convGroup } from '../components/group-ids';
+import type { ConversationId } from '../conversations/conversation-id';
 
 const RELAY_ONLY = 'relayOnly';
 
@@ -74,7 +76,12 @@ export class AppServices extends EventTarget implements Services {
     this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.contacts), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
-    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, open: (conv) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: conv })) });
+    const groupName = (conv: ConversationId) => {
+      const group = convGroup(conv);
+      return group === undefined ? undefined : this.groups.view(group)?.name;
+    };
+    const open = (conv: ConversationId) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: conv }));
+    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, groupName, open });
     this.#wirePresence();
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.

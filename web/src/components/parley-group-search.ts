@@ -4,6 +4,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import type { GroupCard } from '../groups/core';
 import { type Services, servicesContext } from './context';
+import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { controls } from './shared-styles';
@@ -23,6 +24,13 @@ export class ParleyGroupSearch extends LitElement {
   @state() private busy = false;
   @state() private error = '';
   @state() private asked = new Map<string, Asked>();
+  readonly #listen = new ListenController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Approved meanwhile: the result says so instead of "Request sent".
+    this.#listen.watch(this.services.groups, ['groups']);
+  }
 
   override render() {
     return html`<form role="search" aria-label=${tg.findGroups()} @submit=${this.#search}>

@@ -36,6 +36,8 @@ export const tg = {
   approve: () => msg('Approve'),
   decline: () => msg('Decline', { id: 'group-decline' }),
   // the conversation
+  /** A group message's notification title: its author and the group. */
+  inGroup: (author: string, group: string) => msg(str`${author} in ${group}`, { id: 'group-notification-title' }),
   group: () => msg('group', { desc: 'Read after a group\'s name in the conversation list' }),
   groupDetails: () => msg('Group details'),
   sinceJoined: () => msg('You see messages from the time you joined.'),
