@@ -148,7 +148,7 @@ test('settings, a ban and its lifting, a transfer of ownership, leaving and dele
   await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
 });
 
-test('a group message notifies with its author and group, and a click opens the group', async ({ openUser, server }) => {
+test('a group message notifies with its author and group, a click opens the group, and a reply there quotes', async ({ openUser, server }) => {
   const [alice, bob] = await befriended(openUser);
   await alice.context.grantPermissions(['notifications'], { origin: server.origin });
   await alice.context.addInitScript(recordNotifications);
@@ -170,4 +170,15 @@ test('a group message notifies with its author and group, and a click opens the 
   await expect(alice.page.getByRole('heading', { name: 'Chess' })).toBeVisible();
   await expect(alice.message('your move')).toBeVisible();
   await expect(groupButton(alice, 'Chess')).toHaveAccessibleName(/your move$/);
+
+  // In a group the menu offers Reply and Copy (reactions, edits and deletes come later); a reply quotes.
+  await alice.message('your move').getByRole('button', { name: 'Message actions' }).click();
+  const menu = alice.page.getByRole('menu', { name: 'Message actions' });
+  await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'Copy']);
+  await menu.getByRole('menuitem', { name: 'Reply' }).click();
+  await expect(alice.page.getByText('Replying to bob')).toBeVisible();
+  await expect(alice.page.getByLabel('Attach file')).toHaveCount(0);
+  await alice.send('knight to f3');
+  await expect(alice.message('knight to f3').getByRole('button', { name: 'In reply to bob: your move' })).toBeVisible();
+  await expect(bob.message('knight to f3').getByRole('button', { name: 'In reply to You: your move' })).toBeVisible();
 });
