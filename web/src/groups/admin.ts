@@ -8,12 +8,12 @@
  */
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
-import { type Group, type Roles, add, fromBase64Url, isGroupError, members, remove, roleIn, rolesOf, setRoles } from '../../../shared/groups/index';
-import type { FrameRoutes } from '../net/frame-router';
+import { toBase64Url } from '../../../shared/groups/index';
 import { ParleyError } from '../net/parley-error';
-import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole } from './admin-rules';
+import { actRefusal, rolesAfterTransfer, rolesWithRole } from './admin-rules';
 import { eventChange, stateChange } from './admin-view';
 import type { GroupCard, GroupCore, GroupView, JoinRequestView } from './core';
+import { MemberCommits } from './member-commits';
 import { JoinRequests } from './requests';
 
 type Frame<T extends ServerFrame['t']> = ServerFrameOf<T>;
@@ -21,9 +21,6 @@ const is =
   <T extends ServerFrame['t']>(t: T, group: string, more: (f: Frame<T>) => boolean = () => true) =>
   (f: ServerFrame): f is Frame<T> =>
     f.t === t && (f as { group?: string }).group === group && more(f as Frame<T>);
-
-/** Thrown from a commit's build when the state shows there is nothing to commit (someone else did it). */
-class NothingToCommit extends Error {}
 
 /** An admin action waiting for its event in the log. */
 interface Made {
@@ -37,16 +34,33 @@ export class GroupAdmin extends EventTarget {
   readonly #bans = new Map<string, string[]>();
   readonly #made = new Set<Made>();
 
+  readonly #commits: MemberCommits;
+
   constructor(private readonly core: GroupCore) {
     super();
+    this.#commits = new MemberCommits(core);
   }
 
-  /** Registers the pushed frames this part handles; answers to its own frames come through `core.ask`. */
-  attach(frames: FrameRoutes): void {
-    frames.on('group_request', (f) => this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey })));
-    frames.on('group_decided', (f) => this.#changed(this.#requests.drop(f.group, f.user)));
-    frames.on('group_state', (f) => this.#applyState(f));
-    frames.on('group_removed', (f) => this.#changed(this.#requests.clear(f.group)));
+  /**
+   * The group frames that are this part's news, as core hands them over (after any ask they
+   * answer), in the frames' order: join requests pushed live or at login, decisions by any admin,
+   * the server's state of a group, and the login's list (a group where this user is a plain
+   * member now has no requests to show here).
+   */
+  async onFrame(f: ServerFrame): Promise<void> {
+    switch (f.t) {
+      case 'group_request':
+        return this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey }));
+      case 'group_decided':
+        return this.#changed(this.#requests.drop(f.group, f.user));
+      case 'group_state':
+        return this.#applyState(f);
+      case 'group_list':
+        for (const g of f.groups) if (g.role === 'member') this.#changed(this.#requests.clear(g.group));
+        return;
+      default:
+        return;
+    }
   }
 
   // ---- finding and joining ----
@@ -69,7 +83,8 @@ export class GroupAdmin extends EventTarget {
 
   /** Pending requests of `id` (or of every group this device administers). */
   requests(id?: string): JoinRequestView[] {
-    return this.#requests.list(id);
+    // A group this device is out of has no requests for it to decide.
+    return this.#requests.list(id).filter((r) => !this.core.view(r.group)?.removed);
   }
 
   /** Users banned from `id`, as the last `group_state` told (owners and admins only). */
@@ -81,7 +96,7 @@ export class GroupAdmin extends EventTarget {
   async decide(id: string, user: string, accept: boolean): Promise<void> {
     await this.core.ask({ t: 'group_decide', group: id, user, accept }, is('group_decided', id, (f) => f.user === user), [id, user]);
     this.#changed(this.#requests.drop(id, user));
-    if (accept) await this.#add(id, [user]);
+    if (accept) await this.#commits.add(id, [user]);
   }
 
   // ---- members ----
@@ -90,22 +105,15 @@ export class GroupAdmin extends EventTarget {
   async addMembers(id: string, users: readonly string[]): Promise<void> {
     const unique = [...new Set(users)];
     if (unique.length === 0) return;
-    await this.#add(id, unique);
+    await this.#commits.add(id, unique);
   }
 
   /** Commits the Remove of `user`; the server cuts them off as it accepts it. */
   async remove(id: string, user: string): Promise<void> {
     this.#mayActOn(id, user);
-    await this.core.commit(id, async (g) => {
-      // Checked again against the roles of the epoch the commit is built on, which members verify it by.
-      if (!members(g).some((m) => m.username === user)) throw new ParleyError('not_member');
-      const why = actRefusal(roleIn(g, this.core.me), roleIn(g, user));
-      if (why) throw new ParleyError(why);
-      return remove(g, [user]);
-    });
+    await this.#commits.remove(id, user);
     const view = this.core.view(id);
     if (view?.members) await this.core.patch(id, { members: view.members.filter((m) => m.user !== user) });
-    await this.#dropAdmin(id, user);
   }
 
   /** Bans `user` (cut off at once if a member; the Remove follows from the owner's device). */
@@ -113,10 +121,10 @@ export class GroupAdmin extends EventTarget {
     await this.#act(id, { t: 'group_ban', group: id, user }, [id, user], (e) => e.t === 'ban' && e.user === user);
   }
 
-  /** Lifts a ban. The server answers an unban of someone not banned with nothing, so the state after it is the answer. */
+  /** Lifts a ban (the server answers an unban of someone not banned with nothing, so it settles behind it). */
   async unban(id: string, user: string): Promise<void> {
-    if (!this.core.send({ t: 'group_unban', group: id, user })) throw new ParleyError('offline');
-    await this.#applyState(await this.#info(id, [id, user]));
+    await this.#handled({ t: 'group_unban', group: id, user }, [id, user]);
+    this.#trackBan(id, user, false);
   }
 
   /** Mutes `user` until `until` (ms; MUTE_FOREVER for "until unmuted"), or unmutes with null. */
@@ -127,7 +135,7 @@ export class GroupAdmin extends EventTarget {
   /** The owner makes `user` an admin or a member: the server's role, then the roles commit members verify. */
   async setRole(id: string, user: string, role: 'admin' | 'member'): Promise<void> {
     await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user], (e) => e.t === 'role' && e.user === user);
-    await this.#commitRoles(id, (roles) => rolesWithRole(roles, user, role));
+    await this.#commits.roles(id, (roles) => rolesWithRole(roles, user, role));
   }
 
   /**
@@ -137,13 +145,13 @@ export class GroupAdmin extends EventTarget {
    */
   async transfer(id: string, user: string): Promise<void> {
     if (this.core.view(id)?.role !== 'owner') throw new ParleyError('not_owner');
-    await this.#commitRoles(id, (roles) => rolesAfterTransfer(roles, user));
+    await this.#commits.roles(id, (roles) => rolesAfterTransfer(roles, user));
     await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user], (e) => e.t === 'transfer' && e.user === user);
   }
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
   async leave(id: string): Promise<void> {
-    await this.#out(id, { t: 'group_leave', group: id }, 'not_member');
+    await this.#handled({ t: 'group_leave', group: id }, [id]);
     // Core marks the view on `group_removed` too; marked here as well, so it is so when this resolves.
     await this.core.patch(id, { removed: 'left' });
     this.#changed(this.#requests.clear(id));
@@ -151,7 +159,7 @@ export class GroupAdmin extends EventTarget {
 
   /** The owner ends the group for everyone. */
   async deleteGroup(id: string): Promise<void> {
-    await this.#out(id, { t: 'group_delete', group: id }, 'unknown_group');
+    await this.#handled({ t: 'group_delete', group: id }, [id]);
     await this.core.patch(id, { removed: 'deleted' });
     this.#changed(this.#requests.clear(id));
   }
@@ -187,29 +195,12 @@ export class GroupAdmin extends EventTarget {
     if (event.t === 'ban') this.#changed(this.#requests.drop(group, event.user));
     const change = eventChange(view, event, this.core.me);
     if (change) await this.core.patch(group, change);
-    if (event.t === 'left' || event.t === 'ban') void this.#removeGone(group, event.user);
+    if (event.t === 'left' || event.t === 'ban') void this.#commits.removeGone(group, event.user);
     if (event.t === 'role' && event.user === this.core.me && event.role === 'member') this.#changed(this.#requests.clear(group));
     for (const w of [...this.#made]) if (w.group === group && w.made(event)) w.done();
   }
 
   // ---- inside ----
-
-  /** Claims one KeyPackage per user, commits their Add in one commit, then sends the card so they see the group's name. */
-  async #add(id: string, users: string[]): Promise<void> {
-    const claimed = await this.core.ask({ t: 'kp_claim', group: id, users }, is('kp_claimed', id), [id, ...users]);
-    const kps = claimed.kps.map((k) => fromBase64Url(k.kp));
-    await this.core.commit(id, async (g) => {
-      try {
-        return await add(g, kps);
-      } catch (err) {
-        // A key package whose key is not the one this device pinned for that user (a contact's, or the first seen).
-        if (isGroupError(err) && err.code === 'unauthenticated') throw new ParleyError('untrusted', users.length === 1 ? { peer: users[0]! } : {});
-        if (isGroupError(err) && err.code === 'forbidden') throw new ParleyError('not_admin');
-        throw err;
-      }
-    });
-    await this.core.sendCard(id);
-  }
 
   /**
    * Sends an admin frame the server answers only with its log event, which is the answer: it
@@ -238,20 +229,22 @@ export class GroupAdmin extends EventTarget {
   }
 
   /**
-   * Sends a frame that ends this device's membership (leave, delete), whose answer, `group_removed`,
-   * core takes; `group_info` behind it is refused `gone` once it is done (frames of a connection
-   * are handled in order), and a refusal of the first comes before.
+   * Sends a frame whose answer core's asks do not see (`group_removed` for leave and delete) or
+   * that may have none (an unban of someone not banned), and settles once the server has handled
+   * it: a connection's frames are handled in order, so the refusal of a `group_info` about a
+   * group that does not exist (a fresh random id, `unknown_group`, which none of these frames is
+   * refused with) comes after the frame's own refusal, if any (an error with one of `refs`).
+   * Not `group_info` about this group: its refusal after a leave would tell core the device was removed.
    */
-  async #out(id: string, frame: Parameters<GroupCore['send']>[0], gone: 'not_member' | 'unknown_group'): Promise<void> {
+  async #handled(frame: Parameters<GroupCore['send']>[0], refs: readonly string[]): Promise<void> {
     if (!this.core.send(frame)) throw new ParleyError('offline');
+    const probe = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
     try {
-      await this.#info(id);
+      await this.core.ask({ t: 'group_info', group: probe }, (f): f is never => false, [...refs, probe]);
     } catch (err) {
-      if (err instanceof ParleyError && err.code === gone) return;
+      if (err instanceof ParleyError && err.code === 'unknown_group') return;
       throw err;
     }
-    // Still in: the server ignored the frame (it never does for these), so say so rather than pretend.
-    throw new ParleyError('internal');
   }
 
   #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {
@@ -270,49 +263,6 @@ export class GroupAdmin extends EventTarget {
     }
     if (state.bans) this.#bans.set(state.group, [...state.bans].sort());
     if (state.requests) this.#changed(this.#requests.replace(state.group, state.requests));
-  }
-
-  /** The roles commit, built from the state in the group's line; nothing when the roles are already so. */
-  async #commitRoles(id: string, next: (roles: Roles) => Roles | undefined): Promise<void> {
-    await this.#commitUnlessDone(id, (g) => {
-      const roles = next(rolesOf(g));
-      if (!roles) throw new NothingToCommit();
-      return setRoles(g, roles);
-    });
-  }
-
-  /**
-   * An admin who is gone keeps no admin role in the MLS state, so a later return (added again as
-   * a plain member) does not bring back rights the server no longer grants. Only the owner commits roles.
-   */
-  async #dropAdmin(id: string, user: string): Promise<void> {
-    if (this.core.view(id)?.role !== 'owner') return;
-    await this.#commitRoles(id, (roles) => (roles.owner === this.core.me ? rolesWithRole(roles, user, 'member') : undefined));
-  }
-
-  /** Commits the Remove of someone who left or was banned, when this device is the one to (admin-rules.ts). */
-  async #removeGone(id: string, user: string): Promise<void> {
-    try {
-      await this.#commitUnlessDone(id, (g) => {
-        const names = members(g).map((m) => m.username);
-        // Not in the MLS group (banned before joining, or already removed): nothing to commit.
-        if (!names.includes(user) || removalCommitter(rolesOf(g), names, user) !== this.core.me) throw new NothingToCommit();
-        return remove(g, [user]);
-      });
-      await this.#dropAdmin(id, user);
-    } catch (err) {
-      // The next event or login tries again; a failure here must not stop the group's log.
-      console.error('parley: could not commit the removal of a member who left', err);
-    }
-  }
-
-  async #commitUnlessDone(id: string, build: (g: Group) => ReturnType<typeof remove>): Promise<void> {
-    try {
-      await this.core.commit(id, async (g) => build(g));
-    } catch (err) {
-      if (err instanceof NothingToCommit) return;
-      throw err;
-    }
   }
 
   /** Refuses before building what this device's MLS state would refuse, with the server's code for it. */

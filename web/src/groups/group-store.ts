@@ -42,6 +42,8 @@ export function viewOf(r: StoredGroup): GroupView {
 
 export class GroupStore {
   readonly #held = new Map<string, Held>();
+  /** Groups whose line exists but that hold nothing yet (see run): not listed. */
+  readonly #placeholders = new Set<string>();
 
   constructor(
     private readonly db: Database,
@@ -89,9 +91,6 @@ export class GroupStore {
     held.line = result.catch(() => undefined);
     return result;
   }
-
-  /** Groups whose line exists but that hold nothing yet (see run): not listed. */
-  readonly #placeholders = new Set<string>();
 
   /** Fills a placeholder (or replaces a group) with `record`, keeping its line. */
   fill(id: string, record: StoredGroup, group: Group | undefined): Held {

@@ -104,6 +104,16 @@ describe('Groups when things go wrong', () => {
     await until('passed over', () => alice.groups.log.skipped.some((s) => s.seq === 1_000_000));
     expect(alice.groups.log.skipped.find((s) => s.seq === 1_000_000)?.why).toBe('not_sender');
     expect(await alice.texts(id)).not.toContain('who wrote this?');
+
+    // Garbage in the log (not base64url, not MLS, a commit that is no commit) is passed over and acknowledged.
+    const entry = (seq: number, kind: 'message' | 'commit', data: string) => ({ t: 'group_log' as const, group: id, seq, kind, from: bob.name, id: `junk-${seq}`, data, ts: Date.now() });
+    alice.router.route(entry(1_000_001, 'message', '!!not base64!!'));
+    alice.router.route(entry(1_000_002, 'message', 'AAAAAAAA'));
+    alice.router.route(entry(1_000_003, 'commit', sealed.env));
+    await until('all passed over', async () => (await alice.db.get('groups', id))?.seq === 1_000_003);
+    expect(alice.groups.log.skipped.filter((s) => s.seq > 1_000_000).map((s) => s.why)).toEqual(['unreadable', 'unreadable', 'unreadable']);
+    expect(alice.sent.filter((f) => f.t === 'group_ack').at(-1)).toEqual({ t: 'group_ack', group: id, upTo: 1_000_003 });
+    expect(alice.groups.view(id)?.removed).toBeUndefined();
   });
 });
 

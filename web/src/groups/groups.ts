@@ -43,6 +43,9 @@ export interface GroupsDeps {
 /** The group types this service answers `ask`s with (besides `error`). */
 const ANSWERS = ['kp_claimed', 'group_created', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_committed', 'group_state'] as const;
 
+/** Frames the admin part hears of (admin.onFrame), after any `ask` they answer. */
+const ADMIN_NEWS: ReadonlySet<string> = new Set(['kp_claimed', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_state']);
+
 export class Groups extends EventTarget {
   readonly admin: GroupAdmin;
   /** What the admin part works through (tests drive it directly too). */
@@ -102,7 +105,12 @@ export class Groups extends EventTarget {
   attach(frames: FrameRoutes): void {
     frames.on('welcome', () => this.#keys.onWelcome());
     frames.on('kp_count', (f) => this.#keys.onCount(f.count));
-    for (const t of ANSWERS) frames.on(t, (f) => this.#asks.offer(f));
+    for (const t of ANSWERS) {
+      frames.on(t, (f) => {
+        this.#asks.offer(f);
+        if (ADMIN_NEWS.has(t)) return this.admin.onFrame(f);
+      });
+    }
     frames.on('group_sent', (f) => {
       this.#asks.offer(f);
       return this.#sender.sent(f);
@@ -110,7 +118,10 @@ export class Groups extends EventTarget {
     frames.on('group_log', (f) => this.#queue(f.group, 'log entry', () => this.#entry(f)));
     frames.on('group_welcome', (f) => this.#queue(f.group, 'Welcome', () => this.#welcome(f)));
     frames.on('group_removed', (f) => this.#queue(f.group, 'removal', () => this.#removed(f)));
-    frames.on('group_list', (f) => this.#listed(f));
+    frames.on('group_list', async (f) => {
+      await this.#listed(f);
+      await this.admin.onFrame(f);
+    });
     frames.on('error', async (f) => {
       this.#asks.offer(f);
       if (f.ref?.startsWith('kp:')) this.#keys.onRefused();
