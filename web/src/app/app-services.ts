@@ -89,9 +89,8 @@ export class AppServices extends EventTarget implements Services {
     this.contacts.attach(this.#frames);
     this.links.attach(this.#frames);
     this.messenger.attach(this.#frames);
-    // The group service's frames, then its admin part's pushed ones (join requests, decisions, group_state).
+    // The group frames; the service hands its admin part the ones it needs (groups/README.md).
     this.groups.attach(this.#frames);
-    this.groups.admin.attach(this.#frames);
     this.transfers.attach(this.#frames);
     this.profiles.attach(this.#frames);
     this.#notifier.attach(this.#frames);
