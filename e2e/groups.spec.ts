@@ -148,7 +148,7 @@ test('settings, a ban and its lifting, a transfer of ownership, leaving and dele
   await expect(bob.page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
 });
 
-test('a group message notifies with its author and group, a click opens the group, and a reply there quotes', async ({ openUser, server }) => {
+test('a group message notifies with its author and group, a click opens the group, a reply there quotes, and Search finds the group and its messages', async ({ openUser, server }) => {
   const [alice, bob] = await befriended(openUser);
   await alice.context.grantPermissions(['notifications'], { origin: server.origin });
   await alice.context.addInitScript(recordNotifications);
@@ -181,4 +181,18 @@ test('a group message notifies with its author and group, a click opens the grou
   await alice.send('knight to f3');
   await expect(alice.message('knight to f3').getByRole('button', { name: 'In reply to bob: your move' })).toBeVisible();
   await expect(bob.message('knight to f3').getByRole('button', { name: 'In reply to You: your move' })).toBeVisible();
+
+  // Search filters the rows by a group's name, finds group messages naming the group, and opens it there.
+  await alice.openChat('bob');
+  const rows = alice.page.getByRole('list', { name: 'Conversations' }).getByRole('button');
+  await alice.page.getByRole('searchbox', { name: 'Search' }).fill('chE');
+  await expect(rows).toHaveCount(1);
+  await expect(rows).toHaveAccessibleName(/^Chess group/);
+  await alice.page.getByRole('searchbox', { name: 'Search' }).fill('knight');
+  await expect(rows).toHaveCount(0);
+  const found = alice.page.getByRole('list', { name: 'Messages found' }).getByRole('button');
+  await expect(found).toHaveAccessibleName(/^Chess\b.*knight to f3/);
+  await found.click();
+  await expect(alice.page.getByRole('heading', { name: 'Chess' })).toBeVisible();
+  await expect(alice.message('knight to f3')).toBeInViewport();
 });

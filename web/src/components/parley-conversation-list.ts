@@ -8,7 +8,8 @@ import { SearchController } from './search-controller';
 import { renderSearchResults, searchStyles } from './search-results';
 import { type ConversationId, dmId } from '../conversations/conversation-id';
 import type { LastMessage } from '../storage/db';
-import { groupConv } from './group-ids';
+import { convGroup, groupConv } from './group-ids';
+import type { SearchHit } from '../conversations/search';
 import { type GroupRowData, renderGroupRow } from './group-row';
 import { fold } from '../conversations/search';
 import { t } from '../i18n/strings';
@@ -78,7 +79,7 @@ export class ParleyConversationList extends LitElement {
         ${shown.map((r) => html`<li>${this.#row(r)}</li>`)}
       </ul>
       ${needle
-        ? renderSearchResults(this.#search, (peer) => this.services.contacts.displayName(peer) ?? peer, (hit) => this.#select({ conv: hit.conv, message: hit.id }))
+        ? renderSearchResults(this.#search, (hit) => this.#conversationName(hit), (hit) => this.#select({ conv: hit.conv, message: hit.id }))
         : nothing}
     `;
   }
@@ -118,6 +119,13 @@ export class ParleyConversationList extends LitElement {
       rows.push({ kind: 'group', conv, at: activity(last, view.joinedAt), name: view.name, key: view.name, data: { view, last, unread: messenger.states.unread(conv) } });
     }
     return rows.sort((a, b) => b.at - a.at || a.key.localeCompare(b.key));
+  }
+
+  /** The conversation a found message is in: the group's name, or the contact's (a group's `peer` is its author, or the group). */
+  #conversationName(hit: SearchHit): string {
+    const group = convGroup(hit.conv);
+    if (group !== undefined) return this.services.groups.view(group)?.name ?? group;
+    return this.services.contacts.displayName(hit.peer) ?? hit.peer;
   }
 
   #select(selection: Selection): void {
