@@ -70,6 +70,36 @@ describe('roles and mutes', () => {
   });
 });
 
+describe('what an admin may do to whom', () => {
+  it('an admin removes a plain member but not the owner or another admin; a member an admin bans is removed from MLS by the owner’s device', async () => {
+    const owner = await device('owner');
+    const adm = await device('adm');
+    const adm2 = await device('adm2');
+    const m = await device('m');
+    const n = await device('n');
+    const id = await groupWith(owner, [adm, adm2, m, n]);
+    await owner.groups.admin.setRole(id, adm.name, 'admin');
+    await owner.groups.admin.setRole(id, adm2.name, 'admin');
+    await until('adm has both roles commits', async () => rolesOf(await stored(adm, id)).admins.length === 2);
+    await adm.groups.admin.refresh(id);
+
+    expect(await code(adm.groups.admin.remove(id, owner.name))).toBe('not_owner');
+    expect(await code(adm.groups.admin.remove(id, adm2.name))).toBe('not_owner');
+    expect(await code(adm.groups.admin.ban(id, adm2.name))).toBe('not_owner');
+    await adm.groups.admin.remove(id, m.name);
+    await until('m is out', () => m.groups.view(id)?.removed === 'removed');
+    await until('the owner processed it', async () => !(await storedMembers(owner, id)).includes(m.name));
+
+    const commits = (d: typeof owner) => d.sent.filter((f) => f.t === 'group_commit').length;
+    const [ownerBefore, admBefore] = [commits(owner), commits(adm)];
+    await adm.groups.admin.ban(id, n.name);
+    await until('n is out', () => n.groups.view(id)?.removed === 'banned');
+    await until('n’s leaf removed', async () => !(await storedMembers(adm, id)).includes(n.name));
+    // The owner's device committed the Remove (removalCommitter), not the admin who banned.
+    expect([commits(owner) - ownerBefore, commits(adm) - admBefore]).toEqual([1, 0]);
+  });
+});
+
 describe('settings and delete', () => {
   it('a rename reaches members in the card; settings reach their views and the server enforces them; the owner deletes', async () => {
     const owner = await device('owner');
@@ -80,10 +110,17 @@ describe('settings and delete', () => {
     await until('a has the new name', () => a.groups.view(id)?.name === 'Secret club');
     await until('a has the setting', () => a.groups.view(id)?.settings.onlyAdminsSend === true);
     expect(await a.groups.admin.search('Secret')).toEqual([]);
+    // An unlisted group's new name went in the card only, never to the server.
+    expect(owner.sent.filter((f) => f.t === 'group_settings').map((f) => Object.keys(f).sort())).toEqual([['group', 'onlyAdminsSend', 't']]);
     await a.groups.send(id, 'hello?');
     expect(await lastSend(a, id)).toEqual({ state: 'failed', error: 'admins_only' });
     expect(await code(a.groups.admin.updateSettings(id, { onlyAdminsSend: false }))).toBe('not_admin');
     expect(await code(a.groups.admin.deleteGroup(id))).toBe('not_admin');
+
+    // Listing it gives the server its card, so it is found under its name.
+    await owner.groups.admin.updateSettings(id, { listed: true });
+    expect(await a.groups.admin.search('secret CLUB')).toEqual([{ group: id, name: 'Secret club', topic: '', members: 2 }]);
+    await until('a sees it listed', () => a.groups.view(id)?.settings.listed === true);
 
     await owner.groups.admin.deleteGroup(id);
     expect(owner.groups.view(id)?.removed).toBe('deleted');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole } from './admin-rules';
+import { actRefusal, removalCommitter, rolesAfterTransfer, rolesWithRole, settingsChange } from './admin-rules';
 
 describe('who may act on whom', () => {
   it('mirrors the server: plain members act on nobody, admins on plain members, the owner on anyone', () => {
@@ -49,5 +49,22 @@ describe('roles after a change', () => {
     expect(rolesAfterTransfer(roles, 'zed')).toEqual({ owner: 'zed', admins: ['olga'] });
     expect(rolesAfterTransfer(roles, 'mia')).toEqual({ owner: 'mia', admins: ['olga', 'zed'] });
     expect(rolesAfterTransfer(roles, 'olga')).toBeUndefined();
+  });
+});
+
+describe('what of a settings change the server learns', () => {
+  const base = { listed: false, name: 'Secret', topic: '', joinPolicy: 'approval' as const, onlyAdminsSend: false, memberChats: false };
+  const unlisted = { name: 'Secret', settings: base };
+  const listed = { name: 'Open', topic: 'hi', settings: { ...base, listed: true, name: 'Open', topic: 'hi' } };
+
+  it('an unlisted group’s name and topic never go to the server, only in the card', () => {
+    expect(settingsChange(unlisted, { name: 'Secret club', topic: 't', onlyAdminsSend: true })).toEqual({ toServer: { onlyAdminsSend: true }, renamed: true });
+    expect(settingsChange(listed, { listed: false, name: 'Hidden now' })).toEqual({ toServer: { listed: false }, renamed: true });
+  });
+
+  it('a listed group’s do; listing a group gives the server its card', () => {
+    expect(settingsChange(listed, { name: 'Opener' })).toEqual({ toServer: { name: 'Opener' }, renamed: true });
+    expect(settingsChange(unlisted, { listed: true })).toEqual({ toServer: { listed: true, name: 'Secret', topic: '' }, renamed: false });
+    expect(settingsChange(listed, { name: 'Open', joinPolicy: 'closed' })).toEqual({ toServer: { name: 'Open', joinPolicy: 'closed' }, renamed: false });
   });
 });

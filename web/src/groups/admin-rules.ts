@@ -4,8 +4,9 @@
  * was banned, and what the roles extension becomes after a role change or a transfer. Kept apart
  * from the service so each rule is tested on its own.
  */
-import type { GroupRole } from '../../../shared/protocol-groups';
+import type { GroupRole, GroupSettings } from '../../../shared/protocol-groups';
 import type { Roles } from '../../../shared/groups/index';
+import type { GroupView } from './core';
 
 /**
  * Why an actor of role `actor` may not remove, ban or mute a member of role `target`, as the
@@ -47,4 +48,23 @@ export function rolesAfterTransfer(roles: Roles, to: string): Roles | undefined 
   if (to === roles.owner) return undefined;
   const admins = [...new Set([...roles.admins.filter((a) => a !== to), roles.owner])].sort();
   return { owner: to, admins };
+}
+
+/**
+ * What of a settings change goes to the server, and whether it renames the group (then the card
+ * goes in the group). The server learns the name and topic of a listed group only: an unlisted
+ * group's travel in the card alone, and a group being listed gives the server its card now.
+ * `renamed` is decided before the change, since a listed group's settings event names it in the view.
+ */
+export function settingsChange(view: Pick<GroupView, 'name' | 'topic' | 'settings'>, change: Partial<GroupSettings>): { toServer: Partial<GroupSettings>; renamed: boolean } {
+  const { name, topic, ...rest } = change;
+  const listed = change.listed ?? view.settings.listed;
+  const toServer: Partial<GroupSettings> = { ...rest };
+  if (listed) {
+    const listing = change.listed === true && !view.settings.listed;
+    if (name !== undefined || listing) toServer.name = name ?? view.name;
+    if (topic !== undefined || listing) toServer.topic = topic ?? view.topic ?? '';
+  }
+  const renamed = (name !== undefined && name !== view.name) || (topic !== undefined && topic !== (view.topic ?? ''));
+  return { toServer, renamed };
 }

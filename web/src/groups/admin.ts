@@ -7,10 +7,12 @@
  * with a ParleyError carrying the server's code.
  */
 import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
-import type { GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
+import { type GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
+import { GROUP_LIMITS } from '../../../shared/limits';
+import { clip } from '../conversations/bodies/reply';
 import { toBase64Url } from '../../../shared/groups/index';
 import { ParleyError } from '../net/parley-error';
-import { actRefusal, rolesAfterTransfer, rolesWithRole } from './admin-rules';
+import { actRefusal, rolesAfterTransfer, rolesWithRole, settingsChange } from './admin-rules';
 import { eventChange, stateChange } from './admin-view';
 import type { GroupCard, GroupCore, GroupView, JoinRequestView } from './core';
 import { MemberCommits } from './member-commits';
@@ -67,7 +69,8 @@ export class GroupAdmin extends EventTarget {
 
   /** Listed groups whose name contains `q`. */
   async search(q: string): Promise<GroupCard[]> {
-    const text = q.trim();
+    // As the server reads it (trimmed, at most its length), so its echo of `q` matches.
+    const text = clip(q.trim(), GROUP_LIMITS.maxGroupSearchChars).trim();
     if (text === '') return [];
     const answer = (f: ServerFrame): f is Frame<'group_results'> => f.t === 'group_results' && f.q === text;
     const results = await this.core.ask({ t: 'group_search', q: text }, answer, ['group_search', text]);
@@ -167,11 +170,19 @@ export class GroupAdmin extends EventTarget {
   /** Changes settings; a new name or topic is also sent sealed in the group (the card), as the server keeps it only for listed groups. */
   async updateSettings(id: string, change: Partial<GroupSettings>): Promise<void> {
     const view = this.core.view(id);
-    // Decided before the change: a listed group's settings event names it in the view already.
-    const renamed = (change.name !== undefined && change.name !== view?.name) || (change.topic !== undefined && change.topic !== view?.topic);
-    await this.#act(id, { t: 'group_settings', group: id, ...change }, [id], (e) => e.t === 'settings');
+    if (!view || view.removed) throw new ParleyError(view ? 'not_member' : 'unknown_group');
+    if (view.role === 'member') throw new ParleyError('not_admin');
+    if (!GroupSettings.partial().safeParse(change).success) throw new ParleyError('bad_frame');
+    const { name, topic } = change;
+    const { toServer, renamed } = settingsChange(view, change);
+    if (Object.keys(toServer).length > 0) await this.#act(id, { t: 'group_settings', group: id, ...toServer }, [id], (e) => e.t === 'settings');
     if (!renamed) return;
-    await this.core.patch(id, { ...(change.name !== undefined ? { name: change.name } : {}), ...(change.topic !== undefined ? { topic: change.topic } : {}) });
+    const now = this.core.view(id) ?? view;
+    await this.core.patch(id, {
+      ...(name !== undefined ? { name } : {}),
+      ...(topic !== undefined ? { topic } : {}),
+      settings: { ...now.settings, ...(name !== undefined ? { name } : {}), ...(topic !== undefined ? { topic } : {}) },
+    });
     await this.core.sendCard(id);
   }
 
@@ -269,8 +280,8 @@ export class GroupAdmin extends EventTarget {
   #mayActOn(id: string, user: string): void {
     const view = this.core.view(id);
     if (!view || view.removed) throw new ParleyError(view ? 'not_member' : 'unknown_group');
+    // A target missing from the view may have joined since the last state: the MLS state decides (member-commits.ts).
     const target = view.members?.find((m) => m.user === user);
-    if (view.members && !target) throw new ParleyError('not_member');
     const why = actRefusal(view.role, target?.role);
     if (why) throw new ParleyError(why);
   }
