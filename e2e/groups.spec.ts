@@ -122,10 +122,17 @@ test('settings, a ban and its lifting, a transfer of ownership, leaving and dele
   await bob.send('my move');
   await expect(alice.message('my move')).toBeVisible();
 
+  // A rename reaches the member (in the sealed card) and the directory.
+  await settings.getByRole('textbox', { name: 'Group name' }).fill('Chess club');
+  await settings.getByRole('button', { name: 'Save settings' }).click();
+  await expect(settings).toContainText('Saved.');
+  await expect(bob.page.getByRole('heading', { name: 'Chess club' })).toBeVisible();
+  await expect(groupButton(bob, 'Chess club')).toBeVisible();
+
   // A ban cuts bob off and keeps him from asking again until it is lifted.
   await (await member(alice, 'bob')).getByRole('button', { name: 'Ban' }).click();
   await expect(bob.page.getByText('You were banned from this group.')).toBeVisible();
-  const again = await findGroup(bob, 'chess', 'Chess');
+  const again = await findGroup(bob, 'chess', 'Chess club');
   await again.getByRole('button', { name: 'Request to join' }).click();
   await expect(again).toContainText('You are banned from this group.');
   const banned = alice.page.getByRole('list', { name: 'Banned' }).getByRole('listitem').filter({ hasText: 'bob' });
