@@ -73,6 +73,7 @@ test('a listed group: find, ask, approve, add, chat both ways, an admin mutes an
   await expect(await member(bob, 'carol')).toHaveCount(0);
   await expect(carol.page.getByText('You were removed from this group.')).toBeVisible();
   await expect(carol.page.getByRole('textbox', { name: 'Message' })).toBeDisabled();
+  await expect(groupButton(carol, GROUP)).toHaveAccessibleName(/^Book club group removed /);
   await alice.send('after carol');
   await expect(bob.message('after carol')).toBeVisible();
 

@@ -48,6 +48,14 @@ export const tg = {
       left: () => msg('You left this group. You can read what you have, but not write.'),
       deleted: () => msg('This group was deleted. You can read what you have, but not write.'),
     })[reason](),
+  /** Beside a group's name in the list once this user is out of it. */
+  outBadge: (reason: 'removed' | 'banned' | 'left' | 'deleted') =>
+    ({
+      removed: () => msg('removed', { id: 'group-out-removed' }),
+      banned: () => msg('banned', { id: 'group-out-banned' }),
+      left: () => msg('left', { id: 'group-out-left' }),
+      deleted: () => msg('deleted', { id: 'group-out-deleted' }),
+    })[reason](),
   adminsOnlyNote: () => msg('Only admins can send in this group.', { id: 'group-admins-only-note' }),
   // details: members and their actions
   members: () => msg('Members'),
