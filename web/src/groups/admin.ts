@@ -6,12 +6,12 @@
  * it; the rest is server state, which comes back as log events (`applyEvent`). Every method rejects
  * with a ParleyError carrying the server's code.
  */
-import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
+import type { ClientFrame, ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import { type GroupEvent, GroupSettings } from '../../../shared/protocol-groups';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import { clip } from '../conversations/bodies/reply';
-import { toBase64Url } from '../../../shared/groups/index';
 import { ParleyError } from '../net/parley-error';
+import { AdminAnswers } from './admin-answers';
 import { actRefusal, rolesAfterTransfer, rolesWithRole, settingsChange } from './admin-rules';
 import { eventChange, stateChange } from './admin-view';
 import type { GroupCard, GroupCore, GroupView, JoinRequestView } from './core';
@@ -24,23 +24,17 @@ const is =
   (f: ServerFrame): f is Frame<T> =>
     f.t === t && (f as { group?: string }).group === group && more(f as Frame<T>);
 
-/** An admin action waiting for its event in the log. */
-interface Made {
-  group: string;
-  made: (e: GroupEvent) => boolean;
-  done: () => void;
-}
-
 export class GroupAdmin extends EventTarget {
   readonly #requests = new JoinRequests();
   readonly #bans = new Map<string, string[]>();
-  readonly #made = new Set<Made>();
 
   readonly #commits: MemberCommits;
+  readonly #answers: AdminAnswers;
 
   constructor(private readonly core: GroupCore) {
     super();
     this.#commits = new MemberCommits(core);
+    this.#answers = new AdminAnswers(core);
   }
 
   /**
@@ -126,7 +120,7 @@ export class GroupAdmin extends EventTarget {
 
   /** Lifts a ban (the server answers an unban of someone not banned with nothing, so it settles behind it). */
   async unban(id: string, user: string): Promise<void> {
-    await this.#handled({ t: 'group_unban', group: id, user }, [id, user]);
+    await this.#answers.handled({ t: 'group_unban', group: id, user }, [id, user]);
     this.#trackBan(id, user, false);
   }
 
@@ -154,7 +148,7 @@ export class GroupAdmin extends EventTarget {
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
   async leave(id: string): Promise<void> {
-    await this.#handled({ t: 'group_leave', group: id }, [id]);
+    await this.#answers.handled({ t: 'group_leave', group: id }, [id]);
     // Core marks the view on `group_removed` too; marked here as well, so it is so when this resolves.
     await this.core.patch(id, { removed: 'left' });
     this.#changed(this.#requests.clear(id));
@@ -162,7 +156,7 @@ export class GroupAdmin extends EventTarget {
 
   /** The owner ends the group for everyone. */
   async deleteGroup(id: string): Promise<void> {
-    await this.#handled({ t: 'group_delete', group: id }, [id]);
+    await this.#answers.handled({ t: 'group_delete', group: id }, [id]);
     await this.core.patch(id, { removed: 'deleted' });
     this.#changed(this.#requests.clear(id));
   }
@@ -208,54 +202,18 @@ export class GroupAdmin extends EventTarget {
     if (change) await this.core.patch(group, change);
     if (event.t === 'left' || event.t === 'ban') void this.#commits.removeGone(group, event.user);
     if (event.t === 'role' && event.user === this.core.me && event.role === 'member') this.#changed(this.#requests.clear(group));
-    for (const w of [...this.#made]) if (w.group === group && w.made(event)) w.done();
+    this.#answers.applied(group, event);
   }
 
   // ---- inside ----
 
-  /**
-   * Sends an admin frame the server answers only with its log event, which is the answer: it
-   * exists only once the change is made, so a refusal (an error with one of `refs`, which rejects)
-   * cannot be mistaken for it. The event is taken where core hands it over (`applyEvent`, in the
-   * group's line, so the view shows it once this resolves), or as a frame if core's asks see the log.
-   */
-  async #act(id: string, frame: Parameters<GroupCore['send']>[0], refs: readonly string[], made: (e: GroupEvent) => boolean): Promise<void> {
-    const me = this.core.me;
-    const answer = (f: ServerFrame): f is Frame<'group_log'> => f.t === 'group_log' && f.group === id && f.kind === 'event' && f.from === me && f.event !== undefined && made(f.event);
-    let waiter: Made | undefined;
-    const applied = new Promise<void>((done) => this.#made.add((waiter = { group: id, made, done })));
-    const asked = this.core.ask(frame, answer, refs);
-    try {
-      const entry = await Promise.race([asked, applied]);
-      if (!entry?.event) return;
-      const view = this.core.view(id);
-      const change = view && eventChange(view, entry.event, me);
-      if (change) await this.core.patch(id, change);
-      if (entry.event.t === 'ban') this.#trackBan(id, entry.event.user, true);
-    } finally {
-      this.#made.delete(waiter!);
-      // Settled by the event, the ask still waits for its answer until it times out: nobody needs that.
-      asked.catch(() => undefined);
-    }
-  }
-
-  /**
-   * Sends a frame whose answer core's asks do not see (`group_removed` for leave and delete) or
-   * that may have none (an unban of someone not banned), and settles once the server has handled
-   * it: a connection's frames are handled in order, so the refusal of a `group_info` about a
-   * group that does not exist (a fresh random id, `unknown_group`, which none of these frames is
-   * refused with) comes after the frame's own refusal, if any (an error with one of `refs`).
-   * Not `group_info` about this group: its refusal after a leave would tell core the device was removed.
-   */
-  async #handled(frame: Parameters<GroupCore['send']>[0], refs: readonly string[]): Promise<void> {
-    if (!this.core.send(frame)) throw new ParleyError('offline');
-    const probe = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
-    try {
-      await this.core.ask({ t: 'group_info', group: probe }, (f): f is never => false, [...refs, probe]);
-    } catch (err) {
-      if (err instanceof ParleyError && err.code === 'unknown_group') return;
-      throw err;
-    }
+  /** An admin frame answered by its event; the view shows the change once this resolves. */
+  async #act(id: string, frame: ClientFrame, refs: readonly string[], made: (e: GroupEvent) => boolean): Promise<void> {
+    const event = await this.#answers.act(id, frame, refs, made);
+    const view = this.core.view(id);
+    const change = view && eventChange(view, event, this.core.me);
+    if (change) await this.core.patch(id, change);
+    if (event.t === 'ban') this.#trackBan(id, event.user, true);
   }
 
   #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {
