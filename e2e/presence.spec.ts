@@ -6,38 +6,9 @@
  * hidden), the favicon's unread dot, and the Settings dialog with "Sign out of this browser"
  * leaving nothing behind.
  */
-import type { Page } from '@playwright/test';
 import { chatting, expect, test } from './support/fixtures';
+import { notes, recordNotifications } from './support/notifications';
 import type { ParleyUser } from './support/parley-user';
-
-declare global {
-  interface Window {
-    __notes: Array<{ title: string; body: string; n: Notification }>;
-    /** How often the page called window.focus(). */
-    __focused: number;
-  }
-}
-
-/** Records every notification the page raises, still raising the real one, and every window.focus(). */
-function recordNotifications(): void {
-  const Real = window.Notification;
-  window.__notes = [];
-  window.__focused = 0;
-  const focus = window.focus.bind(window);
-  window.focus = () => {
-    window.__focused++;
-    focus();
-  };
-  class Recorded extends Real {
-    constructor(title: string, options?: NotificationOptions) {
-      super(title, options);
-      window.__notes.push({ title, body: options?.body ?? '', n: this });
-    }
-  }
-  Object.defineProperty(window, 'Notification', { value: Recorded, configurable: true, writable: true });
-}
-
-const notes = (page: Page) => page.evaluate(() => window.__notes.map(({ title, body }) => ({ title, body })));
 
 const typingRegion = (u: ParleyUser) => u.page.locator('parley-typing-indicator [aria-live="polite"]');
 

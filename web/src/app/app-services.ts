@@ -14,6 +14,7 @@ import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import { type ArrivedEvent, Messenger } from '../conversations/messenger';
+import { Groups } from '../groups/groups';
 import type { SearchHit } from '../conversations/search';
 import { SearchIndex } from '../conversations/search-index';
 import type { ConversationEvent } from '../conversations/messenger';
@@ -28,6 +29,8 @@ import { wipeLocalData } from '../storage/wipe';
 import { Notifier } from './notifier';
 import { restoreBackup } from './restore';
 import type { Services } from '../components/context';
+import { convGroup } from '../components/group-ids';
+import type { ConversationId } from '../conversations/conversation-id';
 
 const RELAY_ONLY = 'relayOnly';
 
@@ -37,6 +40,7 @@ export class AppServices extends EventTarget implements Services {
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
+  readonly groups: Groups;
   /** The messages' text, for searching again without reading the whole store again. */
   readonly #search: SearchIndex;
   readonly preferences: Preferences;
@@ -64,6 +68,7 @@ export class AppServices extends EventTarget implements Services {
     };
     this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
+    this.groups = new Groups({ db, sodium, account, contacts: this.contacts, connection: this.connection, messenger: this.messenger });
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.#search = new SearchIndex(db);
     this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
@@ -71,7 +76,12 @@ export class AppServices extends EventTarget implements Services {
     this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.contacts), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
-    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, open: (peer) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: peer })) });
+    const groupName = (conv: ConversationId) => {
+      const group = convGroup(conv);
+      return group === undefined ? undefined : this.groups.view(group)?.name;
+    };
+    const open = (conv: ConversationId) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: conv }));
+    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, groupName, open });
     this.#wirePresence();
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.
@@ -79,6 +89,8 @@ export class AppServices extends EventTarget implements Services {
     this.contacts.attach(this.#frames);
     this.links.attach(this.#frames);
     this.messenger.attach(this.#frames);
+    // The group frames; the service hands its admin part the ones it needs (groups/README.md).
+    this.groups.attach(this.#frames);
     this.transfers.attach(this.#frames);
     this.profiles.attach(this.#frames);
     this.#notifier.attach(this.#frames);
@@ -105,7 +117,7 @@ export class AppServices extends EventTarget implements Services {
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
     const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly }, chunkStore);
-    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load()]);
+    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load(), services.groups.load()]);
     services.transfers.sweep().catch((err) => console.warn('parley: could not look for stored files no transfer owns', err));
     return services;
   }

@@ -9,9 +9,11 @@
 import { clip } from '../conversations/bodies/reply';
 import type { ArrivedEvent, Messenger } from '../conversations/messenger';
 import type { Preferences } from '../conversations/preferences';
+import type { ConversationId } from '../conversations/conversation-id';
 import type { Contacts } from '../identity/contacts';
 import type { FrameRoutes } from '../net/frame-router';
 import { t } from '../i18n/strings';
+import { tg } from '../i18n/group-strings';
 
 /** The favicon, and the one with the unread dot (both in web/public). */
 export const FAVICON = '/favicon.svg';
@@ -28,8 +30,10 @@ export interface NotifierDeps {
   messenger: Pick<Messenger, 'states' | 'addEventListener' | 'removeEventListener'>;
   contacts: Pick<Contacts, 'displayName'>;
   preferences: Pick<Preferences, 'notifications' | 'notificationText'>;
-  /** Opens the conversation with `peer` (the app root shows it). */
-  open: (peer: string) => void;
+  /** The name of the group whose conversation `conv` is; undefined for a contact's. */
+  groupName?: (conv: ConversationId) => string | undefined;
+  /** Opens conversation `conv` (with a contact, or a group's: the app root shows it). */
+  open: (conv: ConversationId) => void;
 }
 
 export class Notifier {
@@ -67,7 +71,9 @@ export class Notifier {
     if (states.muted(message.conv) || (document.visibilityState === 'visible' && states.reading === message.conv)) return;
     const text = message.deleted || message.unsupported ? '' : message.text;
     const body = notificationBody(text, this.d.preferences.notificationText);
-    this.#notify(this.d.contacts.displayName(message.peer) ?? message.peer, body, `parley:${message.conv}`, () => this.d.open(message.peer));
+    const author = this.d.contacts.displayName(message.peer) ?? message.peer;
+    const group = this.d.groupName?.(message.conv);
+    this.#notify(group ? tg.inGroup(author, group) : author, body, `parley:${message.conv}`, () => this.d.open(message.conv));
   };
 
   /** The favicon shows a dot while anything is unread. */

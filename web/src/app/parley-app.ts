@@ -6,8 +6,11 @@ import { ListenController } from '../components/listen-controller';
 import { AppServices } from './app-services';
 import { t } from '../i18n/strings';
 import type { Selection } from '../components/parley-conversation-list';
+import { type ConversationId, dmPeer } from '../conversations/conversation-id';
+import { convGroup } from '../components/group-ids';
 import '../components/parley-conversation-list';
 import '../components/parley-conversation';
+import '../components/parley-group-conversation';
 import '../components/parley-signup';
 import '../components/parley-account-menu';
 
@@ -34,11 +37,12 @@ export class ParleyApp extends LitElement {
         // The tab's title counts what is unread; a removed contact's conversation closes.
         this.#listen.watch(services.messenger.states, ['change']);
         this.#listen.watch(services.contacts, ['change'], () => {
-          if (this.selected && !services.contacts.get(this.selected.peer)) this.selected = undefined;
+          const peer = this.selected && dmPeer(this.selected.conv);
+          if (peer && !services.contacts.get(peer)) this.selected = undefined;
           this.requestUpdate();
         });
         // A notification clicked: its conversation opens.
-        this.#listen.watch(services, ['open-conversation'], (e) => (this.selected = { peer: (e as CustomEvent<string>).detail }));
+        this.#listen.watch(services, ['open-conversation'], (e) => (this.selected = { conv: (e as CustomEvent<ConversationId>).detail }));
         this.services = services;
         if (services.signedIn) services.start();
       },
@@ -64,15 +68,23 @@ export class ParleyApp extends LitElement {
       <div class="layout ${this.selected ? 'has-selection' : ''}">
         <aside class="sidebar">
           <parley-account-menu></parley-account-menu>
-          <parley-conversation-list .selected=${this.selected?.peer} @select=${(e: CustomEvent<Selection>) => (this.selected = e.detail)}></parley-conversation-list>
+          <parley-conversation-list .selected=${this.selected?.conv} @select=${(e: CustomEvent<Selection>) => (this.selected = e.detail)}></parley-conversation-list>
         </aside>
         <main class="main">
-          ${this.selected
-            ? html`<parley-conversation .peer=${this.selected.peer} .at=${this.selected.message} @back=${() => (this.selected = undefined)}></parley-conversation>`
-            : html`<p class="center muted">${t.pickContact()}</p>`}
+          ${this.#conversation(this.selected)}
         </main>
       </div>
     `;
+  }
+
+  /** The open conversation: with a contact, or a group's (a group stays open, read-only, once this user is out of it). */
+  #conversation(selected: Selection | undefined) {
+    const back = () => (this.selected = undefined);
+    const peer = selected && dmPeer(selected.conv);
+    if (peer) return html`<parley-conversation .peer=${peer} .at=${selected.message} @back=${back}></parley-conversation>`;
+    const group = selected && convGroup(selected.conv);
+    if (group) return html`<parley-group-conversation .group=${group} .at=${selected.message} @back=${back}></parley-group-conversation>`;
+    return html`<p class="center muted">${t.pickContact()}</p>`;
   }
 
   override updated(_changed: PropertyValues<this>): void {

@@ -11,6 +11,7 @@ import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { Connection } from '../net/connection';
 import type { Links } from '../peer/links';
+import type { GroupsFace } from './groups-face';
 
 /**
  * What the components are handed: the services (each from its own layer) and the few actions of
@@ -25,6 +26,8 @@ export interface Services {
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
+  /** Group chats (web/src/groups/): the list, each group's view, sending, and the admin part. */
+  readonly groups: GroupsFace;
   readonly signedIn: boolean;
   readonly relayOnly: boolean;
   setRelayOnly(on: boolean): Promise<void>;

@@ -34,10 +34,10 @@ const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-dig
  * log renders many, and their text belongs to the log's own tree (what a screen reader and a test
  * read as the list item's text).
  */
-export function renderMessage(m: StoredMessage, opts: { showRead: boolean } = { showRead: true }) {
+export function renderMessage(m: StoredMessage, opts: { showRead: boolean; me?: string } = { showRead: true }) {
   // With "Send read receipts" off none are shown either (as in Signal): a read message reads "delivered".
   const state = m.state === 'read' && !opts.showRead ? 'delivered' : m.state;
-  return html`${content(m)}
+  return html`${content(m, opts.me)}
     <span class="meta">
       ${messageTime(m.ts)}
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
@@ -56,10 +56,10 @@ function messageTime(ts: number) {
 }
 
 /** A message's content, as its body kind shows it; its reactions below. */
-function content(m: StoredMessage) {
+function content(m: StoredMessage, me: string | undefined) {
   if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
   if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
-  return html`${m.reply ? quote(m, m.reply) : nothing}
+  return html`${m.reply ? quote(m, m.reply, me) : nothing}
     ${m.file ? html`<parley-file-item .file=${m.file} .sent=${m.dir === 'out' ? m.state : undefined}></parley-file-item>` : html`<p>${links.of(m, m.text)}</p>`}
     ${reactionCounts(m.reactions).length ? html`<parley-reactions .message=${m} .reactions=${m.reactions}></parley-reactions>` : nothing}`;
 }
@@ -69,8 +69,8 @@ function content(m: StoredMessage) {
  * (`parley-reveal`, which the log answers when the original is loaded, and the conversation's
  * history otherwise). In a conversation of two the author is the contact or the user (log/quote-author.ts).
  */
-function quote(m: StoredMessage, reply: NonNullable<StoredMessage['reply']>) {
-  const author = quoteAuthor(m, reply);
+function quote(m: StoredMessage, reply: NonNullable<StoredMessage['reply']>, me: string | undefined) {
+  const author = quoteAuthor(m, reply, me);
   const text = reply.text || t.quoteDeleted();
   const reveal = (e: Event) =>
     e.currentTarget!.dispatchEvent(new CustomEvent('parley-reveal', { detail: { id: reply.id }, bubbles: true, composed: true }));

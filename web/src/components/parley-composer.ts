@@ -8,7 +8,8 @@ import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import type { StoredMessage } from '../storage/db';
 import type { ComposeEvent, ComposeKind } from './parley-message-actions';
-import { clip } from '../conversations/bodies/reply';
+import { clip, quoteOf } from '../conversations/bodies/reply';
+import { groupConv } from './group-ids';
 
 /** How much of the message replied to or edited the composer shows above the text box. */
 const MODE_SNIPPET_CHARS = 120;
@@ -17,22 +18,28 @@ const MODE_SNIPPET_CHARS = 120;
 const DRAFT_SAVE_MS = 300;
 
 /**
- * What the user writes to one contact: the text box (Enter sends, its draft kept per
- * conversation) and the file picker. Files dropped on the conversation come in through sendFiles.
+ * What the user writes to one contact, or in a group: the text box (Enter sends, its draft kept
+ * per conversation) and (to a contact) the file picker. Files dropped on the conversation come in through sendFiles.
  * It answers the message actions' requests (ComposeEvent, heard on the conversation's tree it sits
  * in): "Replying to <name>" with "Cancel reply", or editing a message (prefilled) with "Cancel
- * edit"; Escape in the text box cancels either.
+ * edit"; Escape in the text box cancels either. In a group (`group` set) the text goes through the
+ * group service, and files, typing and edits wait for a later issue (web/src/groups/README.md).
  */
 @customElement('parley-composer')
 export class ParleyComposer extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
-  @property() peer!: string;
+  /** The contact written to (a conversation of two). */
+  @property() peer: string | undefined;
+  /** The group written in, instead of a contact. */
+  @property() group: string | undefined;
   @property({ type: Boolean }) disabled = false;
   @state() private error = '';
   /** Replying to, or editing, a message; and what the text box held before an edit. */
   @state() private mode: { kind: ComposeKind; message: StoredMessage; stash?: string } | undefined;
   @query('#composer') private box: HTMLTextAreaElement | undefined;
   #draftTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The conversation whose draft the text box holds now. */
+  #shown: ConversationId | undefined;
 
   #root: Node | undefined;
 
@@ -74,18 +81,20 @@ export class ParleyComposer extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('peer')) this.#endMode(); // an edit's text is not the draft saved next
-    const before = changed.get('peer') as string | undefined;
-    if (before) this.#saveDraft(dmId(before));
-    if (changed.has('peer')) this.error = '';
+    if (!changed.has('peer') && !changed.has('group')) return;
+    this.#endMode(); // an edit's text is not the draft saved next
+    if (this.#shown && this.#shown !== this.#conv) this.#saveDraft(this.#shown);
+    this.error = '';
   }
 
-  override updated(changed: PropertyValues<this>): void {
-    if (changed.has('peer') && this.box) this.box.value = this.services.messenger.states.draft(this.#conv);
+  override updated(): void {
+    if (this.#shown === this.#conv || !this.box) return;
+    this.#shown = this.#conv;
+    this.box.value = this.services.messenger.states.draft(this.#conv);
   }
 
   get #conv(): ConversationId {
-    return dmId(this.peer);
+    return this.group ? groupConv(this.group) : dmId(this.peer ?? '');
   }
 
   /** Keeps what the composer holds as `conv`'s draft (at most a moment after the last keystroke). */
@@ -96,7 +105,7 @@ export class ParleyComposer extends LitElement {
   }
 
   #onInput() {
-    this.services.typing.input(this.peer);
+    if (this.peer && !this.group) this.services.typing.input(this.peer);
     if (this.mode?.kind === 'edit') return; // the text being edited is not a draft
     clearTimeout(this.#draftTimer);
     this.#draftTimer = setTimeout(() => this.#saveDraft(), DRAFT_SAVE_MS);
@@ -106,11 +115,13 @@ export class ParleyComposer extends LitElement {
     return html`
       ${this.#renderMode()}
       <form @submit=${this.#send}>
-        <label class="attach secondary" title=${t.attachFile()}>
-          <span aria-hidden="true">📎</span>
-          <span class="visually-hidden">${t.attachFile()}</span>
-          <input type="file" multiple class="visually-hidden" ?disabled=${this.disabled} @change=${this.#onPick} />
-        </label>
+        ${this.group
+          ? nothing
+          : html`<label class="attach secondary" title=${t.attachFile()}>
+              <span aria-hidden="true">📎</span>
+              <span class="visually-hidden">${t.attachFile()}</span>
+              <input type="file" multiple class="visually-hidden" ?disabled=${this.disabled} @change=${this.#onPick} />
+            </label>`}
         <label for="composer" class="visually-hidden">${t.message()}</label>
         <textarea id="composer" name="text" rows="1" placeholder=${t.message()} ?disabled=${this.disabled}
           @keydown=${this.#onKey} @input=${this.#onInput}></textarea>
@@ -124,7 +135,8 @@ export class ParleyComposer extends LitElement {
     const mode = this.mode;
     if (!mode) return nothing;
     const m = mode.message;
-    const title = mode.kind === 'reply' ? t.replyingTo(m.dir === 'in' ? m.peer : t.authorYou()) : t.editingMessage();
+    const author = m.dir === 'in' ? (this.services.contacts.displayName(m.peer) ?? m.peer) : t.authorYou();
+    const title = mode.kind === 'reply' ? t.replyingTo(author) : t.editingMessage();
     return html`<div class="mode">
       <div class="about"><strong>${title}</strong><span class="snippet">${clip(m.file?.name ?? m.text, MODE_SNIPPET_CHARS)}</span></div>
       <button type="button" class="secondary" @click=${() => this.#cancelMode()}>${mode.kind === 'reply' ? t.cancelReply() : t.cancelEdit()}</button>
@@ -145,7 +157,7 @@ export class ParleyComposer extends LitElement {
 
   /** Offers `files` to the contact; a refusal shows below the composer. */
   async sendFiles(files: File[]): Promise<void> {
-    if (files.length === 0) return;
+    if (files.length === 0 || !this.peer || this.group) return;
     try {
       this.error = '';
       await this.services.transfers.send(this.peer, files);
@@ -174,10 +186,11 @@ export class ParleyComposer extends LitElement {
     if (!text.trim()) return;
     const mode = this.mode;
     box.value = '';
-    this.services.typing.stopped(this.peer);
+    if (this.peer && !this.group) this.services.typing.stopped(this.peer);
     try {
-      if (mode?.kind === 'edit') await this.services.messenger.actions.edit(this.#conv, mode.message.id, text);
-      else await this.services.messenger.send(this.peer, text, mode?.message);
+      if (this.group) await this.#sendInGroup(this.group, text, mode?.kind === 'reply' ? mode.message : undefined);
+      else if (mode?.kind === 'edit') await this.services.messenger.actions.edit(this.#conv, mode.message.id, text);
+      else await this.services.messenger.send(this.peer!, text, mode?.message);
       this.error = '';
       if (mode === this.mode) this.#endMode();
       this.#saveDraft();
@@ -185,6 +198,12 @@ export class ParleyComposer extends LitElement {
       box.value = text;
       this.error = errorText(err);
     }
+  }
+
+  /** A group message (a reply quotes as a 1:1 reply does); it is stored before it goes, so a refusal shows on it. */
+  #sendInGroup(group: string, text: string, original: StoredMessage | undefined): Promise<void> {
+    const me = this.services.account.identity?.username ?? '';
+    return this.services.groups.send(group, text, original ? quoteOf(original, me) : undefined);
   }
 
   static override styles = [

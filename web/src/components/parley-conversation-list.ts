@@ -6,17 +6,29 @@ import { ListenController } from './listen-controller';
 import { type RowData, renderConversationRow, rowStyles } from './conversation-row';
 import { SearchController } from './search-controller';
 import { renderSearchResults, searchStyles } from './search-results';
-import { dmId } from '../conversations/conversation-id';
+import { type ConversationId, dmId } from '../conversations/conversation-id';
+import type { LastMessage } from '../storage/db';
+import { convGroup, groupConv } from './group-ids';
+import type { SearchHit } from '../conversations/search';
+import { type GroupRowData, renderGroupRow } from './group-row';
 import { fold } from '../conversations/search';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import './parley-contact-requests';
+import './parley-group-search';
+import './parley-join-requests';
+import './parley-new-group';
 
-/** What the user chose to open: a conversation, and the message to show in it (a search result). */
+/** What the user chose to open: a conversation (with a contact, or a group), and the message to show in it (a search result). */
 export interface Selection {
-  peer: string;
+  conv: ConversationId;
   message?: string;
 }
+
+/** A row of the list: a contact's conversation or a group's, and when it was last active. */
+type Row = { conv: ConversationId; at: number; /** What Search filters by. */ name: string; /** Order among rows as active. */ key: string } & (
+  { kind: 'dm'; data: RowData } | { kind: 'group'; data: GroupRowData }
+);
 
 /** Connection states in which nothing is known of anyone's presence (the session ended here). */
 const PRESENCE_UNKNOWN = new Set(['replaced', 'refused', 'outdated']);
@@ -30,7 +42,8 @@ const PRESENCE_UNKNOWN = new Set(['replaced', 'refused', 'outdated']);
 @customElement('parley-conversation-list')
 export class ParleyConversationList extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
-  @property() selected: string | undefined;
+  /** The conversation open. */
+  @property() selected: ConversationId | undefined;
   readonly #listen = new ListenController(this);
   readonly #search = new SearchController(this, () => (query, options) => this.services.searchMessages(query, options));
 
@@ -39,6 +52,7 @@ export class ParleyConversationList extends LitElement {
     this.#listen.watch(this.services.contacts, ['change']);
     this.#listen.watch(this.services.messenger.states, ['change']);
     this.#listen.watch(this.services.connection, ['status']);
+    this.#listen.watch(this.services.groups, ['groups']);
     // A message written or arrived may be one the standing query finds.
     this.#listen.watch(this.services.messenger, ['conversation'], () => this.#search.refresh());
   }
@@ -48,40 +62,70 @@ export class ParleyConversationList extends LitElement {
     const query = this.#search.query;
     const rows = this.#rows();
     const needle = fold(query.trim());
-    const shown = needle ? rows.filter((r) => fold(`${r.displayName ?? ''} ${r.username}`).includes(needle)) : rows;
+    const shown = needle ? rows.filter((r) => fold(r.name).includes(needle)) : rows;
     return html`
       <parley-contact-requests></parley-contact-requests>
+      <parley-join-requests></parley-join-requests>
+      <div class="groups">
+        <parley-new-group @select=${(e: CustomEvent<Selection>) => this.#select(e.detail)}></parley-new-group>
+        <parley-group-search></parley-group-search>
+      </div>
       <input type="search" class="search" aria-label=${t.search()} placeholder=${t.search()} .value=${query}
         @focus=${() => this.services.warmSearch()} @input=${(e: InputEvent) => this.#search.set((e.target as HTMLInputElement).value)} />
       <h2>${t.conversations()}</h2>
       ${c.list.length === 0 && c.incoming.length === 0 && c.outgoing.length === 0 ? html`<p class="hint">${t.noContacts()}</p>` : nothing}
       ${needle && shown.length === 0 && rows.length > 0 ? html`<p class="hint">${t.noConversationMatches()}</p>` : nothing}
       <ul class="conversations" aria-label=${t.conversations()}>
-        ${shown.map((r) => html`<li>${renderConversationRow(r, r.username === this.selected, () => this.#select({ peer: r.username }))}</li>`)}
+        ${shown.map((r) => html`<li>${this.#row(r)}</li>`)}
       </ul>
       ${needle
-        ? renderSearchResults(this.#search, (peer) => this.services.contacts.displayName(peer) ?? peer, (hit) => this.#select({ peer: hit.peer, message: hit.id }))
+        ? renderSearchResults(this.#search, (hit) => this.#conversationName(hit), (hit) => this.#select({ conv: hit.conv, message: hit.id }))
         : nothing}
     `;
   }
 
-  /** Every conversation, the latest activity first (those without messages after, by name). */
-  #rows(): RowData[] {
-    const { contacts, messenger, connection } = this.services;
+  #row(r: Row) {
+    const select = () => this.#select({ conv: r.conv });
+    const selected = r.conv === this.selected;
+    return r.kind === 'dm' ? renderConversationRow(r.data, selected, select) : renderGroupRow(r.data, selected, select);
+  }
+
+  /**
+   * Every conversation, with contacts and groups alike, the latest activity first (a group's
+   * joining counts as activity; contacts without messages after, by name).
+   */
+  #rows(): Row[] {
+    const { contacts, messenger, connection, groups } = this.services;
     const known = !PRESENCE_UNKNOWN.has(connection.status);
-    const rows = contacts.list.map((contact): RowData => {
+    const activity = (last: LastMessage | undefined, since = -1) => last?.at ?? since;
+    const rows: Row[] = contacts.list.map((contact) => {
       const conv = dmId(contact.username);
-      return {
+      const displayName = contacts.displayName(contact.username);
+      const last = messenger.states.last(conv);
+      const data: RowData = {
         username: contact.username,
-        displayName: contacts.displayName(contact.username),
+        displayName,
         online: known ? contact.online : undefined,
         blocked: contacts.isBlocked(contact.username),
         changedKey: !!contact.changedKey,
-        last: messenger.states.last(conv),
+        last,
         unread: messenger.states.unread(conv),
       };
+      return { kind: 'dm', conv, at: activity(last), name: `${displayName ?? ''} ${contact.username}`, key: contact.username, data };
     });
-    return rows.sort((a, b) => (b.last?.at ?? -1) - (a.last?.at ?? -1) || a.username.localeCompare(b.username));
+    for (const view of groups.list()) {
+      const conv = groupConv(view.id);
+      const last = messenger.states.last(conv);
+      rows.push({ kind: 'group', conv, at: activity(last, view.joinedAt), name: view.name, key: view.name, data: { view, last, unread: messenger.states.unread(conv) } });
+    }
+    return rows.sort((a, b) => b.at - a.at || a.key.localeCompare(b.key));
+  }
+
+  /** The conversation a found message is in: the group's name, or the contact's (a group's `peer` is its author, or the group). */
+  #conversationName(hit: SearchHit): string {
+    const group = convGroup(hit.conv);
+    if (group !== undefined) return this.services.groups.view(group)?.name ?? group;
+    return this.services.contacts.displayName(hit.peer) ?? hit.peer;
   }
 
   #select(selection: Selection): void {
@@ -95,6 +139,8 @@ export class ParleyConversationList extends LitElement {
     css`
       :host { display: flex; flex-direction: column; padding: 0.75rem; gap: 0.25rem; overflow-y: auto; }
       .search { margin-top: 0.5rem; }
+      .groups { display: flex; flex-direction: column; gap: 0.25rem; margin-top: 0.5rem; }
+      .dot.group { display: grid; place-items: center; width: 1.1rem; height: 1.1rem; border-radius: 4px; background: var(--bg); color: var(--muted); font-size: 0.7rem; }
       h2 { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); margin: 0.75rem 0 0.25rem; }
       ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 0.15rem; }
       .hint { overflow-wrap: anywhere; }

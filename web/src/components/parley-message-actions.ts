@@ -68,6 +68,11 @@ export class ParleyMessageActions extends LitElement {
     const conv = m.conv;
     const actions = this.services.messenger.actions;
     const items: Item[] = [];
+    // In a group only replies go for now: reactions, edits and deletes there come with a later issue (groups/README.md).
+    if (conv.startsWith('grp:')) {
+      if (!m.deleted && !m.unsupported) items.push({ label: t.reply(), run: () => this.#compose('reply') }, { label: t.copy(), run: () => navigator.clipboard.writeText(m.text) });
+      return items;
+    }
     if (!m.deleted && !m.unsupported) {
       items.push({ label: t.reply(), run: () => this.#compose('reply') });
       items.push({ label: t.react(), run: () => this.#openMenu('react'), keepsOpen: true });

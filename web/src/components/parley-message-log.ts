@@ -141,13 +141,14 @@ export class ParleyMessageLog extends LitElement {
   #row(r: LogRow) {
     if (r.kind === 'day') return html`<li role="separator" aria-label=${r.label} class="day"><span aria-hidden="true">${r.label}</span></li>`;
     const m = r.message;
-    const author = m.dir === 'out' ? t.authorYou() : m.peer;
+    // In a group the author is any member: their display name when they are a contact (the username otherwise).
+    const author = m.dir === 'out' ? t.authorYou() : m.conv.startsWith('grp:') ? (this.services.contacts.displayName(m.peer) ?? m.peer) : m.peer;
     // Every message names its author to a screen reader; the eye sees the name once per group.
     const label = m.dir === 'in' && !r.grouped
       ? html`<span class="author">${author}<span class="visually-hidden">:</span></span>`
       : html`<span class="visually-hidden">${t.authorSays(author)}</span>`;
     return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime.format(m.ts)}>
-      ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts })}
+      ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts, me: this.services.account.identity?.username })}
     </li>`;
   }
 

@@ -1,5 +1,5 @@
 /**
- * The messages a search found, newest first: each a button naming the contact, with the time and
+ * The messages a search found, newest first: each a button naming the conversation (the contact, or the group), with the time and
  * the match in its context; choosing one opens the conversation at that message.
  */
 import { css, html, nothing } from 'lit';
@@ -8,7 +8,7 @@ import { listTime } from '../i18n/list-time';
 import { t } from '../i18n/strings';
 import type { SearchController } from './search-controller';
 
-export function renderSearchResults(search: SearchController, nameOf: (peer: string) => string, open: (hit: SearchHit) => void) {
+export function renderSearchResults(search: SearchController, nameOf: (hit: SearchHit) => string, open: (hit: SearchHit) => void) {
   const { hits, busy } = search;
   return html`<h2 id="found">${t.searchResults()}</h2>
     <p class="hint" role="status">${busy ? t.searching() : hits.length === 0 ? t.noResults() : ''}</p>
@@ -18,7 +18,7 @@ export function renderSearchResults(search: SearchController, nameOf: (peer: str
             (hit) => html`<li>
               <button class="result" @click=${() => open(hit)}>
                 <span class="line">
-                  <bdi class="name">${nameOf(hit.peer)}</bdi>
+                  <bdi class="name">${nameOf(hit)}</bdi>
                   <time datetime=${new Date(hit.ts).toISOString()}>${listTime(hit.ts)}</time>
                 </span>
                 <bdi class="snippet">${hit.snippet.before}<mark>${hit.snippet.match}</mark>${hit.snippet.after}</bdi>

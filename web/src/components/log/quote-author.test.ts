@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { t } from '../../i18n/strings';
 import { useTestWorld } from '../../conversations/test-device';
+import type { StoredMessage } from '../../storage/db';
 import { quoteAuthor } from './quote-author';
 
 const w = useTestWorld();
@@ -21,5 +22,15 @@ describe('quoteAuthor', () => {
     expect(checked!.reply).toMatchObject({ text: 'what I really said' });
     expect(quoteAuthor(madeUp!, madeUp!.reply!)).toBe(t.quoteNotFound());
     expect(quoteAuthor(theirs!, theirs!.reply!)).toBe('alice');
+  });
+
+  it('in a group, names the member quoted, "You" for this user, and not a member’s unchecked claim of another’s words', () => {
+    const base = { conv: 'grp:g1' as const, peer: 'carol', dir: 'in' as const, id: 'm-0000001', seq: 1, ts: 1, text: 'so?', state: 'delivered' as const };
+    const at = (reply: NonNullable<StoredMessage['reply']>) => quoteAuthor({ ...base, reply }, reply, 'bob');
+    expect(at({ id: 'q1', author: 'dave', text: 'checked' })).toBe('dave');
+    expect(at({ id: 'q2', author: 'bob', text: 'checked' })).toBe(t.authorYou());
+    expect(at({ id: 'q3', author: 'carol', text: 'her own', unverified: true })).toBe('carol');
+    expect(at({ id: 'q4', author: 'dave', text: 'forged', unverified: true })).toBe(t.quoteNotFound());
+    expect(at({ id: 'q5', author: 'bob', text: 'forged', unverified: true })).toBe(t.quoteNotFound());
   });
 });

@@ -1,0 +1,119 @@
+import { consume } from '@lit/context';
+import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import type { ConversationId } from '../conversations/conversation-id';
+import type { GroupView } from '../groups/core';
+import { type Services, servicesContext } from './context';
+import { groupConv } from './group-ids';
+import { ListenController } from './listen-controller';
+import type { OpenAt } from './log/history-window';
+import type { ParleyMessageLog } from './parley-message-log';
+import { errorText } from '../i18n/error-text';
+import { tg } from '../i18n/group-strings';
+import { t } from '../i18n/strings';
+import { controls } from './shared-styles';
+import './parley-composer';
+import './parley-group-details';
+import './parley-message-log';
+import './parley-mute-switch';
+
+/**
+ * One group's conversation: its header (the group's name, "Group details"), the notice that a
+ * member sees messages from the time they joined, the message log (each message naming its
+ * author) and the composer, which sends through the group service. Once this user is out of the
+ * group it stays readable with a notice saying why, and nothing can be written.
+ * @fires back - the user wants the conversation list (phone layout)
+ */
+@customElement('parley-group-conversation')
+export class ParleyGroupConversation extends LitElement {
+  @consume({ context: servicesContext }) services!: Services;
+  /** The group's id. */
+  @property() group!: string;
+  /** "Open at message" (a search result), read when `group` changes; as parley-conversation's. */
+  @property() at: string | undefined;
+  #openAt: OpenAt = { kind: 'latest' };
+  @state() private showDetails = false;
+  @query('parley-message-log') private log: ParleyMessageLog | undefined;
+  readonly #listen = new ListenController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#listen.watch(this.services.groups, ['groups']);
+    this.#listen.watch(this.services.connection, ['status']);
+    const tabShown = () => void this.services.messenger.states.setTabVisible(document.visibilityState === 'visible');
+    this.#listen.watch(document, ['visibilitychange'], tabShown);
+    tabShown();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    void this.services.messenger.states.setReading(undefined);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('group')) {
+      const unread = this.services.messenger.states.unread(this.#conv);
+      this.#openAt = this.at ? { kind: 'message', id: this.at } : unread > 0 ? { kind: 'unread', count: unread } : { kind: 'latest' };
+      void this.services.messenger.states.setReading(this.#conv);
+      this.showDetails = false;
+    } else if (changed.has('at') && this.at) void this.log?.showMessage(this.at);
+  }
+
+  get #conv(): ConversationId {
+    return groupConv(this.group);
+  }
+
+  /** Why nothing can be written here now, if so: out of the group, only admins send, or this session was taken over. */
+  #cannotWrite(view: GroupView): string | undefined {
+    if (view.removed) return tg.removed(view.removed);
+    if (this.services.connection.status === 'replaced') return t.composerReplaced();
+    if (view.settings.onlyAdminsSend && view.role === 'member') return tg.adminsOnlyNote();
+    return undefined;
+  }
+
+  override render() {
+    const view = this.services.groups.view(this.group);
+    if (!view) return html`<p class="note" role="status">${errorText('unknown_group')}</p>`;
+    const cannotWrite = this.#cannotWrite(view);
+    return html`
+      <header>
+        <button class="secondary back" @click=${() => this.dispatchEvent(new CustomEvent('back'))} aria-label=${t.back()}>‹</button>
+        <h2><bdi>${view.name}</bdi></h2>
+        ${view.topic ? html`<bdi class="topic">${view.topic}</bdi>` : nothing}
+        <button class="secondary" aria-expanded=${this.showDetails} @click=${() => (this.showDetails = !this.showDetails)}>${tg.groupDetails()}</button>
+      </header>
+      ${this.showDetails
+        ? html`<div class="details">
+            <parley-group-details .group=${this.group}></parley-group-details>
+            <parley-mute-switch .conv=${this.#conv}></parley-mute-switch>
+          </div>`
+        : nothing}
+      <p class="since" role="note">${tg.sinceJoined()}</p>
+      <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
+      ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
+      <parley-composer .group=${this.group} ?disabled=${!!cannotWrite}></parley-composer>
+    `;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host { display: flex; flex-direction: column; height: 100%; min-height: 0; position: relative; }
+      header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
+      h2 { margin: 0; font-size: 1.05rem; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      .topic { flex: 1; min-width: 0; font-size: 0.8rem; color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      h2:not(:has(+ .topic)) { flex: 1; }
+      .details { max-height: 55%; overflow-y: auto; border-bottom: 1px solid var(--border); background: var(--panel); }
+      .since { margin: 0; padding: 0.3rem 0.9rem; font-size: 0.8rem; color: var(--muted); text-align: center; }
+      .note { margin: 0; padding: 0.5rem 0.9rem; border-top: 1px solid var(--border); background: var(--panel); color: var(--muted); font-size: 0.9rem; }
+      .back { display: none; }
+      @media (max-width: 700px) { .back { display: inline-block; } }
+    `,
+  ];
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'parley-group-conversation': ParleyGroupConversation;
+  }
+}
