@@ -50,6 +50,9 @@ function pairs(flat: string[] | Record<string, string>): [string, string][] {
 /** A glob pattern that matches `text` literally inside a field (HSCAN MATCH). */
 const globContains = (text: string) => `*${text.replace(/[*?[\]\\]/g, (c) => `\\${c}`)}*\n*`;
 
+/** Most HSCAN steps (of about 500 directory fields each) one search takes. */
+const SEARCH_STEPS = 20;
+
 export class RedisGroups implements GroupStore {
   constructor(
     private readonly redis: RedisLink,
@@ -123,13 +126,16 @@ export class RedisGroups implements GroupStore {
   async search(q: string, limit: number): Promise<GroupCard[]> {
     const found = new Set<string>();
     let cursor = '0';
-    // The directory is scanned in steps; each step is bounded work for Redis.
+    // The directory is scanned in steps, each bounded work for Redis, and at most SEARCH_STEPS of
+    // them: a query that matches little does not walk a large directory whole (review M6); only
+    // the first `limit` found are read.
+    let steps = 0;
     do {
       const [next, flat] = await this.#cmd<[string, string[]]>(['HSCAN', k.directory, cursor, 'MATCH', globContains(q.toLowerCase()), 'COUNT', '500']);
       for (const [, id] of pairs(flat)) found.add(id);
       cursor = next;
-    } while (cursor !== '0' && found.size < limit);
-    const groups = await Promise.all([...found].map((id) => this.get(id)));
+    } while (cursor !== '0' && found.size < limit && ++steps < SEARCH_STEPS);
+    const groups = await Promise.all([...found].slice(0, limit).map((id) => this.get(id)));
     return groups
       .filter((g): g is GroupRecord => g !== undefined && g.listed)
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
