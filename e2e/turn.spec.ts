@@ -92,7 +92,11 @@ test('the data channel opens through TURN: the selected pair is relay on both si
   await expect(bob.message('through turn')).toBeVisible();
   await expect(alice.message('back through turn')).toBeVisible();
   await expect(alice.message('through turn')).toContainText('delivered');
-  expect((await alice.rtc()).sentEnvelopes - before.sentEnvelopes).toBe(1);
+  // Her message went on the data channel; so may, depending on timing, her read receipt for bob's
+  // reply (batched for 300 ms after it shows on her screen).
+  const sent = (await alice.rtc()).sentEnvelopes - before.sentEnvelopes;
+  expect(sent).toBeGreaterThanOrEqual(1);
+  expect(sent).toBeLessThanOrEqual(2);
 });
 
 test.describe('with credentials coturn refuses', () => {
