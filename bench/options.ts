@@ -69,7 +69,7 @@ export const mlsOptions: MlsOptions = {
 // Group fan-out: members, the sender's rate and how long, and the saturation window.
 export const groupOptions: GroupBenchOptions = {
   members: num('BENCH_GROUP_MEMBERS', 100),
-  rate: num('BENCH_GROUP_RATE', 50),
+  rate: num('BENCH_GROUP_RATE', 10),
   seconds: num('BENCH_GROUP_SECONDS', 5),
   window: num('BENCH_GROUP_WINDOW', 32),
 };
