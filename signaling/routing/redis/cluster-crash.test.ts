@@ -45,6 +45,28 @@ async function makeContactsAfterRestart(a: ParleyClient, b: ParleyClient): Promi
   ]);
 }
 
+/**
+ * `connect()` once the node takes logins again: after a Redis restart each of a node's clients
+ * reconnects on its own back-off (up to about 2 s apart), so a node whose message path is back
+ * may still refuse a login with unavailable for a moment.
+ */
+async function whenBack(connect: () => Promise<ParleyClient>): Promise<ParleyClient> {
+  let client: ParleyClient | undefined;
+  await expect
+    .poll(
+      async () => {
+        client = await connect().catch((err: unknown) => {
+          if (err instanceof AuthError && err.code === 'unavailable') return undefined;
+          throw err;
+        });
+        return client !== undefined;
+      },
+      { timeout: 20_000, interval: 300 },
+    )
+    .toBe(true);
+  return client!;
+}
+
 /** `got` holds no id twice and lists `ids` in their order (other ids may sit between). */
 function expectOnceInOrder(got: string[], ids: readonly string[]): void {
   expect(new Set(got).size, 'delivered twice').toBe(got.length);
@@ -156,26 +178,14 @@ describe('Redis killed -9 (appendfsync always)', () => {
       )
       .toBe(true);
     // Node 2 reconnects in its own time: until then a login there is refused with unavailable too.
-    let back: ParleyClient | undefined;
-    await expect
-      .poll(
-        async () => {
-          back = await h.login(1, bobId).catch((err: unknown) => {
-            if (err instanceof AuthError && err.code === 'unavailable') return undefined;
-            throw err;
-          });
-          return back !== undefined;
-        },
-        { timeout: 20_000, interval: 300 },
-      )
-      .toBe(true);
-    const got = await receiveAll(back!, alice.username, [...stored, later]);
+    const back = await whenBack(() => h.login(1, bobId));
+    const got = await receiveAll(back, alice.username, [...stored, later]);
     expectOnceInOrder(got, storedOrder(alice, [...stored, later]));
   });
 
   it('catches connections up on the notices published while their node\'s inbox subscription was away', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
+    const alice = await whenBack(() => h.user(0, 'alice'));
+    const bob = await whenBack(() => h.user(1, 'bob'));
     const admin = createClient({ url: h.cluster.redis.url });
     await admin.connect();
     try {
@@ -202,8 +212,8 @@ describe('Redis killed -9 (appendfsync always)', () => {
   });
 
   it('lets a node catch up after Redis comes back: an online recipient gets what was stored, on the same connection', async () => {
-    const alice = await h.user(0, 'alice');
-    const bob = await h.user(1, 'bob');
+    const alice = await whenBack(() => h.user(0, 'alice'));
+    const bob = await whenBack(() => h.user(1, 'bob'));
     await makeContactsAfterRestart(alice, bob);
     const before = randomUUID();
     alice.sendText(bob.identity!, before, 'before');

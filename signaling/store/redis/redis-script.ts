@@ -70,9 +70,12 @@ export class ScriptRunner {
     } catch (err) {
       if (!(err instanceof Error) || !err.message.startsWith('NOSCRIPT')) throw err;
       const retry = this.redis.sendCommand<T>(['EVAL', script.source, ...rest]);
+      // A reload that fails (Redis restarting again) fails the calls held by it, which send again;
+      // nobody else awaits it, so its rejection is caught here rather than left to end the process.
       this.#reloading ??= this.load().finally(() => {
         if (this.#waiting === 0) this.#reloading = undefined;
       });
+      this.#reloading.catch(() => undefined);
       return retry;
     }
   }
