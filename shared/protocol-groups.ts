@@ -115,8 +115,6 @@ export const GroupClientFrames = [
   z.object({ t: z.literal('group_info'), group: GroupId }),
   /** Owner/admin: `user` may not send until `until` (ms since the epoch); null unmutes. */
   z.object({ t: z.literal('group_mute'), group: GroupId, user: User, until: z.number().int().positive().nullable() }),
-  /** Owner: make `user` an admin or a member again. */
-  z.object({ t: z.literal('group_role'), group: GroupId, user: User, role: z.enum(['admin', 'member']) }),
   z.object({ t: z.literal('group_settings'), group: GroupId, ...GroupSettings.partial().shape }),
   /** Owner/admin: `user` is cut off now (if a member) and may not ask to join again. */
   z.object({ t: z.literal('group_ban'), group: GroupId, user: User }),
@@ -125,8 +123,6 @@ export const GroupClientFrames = [
   z.object({ t: z.literal('group_leave'), group: GroupId }),
   /** Owner: the group ends for everyone. */
   z.object({ t: z.literal('group_delete'), group: GroupId }),
-  /** Owner: `user` (a member) becomes the owner; the old owner becomes an admin. */
-  z.object({ t: z.literal('group_transfer'), group: GroupId, user: User }),
 ] as const;
 
 // ---- server → client ----

@@ -72,17 +72,6 @@ export const groupSettings: Handler<'group_settings'> = async (ctx, session, f) 
   await ctx.groups.event(f.group, session.username!, { t: 'settings', settings: JSON.parse(JSON.stringify(shown)) });
 };
 
-export const groupTransfer: Handler<'group_transfer'> = async (ctx, session, f) => {
-  ctx.groups.rate(session, 'actions', f.group);
-  const store = ctx.groups.store.groups;
-  requireOwner(await store.member(f.group, session.username!), f.group);
-  if (f.user === session.username) throw new ProtocolError('bad_frame', 'you are the owner already', f.group);
-  // About the target, named as such: `not_member` with the group as ref would read as "you are out".
-  requireMember(await store.member(f.group, f.user), f.user);
-  await store.transfer(f.group, f.user);
-  await ctx.groups.event(f.group, session.username!, { t: 'transfer', user: f.user });
-};
-
 export const groupLeave: Handler<'group_leave'> = async (ctx, session, f) => {
   const store = ctx.groups.store.groups;
   const me = requireMember(await store.member(f.group, session.username!), f.group);

@@ -1,7 +1,7 @@
-/** Groups: join requests and their decisions, mute, roles, ban and unban. */
+/** Groups: join requests and their decisions, mute, ban and unban (roles change by commits: handlers-mls.ts). */
 import { ProtocolError } from '../errors';
 import type { Handler } from '../handlers/context';
-import { requireAdmin, requireMember, requireOutranks, requireOwner } from '../policy';
+import { requireAdmin, requireMember, requireOutranks } from '../policy';
 import { requireGroup } from './handlers-lifecycle';
 
 export const groupJoinRequest: Handler<'group_join_request'> = async (ctx, session, f) => {
@@ -41,17 +41,6 @@ export const groupMute: Handler<'group_mute'> = async (ctx, session, f) => {
   const until = f.until !== null && f.until > Date.now() ? f.until : null;
   await store.setMute(f.group, f.user, until);
   await ctx.groups.event(f.group, actor.user, { t: 'mute', user: f.user, until });
-};
-
-export const groupRole: Handler<'group_role'> = async (ctx, session, f) => {
-  ctx.groups.rate(session, 'actions', f.group);
-  const store = ctx.groups.store.groups;
-  const owner = requireOwner(await store.member(f.group, session.username!), f.group);
-  const target = requireMember(await store.member(f.group, f.user), f.user);
-  if (target.role === 'owner') throw new ProtocolError('bad_frame', 'the owner’s role changes only by a transfer', f.group);
-  await store.setRole(f.group, f.user, f.role);
-  // The owner's client follows with a commit of the roles extension, so members verify it too.
-  await ctx.groups.event(f.group, owner.user, { t: 'role', user: f.user, role: f.role });
 };
 
 export const groupBan: Handler<'group_ban'> = async (ctx, session, f) => {

@@ -13,6 +13,7 @@ import type { MemberRecord } from '../store/groups';
 import { requireGroup } from './handlers-lifecycle';
 import { nextLeaves } from '../../shared/groups';
 import type { CommitInfo } from './mls-inspect';
+import { checkRoles, roleEvents } from './role-events';
 import { ENTRY_BYTES } from './service';
 
 /** Runs an MLS decode; anything it throws is `bad_mls`. */
@@ -90,6 +91,10 @@ async function authorize(ctx: Context, session: Session, group: string, info: Co
   });
   if (info.adds.length > 0) requireAdmin(me, group);
   if (info.rolesChanged && me.role !== 'owner') throw new ProtocolError('not_owner', 'only the owner changes roles', group);
+  if (info.rolesChanged) {
+    if (!info.roles) throw new ProtocolError('bad_mls', 'a roles change without roles', group);
+    checkRoles(info.roles, rows, removed, group);
+  }
   const adds: string[] = [];
   for (const add of info.adds) {
     const account = await ctx.store.accounts.get(add.username);
@@ -143,6 +148,7 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
     adds: adds.map((user, i) => ({ user, leaf: leaves[i]! })),
     removes: removed,
     ...(adds.length > 0 && f.welcome ? { welcome: f.welcome } : {}),
+    ...(info.roles ? { roles: { owner: info.roles.owner, admins: info.roles.admins } } : {}),
   });
   if (!result.ok) throw new ProtocolError(result.code, result.code === 'stale_epoch' ? 'another commit won this epoch' : result.code, f.group);
   session.send({ t: 'group_committed', group: f.group, epoch: f.epoch + 1, seq: result.seq });
@@ -151,4 +157,6 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
   // The Welcome first: a joiner's feed then starts after the commit, and the commit's own entry is not theirs to read.
   await Promise.all(adds.map((u) => ctx.groups.tell(u, { t: 'group_welcome', group: f.group, welcome: f.welcome!, seq: result.seq })));
   await ctx.groups.fanOut(f.group, { seq: result.seq, kind: 'commit', from: me.user, data: f.commit, ts });
+  // What the roles commit changed, as the events the views read (after the commit, in log order).
+  if (info.roles) for (const event of roleEvents(info.roles, rows, removed, adds)) await ctx.groups.event(f.group, me.user, event);
 };

@@ -1,7 +1,7 @@
 /** The group handlers (issue 12), spliced into the dispatch table in handlers/index.ts. */
 import type { HandlerTable } from '../handlers/context';
-import { groupCreate, groupDelete, groupInfo, groupLeave, groupSearch, groupSettings, groupTransfer } from './handlers-lifecycle';
-import { groupBan, groupDecide, groupJoinRequest, groupMute, groupRole, groupUnban } from './handlers-members';
+import { groupCreate, groupDelete, groupInfo, groupLeave, groupSearch, groupSettings } from './handlers-lifecycle';
+import { groupBan, groupDecide, groupJoinRequest, groupMute, groupUnban } from './handlers-members';
 import { groupAck, groupSend } from './handlers-messages';
 import { groupCommit, kpClaim, kpUpload } from './handlers-mls';
 
@@ -19,11 +19,9 @@ export const groupHandlers: Pick<HandlerTable, GroupFrameType> = {
   group_ack: groupAck,
   group_info: groupInfo,
   group_mute: groupMute,
-  group_role: groupRole,
   group_settings: groupSettings,
   group_ban: groupBan,
   group_unban: groupUnban,
   group_leave: groupLeave,
   group_delete: groupDelete,
-  group_transfer: groupTransfer,
 };

@@ -20,6 +20,7 @@ export const mlsInspector: MlsInspector = {
       adds: info.adds.map((a) => ({ username: a.username, signatureKey: toBase64Url(a.signatureKey), keyPackageRef: a.keyPackageRef })),
       removes: info.removes,
       rolesChanged: info.rolesChanged,
+      ...(info.roles ? { roles: { owner: info.roles.owner, admins: [...info.roles.admins] } } : {}),
     };
   },
   async welcome(b64) {

@@ -25,6 +25,8 @@ export interface CommitInfo {
   removes: number[];
   /** The commit changes the group context extensions (Parley's roles extension). */
   rolesChanged: boolean;
+  /** The roles it sets, when `rolesChanged`. */
+  roles?: { owner: string; admins: string[] };
 }
 
 export interface MlsInspector {

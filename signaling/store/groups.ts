@@ -73,6 +73,12 @@ export interface CommitChange {
   removes: string[];
   /** The Welcome for the added users, kept until each has read past the commit. */
   welcome?: string;
+  /**
+   * The roles the commit sets (its GroupContextExtensions, review H3): the group's owner and
+   * admins become these, and every member's role follows. Roles change in no other way, so the
+   * server's roles are the MLS roles every member checks commits against.
+   */
+  roles?: { owner: string; admins: string[] };
 }
 
 export type CommitResult =
@@ -130,10 +136,7 @@ export interface GroupStore {
   /** Listed groups whose name contains `q` (case-insensitive), at most `limit`. */
   search(q: string, limit: number): Promise<GroupCard[]>;
   update(id: string, patch: Partial<GroupSettings>): Promise<void>;
-  setRole(id: string, user: string, role: GroupRole): Promise<void>;
   setMute(id: string, user: string, until: number | null): Promise<void>;
-  /** `to` becomes owner; the old owner an admin. */
-  transfer(id: string, to: string): Promise<void>;
   /** `user` leaves or is banned: inactive at once, their leaf kept until a commit removes it. */
   deactivate(id: string, user: string): Promise<void>;
   /** The group and everything of it go. */
@@ -150,7 +153,10 @@ export interface GroupStore {
   isBanned(id: string, user: string): Promise<boolean>;
   bans(id: string): Promise<string[]>;
 
-  /** Atomically: the epoch check, epoch + 1, the membership change and the log entry. */
+  /**
+   * Atomically: the epoch check, epoch + 1, the membership change, the roles (each member's role
+   * from the group's owner and admins, also for those added) and the log entry.
+   */
   commit(id: string, change: CommitChange): Promise<CommitResult>;
   /** Appends a message or event; its seq, or undefined when the group is gone. Old entries past the bounds go. */
   append(id: string, entry: Omit<LogEntry, 'seq'>): Promise<number | undefined>;

@@ -88,9 +88,8 @@ export class GroupMember {
     return this.commit(group, out.group, out.commit);
   }
 
-  /** Makes `user` an admin: the server's role, then the roles extension committed so members verify it. */
+  /** Makes `user` an admin: the roles commit (the server takes its roles from it). */
   async promote(group: string, user: string): Promise<ServerFrameOf<'group_committed'> | ServerFrameOf<'error'>> {
-    this.client.send({ t: 'group_role', group, user, role: 'admin' });
     const state = this.groups.get(group)!;
     const roles = rolesOf(state);
     const out = await setRoles(state, { owner: roles.owner, admins: [...roles.admins, user] });

@@ -199,17 +199,36 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.sweepExpired(c.clock.now, 100)).toBe(0);
     });
 
+    it('takes roles from commits only, whole: an admin removed and added again is an admin again until the roles say otherwise', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice'));
+      // Roles may name someone who is not in yet: they are an admin once added, as in the members' MLS state.
+      await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }], roles: { owner: 'alice', admins: ['bob', 'carol'] } }));
+      expect((await g.member(G1, 'bob'))!.role).toBe('admin');
+      await g.commit(G1, commit(1, 'alice', { adds: [{ user: 'carol', leaf: 2 }] }));
+      expect((await g.member(G1, 'carol'))!.role).toBe('admin');
+      await g.commit(G1, commit(2, 'alice', { removes: ['bob'] }));
+      await g.commit(G1, commit(3, 'alice', { adds: [{ user: 'bob', leaf: 1 }] }));
+      expect((await g.member(G1, 'bob'))!.role).toBe('admin');
+      await g.commit(G1, commit(4, 'alice', { roles: { owner: 'alice', admins: [] } }));
+      expect((await g.members(G1)).map((m) => [m.user, m.role])).toEqual([['alice', 'owner'], ['bob', 'member'], ['carol', 'member']]);
+      // A commit refused for its epoch changes no role.
+      expect(await g.commit(G1, commit(4, 'alice', { roles: { owner: 'bob', admins: [] } }))).toEqual({ ok: false, code: 'stale_epoch' });
+      expect((await g.get(G1))!.owner).toBe('alice');
+    });
+
     it('changes settings, roles, mutes and the owner, and deletes a group whole', async () => {
       const g = (await c.open()).groups;
       await g.create(group(G1, 'alice'));
       await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }] }));
       await g.update(G1, { name: 'Climbing', listed: false, joinPolicy: 'closed', onlyAdminsSend: true });
       expect(await g.get(G1)).toMatchObject({ name: 'Climbing', listed: false, joinPolicy: 'closed', onlyAdminsSend: true, memberChats: true });
-      await g.setRole(G1, 'bob', 'admin');
+      await g.commit(G1, commit(1, 'alice', { roles: { owner: 'alice', admins: ['bob'] } }));
       await g.setMute(G1, 'bob', 5_000_000);
       expect(await g.member(G1, 'bob')).toMatchObject({ role: 'admin', mutedUntil: 5_000_000 });
       await g.setMute(G1, 'bob', null);
-      await g.transfer(G1, 'bob');
+      // A transfer is a roles commit: the owner and every member's role follow it.
+      await g.commit(G1, commit(2, 'alice', { roles: { owner: 'bob', admins: ['alice'] } }));
       expect((await g.get(G1))!.owner).toBe('bob');
       expect((await g.member(G1, 'alice'))!.role).toBe('admin');
       expect((await g.member(G1, 'bob'))!).toMatchObject({ role: 'owner', mutedUntil: null });

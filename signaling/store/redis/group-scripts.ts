@@ -36,7 +36,7 @@ export const createGroupScript = new RedisScript(
   `${APPEND}
 local g, gm, gl = KEYS[1], KEYS[2], KEYS[3]
 if redis.call('EXISTS', g) == 1 then return 'exists' end
-redis.call('HSET', g, 'epoch', 0, 'owner', ARGV[1], 'seq', 0, 'listed', ARGV[2], 'name', ARGV[3], 'topic', ARGV[4],
+redis.call('HSET', g, 'epoch', 0, 'owner', ARGV[1], 'admins', '[]', 'seq', 0, 'listed', ARGV[2], 'name', ARGV[3], 'topic', ARGV[4],
   'joinPolicy', ARGV[5], 'onlyAdminsSend', ARGV[6], 'memberChats', ARGV[7])
 redis.call('HSET', gm, ARGV[1], cjson.encode({role = 'owner', leaf = 0, mutedUntil = cjson.null, cursor = 0, active = true}))
 append(g, gl, 'event', ARGV[1], '', '{"t":"created"}', ARGV[8], tonumber(ARGV[9]), tonumber(ARGV[10]))
@@ -46,7 +46,8 @@ return 'created'
 
 /**
  * KEYS g, gm, gl, grq, gw. ARGV epoch, from, data, ts, maxMembers, maxEntries, cutoff, welcome
- * ('' for none), nAdds, then nAdds pairs of user leaf, then the removed users.
+ * ('' for none), the new owner ('' when the commit sets no roles), the new admins (JSON array),
+ * nAdds, then nAdds pairs of user leaf, then the removed users.
  * Returns the seq, or 'unknown_group' | 'stale_epoch' | 'group_full'.
  */
 export const commitScript = new RedisScript(
@@ -56,9 +57,9 @@ local g, gm, gl, grq, gw = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local epoch = redis.call('HGET', g, 'epoch')
 if not epoch then return 'unknown_group' end
 if tonumber(epoch) ~= tonumber(ARGV[1]) then return 'stale_epoch' end
-local nAdds = tonumber(ARGV[9])
+local nAdds = tonumber(ARGV[11])
 local removed = {}
-for i = 10 + 2 * nAdds, #ARGV do removed[ARGV[i]] = true end
+for i = 12 + 2 * nAdds, #ARGV do removed[ARGV[i]] = true end
 local staying = 0
 local rows = redis.call('HGETALL', gm)
 for i = 1, #rows, 2 do
@@ -69,10 +70,30 @@ for user in pairs(removed) do redis.call('HDEL', gm, user); redis.call('HDEL', g
 redis.call('HSET', g, 'epoch', tonumber(epoch) + 1)
 local seq = append(g, gl, 'commit', ARGV[2], '', ARGV[3], ARGV[4], tonumber(ARGV[6]), tonumber(ARGV[7]))
 for i = 0, nAdds - 1 do
-  local user, leaf = ARGV[10 + 2 * i], tonumber(ARGV[11 + 2 * i])
+  local user, leaf = ARGV[12 + 2 * i], tonumber(ARGV[13 + 2 * i])
   redis.call('HSET', gm, user, cjson.encode({role = 'member', leaf = leaf, mutedUntil = cjson.null, cursor = seq, active = true}))
   redis.call('HDEL', grq, user)
   if ARGV[8] ~= '' then redis.call('HSET', gw, user, cjson.encode({w = ARGV[8], seq = seq})) end
+end
+if ARGV[9] ~= '' then redis.call('HSET', g, 'owner', ARGV[9], 'admins', ARGV[10]) end
+if ARGV[9] ~= '' or nAdds > 0 then
+  -- Every row's role from the group's roles (review H3). A group kept before admins were stored
+  -- has none: its admins are then the rows that say so.
+  local owner = redis.call('HGET', g, 'owner')
+  local admins = {}
+  local stored = redis.call('HGET', g, 'admins')
+  if stored then
+    for _, a in ipairs(cjson.decode(stored)) do admins[a] = true end
+  else
+    for i = 1, #rows, 2 do if cjson.decode(rows[i + 1]).role == 'admin' then admins[rows[i]] = true end end
+  end
+  local now = redis.call('HGETALL', gm)
+  for i = 1, #now, 2 do
+    local m = cjson.decode(now[i + 1])
+    local role = 'member'
+    if now[i] == owner then role = 'owner' elseif admins[now[i]] then role = 'admin' end
+    if m.role ~= role then m.role = role; redis.call('HSET', gm, now[i], cjson.encode(m)) end
+  end
 end
 return seq
 `,
@@ -126,23 +147,6 @@ local m = cjson.decode(raw)
 m[ARGV[2]] = cjson.decode(ARGV[3])
 redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(m))
 if ARGV[2] == 'active' and m.active == false then redis.call('HDEL', KEYS[2], ARGV[1]) end
-return 1
-`,
-);
-
-/** KEYS g, gm. ARGV to. The old owner becomes an admin. */
-export const transferScript = new RedisScript(
-  'groupTransfer',
-  `
-local owner = redis.call('HGET', KEYS[1], 'owner')
-local raw = redis.call('HGET', KEYS[2], ARGV[1])
-if not owner or not raw then return 0 end
-local old = redis.call('HGET', KEYS[2], owner)
-if old then local o = cjson.decode(old); o.role = 'admin'; redis.call('HSET', KEYS[2], owner, cjson.encode(o)) end
-local m = cjson.decode(raw)
-m.role = 'owner'
-redis.call('HSET', KEYS[2], ARGV[1], cjson.encode(m))
-redis.call('HSET', KEYS[1], 'owner', ARGV[1])
 return 1
 `,
 );
@@ -221,6 +225,6 @@ end
 
 export const GROUP_SCRIPTS = [
   trimOldScript,
-  createGroupScript, commitScript, appendScript, ackScript, patchMemberScript, transferScript,
+  createGroupScript, commitScript, appendScript, ackScript, patchMemberScript,
   addRequestScript, decideScript, addKeyPackagesScript, claimKeyPackageScript,
 ];

@@ -31,7 +31,6 @@ import {
   createGroupScript,
   decideScript,
   patchMemberScript,
-  transferScript,
   trimOldScript,
 } from './group-scripts';
 import { groupKeys as k } from './redis-group-keys';
@@ -162,16 +161,8 @@ export class RedisGroups implements GroupStore {
     return this.scripts.run(patchMemberScript, [k.members(id), k.welcomes(id)], [user, field, JSON.stringify(value)]);
   }
 
-  async setRole(id: string, user: string, role: GroupRole): Promise<void> {
-    await this.#patch(id, user, 'role', role);
-  }
-
   async setMute(id: string, user: string, until: number | null): Promise<void> {
     await this.#patch(id, user, 'mutedUntil', until);
-  }
-
-  async transfer(id: string, to: string): Promise<void> {
-    await this.scripts.run(transferScript, [k.group(id), k.members(id)], [to]);
   }
 
   async deactivate(id: string, user: string): Promise<void> {
@@ -231,7 +222,8 @@ export class RedisGroups implements GroupStore {
   async commit(id: string, c: CommitChange): Promise<CommitResult> {
     const keys = [k.group(id), k.members(id), k.log(id), k.requests(id), k.welcomes(id)];
     const args = [
-      c.epoch, c.from, c.data, c.ts, this.opts.maxMembers, this.opts.logMaxEntries, this.#cutoff(), c.welcome ?? '', c.adds.length,
+      c.epoch, c.from, c.data, c.ts, this.opts.maxMembers, this.opts.logMaxEntries, this.#cutoff(), c.welcome ?? '',
+      c.roles?.owner ?? '', JSON.stringify(c.roles?.admins ?? []), c.adds.length,
       ...c.adds.flatMap((a) => [a.user, a.leaf]),
       ...c.removes,
     ];

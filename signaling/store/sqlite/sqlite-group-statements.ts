@@ -9,6 +9,8 @@ export interface GroupRow {
   id: string;
   epoch: number;
   owner: string;
+  /** JSON array of usernames: the admins the group's MLS roles name. */
+  admins: string;
   seq: number;
   listed: number;
   name: string;
@@ -49,9 +51,16 @@ export function groupStatements(db: Database.Database) {
     search: db.prepare<[string, number], GroupRow>(
       `SELECT g.*, ${active} FROM groups g WHERE g.listed = 1 AND lower(g.name) LIKE ? ESCAPE '\\' ORDER BY g.name LIMIT ?`,
     ),
-    setRole: db.prepare<[GroupRole, string, string]>('UPDATE group_members SET role = ? WHERE group_id = ? AND user = ?'),
     setMute: db.prepare<[number | null, string, string]>('UPDATE group_members SET muted_until = ? WHERE group_id = ? AND user = ?'),
-    setOwner: db.prepare<[string, string]>('UPDATE groups SET owner = ? WHERE id = ?'),
+    setRoles: db.prepare<[string, string, string]>('UPDATE groups SET owner = ?, admins = ? WHERE id = ?'),
+    /** Every row's role from the group's owner and admins (after a roles commit, and for those a commit adds). */
+    deriveRoles: db.prepare<[string]>(
+      `UPDATE group_members SET role = CASE
+         WHEN user = (SELECT owner FROM groups WHERE id = group_members.group_id) THEN 'owner'
+         WHEN user IN (SELECT value FROM json_each((SELECT admins FROM groups WHERE id = group_members.group_id))) THEN 'admin'
+         ELSE 'member' END
+       WHERE group_id = ?`,
+    ),
     deactivate: db.prepare<[string, string]>('UPDATE group_members SET active = 0, welcome = NULL WHERE group_id = ? AND user = ?'),
     request: db.prepare<[string, string], { approved: number }>('SELECT approved FROM group_requests WHERE group_id = ? AND user = ?'),
     countRequests: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM group_requests WHERE group_id = ?'),

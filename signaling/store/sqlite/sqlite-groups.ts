@@ -11,7 +11,6 @@ import type {
   GroupCard,
   GroupCreateResult,
   GroupRecord,
-  GroupRole,
   GroupStore,
   GroupStoreLimits,
   JoinRequestResult,
@@ -115,22 +114,8 @@ export class SqliteGroups implements GroupStore {
     this.#db.prepare(`UPDATE groups SET ${sets} WHERE id = ?`).run(...values, id);
   }
 
-  async setRole(id: string, user: string, role: GroupRole): Promise<void> {
-    this.#q.setRole.run(role, id, user);
-  }
-
   async setMute(id: string, user: string, until: number | null): Promise<void> {
     this.#q.setMute.run(until, id, user);
-  }
-
-  async transfer(id: string, to: string): Promise<void> {
-    this.#db.transaction(() => {
-      const owner = this.#q.group.get(id)?.owner;
-      if (owner === undefined) return;
-      this.#q.setRole.run('admin', id, owner);
-      this.#q.setRole.run('owner', id, to);
-      this.#q.setOwner.run(to, id);
-    })();
   }
 
   async deactivate(id: string, user: string): Promise<void> {
@@ -210,6 +195,8 @@ export class SqliteGroups implements GroupStore {
         this.#q.dropRequest.run(id, add.user);
         if (c.welcome) this.#q.setWelcome.run(c.welcome, seq, id, add.user);
       }
+      if (c.roles) this.#q.setRoles.run(c.roles.owner, JSON.stringify(c.roles.admins), id);
+      if (c.roles || c.adds.length > 0) this.#q.deriveRoles.run(id);
       return { ok: true, seq };
     })();
   }

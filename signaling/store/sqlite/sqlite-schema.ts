@@ -85,7 +85,19 @@ CREATE TABLE blocks (
 CREATE INDEX blocks_peer ON blocks (peer);
 `;
 
-const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS, GROUPS_SCHEMA];
+/**
+ * A group's admins as its MLS roles name them (review H3): roles change only by commits, and the
+ * server mirrors the roles extension whole, so someone it names who is not a member yet gets the
+ * role the members' MLS state gives them when added. Filled from the member rows of the time.
+ */
+const GROUP_ADMINS = `
+ALTER TABLE groups ADD COLUMN admins TEXT NOT NULL DEFAULT '[]';
+UPDATE groups SET admins = (
+  SELECT json_group_array(user) FROM (SELECT user FROM group_members m WHERE m.group_id = groups.id AND m.role = 'admin' ORDER BY user)
+);
+`;
+
+const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS, GROUPS_SCHEMA, GROUP_ADMINS];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

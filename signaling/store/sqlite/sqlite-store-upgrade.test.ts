@@ -63,6 +63,23 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
     expect(await openStore().queue.page('bob', undefined, 10)).toHaveLength(4);
   });
 
+  it('takes a group’s admins from its member rows when the roles come to be stored whole (schema 6)', async () => {
+    const first = openStore();
+    await first.groups.create({ id: 'G1', owner: 'alice', listed: false, name: '', topic: '', joinPolicy: 'approval', onlyAdminsSend: false, memberChats: true });
+    await first.groups.commit('G1', { epoch: 0, from: 'alice', data: 'c0', ts: 1, adds: [{ user: 'bob', leaf: 1 }], removes: [], roles: { owner: 'alice', admins: ['bob'] } });
+    await first.close();
+    open.length = 0;
+    // The database as schema 5 wrote it: roles only in the member rows.
+    const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.exec('ALTER TABLE groups DROP COLUMN admins');
+    db.pragma('user_version = 5');
+    db.close();
+    const store = openStore();
+    // A later commit re-derives every role from the stored admins: bob stays an admin.
+    await store.groups.commit('G1', { epoch: 1, from: 'alice', data: 'c1', ts: 2, adds: [{ user: 'carol', leaf: 2 }], removes: [] });
+    expect((await store.groups.members('G1')).map((m) => [m.user, m.role])).toEqual([['alice', 'owner'], ['bob', 'admin'], ['carol', 'member']]);
+  });
+
   it('refuses a database from a newer server instead of guessing', async () => {
     await openStore().close();
     open.length = 0;

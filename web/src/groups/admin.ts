@@ -129,21 +129,20 @@ export class GroupAdmin extends EventTarget {
     await this.#act(id, { t: 'group_mute', group: id, user, until }, [id, user], (e) => e.t === 'mute' && e.user === user);
   }
 
-  /** The owner makes `user` an admin or a member: the server's role, then the roles commit members verify. */
+  /**
+   * The owner makes `user` an admin or a member. Roles change only by the roles commit (review
+   * H3): the server takes them from it, with the commit, and logs a `role` event after it.
+   */
   async setRole(id: string, user: string, role: 'admin' | 'member'): Promise<void> {
-    await this.#act(id, { t: 'group_role', group: id, user, role }, [id, user], (e) => e.t === 'role' && e.user === user);
     await this.#commits.roles(id, (roles) => rolesWithRole(roles, user, role));
+    await this.#shown(id, { t: 'role', user, role });
   }
 
-  /**
-   * The owner hands the group to `user`. The roles commit goes first: members accept a roles
-   * change only from the owner in MLS, and the server only from its owner, so it is made while
-   * this device is both; the server's transfer follows.
-   */
+  /** The owner hands the group to `user`: one roles commit (the server's `transfer` event follows it). */
   async transfer(id: string, user: string): Promise<void> {
     if (this.core.view(id)?.role !== 'owner') throw new ParleyError('not_owner');
     await this.#commits.roles(id, (roles) => rolesAfterTransfer(roles, user));
-    await this.#act(id, { t: 'group_transfer', group: id, user }, [id, user], (e) => e.t === 'transfer' && e.user === user);
+    await this.#shown(id, { t: 'transfer', user });
   }
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
@@ -214,6 +213,13 @@ export class GroupAdmin extends EventTarget {
     const change = view && eventChange(view, event, this.core.me);
     if (change) await this.core.patch(id, change);
     if (event.t === 'ban') this.#trackBan(id, event.user, true);
+  }
+
+  /** The view as `event` leaves it, once a commit made it so (the server's own event, later, changes nothing more). */
+  async #shown(id: string, event: GroupEvent): Promise<void> {
+    const view = this.core.view(id);
+    const change = view && eventChange(view, event, this.core.me);
+    if (change) await this.core.patch(id, change);
   }
 
   #info(id: string, refs: readonly string[] = [id]): Promise<Frame<'group_state'>> {
