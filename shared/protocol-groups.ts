@@ -44,6 +44,9 @@ const CardText = (max: number) =>
     // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'no control characters');
 
+/** Why a user is out of a group: removed by a commit, banned, left, the group deleted, or lapsed (behind a commit the log no longer holds). */
+export const GroupRemovedReason = z.enum(['removed', 'banned', 'left', 'deleted', 'lapsed']);
+export type GroupRemovedReason = z.infer<typeof GroupRemovedReason>;
 export const GroupRole = z.enum(['owner', 'admin', 'member']);
 export type GroupRole = z.infer<typeof GroupRole>;
 export const JoinPolicy = z.enum(['approval', 'closed']);
@@ -166,7 +169,7 @@ export const GroupServerFrames = [
   /** This user was added: join with `welcome`, then read the log after `seq` (the adding commit). */
   z.object({ t: z.literal('group_welcome'), group: GroupId, welcome: z.string(), seq: Seq }),
   /** This user is no longer a member (removed, banned, left or the group deleted): nothing more arrives. */
-  z.object({ t: z.literal('group_removed'), group: GroupId, reason: z.enum(['removed', 'banned', 'left', 'deleted']) }),
+  z.object({ t: z.literal('group_removed'), group: GroupId, reason: GroupRemovedReason }),
   /** This user's groups after the welcome at login, in pages; `more` false on the last. */
   z.object({ t: z.literal('group_list'), groups: z.array(Listed).max(G.maxGroupsPerListFrame), more: z.boolean() }),
   /** The answer to `group_info`. */

@@ -22,10 +22,10 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-async function setup(windowEntries = 64) {
+async function setup(windowEntries = 64, logMaxEntries?: number) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-feed-'));
   dirs.push(dir);
-  const store = new SqliteStore({ dataDir: dir, quotaMessages: 100, quotaBytes: 1e6, ttlMs: 60_000 });
+  const store = new SqliteStore({ dataDir: dir, quotaMessages: 100, quotaBytes: 1e6, ttlMs: 60_000, ...(logMaxEntries ? { groups: { logMaxEntries } } : {}) });
   stores.push(store);
   await store.groups.create({ id: G, owner: 'alice', listed: false, name: '', topic: '', joinPolicy: 'approval', onlyAdminsSend: false, memberChats: false });
   await store.groups.commit(G, { epoch: 0, from: 'alice', data: 'c', ts: 1, adds: [{ user: 'bob', leaf: 1 }], removes: [] });
@@ -38,7 +38,9 @@ async function setup(windowEntries = 64) {
     send: (f: ServerFrame) => void sent.push(f),
     drained: () => Promise.resolve(),
   } as unknown as Session;
-  const feed = new GroupFeed(session, store.groups, { windowEntries, windowBytes: 1e6, pageEntries: 4, maxBufferedBytes: 1e6 }, pino({ level: 'silent' }));
+  const lapsed: string[] = [];
+  const onLapse = async (group: string) => void lapsed.push(group);
+  const feed = new GroupFeed(session, store.groups, { windowEntries, windowBytes: 1e6, pageEntries: 4, maxBufferedBytes: 1e6 }, pino({ level: 'silent' }), onLapse);
   const append = async (n: number) => {
     const entries = [];
     for (let i = 0; i < n; i++) {
@@ -48,7 +50,7 @@ async function setup(windowEntries = 64) {
     return entries;
   };
   const seqs = () => sent.filter((f): f is ServerFrameOf<'group_log'> => f.t === 'group_log').map((f) => f.seq);
-  return { store, feed, append, seqs };
+  return { store, feed, append, seqs, lapsed };
 }
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
@@ -87,5 +89,20 @@ describe('group feed', () => {
     await append(2);
     await feed.start(G, 2);
     expect(seqs()).toEqual([]);
+  });
+
+  it('tells a member behind a commit the log no longer holds that it lapsed, and one behind only messages gets the rest (review M1)', async () => {
+    const { feed, append, seqs, lapsed } = await setup(64, 3);
+    await append(4); // seqs 3–6: bob (cursor 2) missed messages 3, only messages
+    await feed.start(G, 2);
+    expect(seqs()).toEqual([4, 5, 6]);
+    expect(lapsed).toEqual([]);
+
+    const late = await setup(64, 3);
+    await late.store.groups.commit(G, { epoch: 1, from: 'alice', data: 'c', ts: 1, adds: [], removes: [] });
+    await late.append(3); // the commit at 3 goes by the count bound
+    await late.feed.start(G, 2);
+    expect(late.lapsed).toEqual([G]);
+    expect(late.seqs()).toEqual([]);
   });
 });

@@ -54,6 +54,8 @@ export class GroupFeed {
     private readonly store: GroupStore,
     private readonly limits: FeedLimits,
     private readonly log: Logger,
+    /** The member is behind a commit the store no longer has (review M1): it is out, to be added again. */
+    private readonly onLapse: (group: string) => Promise<void>,
   ) {}
 
   /** Starts (or keeps) delivering `group` after `cursor`, and reads what is waiting. */
@@ -165,6 +167,11 @@ export class GroupFeed {
       if (!m?.active) return this.#forget(group);
       const want = Math.min(this.limits.pageEntries, this.limits.windowEntries - st.unacked.size);
       const page = await this.store.readLog(group, st.next - 1, want);
+      // A gap: what is missing went by the log's bounds. Past a commit, MLS cannot go on from here.
+      if (page.length > 0 && page[0]!.seq > st.next && ((await this.store.get(group))?.lapsedBelow ?? 0) >= st.next) {
+        this.#forget(group);
+        return this.onLapse(group);
+      }
       for (const e of page) {
         if (this.session.buffered > this.limits.maxBufferedBytes / 2) await this.session.drained();
         if (this.session.closed || this.#groups.get(group) !== st) return;

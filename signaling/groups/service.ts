@@ -111,7 +111,7 @@ export class GroupService {
       windowBytes: Math.floor(this.maxBufferedBytes / 2),
       pageEntries: this.settings.pageEntries,
       maxBufferedBytes: this.maxBufferedBytes,
-    }, this.log);
+    }, this.log, (group) => this.lapse(user, group));
     session.groupFeed = feed;
     let after: string | undefined;
     for (;;) {
@@ -119,12 +119,15 @@ export class GroupService {
       const records = await Promise.all(page.map((m) => this.store.groups.get(m.group)));
       const groups = page.flatMap((m, i) => {
         const g = records[i];
-        return g ? [{ group: m.group, role: m.role, epoch: g.epoch, seq: g.seq, cursor: m.cursor }] : [];
+        return g ? [{ group: m.group, role: m.role, epoch: g.epoch, seq: g.seq, cursor: m.cursor, lapsedBelow: g.lapsedBelow }] : [];
       });
       const more = page.length === GROUP_LIMITS.maxGroupsPerListFrame;
       if (session.closed) return;
-      session.send({ t: 'group_list', groups, more });
-      for (const g of groups) await this.#catchUp(session, feed, g);
+      session.send({ t: 'group_list', groups: groups.map(({ lapsedBelow: _, ...g }) => g), more });
+      for (const g of groups) {
+        if (g.lapsedBelow > g.cursor) await this.lapse(user, g.group);
+        else await this.#catchUp(session, feed, g);
+      }
       if (!more) return;
       after = page.at(-1)!.group;
     }
@@ -138,6 +141,20 @@ export class GroupService {
       for (const frame of await this.requestFrames(g.group)) session.send(frame);
     }
     await feed.start(g.group, g.cursor);
+  }
+
+  /**
+   * `user` is behind a commit the log's bounds dropped (away longer than the log keeps, or past its
+   * count; review M1): their MLS state can never reach the group's epoch. They are out, as if they
+   * had left (told `group_removed` reason `lapsed`; the `left` event has the owner or an admin
+   * commit the Remove of their leaf), and may ask to join again or be added.
+   */
+  async lapse(user: string, group: string): Promise<void> {
+    if (!(await this.store.groups.member(group, user))?.active) return;
+    await this.store.groups.deactivate(group, user);
+    await this.tell(user, { t: 'group_removed', group, reason: 'lapsed' });
+    await this.event(group, user, { t: 'left', user });
+    this.log.info({ group, user }, 'group member lapsed: behind a commit the log no longer holds');
   }
 
   /** The pending join requests of `group`, with each requester's identity key. */

@@ -27,6 +27,11 @@ export interface GroupRecord {
   joinPolicy: JoinPolicy;
   onlyAdminsSend: boolean;
   memberChats: boolean;
+  /**
+   * The newest commit the log's count or age bound dropped (0: none). A member whose cursor is
+   * below it can never catch up (review M1): it must be added again.
+   */
+  lapsedBelow: number;
   /** Active members. */
   members: number;
 }

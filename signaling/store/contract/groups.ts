@@ -183,6 +183,28 @@ export function groupsContract(c: ContractContext): void {
       expect((await g.readLog(G1, 0, 10)).map((e) => e.seq)).toEqual([6]);
     });
 
+    it('remembers the newest commit the bounds dropped, not messages nor what acknowledgements trimmed (review M1)', async () => {
+      const g = (await c.open({ groups: { logMaxEntries: 3, logTtlMs: 1000 } })).groups;
+      await g.create(group(G1, 'alice'));
+      await g.create(group(G2, 'bob'));
+      // Trimmed by acknowledgement (alice, the only member, passed it): nobody lapses.
+      const first = await g.commit(G1, commit(0, 'alice'));
+      await g.ack(G1, 'alice', first.ok ? first.seq : 0);
+      await g.append(G1, { kind: 'message', from: 'alice', id: 'm-1', data: 'm', ts: c.clock.now });
+      expect((await g.get(G1))!.lapsedBelow).toBe(0);
+      // Dropped by the count bound: a commit at seq 4, then three messages push it out (alice's cursor is at 2).
+      await g.commit(G1, commit(1, 'alice'));
+      for (let i = 0; i < 2; i++) await g.append(G1, { kind: 'message', from: 'alice', id: `m-${i + 2}`, data: 'm', ts: c.clock.now });
+      expect((await g.get(G1))!.lapsedBelow).toBe(0);
+      await g.append(G1, { kind: 'message', from: 'alice', id: 'm-4', data: 'm', ts: c.clock.now });
+      expect((await g.get(G1))!.lapsedBelow).toBe(4);
+      // Dropped by age, by the sweep, in a group nobody writes to.
+      await g.commit(G2, commit(0, 'bob'));
+      c.clock.now += 2000;
+      await g.sweepExpired(c.clock.now, 100);
+      expect((await g.get(G2))!.lapsedBelow).toBe(2);
+    });
+
     it('sweeps log entries past the age bound from groups nobody writes to', async () => {
       const g = (await c.open({ groups: { logTtlMs: 1000 } })).groups;
       await g.create(group(G1, 'alice'));

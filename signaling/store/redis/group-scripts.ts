@@ -6,12 +6,32 @@
  */
 import { RedisScript } from './redis-script';
 
+/**
+ * A log entry dropped by the count or age bound (not by acknowledgements): if it is a commit, a
+ * member whose cursor is below it can never catch up, so the group remembers the newest such seq
+ * as `lapsedBelow` (review M1; the feed tells such a member, see feed.ts).
+ */
+const LAPSE = `
+local function lapse(g, e)
+  local f = e[2]
+  for i = 1, #f, 2 do
+    if f[i] == 'k' and f[i + 1] == 'commit' and redis.call('EXISTS', g) == 1 then
+      local s = tonumber((string.gsub(e[1], '-.*', '')))
+      if s > tonumber(redis.call('HGET', g, 'lapsedBelow') or '0') then redis.call('HSET', g, 'lapsedBelow', s) end
+    end
+  end
+end
+`;
+
 /** Shared by the scripts that append: the next seq, the entry, then the count and age bounds. */
-const APPEND = `
+const APPEND = `${LAPSE}
 local function append(g, gl, kind, from, id, data, ts, maxEntries, cutoff)
   local seq = redis.call('HINCRBY', g, 'seq', 1)
   redis.call('XADD', gl, seq .. '-0', 'k', kind, 'f', from, 'i', id, 'd', data, 't', ts)
-  if seq > maxEntries then redis.call('XTRIM', gl, 'MINID', (seq - maxEntries + 1) .. '-0') end
+  if seq > maxEntries then
+    for _, e in ipairs(redis.call('XRANGE', gl, '-', (seq - maxEntries) .. '-0')) do lapse(g, e) end
+    redis.call('XTRIM', gl, 'MINID', (seq - maxEntries + 1) .. '-0')
+  end
   while true do
     local head = redis.call('XRANGE', gl, '-', '+', 'COUNT', 50)
     local dropped = 0
@@ -19,7 +39,7 @@ local function append(g, gl, kind, from, id, data, ts, maxEntries, cutoff)
       local f = e[2]
       local at
       for i = 1, #f, 2 do if f[i] == 't' then at = tonumber(f[i + 1]) end end
-      if at and at < cutoff then redis.call('XDEL', gl, e[1]); dropped = dropped + 1 else break end
+      if at and at < cutoff then lapse(g, e); redis.call('XDEL', gl, e[1]); dropped = dropped + 1 else break end
     end
     if dropped < 50 then break end
   end
@@ -204,11 +224,11 @@ return redis.call('LINDEX', KEYS[1], 0)
 `,
 );
 
-/** KEYS gl. ARGV cutoff. Deletes entries older than it from the head; returns {deleted, the head's ts or -1}. */
+/** KEYS g, gl. ARGV cutoff. Deletes entries older than it from the head (noting dropped commits); returns {deleted, the head's ts or -1}. */
 export const trimOldScript = new RedisScript(
   'groupTrimOld',
-  `
-local gl, cutoff = KEYS[1], tonumber(ARGV[1])
+  `${LAPSE}
+local g, gl, cutoff = KEYS[1], KEYS[2], tonumber(ARGV[1])
 local deleted = 0
 while true do
   local head = redis.call('XRANGE', gl, '-', '+', 'COUNT', 100)
@@ -217,7 +237,7 @@ while true do
     local f = e[2]
     local at
     for i = 1, #f, 2 do if f[i] == 't' then at = tonumber(f[i + 1]) end end
-    if at and at < cutoff then redis.call('XDEL', gl, e[1]); deleted = deleted + 1 else return {deleted, at or -1} end
+    if at and at < cutoff then lapse(g, e); redis.call('XDEL', gl, e[1]); deleted = deleted + 1 else return {deleted, at or -1} end
   end
 end
 `,

@@ -82,7 +82,7 @@ export class RedisGroups implements GroupStore {
   }
 
   async get(id: string): Promise<GroupRecord | undefined> {
-    const f = await this.#cmd<(string | null)[]>(['HMGET', k.group(id), 'epoch', 'owner', 'seq', 'listed', 'name', 'topic', 'joinPolicy', 'onlyAdminsSend', 'memberChats']);
+    const f = await this.#cmd<(string | null)[]>(['HMGET', k.group(id), 'epoch', 'owner', 'seq', 'listed', 'name', 'topic', 'joinPolicy', 'onlyAdminsSend', 'memberChats', 'lapsedBelow']);
     if (f[0] === null || f[0] === undefined) return undefined;
     const members = (await this.#rows(id)).filter(([, m]) => m.active).length;
     return {
@@ -96,6 +96,7 @@ export class RedisGroups implements GroupStore {
       joinPolicy: f[6] === 'closed' ? 'closed' : 'approval',
       onlyAdminsSend: f[7] === '1',
       memberChats: f[8] === '1',
+      lapsedBelow: Number(f[9] ?? 0),
       members,
     };
   }
@@ -255,7 +256,7 @@ export class RedisGroups implements GroupStore {
     const due = await this.#cmd<string[]>(['ZRANGE', k.sweep, '-inf', `(${cutoff}`, 'BYSCORE', 'LIMIT', '0', String(limit)]);
     let deleted = 0;
     for (const id of due) {
-      const [n, head] = await this.scripts.run<[number, number]>(trimOldScript, [k.log(id)], [cutoff]);
+      const [n, head] = await this.scripts.run<[number, number]>(trimOldScript, [k.group(id), k.log(id)], [cutoff]);
       deleted += n;
       if (head < 0) await this.#cmd(['ZREM', k.sweep, id]);
       else await this.#cmd(['ZADD', k.sweep, String(head), id]);

@@ -11,6 +11,7 @@ export interface GroupRow {
   owner: string;
   /** JSON array of usernames: the admins the group's MLS roles name. */
   admins: string;
+  lapsed_below: number;
   seq: number;
   listed: number;
   name: string;
@@ -81,6 +82,16 @@ export function groupStatements(db: Database.Database) {
     ),
     readLog: db.prepare<[string, number, number], { seq: number; kind: LogEntry['kind']; sender: string; msg_id: string | null; data: string; ts: number }>(
       'SELECT seq, kind, sender, msg_id, data, ts FROM group_log WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    ),
+    /** Before the bounds trim: the newest commit they are about to drop, by count, then by age (review M1). */
+    lastCommitBelow: db.prepare<[string, number], { s: number | null }>("SELECT MAX(seq) AS s FROM group_log WHERE group_id = ? AND seq <= ? AND kind = 'commit'"),
+    lastCommitOlder: db.prepare<[string, number], { s: number | null }>("SELECT MAX(seq) AS s FROM group_log WHERE group_id = ? AND ts < ? AND kind = 'commit'"),
+    markLapsed: db.prepare<[number, string]>('UPDATE groups SET lapsed_below = max(lapsed_below, ?) WHERE id = ?'),
+    /** The same for the sweep, in every group whose old entries it is about to drop. */
+    markLapsedOlder: db.prepare<{ cutoff: number }>(
+      `UPDATE groups SET lapsed_below = max(lapsed_below,
+         (SELECT MAX(seq) FROM group_log l WHERE l.group_id = groups.id AND l.ts < @cutoff AND l.kind = 'commit'))
+       WHERE id IN (SELECT group_id FROM group_log WHERE ts < @cutoff AND kind = 'commit')`,
     ),
     trimBelow: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND seq <= ?'),
     trimOlder: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND ts < ?'),

@@ -33,6 +33,7 @@ const toGroup = (r: GroupRow): GroupRecord => ({
   joinPolicy: r.join_policy,
   onlyAdminsSend: r.only_admins_send === 1,
   memberChats: r.member_chats === 1,
+  lapsedBelow: r.lapsed_below,
   members: r.members,
 });
 
@@ -210,8 +211,12 @@ export class SqliteGroups implements GroupStore {
     this.#q.bump.run(id);
     const seq = this.#q.seqOf.get(id)!.seq;
     this.#q.insertLog.run(id, seq, e.kind, e.from, e.id ?? null, e.data, e.ts);
-    this.#q.trimBelow.run(id, seq - this.opts.logMaxEntries);
-    this.#q.trimOlder.run(id, this.opts.now() - this.opts.logTtlMs);
+    const below = seq - this.opts.logMaxEntries;
+    const cutoff = this.opts.now() - this.opts.logTtlMs;
+    const lapsed = Math.max(this.#q.lastCommitBelow.get(id, below)?.s ?? 0, this.#q.lastCommitOlder.get(id, cutoff)?.s ?? 0);
+    if (lapsed > 0) this.#q.markLapsed.run(lapsed, id);
+    this.#q.trimBelow.run(id, below);
+    this.#q.trimOlder.run(id, cutoff);
     return seq;
   }
 
@@ -256,6 +261,10 @@ export class SqliteGroups implements GroupStore {
   }
 
   async sweepExpired(now: number, limit: number): Promise<number> {
-    return this.#q.sweep.run(now - this.opts.logTtlMs, limit).changes;
+    const cutoff = now - this.opts.logTtlMs;
+    return this.#db.transaction(() => {
+      this.#q.markLapsedOlder.run({ cutoff });
+      return this.#q.sweep.run(cutoff, limit).changes;
+    })();
   }
 }

@@ -89,8 +89,10 @@ CREATE INDEX blocks_peer ON blocks (peer);
  * A group's admins as its MLS roles name them (review H3): roles change only by commits, and the
  * server mirrors the roles extension whole, so someone it names who is not a member yet gets the
  * role the members' MLS state gives them when added. Filled from the member rows of the time.
+ * And the newest commit the log's bounds dropped (review M1: members behind it have lapsed).
  */
 const GROUP_ADMINS = `
+ALTER TABLE groups ADD COLUMN lapsed_below INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE groups ADD COLUMN admins TEXT NOT NULL DEFAULT '[]';
 UPDATE groups SET admins = (
   SELECT json_group_array(user) FROM (SELECT user FROM group_members m WHERE m.group_id = groups.id AND m.role = 'admin' ORDER BY user)

@@ -71,7 +71,7 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
     open.length = 0;
     // The database as schema 5 wrote it: roles only in the member rows.
     const db = new Database(path.join(dir, 'parley.sqlite'));
-    db.exec('ALTER TABLE groups DROP COLUMN admins');
+    db.exec('ALTER TABLE groups DROP COLUMN admins; ALTER TABLE groups DROP COLUMN lapsed_below');
     db.pragma('user_version = 5');
     db.close();
     const store = openStore();

@@ -3,7 +3,7 @@
  * the admin part (`GroupCore`), and what the UI reads of a group (`GroupView`). Types only.
  */
 import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
-import type { GroupRole, GroupSettings, JoinPolicy } from '../../../shared/protocol-groups';
+import type { GroupRemovedReason, GroupRole, GroupSettings, JoinPolicy } from '../../../shared/protocol-groups';
 import type { CommitResult, Group } from '../../../shared/groups/index';
 import type { ConversationId } from '../storage/db';
 
@@ -28,7 +28,7 @@ export interface GroupView {
   /** Last known from `group_state` and the log's events (absent until the first `group_state`). */
   members?: MemberView[];
   /** Set once this device is out of the group (it stays in the list, read-only). */
-  removed?: 'removed' | 'banned' | 'left' | 'deleted';
+  removed?: GroupRemovedReason;
   /** When this device joined (ms): "You see messages from the time you joined." */
   joinedAt: number;
 }

@@ -4,7 +4,7 @@
  * tests and screen readers find things by, so an edit here is an edit of that contract.
  */
 import { msg, str } from '@lit/localize';
-import type { GroupRole } from '../../../shared/protocol-groups';
+import type { GroupRemovedReason, GroupRole } from '../../../shared/protocol-groups';
 
 const ROLE: Record<GroupRole, () => string> = {
   owner: () => msg('owner', { id: 'group-role-owner', desc: 'A group member\'s role' }),
@@ -41,20 +41,22 @@ export const tg = {
   group: () => msg('group', { desc: 'Read after a group\'s name in the conversation list' }),
   groupDetails: () => msg('Group details'),
   sinceJoined: () => msg('You see messages from the time you joined.'),
-  removed: (reason: 'removed' | 'banned' | 'left' | 'deleted') =>
+  removed: (reason: GroupRemovedReason) =>
     ({
       removed: () => msg('You were removed from this group. You can read what you have, but not write.'),
       banned: () => msg('You were banned from this group. You can read what you have, but not write.'),
       left: () => msg('You left this group. You can read what you have, but not write.'),
       deleted: () => msg('This group was deleted. You can read what you have, but not write.'),
+      lapsed: () => msg('You were away longer than this group keeps its history, so this device can no longer follow it. Ask to join again.', { id: 'group-removed-lapsed' }),
     })[reason](),
   /** Beside a group's name in the list once this user is out of it. */
-  outBadge: (reason: 'removed' | 'banned' | 'left' | 'deleted') =>
+  outBadge: (reason: GroupRemovedReason) =>
     ({
       removed: () => msg('removed', { id: 'group-out-removed' }),
       banned: () => msg('banned', { id: 'group-out-banned' }),
       left: () => msg('left', { id: 'group-out-left' }),
       deleted: () => msg('deleted', { id: 'group-out-deleted' }),
+      lapsed: () => msg('out of date', { id: 'group-out-lapsed' }),
     })[reason](),
   adminsOnlyNote: () => msg('Only admins can send in this group.', { id: 'group-admins-only-note' }),
   // details: members and their actions

@@ -188,7 +188,7 @@ export interface StoredGroup {
   settings: { listed: boolean; name: string; topic: string; joinPolicy: 'approval' | 'closed'; onlyAdminsSend: boolean; memberChats: boolean };
   /** The last members list this device was told of (`group_state`, events). */
   members?: Array<{ user: string; role: StoredGroupRole; mutedUntil?: number }>;
-  removed?: 'removed' | 'banned' | 'left' | 'deleted';
+  removed?: 'removed' | 'banned' | 'left' | 'deleted' | 'lapsed';
   /** When this device joined (ms, its clock). */
   joinedAt: number;
   /** The serialized MLS state (shared/groups serialize()); absent once removed and wiped. */
