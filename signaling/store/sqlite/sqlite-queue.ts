@@ -24,6 +24,7 @@
 import type { QueueLimits } from '../limits';
 import type Database from 'better-sqlite3';
 import type { DiskBudget } from './disk-budget';
+import { RelaxedCommits } from './relaxed';
 import type { EnqueueResult, QueueItem, QueueStore, QueuedItem } from '../queue';
 
 export interface QueueOptions extends QueueLimits {
@@ -48,15 +49,13 @@ type MessageItem = Extract<QueueItem, { kind: 'msg' }>;
 /** Every method does its work (one transaction) before it returns: calls are applied in the order they are made. */
 export class SqliteQueue implements QueueStore {
   readonly #q;
-  readonly #relax: Database.Statement;
-  readonly #strict: Database.Statement;
+  readonly #relaxed: RelaxedCommits;
 
   constructor(
     private readonly db: Database.Database,
     private readonly opts: QueueOptions,
   ) {
-    this.#relax = db.prepare('PRAGMA synchronous = NORMAL');
-    this.#strict = db.prepare('PRAGMA synchronous = FULL');
+    this.#relaxed = new RelaxedCommits(db);
     this.#q = {
       usage: db.prepare<[string, number], Usage>(
         "SELECT COUNT(*) AS n, SUM(bytes) AS bytes FROM queue WHERE recipient = ? AND kind = 'msg' AND expires_at > ?",
@@ -85,7 +84,7 @@ export class SqliteQueue implements QueueStore {
 
   async enqueue(recipient: string, items: QueueItem[]): Promise<EnqueueResult> {
     // Receipts alone need no fsync of their own (see the module comment); a message always does.
-    if (items.every((i) => i.kind !== 'msg')) return this.#relaxed(() => this.#enqueue(recipient, items));
+    if (items.every((i) => i.kind !== 'msg')) return this.#relaxed.run(() => this.#enqueue(recipient, items));
     return this.#enqueue(recipient, items);
   }
 
@@ -149,21 +148,11 @@ export class SqliteQueue implements QueueStore {
 
   /** Acknowledged items go: committed without an fsync of its own (see the module comment). */
   async remove(recipient: string, kind: QueueItem['kind'], peer: string, ids: string[]): Promise<void> {
-    this.#relaxed(() =>
+    this.#relaxed.run(() =>
       this.db.transaction(() => {
         for (const id of ids) this.#q.remove.run(recipient, kind, peer, id);
       })(),
     );
-  }
-
-  /** Runs `commit` with synchronous=NORMAL, and puts the connection back to FULL whatever happens. */
-  #relaxed<T>(commit: () => T): T {
-    this.#relax.run();
-    try {
-      return commit();
-    } finally {
-      this.#strict.run();
-    }
   }
 
   async withdraw(recipient: string, sender: string, id: string): Promise<boolean> {
