@@ -173,6 +173,28 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.readLog(G1, 0, 10)).toEqual([]);
     });
 
+    it('trims what the slowest active member passed, whoever acknowledges in whatever order', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice'));
+      await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }, { user: 'carol', leaf: 2 }] }));
+      for (let i = 0; i < 4; i++) await g.append(G1, { kind: 'message', from: 'alice', id: `message-${i}`, data: 'm', ts: 1_000_000 });
+      const seqs = async () => (await g.readLog(G1, 0, 10)).map((e) => e.seq);
+      await g.ack(G1, 'alice', 6);
+      await g.ack(G1, 'carol', 4);
+      expect(await seqs()).toEqual([3, 4, 5, 6]); // bob (at 2) holds it back
+      await g.ack(G1, 'bob', 5);
+      expect(await seqs()).toEqual([5, 6]); // carol is now the slowest
+      await g.ack(G1, 'alice', 6);
+      expect(await seqs()).toEqual([5, 6]);
+      await g.ack(G1, 'carol', 6);
+      expect(await seqs()).toEqual([6]);
+      // The slowest removed by a commit: the next ack trims to the next slowest.
+      await g.commit(G1, commit(1, 'alice', { removes: ['bob'] }));
+      await g.ack(G1, 'carol', 7);
+      await g.ack(G1, 'alice', 7);
+      expect(await seqs()).toEqual([]);
+    });
+
     it('drops log entries past the count and age bounds', async () => {
       const g = (await c.open({ groups: { logMaxEntries: 3, logTtlMs: 1000 } })).groups;
       await g.create(group(G1, 'alice'));

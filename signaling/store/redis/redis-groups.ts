@@ -168,6 +168,8 @@ export class RedisGroups implements GroupStore {
 
   async deactivate(id: string, user: string): Promise<void> {
     await this.#patch(id, user, 'active', false);
+    // After the patch: an ack then scans again (the lowest active cursor may have risen).
+    await this.#cmd(['HDEL', k.group(id), 'ackTrim']);
     await this.#cmd(['ZREM', k.userGroups(user), id]);
   }
 

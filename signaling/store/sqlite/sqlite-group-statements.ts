@@ -95,6 +95,7 @@ export function groupStatements(db: Database.Database) {
     ),
     trimBelow: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND seq <= ?'),
     trimOlder: db.prepare<[string, number]>('DELETE FROM group_log WHERE group_id = ? AND ts < ?'),
+    cursorOf: db.prepare<[string, string], { cursor: number }>('SELECT cursor FROM group_members WHERE group_id = ? AND user = ?'),
     minCursor: db.prepare<[string], { c: number | null }>('SELECT MIN(cursor) AS c FROM group_members WHERE group_id = ? AND active = 1'),
     moveCursor: db.prepare<[number, string, string]>('UPDATE group_members SET cursor = max(cursor, ?) WHERE group_id = ? AND user = ?'),
     clearWelcome: db.prepare<[string, string, number]>('UPDATE group_members SET welcome = NULL WHERE group_id = ? AND user = ? AND welcome_seq <= ?'),
