@@ -5,6 +5,7 @@ import { deletableForEveryone } from '../conversations/actions';
 import { editable } from '../conversations/bodies/edit';
 import type { StoredMessage } from '../storage/db';
 import { t } from '../i18n/strings';
+import { deleteForEveryone, react } from './chat-actions';
 import { type Services, servicesContext } from './context';
 
 /** The emoji the "React" menu offers, in its order. */
@@ -68,11 +69,7 @@ export class ParleyMessageActions extends LitElement {
     const conv = m.conv;
     const actions = this.services.messenger.actions;
     const items: Item[] = [];
-    // In a group only replies go for now: reactions, edits and deletes there come with a later issue (groups/README.md).
-    if (conv.startsWith('grp:')) {
-      if (!m.deleted && !m.unsupported) items.push({ label: t.reply(), run: () => this.#compose('reply') }, { label: t.copy(), run: () => navigator.clipboard.writeText(m.text) });
-      return items;
-    }
+    // The same actions in a group as with a contact: chat-actions.ts sends a group's through the group service.
     if (!m.deleted && !m.unsupported) {
       items.push({ label: t.reply(), run: () => this.#compose('reply') });
       items.push({ label: t.react(), run: () => this.#openMenu('react'), keepsOpen: true });
@@ -80,7 +77,7 @@ export class ParleyMessageActions extends LitElement {
     }
     if (m.dir === 'out' && editable(m)) items.push({ label: t.edit(), run: () => this.#compose('edit') });
     if (m.dir === 'out' && !m.deleted && deletableForEveryone(m.ts)) {
-      items.push({ label: t.deleteForEveryone(), run: () => actions.deleteForEveryone(conv, m.id) });
+      items.push({ label: t.deleteForEveryone(), run: () => deleteForEveryone(this.services, m) });
     }
     items.push({ label: t.deleteForMe(), run: () => actions.deleteForMe(conv, m.dir, m.id) });
     return items;
@@ -92,7 +89,7 @@ export class ParleyMessageActions extends LitElement {
     const mine = m.reactions?.[this.services.account.identity?.username ?? '']?.emoji;
     return REACTION_CHOICES.map((emoji) => ({
       label: emoji,
-      run: () => this.services.messenger.actions.react(m.conv, m.id, emoji, mine === emoji, m.dir),
+      run: () => react(this.services, m, emoji, mine === emoji),
     }));
   }
 

@@ -3,7 +3,7 @@
 // picker's query at the caret, and whether a message names this user.
 import { describe, expect, it } from 'vitest';
 import { MAX_MENTIONS } from './group-body';
-import { acceptedMentions, mentionParts, mentionQuery, mentionedIn, mentionsMe } from './mentions';
+import { MAX_PICKER_OPTIONS, acceptedMentions, mentionParts, mentionQuery, mentionedIn, mentionsMe, pickerOptions } from './mentions';
 
 const members = new Set(['alice', 'bob', 'carol_2']);
 
@@ -44,5 +44,15 @@ describe('mentions', () => {
     expect(mentionsMe(['bob'], 'alice')).toBe(false);
     expect(mentionsMe(undefined, 'bob')).toBe(false);
     expect(mentionsMe(['bob'], undefined)).toBe(false);
+  });
+
+  it('offers the picker’s members whose username starts with, or name contains, the query', () => {
+    const all = [{ user: 'bob', name: 'Robert' }, { user: 'carol', name: 'Carol King' }, { user: 'dave', name: 'dave' }];
+    expect(pickerOptions(all, '')).toEqual([all[1], all[2], all[0]]);
+    expect(pickerOptions(all, 'bo').map((o) => o.user)).toEqual(['bob']);
+    expect(pickerOptions(all, 'KING').map((o) => o.user)).toEqual(['carol']);
+    expect(pickerOptions(all, 'zz')).toEqual([]);
+    const many = Array.from({ length: 20 }, (_, i) => ({ user: `u${i}x`, name: `U ${i}` }));
+    expect(pickerOptions(many, 'u')).toHaveLength(MAX_PICKER_OPTIONS);
   });
 });

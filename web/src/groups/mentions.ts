@@ -67,3 +67,22 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
 
 /** Whether a message (its kept mentions) names `me`: it notifies even in a muted group. */
 export const mentionsMe = (mentions: readonly string[] | undefined, me: string | undefined): boolean => !!me && !!mentions?.includes(me);
+
+/** A member the composer's picker offers. */
+export interface MentionOption {
+  user: string;
+  /** Their display name (the username when they are not a contact). */
+  name: string;
+}
+
+/** The most members the picker lists at once (the rest are a few more letters away). */
+export const MAX_PICKER_OPTIONS = 8;
+
+/** The members to offer for `query`: a username that starts with it, or a display name that contains it; by name. */
+export function pickerOptions(all: readonly MentionOption[], query: string): MentionOption[] {
+  const q = query.toLowerCase();
+  return all
+    .filter((o) => o.user.startsWith(q) || o.name.toLowerCase().includes(q))
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .slice(0, MAX_PICKER_OPTIONS);
+}
