@@ -15,6 +15,7 @@ import type { Contacts } from '../identity/contacts';
 import type { FrameRoutes } from '../net/frame-router';
 import { t } from '../i18n/strings';
 import { tg } from '../i18n/group-strings';
+import { tm } from '../i18n/group-chat-strings';
 import { mentionsMe } from '../groups/mentions';
 import type { StoredMessage } from '../storage/db';
 
@@ -94,7 +95,8 @@ export class Notifier {
     const body = notificationBody(text, this.d.preferences.notificationText);
     const author = this.d.contacts.displayName(message.peer) ?? message.peer;
     const group = this.d.groupName?.(message.conv);
-    this.#notify(group ? tg.inGroup(author, group) : author, body, `parley:${message.conv}`, () => this.d.open(message.conv));
+    const title = group ? (mentionsMe(message.mentions, this.d.me?.()) ? tm.mentionedIn(author, group) : tg.inGroup(author, group)) : author;
+    this.#notify(title, body, `parley:${message.conv}`, () => this.d.open(message.conv));
   };
 
   /** The favicon shows a dot while anything is unread. */
