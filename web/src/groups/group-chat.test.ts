@@ -78,6 +78,11 @@ describe('Group chat actions on a real server', () => {
     for (const d of [alice, bob]) expect(await first(d, id)).toMatchObject({ text: 'mine' });
     expect((await first(bob, id)).deleted).toBeUndefined();
     expect((await first(bob, id)).edited).toBeUndefined();
+    // A modifier of a message this device does not have waits for nothing: a group's log is in order.
+    forge(carol, id, { kind: 'reaction', target: 'no-such-message', emoji: '👍' });
+    await carol.groups.send(id, 'last');
+    await until('bob read the last', async () => (await messages(bob, id)).length === 3);
+    expect(await bob.db.count('pending')).toBe(0);
     // They were read (not passed over as unreadable): the author rule is what refused them.
     expect(bob.groups.log.skipped.filter((s) => s.why !== 'old')).toEqual([]);
   });
