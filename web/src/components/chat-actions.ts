@@ -5,9 +5,23 @@
  * composer call these, so a group offers the same actions under the same names as a 1:1 chat.
  */
 import type { ConversationId } from '../conversations/conversation-id';
+import type { GroupView } from '../groups/core';
 import type { StoredMessage } from '../storage/db';
 import type { Services } from './context';
 import { convGroup } from './group-ids';
+import { isMuted } from './group-rules';
+
+/**
+ * Whether this user (`me`) may send anything in group `view` now, as the server decides it: still
+ * in it, not muted, and not a plain member where only admins send. Where not, the menu offers
+ * only what stays on this device (Copy, Delete for me): a reaction or an edit would be refused.
+ */
+export function maySendIn(view: GroupView | undefined, me: string | undefined, now = Date.now()): boolean {
+  if (!view || view.removed) return false;
+  if (view.settings.onlyAdminsSend && view.role === 'member') return false;
+  const mine = view.members?.find((m) => m.user === me);
+  return !(mine && isMuted(mine, now));
+}
 
 type Acting = Pick<Services, 'messenger' | 'groups'>;
 
