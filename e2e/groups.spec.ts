@@ -179,10 +179,10 @@ test('a group message notifies with its author and group, a click opens the grou
   await expect(alice.message('your move')).toBeVisible();
   await expect(groupButton(alice, 'Chess')).toHaveAccessibleName(/your move$/);
 
-  // In a group the menu offers Reply and Copy (reactions, edits and deletes come later); a reply quotes.
+  // In a group the menu offers what a 1:1 chat does (e2e/groups-chat.spec.ts tries them); a reply quotes.
   await alice.message('your move').getByRole('button', { name: 'Message actions' }).click();
   const menu = alice.page.getByRole('menu', { name: 'Message actions' });
-  await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'Copy']);
+  await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'React', 'Copy', 'Delete for me']);
   await menu.getByRole('menuitem', { name: 'Reply' }).click();
   await expect(alice.page.getByText('Replying to bob')).toBeVisible();
   await expect(alice.page.getByLabel('Attach file')).toHaveCount(0);

@@ -81,7 +81,8 @@ export class AppServices extends EventTarget implements Services {
       return group === undefined ? undefined : this.groups.view(group)?.name;
     };
     const open = (conv: ConversationId) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: conv }));
-    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, groupName, open });
+    const me = () => this.account.identity?.username;
+    this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, groupName, open, me });
     this.#wirePresence();
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.

@@ -2,7 +2,8 @@
  * System notifications and the favicon's unread dot. A message or a contact request that arrives
  * while the tab is hidden, or while another conversation is open, raises a notification when the
  * user enabled them (Settings → "Enable notifications": the permission is asked there, from the
- * click, never on load) and did not mute that conversation. Its title is the sender's display
+ * click, never on load) and did not mute that conversation, unless the message @mentions the
+ * user (a group's mention notifies although the group is muted: the point of naming someone). Its title is the sender's display
  * name (or username), its body the text unless "Show message text in notifications" is off;
  * clicking it focuses the tab and opens the conversation. Text is handed to the browser as text.
  */
@@ -14,6 +15,9 @@ import type { Contacts } from '../identity/contacts';
 import type { FrameRoutes } from '../net/frame-router';
 import { t } from '../i18n/strings';
 import { tg } from '../i18n/group-strings';
+import { tm } from '../i18n/group-chat-strings';
+import { mentionsMe } from '../groups/mentions';
+import type { StoredMessage } from '../storage/db';
 
 /** The favicon, and the one with the unread dot (both in web/public). */
 export const FAVICON = '/favicon.svg';
@@ -26,6 +30,21 @@ export function notificationBody(text: string, showText: boolean): string {
   return showText && text ? clip(text, NOTIFICATION_BODY_CHARS) : t.notificationNoText();
 }
 
+/** What decides whether an arrived message notifies, besides the permission and the setting. */
+export interface ArrivalContext {
+  muted: boolean;
+  /** The tab is visible with this very conversation open. */
+  readingIt: boolean;
+  /** This user's username. */
+  me: string | undefined;
+}
+
+/** Whether `message` raises a notification: not while read, not when muted unless it @mentions the user. */
+export function notifies(message: Pick<StoredMessage, 'mentions'>, c: ArrivalContext): boolean {
+  if (c.readingIt) return false;
+  return !c.muted || mentionsMe(message.mentions, c.me);
+}
+
 export interface NotifierDeps {
   messenger: Pick<Messenger, 'states' | 'addEventListener' | 'removeEventListener'>;
   contacts: Pick<Contacts, 'displayName'>;
@@ -34,6 +53,8 @@ export interface NotifierDeps {
   groupName?: (conv: ConversationId) => string | undefined;
   /** Opens conversation `conv` (with a contact, or a group's: the app root shows it). */
   open: (conv: ConversationId) => void;
+  /** This user's username (a mention of them notifies in a muted group). */
+  me?: () => string | undefined;
 }
 
 export class Notifier {
@@ -68,12 +89,14 @@ export class Notifier {
   readonly #onArrived = (e: Event): void => {
     const { message } = e as ArrivedEvent;
     const states = this.d.messenger.states;
-    if (states.muted(message.conv) || (document.visibilityState === 'visible' && states.reading === message.conv)) return;
+    const readingIt = document.visibilityState === 'visible' && states.reading === message.conv;
+    if (!notifies(message, { muted: states.muted(message.conv), readingIt, me: this.d.me?.() })) return;
     const text = message.deleted || message.unsupported ? '' : message.text;
     const body = notificationBody(text, this.d.preferences.notificationText);
     const author = this.d.contacts.displayName(message.peer) ?? message.peer;
     const group = this.d.groupName?.(message.conv);
-    this.#notify(group ? tg.inGroup(author, group) : author, body, `parley:${message.conv}`, () => this.d.open(message.conv));
+    const title = group ? (mentionsMe(message.mentions, this.d.me?.()) ? tm.mentionedIn(author, group) : tg.inGroup(author, group)) : author;
+    this.#notify(title, body, `parley:${message.conv}`, () => this.d.open(message.conv));
   };
 
   /** The favicon shows a dot while anything is unread. */

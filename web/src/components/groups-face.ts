@@ -31,6 +31,15 @@ export interface GroupAdminFace extends EventTarget {
   refresh(id: string): Promise<void>;
 }
 
+/** Messages and message actions in a group (web/src/groups/group-chat.ts). */
+export interface GroupChatFace {
+  /** Usernames of the group's current members (its MLS state), this user included. */
+  memberNames(id: string): string[];
+  react(id: string, target: string, emoji: string, remove?: boolean, dir?: 'in' | 'out'): Promise<void>;
+  edit(id: string, target: string, text: string): Promise<void>;
+  deleteForEveryone(id: string, target: string): Promise<void>;
+}
+
 /** The group service. Fires `groups` (detail: the group id, or undefined for the whole list). */
 export interface GroupsFace extends EventTarget {
   list(): GroupView[];
@@ -38,4 +47,5 @@ export interface GroupsFace extends EventTarget {
   create(group: NewGroup): Promise<string>;
   send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void>;
   readonly admin: GroupAdminFace;
+  readonly chat: GroupChatFace;
 }

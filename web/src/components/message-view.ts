@@ -5,6 +5,7 @@ import { reactionCounts } from '../conversations/bodies/reaction';
 import { t } from '../i18n/strings';
 import { fullDateTime } from './log/day-separators';
 import { LinkMemo } from './log/linkify';
+import { mentionText } from './log/mention-text';
 import { quoteAuthor } from './log/quote-author';
 import './parley-file-item';
 import './parley-message-actions';
@@ -60,7 +61,7 @@ function content(m: StoredMessage, me: string | undefined) {
   if (m.deleted) return html`<p class="deleted">${t.messageDeleted()}</p>`;
   if (m.unsupported) return html`<p class="unsupported">${t.unsupportedMessage()}</p>`;
   return html`${m.reply ? quote(m, m.reply, me) : nothing}
-    ${m.file ? html`<parley-file-item .file=${m.file} .sent=${m.dir === 'out' ? m.state : undefined}></parley-file-item>` : html`<p>${links.of(m, m.text)}</p>`}
+    ${m.file ? html`<parley-file-item .file=${m.file} .sent=${m.dir === 'out' ? m.state : undefined}></parley-file-item>` : html`<p>${m.mentions?.length ? mentionText(m.text, m.mentions, me) : links.of(m, m.text)}</p>`}
     ${reactionCounts(m.reactions).length ? html`<parley-reactions .message=${m} .reactions=${m.reactions}></parley-reactions>` : nothing}`;
 }
 
@@ -102,4 +103,6 @@ export const messageStyles = css`
   .quote .quoted { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; max-width: 100%; color: var(--muted); }
   .quote:focus-visible { outline: 2px solid var(--accent); }
   li.revealed { outline: 2px solid var(--accent); outline-offset: 2px; }
+  .mention { font-weight: 600; color: var(--accent); background: color-mix(in srgb, var(--accent) 10%, transparent); border-radius: 4px; padding: 0 0.15rem; }
+  .mention.me { color: var(--accent-text); background: var(--accent); }
 `;

@@ -1,6 +1,7 @@
 import { consume } from '@lit/context';
 import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { type Services, servicesContext } from './context';
 import { errorText } from '../i18n/error-text';
 import { type ConversationId, dmId } from '../conversations/conversation-id';
@@ -10,6 +11,8 @@ import type { StoredMessage } from '../storage/db';
 import type { ComposeEvent, ComposeKind } from './parley-message-actions';
 import { clip, quoteOf } from '../conversations/bodies/reply';
 import { groupConv } from './group-ids';
+import { edit } from './chat-actions';
+import { MentionController } from './mention-controller';
 
 /** How much of the message replied to or edited the composer shows above the text box. */
 const MODE_SNIPPET_CHARS = 120;
@@ -22,8 +25,9 @@ const DRAFT_SAVE_MS = 300;
  * per conversation) and (to a contact) the file picker. Files dropped on the conversation come in through sendFiles.
  * It answers the message actions' requests (ComposeEvent, heard on the conversation's tree it sits
  * in): "Replying to <name>" with "Cancel reply", or editing a message (prefilled) with "Cancel
- * edit"; Escape in the text box cancels either. In a group (`group` set) the text goes through the
- * group service, and files, typing and edits wait for a later issue (web/src/groups/README.md).
+ * edit"; Escape in the text box cancels either. In a group (`group` set) the text and edits go
+ * through the group service, and "@" opens the member picker (mention-controller.ts); files and
+ * typing there wait for a later issue (web/src/groups/README.md).
  */
 @customElement('parley-composer')
 export class ParleyComposer extends LitElement {
@@ -42,6 +46,17 @@ export class ParleyComposer extends LitElement {
   #shown: ConversationId | undefined;
 
   #root: Node | undefined;
+  readonly #mentions = new MentionController(this, () => this.#mentionable(), () => this.box);
+
+  /** Who "@" offers: the group's other members, by display name (their username when not a contact). */
+  #mentionable() {
+    if (!this.group) return [];
+    const me = this.services.account.identity?.username;
+    return this.services.groups.chat
+      .memberNames(this.group)
+      .filter((user) => user !== me)
+      .map((user) => ({ user, name: this.services.contacts.displayName(user) ?? user }));
+  }
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -106,6 +121,7 @@ export class ParleyComposer extends LitElement {
 
   #onInput() {
     if (this.peer && !this.group) this.services.typing.input(this.peer);
+    if (this.group) this.#mentions.update();
     if (this.mode?.kind === 'edit') return; // the text being edited is not a draft
     clearTimeout(this.#draftTimer);
     this.#draftTimer = setTimeout(() => this.#saveDraft(), DRAFT_SAVE_MS);
@@ -114,6 +130,7 @@ export class ParleyComposer extends LitElement {
   override render() {
     return html`
       ${this.#renderMode()}
+      ${this.#mentions.render()}
       <form @submit=${this.#send}>
         ${this.group
           ? nothing
@@ -124,7 +141,9 @@ export class ParleyComposer extends LitElement {
             </label>`}
         <label for="composer" class="visually-hidden">${t.message()}</label>
         <textarea id="composer" name="text" rows="1" placeholder=${t.message()} ?disabled=${this.disabled}
-          @keydown=${this.#onKey} @input=${this.#onInput}></textarea>
+          aria-autocomplete=${ifDefined(this.group ? 'list' : undefined)} aria-controls=${ifDefined(this.#mentions.listboxId)}
+          aria-activedescendant=${ifDefined(this.#mentions.activeDescendant)}
+          @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#mentions.close()}></textarea>
         <button type="submit" ?disabled=${this.disabled}>${t.send()}</button>
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -168,6 +187,7 @@ export class ParleyComposer extends LitElement {
 
   /** Enter sends; Shift+Enter makes a new line; Escape leaves reply or edit mode. */
   #onKey(e: KeyboardEvent) {
+    if (this.#mentions.onKey(e)) return;
     if (e.key === 'Escape' && this.mode) {
       e.preventDefault();
       this.#cancelMode();
@@ -188,8 +208,8 @@ export class ParleyComposer extends LitElement {
     box.value = '';
     if (this.peer && !this.group) this.services.typing.stopped(this.peer);
     try {
-      if (this.group) await this.#sendInGroup(this.group, text, mode?.kind === 'reply' ? mode.message : undefined);
-      else if (mode?.kind === 'edit') await this.services.messenger.actions.edit(this.#conv, mode.message.id, text);
+      if (mode?.kind === 'edit') await edit(this.services, this.#conv, mode.message.id, text);
+      else if (this.group) await this.#sendInGroup(this.group, text, mode?.kind === 'reply' ? mode.message : undefined);
       else await this.services.messenger.send(this.peer!, text, mode?.message);
       this.error = '';
       if (mode === this.mode) this.#endMode();
@@ -218,6 +238,11 @@ export class ParleyComposer extends LitElement {
       .mode { display: flex; align-items: center; gap: 0.6rem; padding: 0.5rem 0.6rem 0; }
       .about { flex: 1; min-width: 0; display: flex; flex-direction: column; font-size: 0.85rem; border-inline-start: 3px solid var(--accent); padding-inline-start: 0.5rem; }
       .snippet { color: var(--muted); overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
+      /* parley-mention-picker renders here (no shadow root of its own). */
+      [role='listbox'] { list-style: none; margin: 0.5rem 0.6rem 0; padding: 0.25rem; max-height: 12rem; overflow-y: auto; border: 1px solid var(--border); border-radius: 10px; background: var(--panel); }
+      [role='option'] { padding: 0.35rem 0.6rem; border-radius: 6px; cursor: pointer; }
+      [role='option'][aria-selected='true'], [role='option']:hover { background: var(--bubble-out); }
+      [role='option'] .user { color: var(--muted); font-size: 0.85rem; }
     `,
   ];
 }

@@ -5,6 +5,8 @@ import { deletableForEveryone } from '../conversations/actions';
 import { editable } from '../conversations/bodies/edit';
 import type { StoredMessage } from '../storage/db';
 import { t } from '../i18n/strings';
+import { deleteForEveryone, maySendIn, react } from './chat-actions';
+import { convGroup } from './group-ids';
 import { type Services, servicesContext } from './context';
 
 /** The emoji the "React" menu offers, in its order. */
@@ -68,19 +70,18 @@ export class ParleyMessageActions extends LitElement {
     const conv = m.conv;
     const actions = this.services.messenger.actions;
     const items: Item[] = [];
-    // In a group only replies go for now: reactions, edits and deletes there come with a later issue (groups/README.md).
-    if (conv.startsWith('grp:')) {
-      if (!m.deleted && !m.unsupported) items.push({ label: t.reply(), run: () => this.#compose('reply') }, { label: t.copy(), run: () => navigator.clipboard.writeText(m.text) });
-      return items;
-    }
+    // The same actions in a group as with a contact (chat-actions.ts sends a group's through the
+    // group service), but only those that stay here where this user may not send in the group now.
+    const group = convGroup(conv);
+    const sends = !group || maySendIn(this.services.groups.view(group), this.services.account.identity?.username);
     if (!m.deleted && !m.unsupported) {
-      items.push({ label: t.reply(), run: () => this.#compose('reply') });
-      items.push({ label: t.react(), run: () => this.#openMenu('react'), keepsOpen: true });
+      if (sends) items.push({ label: t.reply(), run: () => this.#compose('reply') });
+      if (sends) items.push({ label: t.react(), run: () => this.#openMenu('react'), keepsOpen: true });
       if (!m.file) items.push({ label: t.copy(), run: () => navigator.clipboard.writeText(m.text) });
     }
-    if (m.dir === 'out' && editable(m)) items.push({ label: t.edit(), run: () => this.#compose('edit') });
-    if (m.dir === 'out' && !m.deleted && deletableForEveryone(m.ts)) {
-      items.push({ label: t.deleteForEveryone(), run: () => actions.deleteForEveryone(conv, m.id) });
+    if (sends && m.dir === 'out' && editable(m)) items.push({ label: t.edit(), run: () => this.#compose('edit') });
+    if (sends && m.dir === 'out' && !m.deleted && deletableForEveryone(m.ts)) {
+      items.push({ label: t.deleteForEveryone(), run: () => deleteForEveryone(this.services, m) });
     }
     items.push({ label: t.deleteForMe(), run: () => actions.deleteForMe(conv, m.dir, m.id) });
     return items;
@@ -92,7 +93,7 @@ export class ParleyMessageActions extends LitElement {
     const mine = m.reactions?.[this.services.account.identity?.username ?? '']?.emoji;
     return REACTION_CHOICES.map((emoji) => ({
       label: emoji,
-      run: () => this.services.messenger.actions.react(m.conv, m.id, emoji, mine === emoji, m.dir),
+      run: () => react(this.services, m, emoji, mine === emoji),
     }));
   }
 

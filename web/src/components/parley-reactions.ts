@@ -4,6 +4,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { reactionCounts } from '../conversations/bodies/reaction';
 import type { StoredMessage } from '../storage/db';
 import { t } from '../i18n/strings';
+import { react } from './chat-actions';
 import { type Services, servicesContext } from './context';
 
 /**
@@ -31,7 +32,7 @@ export class ParleyReactions extends LitElement {
 
   async #toggle(emoji: string, mine: boolean): Promise<void> {
     try {
-      await this.services.messenger.actions.react(this.message.conv, this.message.id, emoji, mine, this.message.dir);
+      await react(this.services, this.message, emoji, mine);
     } catch (err) {
       console.warn('parley: could not react', err);
     }

@@ -20,7 +20,9 @@ import { DELETE_FOR_EVERYONE_MS } from './bodies/delete';
 import { editable } from './bodies/edit';
 import type { ConversationId } from './conversation-id';
 import { forgetMessage } from './forgotten';
-import { type ModifierSendDeps, sendModifier } from './modifiers';
+import { type ModifierRoute, type ModifierSendDeps, sendModifier } from './modifiers';
+
+export type { ModifierRoute } from './modifiers';
 
 export interface ActionDeps extends ModifierSendDeps {
   /** Drops the copy every reader shares of a message deleted from this device. */
@@ -41,23 +43,26 @@ export const deletableForEveryone = (ts: number, now = Date.now()) => now - ts <
 export class MessageActions {
   constructor(private readonly d: ActionDeps) {}
 
-  /** Reacts to message `target` (written `dir`) of `conv` with `emoji`, or takes the reaction back (`remove`). */
-  react(conv: ConversationId, target: string, emoji: string, remove = false, dir?: Direction): Promise<void> {
-    return sendModifier(this.d, conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) }, dir);
+  /**
+   * Reacts to message `target` (written `dir`) of `conv` with `emoji`, or takes the reaction back
+   * (`remove`). `route`, here and below: the job goes through another service (a group's).
+   */
+  react(conv: ConversationId, target: string, emoji: string, remove = false, dir?: Direction, route?: ModifierRoute): Promise<void> {
+    return sendModifier(this.d, conv, { kind: 'reaction', target, emoji, ...(remove ? { remove } : {}) }, dir, route);
   }
 
   /** Changes the text of one's own text message `target` (nothing happens when it is the same). */
-  async edit(conv: ConversationId, target: string, text: string): Promise<void> {
+  async edit(conv: ConversationId, target: string, text: string, route?: ModifierRoute): Promise<void> {
     const trimmed = text.trim();
     if (!trimmed) return;
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
     const message = await this.d.find(conv, target, 'out');
     if (!message || !editable(message) || message.text === trimmed) return;
-    await sendModifier(this.d, conv, { kind: 'edit', target, text: trimmed }, 'out');
+    await sendModifier(this.d, conv, { kind: 'edit', target, text: trimmed }, 'out', route);
   }
 
   /** Deletes one's own message `target` for everyone, within DELETE_FOR_EVERYONE_MS of sending it. */
-  async deleteForEveryone(conv: ConversationId, target: string): Promise<void> {
+  async deleteForEveryone(conv: ConversationId, target: string, route?: ModifierRoute): Promise<void> {
     const message = await this.d.find(conv, target, 'out');
     if (!message || message.deleted) return;
     if (!deletableForEveryone(message.ts)) throw new ParleyError('delete_too_late');
@@ -67,7 +72,7 @@ export class MessageActions {
       await this.d.db.delete('outbox', target);
     }
     const file = message.file?.fileId;
-    await sendModifier(this.d, conv, { kind: 'delete', target }, 'out');
+    await sendModifier(this.d, conv, { kind: 'delete', target }, 'out', route);
     // Once the delete is recorded: a file shown deleted is gone from both devices and the server.
     if (file && message.deleted) await this.d.fileGone(file, 'for_everyone');
   }

@@ -117,6 +117,7 @@ export class Messenger extends EventTarget {
       forget: (m) => this.history.forget(m),
       history: this.history,
       seal: (peer, id, ts, body: ModifierBody) => this.#sealer.job(peer, dmId(peer), body.kind, id, body, ts, this.#nextSeq()),
+      nextSeq: () => this.#nextSeq(),
       outbox: this.#outbox,
       changed: (c, m, removed) => this.#changed(c, m, removed),
       fileGone: async (fileId, how) => this.onFileGone?.(fileId, how),
@@ -180,12 +181,12 @@ export class Messenger extends EventTarget {
   /**
    * Records `body` as this device's new message in `conv` (a group's, sent `to` the group) and
    * queues it as a routed job of `kind` whose envelope is `env` (what its route seals at each
-   * send: RoutedSends); it goes out at once through that route. The conversation's copy.
+   * send: RoutedSends); it goes out at once through that route, `extra` (a group's mentions) kept on it. The conversation's copy.
    */
-  async sendRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string): Promise<StoredMessage> {
+  async sendRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string, extra: Pick<StoredMessage, 'mentions'> = {}): Promise<StoredMessage> {
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
-    const message: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
+    const message: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), ...extra, state: 'sending' };
     return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq });
   }
 

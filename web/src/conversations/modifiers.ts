@@ -4,7 +4,7 @@
  * Replies to an edited or deleted message re-quote it, as they do on the other side.
  */
 import type { Body } from '../../../shared/envelope';
-import type { Database, Direction, OutboxEntry, StoredMessage } from '../storage/db';
+import type { Database, Direction, OutboxEntry, OutboxKind, StoredMessage } from '../storage/db';
 import { bodyModule } from './bodies/registry';
 import { type ConversationId, dmPeer } from './conversation-id';
 import type { History } from './history';
@@ -24,20 +24,35 @@ export interface ModifierSendDeps {
   /** The shared copies (replies whose quote follows an edit are changed through it). */
   history: History;
   changed: (conv: ConversationId, message?: StoredMessage) => void;
+  /** The next local order number (a routed job's). */
+  nextSeq: () => number;
+}
+
+/**
+ * A modifier another service seals at each send (a group's, encrypted with MLS by the group
+ * service): its job of `kind` goes `to` through that kind's route (RoutedSends), never a Link.
+ */
+export interface ModifierRoute {
+  to: string;
+  kind: OutboxKind;
+  /** The job's plaintext, made once when it is queued. */
+  env: (id: string, ts: number, body: ModifierBody) => string;
 }
 
 /**
  * Applies `body` to its target (written `dir`: the UI knows it, and a contact could have reused
  * one of this device's ids for a message of theirs, review M1) and sends it.
  */
-export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, body: ModifierBody, dir?: Direction): Promise<void> {
-  const peer = dmPeer(conv);
+export async function sendModifier(d: ModifierSendDeps, conv: ConversationId, body: ModifierBody, dir?: Direction, route?: ModifierRoute): Promise<void> {
+  const peer = route ? route.to : dmPeer(conv);
   const target = await d.find(conv, body.target, dir);
   if (!peer || !target) return;
   const ts = Date.now();
   const module = bodyModule(body);
   if (module.role !== 'modifier' || !module.apply(target, body, { from: d.me, me: d.me, ts })) return;
-  const entry = { ...d.seal(peer, crypto.randomUUID(), ts, body), target: body.target };
+  const id = crypto.randomUUID();
+  const job = route ? { id, kind: route.kind, conv, to: peer, env: route.env(id, ts, body), seq: d.nextSeq() } : d.seal(peer, id, ts, body);
+  const entry = { ...job, target: body.target };
   const tx = d.db.transaction(['messages', 'outbox'], 'readwrite');
   const messages = tx.objectStore('messages');
   // Replies to an edited or deleted message quote it as it is now (quotes.ts).

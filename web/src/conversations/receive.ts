@@ -58,6 +58,8 @@ export interface OpenedBody {
   body: ReceivedBody;
   /** Its sender's clock (ms). */
   ts: number;
+  /** A group message's @mentions, already checked by the group service (kept on the stored message). */
+  mentions?: string[];
 }
 
 type MessageStore = IDBPObjectStore<ParleyDB, ['messages', 'pending'], 'messages', 'readwrite'>;
@@ -122,7 +124,7 @@ export class Receiver {
   }
 
   /** Hands an authentic, new body to its module and stores the result in `tx`, which it ends. */
-  async #store(tx: ReceiveTx, { conv, from, id, body, ts }: OpenedBody): Promise<void> {
+  async #store(tx: ReceiveTx, { conv, from, id, body, ts, mentions }: OpenedBody): Promise<void> {
     const me = this.d.account.identity!;
     const messages = tx.objectStore('messages');
     const module = bodyModule(body);
@@ -143,7 +145,7 @@ export class Receiver {
       for (const m of changed) this.d.changed(conv, m);
       return;
     }
-    const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), state: 'delivered' };
+    const message: StoredMessage = { conv, peer: from, dir: 'in', id, seq: this.d.nextSeq(), ts: shownTime(ts), ...module.show(body), ...(mentions?.length ? { mentions } : {}), state: 'delivered' };
     if (message.reply) resolveQuote(message, await this.#target(messages, conv, message.reply.id), me.username);
     await applyWaiting(tx, message, me.username);
     // Replies that came before it showed their sender's claim of it: they quote it now.
@@ -176,6 +178,9 @@ export class Receiver {
       return [message, ...requoted];
     }
     if ((await wasForgotten(tx, [conv, 'in', target])) || (await wasForgotten(tx, [conv, 'out', target]))) return [];
+    // A group's log is in order: a target not here now (sent before this device joined, or never
+    // sent) never comes, so nothing waits for it, and a member cannot fill 'pending' with such.
+    if (conv.startsWith('grp:')) return [];
     const kept = await keepPending(tx, { conv, target, id: a.id, from: ctx.from, ts: ctx.ts, body, kept: Date.now() });
     if (!kept) console.warn(`parley: dropped a ${body.kind} from ${ctx.from}: too many wait for their message`);
     return [];

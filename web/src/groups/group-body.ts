@@ -6,16 +6,28 @@
  * reply, a reaction or a delete names its target by id; review M8): a reader refuses an entry
  * whose frame id differs. A member chooses what it encrypts, so what is read is bounded
  * and checked with zod; anything this version does not take (a newer kind, a malformed body) reads
- * as unsupported, never as a throw. This session takes text and replies; other kinds come later.
+ * as unsupported, never as a throw. Groups take text and replies (either naming @mentions), and
+ * the 1:1 modifiers: reaction, edit, delete for everyone (their author rule is the body modules':
+ * in a group `from` is the MLS sender, checked against the target's author, mentions.ts beside).
  */
 import { z } from 'zod';
-import { type Body, MAX_TIMESTAMP_MS, Reply } from '../../../shared/envelope';
+import { type Body, Delete, Edit, MAX_TIMESTAMP_MS, Reaction, Reply } from '../../../shared/envelope';
+import { Username } from '../../../shared/protocol';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import { LIMITS } from '../../../shared/limits';
 import type { ReceivedBody } from '../conversations/bodies/registry';
 
+/** The most members one message may @mention (more are not read: the message reads as unsupported). */
+export const MAX_MENTIONS = 20;
+
+/** The usernames a text or reply @mentions (the receiver keeps only current members named in the text). */
+const Mentions = z.array(Username).min(1).max(MAX_MENTIONS).optional();
+
+const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), mentions: Mentions });
+const GroupReply = Reply.extend({ mentions: Mentions });
+
 /** Bodies a group message may carry in this version. */
-const GroupBody = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars) }), Reply]);
+const GroupBody = z.discriminatedUnion('kind', [GroupText, GroupReply, Reaction, Edit, Delete]);
 export type GroupBody = z.infer<typeof GroupBody>;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a name shown to every member carries no control characters

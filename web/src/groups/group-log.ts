@@ -22,8 +22,9 @@ import type { ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent } from '../../../shared/protocol-groups';
 import type { Messenger } from '../conversations/messenger';
 import type { GroupView } from './core';
-import { decodePlain } from './group-body';
+import { type GroupPlain, decodePlain } from './group-body';
 import type { GroupStore, Held } from './group-store';
+import { acceptedMentions } from './mentions';
 
 type LogFrame = ServerFrameOf<'group_log'>;
 
@@ -166,8 +167,17 @@ export class GroupLog {
       return out.consumed;
     }
     // A message stored before the state that read it: a reload in between reads it again, and the id makes it once.
-    await this.d.messenger.receiveOpened({ conv, from: f.from, id: f.id ?? `seq-${f.seq}`, body: plain.body, ts: plain.ts });
+    const mentions = this.#mentions(held, plain);
+    await this.d.messenger.receiveOpened({ conv, from: f.from, id: f.id ?? `seq-${f.seq}`, body: plain.body, ts: plain.ts, ...(mentions.length ? { mentions } : {}) });
     return out.consumed;
+  }
+
+  /** The @mentions of a text or reply that count: current members (in this epoch) whom its text names. */
+  #mentions(held: Held, plain: Extract<GroupPlain, { kind: 'body' }>): string[] {
+    const body = plain.body;
+    if ((body.kind !== 'text' && body.kind !== 'reply') || !('mentions' in body)) return [];
+    const current = new Set(members(held.group!).map((m) => m.username));
+    return acceptedMentions(body.mentions as string[] | undefined, body.text, current);
   }
 
   #note(f: LogFrame, why: Skipped): void {

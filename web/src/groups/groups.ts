@@ -8,12 +8,9 @@
  */
 import { type GroupEnv, createGroup, fromBase64Url, groupEnv, isGroupError, join, roleIn, toBase64Url } from '../../../shared/groups/index';
 import type { Identity } from '../../../shared/identity';
-import { LIMITS } from '../../../shared/limits';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import { GroupSettings } from '../../../shared/protocol-groups';
 import type { Sodium } from '../../../shared/sodium';
-import { MAX_QUOTE_CHARS } from '../../../shared/envelope';
-import { clip } from '../conversations/bodies/reply';
 import type { Messenger } from '../conversations/messenger';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
@@ -24,7 +21,7 @@ import type { Database, StoredGroup } from '../storage/db';
 import { GroupAdmin } from './admin';
 import { Asks } from './ask';
 import type { GroupCore, GroupView, NewGroup } from './core';
-import { type GroupBody, encodeBody } from './group-body';
+import { GroupChat } from './group-chat';
 import { GroupLog } from './group-log';
 import { GroupSender } from './group-send';
 import { DEFAULT_SETTINGS, GroupStore, viewOf } from './group-store';
@@ -48,6 +45,8 @@ const ADMIN_NEWS: ReadonlySet<string> = new Set(['kp_claimed', 'group_results', 
 
 export class Groups extends EventTarget {
   readonly admin: GroupAdmin;
+  /** Messages and message actions in a group (group-chat.ts): send, react, edit, delete for everyone, members to @mention. */
+  readonly chat: GroupChat;
   /** What the admin part works through (tests drive it directly too). */
   readonly core: GroupCore;
   /** Entries passed over (unreadable, forged sender): for tests and diagnostics. */
@@ -79,6 +78,7 @@ export class Groups extends EventTarget {
       patch: (id, change) => this.#patch(id, change),
     });
     this.admin = new GroupAdmin(core);
+    this.chat = new GroupChat({ store: this.#store, messenger: d.messenger, me: () => this.#identity().username });
     this.log = new GroupLog({
       store: this.#store,
       messenger: d.messenger,
@@ -182,17 +182,8 @@ export class Groups extends EventTarget {
    * Stores `text` (a reply to `reply` when given) as this device's message in group `id` and sends
    * it, now or when online. Throws before storing only when the group is unknown or left.
    */
-  async send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void> {
-    const held = this.#store.get(id);
-    if (!held) throw new ParleyError('unknown_group');
-    if (held.record.removed || !held.group) throw new ParleyError('not_member');
-    const trimmed = text.trim();
-    if (!trimmed) return;
-    if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
-    const body: GroupBody = reply
-      ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) } }
-      : { kind: 'text', text: trimmed };
-    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
+  send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void> {
+    return this.chat.send(id, text, reply);
   }
 
   /** Runs `job` in group `id`'s line; a failure is logged (the frame's handling goes on). */

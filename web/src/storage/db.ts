@@ -78,6 +78,8 @@ export interface StoredMessage {
   reply?: { id: string; author: string; text: string; unverified?: true };
   /** Edited by its author: the sender's clock of the edit now shown (the latest wins). */
   edited?: number;
+  /** A group message's @mentions: usernames of members its text names (web/src/groups/mentions.ts). */
+  mentions?: string[];
 }
 
 /**

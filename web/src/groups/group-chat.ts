@@ -1,0 +1,84 @@
+/**
+ * What a member writes in a group beyond creating it (issue 12, item 4): text and replies with
+ * their @mentions, and the 1:1 message actions on group messages (react, edit, delete for
+ * everyone; delete for me is local and needs nothing here). Each goes through the messenger's
+ * routed path as an outbox job of kind `group` (its plaintext encrypted at each (re)send by
+ * group-send.ts), so it is durable and ordered like a text. The receiver applies a modifier with
+ * the body modules' rules, `from` being the MLS sender: only the target's author edits or deletes.
+ */
+import { MAX_QUOTE_CHARS } from '../../../shared/envelope';
+import { members } from '../../../shared/groups/index';
+import { LIMITS } from '../../../shared/limits';
+import { clip } from '../conversations/bodies/reply';
+import type { ModifierRoute } from '../conversations/actions';
+import type { Messenger } from '../conversations/messenger';
+import { ParleyError } from '../net/parley-error';
+import type { Direction } from '../storage/db';
+import { type GroupBody, encodeBody } from './group-body';
+import type { GroupStore, Held } from './group-store';
+import { mentionedIn } from './mentions';
+
+export interface ChatDeps {
+  store: GroupStore;
+  messenger: Messenger;
+  me: () => string;
+}
+
+/** Which messages of a group's conversation a chat action may take: the group must still have this device. */
+export class GroupChat {
+  constructor(private readonly d: ChatDeps) {}
+
+  /** The usernames of the group's current members (its MLS state), this user included; empty once out. */
+  memberNames(id: string): string[] {
+    const group = this.d.store.get(id)?.group;
+    return group ? members(group).map((m) => m.username) : [];
+  }
+
+  /**
+   * Stores `text` (a reply to `reply` when given) as this device's message in group `id` and sends
+   * it, now or when online, naming the members it @mentions. Throws before storing only when the
+   * group is unknown or left.
+   */
+  async send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void> {
+    const held = this.#active(id);
+    const trimmed = text.trim();
+    if (!trimmed) return;
+    if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
+    const others = new Set(members(held.group!).map((m) => m.username));
+    others.delete(this.d.me());
+    const mentions = mentionedIn(trimmed, others);
+    const named = mentions.length ? { mentions } : {};
+    const body: GroupBody = reply
+      ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) }, ...named }
+      : { kind: 'text', text: trimmed, ...named };
+    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id), named);
+  }
+
+  /** Reacts to message `target` (written `dir`) of group `id` with `emoji`, or takes it back (`remove`). */
+  async react(id: string, target: string, emoji: string, remove = false, dir?: Direction): Promise<void> {
+    return this.d.messenger.actions.react(`grp:${id}`, target, emoji, remove, dir, this.#route(id));
+  }
+
+  /** Changes the text of this user's own message `target` in group `id`. */
+  async edit(id: string, target: string, text: string): Promise<void> {
+    return this.d.messenger.actions.edit(`grp:${id}`, target, text, this.#route(id));
+  }
+
+  /** Deletes this user's own message `target` of group `id` for every member. */
+  async deleteForEveryone(id: string, target: string): Promise<void> {
+    return this.d.messenger.actions.deleteForEveryone(`grp:${id}`, target, this.#route(id));
+  }
+
+  /** The route of a modifier in group `id`: sealed as the group's plaintext, sent by the group service. */
+  #route(id: string): ModifierRoute {
+    this.#active(id);
+    return { to: id, kind: 'group', env: (mid, ts, body) => encodeBody(body, ts, mid) };
+  }
+
+  #active(id: string): Held {
+    const held = this.d.store.get(id);
+    if (!held) throw new ParleyError('unknown_group');
+    if (held.record.removed || !held.group) throw new ParleyError('not_member');
+    return held;
+  }
+}

@@ -1,0 +1,16 @@
+/**
+ * The words of @mentions in groups (issue 12, item 4), beside group-strings.ts: "Mention a member"
+ * names the member picker, which tests and screen readers find it by.
+ */
+import { msg, str } from '@lit/localize';
+
+export const tm = {
+  /** The member picker that "@" opens in a group's composer. */
+  mentionPicker: () => msg('Mention a member'),
+  /** One member in it: their display name and username. */
+  mentionOption: (name: string, user: string) => msg(str`${name} @${user}`, { id: 'mention-option' }),
+  /** Read after a mention of the reader in a message (the eye sees it highlighted). */
+  mentionsYou: () => msg('mentions you'),
+  /** A notification's title when the user is mentioned: its author and the group. */
+  mentionedIn: (author: string, group: string) => msg(str`${author} mentioned you in ${group}`, { id: 'mention-notification-title' }),
+};
