@@ -112,6 +112,11 @@ export const GroupClientFrames = [
   }),
   /** An application message (PrivateMessage) to the group, for epoch `epoch`. */
   z.object({ t: z.literal('group_send'), group: GroupId, epoch: Epoch, id: GroupMessageId, env: z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/) }),
+  /**
+   * This member is typing in the group: forwarded to the members online now, never logged, stored
+   * or answered (a signal worth nothing seconds later; PROTOCOL.md says what the server learns).
+   */
+  z.object({ t: z.literal('group_typing'), group: GroupId }),
   /** This member has stored the group's log up to `upTo`: its cursor moves there. */
   z.object({ t: z.literal('group_ack'), group: GroupId, upTo: Seq }),
   /** The group's state now (members, roles, mutes; requests and bans for owners/admins): answered `group_state`. */
@@ -149,6 +154,8 @@ export const GroupServerFrames = [
   z.object({ t: z.literal('group_decided'), group: GroupId, user: User, accept: z.boolean() }),
   /** To the committer: its commit is the group's `epoch`, at `seq` in the log. */
   z.object({ t: z.literal('group_committed'), group: GroupId, epoch: Epoch, seq: Seq }),
+  /** `from`, a member, is typing in the group (volatile: dropped for a connection not keeping up). */
+  z.object({ t: z.literal('group_typing'), group: GroupId, from: User }),
   /** To the sender: message `id` is at `seq` in the log. */
   z.object({ t: z.literal('group_sent'), group: GroupId, id: GroupMessageId, seq: Seq }),
   /**

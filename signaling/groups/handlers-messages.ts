@@ -38,3 +38,19 @@ export const groupAck: Handler<'group_ack'> = async (ctx, session, f) => {
   await store.ack(f.group, session.username!, f.upTo);
   session.groupFeed?.acked(f.group, f.upTo);
 };
+
+/**
+ * Typing in a group: to every other active member online now, if the typer may send there (not
+ * muted, not a plain member where only admins send). Never answered, logged or stored, and under
+ * the connection's transient rate (past it, dropped), like a 1:1 typing signal; a receiver who
+ * blocked the typer gets nothing (routing/arrive.ts).
+ */
+export const groupTyping: Handler<'group_typing'> = async (ctx, session, f) => {
+  if (!session.allowTransient()) return;
+  const store = ctx.groups.store.groups;
+  const g = await store.get(f.group);
+  const me = session.username!;
+  if (!g || groupSendRefusal(g, await store.member(f.group, me), Date.now())) return;
+  const others = (await store.members(f.group)).filter((m) => m.active && m.user !== me);
+  await Promise.all(others.map((m) => ctx.groups.tell(m.user, { t: 'group_typing', group: f.group, from: me })));
+};

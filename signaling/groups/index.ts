@@ -2,7 +2,7 @@
 import type { HandlerTable } from '../handlers/context';
 import { groupCreate, groupDelete, groupInfo, groupLeave, groupSearch, groupSettings } from './handlers-lifecycle';
 import { groupBan, groupDecide, groupJoinRequest, groupMute, groupUnban } from './handlers-members';
-import { groupAck, groupSend } from './handlers-messages';
+import { groupAck, groupSend, groupTyping } from './handlers-messages';
 import { groupCommit, kpClaim, kpUpload } from './handlers-mls';
 
 type GroupFrameType = Extract<keyof HandlerTable, `group_${string}` | `kp_${string}`>;
@@ -17,6 +17,7 @@ export const groupHandlers: Pick<HandlerTable, GroupFrameType> = {
   group_commit: groupCommit,
   group_send: groupSend,
   group_ack: groupAck,
+  group_typing: groupTyping,
   group_info: groupInfo,
   group_mute: groupMute,
   group_settings: groupSettings,

@@ -27,7 +27,7 @@ function sender(arrival: Arrival): string | undefined {
     case 'notice': {
       const f = arrival.frame;
       if (f.t === 'presence' || f.t === 'request_declined') return f.username;
-      if (f.t === 'request_received') return f.from;
+      if (f.t === 'request_received' || f.t === 'group_typing') return f.from;
       return undefined; // contact_added is about the user's own contacts; group frames are the group's, not one user's
     }
   }
@@ -53,6 +53,8 @@ export function arrive(session: Session, arrival: Arrival, maxBufferedBytes: num
   if (from !== undefined && !admits(session, from)) return arrival.t === 'signal' || arrival.t === 'chunk' || arrival.t === 'transient' ? 'offline' : 'sent';
   switch (arrival.t) {
     case 'notice':
+      // Typing is volatile, like a transient signal: not for a connection that is behind.
+      if (arrival.frame.t === 'group_typing' && (!session.welcomed || session.buffered > maxBufferedBytes / 2)) return 'busy';
       // A group's log, Welcome or removal goes through the connection's group feed, which keeps it in order (groups/feed.ts).
       if (arrival.frame.t === 'group_log' || arrival.frame.t === 'group_welcome' || arrival.frame.t === 'group_removed') session.groupFeed?.arrive(arrival.frame);
       else session.send(arrival.frame);

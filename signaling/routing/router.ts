@@ -28,7 +28,7 @@ export type SessionChange =
 /** Frames that tell a user about their own state; dropped when they are offline (the next welcome carries it). */
 export type NoticeFrame = Extract<ServerFrame, { t: 'contact_added' | 'request_received' | 'request_declined' | 'presence' }>;
 /** Group frames for a member's live connection (issue 12); a log entry, Welcome or removal goes through its group feed (groups/feed.ts). */
-export type GroupNotice = Extract<ServerFrame, { t: 'group_log' | 'group_welcome' | 'group_removed' | 'group_request' | 'group_decided' | 'kp_count' }>;
+export type GroupNotice = Extract<ServerFrame, { t: 'group_log' | 'group_welcome' | 'group_removed' | 'group_request' | 'group_decided' | 'kp_count' | 'group_typing' }>;
 
 /** What {@link Router.deliver} carries to a user: never stored, never retried by the server. */
 export type Routed =

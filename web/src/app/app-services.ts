@@ -27,6 +27,7 @@ import type { TransientEvent } from '../peer/peer-link';
 import { PARTS_DB } from '../files/idb-chunk-store';
 import { wipeLocalData } from '../storage/wipe';
 import { Notifier } from './notifier';
+import { GroupTyping } from '../groups/group-typing';
 import { restoreBackup } from './restore';
 import type { Services } from '../components/context';
 import { convGroup } from '../components/group-ids';
@@ -46,6 +47,7 @@ export class AppServices extends EventTarget implements Services {
   readonly preferences: Preferences;
   readonly receipts: Receipts;
   readonly typing: Typing;
+  readonly groupTyping: GroupTyping;
   readonly profiles: Profiles;
   readonly #notifier: Notifier;
   /** Server frames (and direct-path envelopes) are handled one at a time, in arrival order. */
@@ -75,6 +77,7 @@ export class AppServices extends EventTarget implements Services {
     this.preferences = new Preferences(db);
     this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.contacts), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
+    this.groupTyping = new GroupTyping({ send: (f) => this.connection.send(f), preferences: this.preferences, me: () => account.identity!.username });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
     const groupName = (conv: ConversationId) => {
       const group = convGroup(conv);
@@ -94,6 +97,10 @@ export class AppServices extends EventTarget implements Services {
     this.groups.attach(this.#frames);
     this.transfers.attach(this.#frames);
     this.profiles.attach(this.#frames);
+    this.#frames.on('group_typing', (f) => this.groupTyping.received(f.group, f.from));
+    this.#frames.on('group_log', (f) => {
+      if (f.kind === 'message') this.groupTyping.arrived(f.group, f.from);
+    });
     this.#notifier.attach(this.#frames);
     this.connection.addEventListener('frame', (e) => this.#frames.route((e as FrameEvent).frame));
     // Chunks skip the frame pipeline: each transfer orders its own storage, and a file must not

@@ -7,6 +7,7 @@ import type { Preferences } from '../conversations/preferences';
 import type { Profiles } from '../conversations/profiles';
 import type { Receipts } from '../conversations/receipts';
 import type { Typing } from '../conversations/typing';
+import type { GroupTyping } from '../groups/group-typing';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { Connection } from '../net/connection';
@@ -46,6 +47,8 @@ export interface Services {
   readonly preferences: Preferences;
   readonly receipts: Receipts;
   readonly typing: Typing;
+  /** Who is typing in which group (groups/group-typing.ts). */
+  readonly groupTyping: GroupTyping;
   readonly profiles: Profiles;
   /** Deletes this browser's data (IndexedDB, OPFS) and reloads to sign-up. */
   signOut(): Promise<void>;

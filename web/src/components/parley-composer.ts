@@ -121,6 +121,7 @@ export class ParleyComposer extends LitElement {
 
   #onInput() {
     if (this.peer && !this.group) this.services.typing.input(this.peer);
+    if (this.group) this.services.groupTyping.input(this.group);
     if (this.group) this.#mentions.update();
     if (this.mode?.kind === 'edit') return; // the text being edited is not a draft
     clearTimeout(this.#draftTimer);
@@ -207,6 +208,7 @@ export class ParleyComposer extends LitElement {
     const mode = this.mode;
     box.value = '';
     if (this.peer && !this.group) this.services.typing.stopped(this.peer);
+    if (this.group) this.services.groupTyping.stopped(this.group);
     try {
       if (mode?.kind === 'edit') await edit(this.services, this.#conv, mode.message.id, text);
       else if (this.group) await this.#sendInGroup(this.group, text, mode?.kind === 'reply' ? mode.message : undefined);

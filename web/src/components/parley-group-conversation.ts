@@ -16,6 +16,7 @@ import './parley-composer';
 import './parley-group-details';
 import './parley-message-log';
 import './parley-mute-switch';
+import './parley-typing-indicator';
 
 /**
  * One group's conversation: its header (the group's name, "Group details"), the notice that a
@@ -91,6 +92,7 @@ export class ParleyGroupConversation extends LitElement {
       <p class="since" role="note">${tg.sinceJoined()}</p>
       <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
       ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
+      <parley-typing-indicator .group=${this.group}></parley-typing-indicator>
       <parley-composer .group=${this.group} ?disabled=${!!cannotWrite}></parley-composer>
     `;
   }

@@ -4,27 +4,35 @@ import { customElement, property } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import { t } from '../i18n/strings';
+import { tm } from '../i18n/group-chat-strings';
 
 /**
- * "<name> is typing…" above the composer while the contact types (conversations/typing.ts), in a
- * polite live region that is always there, so a screen reader announces the text when it comes.
+ * "<name> is typing…" above the composer while the contact types (conversations/typing.ts), or
+ * who is typing in a group (`group` set; groups/group-typing.ts), in a polite live region that is
+ * always there, so a screen reader announces the text when it comes.
  */
 @customElement('parley-typing-indicator')
 export class ParleyTypingIndicator extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
-  @property() peer!: string;
+  @property() peer: string | undefined;
+  @property() group: string | undefined;
   readonly #listen = new ListenController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#listen.watch(this.services.typing, ['change']);
+    this.#listen.watch(this.services.groupTyping, ['change']);
     this.#listen.watch(this.services.preferences, ['change']);
   }
 
   override render() {
-    const typing = this.services.typing.isTyping(this.peer);
-    const name = this.services.contacts.displayName(this.peer) ?? this.peer;
-    return html`<p aria-live="polite">${typing ? t.isTyping(name) : ''}</p>`;
+    const name = (user: string) => this.services.contacts.displayName(user) ?? user;
+    if (this.group !== undefined) {
+      const typers = this.services.groupTyping.typers(this.group);
+      return html`<p aria-live="polite">${typers.length > 0 ? tm.typing(typers.map(name)) : ''}</p>`;
+    }
+    const typing = this.peer !== undefined && this.services.typing.isTyping(this.peer);
+    return html`<p aria-live="polite">${typing ? t.isTyping(name(this.peer!)) : ''}</p>`;
   }
 
   static override styles = css`

@@ -13,4 +13,11 @@ export const tm = {
   mentionsYou: () => msg('mentions you'),
   /** A notification's title when the user is mentioned: its author and the group. */
   mentionedIn: (author: string, group: string) => msg(str`${author} mentioned you in ${group}`, { id: 'mention-notification-title' }),
+  /** Above a group's composer while members type (names already display names). */
+  typing: (names: readonly string[]) =>
+    names.length === 1
+      ? msg(str`${names[0]} is typing…`, { id: 'group-typing-one' })
+      : names.length === 2
+        ? msg(str`${names[0]} and ${names[1]} are typing…`, { id: 'group-typing-two' })
+        : msg('Several people are typing…', { id: 'group-typing-several' }),
 };
