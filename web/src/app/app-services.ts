@@ -74,7 +74,7 @@ export class AppServices extends EventTarget implements Services {
     this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
     this.preferences = new Preferences(db);
     this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
-    this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.contacts), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
+    this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.messenger.keys), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
     const groupName = (conv: ConversationId) => {
       const group = convGroup(conv);

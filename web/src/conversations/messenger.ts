@@ -31,6 +31,7 @@ import { applyWaiting, expirePending } from './pending';
 import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { type OpenedBody, Receiver } from './receive';
 import { RoutedSends } from './routed-sends';
+import { PeerKeys } from './peer-keys';
 
 export { DELETE_FOR_EVERYONE_MS, type FileGone } from './actions';
 export type { OpenedBody } from './receive';
@@ -60,6 +61,8 @@ export class Messenger extends EventTarget {
   readonly #controls = new Map<string, ControlHandler>();
   /** Messages another service seals and sends (a group's): their jobs' routes and outcomes. */
   readonly routed: RoutedSends;
+  /** Whose key a 1:1 envelope is sealed to and opened with: contacts, and members in member chats. */
+  readonly keys: PeerKeys;
 
   constructor(
     private readonly db: Database,
@@ -70,7 +73,8 @@ export class Messenger extends EventTarget {
     private readonly links: Links,
   ) {
     super();
-    this.#sealer = new Sealer(sodium, account, contacts, this.#nextSeq);
+    this.keys = new PeerKeys(contacts);
+    this.#sealer = new Sealer(sodium, account, this.keys, this.#nextSeq);
     this.states = new ConversationStates(db);
     this.history = new History(db);
     this.#outbox = new Outbox(db, (entry) => {
@@ -83,7 +87,7 @@ export class Messenger extends EventTarget {
       db,
       sodium,
       account,
-      contacts,
+      keys: this.keys,
       states: this.states,
       nextSeq: this.#nextSeq,
       history: this.history,
