@@ -111,6 +111,7 @@ export class Messenger extends EventTarget {
       find: (c, id) => this.history.find(c, id, 'out'),
       changed: (c, m) => this.#changed(c, m),
       fileOfferSettled: (peer, fileId, outcome) => this.onFileOfferSettled?.(peer, fileId, outcome),
+      memberChat: (peer) => this.keys.isMemberChat(peer),
     });
     this.actions = new MessageActions({
       db,

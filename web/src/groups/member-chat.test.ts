@@ -36,7 +36,7 @@ describe('member chats', () => {
     await ann.messenger.send(ben.name, 'after the setting went off');
     await until('the send failed', async () => (await ann.messenger.conversation(dmId(ben.name)))[2]?.state === 'failed');
     const mine = await ann.messenger.conversation(dmId(ben.name));
-    expect(mine[2]).toMatchObject({ state: 'failed', error: 'not_contact' });
+    expect(mine[2]).toMatchObject({ state: 'failed', error: 'no_shared_group' });
     // The history stays.
     expect(mine.map((m) => m.text)).toEqual(['hello from the group', 'hi back', 'after the setting went off']);
   });
