@@ -32,6 +32,7 @@ import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { type OpenedBody, Receiver } from './receive';
 import { RoutedSends } from './routed-sends';
 import { PeerKeys } from './peer-keys';
+import { HeldEnvelopes } from './held-envelopes';
 
 export { DELETE_FOR_EVERYONE_MS, type FileGone } from './actions';
 export type { OpenedBody } from './receive';
@@ -126,10 +127,17 @@ export class Messenger extends EventTarget {
       changed: (c, m, removed) => this.#changed(c, m, removed),
       fileGone: async (fileId, how) => this.onFileGone?.(fileId, how),
     });
+    const receive = async (peer: string, id: string, env: string) => {
+      const answer = await this.#receiver.receive(peer, id, env);
+      if (answer !== 'hold') this.#answers.queue(answer, peer, [id]);
+      return answer;
+    };
+    // A non-contact's envelope without a key yet (a member chat whose group is still being read) waits here.
+    const held = new HeldEnvelopes(async (peer, id, env) => (await receive(peer, id, env)) !== 'hold');
+    this.keys.addEventListener('change', () => void held.retryAll().catch((err) => console.warn('parley: could not read a held envelope', err)));
     links.deliverTo({
       envelope: async (peer, id, env) => {
-        const answer = await this.#receiver.receive(peer, id, env);
-        if (answer !== 'hold') this.#answers.queue(answer, peer, [id]);
+        if ((await receive(peer, id, env)) === 'hold' && !contacts.get(peer)) held.keep(peer, id, env);
       },
       outcome: async (ids, outcome, by) => {
         for (const id of ids) await this.#settler.settle(id, by, outcome);

@@ -12,14 +12,22 @@ import type { Contacts } from '../identity/contacts';
 /** A member's pinned identity key (base64url), or undefined when this device never met them in a group. */
 export type MemberKeys = (username: string) => string | undefined;
 
-export class PeerKeys {
+/** Fires `change` when the second source may know more keys (envelopes held for lack of one are tried again). */
+export class PeerKeys extends EventTarget {
   #members: MemberKeys = () => undefined;
 
-  constructor(private readonly contacts: Pick<Contacts, 'get' | 'trusted'>) {}
+  constructor(private readonly contacts: Pick<Contacts, 'get' | 'trusted'>) {
+    super();
+  }
 
   /** The second source, for members who are not contacts (the group service's pinned keys). */
   useMemberKeys(source: MemberKeys): void {
     this.#members = source;
+  }
+
+  /** The second source may know more keys now (a group was joined or changed). */
+  changed(): void {
+    this.dispatchEvent(new Event('change'));
   }
 
   /** The key to seal for and verify `peer` with, or undefined: none is trusted now. */

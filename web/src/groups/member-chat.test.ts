@@ -40,4 +40,25 @@ describe('member chats', () => {
     // The history stays.
     expect(mine.map((m) => m.text)).toEqual(['hello from the group', 'hi back', 'after the setting went off']);
   });
+
+  it('reads a member chat message that came before the group that pins its sender (offline meanwhile, both at one login)', async () => {
+    const owner = await world.device('owner');
+    const ann = await world.device('ann');
+    const ben = await world.device('ben');
+    await befriend(owner, ann);
+    await befriend(owner, ben);
+    const id = await owner.groups.create({ name: 'Sailors', listed: false });
+    await owner.groups.admin.updateSettings(id, { memberChats: true });
+    await addMembers(owner, id, [ann]);
+    // ben is offline when he is added and when ann writes to him.
+    const profile = ben.profile;
+    await world.close(ben);
+    await owner.groups.admin.addMembers(id, [profile.identity.username]);
+    await until('ann knows ben', () => ann.messenger.keys.keyOf(profile.identity.username) !== undefined);
+    await ann.messenger.send(profile.identity.username, 'welcome aboard');
+    await until('stored for ben', async () => (await ann.messenger.conversation(dmId(profile.identity.username)))[0]?.state === 'sent');
+    const back = await world.reopen(profile);
+    await until('ben reads it', async () => (await back.messenger.conversation(dmId(ann.name))).length === 1);
+    await until('delivered to ben', async () => (await ann.messenger.conversation(dmId(back.name)))[0]?.state === 'delivered');
+  });
 });
