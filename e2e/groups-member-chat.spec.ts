@@ -1,8 +1,9 @@
 // Member chats in real Chromium against the real server (issue 12, item 5): bob and carol, both
 // alice's contacts but not each other's, are in alice's group that lets members message each
 // other. bob opens a chat with carol from the member list ("Message"); it is marked "Not a
-// contact" with "Add contact" and "Block"; they chat both ways; once alice turns the setting off
-// bob's next message is refused and he reads why, and the history stays.
+// contact" with "Add contact" and "Block"; they chat both ways (typing shows, presence does not);
+// once alice turns the setting off bob's next message is refused and he reads why, and the
+// history stays.
 import { expect, test } from './support/fixtures';
 import { createGroup, groupButton, member, openGroup } from './support/group-ui';
 
@@ -46,8 +47,12 @@ test('two members who are not contacts chat from the member list until the group
   await row.click();
   await expect(carol.message('hi carol, from the climbing group')).toBeVisible();
   await expect(carol.page.getByRole('group', { name: 'Not a contact: bob' })).toBeVisible();
-  await carol.send('hello bob');
+  // Typing shows in a member chat too (presence does not).
+  await carol.page.getByRole('textbox', { name: 'Message' }).fill('hello bob');
+  await expect(bob.page.locator('parley-typing-indicator [aria-live="polite"]')).toHaveText('carol is typing…');
+  await carol.page.getByRole('button', { name: 'Send', exact: true }).click();
   await expect(bob.message('hello bob')).toBeVisible();
+  await expect(bob.page.locator('parley-conversation header .presence')).toHaveCount(0);
   await expect(bob.message('hi carol, from the climbing group')).toContainText(/delivered|read/);
 
   // alice turns member chats off: bob's next message is refused, in the code's words; the history stays.

@@ -65,6 +65,8 @@ export class AppServices extends EventTarget implements Services {
       me: () => account.identity,
       isContact: (username: string) => this.contacts.get(username) !== undefined,
       trustedKey: (username: string) => this.contacts.trusted(username)?.identityKey,
+      // Member chats: typing from a group member who is not a contact (conversations/peer-keys.ts).
+      isMemberChat: (username: string) => this.messenger.keys.isMemberChat(username),
     };
     this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
