@@ -3,7 +3,7 @@
 // other. bob opens a chat with carol from the member list ("Message"); it is marked "Not a
 // contact" with "Add contact" and "Block"; they chat both ways (typing shows, presence does not);
 // once alice turns the setting off bob's next message is refused and he reads why, and the
-// history stays.
+// history stays; "Add contact" then makes them contacts and the chat goes on.
 import { expect, test } from './support/fixtures';
 import { createGroup, groupButton, member, openGroup } from './support/group-ui';
 
@@ -65,4 +65,12 @@ test('two members who are not contacts chat from the member list until the group
   await expect(bob.message('are you still there?')).toContainText('Not delivered: you no longer share a group that lets members message each other.');
   await expect(carol.message('are you still there?')).toHaveCount(0);
   await expect(bob.message('hello bob')).toBeVisible();
+
+  // "Add contact" sends an ordinary request; once carol accepts, the chat is a contact's and goes on.
+  await bar.getByRole('button', { name: 'Add contact' }).click();
+  await expect(bob.page.getByText('Contact request sent.')).toBeVisible();
+  await carol.page.getByRole('listitem').filter({ hasText: 'bob' }).getByRole('button', { name: 'Accept' }).click();
+  await expect(bar).toHaveCount(0);
+  await bob.send('now as contacts');
+  await expect(carol.message('now as contacts')).toBeVisible();
 });
