@@ -11,7 +11,7 @@
  */
 import { ProtocolError } from './errors';
 import type { Session } from './session';
-import type { GroupRecord, MemberRecord } from './store/groups';
+import type { GroupRecord, GroupStore, MemberRecord } from './store/groups';
 
 /**
  * `ok`: go ahead; `not_contact`: not an accepted contact; `blocking`: this user blocked the peer;
@@ -42,6 +42,45 @@ export function requireReach(session: Session, peer: string, ref: string): 'ok' 
  */
 export function mayWithdraw(session: Session, peer: string): boolean {
   return session.contacts.has(peer);
+}
+
+// ---- member chats (issue 12, item 5) ----
+/*
+ * A temporary chat between two group members who are not contacts: sealed 1:1 envelopes, their
+ * receipts, typing and unsend reach the other while both are active members of a group with
+ * `memberChats` on and neither blocked the other; otherwise `not_contact`, as for any stranger.
+ * Contacts stay the fast path ({@link reach}, synchronous); only a non-contact costs a store read,
+ * asked again at every frame, so a leave, a removal or the setting turned off holds at the next
+ * send. Signals (the direct path) and file chunks stay contacts-only (PROTOCOL.md "Member chats").
+ */
+
+/** Who may be asked whether two users share a member-chat group (the group store). */
+export type ChatGroups = Pick<GroupStore, 'sharesChatGroup'>;
+
+/** {@link reach}, where a non-contact who shares a member-chat group counts as reachable. */
+export async function chatReach(groups: ChatGroups, session: Session, peer: string): Promise<Reach> {
+  const r = reach(session, peer);
+  if (r !== 'not_contact') return r;
+  if (!(await groups.sharesChatGroup(session.username!, peer))) return 'not_contact';
+  return session.blockedBy.has(peer) ? 'unseen' : 'ok';
+}
+
+/** {@link chatReach}, with the refusals thrown as {@link requireReach} throws them. */
+export async function requireChatReach(groups: ChatGroups, session: Session, peer: string, ref: string): Promise<'ok' | 'unseen'> {
+  const r = await chatReach(groups, session, peer);
+  if (r === 'not_contact') throw new ProtocolError('not_contact', `${peer} is not your contact`, ref);
+  if (r === 'blocking') throw new ProtocolError('blocked', `you blocked ${peer}; unblock them first`, ref);
+  return r;
+}
+
+/** {@link mayWithdraw}, or a non-contact who shares a member-chat group. */
+export async function mayWithdrawChat(groups: ChatGroups, session: Session, peer: string): Promise<boolean> {
+  return mayWithdraw(session, peer) || (await groups.sharesChatGroup(session.username!, peer));
+}
+
+/** {@link mayForwardTransient} (typing), or a member chat neither side blocked. */
+export async function mayForwardChatTransient(groups: ChatGroups, session: Session, peer: string): Promise<boolean> {
+  return mayForwardTransient(session, peer) || (await chatReach(groups, session, peer)) === 'ok';
 }
 
 /** Whether `session`'s user may ask `peer` to be a contact (not a contact yet): refused when blocking, `unseen` when blocked. */

@@ -1,6 +1,6 @@
 /** Sealed messages, their acknowledgements and delivery receipts. The server never opens an envelope. */
 import { ProtocolError } from '../errors';
-import { reach, requireReach } from '../policy';
+import { chatReach, requireChatReach } from '../policy';
 import type { Session } from '../session';
 import type { ReceiptKind } from '../store/queue';
 import type { Context, Handler } from './context';
@@ -8,7 +8,8 @@ import type { Context, Handler } from './context';
 export const send: Handler<'send'> = async (ctx, session, f) => {
   const from = session.username!;
   // The sender is the authenticated identity, whatever the client claims elsewhere.
-  if (requireReach(session, f.to, f.id) === 'unseen') {
+  // A contact, or a member chat (both in a group with memberChats on): policy.ts.
+  if ((await requireChatReach(ctx.store.groups, session, f.to, f.id)) === 'unseen') {
     // The recipient blocked the sender: answered as if they were offline, and dropped.
     session.send({ t: 'stored', id: f.id });
     return;
@@ -24,7 +25,6 @@ export const send: Handler<'send'> = async (ctx, session, f) => {
  */
 async function settle(ctx: Context, session: Session, from: string, ids: string[], kind: ReceiptKind): Promise<void> {
   const me = session.username!;
-  if (!session.contacts.has(from)) throw new ProtocolError('not_contact', `${from} is not your contact`, from);
   const settled: string[] = [];
   const stored: string[] = [];
   for (const id of new Set(ids)) {
@@ -33,10 +33,16 @@ async function settle(ctx: Context, session: Session, from: string, ids: string[
     if (session.settleQueued('msg', from, id)) stored.push(id);
     else if (live) settled.push(id);
   }
+  // Only what was handed out settles, whoever sent it: a member chat's peer may have left the
+  // group since (its message still settles). An acknowledgement that settles nothing is refused
+  // as before to anyone this user may not reach.
+  if (settled.length === 0 && stored.length === 0 && !session.contacts.has(from) && (await chatReach(ctx.store.groups, session, from)) === 'not_contact') {
+    throw new ProtocolError('not_contact', `${from} is not your contact`, from);
+  }
   if (stored.length > 0) await ctx.store.queue.remove(me, 'msg', from, stored);
   settled.push(...stored);
   // Settled either way; the receipt goes only where this user may reach (none across a block).
-  if (settled.length > 0 && reach(session, from) === 'ok') await ctx.router.receipt(me, from, settled, kind);
+  if (settled.length > 0 && (await chatReach(ctx.store.groups, session, from)) === 'ok') await ctx.router.receipt(me, from, settled, kind);
   ctx.router.refill(session);
 }
 

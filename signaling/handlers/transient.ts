@@ -6,10 +6,10 @@
  * block, tell the blocked side something). Rate limited per connection (TRANSIENT_PER_SEC): past
  * it they are dropped too.
  */
-import { mayForwardTransient } from '../policy';
+import { mayForwardChatTransient } from '../policy';
 import type { Handler } from './context';
 
 export const transient: Handler<'transient'> = async (ctx, session, f) => {
-  if (!session.allowTransient() || !mayForwardTransient(session, f.to)) return;
+  if (!session.allowTransient() || !(await mayForwardChatTransient(ctx.store.groups, session, f.to))) return;
   await ctx.router.deliver(f.to, { t: 'transient', from: session.username!, id: f.id, env: f.env });
 };

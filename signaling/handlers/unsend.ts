@@ -6,12 +6,12 @@
  * not told (a blocked sender must not learn of the block from it).
  */
 import { ProtocolError } from '../errors';
-import { mayWithdraw } from '../policy';
+import { mayWithdrawChat } from '../policy';
 import type { Handler } from './context';
 import { takeStateWrite } from './state-writes';
 
 export const unsend: Handler<'unsend'> = async (ctx, session, f) => {
-  if (!mayWithdraw(session, f.to)) throw new ProtocolError('not_contact', `${f.to} is not your contact`, f.id);
+  if (!(await mayWithdrawChat(ctx.store.groups, session, f.to))) throw new ProtocolError('not_contact', `${f.to} is not your contact`, f.id);
   takeStateWrite(session, f.id);
   // The sender is the authenticated user: nobody can take back another's message.
   await ctx.store.queue.withdraw(f.to, session.username!, f.id);

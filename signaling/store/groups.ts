@@ -136,6 +136,12 @@ export interface GroupStore {
   member(id: string, user: string): Promise<MemberRecord | undefined>;
   /** Every member row, active or not (at most about `maxMembers` plus those awaiting removal). */
   members(id: string): Promise<MemberRecord[]>;
+  /**
+   * Whether `a` and `b` are both active members of at least one group that lets members message
+   * each other (`memberChats`): the reach of a temporary chat between non-contacts (policy.ts).
+   * Bounded: reads at most the groups of one of them (MAX_GROUPS_PER_USER).
+   */
+  sharesChatGroup(a: string, b: string): Promise<boolean>;
   /** `user`'s active memberships, ordered by group id, after `after`, at most `limit`. */
   groupsOf(user: string, after: string | undefined, limit: number): Promise<Membership[]>;
   /** Listed groups whose name contains `q` (case-insensitive), at most `limit`. */

@@ -300,5 +300,29 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.keyPackageCount('bob')).toBe(1);
       expect(await g.keyPackageCount('alice')).toBe(0);
     });
+
+    it('member chats: two active members of a group with memberChats share it; not when it is off, after one leaves, or in no common group', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice'));
+      await g.create(group(G2, 'carol', { memberChats: false }));
+      expect(await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }, { user: 'dave', leaf: 2 }] }))).toMatchObject({ ok: true });
+      expect(await g.commit(G2, commit(0, 'carol', { adds: [{ user: 'alice', leaf: 1 }, { user: 'erin', leaf: 2 }] }))).toMatchObject({ ok: true });
+      expect(await g.sharesChatGroup('alice', 'bob')).toBe(true);
+      expect(await g.sharesChatGroup('bob', 'alice')).toBe(true);
+      expect(await g.sharesChatGroup('alice', 'alice')).toBe(false);
+      // Together only in a group without member chats, or in none.
+      expect(await g.sharesChatGroup('alice', 'erin')).toBe(false);
+      expect(await g.sharesChatGroup('bob', 'carol')).toBe(false);
+      await g.update(G2, { memberChats: true });
+      expect(await g.sharesChatGroup('alice', 'erin')).toBe(true);
+      await g.update(G1, { memberChats: false });
+      expect(await g.sharesChatGroup('alice', 'bob')).toBe(false);
+      await g.update(G1, { memberChats: true });
+      await g.deactivate(G1, 'bob');
+      expect(await g.sharesChatGroup('alice', 'bob')).toBe(false);
+      expect(await g.sharesChatGroup('alice', 'dave')).toBe(true);
+      await g.commit(G1, commit(1, 'alice', { removes: ['dave'] }));
+      expect(await g.sharesChatGroup('dave', 'alice')).toBe(false);
+    });
   });
 }

@@ -33,6 +33,7 @@ import {
   patchMemberScript,
   trimOldScript,
 } from './group-scripts';
+import { sharesChatGroup } from './redis-chat-reach';
 import { groupKeys as k } from './redis-group-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
 
@@ -112,6 +113,10 @@ export class RedisGroups implements GroupStore {
 
   async members(id: string): Promise<MemberRecord[]> {
     return (await this.#rows(id)).map(([user, m]) => ({ user, ...m })).sort((a, b) => a.leaf - b.leaf);
+  }
+
+  sharesChatGroup(a: string, b: string): Promise<boolean> {
+    return sharesChatGroup((args) => this.#cmd(args), a, b);
   }
 
   async groupsOf(user: string, after: string | undefined, limit: number): Promise<Membership[]> {

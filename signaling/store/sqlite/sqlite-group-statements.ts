@@ -49,6 +49,13 @@ export function groupStatements(db: Database.Database) {
     groupsOf: db.prepare<[string, string, number], { group_id: string; role: GroupRole; cursor: number }>(
       'SELECT group_id, role, cursor FROM group_members WHERE user = ? AND active = 1 AND group_id > ? ORDER BY group_id LIMIT ?',
     ),
+    // Member chats: a's rows by the user index (bounded by the groups per user), b's by the key.
+    sharesChatGroup: db.prepare<[string, string], { one: number }>(
+      `SELECT 1 AS one FROM group_members a
+       JOIN group_members b ON b.group_id = a.group_id AND b.user = ? AND b.active = 1
+       JOIN groups g ON g.id = a.group_id AND g.member_chats = 1
+       WHERE a.user = ? AND a.active = 1 LIMIT 1`,
+    ),
     search: db.prepare<[string, number], GroupRow>(
       `SELECT g.*, ${active} FROM groups g WHERE g.listed = 1 AND lower(g.name) LIKE ? ESCAPE '\\' ORDER BY g.name LIMIT ?`,
     ),

@@ -109,6 +109,10 @@ export class SqliteGroups implements GroupStore {
     return this.#q.members.all(id).map(toMember);
   }
 
+  async sharesChatGroup(a: string, b: string): Promise<boolean> {
+    return a !== b && this.#q.sharesChatGroup.get(b, a) !== undefined;
+  }
+
   async groupsOf(user: string, after: string | undefined, limit: number): Promise<Membership[]> {
     return this.#q.groupsOf.all(user, after ?? '', limit).map((r) => ({ group: r.group_id, role: r.role, cursor: r.cursor }));
   }

@@ -67,6 +67,8 @@ export class AppServices extends EventTarget implements Services {
       me: () => account.identity,
       isContact: (username: string) => this.contacts.get(username) !== undefined,
       trustedKey: (username: string) => this.contacts.trusted(username)?.identityKey,
+      // Member chats: typing from a group member who is not a contact (conversations/peer-keys.ts).
+      isMemberChat: (username: string) => this.messenger.keys.isMemberChat(username),
     };
     this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
@@ -76,7 +78,7 @@ export class AppServices extends EventTarget implements Services {
     this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
     this.preferences = new Preferences(db);
     this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
-    this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.contacts), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
+    this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.messenger.keys), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.groupTyping = new GroupTyping({ send: (f) => this.connection.send(f), preferences: this.preferences, me: () => account.identity!.username });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
     const groupName = (conv: ConversationId) => {

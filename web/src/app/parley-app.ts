@@ -38,9 +38,12 @@ export class ParleyApp extends LitElement {
         this.#listen.watch(services.messenger.states, ['change']);
         this.#listen.watch(services.contacts, ['change'], () => {
           const peer = this.selected && dmPeer(this.selected.conv);
-          if (peer && !services.contacts.get(peer)) this.selected = undefined;
+          // A member chat (a group member who is not a contact) stays open.
+          if (peer && !services.contacts.get(peer) && !services.messenger.keys.isMemberChat(peer)) this.selected = undefined;
           this.requestUpdate();
         });
+        // "Message" on a group member (parley-group-members): their 1:1 conversation opens.
+        this.#listen.watch(this, ['open-conversation'], (e) => (this.selected = { conv: (e as CustomEvent<ConversationId>).detail }));
         // A notification clicked: its conversation opens.
         this.#listen.watch(services, ['open-conversation'], (e) => (this.selected = { conv: (e as CustomEvent<ConversationId>).detail }));
         this.services = services;

@@ -8,6 +8,7 @@ import { css, html, nothing } from 'lit';
 import type { LastMessage } from '../storage/db';
 import { listTime } from '../i18n/list-time';
 import { t } from '../i18n/strings';
+import { tm } from '../i18n/member-chat-strings';
 
 export interface RowData {
   username: string;
@@ -18,6 +19,8 @@ export interface RowData {
   changedKey: boolean;
   last: LastMessage | undefined;
   unread: number;
+  /** A member chat: a group member who is not a contact ("Not a contact" stands where presence would). */
+  notContact?: boolean;
 }
 
 /** What the row says of the latest message. */
@@ -28,7 +31,7 @@ export function previewText(last: LastMessage | undefined): string {
 }
 
 export function renderConversationRow(row: RowData, selected: boolean, select: () => void) {
-  const status = row.blocked ? t.blockedBadge() : row.online === undefined ? '' : row.online ? t.online() : t.offline();
+  const status = row.blocked ? t.blockedBadge() : row.notContact ? tm.notAContact() : row.online === undefined ? '' : row.online ? t.online() : t.offline();
   const time = row.last ? listTime(row.last.at) : '';
   const preview = previewText(row.last);
   // Spelled out: a name computed from the content would put a space before ", 2 unread".

@@ -6,7 +6,7 @@ import { ListenController } from './listen-controller';
 import { type RowData, renderConversationRow, rowStyles } from './conversation-row';
 import { SearchController } from './search-controller';
 import { renderSearchResults, searchStyles } from './search-results';
-import { type ConversationId, dmId } from '../conversations/conversation-id';
+import { type ConversationId, dmId, dmPeer } from '../conversations/conversation-id';
 import type { LastMessage } from '../storage/db';
 import { convGroup, groupConv } from './group-ids';
 import type { SearchHit } from '../conversations/search';
@@ -113,6 +113,14 @@ export class ParleyConversationList extends LitElement {
       };
       return { kind: 'dm', conv, at: activity(last), name: `${displayName ?? ''} ${contact.username}`, key: contact.username, data };
     });
+    // Member chats: conversations with group members who are not contacts, once they have a message.
+    for (const conv of messenger.states.ids()) {
+      const peer = dmPeer(conv);
+      const last = messenger.states.last(conv);
+      if (peer === undefined || !last || contacts.get(peer) || !messenger.keys.isMemberChat(peer)) continue;
+      const data: RowData = { username: peer, displayName: undefined, online: undefined, blocked: contacts.isBlocked(peer), changedKey: false, last, unread: messenger.states.unread(conv), notContact: true };
+      rows.push({ kind: 'dm', conv, at: activity(last), name: peer, key: peer, data });
+    }
     for (const view of groups.list()) {
       const conv = groupConv(view.id);
       const last = messenger.states.last(conv);

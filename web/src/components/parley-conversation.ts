@@ -14,11 +14,14 @@ import './parley-contact-details';
 import './parley-message-log';
 import './parley-mute-switch';
 import './parley-typing-indicator';
+import './parley-member-chat-bar';
 import { controls } from './shared-styles';
 
 /**
  * One conversation: its header (the contact, presence, the path the link takes, details with
  * the safety number), the message log and the composer. Files dropped anywhere on it are sent.
+ * With a group member who is not a contact (a member chat) the header has no presence, and
+ * parley-member-chat-bar shows "Not a contact" with "Add contact" and "Block"; no files go.
  * @fires back - the user wants the contact list (phone layout)
  */
 @customElement('parley-conversation')
@@ -90,12 +93,13 @@ export class ParleyConversation extends LitElement {
       <header>
         <button class="secondary back" @click=${() => this.dispatchEvent(new CustomEvent('back'))} aria-label=${t.back()}>‹</button>
         <h2>${this.#name()}</h2>
-        ${this.#presence(contact?.online)}
+        ${contact ? this.#presence(contact.online) : nothing}
         <span class="path" role="status" aria-label=${t.connectionPath()}>${path === 'direct' ? t.pathDirect() : t.pathRelay()}</span>
         <button class="secondary" aria-expanded=${this.showDetails} @click=${() => (this.showDetails = !this.showDetails)}>
           ${t.details()}
         </button>
       </header>
+      ${contact ? nothing : html`<parley-member-chat-bar .peer=${this.peer}></parley-member-chat-bar>`}
       ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
       ${this.showDetails ? html`<parley-mute-switch .conv=${this.#conv}></parley-mute-switch>` : nothing}
       <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
@@ -130,7 +134,8 @@ export class ParleyConversation extends LitElement {
     this.dragging = false;
     if (!e.dataTransfer?.files.length) return;
     e.preventDefault();
-    if (this.#cannotWrite()) return;
+    // Files travel between contacts only (PROTOCOL.md "Member chats").
+    if (this.#cannotWrite() || !this.services.contacts.get(this.peer)) return;
     void this.composer?.sendFiles([...e.dataTransfer.files]);
   };
 

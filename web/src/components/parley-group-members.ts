@@ -8,13 +8,19 @@ import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { controls } from './shared-styles';
+import { messageAction } from './member-chat-rules';
+import { tm } from '../i18n/member-chat-strings';
+import { dmId } from '../conversations/conversation-id';
 
 /**
  * The group's "Members" list: each item names the member (display name for a contact, and the
  * username), their role ("owner", "admin", "member") and "muted" while muted; for an owner or an
  * admin, the actions the server allows them on that member: "Remove from group", "Ban", "Mute"
  * (for "1 hour", "1 day" or "until unmuted") or "Unmute"; for the owner also "Make admin" /
- * "Remove admin" and "Transfer ownership". A refusal shows in its code's words.
+ * "Remove admin" and "Transfer ownership". A refusal shows in its code's words. "Message" opens
+ * the 1:1 chat with a contact, or with a member who is not one when the group lets members
+ * message each other (member-chat-rules.ts).
+ * @fires open-conversation - (bubbles, composed) the user chose "Message": detail is the conversation id
  */
 @customElement('parley-group-members')
 export class ParleyGroupMembers extends LitElement {
@@ -65,6 +71,7 @@ export class ParleyGroupMembers extends LitElement {
     const name = this.services.contacts.displayName(m.user);
     const muted = isMuted(m);
     const any = can.moderate || can.roles || can.transfer;
+    const message = messageAction(view, me, m, this.services.contacts.get(m.user) !== undefined);
     return html`<li>
       <span class="who">
         ${name ? html`<bdi class="name">${name}</bdi> <span class="user">${m.user}</span>` : html`<span class="name">${m.user}</span>`}
@@ -72,7 +79,12 @@ export class ParleyGroupMembers extends LitElement {
         <span class="role">${tg.role(m.role)}</span>
         ${muted ? html`<span class="muted">${tg.muted()}</span>` : nothing}
       </span>
-      ${any ? html`<span class="actions" role="group" aria-label=${tg.actionsFor(m.user)}>${this.#actions(m, can, muted)}</span>` : nothing}
+      ${any || message
+        ? html`<span class="actions" role="group" aria-label=${tg.actionsFor(m.user)}>
+            ${message ? html`<button class="secondary" aria-label=${tm.messageMember(m.user)} @click=${() => this.#open(m.user)}>${tm.message()}</button>` : nothing}
+            ${any ? this.#actions(m, can, muted) : nothing}
+          </span>`
+        : nothing}
       ${this.muting === m.user ? this.#durations(m.user) : nothing}
     </li>`;
   }
@@ -97,6 +109,11 @@ export class ParleyGroupMembers extends LitElement {
           : b(tg.makeAdmin(), () => admin.setRole(id, m.user, 'admin'))
         : nothing}
       ${can.transfer ? b(tg.transferOwnership(), () => admin.transfer(id, m.user)) : nothing}`;
+  }
+
+  /** "Message": the 1:1 conversation with `user` opens (the app root listens). */
+  #open(user: string): void {
+    this.dispatchEvent(new CustomEvent('open-conversation', { detail: dmId(user), bubbles: true, composed: true }));
   }
 
   /** The durations a mute is for; choosing one mutes. */

@@ -39,6 +39,11 @@ export class ConversationStates extends EventTarget {
     await tx.done;
   }
 
+  /** Every conversation this device keeps a state for (any kind; the list picks those it shows). */
+  ids(): ConversationId[] {
+    return [...this.#records.keys()];
+  }
+
   /** The latest message of `id`, for the list (undefined for a conversation without messages). */
   last(id: ConversationId): LastMessage | undefined {
     return this.#records.get(id)?.last;

@@ -31,6 +31,8 @@ import { applyWaiting, expirePending } from './pending';
 import { Outbox, RESEND_AFTER_MS } from './outbox';
 import { type OpenedBody, Receiver } from './receive';
 import { RoutedSends } from './routed-sends';
+import { PeerKeys } from './peer-keys';
+import { HeldEnvelopes } from './held-envelopes';
 
 export { DELETE_FOR_EVERYONE_MS, type FileGone } from './actions';
 export type { OpenedBody } from './receive';
@@ -60,6 +62,8 @@ export class Messenger extends EventTarget {
   readonly #controls = new Map<string, ControlHandler>();
   /** Messages another service seals and sends (a group's): their jobs' routes and outcomes. */
   readonly routed: RoutedSends;
+  /** Whose key a 1:1 envelope is sealed to and opened with: contacts, and members in member chats. */
+  readonly keys: PeerKeys;
 
   constructor(
     private readonly db: Database,
@@ -70,7 +74,8 @@ export class Messenger extends EventTarget {
     private readonly links: Links,
   ) {
     super();
-    this.#sealer = new Sealer(sodium, account, contacts, this.#nextSeq);
+    this.keys = new PeerKeys(contacts);
+    this.#sealer = new Sealer(sodium, account, this.keys, this.#nextSeq);
     this.states = new ConversationStates(db);
     this.history = new History(db);
     this.#outbox = new Outbox(db, (entry) => {
@@ -83,7 +88,7 @@ export class Messenger extends EventTarget {
       db,
       sodium,
       account,
-      contacts,
+      keys: this.keys,
       states: this.states,
       nextSeq: this.#nextSeq,
       history: this.history,
@@ -107,6 +112,7 @@ export class Messenger extends EventTarget {
       find: (c, id) => this.history.find(c, id, 'out'),
       changed: (c, m) => this.#changed(c, m),
       fileOfferSettled: (peer, fileId, outcome) => this.onFileOfferSettled?.(peer, fileId, outcome),
+      memberChat: (peer) => this.keys.isMemberChat(peer),
     });
     this.actions = new MessageActions({
       db,
@@ -122,10 +128,17 @@ export class Messenger extends EventTarget {
       changed: (c, m, removed) => this.#changed(c, m, removed),
       fileGone: async (fileId, how) => this.onFileGone?.(fileId, how),
     });
+    const receive = async (peer: string, id: string, env: string) => {
+      const answer = await this.#receiver.receive(peer, id, env);
+      if (answer !== 'hold') this.#answers.queue(answer, peer, [id]);
+      return answer;
+    };
+    // A non-contact's envelope without a key yet (a member chat whose group is still being read) waits here.
+    const held = new HeldEnvelopes(async (peer, id, env) => (await receive(peer, id, env)) !== 'hold');
+    this.keys.addEventListener('change', () => void held.retryAll().catch((err) => console.warn('parley: could not read a held envelope', err)));
     links.deliverTo({
       envelope: async (peer, id, env) => {
-        const answer = await this.#receiver.receive(peer, id, env);
-        if (answer !== 'hold') this.#answers.queue(answer, peer, [id]);
+        if ((await receive(peer, id, env)) === 'hold' && !contacts.get(peer)) held.keep(peer, id, env);
       },
       outcome: async (ids, outcome, by) => {
         for (const id of ids) await this.#settler.settle(id, by, outcome);

@@ -9,7 +9,6 @@ import { type FileOffer, openEnvelope } from '../../../shared/envelope';
 import { publicKeyFromB64 } from '../../../shared/identity';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../identity/account';
-import type { Contacts } from '../identity/contacts';
 import type { IDBPObjectStore } from 'idb';
 import type { Database, Direction, ParleyDB, StoredMessage } from '../storage/db';
 import { type ModifierModule, type ReceivedBody, bodyModule } from './bodies/registry';
@@ -22,6 +21,7 @@ import { type MarksArrival, applyMarks } from './marks';
 import { wasForgotten } from './forgotten';
 import { type ReceiveTx, applyWaiting, keepPending } from './pending';
 import { followQuotes } from './quotes';
+import type { PeerKeys } from './peer-keys';
 
 /** What the sender is owed: `ack` (stored, or a duplicate), `refuse` (it did not open), or nothing yet (`hold`). */
 export type Answer = 'ack' | 'refuse' | 'hold';
@@ -30,7 +30,8 @@ export interface ReceiveDeps {
   db: Database;
   sodium: Sodium;
   account: Account;
-  contacts: Contacts;
+  /** The sender's key: a contact's trusted one, or a member's pinned one (member chats). */
+  keys: PeerKeys;
   states: ConversationStates;
   nextSeq: () => number;
   /** The conversations' history: the copy of a message every reader shares (the one a modifier changes). */
@@ -68,22 +69,29 @@ export class Receiver {
   constructor(private readonly d: ReceiveDeps) {}
 
   async receive(from: string, id: string, env: string): Promise<Answer> {
-    const { db, sodium, account, contacts } = this.d;
-    const contact = contacts.get(from);
-    // Hold (do not answer) messages from a contact whose key changed until the user decides.
-    if (!contact || contact.changedKey) return 'hold';
+    const { sodium, account, keys } = this.d;
+    const key = keys.keyOf(from);
+    // Hold (do not answer) messages from a contact whose key changed until the user decides, and
+    // from anyone else this device has no key for (met in no group yet): they come again.
+    if (!key) return 'hold';
     const me = account.identity!;
     const conv = dmId(from);
     // The replay check and the write share one transaction: one round trip to storage before the
     // acknowledgement, not two.
     const tx = this.#tx();
     const seen = { has: (_from: string, mid: string) => this.#seen(tx, conv, mid) };
-    const opened = await openEnvelope(sodium, env, { from, to: me.username, id }, publicKeyFromB64(sodium, contact.identityKey), me.secretKey, seen);
+    const opened = await openEnvelope(sodium, env, { from, to: me.username, id }, publicKeyFromB64(sodium, key), me.secretKey, seen);
     if (!opened.ok) {
       await tx.done;
       if (opened.reason !== 'replay') console.warn(`parley: refused a ${opened.reason} envelope from ${from}`);
       // A duplicate: the sender may forget it. Forged, or not for this conversation: refused.
       return opened.reason === 'replay' ? 'ack' : 'refuse';
+    }
+    // Files travel between contacts only (their chunks do: PROTOCOL.md "Member chats"): an offer
+    // in a member chat could never complete, so it is refused unopened.
+    if (opened.value.body.kind === 'file' && keys.isMemberChat(from)) {
+      await tx.done;
+      return 'refuse';
     }
     await this.#store(tx, { conv, from, id, body: opened.value.body, ts: opened.value.ts });
     return 'ack';

@@ -19,6 +19,8 @@ export interface SettleDeps {
   changed: (conv: ConversationId, message?: StoredMessage) => void;
   /** The file transfer layer: a sent file offer reached an outcome. */
   fileOfferSettled: (peer: string, fileId: string, outcome: Outcome) => void;
+  /** True for a member chat's peer (not a contact): their `not_contact` reads as `no_shared_group`. */
+  memberChat?: (peer: string) => boolean;
 }
 
 export class Settler {
@@ -68,7 +70,9 @@ export class Settler {
     }
     if (entry.kind !== 'message') return;
     const message = await this.d.find(entry.conv, id);
-    if (message && message.state !== 'delivered' && message.state !== 'read') await this.failMessage(message, code);
+    // The server says not_contact either way; in a member chat the words say what went: the shared group.
+    const words = code === 'not_contact' && this.d.memberChat?.(entry.to) ? 'no_shared_group' : code;
+    if (message && message.state !== 'delivered' && message.state !== 'read') await this.failMessage(message, words);
   }
 
   async failMessage(message: StoredMessage, code: string | undefined): Promise<void> {

@@ -8,8 +8,8 @@ import { type Body, openEnvelope, sealEnvelope } from '../../../shared/envelope'
 import { publicKeyFromB64 } from '../../../shared/identity';
 import type { Sodium } from '../../../shared/sodium';
 import type { Account } from '../identity/account';
-import type { Contacts } from '../identity/contacts';
 import type { ReceivedBody } from './bodies/registry';
+import type { PeerKeys } from './peer-keys';
 
 /** A transient signal sealed longer ago than this (sender's clock, so allowing for skew) is ignored. */
 export const TRANSIENT_MAX_AGE_MS = 60_000;
@@ -20,25 +20,25 @@ export class TransientSeal {
   constructor(
     private readonly sodium: Sodium,
     private readonly account: Account,
-    private readonly contacts: Contacts,
+    private readonly keys: PeerKeys,
   ) {}
 
   /** `body` sealed for `peer`, or undefined when `peer` cannot be sealed for now (unknown, or an unaccepted key change). */
   seal(peer: string, body: Body): { id: string; env: string } | undefined {
-    const contact = this.contacts.trusted(peer);
+    const key = this.keys.keyOf(peer);
     const me = this.account.identity;
-    if (!contact || !me) return undefined;
+    if (!key || !me) return undefined;
     const id = crypto.randomUUID();
-    const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, contact.identityKey));
+    const env = sealEnvelope(this.sodium, { from: me.username, to: peer, id }, body, me.secretKey, publicKeyFromB64(this.sodium, key));
     return { id, env };
   }
 
   /** What `from` sent, if it opens (and is fresh); undefined otherwise. */
   async open(from: string, id: string, env: string, now = Date.now()): Promise<ReceivedBody | undefined> {
-    const contact = this.contacts.trusted(from);
+    const key = this.keys.keyOf(from);
     const me = this.account.identity;
-    if (!contact || !me) return undefined;
-    const opened = await openEnvelope(this.sodium, env, { from, to: me.username, id }, publicKeyFromB64(this.sodium, contact.identityKey), me.secretKey, NEVER_SEEN);
+    if (!key || !me) return undefined;
+    const opened = await openEnvelope(this.sodium, env, { from, to: me.username, id }, publicKeyFromB64(this.sodium, key), me.secretKey, NEVER_SEEN);
     if (!opened.ok || now - opened.value.ts > TRANSIENT_MAX_AGE_MS) return undefined;
     return opened.value.body;
   }

@@ -89,6 +89,9 @@ export class Groups extends EventTarget {
       view: (id) => this.view(id),
     });
     d.messenger.routed.route('group', (entry) => this.#sender.route(entry));
+    // Member chats: a member who is not a contact is sealed to and read with the key pinned here.
+    d.messenger.keys.useMemberKeys((user) => this.#trust.pinned(user));
+    this.addEventListener('groups', () => d.messenger.keys.changed());
     // Nothing asked on a connection that dropped will be answered on it.
     d.connection.addEventListener?.('status', () => {
       if (d.connection.online === false) this.#asks.dropAll();

@@ -28,6 +28,14 @@ export class MemberTrust {
     for (const k of await this.db.getAll('memberKeys')) this.#first.set(k.username, k.identityKey);
   }
 
+  /**
+   * The key first seen for `username` in a group (not a contact's: those are the contact's), or
+   * undefined: the key a member chat seals to and reads with (conversations/peer-keys.ts).
+   */
+  pinned(username: string): string | undefined {
+    return this.#first.get(username);
+  }
+
   /** The Authenticate callback (shared/groups env.ts); `group` is noted with a first-seen key. */
   async authenticate(username: string, signatureKey: Uint8Array, group = ''): Promise<boolean> {
     const s = this.sodium;

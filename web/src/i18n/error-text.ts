@@ -56,6 +56,8 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   offline_file_too_large: (d) => t.offlineFileTooLarge(d.peer ?? '', formatBytes(d.limit ?? 0), (d.names ?? []).join(', ')),
   not_a_backup: () => msg('This file is not a Parley identity backup.'),
   wrong_passphrase: () => msg('Wrong passphrase, or the file is damaged.'),
+  // Member chats (issue 12): a temporary chat whose shared group went, or stopped allowing it.
+  no_shared_group: () => msg('Not delivered: you no longer share a group that lets members message each other. Add them as a contact to go on.'),
   // Groups (issue 12): the server's refusals of group frames.
   unknown_group: () => msg('That group no longer exists.'),
   group_exists: () => msg('The group could not be created. Try again.'),

@@ -31,6 +31,8 @@ export const CLIENT_ERROR_CODES = [
   'not_a_backup',
   /** The backup's passphrase is wrong (or the file is damaged). */
   'wrong_passphrase',
+  /** Member chats: a send to a member who is not a contact was refused (`not_contact`): no group they share lets members message each other any more. */
+  'no_shared_group',
 ] as const;
 
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];

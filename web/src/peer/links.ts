@@ -32,6 +32,11 @@ export interface LinkDirectory {
   isContact(username: string): boolean;
   /** The key to seal for and verify `username` with; undefined while an unaccepted key change stands. */
   trustedKey(username: string): string | undefined;
+  /**
+   * True for a member chat's peer (a group member who is not a contact, issue 12): only their
+   * typing signals are taken here; the direct path and files stay between contacts.
+   */
+  isMemberChat?(username: string): boolean;
 }
 
 /**
@@ -135,7 +140,7 @@ export class Links extends EventTarget {
     frames.on('contact_added', (f) => this.get(f.contact.username).setPeerOnline(f.contact.online));
     frames.on('presence', (f) => this.get(f.username).setPeerOnline(f.online));
     frames.on('transient', (f) => {
-      if (this.directory.isContact(f.from)) this.dispatchEvent(new TransientEvent(f.from, f.id, f.env));
+      if (this.directory.isContact(f.from) || this.directory.isMemberChat?.(f.from)) this.dispatchEvent(new TransientEvent(f.from, f.id, f.env));
     });
     frames.on('signal', (f) => {
       const payload = decodeSignal(f.data);
