@@ -24,6 +24,7 @@ interface Users {
 }
 
 const name = (group: string) => `g:${group}`;
+const source = (group: string, uploader: string) => `g:${group}:${uploader}`;
 
 function upload(client: ParleyClient, group: string, file: SealedFile, indexes = file.chunks.map((_, i) => i)): void {
   for (const i of indexes) client.sendRaw(Buffer.from(encodeRelayFrame(name(group), file.chunks[i]!, true)), { binary: true });
@@ -42,7 +43,7 @@ async function fetchAll(m: GroupMember, group: string, from: string, file: Seale
   m.client.send({ t: 'group_file_fetch', group, from, fileId: file.fileId, next: 0 });
   for (let i = 0; i < 200 && m.client.relayed.length < before + file.count; i++) await new Promise((r) => setTimeout(r, 25));
   const got = m.client.relayed.slice(before);
-  expect(got.every((r) => r.from === name(group))).toBe(true);
+  expect(got.every((r) => r.from === source(group, from))).toBe(true);
   return got.map((r) => openChunk(sodium, file.key, file.fileIdBytes, file.count, r.payload)!.plain);
 }
 

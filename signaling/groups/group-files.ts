@@ -12,7 +12,7 @@
  * each batch is streamed; releasing is the uploader's, always (deleting is always fine).
  */
 import { chunkHeader } from '../../shared/file-chunks';
-import { GroupId } from '../../shared/protocol-groups';
+import { groupSourceName, groupUploadName, parseGroupFileName } from '../../shared/group-file-names';
 import { ProtocolError } from '../errors';
 import type { Context, Handler } from '../handlers/context';
 import { groupSendRefusal, requireMember } from '../policy';
@@ -21,16 +21,13 @@ import { sealedBytes } from '../store/limits';
 import type { FileLimits, StoredFileRef } from '../store/file-store';
 import { requireGroup } from './handlers-lifecycle';
 
-const PREFIX = 'g:';
+/** The name a group's copies are kept under (the store's "recipient"), as uploads name it. */
+export const groupFileName = groupUploadName;
 
-/** The name a group's copies are kept under, and that the binary frames of its files carry. */
-export const groupFileName = (group: string): string => `${PREFIX}${group}`;
-
-/** The group a binary frame's name stands for, or undefined when it names a user (or nothing valid). */
+/** The group an upload's name stands for, or undefined when it names a user (or nothing valid). */
 export function groupOfName(name: string): string | undefined {
-  if (!name.startsWith(PREFIX)) return undefined;
-  const group = name.slice(PREFIX.length);
-  return GroupId.safeParse(group).success ? group : undefined;
+  const parsed = parseGroupFileName(name);
+  return parsed && parsed.uploader === undefined ? parsed.group : undefined;
 }
 
 function limitsOf(ctx: Context): FileLimits {
@@ -74,13 +71,14 @@ export const groupFileCommit: Handler<'group_file_commit'> = async (ctx, session
   await ctx.files.commit(session, ref.recipient, f.fileId, f.count, () => session.send({ t: 'group_file_stored', group: f.group, fileId: f.fileId }));
 };
 
+/** Streamed as binary frames naming `g:<group>:<uploader>` (shared/group-file-names.ts). */
 export const groupFileFetch: Handler<'group_file_fetch'> = async (ctx, session, f) => {
   ctx.groups.rate(session, 'sends', f.fileId);
   const store = ctx.groups.store.groups;
   const me = session.username!;
   requireMember(await store.member(f.group, me), f.group);
   const ref: StoredFileRef = { recipient: groupFileName(f.group), sender: f.from, fileId: f.fileId };
-  await ctx.files.stream(session, ref, f.next, groupFileName(f.group), async () => (await store.member(f.group, me))?.active === true);
+  await ctx.files.stream(session, ref, f.next, groupSourceName(f.group, f.from), async () => (await store.member(f.group, me))?.active === true);
 };
 
 export const groupFileRelease: Handler<'group_file_release'> = async (ctx, session, f) => {

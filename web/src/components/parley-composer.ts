@@ -23,7 +23,8 @@ const DRAFT_SAVE_MS = 300;
  * It answers the message actions' requests (ComposeEvent, heard on the conversation's tree it sits
  * in): "Replying to <name>" with "Cancel reply", or editing a message (prefilled) with "Cancel
  * edit"; Escape in the text box cancels either. In a group (`group` set) the text goes through the
- * group service, and files, typing and edits wait for a later issue (web/src/groups/README.md).
+ * group service and files go up once for every member (files/group-sends.ts); typing and edits
+ * wait for a later issue (web/src/groups/README.md).
  */
 @customElement('parley-composer')
 export class ParleyComposer extends LitElement {
@@ -115,13 +116,11 @@ export class ParleyComposer extends LitElement {
     return html`
       ${this.#renderMode()}
       <form @submit=${this.#send}>
-        ${this.group
-          ? nothing
-          : html`<label class="attach secondary" title=${t.attachFile()}>
-              <span aria-hidden="true">📎</span>
-              <span class="visually-hidden">${t.attachFile()}</span>
-              <input type="file" multiple class="visually-hidden" ?disabled=${this.disabled} @change=${this.#onPick} />
-            </label>`}
+        <label class="attach secondary" title=${t.attachFile()}>
+          <span aria-hidden="true">📎</span>
+          <span class="visually-hidden">${t.attachFile()}</span>
+          <input type="file" multiple class="visually-hidden" ?disabled=${this.disabled} @change=${this.#onPick} />
+        </label>
         <label for="composer" class="visually-hidden">${t.message()}</label>
         <textarea id="composer" name="text" rows="1" placeholder=${t.message()} ?disabled=${this.disabled}
           @keydown=${this.#onKey} @input=${this.#onInput}></textarea>
@@ -157,10 +156,12 @@ export class ParleyComposer extends LitElement {
 
   /** Offers `files` to the contact; a refusal shows below the composer. */
   async sendFiles(files: File[]): Promise<void> {
-    if (files.length === 0 || !this.peer || this.group) return;
+    if (files.length === 0 || (!this.peer && !this.group)) return;
     try {
       this.error = '';
-      await this.services.transfers.send(this.peer, files);
+      // In a group each file goes up once, for every member (files/group-sends.ts).
+      if (this.group) await this.services.transfers.sendToGroup(this.group, files);
+      else if (this.peer) await this.services.transfers.send(this.peer, files);
     } catch (err) {
       this.error = errorText(err);
     }

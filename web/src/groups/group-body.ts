@@ -9,13 +9,18 @@
  * as unsupported, never as a throw. This session takes text and replies; other kinds come later.
  */
 import { z } from 'zod';
-import { type Body, MAX_TIMESTAMP_MS, Reply } from '../../../shared/envelope';
+import { type Body, FileOffer, MAX_TIMESTAMP_MS, Reply } from '../../../shared/envelope';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import { LIMITS } from '../../../shared/limits';
 import type { ReceivedBody } from '../conversations/bodies/registry';
 
 /** Bodies a group message may carry in this version. */
-const GroupBody = z.discriminatedUnion('kind', [z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars) }), Reply]);
+const GroupBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars) }),
+  Reply,
+  // A file (issue 12 item 6): the 1:1 offer, always `stored` (every member fetches the group's one copy; files/group-sends.ts).
+  FileOffer,
+]);
 export type GroupBody = z.infer<typeof GroupBody>;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a name shown to every member carries no control characters

@@ -12,7 +12,7 @@ import { LIMITS } from '../../../shared/limits';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import { GroupSettings } from '../../../shared/protocol-groups';
 import type { Sodium } from '../../../shared/sodium';
-import { MAX_QUOTE_CHARS } from '../../../shared/envelope';
+import { type FileOffer, MAX_QUOTE_CHARS } from '../../../shared/envelope';
 import { clip } from '../conversations/bodies/reply';
 import type { Messenger } from '../conversations/messenger';
 import type { Account } from '../identity/account';
@@ -192,6 +192,18 @@ export class Groups extends EventTarget {
     const body: GroupBody = reply
       ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) } }
       : { kind: 'text', text: trimmed };
+    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
+  }
+
+  /**
+   * Posts a file whose sealed copy the server already keeps for the group (files/group-sends.ts
+   * uploads it first): the offer, with its key, goes to the members inside MLS like any message.
+   */
+  async sendFile(id: string, offer: FileOffer): Promise<void> {
+    const held = this.#store.get(id);
+    if (!held) throw new ParleyError('unknown_group');
+    if (held.record.removed || !held.group) throw new ParleyError('not_member');
+    const body: GroupBody = { ...offer, stored: true };
     await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
   }
 
