@@ -74,11 +74,6 @@ export class Transfers extends EventTarget {
     this.#recovery = new ReceptionRecovery({ receptions: this.#in, links, connection, contacts, changed });
     const post = async (group: string, offer: FileOffer) => this.postInGroup?.(group, offer);
     this.#groupSends = new GroupFileSends({ db, sodium, connection, changed, progressed, post });
-    // A group's copy streams under `g:<group>:<uploader>`, no contact's name: Links passes only contacts' chunks on.
-    connection.addEventListener('relay-chunk', (e) => {
-      const { from, payload } = e as RelayChunkEvent;
-      if (parseGroupFileName(from)?.uploader) this.onChunk(from, payload);
-    });
   }
 
   /** Loads what earlier visits left: receptions resume; sends whose file is gone are marked interrupted. */
@@ -206,6 +201,11 @@ export class Transfers extends EventTarget {
     });
     frames.on('file_stored', (f) => this.onFileStored(f));
     frames.on('group_file_stored', (f) => this.#groupSends.stored(f.fileId));
+    // A group's copy streams under `g:<group>:<uploader>`, no contact's name: Links passes only contacts' chunks on.
+    this.connection.addEventListener('relay-chunk', (e) => {
+      const { from, payload } = e as RelayChunkEvent;
+      if (parseGroupFileName(from)?.uploader) this.onChunk(from, payload);
+    });
     frames.on('error', (f) => this.onServerError(f));
     frames.on('presence', (f) => this.#reachable(f.username, f.online));
     frames.on('contact_added', (f) => {
