@@ -13,7 +13,7 @@ import type { TransferRecord } from '../storage/db';
 import type { Messenger } from '../conversations/messenger';
 import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
-import { type TestFile, db, fakeLink, makeFile, s, store, useDatabase } from './incoming-test-support';
+import { type TestFile, db, fakeLink, makeFile, reopenDatabase, s, store, useDatabase } from './incoming-test-support';
 import { Transfers } from './transfers';
 
 useDatabase();
@@ -68,6 +68,18 @@ describe('a file offered in a group', () => {
     await transfers.forget(file.id, 'for_everyone');
     expect(linkControls).toEqual([]);
     expect(sent.filter((f) => f.t === 'file_release' || f.t === 'group_file_release')).toEqual([]);
+  });
+
+  it('after a reload, fetches again from what it had stored once logged in', async () => {
+    const file = makeFile(3 * 64 * 1024);
+    const first = await open();
+    await first.messenger.onFileOffer!('ann', offerOf(file.record), Date.now(), `grp:${GROUP}`);
+    await vi.waitFor(() => expect(first.sent.some((f) => f.t === 'group_file_fetch')).toBe(true));
+    await reopenDatabase();
+    const { sent, frame } = await open();
+    expect(sent).toEqual([]);
+    frame({ t: 'welcome', offlineFileMaxBytes: 1, contacts: [] });
+    await vi.waitFor(() => expect(sent).toContainEqual({ t: 'group_file_fetch', group: GROUP, from: 'ann', fileId: file.id, next: 0 }));
   });
 
   it('ends as cancelled when the group’s copy is gone', async () => {

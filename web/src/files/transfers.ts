@@ -216,6 +216,8 @@ export class Transfers extends EventTarget {
   onWelcome(frame: ServerFrameOf<'welcome'>): void {
     this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
     this.#recovery.loggedIn();
+    // A group's copy is fetched whenever this device is logged in (after a reload, a reconnect): from what is stored.
+    for (const t of this.#in.values()) if (parseGroupFileName(t.record.peer)) t.request();
     this.#releases.loggedIn().catch((err) => console.warn('parley: could not release copies of deleted files', err));
   }
 
@@ -282,7 +284,7 @@ export class Transfers extends EventTarget {
     if (this.#sends.onError(fileId, code) || this.#groupSends.onError(fileId, code)) return;
     // A group's copy is the only source of its file: gone (released, expired), the reception ends.
     const t = this.#in.get(fileId);
-    if (t && parseGroupFileName(t.record.peer) && (code === 'file_not_found' || code === 'not_member')) return t.cancel();
+    if (t && parseGroupFileName(t.record.peer) && code === 'file_not_found') return t.cancel();
     if (code === 'file_not_found') this.#recovery.notFound(fileId);
   }
 
