@@ -1,5 +1,6 @@
 // Images and files in groups (issue 12 item 6), in real Chromium against the real server: alice
-// posts an image in a group of three; it is sealed and uploaded once, and bob and carol each fetch
+// posts an image in a group of three; it is sealed and uploaded once (one copy in the server's
+// database), and bob and carol each fetch
 // that copy, check its SHA-256 and see its preview. Then nothing of any group message or file is
 // readable on the server's disk: every file under its data directory (the SQLite database, its WAL
 // and shared memory included) is scanned for the message's text, the file's name and the image's bytes.
@@ -7,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { expect, test } from './support/fixtures';
 import { createGroup, member, members, openGroup } from './support/group-ui';
 
@@ -69,6 +71,14 @@ test('an image posted in a group is fetched by every member with its preview, an
   }
   const sha = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
   expect(sha(await carol.download(name))).toBe(sha(png));
+
+  // Uploaded once, not once per member: one copy, kept for the group, from alice.
+  const db = new Database(path.join(server.dataDir, 'parley.sqlite'), { readonly: true, fileMustExist: true });
+  try {
+    expect(db.prepare('SELECT recipient, sender, complete FROM stored_files').all()).toEqual([{ recipient: expect.stringMatching(/^g:/), sender: alice.name, complete: 1 }]);
+  } finally {
+    db.close();
+  }
 
   // The image's compressed pixels: the IDAT chunk's data (after its length and type).
   const idat = png.indexOf('IDAT');
