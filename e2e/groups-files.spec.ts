@@ -1,7 +1,6 @@
 // Images and files in groups (issue 12 item 6), in real Chromium against the real server: alice
 // posts an image in a group of three; it is sealed and uploaded once (one copy in the server's
-// database), and bob and carol each fetch
-// that copy, check its SHA-256 and see its preview. Then nothing of any group message or file is
+// database), and bob and carol each fetch that copy, check its SHA-256 and see its preview. Then nothing of any group message or file is
 // readable on the server's disk: every file under its data directory (the SQLite database, its WAL
 // and shared memory included) is scanned for the message's text, the file's name and the image's bytes.
 import crypto from 'node:crypto';
