@@ -110,6 +110,13 @@ function groupFileRules(backend: string, useUsers: () => Users): void {
       // Muted, still a member: it may read what others post.
       expect((await fetchAll(b, group, owner.name, file)).length).toBe(1);
 
+      // Only admins send: a plain member uploads nothing either.
+      owner.client.send({ t: 'group_settings', group, onlyAdminsSend: true });
+      await owner.client.roundTrip();
+      expect(await post(a, group, sealedFile(100))).toMatchObject({ t: 'error', code: 'admins_only' });
+      owner.client.send({ t: 'group_settings', group, onlyAdminsSend: false });
+      await owner.client.roundTrip();
+
       expect(await owner.removeUsers(group, [a.name])).toMatchObject({ t: 'group_committed' });
       a.client.send({ t: 'group_file_fetch', group, from: owner.name, fileId: file.fileId, next: 0 });
       expect((await a.client.nextError('not_member')).ref).toBe(group);
