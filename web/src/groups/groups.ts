@@ -195,10 +195,7 @@ export class Groups extends EventTarget {
     await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
   }
 
-  /**
-   * Posts a file whose sealed copy the server already keeps for the group (files/group-sends.ts
-   * uploads it first): the offer, with its key, goes to the members inside MLS like any message.
-   */
+  /** Posts a file whose sealed copy the server keeps for the group already (files/group-sends.ts): its offer, key included, goes in MLS. */
   async sendFile(id: string, offer: FileOffer): Promise<void> {
     const held = this.#store.get(id);
     if (!held) throw new ParleyError('unknown_group');
