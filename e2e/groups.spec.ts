@@ -185,7 +185,8 @@ test('a group message notifies with its author and group, a click opens the grou
   await expect(menu.getByRole('menuitem')).toHaveText(['Reply', 'React', 'Copy', 'Delete for me']);
   await menu.getByRole('menuitem', { name: 'Reply' }).click();
   await expect(alice.page.getByText('Replying to bob')).toBeVisible();
-  await expect(alice.page.getByLabel('Attach file')).toHaveCount(0);
+  // Files are posted in groups too (e2e/groups-files.spec.ts).
+  await expect(alice.page.getByLabel('Attach file')).toHaveCount(1);
   await alice.send('knight to f3');
   await expect(alice.message('knight to f3').getByRole('button', { name: 'In reply to bob: your move' })).toBeVisible();
   await expect(bob.message('knight to f3').getByRole('button', { name: 'In reply to You: your move' })).toBeVisible();

@@ -34,6 +34,10 @@ const User = z.string().regex(USERNAME_PATTERN);
 /** The group id: 16 random bytes chosen by the creator (the MLS group id), 22 characters. */
 export const GroupId = exactB64(16);
 const GroupMessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
+/** As protocol.ts's FileId and chunk bounds (this file may not import it). */
+const GroupFileId = z.string().regex(/^[0-9a-f]{32}$/);
+const GroupChunkCount = z.number().int().min(1).max(2 ** 32 - 1);
+const GroupChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
 const Epoch = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** Directory card text: shown to strangers, so bounded and free of control characters. */
@@ -131,6 +135,13 @@ export const GroupClientFrames = [
   z.object({ t: z.literal('group_leave'), group: GroupId }),
   /** Owner: the group ends for everyone. */
   z.object({ t: z.literal('group_delete'), group: GroupId }),
+  // ---- group files (issue 12 item 6): one sealed copy per file, kept for the group ----
+  /** Every chunk of `fileId` was uploaded for `group` (binary frames naming `g:<group>`); answered `group_file_stored`. */
+  z.object({ t: z.literal('group_file_commit'), group: GroupId, fileId: GroupFileId, count: GroupChunkCount }),
+  /** A member asks for `from`'s copy of `fileId` in `group`, from chunk `next`: streamed as binary frames naming `g:<group>`. */
+  z.object({ t: z.literal('group_file_fetch'), group: GroupId, from: User, fileId: GroupFileId, next: GroupChunkIndex }),
+  /** The uploader deletes its copy for everyone (its message was deleted); never answered. */
+  z.object({ t: z.literal('group_file_release'), group: GroupId, fileId: GroupFileId }),
 ] as const;
 
 // ---- server → client ----
@@ -191,6 +202,9 @@ export const GroupServerFrames = [
     requests: z.array(z.object({ user: User, identityKey: exactB64(32) })).optional(),
     bans: z.array(User).optional(),
   }),
+  // ---- group files ----
+  /** To the uploader: every chunk of `fileId` is durably kept for `group`; members may fetch it now. */
+  z.object({ t: z.literal('group_file_stored'), group: GroupId, fileId: GroupFileId }),
 ] as const;
 
 /** Error codes of the group frames (spliced into protocol.ts's ErrorCode). */
@@ -211,4 +225,6 @@ export const GROUP_ERROR_CODES = [
   'group_full', // the group has as many members as the server allows
   'too_many_groups', // this user is in as many groups as the server allows
   'bad_mls', // an MLS object that does not decode, or does not match its frame or the sender's rights
+  // group files
+  'group_files_full', // the group's file storage is full (bytes or files): delete some of its files, or wait for them to expire
 ] as const;

@@ -8,7 +8,7 @@ import { chunkHeader } from '../shared/file-chunks';
 import { ProtocolError } from './errors';
 import { TokenBucket } from './rate-limiter';
 import type { Session } from './session';
-import type { StoredChunk, StoredFileRef } from './store/file-store';
+import type { FileLimits, StoredChunk, StoredFileRef } from './store/file-store';
 import type { Store } from './store/store';
 import { encodeRelayFrame } from '../shared/relay-frames';
 
@@ -23,6 +23,8 @@ interface Upload {
   pendingBytes: number;
   /** The first refusal; later chunks of this file are dropped silently and `file_commit` repeats it. */
   refused?: ProtocolError;
+  /** A group's copy (signaling/groups/group-files.ts): held to the group's bounds, not the recipient's. */
+  limits?: FileLimits;
 }
 
 export interface UploadLimits {
@@ -71,11 +73,12 @@ export class StoredFiles {
   }
 
   /** A chunk of a file for `to`, to keep until they fetch it. */
-  async upload(session: Session, to: string, payload: Uint8Array): Promise<void> {
+  async upload(session: Session, to: string, payload: Uint8Array, limits?: FileLimits): Promise<void> {
     const header = chunkHeader(payload);
     if (!header) throw new ProtocolError('bad_frame', 'a stored chunk is a sealed file chunk');
     const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId: Buffer.from(header.fileId).toString('hex') };
     const upload = this.#upload(session, ref);
+    upload.limits = limits;
     if (upload.refused) return;
     // Every byte written counts, a chunk sent again too: each megabyte is a synchronous commit.
     if (!this.#rate(session).take(payload.length) || !this.#total.take(payload.length)) {
@@ -91,7 +94,7 @@ export class StoredFiles {
   }
 
   /** Every chunk of the file was sent: answers `file_stored` once they are all durable. */
-  async commit(session: Session, to: string, fileId: string, count: number): Promise<void> {
+  async commit(session: Session, to: string, fileId: string, count: number, stored = () => session.send({ t: 'file_stored', to, fileId })): Promise<void> {
     const ref: StoredFileRef = { recipient: to, sender: session.username!, fileId };
     const uploads = this.#uploads.get(session);
     const upload = uploads?.get(refKey(ref));
@@ -108,21 +111,35 @@ export class StoredFiles {
     }
     uploads?.delete(refKey(ref));
     if (this.#owners.get(refKey(ref)) === session) this.#owners.delete(refKey(ref));
-    session.send({ t: 'file_stored', to, fileId });
+    stored();
   }
 
   /** Streams the stored chunks of `fileId` from `from` to this session, from chunk `next`. */
   async fetch(session: Session, from: string, fileId: string, next: number): Promise<void> {
-    const ref: StoredFileRef = { recipient: session.username!, sender: from, fileId };
+    await this.stream(session, { recipient: session.username!, sender: from, fileId }, next, from);
+  }
+
+  /**
+   * Streams `ref`'s chunks from `next` as binary frames naming `name`; `allowed` is asked again
+   * before each batch is read, so a stream stops when its reader loses the right (a group member
+   * removed mid-file) within a batch.
+   */
+  async stream(session: Session, ref: StoredFileRef, next: number, name: string, allowed?: () => Promise<boolean>): Promise<void> {
+    const { fileId } = ref;
     if (!(await this.store.files.isComplete(ref))) throw new ProtocolError('file_not_found', 'no stored file with that id', fileId);
     let streams = this.#streams.get(session);
     if (!streams) this.#streams.set(session, (streams = new Map()));
     const token = Symbol(fileId);
     streams.set(refKey(ref), token);
     // Not awaited (it paces itself), so its failure is answered here: a rejection left alone would end the process.
-    this.#stream(session, ref, next, () => streams.get(refKey(ref)) === token).catch(() => {
+    this.#stream(session, ref, next, name, () => streams.get(refKey(ref)) === token, allowed).catch(() => {
       if (!session.closed) session.send({ t: 'error', code: 'internal', message: 'the stored file could not be read', ref: fileId });
     });
+  }
+
+  /** Stops this session's stream of `ref`, if one runs (its copy was released). */
+  stopStream(session: Session, ref: StoredFileRef): void {
+    this.#streams.get(session)?.delete(refKey(ref));
   }
 
   /** `peer` and this session's user are done with the file, whichever of them sent it. */
@@ -133,9 +150,13 @@ export class StoredFiles {
     this.#streams.get(session)?.delete(refKey({ recipient: me, sender: peer, fileId }));
   }
 
-  async #stream(session: Session, ref: StoredFileRef, from: number, current: () => boolean): Promise<void> {
+  async #stream(session: Session, ref: StoredFileRef, from: number, name: string, current: () => boolean, allowed?: () => Promise<boolean>): Promise<void> {
     let next = from;
     for (;;) {
+      if (allowed && !(await allowed())) {
+        if (current()) this.#streams.get(session)?.delete(refKey(ref));
+        return;
+      }
       const batch = await this.store.files.chunks(ref, next, READ_BATCH);
       if (batch.length === 0) break;
       for (const chunk of batch) {
@@ -143,7 +164,7 @@ export class StoredFiles {
         // Woken by the socket's drain, not a timer: thousands of waiting streams cost nothing while they wait.
         while (!session.closed && current() && session.buffered > this.maxBufferedBytes / 4) await session.drained();
         if (session.closed || !current()) return;
-        session.sendBinary(encodeRelayFrame(ref.sender, chunk.data));
+        session.sendBinary(encodeRelayFrame(name, chunk.data));
         next = chunk.index + 1;
       }
     }
@@ -189,14 +210,18 @@ export class StoredFiles {
     this.#buffered -= upload.pendingBytes;
     upload.pending = [];
     upload.pendingBytes = 0;
-    const result = await this.store.files.putChunks(upload.ref, chunks);
+    const result = await this.store.files.putChunks(upload.ref, chunks, upload.limits);
     // The connection closed while the chunks were written: what it stored belongs to nobody now.
     if (session.closed && !this.#owners.has(refKey(upload.ref))) {
       await this.store.files.remove(upload.ref);
       return;
     }
     if (result === 'too_large') upload.refused = new ProtocolError('file_too_large', 'over the size limit for files kept for offline contacts', upload.ref.fileId);
-    if (result === 'full') upload.refused = new ProtocolError('queue_full', "the recipient's file storage is full", upload.ref.fileId);
+    if (result === 'full') {
+      upload.refused = upload.limits
+        ? new ProtocolError('group_files_full', "the group's file storage is full", upload.ref.fileId)
+        : new ProtocolError('queue_full', "the recipient's file storage is full", upload.ref.fileId);
+    }
     if (result === 'server_full') upload.refused = new ProtocolError('server_full', 'the server has no room to keep files now', upload.ref.fileId);
     // What was stored of a refused file is of no use to anyone.
     if (upload.refused) await this.store.files.remove(upload.ref);

@@ -40,6 +40,13 @@ const GroupEnv = z.object({
   GROUP_WINDOW_ENTRIES: positive(64),
   /** Entries read from the store in one page (at login, or catching up). */
   GROUP_PAGE_ENTRIES: positive(32),
+  // Group files (issue 12 item 6): one sealed copy per file kept for the group, expiring with its log.
+  /** Largest group file, plaintext bytes; past it, `file_too_large`. */
+  GROUP_FILE_MAX_BYTES: positive(25 * 1024 * 1024),
+  /** All files kept for one group together, plaintext bytes; past it, `group_files_full`. */
+  GROUP_FILES_QUOTA_BYTES: positive(200 * 1024 * 1024),
+  /** Files kept for one group (committed or not); past it, `group_files_full`. */
+  GROUP_FILES_MAX: positive(500),
 });
 
 export interface GroupSettingsConfig {
@@ -56,6 +63,9 @@ export interface GroupSettingsConfig {
   actionsPerMinute: number;
   windowEntries: number;
   pageEntries: number;
+  fileMaxBytes: number;
+  filesQuotaBytes: number;
+  filesMax: number;
 }
 
 /** Throws with a readable message when a variable is malformed. */
@@ -75,5 +85,8 @@ export function loadGroupSettings(env: NodeJS.ProcessEnv): GroupSettingsConfig {
     actionsPerMinute: e.GROUP_ACTIONS_PER_MINUTE,
     windowEntries: e.GROUP_WINDOW_ENTRIES,
     pageEntries: e.GROUP_PAGE_ENTRIES,
+    fileMaxBytes: e.GROUP_FILE_MAX_BYTES,
+    filesQuotaBytes: e.GROUP_FILES_QUOTA_BYTES,
+    filesMax: e.GROUP_FILES_MAX,
   };
 }

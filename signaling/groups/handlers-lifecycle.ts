@@ -4,6 +4,7 @@ import { ProtocolError } from '../errors';
 import type { Context, Handler } from '../handlers/context';
 import { requireAdmin, requireMember, requireOwner } from '../policy';
 import type { GroupRecord } from '../store/groups';
+import { dropGroupFiles } from './group-files';
 
 /** The group, or `unknown_group`. */
 export async function requireGroup(ctx: Context, group: string): Promise<GroupRecord> {
@@ -87,5 +88,6 @@ export const groupDelete: Handler<'group_delete'> = async (ctx, session, f) => {
   requireOwner(await store.member(f.group, session.username!), f.group);
   const members = (await store.members(f.group)).filter((m) => m.active);
   await store.delete(f.group);
+  await dropGroupFiles(ctx, f.group);
   await Promise.all(members.map((m) => ctx.groups.tell(m.user, { t: 'group_removed', group: f.group, reason: 'deleted' })));
 };

@@ -2,6 +2,7 @@
 import type { HandlerTable } from '../handlers/context';
 import { groupCreate, groupDelete, groupInfo, groupLeave, groupSearch, groupSettings } from './handlers-lifecycle';
 import { groupBan, groupDecide, groupJoinRequest, groupMute, groupUnban } from './handlers-members';
+import { groupFileCommit, groupFileFetch, groupFileRelease } from './group-files';
 import { groupAck, groupSend, groupTyping } from './handlers-messages';
 import { groupCommit, kpClaim, kpUpload } from './handlers-mls';
 
@@ -25,4 +26,7 @@ export const groupHandlers: Pick<HandlerTable, GroupFrameType> = {
   group_unban: groupUnban,
   group_leave: groupLeave,
   group_delete: groupDelete,
+  group_file_commit: groupFileCommit,
+  group_file_fetch: groupFileFetch,
+  group_file_release: groupFileRelease,
 };

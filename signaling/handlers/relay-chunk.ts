@@ -7,6 +7,7 @@
 import { FILE_ID_BYTES } from '../../shared/file-chunks';
 import { decodeRelayFrame } from '../../shared/relay-frames';
 import { ProtocolError } from '../errors';
+import { groupFileChunk, groupOfName } from '../groups/group-files';
 import { requireReach } from '../policy';
 import type { Session } from '../session';
 import type { Context } from './context';
@@ -15,6 +16,9 @@ export async function relayChunk(ctx: Context, session: Session, bytes: Uint8Arr
   if (!session.username) throw new ProtocolError('auth_required', 'log in first');
   const frame = decodeRelayFrame(bytes);
   if (!frame || frame.payload.length <= FILE_ID_BYTES) throw new ProtocolError('bad_frame', 'a binary frame is a relayed file chunk');
+  // A group's file (`g:<group>`, a name no user can take): kept once for every member to fetch.
+  const group = groupOfName(frame.name);
+  if (group) return groupFileChunk(ctx, session, group, frame.store, frame.payload);
   const reach = requireReach(session, frame.name, frame.name);
   // A chunk for a contact who blocked the sender is dropped: stored ones silently (the commit is answered as if kept), live ones as to someone offline.
   if (reach === 'unseen' && frame.store) return;

@@ -18,9 +18,20 @@ export interface StoredChunk {
 /** `full`: over the recipient's quota; `too_large`: over the per-file limit; `server_full`: over the server's disk budget. */
 export type PutChunksResult = 'stored' | 'full' | 'too_large' | 'server_full';
 
+/**
+ * Bounds for one call in place of the store's own (sealed bytes): group files (issue 12) are held
+ * to their group's settings and expire with its log, while 1:1 copies keep the store's limits.
+ */
+export interface FileLimits {
+  fileMaxBytes: number;
+  quotaBytes: number;
+  filesPerRecipient: number;
+  ttlMs: number;
+}
+
 export interface FileStore {
-  /** Durably stores chunks of a file, all or nothing (a chunk sent again replaces itself). */
-  putChunks(ref: StoredFileRef, chunks: StoredChunk[]): Promise<PutChunksResult>;
+  /** Durably stores chunks of a file, all or nothing (a chunk sent again replaces itself); `limits` replace the store's bounds. */
+  putChunks(ref: StoredFileRef, chunks: StoredChunk[], limits?: FileLimits): Promise<PutChunksResult>;
   /** Marks the file complete if exactly chunks 0…count-1 are stored; false otherwise. */
   commit(ref: StoredFileRef, count: number): Promise<boolean>;
   /** True when the file is committed (and not expired). */
@@ -33,4 +44,6 @@ export interface FileStore {
   sweepIncomplete(): Promise<number>;
   /** Deletes up to `limit` expired files; returns how many. */
   sweepExpired(now: number, limit: number): Promise<number>;
+  /** Forgets every file kept for `recipient`, from anyone (a deleted group's copies); returns how many. */
+  removeRecipient(recipient: string): Promise<number>;
 }

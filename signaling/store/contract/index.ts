@@ -8,6 +8,7 @@ import { accountsContract } from './accounts';
 import { blocksContract } from './blocks';
 import { contactsContract } from './contacts';
 import { filesContract } from './files';
+import { groupFilesContract } from './group-files';
 import { groupsContract } from './groups';
 import { type StoreFactory, contractContext } from './harness';
 import { queueContract } from './queue';
@@ -22,6 +23,7 @@ export function describeStoreContract(name: string, factory: StoreFactory, featu
     blocksContract(c);
     queueContract(c, features.reopen);
     filesContract(c);
+    groupFilesContract(c);
     groupsContract(c);
   });
 }

@@ -8,7 +8,7 @@
  * forgets this node's uncommitted uploads and any left idle past `uploadIdleMs` by a node that
  * died, never a live upload on another node; the periodic sweep forgets idle ones too.
  */
-import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from '../file-store';
+import type { FileLimits, FileStore, PutChunksResult, StoredChunk, StoredFileRef } from '../file-store';
 import type { ChunkDir } from './chunk-dir';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { fileField, fileMember, keys } from './redis-keys';
@@ -56,14 +56,15 @@ export class RedisFileStore implements FileStore {
     return [keys.file(ref.recipient, ref.sender, ref.fileId), keys.filesByExpiry(ref.recipient), keys.fileBytes(ref.recipient)];
   }
 
-  async putChunks(ref: StoredFileRef, chunks: StoredChunk[]): Promise<PutChunksResult> {
+  async putChunks(ref: StoredFileRef, chunks: StoredChunk[], limits?: FileLimits): Promise<PutChunksResult> {
     const { opts } = this;
+    const bound = limits ?? opts;
     // Bytes go to disk first: Redis names only chunks that are durably there.
     const tokens = await this.dir.write(ref, chunks);
     const now = opts.now();
     const args: (string | number)[] = [
-      fileField(ref.sender, ref.fileId), now, now + opts.ttlMs, opts.fileMaxBytes, opts.quotaBytes,
-      opts.filesPerRecipient, opts.memory.room(), opts.disk.room(), FILE_BYTES, opts.nodeId,
+      fileField(ref.sender, ref.fileId), now, now + bound.ttlMs, bound.fileMaxBytes, bound.quotaBytes,
+      bound.filesPerRecipient, opts.memory.room(), opts.disk.room(), FILE_BYTES, opts.nodeId,
     ];
     chunks.forEach((c, i) => args.push(c.index, c.data.length, tokens[i]!));
     let reply: [PutChunksResult, number?, number?, ...string[]];
@@ -83,7 +84,7 @@ export class RedisFileStore implements FileStore {
     opts.disk.add(added);
     await this.dir.unlink(ref, stale.map((s) => ({ index: Number(s.split(' ')[0]), token: s.split(' ')[1]! })));
     const member = fileMember(ref.recipient, ref.sender, ref.fileId);
-    if (isNew) await this.redis.sendCommand(['ZADD', keys.fileSweep, 'NX', String(now + opts.ttlMs), member]);
+    if (isNew) await this.redis.sendCommand(['ZADD', keys.fileSweep, 'NX', String(now + bound.ttlMs), member]);
     await this.redis.sendCommand(['ZADD', keys.uploadSweep, String(now), member]);
     return 'stored';
   }
@@ -118,6 +119,18 @@ export class RedisFileStore implements FileStore {
 
   async remove(ref: StoredFileRef): Promise<void> {
     await this.#forget(ref, ['any']);
+  }
+
+  /** Every file in the recipient's expiry index (it names each file there, committed or not), forgotten one by one. */
+  async removeRecipient(recipient: string): Promise<number> {
+    const fields = await this.redis.sendCommand<string[]>(['ZRANGE', keys.filesByExpiry(recipient), '0', '-1']);
+    let n = 0;
+    for (const field of fields) {
+      // `sender:fileId`: a sender is a username (no colon), so the last colon splits it.
+      const at = field.lastIndexOf(':');
+      if (await this.#forget({ recipient, sender: field.slice(0, at), fileId: field.slice(at + 1) }, ['any'])) n++;
+    }
+    return n;
   }
 
   async sweepIncomplete(): Promise<number> {

@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { DiskBudget } from './disk-budget';
-import type { FileStore, PutChunksResult, StoredChunk, StoredFileRef } from '../file-store';
+import type { FileLimits, FileStore, PutChunksResult, StoredChunk, StoredFileRef } from '../file-store';
 
 export const FILE_SCHEMA = `
 CREATE TABLE IF NOT EXISTS stored_files (
@@ -95,25 +95,28 @@ export class SqliteFileStore implements FileStore {
       dropIncomplete: db.prepare('DELETE FROM stored_files WHERE complete = 0'),
       files: db.prepare<[string, number], { n: number }>('SELECT COUNT(*) AS n FROM stored_files WHERE recipient = ? AND expires_at > ?'),
       removeChunks: db.prepare<[...Key]>('DELETE FROM stored_chunks WHERE recipient = ? AND sender = ? AND file_id = ?'),
+      removeRecipientChunks: db.prepare<[string]>('DELETE FROM stored_chunks WHERE recipient = ?'),
+      removeRecipientFiles: db.prepare<[string]>('DELETE FROM stored_files WHERE recipient = ?'),
     };
   }
 
-  async putChunks(ref: StoredFileRef, chunks: StoredChunk[]): Promise<PutChunksResult> {
+  async putChunks(ref: StoredFileRef, chunks: StoredChunk[], limits?: FileLimits): Promise<PutChunksResult> {
     const now = this.opts.now();
+    const bound = limits ?? this.opts;
     return this.db.transaction((): PutChunksResult => {
       // Each file costs a row and its index entries whatever its size: counted, so a million
       // one-chunk files cannot hide inside a byte quota.
       if (!this.#q.file.get(...key(ref))) {
-        if (this.#q.files.get(ref.recipient, now)!.n >= this.opts.filesPerRecipient) return 'full';
+        if (this.#q.files.get(ref.recipient, now)!.n >= bound.filesPerRecipient) return 'full';
         if (!this.opts.budget.fits(FILE_BYTES)) return 'server_full';
       }
-      this.#q.createFile.run(...key(ref), now + this.opts.ttlMs);
+      this.#q.createFile.run(...key(ref), now + bound.ttlMs);
       const file = this.#q.file.get(...key(ref))!;
       let added = 0;
       for (const c of chunks) added += c.data.length - (this.#q.oldChunk.get(...key(ref), c.index)?.n ?? 0);
-      if (file.bytes + added > this.opts.fileMaxBytes) return 'too_large';
+      if (file.bytes + added > bound.fileMaxBytes) return 'too_large';
       const usage = this.#q.usage.get(ref.recipient, now)!;
-      if ((usage.bytes ?? 0) + usage.n * FILE_BYTES + added > this.opts.quotaBytes) return 'full';
+      if ((usage.bytes ?? 0) + usage.n * FILE_BYTES + added > bound.quotaBytes) return 'full';
       if (added > 0 && !this.opts.budget.fits(added)) return 'server_full';
       this.opts.budget.add(added + FILE_BYTES);
       for (const c of chunks) this.#q.putChunk.run(...key(ref), c.index, c.data);
@@ -160,6 +163,13 @@ export class SqliteFileStore implements FileStore {
     return this.db.transaction(() => {
       this.#q.sweepChunks.run(now, limit);
       return this.#q.sweepFiles.run(now, limit).changes;
+    })();
+  }
+
+  async removeRecipient(recipient: string): Promise<number> {
+    return this.db.transaction(() => {
+      this.#q.removeRecipientChunks.run(recipient);
+      return this.#q.removeRecipientFiles.run(recipient).changes;
     })();
   }
 }

@@ -13,6 +13,7 @@ import { clip, quoteOf } from '../conversations/bodies/reply';
 import { groupConv } from './group-ids';
 import { edit } from './chat-actions';
 import { MentionController } from './mention-controller';
+import { ListenController } from './listen-controller';
 
 /** How much of the message replied to or edited the composer shows above the text box. */
 const MODE_SNIPPET_CHARS = 120;
@@ -26,8 +27,8 @@ const DRAFT_SAVE_MS = 300;
  * It answers the message actions' requests (ComposeEvent, heard on the conversation's tree it sits
  * in): "Replying to <name>" with "Cancel reply", or editing a message (prefilled) with "Cancel
  * edit"; Escape in the text box cancels either. In a group (`group` set) the text and edits go
- * through the group service, and "@" opens the member picker (mention-controller.ts); files and
- * typing there wait for a later issue (web/src/groups/README.md).
+ * through the group service, "@" opens the member picker (mention-controller.ts), files go up once
+ * for every member (files/group-sends.ts) and typing goes as `group_typing` (groups/group-typing.ts).
  */
 @customElement('parley-composer')
 export class ParleyComposer extends LitElement {
@@ -47,6 +48,8 @@ export class ParleyComposer extends LitElement {
 
   #root: Node | undefined;
   readonly #mentions = new MentionController(this, () => this.#mentionable(), () => this.box);
+  /** A member chat's peer who becomes a contact may be sent files from then on. */
+  readonly #listen = new ListenController(this);
 
   /** Who "@" offers: the group's other members, by display name (their username when not a contact). */
   #mentionable() {
@@ -62,6 +65,7 @@ export class ParleyComposer extends LitElement {
     super.connectedCallback();
     this.#root = this.getRootNode();
     this.#root.addEventListener('parley-compose', this.#onCompose);
+    this.#listen.watch(this.services.contacts, ['change']);
   }
 
   override disconnectedCallback(): void {
@@ -133,13 +137,13 @@ export class ParleyComposer extends LitElement {
       ${this.#renderMode()}
       ${this.#mentions.render()}
       <form @submit=${this.#send}>
-        ${this.group
-          ? nothing
-          : html`<label class="attach secondary" title=${t.attachFile()}>
+        ${this.#canAttach
+          ? html`<label class="attach secondary" title=${t.attachFile()}>
               <span aria-hidden="true">📎</span>
               <span class="visually-hidden">${t.attachFile()}</span>
               <input type="file" multiple class="visually-hidden" ?disabled=${this.disabled} @change=${this.#onPick} />
-            </label>`}
+            </label>`
+          : nothing}
         <label for="composer" class="visually-hidden">${t.message()}</label>
         <textarea id="composer" name="text" rows="1" placeholder=${t.message()} ?disabled=${this.disabled}
           aria-autocomplete=${ifDefined(this.group ? 'list' : undefined)} aria-controls=${ifDefined(this.#mentions.listboxId)}
@@ -175,12 +179,19 @@ export class ParleyComposer extends LitElement {
     void this.sendFiles(files);
   }
 
+  /** Files go to a group or a contact; not in a member chat (file chunks travel between contacts only). */
+  get #canAttach(): boolean {
+    return this.group !== undefined || (this.peer !== undefined && this.services.contacts.get(this.peer) !== undefined);
+  }
+
   /** Offers `files` to the contact; a refusal shows below the composer. */
   async sendFiles(files: File[]): Promise<void> {
-    if (files.length === 0 || !this.peer || this.group) return;
+    if (files.length === 0 || !this.#canAttach) return;
     try {
       this.error = '';
-      await this.services.transfers.send(this.peer, files);
+      // In a group each file goes up once, for every member (files/group-sends.ts).
+      if (this.group) await this.services.transfers.sendToGroup(this.group, files);
+      else if (this.peer) await this.services.transfers.send(this.peer, files);
     } catch (err) {
       this.error = errorText(err);
     }

@@ -51,7 +51,7 @@ export class Messenger extends EventTarget {
   /** What this device owes the senders of what it received: one ack (or refusal) per peer and turn. */
   readonly #answers: Batcher<'ack' | 'refuse'>;
   /** Set by the file transfer layer: a contact offered a file (called once per new offer; `ts` is the sender's clock). */
-  onFileOffer: ((peer: string, offer: FileOffer, ts?: number) => Promise<void>) | undefined;
+  onFileOffer: ((peer: string, offer: FileOffer, ts?: number, conv?: ConversationId) => Promise<void>) | undefined;
   /** Set by the file transfer layer: a sent file offer reached an outcome (called for each one that applies). */
   onFileOfferSettled: ((peer: string, fileId: string, outcome: Outcome) => void) | undefined;
   /** Set by the file transfer layer: the message carrying file `fileId` was deleted (for me or for everyone). */
@@ -94,7 +94,7 @@ export class Messenger extends EventTarget {
       history: this.history,
       remember: (message) => this.#remember(message),
       changed: (conv, message) => this.#changed(conv, message),
-      fileOffer: async (peer, offer, ts) => this.onFileOffer?.(peer, offer, ts),
+      fileOffer: async (peer, offer, ts, conv) => this.onFileOffer?.(peer, offer, ts, conv),
       control: async (from, body, ts) => this.#controls.get(body.kind)?.(from, body, ts),
       arrived: (message) => this.dispatchEvent(new ArrivedEvent(message)),
       fileGone: (fileId) => void this.onFileGone?.(fileId, 'for_everyone'),

@@ -41,7 +41,8 @@ export interface ReceiveDeps {
   /** Tells the UI a conversation's messages changed (`message`, when one did). */
   changed: (conv: ConversationId, message?: StoredMessage) => void;
   /** The file layer, told of a new offer before it is acknowledged (a reload cannot lose it). */
-  fileOffer: (peer: string, offer: FileOffer, ts: number) => Promise<void>;
+  /** `conv` tells a group's file (grp:<id>: fetched from the group's copy) from a contact's. */
+  fileOffer: (peer: string, offer: FileOffer, ts: number, conv: ConversationId) => Promise<void>;
   /** A body about its sender, not a message (profile, typing): handled before it is acknowledged. */
   control: (from: string, body: ReceivedBody, ts: number) => Promise<void>;
   /** A new message from a contact was stored (notifications, typing). */
@@ -161,7 +162,7 @@ export class Receiver {
     await Promise.all([messages.put(message), tx.done]);
     for (const reply of requoted) this.d.changed(conv, reply);
     // Not when a delete that waited for it took the file away: nothing of it is fetched.
-    if (body.kind === 'file' && message.file) await this.d.fileOffer(from, body, ts);
+    if (body.kind === 'file' && message.file) await this.d.fileOffer(from, body, ts, conv);
     await this.d.remember(message);
     await this.d.states.arrived(conv);
     this.d.arrived(message);

@@ -5,6 +5,8 @@
  * name and a random file id, no content) and sent at the next login. Without this a copy deleted
  * while offline would hold the recipient's quota on the server for its whole lifetime.
  */
+import { parseGroupFileName } from '../../../shared/group-file-names';
+import type { ClientFrame } from '../../../shared/protocol';
 import type { Connection } from '../net/connection';
 import type { Database } from '../storage/db';
 
@@ -14,6 +16,12 @@ export const OWED_RELEASES = 'files.owedReleases';
 const MAX_OWED = 1000;
 
 type Owed = { peer: string; fileId: string };
+
+/** The release of a copy kept between this user and `peer`, or (peer `g:<group>`) of this user's copy posted in a group. */
+function releaseFrame(peer: string, fileId: string): ClientFrame {
+  const group = parseGroupFileName(peer)?.group;
+  return group ? { t: 'group_file_release', group, fileId } : { t: 'file_release', peer, fileId };
+}
 
 export class OwedReleases {
   /** Reads and writes of the list, one after another (two deletes at once must not lose one). */
@@ -26,13 +34,13 @@ export class OwedReleases {
 
   /** Tells the server to delete the copy of `fileId` kept between this user and `peer`: now, or at the next login. */
   release(peer: string, fileId: string): Promise<void> {
-    if (this.connection.send({ t: 'file_release', peer, fileId })) return Promise.resolve();
+    if (this.connection.send(releaseFrame(peer, fileId))) return Promise.resolve();
     return this.#update((owed) => [...owed.filter((o) => o.fileId !== fileId), { peer, fileId }].slice(-MAX_OWED));
   }
 
   /** Logged in: sends every release still owed. */
   loggedIn(): Promise<void> {
-    return this.#update((owed) => owed.filter((o) => !this.connection.send({ t: 'file_release', peer: o.peer, fileId: o.fileId })));
+    return this.#update((owed) => owed.filter((o) => !this.connection.send(releaseFrame(o.peer, o.fileId))));
   }
 
   #update(change: (owed: Owed[]) => Owed[]): Promise<void> {

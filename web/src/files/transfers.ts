@@ -17,7 +17,12 @@ import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
 import type { Database, TransferRecord } from '../storage/db';
 import type { FileGone, Messenger } from '../conversations/messenger';
+import { groupSourceName, parseGroupFileName } from '../../../shared/group-file-names';
+import type { ConversationId } from '../conversations/conversation-id';
+import type { RelayChunkEvent } from '../net/connection';
 import { AutoAcceptSetting } from './auto-accept';
+import { GroupFileLink } from './group-link';
+import { GroupFileSends } from './group-sends';
 import type { ChunkStore } from './chunk-store';
 import { IncomingTransfer } from './incoming';
 import { OwedReleases } from './owed-releases';
@@ -45,11 +50,14 @@ export class Transfers extends EventTarget {
   readonly #releases: OwedReleases;
   /** Offers up to this size are fetched at once; larger ones wait for accept(). */
   readonly autoAccept: AutoAcceptSetting;
+  /** Files posted in groups (group-sends.ts); `postInGroup` is set by the app (Groups.sendFile). */
+  readonly #groupSends: GroupFileSends;
+  postInGroup: ((group: string, offer: FileOffer) => Promise<void>) | undefined;
 
   constructor(
     private readonly db: Database,
     private readonly sodium: Sodium,
-    connection: Connection,
+    private readonly connection: Connection,
     contacts: Contacts,
     private readonly links: Links,
     private readonly messenger: Messenger,
@@ -57,13 +65,15 @@ export class Transfers extends EventTarget {
   ) {
     super();
     this.autoAccept = new AutoAcceptSetting(db);
-    messenger.onFileOffer = (peer, offer, ts) => this.#onOffer(peer, offer, ts);
+    messenger.onFileOffer = (peer, offer, ts, conv) => this.#onOffer(peer, offer, ts, conv);
     messenger.onFileGone = (fileId, how) => this.forget(fileId, how);
     const releases = (this.#releases = new OwedReleases(db, connection));
     const [changed, progressed] = [(r: TransferRecord) => this.#changed(r), (r: TransferRecord) => this.#notify(r)];
     const release = (peer: string, fileId: string) => void releases.release(peer, fileId).catch((err) => console.warn('parley: could not keep a release for the next login', err));
     this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed, release });
     this.#recovery = new ReceptionRecovery({ receptions: this.#in, links, connection, contacts, changed });
+    const post = async (group: string, offer: FileOffer) => this.postInGroup?.(group, offer);
+    this.#groupSends = new GroupFileSends({ db, sodium, connection, changed, progressed, post });
   }
 
   /** Loads what earlier visits left: receptions resume; sends whose file is gone are marked interrupted. */
@@ -107,9 +117,9 @@ export class Transfers extends EventTarget {
 
   view(fileId: string): TransferView | undefined {
     const t = this.#sends.get(fileId) ?? this.#in.get(fileId);
-    const record = t?.record ?? this.#records.get(fileId);
+    const record = t?.record ?? this.#groupSends.record(fileId) ?? this.#records.get(fileId);
     if (!record) return undefined;
-    const upload = this.#sends.upload(fileId);
+    const upload = this.#sends.upload(fileId) ?? this.#groupSends.upload(fileId);
     const moving = upload ?? t;
     const bytesDone = moving ? moving.bytesDone : record.state === 'done' ? record.size : 0;
     const progress = moving?.progress;
@@ -123,7 +133,7 @@ export class Transfers extends EventTarget {
    * instead of rendering what could be HTML or SVG with script.
    */
   async blob(fileId: string): Promise<Blob | undefined> {
-    const blob = this.#sends.file(fileId) ?? (await this.#in.get(fileId)?.blob());
+    const blob = this.#sends.file(fileId) ?? this.#groupSends.file(fileId) ?? (await this.#in.get(fileId)?.blob());
     return blob?.slice(0, blob.size, INERT_TYPE);
   }
 
@@ -141,8 +151,13 @@ export class Transfers extends EventTarget {
     return this.#sends.send(peer, files);
   }
 
+  /** Posts each file in `group`: uploaded once for every member, then offered (group-sends.ts). */
+  sendToGroup(group: string, files: Iterable<File>): Promise<void> {
+    return this.#groupSends.send(group, files);
+  }
+
   cancel(fileId: string): void {
-    if (!this.#sends.cancel(fileId)) this.#in.get(fileId)?.cancel();
+    if (!this.#sends.cancel(fileId) && !this.#groupSends.cancel(fileId)) this.#in.get(fileId)?.cancel();
   }
 
   /**
@@ -159,11 +174,14 @@ export class Transfers extends EventTarget {
     const sent = this.#sends.get(fileId)?.record ?? loaded;
     const theirs = how === 'for_me' && sent?.dir === 'out' && sent.state === 'stored';
     try {
-      const held = this.#sends.forget(fileId, !theirs) ?? reception?.record ?? loaded;
+      const held = this.#sends.forget(fileId, !theirs) ?? this.#groupSends.forget(fileId) ?? reception?.record ?? loaded;
       const record = held ?? (await this.db.get('transfers', fileId));
       await this.db.delete('transfers', fileId);
       // A copy collected ('done') was released by its receiver; any other may still be on the server.
-      const release = record?.stored && record.state !== 'done' && !theirs ? this.#releases.release(record.peer, fileId) : undefined;
+      // A group's copy is every member's: only its uploader releases it (and only for everyone).
+      const group = record && parseGroupFileName(record.peer);
+      const mayRelease = group ? record.dir === 'out' && how === 'for_everyone' : record?.state !== 'done' && !theirs;
+      const release = record?.stored && mayRelease ? this.#releases.release(record.peer, fileId) : undefined;
       const bytes = reception ? reception.remove() : record?.dir === 'out' ? undefined : this.store.remove(fileId); // a send's bytes are the user's own file
       await Promise.all([bytes, release]);
     } catch (err) {
@@ -182,6 +200,12 @@ export class Transfers extends EventTarget {
       for (const c of f.contacts) this.#reachable(c.username, c.online);
     });
     frames.on('file_stored', (f) => this.onFileStored(f));
+    frames.on('group_file_stored', (f) => this.#groupSends.stored(f.fileId));
+    // A group's copy streams under `g:<group>:<uploader>`, no contact's name: Links passes only contacts' chunks on.
+    this.connection.addEventListener('relay-chunk', (e) => {
+      const { from, payload } = e as RelayChunkEvent;
+      if (parseGroupFileName(from)?.uploader) this.onChunk(from, payload);
+    });
     frames.on('error', (f) => this.onServerError(f));
     frames.on('presence', (f) => this.#reachable(f.username, f.online));
     frames.on('contact_added', (f) => {
@@ -192,6 +216,8 @@ export class Transfers extends EventTarget {
   onWelcome(frame: ServerFrameOf<'welcome'>): void {
     this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
     this.#recovery.loggedIn();
+    // A group's copy is fetched whenever this device is logged in (after a reload, a reconnect): from what is stored.
+    for (const t of this.#in.values()) if (parseGroupFileName(t.record.peer)) t.request();
     this.#releases.loggedIn().catch((err) => console.warn('parley: could not release copies of deleted files', err));
   }
 
@@ -255,11 +281,16 @@ export class Transfers extends EventTarget {
     // A `want` that met an offline sender (ref names them): it may have left a copy with the server.
     if (code === 'peer_offline') return this.#recovery.senderOffline(ref);
     const fileId = ref;
-    if (this.#sends.onError(fileId, code)) return;
+    if (this.#sends.onError(fileId, code) || this.#groupSends.onError(fileId, code)) return;
+    // A group's copy is the only source of its file: gone (released, expired), the reception ends.
+    const t = this.#in.get(fileId);
+    if (t && parseGroupFileName(t.record.peer) && code === 'file_not_found') return t.cancel();
     if (code === 'file_not_found') this.#recovery.notFound(fileId);
   }
 
-  async #onOffer(peer: string, offer: FileOffer, ts = Date.now()): Promise<void> {
+  async #onOffer(from: string, offer: FileOffer, ts = Date.now(), conv?: ConversationId): Promise<void> {
+    // In a group the file comes from the group's one copy, which streams under this name.
+    const peer = conv?.startsWith('grp:') ? groupSourceName(conv.slice(4), from) : from;
     if (this.#in.has(offer.fileId) || this.#records.has(offer.fileId) || this.#gone.has(offer.fileId)) return;
     this.#recovery.offered(offer.fileId, offer.stored, ts);
     const state = this.autoAccept.accepts(offer.size) ? 'waiting' : 'offered';
@@ -273,7 +304,8 @@ export class Transfers extends EventTarget {
   }
 
   #incoming(record: TransferRecord): IncomingTransfer {
-    const link = this.#recovery.linkFor(record);
+    const groupLink = parseGroupFileName(record.peer) ? new GroupFileLink(record.peer, this.connection) : undefined;
+    const link = groupLink ? () => groupLink : this.#recovery.linkFor(record);
     return new IncomingTransfer(record, {
       db: this.db,
       store: this.store,

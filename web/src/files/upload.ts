@@ -6,7 +6,7 @@
  * server forgets an upload it never saw committed).
  */
 import { CHUNK_BYTES, MAX_SEALED_CHUNK_BYTES, sealChunkInto } from '../../../shared/file-chunks';
-import type { ErrorCode } from '../../../shared/protocol';
+import type { ClientFrame, ErrorCode } from '../../../shared/protocol';
 import type { Sodium } from '../../../shared/sodium';
 import type { Connection } from '../net/connection';
 import type { TransferRecord } from '../storage/db';
@@ -37,6 +37,8 @@ export class StoredUpload {
       fileId: Uint8Array;
       connection: Connection;
       changed: () => void;
+      /** The commit to send instead of `file_commit` (a group's copy: `group_file_commit`, group-sends.ts). */
+      commit?: ClientFrame;
     },
   ) {}
 
@@ -101,7 +103,8 @@ export class StoredUpload {
         this.#answer = undefined;
         resolve(result);
       };
-      if (!this.deps.connection.send({ t: 'file_commit', to: r.peer, fileId: r.fileId, count: r.count })) this.answered('internal');
+      const frame = this.deps.commit ?? { t: 'file_commit', to: r.peer, fileId: r.fileId, count: r.count };
+      if (!this.deps.connection.send(frame)) this.answered('internal');
     });
   }
 

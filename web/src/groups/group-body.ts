@@ -11,7 +11,7 @@
  * in a group `from` is the MLS sender, checked against the target's author, mentions.ts beside).
  */
 import { z } from 'zod';
-import { type Body, Delete, Edit, MAX_TIMESTAMP_MS, Reaction, Reply } from '../../../shared/envelope';
+import { type Body, Delete, Edit, FileOffer, MAX_TIMESTAMP_MS, Reaction, Reply } from '../../../shared/envelope';
 import { Username } from '../../../shared/protocol';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import { LIMITS } from '../../../shared/limits';
@@ -27,7 +27,15 @@ const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).ma
 const GroupReply = Reply.extend({ mentions: Mentions });
 
 /** Bodies a group message may carry in this version. */
-const GroupBody = z.discriminatedUnion('kind', [GroupText, GroupReply, Reaction, Edit, Delete]);
+const GroupBody = z.discriminatedUnion('kind', [
+  GroupText,
+  GroupReply,
+  Reaction,
+  Edit,
+  Delete,
+  // A file (issue 12 item 6): the 1:1 offer, always `stored` (every member fetches the group's one copy; files/group-sends.ts).
+  FileOffer,
+]);
 export type GroupBody = z.infer<typeof GroupBody>;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a name shown to every member carries no control characters

@@ -6,7 +6,7 @@
  * group-send.ts), so it is durable and ordered like a text. The receiver applies a modifier with
  * the body modules' rules, `from` being the MLS sender: only the target's author edits or deletes.
  */
-import { MAX_QUOTE_CHARS } from '../../../shared/envelope';
+import { type FileOffer, MAX_QUOTE_CHARS } from '../../../shared/envelope';
 import { members } from '../../../shared/groups/index';
 import { LIMITS } from '../../../shared/limits';
 import { clip } from '../conversations/bodies/reply';
@@ -52,6 +52,13 @@ export class GroupChat {
       ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) }, ...named }
       : { kind: 'text', text: trimmed, ...named };
     await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id), named);
+  }
+
+  /** Posts a file whose sealed copy the server keeps for the group already (files/group-sends.ts): its offer, key included, goes in MLS. */
+  async sendFile(id: string, offer: FileOffer): Promise<void> {
+    this.#active(id);
+    const body: GroupBody = { ...offer, stored: true };
+    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
   }
 
   /** Reacts to message `target` (written `dir`) of group `id` with `emoji`, or takes it back (`remove`). */

@@ -11,6 +11,7 @@ import type { Identity } from '../../../shared/identity';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import { GroupSettings } from '../../../shared/protocol-groups';
 import type { Sodium } from '../../../shared/sodium';
+import type { FileOffer } from '../../../shared/envelope';
 import type { Messenger } from '../conversations/messenger';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
@@ -187,6 +188,11 @@ export class Groups extends EventTarget {
    */
   send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void> {
     return this.chat.send(id, text, reply);
+  }
+
+  /** Posts a file whose sealed copy the server keeps for the group already (files/group-sends.ts). */
+  sendFile(id: string, offer: FileOffer): Promise<void> {
+    return this.chat.sendFile(id, offer);
   }
 
   /** Runs `job` in group `id`'s line; a failure is logged (the frame's handling goes on). */
