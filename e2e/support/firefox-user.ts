@@ -12,7 +12,7 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
-export type Role = 'button' | 'textbox' | 'heading' | 'status' | 'link' | 'file';
+export type Role = 'button' | 'textbox' | 'heading' | 'status' | 'link' | 'file' | 'checkbox';
 
 /**
  * Runs in the page: the first element of `role` whose name starts with `name` (equals it when
@@ -26,6 +26,7 @@ function findInPage(role: Role, name: string, exact: boolean, within: Element | 
     status: '[role=status]',
     link: 'a[href]',
     file: 'input[type=file]',
+    checkbox: 'input[type=checkbox]',
   };
   // Text as a screen reader reads it: what is aria-hidden is left out.
   const textOf = (node: Node): string =>
