@@ -54,6 +54,16 @@ test('two members who are not contacts chat from the member list until the group
   await expect(bob.message('hello bob')).toBeVisible();
   await expect(bob.page.locator('parley-conversation header .presence')).toHaveCount(0);
   await expect(bob.message('hi carol, from the climbing group')).toContainText(/delivered|read/);
+  // Each can verify the other as contacts do: the same safety number, from the key pinned in the group.
+  const digits = async (user: typeof bob) => {
+    await user.page.getByRole('button', { name: 'Contact details' }).click();
+    const section = user.page.getByRole('region', { name: 'Safety number' });
+    await expect(section).toContainText(/Safety number\s*(\d{5} ){11}\d{5}/);
+    const text = (await section.getByTestId('safety-number').textContent())!.trim();
+    await user.page.getByRole('button', { name: 'Contact details' }).click();
+    return text;
+  };
+  expect(await digits(bob)).toBe(await digits(carol));
 
   // alice turns member chats off: bob's next message is refused, in the code's words; the history stays.
   await memberChats.uncheck();

@@ -11,7 +11,9 @@ import { controls } from './shared-styles';
 
 /**
  * The safety number to compare out of band, the warning when a contact's key changed, and what
- * one can do about a contact: block or unblock them, or remove them (after a confirmation).
+ * one can do about a contact: block or unblock them, or remove them (after a confirmation). For a
+ * group member who is not a contact (a member chat), the safety number of the key this device
+ * pinned for them in a group, so members can be verified as contacts are (issue 12).
  */
 @customElement('parley-contact-details')
 export class ParleyContactDetails extends LitElement {
@@ -37,7 +39,8 @@ export class ParleyContactDetails extends LitElement {
   override render() {
     const contact = this.services.contacts.get(this.peer);
     const me = this.services.account.identity;
-    if (!contact || !me) return nothing;
+    if (!me) return nothing;
+    if (!contact) return this.#memberNumber(me.publicKey);
     const s = this.services.sodium;
     const key = contact.changedKey ?? contact.identityKey;
     const digits = safetyNumber(s, me.publicKey, publicKeyFromB64(s, key));
@@ -55,6 +58,19 @@ export class ParleyContactDetails extends LitElement {
       </section>
       ${this.#actions()}
     `;
+  }
+
+  /** A member who is not a contact: the pinned key's safety number (nothing for a stranger). */
+  #memberNumber(mine: Uint8Array) {
+    const pinned = this.services.messenger.keys.keyOf(this.peer);
+    if (!pinned) return nothing;
+    const s = this.services.sodium;
+    const digits = safetyNumber(s, mine, publicKeyFromB64(s, pinned));
+    return html`<section aria-labelledby="sn">
+      <h3 id="sn">${t.safetyNumber()}</h3>
+      <p class="digits" data-testid="safety-number">${digits.join(' ')}</p>
+      <p class="hint">${t.safetyHint(this.peer)} ${t.memberSafetyHint()}</p>
+    </section>`;
   }
 
   #actions() {

@@ -106,6 +106,7 @@ export const t = {
   safetyNumber: () => msg('Safety number'),
   safetyHint: (name: string) =>
     msg(str`Compare these digits with ${name} in person or on a call. If they match, nobody is in the middle.`),
+  memberSafetyHint: () => msg('This key is the one your device first saw for them in a group.', { id: 'member-safety-hint' }),
   keyChanged: (name: string) =>
     msg(str`${name}'s safety number has changed. This can mean they restored their account on a new device, or that someone is intercepting. Messages are on hold until you compare the new safety number and accept it.`),
   acceptNewKey: () => msg('Accept new safety number'),
