@@ -50,9 +50,18 @@ test('reactions, edit and delete for everyone in a group; @mention picker, highl
   await alice.page.getByRole('button', { name: 'Group details' }).click();
   for (const u of [bob, carol]) await openGroup(u, GROUP);
 
+  // Typing shows to the others (with the member's name), and ends when the message comes.
+  await alice.page.getByRole('textbox', { name: 'Message' }).fill('hello');
+  const typing = (u: typeof bob) => u.page.locator('parley-group-conversation parley-typing-indicator [aria-live="polite"]');
+  await expect(typing(bob)).toHaveText('alice is typing…');
+  await expect(typing(carol)).toHaveText('alice is typing…');
+  await expect(typing(alice)).toHaveText('');
+  await alice.page.getByRole('textbox', { name: 'Message' }).fill('');
+
   // The same actions as in a 1:1 chat: a member's message offers Reply, React, Copy, Delete for me.
   await alice.send('hello crew');
   await expect(bubble(bob, 'hello crew')).toBeVisible();
+  await expect(typing(bob)).toHaveText('');
   await bubble(bob, 'hello crew').getByRole('button', { name: 'Message actions' }).click();
   await expect(bob.page.getByRole('menu', { name: 'Message actions' }).getByRole('menuitem')).toHaveText(['Reply', 'React', 'Copy', 'Delete for me']);
   await bob.page.keyboard.press('Escape');
