@@ -46,6 +46,8 @@ export interface GroupsFace extends EventTarget {
   view(id: string): GroupView | undefined;
   create(group: NewGroup): Promise<string>;
   send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void>;
+  /** True when a group showed `user` with another key than the one this device trusts for them (refused). */
+  keyChanged(user: string): boolean;
   readonly admin: GroupAdminFace;
   readonly chat: GroupChatFace;
 }

@@ -72,6 +72,14 @@ export class ParleyGroupConversation extends LitElement {
     return undefined;
   }
 
+  /** Members whose key changed (refused by this device), flagged as a contact's change is. */
+  #keyChanges(view: GroupView) {
+    const users = new Set([...(view.members?.map((m) => m.user) ?? []), ...this.services.groups.chat.memberNames(this.group)]);
+    const changed = [...users].filter((u) => this.services.groups.keyChanged(u)).sort();
+    if (changed.length === 0) return nothing;
+    return html`<div class="alert" role="alert">${changed.map((u) => html`<p>${tg.memberKeyChanged(this.services.contacts.displayName(u) ?? u)}</p>`)}</div>`;
+  }
+
   override render() {
     const view = this.services.groups.view(this.group);
     if (!view) return html`<p class="note" role="status">${errorText('unknown_group')}</p>`;
@@ -89,6 +97,7 @@ export class ParleyGroupConversation extends LitElement {
             <parley-mute-switch .conv=${this.#conv}></parley-mute-switch>
           </div>`
         : nothing}
+      ${this.#keyChanges(view)}
       <p class="since" role="note">${tg.sinceJoined()}</p>
       <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
       ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
@@ -108,6 +117,8 @@ export class ParleyGroupConversation extends LitElement {
       .details { max-height: 55%; overflow-y: auto; border-bottom: 1px solid var(--border); background: var(--panel); }
       .since { margin: 0; padding: 0.3rem 0.9rem; font-size: 0.8rem; color: var(--muted); text-align: center; }
       .note { margin: 0; padding: 0.5rem 0.9rem; border-top: 1px solid var(--border); background: var(--panel); color: var(--muted); font-size: 0.9rem; }
+      .alert { margin: 0.5rem 0.9rem 0; border: 1px solid var(--danger); border-radius: 8px; padding: 0.5rem 0.6rem; }
+      .alert p { margin: 0; color: var(--danger); font-size: 0.9rem; }
       .back { display: none; }
       @media (max-width: 700px) { .back { display: inline-block; } }
     `,

@@ -64,7 +64,7 @@ export class Groups extends EventTarget {
     const send = (frame: Parameters<Connection['send']>[0]) => d.connection.send(frame);
     this.#store = new GroupStore(d.db, d.sodium);
     this.#asks = new Asks(send);
-    this.#trust = new MemberTrust(d.db, d.sodium, d.contacts, () => this.#identity());
+    this.#trust = new MemberTrust(d.db, d.sodium, d.contacts, () => this.#identity(), () => this.#changed(undefined));
     this.#keys = new KeyPool({ db: d.db, sodium: d.sodium, identity: () => this.#identity(), env: async () => this.#groupEnv(), send });
     this.#sender = new GroupSender({ store: this.#store, messenger: d.messenger, asks: this.#asks, send });
     const core: GroupCore = (this.core = {
@@ -188,6 +188,11 @@ export class Groups extends EventTarget {
    */
   send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void> {
     return this.chat.send(id, text, reply);
+  }
+
+  /** True when a group showed `user` with another key than the one trusted for them (MLS refused it). */
+  keyChanged(user: string): boolean {
+    return this.#trust.conflicts.has(user);
   }
 
   /** Posts a file whose sealed copy the server keeps for the group already (files/group-sends.ts). */

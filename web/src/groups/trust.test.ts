@@ -34,8 +34,17 @@ describe('MemberTrust', () => {
     expect([...trust.conflicts].sort()).toEqual(['bob', 'carol']);
     expect(await db.get('memberKeys', 'carol')).toMatchObject({ identityKey: publicKeyB64(s, carol) });
 
-    const again = new MemberTrust(db, s, contacts, () => me);
+    // The conflict of a member who is not a contact is kept, and noted once.
+    expect(await db.get('memberKeys', 'carol')).toMatchObject({ changedKey: publicKeyB64(s, other) });
+    const noted: string[] = [];
+    const again = new MemberTrust(db, s, contacts, () => me, (u) => noted.push(u));
     await again.load();
+    expect([...again.conflicts]).toEqual(['carol']);
+    const dave = generateKeyPair(s);
+    expect(await again.authenticate('dave', dave.publicKey)).toBe(true);
+    expect(await again.authenticate('dave', other.publicKey)).toBe(false);
+    expect(await again.authenticate('dave', other.publicKey)).toBe(false);
+    expect(noted).toEqual(['dave']);
     expect(await again.authenticate('carol', other.publicKey)).toBe(false);
     expect(await again.authenticate('carol', carol.publicKey)).toBe(true);
     db.close();

@@ -3,7 +3,8 @@
  * a member's leaf is accepted when its signature key is this user's own identity key, the key
  * this device trusts for that contact, or (not a contact) the first key this device saw for that
  * username in any group, remembered in IndexedDB (trust on first use). A different key later is
- * refused, and remembered as a conflict so the group can show it.
+ * refused, and remembered as a conflict (kept in IndexedDB for members who are not contacts) so
+ * the group can flag it as a contact's key change is flagged.
  */
 import { publicKeyB64, publicKeyFromB64 } from '../../../shared/identity';
 import type { Identity } from '../../../shared/identity';
@@ -14,7 +15,7 @@ import type { Database, StoredMemberKey } from '../storage/db';
 export class MemberTrust {
   /** username → first-seen key (base64url): mirrored from `memberKeys`, loaded once. */
   readonly #first = new Map<string, string>();
-  /** Usernames whose leaf carried a key other than the one trusted (shown by the group; not persisted). */
+  /** Usernames whose leaf carried a key other than the one trusted (shown by the group). */
   readonly conflicts = new Set<string>();
 
   constructor(
@@ -22,10 +23,15 @@ export class MemberTrust {
     private readonly sodium: Sodium,
     private readonly contacts: Contacts,
     private readonly me: () => Identity,
+    /** A member's key conflict was noted (the UI shows it). */
+    private readonly onConflict: (username: string) => void = () => {},
   ) {}
 
   async load(): Promise<void> {
-    for (const k of await this.db.getAll('memberKeys')) this.#first.set(k.username, k.identityKey);
+    for (const k of await this.db.getAll('memberKeys')) {
+      this.#first.set(k.username, k.identityKey);
+      if (k.changedKey) this.conflicts.add(k.username);
+    }
   }
 
   /**
@@ -46,7 +52,7 @@ export class MemberTrust {
     const trusted = contact?.identityKey ?? this.#first.get(username);
     if (trusted !== undefined) {
       const ok = this.#equal(trusted, signatureKey);
-      if (!ok) this.conflicts.add(username);
+      if (!ok) await this.#conflict(username, signatureKey, contact === undefined);
       return ok;
     }
     const key = publicKeyB64(s, { publicKey: signatureKey });
@@ -59,10 +65,23 @@ export class MemberTrust {
     await tx.done;
     if (stored && stored.identityKey !== key) {
       this.#first.set(username, stored.identityKey);
-      this.conflicts.add(username);
+      await this.#conflict(username, signatureKey, true);
       return false;
     }
     return true;
+  }
+
+  /** `username` showed `key`, not the one trusted: noted (and, for a member who is not a contact, kept). */
+  async #conflict(username: string, key: Uint8Array, keep: boolean): Promise<void> {
+    const isNew = !this.conflicts.has(username);
+    this.conflicts.add(username);
+    if (keep && isNew) {
+      const tx = this.db.transaction('memberKeys', 'readwrite');
+      const stored = await tx.store.get(username);
+      if (stored) await tx.store.put({ ...stored, changedKey: publicKeyB64(this.sodium, { publicKey: key }) });
+      await tx.done;
+    }
+    if (isNew) this.onConflict(username);
   }
 
   #equal(b64: string, key: Uint8Array): boolean {

@@ -41,6 +41,8 @@ export const tg = {
   group: () => msg('group', { desc: 'Read after a group\'s name in the conversation list' }),
   groupDetails: () => msg('Group details'),
   sinceJoined: () => msg('You see messages from the time you joined.'),
+  memberKeyChanged: (name: string) =>
+    msg(str`${name}'s safety number has changed in this group. This device keeps the key it first trusted and does not accept the new one, so it cannot read what ${name} sends with it. Compare safety numbers with ${name} before trusting anything new.`, { id: 'group-member-key-changed' }),
   removed: (reason: GroupRemovedReason) =>
     ({
       removed: () => msg('You were removed from this group. You can read what you have, but not write.'),

@@ -223,6 +223,8 @@ export interface StoredMemberKey {
   /** The group it was first seen in, and when. */
   group: string;
   at: number;
+  /** A different key a group showed for them since, refused (the group shows the change). */
+  changedKey?: string;
 }
 
 export interface ParleyDB extends DBSchema {
