@@ -8,15 +8,13 @@
  * longer a member) fails the send with that code and nothing reaches the group.
  */
 import type { FileOffer } from '../../../shared/envelope';
-import { FILE_ID_BYTES } from '../../../shared/file-chunks';
 import { groupUploadName } from '../../../shared/group-file-names';
 import type { ErrorCode } from '../../../shared/protocol';
-import { type Sodium, toB64 } from '../../../shared/sodium';
+import type { Sodium } from '../../../shared/sodium';
 import type { Connection } from '../net/connection';
 import { ParleyError } from '../net/parley-error';
 import type { Database, TransferRecord } from '../storage/db';
-import { sha256OfBlobs } from './hash';
-import { recordOf } from './sends';
+import { newOffer, recordOf } from './sends';
 import { StoredUpload } from './upload';
 
 export interface GroupSendsDeps {
@@ -91,18 +89,8 @@ export class GroupFileSends {
 
   async #sendOne(group: string, file: File): Promise<ErrorCode | 'stored' | 'cancelled'> {
     const { sodium, db, connection } = this.d;
-    const fileIdBytes = sodium.randombytes_buf(FILE_ID_BYTES);
-    const key = sodium.randombytes_buf(32);
-    const offer: FileOffer = {
-      kind: 'file',
-      fileId: sodium.to_hex(fileIdBytes),
-      name: file.name.slice(0, 255) || 'file',
-      size: file.size,
-      type: file.type.slice(0, 127),
-      sha256: await sha256OfBlobs([file]),
-      key: toB64(sodium, key),
-      stored: true,
-    };
+    // A group's offer is always `stored`: every member fetches the one copy.
+    const { offer, fileId: fileIdBytes, key } = await newOffer(sodium, file, true);
     const record: TransferRecord = { ...recordOf(groupUploadName(group), 'out', offer), state: 'waiting' };
     await db.put('transfers', record);
     this.#files.set(offer.fileId, file);

@@ -22,6 +22,23 @@ import type { StoredUpload } from './upload';
 
 /** Files that could not be sent: the contact is offline and they are over the server's limit for keeping files. */
 /** Files over the server's limit for a contact who is offline: not sent (the error names them). */
+/** A new file's offer (a fresh random id and key, its SHA-256) and the raw id and key that seal its chunks. */
+export async function newOffer(sodium: Sodium, file: File, stored: boolean): Promise<{ offer: FileOffer; fileId: Uint8Array; key: Uint8Array }> {
+  const fileId = sodium.randombytes_buf(FILE_ID_BYTES);
+  const key = sodium.randombytes_buf(32);
+  const offer: FileOffer = {
+    kind: 'file',
+    fileId: sodium.to_hex(fileId),
+    name: file.name.slice(0, 255) || 'file',
+    size: file.size,
+    type: file.type.slice(0, 127),
+    sha256: await sha256OfBlobs([file]),
+    key: toB64(sodium, key),
+    ...(stored ? { stored: true } : {}),
+  };
+  return { offer, fileId, key };
+}
+
 export class OfflineFileTooLarge extends ParleyError {
   constructor(
     readonly names: string[],
@@ -160,18 +177,7 @@ export class Sends {
 
   async #sendOne(peer: string, file: File, offline: boolean): Promise<void> {
     const { sodium, db, messenger } = this.d;
-    const fileIdBytes = sodium.randombytes_buf(FILE_ID_BYTES);
-    const key = sodium.randombytes_buf(32);
-    const offer: FileOffer = {
-      kind: 'file',
-      fileId: sodium.to_hex(fileIdBytes),
-      name: file.name.slice(0, 255) || 'file',
-      size: file.size,
-      type: file.type.slice(0, 127),
-      sha256: await sha256OfBlobs([file]),
-      key: toB64(sodium, key),
-      ...(offline ? { stored: true } : {}),
-    };
+    const { offer, fileId: fileIdBytes, key } = await newOffer(sodium, file, offline);
     const record: TransferRecord = { ...recordOf(peer, 'out', offer), state: 'waiting' };
     await db.put('transfers', record);
     this.#files.set(offer.fileId, file);
