@@ -1,6 +1,6 @@
 // The group service where things go wrong, on a real server: a message written while offline goes
 // at the next login (after a reload), a removed member's group turns read-only, the server's
-// refusal of an ask reaches the caller as its code, and what a member or the server could forge
+// refusal of an ask reaches the caller as its code, a last-resort key package serves two joins, and what a member or the server could forge
 // (a message under another member's name, a card from a non-admin) changes nothing.
 import { describe, expect, it } from 'vitest';
 import { add, fromBase64Url, remove, update } from '../../../shared/groups/index';
@@ -30,6 +30,33 @@ describe('Groups when things go wrong', () => {
     await until('alice reads it', async () => (await alice.messenger.conversation(conv(id))).some((m) => m.text === 'written offline'));
     await until('delivered at bob', async () => (await back.messenger.conversation(conv(id)))[0]?.state === 'delivered');
     expect(await back.db.getAll('outbox')).toEqual([]);
+  });
+
+  it('a member whose server holds only the last-resort key package joins two groups by it', async () => {
+    const alice = await world.device('alice');
+    const bob = await world.device('bob');
+    await befriend(alice, bob);
+    const first = await alice.groups.create({ name: 'First', listed: false });
+    const second = await alice.groups.create({ name: 'Second', listed: false });
+    // Claims take bob's packages oldest first; once the same one comes twice it is the last resort.
+    const claim = async (): Promise<string> => {
+      const claimed = await alice.groups.core.ask(
+        { t: 'kp_claim', group: first, users: [bob.name] },
+        (f: ServerFrame): f is ServerFrameOf<'kp_claimed'> => f.t === 'kp_claimed' && f.group === first,
+        [first, bob.name],
+      );
+      return claimed.kps[0]!.kp;
+    };
+    let last = await claim();
+    for (let next = await claim(); next !== last; next = await claim()) last = next;
+    // Bob joins the first group by it, and uploads a fresh package; the server still hands out the
+    // last resort (now its oldest) once more, for the second group.
+    await alice.groups.core.commit(first, (g) => add(g, [fromBase64Url(last)]));
+    await until('bob joined the first', () => bob.groups.view(first) !== undefined);
+    await alice.groups.core.commit(second, (g) => add(g, [fromBase64Url(last)]));
+    await until('bob joined the second', () => bob.groups.view(second) !== undefined);
+    await alice.groups.send(second, 'in the second');
+    await until('bob reads the second', async () => (await bob.texts(second)).includes('in the second'));
   });
 
   it('a removed member keeps the group read-only: its state is gone and sending is refused before storing', async () => {

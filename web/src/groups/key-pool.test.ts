@@ -10,7 +10,7 @@ import type { ClientFrame, ServerFrame, ServerFrameOf } from '../../../shared/pr
 import { loadSodium } from '../../../shared/sodium';
 import { openDatabase } from '../storage/db';
 import { Asks } from './ask';
-import { FULL, KEEP_MS, KeyPool, LOW } from './key-pool';
+import { FULL, KEEP_MS, KeyPool, LOW, USED_KEEP_MS } from './key-pool';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -39,8 +39,16 @@ describe('KeyPool', () => {
     expect(kept).toHaveLength(1 + FULL - 3);
     expect(kept[0]).toMatchObject({ ref: expect.any(String), initPrivateKey: expect.any(Uint8Array), hpkePrivateKey: expect.any(Uint8Array) });
 
-    await pool.used(kept[0]!.ref);
+    // A used package stays a while (it may be the server's last resort, handed out again), then goes.
+    const usedAt = Date.now();
+    await pool.used(kept[0]!.ref, usedAt);
+    await pool.used(kept[0]!.ref, usedAt + 1000);
+    expect((await pool.all()).map((k) => k.ref)).toContain(kept[0]!.ref);
+    await pool.prune(usedAt + USED_KEEP_MS - 1);
+    expect((await pool.all()).map((k) => k.ref)).toContain(kept[0]!.ref);
+    await pool.prune(usedAt + USED_KEEP_MS + 1);
     expect((await pool.all()).map((k) => k.ref)).not.toContain(kept[0]!.ref);
+    expect(await pool.all()).toHaveLength(FULL - 3);
     await pool.prune(Date.now() + KEEP_MS + 1);
     expect(await pool.all()).toEqual([]);
     db.close();

@@ -15,6 +15,13 @@ export const LOW = 8;
 export const FULL = 16;
 /** Secrets of packages older than this are let go: the server's copies have expired (MLS_LIMITS.keyPackageLifetimeSeconds). */
 export const KEEP_MS = 90 * 24 * 3600 * 1000;
+/**
+ * How long a used package's secrets stay. The server hands each package out once, except its
+ * last one (the last resort, RFC 9420 §16.8), which it hands out again until a fresh upload
+ * replaces it: a second Welcome made to that package must still find its secrets. A Welcome older
+ * than the group log's retention (14 days) is gone from the server, so none can come after that.
+ */
+export const USED_KEEP_MS = 14 * 24 * 3600 * 1000;
 
 export interface KeyPoolDeps {
   db: Database;
@@ -30,11 +37,12 @@ export class KeyPool {
 
   constructor(private readonly d: KeyPoolDeps) {}
 
-  /** At load: lets go of secrets whose packages have expired. */
+  /** At load: lets go of secrets whose packages have expired, or were used long enough ago. */
   async prune(now = Date.now()): Promise<void> {
     const tx = this.d.db.transaction('keyPackages', 'readwrite');
     for (let cursor = await tx.store.openCursor(); cursor; cursor = await cursor.continue()) {
-      if (now - cursor.value.made > KEEP_MS) void cursor.delete();
+      const { made, usedAt } = cursor.value;
+      if (now - made > KEEP_MS || (usedAt !== undefined && now - usedAt > USED_KEEP_MS)) void cursor.delete();
     }
     await tx.done;
   }
@@ -74,13 +82,16 @@ export class KeyPool {
     }
   }
 
-  /** Every kept package (for a Welcome to find its own). */
+  /** Every kept package, used ones too (for a Welcome to find its own). */
   async all(): Promise<OwnKeyPackage[]> {
-    return (await this.d.db.getAll('keyPackages')).map(({ made: _made, ...kp }: StoredKeyPackage) => kp);
+    return (await this.d.db.getAll('keyPackages')).map(({ made: _made, usedAt: _usedAt, ...kp }: StoredKeyPackage) => kp);
   }
 
-  /** A Welcome used `ref`: its secrets go (one use). */
-  async used(ref: string): Promise<void> {
-    await this.d.db.delete('keyPackages', ref);
+  /** A Welcome used `ref`: its secrets are marked, and go at a later prune (USED_KEEP_MS: it may be the server's last resort). */
+  async used(ref: string, now = Date.now()): Promise<void> {
+    const tx = this.d.db.transaction('keyPackages', 'readwrite');
+    const kept = await tx.store.get(ref);
+    if (kept && kept.usedAt === undefined) await tx.store.put({ ...kept, usedAt: now });
+    await tx.done;
   }
 }

@@ -213,6 +213,8 @@ export interface StoredKeyPackage {
   hpkePrivateKey: Uint8Array;
   /** When it was made (ms). */
   made: number;
+  /** When a Welcome first used it (ms); its secrets stay a while after (key-pool.ts USED_KEEP_MS). */
+  usedAt?: number;
 }
 
 /** The identity key first seen for a group member who is not a contact (trust on first use). */
