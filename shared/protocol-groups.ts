@@ -159,8 +159,11 @@ export const GroupServerFrames = [
   z.object({ t: z.literal('group_results'), q: z.string(), groups: z.array(Card) }),
   /** To the requester: the request is stored. */
   z.object({ t: z.literal('group_requested'), group: GroupId }),
-  /** To owners/admins: a pending join request (live, or after the group list at login). */
-  z.object({ t: z.literal('group_request'), group: GroupId, user: User, identityKey: exactB64(32) }),
+  /**
+   * To owners/admins: a pending join request (live, or after the group list at login); `approved`
+   * when it was approved but no commit has added the user yet (the add failed: it may be done again).
+   */
+  z.object({ t: z.literal('group_request'), group: GroupId, user: User, identityKey: exactB64(32), approved: z.literal(true).optional() }),
   /** A request was decided: to the owners/admins, and to the requester. */
   z.object({ t: z.literal('group_decided'), group: GroupId, user: User, accept: z.boolean() }),
   /** To the committer: its commit is the group's `epoch`, at `seq` in the log. */
@@ -199,7 +202,7 @@ export const GroupServerFrames = [
     settings: GroupSettings.partial(),
     members: z.array(Member),
     /** For owners and admins only. */
-    requests: z.array(z.object({ user: User, identityKey: exactB64(32) })).optional(),
+    requests: z.array(z.object({ user: User, identityKey: exactB64(32), approved: z.literal(true).optional() })).optional(),
     bans: z.array(User).optional(),
   }),
   // ---- group files ----

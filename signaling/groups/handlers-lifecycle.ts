@@ -52,7 +52,7 @@ export const groupInfo: Handler<'group_info'> = async (ctx, session, f) => {
     .map((m) => ({ user: m.user, role: m.role, ...(m.mutedUntil !== null && m.mutedUntil > Date.now() ? { mutedUntil: m.mutedUntil } : {}) }));
   const settings = { listed: g.listed, joinPolicy: g.joinPolicy, onlyAdminsSend: g.onlyAdminsSend, memberChats: g.memberChats, ...(g.listed ? { name: g.name, topic: g.topic } : {}) };
   const admin = me.role !== 'member';
-  const requests = admin ? (await ctx.groups.requestFrames(f.group)).map((r) => ({ user: r.user, identityKey: r.identityKey })) : undefined;
+  const requests = admin ? (await ctx.groups.requestFrames(f.group)).map(({ t: _t, group: _g, ...r }) => r) : undefined;
   const bans = admin ? await store.bans(f.group) : undefined;
   session.send({ t: 'group_state', group: f.group, epoch: g.epoch, seq: g.seq, settings, members, ...(requests ? { requests } : {}), ...(bans ? { bans } : {}) });
 };

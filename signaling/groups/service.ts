@@ -157,13 +157,15 @@ export class GroupService {
     this.log.info({ group, user }, 'group member lapsed: behind a commit the log no longer holds');
   }
 
-  /** The pending join requests of `group`, with each requester's identity key. */
+  /** The pending join requests of `group`, and approvals not used yet, with each requester's identity key. */
   async requestFrames(group: string): Promise<ServerFrameOf<'group_request'>[]> {
-    const users = await this.store.groups.requests(group);
+    const [pending, approved] = await Promise.all([this.store.groups.requests(group), this.store.groups.approvals(group)]);
+    const users = [...approved, ...pending];
     const accounts = await Promise.all(users.map((u) => this.store.accounts.get(u)));
     return users.flatMap((user, i) => {
       const a = accounts[i];
-      return a ? [{ t: 'group_request' as const, group, user, identityKey: a.identityKey }] : [];
+      if (!a) return [];
+      return [{ t: 'group_request' as const, group, user, identityKey: a.identityKey, ...(i < approved.length ? { approved: true as const } : {}) }];
     });
   }
 }

@@ -156,6 +156,8 @@ export interface GroupStore {
   addRequest(id: string, user: string): Promise<JoinRequestResult>;
   /** Pending (undecided) requests, oldest first. */
   requests(id: string): Promise<string[]>;
+  /** Approved requests not used yet (no commit added the user since), oldest first: an add that failed can be done again. */
+  approvals(id: string): Promise<string[]>;
   /** Accept: the user is approved (a commit may add them). Decline: the request goes. False when none was pending. */
   decide(id: string, user: string, accept: boolean): Promise<boolean>;
   isApproved(id: string, user: string): Promise<boolean>;

@@ -51,6 +51,7 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.isApproved(G1, 'bob')).toBe(true);
       expect(await g.decide(G1, 'bob', true)).toBe(false);
       expect(await g.requests(G1)).toEqual(['carol']);
+      expect(await g.approvals(G1)).toEqual(['bob']);
       expect(await g.decide(G1, 'carol', false)).toBe(true);
       expect(await g.isApproved(G1, 'carol')).toBe(false);
       expect(await g.decide(G1, 'nobody', true)).toBe(false);
@@ -71,6 +72,7 @@ export function groupsContract(c: ContractContext): void {
       await g.decide(G1, 'bob', true);
       expect(await g.decide(G1, 'bob', false)).toBe(true);
       expect(await g.isApproved(G1, 'bob')).toBe(false);
+      expect(await g.approvals(G1)).toEqual([]);
       await g.addRequest(G1, 'bob');
       await g.decide(G1, 'bob', true);
       expect(await g.addRequest(G1, 'dave')).toBe('full');

@@ -192,9 +192,17 @@ export class RedisGroups implements GroupStore {
   }
 
   async requests(id: string): Promise<string[]> {
+    return this.#requestsWhere(id, false);
+  }
+
+  async approvals(id: string): Promise<string[]> {
+    return this.#requestsWhere(id, true);
+  }
+
+  async #requestsWhere(id: string, approved: boolean): Promise<string[]> {
     return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.requests(id)]))
       .map(([user, json]) => ({ user, ...(JSON.parse(json) as { ts: number; approved: boolean }) }))
-      .filter((r) => !r.approved)
+      .filter((r) => r.approved === approved)
       .sort((a, b) => a.ts - b.ts || (a.user < b.user ? -1 : 1))
       .map((r) => r.user);
   }

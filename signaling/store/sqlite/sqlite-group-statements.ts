@@ -74,6 +74,7 @@ export function groupStatements(db: Database.Database) {
     countRequests: db.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM group_requests WHERE group_id = ?'),
     insertRequest: db.prepare<[string, string, number]>('INSERT INTO group_requests (group_id, user, created_at, approved) VALUES (?, ?, ?, 0)'),
     requests: db.prepare<[string], { user: string }>('SELECT user FROM group_requests WHERE group_id = ? AND approved = 0 ORDER BY created_at, user'),
+    approvals: db.prepare<[string], { user: string }>('SELECT user FROM group_requests WHERE group_id = ? AND approved = 1 ORDER BY created_at, user'),
     approve: db.prepare<[string, string]>('UPDATE group_requests SET approved = 1 WHERE group_id = ? AND user = ? AND approved = 0'),
     dropRequest: db.prepare<[string, string]>('DELETE FROM group_requests WHERE group_id = ? AND user = ?'),
     expireRequests: db.prepare<[string, number]>('DELETE FROM group_requests WHERE group_id = ? AND created_at < ?'),

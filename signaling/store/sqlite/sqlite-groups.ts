@@ -163,6 +163,10 @@ export class SqliteGroups implements GroupStore {
     return this.#q.requests.all(id).map((r) => r.user);
   }
 
+  async approvals(id: string): Promise<string[]> {
+    return this.#q.approvals.all(id).map((r) => r.user);
+  }
+
   async decide(id: string, user: string, accept: boolean): Promise<boolean> {
     const pending = this.#q.request.get(id, user);
     // A decline also withdraws an approval not yet used (the user never came to be added).

@@ -44,7 +44,7 @@ export class ParleyJoinRequests extends LitElement {
     const error = this.errors.get(key);
     const busy = this.deciding.has(key);
     return html`<li>
-      <span>${tg.wantsToJoin(r.user, name)}</span>
+      <span>${r.approved ? tg.approvedNotAdded(r.user, name) : tg.wantsToJoin(r.user, name)}</span>
       <span class="row">
         <button ?disabled=${busy} @click=${() => this.#decide(r, true)}>${tg.approve()}</button>
         <button class="secondary" ?disabled=${busy} @click=${() => this.#decide(r, false)}>${tg.decline()}</button>

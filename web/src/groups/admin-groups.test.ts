@@ -45,6 +45,36 @@ describe('join requests', () => {
     expect(await code(owner.groups.admin.decide(id, other.name, true))).toBe('no_request');
   });
 
+  it('an approval whose add failed is listed again as approved, also after a reload, and approving it again only adds', async () => {
+    const owner = await device('owner');
+    const asker = await device('asker');
+    const id = await groupWith(owner, []);
+    await asker.groups.admin.requestJoin(id);
+    await until('the request', () => owner.groups.admin.requests(id).length === 1);
+    // The server approves; the claim of the asker's key package then fails (as when the connection drops).
+    owner.hold = (f) => {
+      if (f.t !== 'kp_claim') return false;
+      queueMicrotask(() => owner.router.route({ t: 'error', code: 'unavailable', message: 'gone', ref: id }));
+      return true;
+    };
+    expect(await code(owner.groups.admin.decide(id, asker.name, true))).toBe('unavailable');
+    expect(owner.groups.admin.requests(id)).toMatchObject([{ user: asker.name, approved: true }]);
+    owner.hold = undefined;
+    await world.close(owner);
+    const back = await world.reopen(owner.profile);
+    // The server lists the unused approval at login, and in the group's state.
+    await until('the approval at login', () => back.groups.admin.requests(id).some((r) => r.approved));
+    await back.groups.admin.refresh(id);
+    expect(back.groups.admin.requests(id)).toMatchObject([{ user: asker.name, approved: true }]);
+    const decides = () => back.sent.filter((f) => f.t === 'group_decide').length;
+    await back.groups.admin.decide(id, asker.name, true);
+    expect(decides()).toBe(0);
+    expect(back.groups.admin.requests(id)).toEqual([]);
+    await until('asker joined', () => asker.groups.view(id)?.name === 'Night owls');
+    await back.groups.admin.refresh(id);
+    expect(back.groups.admin.requests(id)).toEqual([]);
+  });
+
   it('requests pending while the admin was away are in its list after refresh', async () => {
     const owner = await device('owner');
     const asker = await device('asker');

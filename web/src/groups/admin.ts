@@ -46,7 +46,7 @@ export class GroupAdmin extends EventTarget {
   async onFrame(f: ServerFrame): Promise<void> {
     switch (f.t) {
       case 'group_request':
-        return this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey }));
+        return this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey, ...(f.approved ? { approved: f.approved } : {}) }));
       case 'group_decided':
         return this.#changed(this.#requests.drop(f.group, f.user));
       case 'group_state':
@@ -89,11 +89,24 @@ export class GroupAdmin extends EventTarget {
     return [...(this.#bans.get(id) ?? [])];
   }
 
-  /** Accepts (approves, then adds with one commit and sends the card) or declines `user`'s request. */
+  /**
+   * Accepts (approves, then adds with one commit and sends the card) or declines `user`'s request.
+   * The approval is the server's before the add is tried: when the add fails, the request is listed
+   * again as approved, and accepting it again only adds.
+   */
   async decide(id: string, user: string, accept: boolean): Promise<void> {
-    await this.core.ask({ t: 'group_decide', group: id, user, accept }, is('group_decided', id, (f) => f.user === user), [id, user]);
+    const request = this.#requests.list(id).find((r) => r.user === user);
+    if (!(accept && request?.approved)) {
+      await this.core.ask({ t: 'group_decide', group: id, user, accept }, is('group_decided', id, (f) => f.user === user), [id, user]);
+    }
     this.#changed(this.#requests.drop(id, user));
-    if (accept) await this.#commits.add(id, [user]);
+    if (!accept) return;
+    try {
+      await this.#commits.add(id, [user]);
+    } catch (err) {
+      if (request) this.#changed(this.#requests.add({ ...request, approved: true }));
+      throw err;
+    }
   }
 
   // ---- members ----

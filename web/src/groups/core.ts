@@ -37,6 +37,8 @@ export interface JoinRequestView {
   group: string;
   user: string;
   identityKey: string;
+  /** Approved, but no commit added them yet (the add failed): approving again only adds. */
+  approved?: true;
 }
 
 export interface GroupCard {

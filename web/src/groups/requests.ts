@@ -1,7 +1,8 @@
 /**
  * Pending join requests as this owner or admin knows them: pushed live (`group_request`), at login
  * after the group list, and all at once in `group_state`; forgotten once decided (`group_decided`,
- * by this admin or another) or when the group is left. Each change says whether anything changed,
+ * by this admin or another) or when the group is left. An approval whose add failed is listed again
+ * (`approved`), by this device at once and by the server at login and in `group_state`. Each change says whether anything changed,
  * so the service raises its `requests` event only when the list the UI shows is different.
  */
 import type { JoinRequestView } from './core';
@@ -15,7 +16,7 @@ export class JoinRequests {
     let pending = this.#byGroup.get(request.group);
     if (!pending) this.#byGroup.set(request.group, (pending = new Map()));
     const known = pending.get(request.user);
-    if (known && known.identityKey === request.identityKey) return false;
+    if (known && known.identityKey === request.identityKey && known.approved === request.approved) return false;
     pending.set(request.user, { ...request });
     return true;
   }
@@ -30,9 +31,9 @@ export class JoinRequests {
 
   /** The whole pending list of `group`, as `group_state` tells it; false when it was the same. */
   replace(group: string, requests: readonly Omit<JoinRequestView, 'group'>[]): boolean {
-    const key = (list: readonly Omit<JoinRequestView, 'group'>[]) => list.map((r) => `${r.user} ${r.identityKey}`).sort().join('\n');
+    const key = (list: readonly Omit<JoinRequestView, 'group'>[]) => list.map((r) => `${r.user} ${r.identityKey} ${r.approved ?? ''}`).sort().join('\n');
     const before = key(this.list(group));
-    const next = new Map(requests.map((r) => [r.user, { group, user: r.user, identityKey: r.identityKey }]));
+    const next = new Map(requests.map((r) => [r.user, { group, user: r.user, identityKey: r.identityKey, ...(r.approved ? { approved: r.approved } : {}) }]));
     if (next.size === 0) this.#byGroup.delete(group);
     else this.#byGroup.set(group, next);
     return before !== key(this.list(group));

@@ -33,6 +33,7 @@ export const tg = {
   // join requests
   joinRequests: () => msg('Join requests'),
   wantsToJoin: (user: string, group: string) => msg(str`${user} wants to join ${group}`),
+  approvedNotAdded: (user: string, group: string) => msg(str`${user} was approved for ${group} but is not in it yet`),
   approve: () => msg('Approve'),
   decline: () => msg('Decline', { id: 'group-decline' }),
   // the conversation
