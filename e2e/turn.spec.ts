@@ -2,27 +2,31 @@
  * TURN with short-lived credentials, in real Chromium: coturn on loopback (--use-auth-secret, and
  * --allow-loopback-peers for the test only), the server minting each user's credential, and the
  * page's test switch (direct-channel.ts, ICE_RELAY_TEST_SWITCH) forcing iceTransportPolicy
- * 'relay', so the only way a data channel can open is through the TURN server.
+ * 'relay', so the only way a data channel can open is through the TURN server. A connection made
+ * after the server refreshed the credentials (ice_servers) is configured with the refreshed one.
  */
 import type { Page } from '@playwright/test';
 import { CoturnProcess } from '../signaling/test-support/coturn-process';
 import { expect, test as base } from './support/fixtures';
 import type { OpenUser } from './support/fixtures';
 
-const test = base.extend<{ turn: CoturnProcess; wrongSecret: boolean }>({
+const test = base.extend<{ turn: CoturnProcess; wrongSecret: boolean; refreshFraction: string }>({
   wrongSecret: [false, { option: true }],
+  /** TURN_REFRESH_FRACTION: the server's default unless a test asks for early refreshes. */
+  refreshFraction: ['0.75', { option: true }],
   turn: async ({}, use) => {
     const turn = await CoturnProcess.start();
     await use(turn);
     await turn.dispose();
   },
-  serverEnv: async ({ turn, wrongSecret }, use) => {
+  serverEnv: async ({ turn, wrongSecret, refreshFraction }, use) => {
     await use({
       // UDP only: one relay candidate per side keeps the check simple.
       TURN_URLS: turn.urls[0]!,
       // A secret coturn does not know: every credential the server mints is refused (401).
       TURN_SECRET: wrongSecret ? 'a-secret-coturn-has-never-heard-of' : turn.secret,
-      TURN_TTL_SECONDS: '600',
+      TURN_TTL_SECONDS: refreshFraction === '0.75' ? '600' : '60',
+      TURN_REFRESH_FRACTION: refreshFraction,
     });
   },
 });
@@ -115,6 +119,41 @@ test.describe('with credentials coturn refuses', () => {
     await expect(bob.connectionPath()).toHaveText('relay');
     expect((await alice.rtc()).sentEnvelopes + (await bob.rtc()).sentEnvelopes).toBe(0);
     expect(await selectedPair(alice.page)).toBeUndefined();
+  });
+});
+
+test.describe('with credentials refreshed every 6 s (TTL 60 s)', () => {
+  test.use({ refreshFraction: '0.1' });
+
+  test('a connection made after a refresh uses the refreshed credential, and opens through TURN', async ({ openUser }) => {
+    const alice = await openUser('alice');
+    const bob = await openUser('bob');
+    // The TURN usernames ("<expiry>:<user>") of every ice_servers frame alice's page receives.
+    const refreshed: string[] = [];
+    alice.page.on('websocket', (ws) =>
+      ws.on('framereceived', ({ payload }) => {
+        const f = JSON.parse(String(payload)) as { t: string; iceServers?: Array<{ username?: string }> };
+        if (f.t === 'ice_servers') refreshed.push(...(f.iceServers ?? []).flatMap((s) => (s.username ? [s.username] : [])));
+      }),
+    );
+    await relayIceOnly(alice.page);
+    await relayIceOnly(bob.page);
+    await alice.signUp();
+    await bob.signUp();
+    await expect.poll(() => refreshed.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    const fresh = refreshed.at(-1)!;
+    await alice.befriend(bob);
+    await alice.openChat('bob');
+    await bob.openChat('alice');
+    await expect(alice.connectionPath()).toHaveText('direct', { timeout: 20_000 });
+    await expect.poll(() => selectedPair(alice.page)).toEqual({ local: 'relay', remote: 'relay', policy: 'relay' });
+    // Alice's peer connection was configured with a credential from a refresh, not the one her login carried.
+    const usernames = await alice.page.evaluate(() =>
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.flatMap((pc) => pc.getConfiguration().iceServers ?? []).flatMap((s) => (s.username ? [s.username] : [])),
+    );
+    expect(usernames.length).toBeGreaterThan(0);
+    expect(refreshed).toContain(usernames.at(-1));
+    expect(Number(usernames.at(-1)!.split(':')[0])).toBeGreaterThanOrEqual(Number(fresh.split(':')[0]));
   });
 });
 
