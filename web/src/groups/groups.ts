@@ -19,6 +19,7 @@ import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import type { Database, StoredGroup } from '../storage/db';
+import { AckCoalescer } from './ack-coalescer';
 import { GroupAdmin } from './admin';
 import { Asks } from './ask';
 import type { GroupCore, GroupView, NewGroup } from './core';
@@ -58,10 +59,16 @@ export class Groups extends EventTarget {
   readonly #keys: KeyPool;
   readonly #sender: GroupSender;
   #env: GroupEnv | undefined;
+  readonly #acks: AckCoalescer;
 
   constructor(private readonly d: GroupsDeps) {
     super();
-    const send = (frame: Parameters<Connection['send']>[0]) => d.connection.send(frame);
+    // Acks wait a little to be coalesced, but never behind a later group frame (a leave must follow them).
+    const acks = (this.#acks = new AckCoalescer((group, upTo) => void d.connection.send({ t: 'group_ack', group, upTo })));
+    const send = (frame: Parameters<Connection['send']>[0]) => {
+      acks.flush();
+      return d.connection.send(frame);
+    };
     this.#store = new GroupStore(d.db, d.sodium);
     this.#asks = new Asks(send);
     this.#trust = new MemberTrust(d.db, d.sodium, d.contacts, () => this.#identity(), () => this.#changed(undefined));
@@ -84,7 +91,7 @@ export class Groups extends EventTarget {
       store: this.#store,
       messenger: d.messenger,
       me: () => this.#identity().username,
-      ack: (group, upTo) => void send({ t: 'group_ack', group, upTo }),
+      ack: (group, upTo) => acks.ack(group, upTo),
       applyEvent: (group, event, seq) => this.admin.applyEvent(group, event, seq),
       changed: (id) => this.#changed(id),
       view: (id) => this.view(id),
@@ -234,7 +241,7 @@ export class Groups extends EventTarget {
     };
     await this.#store.save(this.#store.fill(f.group, record, joined.group));
     await this.#keys.used(joined.keyPackageRef);
-    this.d.connection.send({ t: 'group_ack', group: f.group, upTo: f.seq });
+    this.#acks.ack(f.group, f.seq);
     this.#changed(f.group);
     // One package fewer on the server: its count (the answer) says whether to top up.
     void this.#keys.upload(1).catch((err) => console.warn('parley: could not upload a key package', err));
