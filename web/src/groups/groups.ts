@@ -222,9 +222,8 @@ export class Groups extends EventTarget {
       const tree = await fetchTree(this.#asks, f.group);
       joined = await join(this.#groupEnv(), this.d.sodium, identity, fromBase64Url(f.welcome), await this.#keys.all(), f.group, tree);
     } catch (err) {
-      // A tree the server no longer keeps (`tree_gone`) is as final as a Welcome that does not open; `unavailable` waits for the next login.
-      if (err instanceof ParleyError && err.code === 'unavailable') throw err;
-      if (!isGroupError(err) && !(err instanceof ParleyError)) throw err;
+      // `tree_gone` (a later Add replaced the tree) is as final as a Welcome that does not open; `unavailable` waits for the next login.
+      if ((err instanceof ParleyError && err.code === 'unavailable') || !(isGroupError(err) || err instanceof ParleyError)) throw err;
       console.warn(`parley: could not join group ${f.group} with its Welcome`, err);
       return this.#store.unfill(f.group);
     }
