@@ -5,7 +5,11 @@
  * commits); then, from that same state each time, the owner adds one more member, removes one, or
  * sends a message, and one member processes it. Medians of BENCH_MLS_RUNS runs (each a fresh
  * person or message) of the CPU time each step takes (steadier than wall time on a shared machine;
- * ts-mls's WebCrypto calls run on this thread); sizes are bytes on the wire.
+ * ts-mls's WebCrypto calls run on this thread); sizes are bytes on the wire. The Welcome carries
+ * no ratchet tree: the joiner fetches it beside the Welcome (shared/groups/trees.ts), in parts of
+ * one frame each, so "join" here is the join with the fetched tree and "tree B" what the server
+ * sends the joiner besides the Welcome. At 1,000 members each step costs seconds: that size runs
+ * at most MAX_RUNS_AT_1000 times.
  */
 import { generateKeyPair } from '../shared/identity';
 import { loadSodium } from '../shared/sodium';
@@ -19,9 +23,15 @@ import {
   join,
   keyPackages,
   processMessage,
+  treeParts,
   remove,
 } from '../shared/groups';
+import { GROUP_LIMITS } from '../shared/limits';
 import { fmt, median, table } from './stats';
+
+const MAX_RUNS_AT_1000 = 3;
+/** base64url characters of `bytes` bytes: what a frame carries. */
+const chars = (bytes: number) => Math.ceil((bytes * 4) / 3);
 
 export interface MlsOptions {
   sizes: number[];
@@ -37,7 +47,12 @@ export interface MlsSizeResult {
   processRemoveMs: number;
   encryptMs: number;
   decryptMs: number;
-  bytes: { addCommit: number; welcome: number; removeCommit: number; message: number };
+  bytes: { addCommit: number; welcome: number; tree: number; treeParts: number; removeCommit: number; message: number };
+  /** What the server sends for one add: the commit to the N − 1 members before, the Welcome and the tree to the joiner. */
+  addEgressBytes: number;
+  /** Whether the remove commit fits a `group_commit` frame (GROUP_LIMITS.maxCommitChars of base64url). */
+  removeFits: boolean;
+  runs: number;
 }
 
 export interface MlsResult {
@@ -73,21 +88,21 @@ async function people() {
 async function benchSize(members: number, runs: number): Promise<MlsSizeResult> {
   const { s, env, person } = await people();
   const owner = await person();
-  // N − 1 to begin with, so that the measured add makes N (MLS_LIMITS.maxMembers caps a group at 100).
+  // N − 1 to begin with, so that the measured add makes N (MLS_LIMITS.maxMembers caps a group at 1,000).
   const others = await Promise.all(Array.from({ length: members - 2 }, person));
   const g0 = await createGroup(env, s, owner.identity, crypto.getRandomValues(new Uint8Array(16)), { owner: owner.identity.username, admins: [] });
   const bulk = await add(g0, others.map((o) => o.kp.publicPackage));
   const base: Group = bulk.group;
   const reader = others[others.length - 1]!;
-  const readerGroup = (await join(env, s, reader.identity, bulk.welcome!, [reader.kp])).group;
+  const readerGroup = (await join(env, s, reader.identity, bulk.welcome!, [reader.kp], undefined, bulk.tree)).group;
   const t = { add: [] as number[], processAdd: [] as number[], join: [] as number[], remove: [] as number[], processRemove: [] as number[], encrypt: [] as number[], decrypt: [] as number[] };
-  const bytes = { addCommit: 0, welcome: 0, removeCommit: 0, message: 0 };
+  const bytes = { addCommit: 0, welcome: 0, tree: 0, treeParts: 0, removeCommit: 0, message: 0 };
   for (let i = 0; i < runs; i++) {
     const newcomer = await person();
     const [added, addMs] = await timed(() => add(base, [newcomer.kp.publicPackage]));
     t.add.push(addMs);
     t.processAdd.push((await timed(() => processMessage(readerGroup, added.commit)))[1]);
-    t.join.push((await timed(() => join(env, s, newcomer.identity, added.welcome!, [newcomer.kp])))[1]);
+    t.join.push((await timed(() => join(env, s, newcomer.identity, added.welcome!, [newcomer.kp], undefined, added.tree)))[1]);
     const target = others[i % (others.length - 1)]!.identity.username;
     const [removed, removeMs] = await timed(() => remove(base, [target]));
     t.remove.push(removeMs);
@@ -95,7 +110,14 @@ async function benchSize(members: number, runs: number): Promise<MlsSizeResult> 
     const [sent, encryptMs] = await timed(() => encrypt(base, new Uint8Array(100)));
     t.encrypt.push(encryptMs);
     t.decrypt.push((await timed(() => processMessage(readerGroup, sent.message)))[1]);
-    Object.assign(bytes, { addCommit: added.commit.length, welcome: added.welcome!.length, removeCommit: removed.commit.length, message: sent.message.length });
+    Object.assign(bytes, {
+      addCommit: added.commit.length,
+      welcome: added.welcome!.length,
+      tree: added.tree!.length,
+      treeParts: treeParts(added.tree!).length,
+      removeCommit: removed.commit.length,
+      message: sent.message.length,
+    });
   }
   return {
     members,
@@ -107,6 +129,9 @@ async function benchSize(members: number, runs: number): Promise<MlsSizeResult> 
     encryptMs: median(t.encrypt),
     decryptMs: median(t.decrypt),
     bytes,
+    addEgressBytes: bytes.addCommit * (members - 1) + bytes.welcome + bytes.tree,
+    removeFits: chars(bytes.removeCommit) <= GROUP_LIMITS.maxCommitChars,
+    runs,
   };
 }
 
@@ -124,7 +149,7 @@ export async function benchMls(options: MlsOptions, log: (line: string) => void)
   const sizes: MlsSizeResult[] = [];
   for (const n of options.sizes) {
     log(`  N = ${n} …`);
-    sizes.push(await benchSize(n, options.runs));
+    sizes.push(await benchSize(n, n >= 1000 ? Math.min(options.runs, MAX_RUNS_AT_1000) : options.runs));
   }
   return { keyPackageMs: median(kpTimes), keyPackageBytes: kpBytes, sizes };
 }
@@ -136,9 +161,10 @@ export function reportMls(r: MlsResult, log: (line: string) => void): void {
   log(`  key package: ${ms(r.keyPackageMs)} ms, ${fmt(r.keyPackageBytes)} B`);
   log(
     table([
-      ['N (after the add)', 'add 1', 'process add', 'join', 'remove 1', 'process remove', 'encrypt', 'decrypt', 'add commit B', 'Welcome B', 'remove commit B', 'message B'],
+      ['N (after the add)', 'runs', 'add 1', 'process add', 'join', 'remove 1', 'process remove', 'encrypt', 'decrypt', 'add commit B', 'Welcome B', 'tree B (parts)', 'add egress B', 'remove commit B', 'message B'],
       ...r.sizes.map((x) => [
         fmt(x.members),
+        fmt(x.runs),
         ms(x.addMs),
         ms(x.processAddMs),
         ms(x.joinMs),
@@ -148,12 +174,15 @@ export function reportMls(r: MlsResult, log: (line: string) => void): void {
         ms(x.decryptMs),
         fmt(x.bytes.addCommit),
         fmt(x.bytes.welcome),
-        fmt(x.bytes.removeCommit),
+        `${fmt(x.bytes.tree)} (${x.bytes.treeParts})`,
+        fmt(x.addEgressBytes),
+        `${fmt(x.bytes.removeCommit)}${x.removeFits ? '' : ' (over a frame)'}`,
         fmt(x.bytes.message),
       ]),
     ]),
   );
   log('  The group is sparse (one bulk add, nobody has committed since): removals encrypt to every member, the worst case.');
+  log('  The Welcome carries no tree; the joiner fetches "tree B" beside it in frames of one part each ("add egress": commit to N − 1, Welcome, tree).');
 }
 
 export const mlsSummary = (r: MlsResult) => ({

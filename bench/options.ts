@@ -62,7 +62,7 @@ export const historyOptions: HistoryOptions = {
 
 // MLS: group sizes and runs per size (each run adds, removes and sends once from the same state).
 export const mlsOptions: MlsOptions = {
-  sizes: (process.env.BENCH_MLS_SIZES || '10,100').split(',').map(Number),
+  sizes: (process.env.BENCH_MLS_SIZES || '10,100,1000').split(',').map(Number),
   runs: Math.max(3, num('BENCH_MLS_RUNS', 7)),
 };
 

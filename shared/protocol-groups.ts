@@ -10,6 +10,7 @@
  * spelled here with the same rules.
  */
 import { z } from 'zod';
+import { MLS_LIMITS } from './groups/limits';
 import { GROUP_LIMITS as G, LIMITS } from './limits';
 import { USERNAME_PATTERN } from './username';
 
@@ -38,6 +39,10 @@ const GroupMessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
 const GroupFileId = z.string().regex(/^[0-9a-f]{32}$/);
 const GroupChunkCount = z.number().int().min(1).max(2 ** 32 - 1);
 const GroupChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
+/** One part of a ratchet tree (shared/groups/trees.ts), base64url: at most MLS_LIMITS.treePartBytes. */
+const TreePart = z.string().min(1).max(Math.ceil((MLS_LIMITS.treePartBytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
+const TreePartIndex = z.number().int().nonnegative().max(MLS_LIMITS.maxTreeParts - 1);
+const TreePartCount = z.number().int().min(1).max(MLS_LIMITS.maxTreeParts);
 const Epoch = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** Directory card text: shown to strangers, so bounded and free of control characters. */
@@ -114,6 +119,18 @@ export const GroupClientFrames = [
     commit: mlsText(G.maxCommitChars),
     welcome: mlsText(G.maxWelcomeChars).optional(),
   }),
+  /**
+   * Owner/admin, before a commit that adds members: part `part` of `parts` of the ratchet tree of
+   * `epoch` (the epoch that commit makes), in order from 0; part 0 starts over. Kept for the group
+   * once the commit is taken, so joiners can fetch it (the Welcome does not carry it). Answered
+   * only when refused (`tree_part`, `not_admin`, `stale_epoch`, `server_full`).
+   */
+  z.object({ t: z.literal('group_tree_put'), group: GroupId, epoch: Epoch, part: TreePartIndex, parts: TreePartCount, data: TreePart }),
+  /**
+   * A member (a joiner, after its Welcome) asks for part `part` of the group's kept tree: answered
+   * `group_tree`, or `tree_gone` when the tree kept is not the one its waiting Welcome was made with.
+   */
+  z.object({ t: z.literal('group_tree_get'), group: GroupId, part: TreePartIndex }),
   /** An application message (PrivateMessage) to the group, for epoch `epoch`. */
   z.object({ t: z.literal('group_send'), group: GroupId, epoch: Epoch, id: GroupMessageId, env: z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/) }),
   /**
@@ -205,6 +222,8 @@ export const GroupServerFrames = [
     requests: z.array(z.object({ user: User, identityKey: exactB64(32), approved: z.literal(true).optional() })).optional(),
     bans: z.array(User).optional(),
   }),
+  /** Part `part` of `parts` of the ratchet tree of `epoch`, as its committer uploaded it. */
+  z.object({ t: z.literal('group_tree'), group: GroupId, epoch: Epoch, part: TreePartIndex, parts: TreePartCount, data: TreePart }),
   // ---- group files ----
   /** To the uploader: every chunk of `fileId` is durably kept for `group`; members may fetch it now. */
   z.object({ t: z.literal('group_file_stored'), group: GroupId, fileId: GroupFileId }),
@@ -228,6 +247,10 @@ export const GROUP_ERROR_CODES = [
   'group_full', // the group has as many members as the server allows
   'too_many_groups', // this user is in as many groups as the server allows
   'bad_mls', // an MLS object that does not decode, or does not match its frame or the sender's rights
+  // ratchet trees beside Welcomes
+  'tree_missing', // a commit that adds members came without the new epoch's tree staged whole (group_tree_put) first
+  'tree_part', // a tree part out of order, of another epoch or part count than the parts before it, or over the tree limit
+  'tree_gone', // the tree of that epoch is no longer kept (a later add replaced it, or it expired): ask to be added again
   // group files
   'group_files_full', // the group's file storage is full (bytes or files): delete some of its files, or wait for them to expire
 ] as const;

@@ -1,7 +1,8 @@
 /**
  * Commits this device makes: add, remove, update, setRoles. Each is a PublicMessage (the server
- * reads its proposals to enforce roles; RFC 9420 §6.2) with its proposals inline, and an Add's
- * Welcome carries the ratchet tree. The returned group is the state after the commit: adopt it
+ * reads its proposals to enforce roles; RFC 9420 §6.2) with its proposals inline. An Add's
+ * Welcome does not carry the ratchet tree: `tree` is the new epoch's, for the server to keep and
+ * the joiner to fetch (trees.ts; a Welcome with the tree would not fit a frame past ~200 members). The returned group is the state after the commit: adopt it
  * only once the server has accepted the commit (on `stale_epoch`, keep the old group, process the
  * winner's commit, and decide again).
  */
@@ -13,6 +14,7 @@ import { GroupError } from './errors';
 import { type Group, members, policyView } from './group';
 import { MLS_LIMITS } from './limits';
 import { refusal } from './policy';
+import { encodeTree } from './trees';
 import { ROLES_EXTENSION_TYPE, type Roles, rolesExtension } from './roles';
 
 export interface CommitResult {
@@ -22,6 +24,8 @@ export interface CommitResult {
   commit: Uint8Array;
   /** The Welcome for the added members, an encoded MLSMessage; only when the commit adds someone. */
   welcome?: Uint8Array;
+  /** With a Welcome: the new epoch's encoded ratchet tree, which the joiners need beside it (trees.ts). */
+  tree?: Uint8Array;
   /** Secrets of the old state to wipe() once the new state is stored. */
   consumed: Uint8Array[];
 }
@@ -39,13 +43,16 @@ async function commit(group: Group, proposals: Proposal[], what: string): Promis
   const result = await withAuth(group.env, group.state, 'crypto', what, (state) =>
     createCommit(
       { state: state!, cipherSuite: group.env.suite.impl },
-      { extraProposals: proposals, ratchetTreeExtension: true, wireAsPublicMessage: true },
+      { extraProposals: proposals, ratchetTreeExtension: false, wireAsPublicMessage: true },
     ),
   );
+  const next: Group = { env: group.env, state: settle(group.env, result.newState) };
   return {
-    group: { env: group.env, state: settle(group.env, result.newState) },
+    group: next,
     commit: encodeMessage(result.commit),
-    welcome: result.welcome && encodeMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: result.welcome }),
+    ...(result.welcome
+      ? { welcome: encodeMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: result.welcome }), tree: encodeTree(next) }
+      : {}),
     consumed: result.consumed,
   };
 }

@@ -23,8 +23,8 @@ async function trio() {
   const [alice, bob, carol] = [await w.person('alice'), await w.person('bob'), await w.person('carol')];
   const a0 = await createGroup(alice.env, w.s, alice.identity, randomGroupId(), { owner: 'alice', admins: [] });
   const added = await add(a0, [bob.kps[0]!.publicPackage, carol.kps[0]!.publicPackage]);
-  const b = await join(bob.env, w.s, bob.identity, added.welcome!, bob.kps);
-  const c = await join(carol.env, w.s, carol.identity, added.welcome!, carol.kps);
+  const b = await join(bob.env, w.s, bob.identity, added.welcome!, bob.kps, undefined, added.tree);
+  const c = await join(carol.env, w.s, carol.identity, added.welcome!, carol.kps, undefined, added.tree);
   expect(b.keyPackageRef).toBe(bob.kps[0]!.ref);
   return { w, alice, bob, carol, groups: { alice: added.group, bob: b.group, carol: c.group } };
 }
@@ -134,8 +134,8 @@ describe('a group on MLS', () => {
     // A Welcome whose tree holds a member this joiner cannot authenticate is refused too.
     w.pins.delete('carol');
     const ok = await add(groups.alice, [dave.kps[0]!.publicPackage]);
-    expect(await codeOf(() => join(dave.env, w.s, dave.identity, ok.welcome!, dave.kps))).toBe('unauthenticated');
-    expect(await codeOf(() => join(dave.env, w.s, dave.identity, ok.welcome!, dave.kps.slice(1)))).toBe('no_key_package');
+    expect(await codeOf(() => join(dave.env, w.s, dave.identity, ok.welcome!, dave.kps, undefined, ok.tree))).toBe('unauthenticated');
+    expect(await codeOf(() => join(dave.env, w.s, dave.identity, ok.welcome!, dave.kps.slice(1), undefined, ok.tree))).toBe('no_key_package');
     expect(aliceP.identity.username).toBe('alice');
   });
 
@@ -194,8 +194,8 @@ describe('a group on MLS', () => {
     const id = randomGroupId();
     const a0 = await createGroup(alice.env, w.s, alice.identity, id, { owner: 'alice', admins: [] });
     const added = await add(a0, [bob.kps[0]!.publicPackage]);
-    expect(await codeOf(() => join(bob.env, w.s, bob.identity, added.welcome!, bob.kps, toBase64Url(randomGroupId())))).toBe('wrong_group');
-    const joined = await join(bob.env, w.s, bob.identity, added.welcome!, bob.kps, toBase64Url(id));
+    expect(await codeOf(() => join(bob.env, w.s, bob.identity, added.welcome!, bob.kps, toBase64Url(randomGroupId()), added.tree))).toBe('wrong_group');
+    const joined = await join(bob.env, w.s, bob.identity, added.welcome!, bob.kps, toBase64Url(id), added.tree);
     expect(epochOf(joined.group)).toBe(1);
   });
 });

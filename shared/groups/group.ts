@@ -23,6 +23,7 @@ import { MLS_LIMITS } from './limits';
 import type { PolicyView } from './policy';
 import { type Role, type Roles, roleOf, rolesExtension, rolesFrom } from './roles';
 import { SUITE_NAME } from './suite';
+import { decodeTree } from './trees';
 
 export interface Group {
   readonly env: GroupEnv;
@@ -85,8 +86,10 @@ export async function createGroup(env: GroupEnv, s: Sodium, identity: Identity, 
 }
 
 /**
- * Joins from a Welcome (its ratchet tree inside) with the one of this device's key packages it
- * was made for. Every leaf of the tree goes through the authentication service.
+ * Joins from a Welcome with the one of this device's key packages it was made for, and the
+ * epoch's ratchet tree fetched beside it (trees.ts; the Welcome does not carry it). ts-mls checks
+ * the tree against the tree hash in the Welcome's signed GroupInfo, so a tree that was changed or
+ * is another epoch's is refused (`crypto`); every leaf goes through the authentication service.
  */
 export async function join(
   env: GroupEnv,
@@ -96,6 +99,8 @@ export async function join(
   own: readonly OwnKeyPackage[],
   /** The group the Welcome was delivered for (base64url): an adder cannot seat the joiner in another one (review L9). */
   expectedGroupId?: string,
+  /** The encoded ratchet tree of the Welcome's epoch (as CommitResult.tree). */
+  tree?: Uint8Array,
 ): Promise<{ group: Group; keyPackageRef: string }> {
   const message = decodeMessage(welcomeBytes);
   if (message.wireformat !== 'mls_welcome') throw new GroupError('wrong_kind', `${message.wireformat}, not a Welcome`);
@@ -104,9 +109,10 @@ export async function join(
   const mine = own.find((kp) => refs.has(kp.ref));
   if (!mine) throw new GroupError('no_key_package', 'the Welcome is for none of this device’s key packages');
   const kp = decodeKeyPackage(mine.publicPackage);
+  const ratchetTree = tree === undefined ? undefined : decodeTree(tree);
   const priv = { initPrivateKey: mine.initPrivateKey, hpkePrivateKey: mine.hpkePrivateKey, signaturePrivateKey: signatureSeed(s, identity) };
   const state = await withAuth(env, undefined, 'crypto', 'join', (_, config) =>
-    joinGroup(message.welcome, kp, priv, emptyPskIndex, env.suite.impl, undefined, undefined, config),
+    joinGroup(message.welcome, kp, priv, emptyPskIndex, env.suite.impl, ratchetTree, undefined, config),
   );
   checkGroupId(state.groupContext.groupId);
   if (expectedGroupId !== undefined && toBase64Url(state.groupContext.groupId) !== expectedGroupId) {

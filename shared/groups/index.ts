@@ -42,3 +42,4 @@ export {
   inspectWelcome,
 } from './inspect';
 export { nextLeaves } from './leaves';
+export { decodeTree, encodeTree, joinTreeParts, treeParts } from './trees';

@@ -75,7 +75,7 @@ describe('inspection for the server', () => {
     expect(await inspectCommit(roles.commit)).toMatchObject({ epoch: 2, rolesChanged: true, roles: { owner: 'alice', admins: ['carol'] } });
     expect(await inspectCommit((await update(roles.group)).commit)).toMatchObject({ epoch: 3, adds: [], removes: [], hasPath: true });
 
-    const { group: carolGroup } = await join(carol.env, w.s, carol.identity, added.welcome!, carol.kps);
+    const { group: carolGroup } = await join(carol.env, w.s, carol.identity, added.welcome!, carol.kps, undefined, added.tree);
     const sent = await encrypt(carolGroup, new TextEncoder().encode('hi'));
     expect(inspectPrivateMessage(sent.message)).toEqual({ groupId: toBase64Url(groupId), epoch: 1, contentType: 'application' });
     expect(await codeOf(() => inspectCommit(sent.message))).toBe('wrong_kind');

@@ -4,12 +4,22 @@ import { LIMITS } from '../limits';
 export const MLS_LIMITS = {
   /**
    * Largest encoded MLS object accepted (KeyPackage, commit, Welcome, application message). A
-   * Welcome carrying the ratchet tree of a 100-member group is ~30 KB; the server's frame limit is
-   * lower still, so this only stops a huge buffer from being parsed at all.
+   * Welcome never carries the ratchet tree (trees.ts), and the server's frame limit is lower
+   * still, so this only stops a huge buffer from being parsed at all.
    */
   maxMessageBytes: 256 * 1024,
   /** Most members a group may hold; the roles extension and every call that takes usernames stay within it. */
-  maxMembers: 100,
+  maxMembers: 1000,
+  /**
+   * Largest encoded ratchet tree (trees.ts): it travels beside the Welcome, not in it. A filled
+   * tree of 1,000 members is ~257 KB (research/groups.md); twice that leaves room for long
+   * usernames and extensions.
+   */
+  maxTreeBytes: 512 * 1024,
+  /** One part of a tree as uploaded or fetched: 48 KiB is 64 K base64url characters, well inside a frame. */
+  treePartBytes: 48 * 1024,
+  /** Parts of the largest tree. */
+  maxTreeParts: Math.ceil((512 * 1024) / (48 * 1024)),
   /**
    * Largest application message plaintext, in bytes: what still fits a `group_send` frame
    * (LIMITS.maxEnvelopeChars of base64url) once sealed, with room for the MLS header, the

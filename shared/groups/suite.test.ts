@@ -34,7 +34,7 @@ describe('the cipher suite on this runtime', () => {
     const fox = await w.person('fox', pureJs);
     const a0 = await createGroup(alice.env, w.s, alice.identity, randomGroupId(), { owner: 'alice', admins: [] });
     const added = await add(a0, [fox.kps[0]!.publicPackage]);
-    const f = await join(fox.env, w.s, fox.identity, added.welcome!, fox.kps);
+    const f = await join(fox.env, w.s, fox.identity, added.welcome!, fox.kps, undefined, added.tree);
     const fromFox = await encrypt(f.group, new TextEncoder().encode('from the fallback'));
     expect((await process(added.group, fromFox.message)).event).toMatchObject({ sender: 'fox' });
     const fresh = await update(fromFox.group); // an HPKE-encrypted UpdatePath made with the pure-JS KEM
@@ -72,7 +72,7 @@ describe('a runtime without the curves in WebCrypto', () => {
       const [ann, ben] = [await w.person('ann', suite), await w.person('ben', suite)];
       const a0 = await createGroup(ann.env, w.s, ann.identity, randomGroupId(), { owner: 'ann', admins: [] });
       const added = await add(a0, [ben.kps[0]!.publicPackage]);
-      const b = await join(ben.env, w.s, ben.identity, added.welcome!, ben.kps);
+      const b = await join(ben.env, w.s, ben.identity, added.welcome!, ben.kps, undefined, added.tree);
       const fresh = await update(b.group);
       const a1 = await process(added.group, fresh.commit);
       const sent = await encrypt(a1.group, new TextEncoder().encode('no curves in WebCrypto'));

@@ -11,8 +11,8 @@ const positive = (def: number) => z.coerce.number().int().min(1).default(def);
 
 const GroupEnv = z.object({
   /**
-   * Members per group. 100 while the Welcome carries the ratchet tree: at 100 members it is ~30 KB
-   * and must fit one frame with its commit (MAX_FRAME_BYTES); more needs the server to serve the tree.
+   * Members per group. The Welcome does not carry the ratchet tree (~250 KB at 1,000 members):
+   * the server keeps it beside the Welcome, in parts that each fit a frame (group-trees.ts).
    * No more than members accept (MLS_LIMITS.maxMembers): a bigger group would take commits that
    * every member refuses (review L6).
    */

@@ -5,6 +5,7 @@ import type { Context, Handler } from '../handlers/context';
 import { requireAdmin, requireMember, requireOwner } from '../policy';
 import type { GroupRecord } from '../store/groups';
 import { dropGroupFiles } from './group-files';
+import { dropGroupTrees } from './group-trees';
 
 /** The group, or `unknown_group`. */
 export async function requireGroup(ctx: Context, group: string): Promise<GroupRecord> {
@@ -89,5 +90,6 @@ export const groupDelete: Handler<'group_delete'> = async (ctx, session, f) => {
   const members = (await store.members(f.group)).filter((m) => m.active);
   await store.delete(f.group);
   await dropGroupFiles(ctx, f.group);
+  await dropGroupTrees(ctx, f.group);
   await Promise.all(members.map((m) => ctx.groups.tell(m.user, { t: 'group_removed', group: f.group, reason: 'deleted' })));
 };

@@ -14,6 +14,7 @@ import { requireGroup } from './handlers-lifecycle';
 import { nextLeaves } from '../../shared/groups';
 import type { CommitInfo } from './mls-inspect';
 import { checkRoles, roleEvents } from './role-events';
+import { keepStagedTree, requireStagedTree } from './group-trees';
 import { ENTRY_BYTES } from './service';
 
 /** Runs an MLS decode; anything it throws is `bad_mls`. */
@@ -136,6 +137,8 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
   const rows = await store.members(f.group);
   const { adds, removed } = await authorize(ctx, session, f.group, info, me, rows);
   await checkWelcome(ctx, f.group, info, f.welcome);
+  // The Welcome carries no tree: the new epoch's must be staged whole, so no Welcome points to a missing one.
+  const tree = adds.length > 0 ? await requireStagedTree(ctx, f.group, me.user, f.epoch + 1) : undefined;
   const leaves = await inspect(() => nextLeaves(rows.map((m) => m.leaf), info.removes, adds.length), f.group, 'the commit’s removes');
   // The commit's log entry, and the Welcome kept for each added member until they take it.
   ctx.groups.reserve(f.commit.length + (f.welcome?.length ?? 0) * adds.length + ENTRY_BYTES, f.group);
@@ -151,6 +154,7 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
     ...(info.roles ? { roles: { owner: info.roles.owner, admins: info.roles.admins } } : {}),
   });
   if (!result.ok) throw new ProtocolError(result.code, result.code === 'stale_epoch' ? 'another commit won this epoch' : result.code, f.group);
+  if (tree) await keepStagedTree(ctx, f.group, tree, result.seq);
   session.send({ t: 'group_committed', group: f.group, epoch: f.epoch + 1, seq: result.seq });
   const wasActive = new Set(rows.filter((m) => m.active).map((m) => m.user));
   await Promise.all(removed.filter((u) => wasActive.has(u)).map((u) => ctx.groups.tell(u, { t: 'group_removed', group: f.group, reason: 'removed' })));

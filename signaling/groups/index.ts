@@ -5,6 +5,7 @@ import { groupBan, groupDecide, groupJoinRequest, groupMute, groupUnban } from '
 import { groupFileCommit, groupFileFetch, groupFileRelease } from './group-files';
 import { groupAck, groupSend, groupTyping } from './handlers-messages';
 import { groupCommit, kpClaim, kpUpload } from './handlers-mls';
+import { groupTreeGet, groupTreePut } from './group-trees';
 
 type GroupFrameType = Extract<keyof HandlerTable, `group_${string}` | `kp_${string}`>;
 
@@ -16,6 +17,8 @@ export const groupHandlers: Pick<HandlerTable, GroupFrameType> = {
   group_join_request: groupJoinRequest,
   group_decide: groupDecide,
   group_commit: groupCommit,
+  group_tree_put: groupTreePut,
+  group_tree_get: groupTreeGet,
   group_send: groupSend,
   group_ack: groupAck,
   group_typing: groupTyping,

@@ -120,7 +120,7 @@ export interface GroupStoreLimits {
 }
 
 export const GROUP_STORE_DEFAULTS: Omit<GroupStoreLimits, 'now'> = {
-  maxMembers: 100,
+  maxMembers: 1000,
   maxGroupsPerUser: 200,
   maxKeyPackages: 32,
   logMaxEntries: 10_000,

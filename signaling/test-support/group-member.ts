@@ -15,12 +15,14 @@ import {
   fromBase64Url,
   groupEnv,
   join,
+  joinTreeParts,
   keyPackages,
   process,
   remove,
   rolesOf,
   setRoles,
   toBase64Url,
+  treeParts,
 } from '../../shared/groups';
 import type { ServerFrame, ServerFrameOf } from '../../shared/protocol';
 import type { ParleyClient } from './client';
@@ -79,7 +81,27 @@ export class GroupMember {
     if (claimed.t === 'error') return claimed;
     if (claimed.t !== 'kp_claimed') throw new Error('unreachable');
     const out = await add(this.groups.get(group)!, claimed.kps.map((k) => fromBase64Url(k.kp)));
+    this.stageTree(group, epochOf(this.groups.get(group)!) + 1, out.tree!);
     return this.commit(group, out.group, out.commit, out.welcome);
+  }
+
+  /** Uploads the new epoch's ratchet tree in parts (answered only when refused), before the commit that adds. */
+  stageTree(group: string, epoch: number, tree: Uint8Array): void {
+    const parts = treeParts(tree);
+    parts.forEach((p, part) => this.client.send({ t: 'group_tree_put', group, epoch, part, parts: parts.length, data: toBase64Url(p) }));
+  }
+
+  /** Fetches the group's kept ratchet tree part by part (in `order`, default 0, 1, …): the tree, or the error frame that refused it. */
+  async fetchTree(group: string): Promise<Uint8Array | ServerFrameOf<'error'>> {
+    const parts: Uint8Array[] = [];
+    for (let part = 0, total = 1; part < total; part++) {
+      this.client.send({ t: 'group_tree_get', group, part });
+      const f = await this.client.next((x): x is ServerFrameOf<'group_tree'> | ServerFrameOf<'error'> => (x.t === 'group_tree' && x.group === group) || (isError(x) && x.ref === group));
+      if (f.t === 'error') return f;
+      total = f.parts;
+      parts.push(fromBase64Url(f.data));
+    }
+    return joinTreeParts(parts);
   }
 
   /** Commits the removal of `users`. */
@@ -121,7 +143,9 @@ export class GroupMember {
   /** Joins from the next Welcome for `group`. */
   async joinFromWelcome(group: string): Promise<void> {
     const w = await this.client.next((f): f is ServerFrameOf<'group_welcome'> => f.t === 'group_welcome' && f.group === group);
-    const { group: state } = await join(this.env, this.client.sodium, this.client.identity!, fromBase64Url(w.welcome), this.#own);
+    const tree = await this.fetchTree(group);
+    if (!(tree instanceof Uint8Array)) throw new Error(`the tree was refused: ${tree.code}`);
+    const { group: state } = await join(this.env, this.client.sodium, this.client.identity!, fromBase64Url(w.welcome), this.#own, group, tree);
     this.groups.set(group, state);
   }
 

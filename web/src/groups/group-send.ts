@@ -11,6 +11,7 @@ import type { Messenger } from '../conversations/messenger';
 import { ParleyError } from '../net/parley-error';
 import type { OutboxEntry } from '../storage/db';
 import type { Asks } from './ask';
+import { stageTree } from './group-tree';
 import { encodeCard, plaintextBytes } from './group-body';
 import type { GroupStore, Held } from './group-store';
 
@@ -106,6 +107,8 @@ export class GroupSender {
     // Kept before it leaves: should the answer be lost, the log's copy of the commit is adopted with it (group-log.ts).
     held.pendingCommit = out;
     await this.d.store.save(held);
+    // An Add's Welcome carries no tree: the new epoch's goes first, in parts (group-tree.ts).
+    if (out.tree) stageTree(this.d.send, id, epoch + 1, out.tree);
     const frame: ClientFrame = { t: 'group_commit', group: id, epoch, commit: toBase64Url(out.commit), ...(out.welcome ? { welcome: toBase64Url(out.welcome) } : {}) };
     try {
       await this.d.asks.ask(frame, (f: ServerFrame): f is ServerFrameOf<'group_committed'> => f.t === 'group_committed' && f.group === id, [id, ...added]);

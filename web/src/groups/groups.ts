@@ -22,6 +22,7 @@ import type { Database, StoredGroup } from '../storage/db';
 import { AckCoalescer } from './ack-coalescer';
 import { GroupAdmin } from './admin';
 import { Asks } from './ask';
+import { fetchTree } from './group-tree';
 import type { GroupCore, GroupView, NewGroup } from './core';
 import { GroupChat } from './group-chat';
 import { GroupLog } from './group-log';
@@ -40,7 +41,7 @@ export interface GroupsDeps {
 }
 
 /** The group types this service answers `ask`s with (besides `error`). */
-const ANSWERS = ['kp_claimed', 'group_created', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_committed', 'group_state'] as const;
+const ANSWERS = ['kp_claimed', 'group_created', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_committed', 'group_state', 'group_tree'] as const;
 
 /** Frames the admin part hears of (admin.onFrame), after any `ask` they answer. */
 const ADMIN_NEWS: ReadonlySet<string> = new Set(['kp_claimed', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_state']);
@@ -225,9 +226,11 @@ export class Groups extends EventTarget {
     const identity = this.#identity();
     let joined: Awaited<ReturnType<typeof join>>;
     try {
-      joined = await join(this.#groupEnv(), this.d.sodium, identity, fromBase64Url(f.welcome), await this.#keys.all(), f.group);
+      const tree = await fetchTree(this.#asks, f.group);
+      joined = await join(this.#groupEnv(), this.d.sodium, identity, fromBase64Url(f.welcome), await this.#keys.all(), f.group, tree);
     } catch (err) {
-      if (!isGroupError(err)) throw err;
+      // `tree_gone` (a later Add replaced the tree) is as final as a Welcome that does not open; `unavailable` waits for the next login.
+      if ((err instanceof ParleyError && err.code === 'unavailable') || !(isGroupError(err) || err instanceof ParleyError)) throw err;
       console.warn(`parley: could not join group ${f.group} with its Welcome`, err);
       return this.#store.unfill(f.group);
     }

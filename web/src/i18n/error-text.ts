@@ -75,6 +75,9 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   group_full: () => msg('The group is full.'),
   too_many_groups: () => msg('You are in as many groups as this server allows.'),
   bad_mls: () => msg('The group’s encryption did not check out on the server; the change was not made.'),
+  tree_missing: () => msg('The group’s member list did not reach the server whole; the members were not added. Try again.'),
+  tree_part: () => msg('The group’s member list did not reach the server whole; the members were not added. Try again.'),
+  tree_gone: () => msg('This invitation has expired. Ask an admin of the group to add you again.'),
   group_files_full: () => msg('This group has no room for more files now. Delete some of its files, or wait for old ones to expire.'),
 };
 
