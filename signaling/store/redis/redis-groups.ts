@@ -36,6 +36,7 @@ import {
 import { sharesChatGroup } from './redis-chat-reach';
 import { groupKeys as k } from './redis-group-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
+import { RedisGroupReceipts } from './redis-group-receipts';
 
 type StoredMember = Omit<MemberRecord, 'user'>;
 
@@ -54,11 +55,15 @@ const globContains = (text: string) => `*${text.replace(/[*?[\]\\]/g, (c) => `\\
 const SEARCH_STEPS = 20;
 
 export class RedisGroups implements GroupStore {
+  readonly receipts: RedisGroupReceipts;
+
   constructor(
     private readonly redis: RedisLink,
     private readonly scripts: ScriptRunner,
     private readonly opts: GroupStoreLimits,
-  ) {}
+  ) {
+    this.receipts = new RedisGroupReceipts(redis, scripts, opts.logMaxEntries);
+  }
 
   #cmd<T>(args: string[]): Promise<T> {
     return this.redis.sendCommand<T>(args);
@@ -181,7 +186,7 @@ export class RedisGroups implements GroupStore {
   async delete(id: string): Promise<void> {
     const before = await this.get(id);
     const users = await this.#cmd<string[]>(['HKEYS', k.members(id)]);
-    await this.#cmd(['DEL', k.group(id), k.members(id), k.log(id), k.requests(id), k.bans(id), k.welcomes(id)]);
+    await this.#cmd(['DEL', k.group(id), k.members(id), k.log(id), k.requests(id), k.bans(id), k.welcomes(id), k.messages(id), k.messageSeqs(id)]);
     for (const user of users) await this.#cmd(['ZREM', k.userGroups(user), id]);
     if (before) await this.#cmd(['HDEL', k.directory, k.directoryField(before.name, id)]);
     await this.#cmd(['ZREM', k.sweep, id]);
