@@ -40,6 +40,12 @@ import { RedisGroupReceipts } from './redis-group-receipts';
 
 type StoredMember = Omit<MemberRecord, 'user'>;
 
+/** A member's JSON without the fields only receipts read (redis-group-receipts.ts). */
+function storedMember(json: string): StoredMember {
+  const { joined: _joined, read: _read, ...m } = JSON.parse(json) as StoredMember & { joined?: number; read?: number };
+  return m;
+}
+
 /** A hash reply as pairs: HGETALL comes as an object from node-redis, HSCAN and stream fields as flat arrays. */
 function pairs(flat: string[] | Record<string, string>): [string, string][] {
   if (!Array.isArray(flat)) return Object.entries(flat);
@@ -108,12 +114,12 @@ export class RedisGroups implements GroupStore {
   }
 
   async #rows(id: string): Promise<[string, StoredMember][]> {
-    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.members(id)])).map(([user, json]) => [user, JSON.parse(json) as StoredMember]);
+    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.members(id)])).map(([user, json]) => [user, storedMember(json)]);
   }
 
   async member(id: string, user: string): Promise<MemberRecord | undefined> {
     const raw = await this.#cmd<string | null>(['HGET', k.members(id), user]);
-    return raw === null ? undefined : { user, ...(JSON.parse(raw) as StoredMember) };
+    return raw === null ? undefined : { user, ...storedMember(raw) };
   }
 
   async members(id: string): Promise<MemberRecord[]> {

@@ -71,6 +71,7 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
     open.length = 0;
     // The database as schema 5 wrote it: roles only in the member rows.
     const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.exec('DROP TABLE group_messages; ALTER TABLE group_members DROP COLUMN joined; ALTER TABLE group_members DROP COLUMN read_cursor');
     db.exec('ALTER TABLE groups DROP COLUMN admins; ALTER TABLE groups DROP COLUMN lapsed_below');
     db.pragma('user_version = 5');
     db.close();
