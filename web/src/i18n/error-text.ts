@@ -76,6 +76,8 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   too_many_groups: () => msg('You are in as many groups as this server allows.'),
   bad_mls: () => msg('The group’s encryption did not check out on the server; the change was not made.'),
   group_files_full: () => msg('This group has no room for more files now. Delete some of its files, or wait for old ones to expire.'),
+  not_author: () => msg('Only the author of a message can see who has it.'),
+  unknown_message: () => msg('The server no longer knows who has this message.'),
 };
 
 /**
