@@ -110,6 +110,27 @@ function receiptRules(name: string, useUsers: () => { user(prefix: string): Prom
   });
 }
 
+describe('group receipts across two nodes on one Redis', () => {
+  const h = useCluster({ nodes: 2 });
+  const pins: Pins = new Map();
+  it('answers on one node from acks and reads taken on the other', async () => {
+    const owner = await GroupMember.of(await h.user(0, 'owner'), pins);
+    const far = await GroupMember.of(await h.user(1, 'far'), pins);
+    for (const m of [owner, far]) await m.uploadKeyPackages(2);
+    await makeContacts(owner.client, far.client);
+    const group = await owner.create();
+    await owner.addUsers(group, [far.name]);
+    await far.joinFromWelcome(group);
+    expect(await owner.send(group, 'across', 'm-across-nodes')).toMatchObject({ t: 'group_sent' });
+    expect(await far.readMessages(group, 1)).toEqual(['across']);
+    far.client.send({ t: 'group_read', group, id: 'm-across-nodes' });
+    await far.client.roundTrip();
+    owner.client.send({ t: 'group_receipts', group, id: 'm-across-nodes' });
+    const r = await owner.client.next((f): f is Receipts => f.t === 'group_receipts');
+    expect(r.members).toEqual([{ user: far.name, delivered: true, read: true }]);
+  });
+});
+
 receiptRules('SQLite', () => useServer());
 receiptRules('Redis', () => {
   const c = useCluster({ nodes: 1 });
