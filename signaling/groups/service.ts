@@ -82,9 +82,14 @@ export class GroupService {
   async append(group: string, entry: Omit<LogEntry, 'seq'>): Promise<number> {
     const seq = await this.store.groups.append(group, entry);
     if (seq === undefined) throw new ProtocolError('unknown_group', 'no such group', group);
-    // Who wrote which message, for "Message info" (the log's copy goes once everyone has it).
-    if (entry.kind === 'message' && entry.id) await this.store.groups.receipts.noteMessage(group, entry.id, seq, entry.from);
     await this.fanOut(group, { ...entry, seq });
+    // Who wrote which message, for "Message info" (the log's copy goes once everyone has it). Before
+    // the sender hears `group_sent`, so it can ask at once; a failure costs only that message's info.
+    if (entry.kind === 'message' && entry.id) {
+      await this.store.groups.receipts.noteMessage(group, entry.id, seq, entry.from).catch((err: Error) => {
+        this.log.warn({ group, err: err.message }, 'group receipts: message index write failed');
+      });
+    }
     return seq;
   }
 
