@@ -1,8 +1,8 @@
 // "Message info" in real Chromium against the real server (issue 12, item 4), three users: alice
-// posts in a group; bob has the group open (he reads it), carol is online with it closed (her
-// device stores it, she has not seen it). alice's "Message info" for her message lists bob under
-// "Read by" and carol under "Delivered to"; once carol opens the group, the open dialog moves her
-// under "Read by". Escape closes it; a member's message offers no "Message info".
+// posts in a group; bob has the group open (he reads it), carol is offline. alice's "Message info"
+// for her message lists bob under "Read by" and carol under "Not yet delivered"; the open dialog
+// follows as carol comes back with the group closed ("Delivered to": her device stored it) and then
+// opens it ("Read by"). Escape and Close close it; a member's message offers no "Message info".
 import type { Locator } from '@playwright/test';
 import { expect, test } from './support/fixtures';
 import { createGroup, openGroup } from './support/group-ui';
@@ -44,14 +44,23 @@ test('Message info lists who read and who only has a group message, and follows 
   // carol is in the group (it is in her list) but does not open it.
   await expect(carol.page.getByRole('button', { name: new RegExp(`^${GROUP}\\b`) })).toBeVisible();
 
+  // carol goes offline: the message waits for her on the server.
+  await carol.closeTab();
   await alice.send('who has this');
   await expect(bubble(bob, 'who has this')).toBeVisible();
   await expect(bubble(alice, 'who has this')).toContainText(/sent|delivered/);
 
   const dialog = await openInfo(alice, 'who has this');
   await expect(listed(dialog, 'Read by')).toHaveText(['bob']);
-  await expect(listed(dialog, 'Delivered to')).toHaveText(['carol']);
+  await expect(listed(dialog, 'Not yet delivered')).toHaveText(['carol']);
+  await expect(dialog.getByRole('list', { name: 'Delivered to' })).toHaveCount(0);
+
+  // carol comes back without opening the group: her device stores it, and the open dialog follows.
+  await carol.reopen();
+  await expect(carol.page.getByRole('button', { name: new RegExp(`^${GROUP}\\b`) })).toBeVisible();
+  await expect(listed(dialog, 'Delivered to')).toHaveText(['carol'], { timeout: 15_000 });
   await expect(dialog.getByRole('list', { name: 'Not yet delivered' })).toHaveCount(0);
+  await expect(listed(dialog, 'Read by')).toHaveText(['bob']);
 
   // carol opens the group and sees the message: the open dialog follows.
   await openGroup(carol, GROUP);
