@@ -32,6 +32,8 @@ const exactB64 = (bytes: number) =>
 const mlsText = (max: number) => z.string().min(4).max(max).regex(/^[A-Za-z0-9_-]+$/);
 
 const User = z.string().regex(USERNAME_PATTERN);
+/** Above any member limit the server may be configured with (group_receipts lists members). */
+const MAX_RECEIPT_MEMBERS = 100_000;
 /** The group id: 16 random bytes chosen by the creator (the MLS group id), 22 characters. */
 export const GroupId = exactB64(16);
 const GroupMessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/);
@@ -140,6 +142,13 @@ export const GroupClientFrames = [
   z.object({ t: z.literal('group_typing'), group: GroupId }),
   /** This member has stored the group's log up to `upTo`: its cursor moves there. */
   z.object({ t: z.literal('group_ack'), group: GroupId, upTo: Seq }),
+  /**
+   * This member's device showed message `id` in a visible tab (sent only while the user's "Send
+   * read receipts" is on): their read cursor moves to its seq, never back. Never answered.
+   */
+  z.object({ t: z.literal('group_read'), group: GroupId, id: GroupMessageId }),
+  /** The author of message `id` asks who has it ("Message info"): answered `group_receipts`, or `not_author`. */
+  z.object({ t: z.literal('group_receipts'), group: GroupId, id: GroupMessageId }),
   /** The group's state now (members, roles, mutes; requests and bans for owners/admins): answered `group_state`. */
   z.object({ t: z.literal('group_info'), group: GroupId }),
   /** Owner/admin: `user` may not send until `until` (ms since the epoch); null unmutes. */
@@ -210,6 +219,17 @@ export const GroupServerFrames = [
   z.object({ t: z.literal('group_removed'), group: GroupId, reason: GroupRemovedReason }),
   /** This user's groups after the welcome at login, in pages; `more` false on the last. */
   z.object({ t: z.literal('group_list'), groups: z.array(Listed).max(G.maxGroupsPerListFrame), more: z.boolean() }),
+  /**
+   * The answer to `group_receipts`: each current member but the author who was in the group when
+   * message `id` (at `seq`) was posted, whether their device stored it and showed it.
+   */
+  z.object({
+    t: z.literal('group_receipts'),
+    group: GroupId,
+    id: GroupMessageId,
+    seq: Seq,
+    members: z.array(z.object({ user: User, delivered: z.boolean(), read: z.boolean() })).max(MAX_RECEIPT_MEMBERS),
+  }),
   /** The answer to `group_info`. */
   z.object({
     t: z.literal('group_state'),
@@ -251,6 +271,9 @@ export const GROUP_ERROR_CODES = [
   'tree_missing', // a commit that adds members came without the new epoch's tree staged whole (group_tree_put) first
   'tree_part', // a tree part out of order, of another epoch or part count than the parts before it, or over the tree limit
   'tree_gone', // the tree of that epoch is no longer kept (a later add replaced it, or it expired): ask to be added again
+  // receipts
+  'not_author', // group_receipts for a message this user did not write: only its author sees who has it
+  'unknown_message', // group_receipts (or group_read) for a message the server keeps no record of (never sent, or older than the log's bound)
   // group files
   'group_files_full', // the group's file storage is full (bytes or files): delete some of its files, or wait for them to expire
 ] as const;

@@ -6,6 +6,7 @@ import { groupFileCommit, groupFileFetch, groupFileRelease } from './group-files
 import { groupAck, groupSend, groupTyping } from './handlers-messages';
 import { groupCommit, kpClaim, kpUpload } from './handlers-mls';
 import { groupTreeGet, groupTreePut } from './group-trees';
+import { groupRead, groupReceipts } from './handlers-receipts';
 
 type GroupFrameType = Extract<keyof HandlerTable, `group_${string}` | `kp_${string}`>;
 
@@ -22,6 +23,8 @@ export const groupHandlers: Pick<HandlerTable, GroupFrameType> = {
   group_send: groupSend,
   group_ack: groupAck,
   group_typing: groupTyping,
+  group_read: groupRead,
+  group_receipts: groupReceipts,
   group_info: groupInfo,
   group_mute: groupMute,
   group_settings: groupSettings,

@@ -21,7 +21,16 @@ interface Rates {
   searches: TokenBucket;
   sends: TokenBucket;
   actions: TokenBucket;
+  /** group_read and group_receipts (handlers-receipts.ts). */
+  receipts: TokenBucket;
 }
+
+/**
+ * A client sends at most one group_read per group a second and asks group_receipts every few
+ * seconds while "Message info" is open: this leaves room for several groups at once.
+ */
+const RECEIPTS_PER_SEC = 5;
+const RECEIPTS_BURST = 30;
 
 /** What a log entry costs the store beyond its data (row, indexes, ids), about. */
 export const ENTRY_BYTES = 200;
@@ -47,6 +56,7 @@ export class GroupService {
         searches: new TokenBucket(s.searchesPerMinute / 60, s.searchesPerMinute),
         sends: new TokenBucket(s.sendsPerSec, s.sendsBurst),
         actions: new TokenBucket(s.actionsPerMinute / 60, Math.max(10, Math.ceil(s.actionsPerMinute / 6))),
+        receipts: new TokenBucket(RECEIPTS_PER_SEC, RECEIPTS_BURST),
       };
       this.#rates.set(session, r);
     }
@@ -73,6 +83,13 @@ export class GroupService {
     const seq = await this.store.groups.append(group, entry);
     if (seq === undefined) throw new ProtocolError('unknown_group', 'no such group', group);
     await this.fanOut(group, { ...entry, seq });
+    // Who wrote which message, for "Message info" (the log's copy goes once everyone has it). Before
+    // the sender hears `group_sent`, so it can ask at once; a failure costs only that message's info.
+    if (entry.kind === 'message' && entry.id) {
+      await this.store.groups.receipts.noteMessage(group, entry.id, seq, entry.from).catch((err: Error) => {
+        this.log.warn({ group, err: err.message }, 'group receipts: message index write failed');
+      });
+    }
     return seq;
   }
 

@@ -10,6 +10,7 @@
  * {@link GroupStore.claimKeyPackage} (a package handed out once, then gone).
  */
 import type { GroupRole, GroupSettings, JoinPolicy } from '../../shared/protocol-groups';
+import type { GroupReceiptStore } from './group-receipts';
 
 export type { GroupRole, JoinPolicy } from '../../shared/protocol-groups';
 
@@ -187,4 +188,6 @@ export interface GroupStore {
   keyPackageCount(user: string): Promise<number>;
   /** Deletes log entries past the age bound in groups nobody writes to any more, at most about `limit`; how many. */
   sweepExpired(now: number, limit: number): Promise<number>;
+  /** Read cursors and the message index behind "Message info" (group-receipts.ts). */
+  readonly receipts: GroupReceiptStore;
 }

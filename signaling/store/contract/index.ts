@@ -9,6 +9,7 @@ import { blocksContract } from './blocks';
 import { contactsContract } from './contacts';
 import { filesContract } from './files';
 import { groupFilesContract } from './group-files';
+import { groupReceiptsContract } from './group-receipts';
 import { groupsContract } from './groups';
 import { type StoreFactory, contractContext } from './harness';
 import { queueContract } from './queue';
@@ -25,5 +26,6 @@ export function describeStoreContract(name: string, factory: StoreFactory, featu
     filesContract(c);
     groupFilesContract(c);
     groupsContract(c);
+    groupReceiptsContract(c);
   });
 }

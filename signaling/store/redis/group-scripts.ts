@@ -91,7 +91,7 @@ redis.call('HSET', g, 'epoch', tonumber(epoch) + 1)
 local seq = append(g, gl, 'commit', ARGV[2], '', ARGV[3], ARGV[4], tonumber(ARGV[6]), tonumber(ARGV[7]))
 for i = 0, nAdds - 1 do
   local user, leaf = ARGV[12 + 2 * i], tonumber(ARGV[13 + 2 * i])
-  redis.call('HSET', gm, user, cjson.encode({role = 'member', leaf = leaf, mutedUntil = cjson.null, cursor = seq, active = true}))
+  redis.call('HSET', gm, user, cjson.encode({role = 'member', leaf = leaf, mutedUntil = cjson.null, cursor = seq, joined = seq, active = true}))
   redis.call('HDEL', grq, user)
   if ARGV[8] ~= '' then redis.call('HSET', gw, user, cjson.encode({w = ARGV[8], seq = seq})) end
 end

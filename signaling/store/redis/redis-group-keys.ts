@@ -8,7 +8,7 @@ const tag = (group: string) => `{g:${group}}`;
 export const groupKeys = {
   /** Hash: epoch, owner, seq, listed, name, topic, joinPolicy, onlyAdminsSend, memberChats. */
   group: (id: string) => `g:${tag(id)}`,
-  /** Hash: user → JSON {role, leaf, mutedUntil, cursor, active}. */
+  /** Hash: user → JSON {role, leaf, mutedUntil, cursor, joined, read, active} (joined and read: receipts). */
   members: (id: string) => `gm:${tag(id)}`,
   /** Stream: the group's log, entry id `<seq>-0`, fields k f i d t (kind, from, id, data, ts). */
   log: (id: string) => `gl:${tag(id)}`,
@@ -18,6 +18,10 @@ export const groupKeys = {
   bans: (id: string) => `gb:${tag(id)}`,
   /** Hash: user → JSON {w, seq}: the Welcome waiting for a new member. */
   welcomes: (id: string) => `gw:${tag(id)}`,
+  /** Hash: message id → `<seq> <author>`, for receipts (redis-group-receipts.ts). */
+  messages: (id: string) => `gmi:${tag(id)}`,
+  /** Sorted set: message id by seq, to trim `messages` to the log's count bound. */
+  messageSeqs: (id: string) => `gms:${tag(id)}`,
   /** Sorted set (all scores 0, ordered by id): the groups `user` is an active member of. */
   userGroups: (user: string) => `ug:{${user}}`,
   /** List: `user`'s one-use KeyPackages, oldest first. */

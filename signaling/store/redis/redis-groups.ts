@@ -36,8 +36,15 @@ import {
 import { sharesChatGroup } from './redis-chat-reach';
 import { groupKeys as k } from './redis-group-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
+import { RedisGroupReceipts } from './redis-group-receipts';
 
 type StoredMember = Omit<MemberRecord, 'user'>;
+
+/** A member's JSON without the fields only receipts read (redis-group-receipts.ts). */
+function storedMember(json: string): StoredMember {
+  const { joined: _joined, read: _read, ...m } = JSON.parse(json) as StoredMember & { joined?: number; read?: number };
+  return m;
+}
 
 /** A hash reply as pairs: HGETALL comes as an object from node-redis, HSCAN and stream fields as flat arrays. */
 function pairs(flat: string[] | Record<string, string>): [string, string][] {
@@ -54,11 +61,15 @@ const globContains = (text: string) => `*${text.replace(/[*?[\]\\]/g, (c) => `\\
 const SEARCH_STEPS = 20;
 
 export class RedisGroups implements GroupStore {
+  readonly receipts: RedisGroupReceipts;
+
   constructor(
     private readonly redis: RedisLink,
     private readonly scripts: ScriptRunner,
     private readonly opts: GroupStoreLimits,
-  ) {}
+  ) {
+    this.receipts = new RedisGroupReceipts(redis, scripts, opts.logMaxEntries);
+  }
 
   #cmd<T>(args: string[]): Promise<T> {
     return this.redis.sendCommand<T>(args);
@@ -103,12 +114,12 @@ export class RedisGroups implements GroupStore {
   }
 
   async #rows(id: string): Promise<[string, StoredMember][]> {
-    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.members(id)])).map(([user, json]) => [user, JSON.parse(json) as StoredMember]);
+    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.members(id)])).map(([user, json]) => [user, storedMember(json)]);
   }
 
   async member(id: string, user: string): Promise<MemberRecord | undefined> {
     const raw = await this.#cmd<string | null>(['HGET', k.members(id), user]);
-    return raw === null ? undefined : { user, ...(JSON.parse(raw) as StoredMember) };
+    return raw === null ? undefined : { user, ...storedMember(raw) };
   }
 
   async members(id: string): Promise<MemberRecord[]> {
@@ -181,7 +192,7 @@ export class RedisGroups implements GroupStore {
   async delete(id: string): Promise<void> {
     const before = await this.get(id);
     const users = await this.#cmd<string[]>(['HKEYS', k.members(id)]);
-    await this.#cmd(['DEL', k.group(id), k.members(id), k.log(id), k.requests(id), k.bans(id), k.welcomes(id)]);
+    await this.#cmd(['DEL', k.group(id), k.members(id), k.log(id), k.requests(id), k.bans(id), k.welcomes(id), k.messages(id), k.messageSeqs(id)]);
     for (const user of users) await this.#cmd(['ZREM', k.userGroups(user), id]);
     if (before) await this.#cmd(['HDEL', k.directory, k.directoryField(before.name, id)]);
     await this.#cmd(['ZREM', k.sweep, id]);

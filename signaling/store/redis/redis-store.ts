@@ -21,6 +21,7 @@ import { blockScript } from './block-scripts';
 import { commitScript, forgetFileScript, putChunksScript } from './file-scripts';
 import { RoomGauge } from './room-gauge';
 import { GROUP_SCRIPTS } from './group-scripts';
+import { RECEIPT_SCRIPTS } from './redis-group-receipts';
 import { RedisGroups } from './redis-groups';
 import { GROUP_STORE_DEFAULTS, type GroupStoreLimits } from '../groups';
 
@@ -54,6 +55,7 @@ const SCRIPTS = [
   addIncomingScript, addOutgoingScript, dropIncomingScript,
   putChunksScript, commitScript, forgetFileScript,
   ...GROUP_SCRIPTS,
+  ...RECEIPT_SCRIPTS,
   blockScript,
 ];
 

@@ -44,7 +44,8 @@ export function groupStatements(db: Database.Database) {
     member: db.prepare<[string, string], MemberRow>('SELECT * FROM group_members WHERE group_id = ? AND user = ?'),
     members: db.prepare<[string], MemberRow>('SELECT * FROM group_members WHERE group_id = ? ORDER BY leaf'),
     insertMember: db.prepare<[string, string, GroupRole, number, number]>(
-      'INSERT OR REPLACE INTO group_members (group_id, user, role, leaf, muted_until, cursor, active) VALUES (?, ?, ?, ?, NULL, ?, 1)',
+      // A member's cursor starts at the seq that added them, which is also when they joined (receipts).
+      'INSERT OR REPLACE INTO group_members (group_id, user, role, leaf, muted_until, cursor, joined, active) SELECT ?, ?, ?, ?, NULL, s, s, 1 FROM (SELECT ? AS s)',
     ),
     groupsOf: db.prepare<[string, string, number], { group_id: string; role: GroupRole; cursor: number }>(
       'SELECT group_id, role, cursor FROM group_members WHERE user = ? AND active = 1 AND group_id > ? ORDER BY group_id LIMIT ?',

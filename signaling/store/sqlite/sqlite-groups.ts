@@ -22,6 +22,7 @@ import type {
 import { RelaxedCommits } from './relaxed';
 import { SqliteKeyPackages } from './sqlite-key-packages';
 import { type GroupRow, type MemberRow, groupStatements } from './sqlite-group-statements';
+import { SqliteGroupReceipts } from './sqlite-group-receipts';
 
 const toGroup = (r: GroupRow): GroupRecord => ({
   id: r.id,
@@ -66,6 +67,7 @@ export class SqliteGroups implements GroupStore {
   readonly #q;
 
   readonly #relaxed: RelaxedCommits;
+  readonly receipts: SqliteGroupReceipts;
   /**
    * Per group, the lowest active cursor when the log was last trimmed by acknowledgements (the
    * entries up to it went). Only a member at or below it can raise it, so other members' acks
@@ -81,6 +83,7 @@ export class SqliteGroups implements GroupStore {
     this.#relaxed = new RelaxedCommits(db);
     this.#kps = new SqliteKeyPackages(db, opts);
     this.#q = groupStatements(db);
+    this.receipts = new SqliteGroupReceipts(db, this.#relaxed, opts.logMaxEntries);
   }
 
   async create(g: NewGroup): Promise<GroupCreateResult> {
@@ -141,7 +144,7 @@ export class SqliteGroups implements GroupStore {
   async delete(id: string): Promise<void> {
     this.#ackTrim.delete(id);
     this.#db.transaction(() => {
-      for (const table of ['group_log', 'group_members', 'group_requests', 'group_bans']) {
+      for (const table of ['group_log', 'group_members', 'group_requests', 'group_bans', 'group_messages']) {
         this.#db.prepare(`DELETE FROM ${table} WHERE group_id = ?`).run(id);
       }
       this.#db.prepare('DELETE FROM groups WHERE id = ?').run(id);

@@ -99,7 +99,23 @@ UPDATE groups SET admins = (
 );
 `;
 
-const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS, GROUPS_SCHEMA, GROUP_ADMINS];
+/**
+ * Group receipts ("Message info", store/group-receipts.ts): per member the seq that added them and
+ * a read cursor, and per message its seq and author (the log's rows go once every member has
+ * them). Members kept before this take the seq of their Welcome when it is known, else 0.
+ */
+const GROUP_RECEIPTS = `
+ALTER TABLE group_members ADD COLUMN joined INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE group_members ADD COLUMN read_cursor INTEGER NOT NULL DEFAULT 0;
+UPDATE group_members SET joined = COALESCE(welcome_seq, 0);
+CREATE TABLE group_messages (
+  group_id TEXT NOT NULL, msg_id TEXT NOT NULL, seq INTEGER NOT NULL, sender TEXT NOT NULL,
+  PRIMARY KEY (group_id, msg_id)
+) WITHOUT ROWID;
+CREATE INDEX group_messages_seq ON group_messages (group_id, seq);
+`;
+
+const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS, GROUPS_SCHEMA, GROUP_ADMINS, GROUP_RECEIPTS];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

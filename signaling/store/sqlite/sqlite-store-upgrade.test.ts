@@ -71,6 +71,7 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
     open.length = 0;
     // The database as schema 5 wrote it: roles only in the member rows.
     const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.exec('DROP TABLE group_messages; ALTER TABLE group_members DROP COLUMN joined; ALTER TABLE group_members DROP COLUMN read_cursor');
     db.exec('ALTER TABLE groups DROP COLUMN admins; ALTER TABLE groups DROP COLUMN lapsed_below');
     db.pragma('user_version = 5');
     db.close();
@@ -78,6 +79,24 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
     // A later commit re-derives every role from the stored admins: bob stays an admin.
     await store.groups.commit('G1', { epoch: 1, from: 'alice', data: 'c1', ts: 2, adds: [{ user: 'carol', leaf: 2 }], removes: [] });
     expect((await store.groups.members('G1')).map((m) => [m.user, m.role])).toEqual([['alice', 'owner'], ['bob', 'admin'], ['carol', 'member']]);
+  });
+
+  it('gives members kept before receipts the seq of their Welcome as when they joined (schema 7)', async () => {
+    const first = openStore();
+    await first.groups.create({ id: 'G1', owner: 'alice', listed: false, name: '', topic: '', joinPolicy: 'approval', onlyAdminsSend: false, memberChats: true });
+    await first.groups.commit('G1', { epoch: 0, from: 'alice', data: 'c0', ts: 1, adds: [{ user: 'bob', leaf: 1 }], removes: [], welcome: 'W' });
+    await first.close();
+    open.length = 0;
+    const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.exec('DROP TABLE group_messages; ALTER TABLE group_members DROP COLUMN joined; ALTER TABLE group_members DROP COLUMN read_cursor');
+    db.pragma('user_version = 6');
+    db.close();
+    const store = openStore();
+    expect(await store.groups.receipts.positions('G1')).toEqual([
+      { user: 'alice', joined: 0, cursor: 0, read: 0 },
+      { user: 'bob', joined: 2, cursor: 2, read: 0 },
+    ]);
+    expect(await store.groups.receipts.markRead('G1', 'bob', 2)).toBe(2);
   });
 
   it('refuses a database from a newer server instead of guessing', async () => {

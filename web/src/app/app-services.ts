@@ -28,6 +28,7 @@ import { PARTS_DB } from '../files/idb-chunk-store';
 import { wipeLocalData } from '../storage/wipe';
 import { Notifier } from './notifier';
 import { GroupTyping } from '../groups/group-typing';
+import { GroupReceipts } from '../groups/group-receipts';
 import { restoreBackup } from './restore';
 import type { Services } from '../components/context';
 import { convGroup } from '../components/group-ids';
@@ -48,6 +49,7 @@ export class AppServices extends EventTarget implements Services {
   readonly receipts: Receipts;
   readonly typing: Typing;
   readonly groupTyping: GroupTyping;
+  readonly groupReceipts: GroupReceipts;
   readonly profiles: Profiles;
   readonly #notifier: Notifier;
   /** Server frames (and direct-path envelopes) are handled one at a time, in arrival order. */
@@ -78,7 +80,13 @@ export class AppServices extends EventTarget implements Services {
     this.#search = new SearchIndex(db);
     this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
     this.preferences = new Preferences(db);
-    this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
+    this.groupReceipts = new GroupReceipts({ send: (f) => this.connection.send(f), preferences: this.preferences });
+    this.receipts = new Receipts({
+      db,
+      sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body),
+      sendReceipts: () => this.preferences.sendReadReceipts,
+      groupSeen: (messages) => this.groupReceipts.seen(messages),
+    });
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.messenger.keys), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.groupTyping = new GroupTyping({ send: (f) => this.connection.send(f), preferences: this.preferences, me: () => account.identity!.username });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
@@ -101,6 +109,8 @@ export class AppServices extends EventTarget implements Services {
     this.transfers.attach(this.#frames);
     this.profiles.attach(this.#frames);
     this.#frames.on('group_typing', (f) => this.groupTyping.received(f.group, f.from));
+    this.#frames.on('group_receipts', (f) => this.groupReceipts.offer(f));
+    this.#frames.on('error', (f) => this.groupReceipts.offer(f));
     this.#frames.on('group_log', (f) => {
       if (f.kind === 'message') this.groupTyping.arrived(f.group, f.from);
     });

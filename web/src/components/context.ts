@@ -8,6 +8,7 @@ import type { Profiles } from '../conversations/profiles';
 import type { Receipts } from '../conversations/receipts';
 import type { Typing } from '../conversations/typing';
 import type { GroupTyping } from '../groups/group-typing';
+import type { GroupReceipts } from '../groups/group-receipts';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
 import type { Connection } from '../net/connection';
@@ -49,6 +50,8 @@ export interface Services {
   readonly typing: Typing;
   /** Who is typing in which group (groups/group-typing.ts). */
   readonly groupTyping: GroupTyping;
+  /** Group read cursors and "Message info" (groups/group-receipts.ts). */
+  readonly groupReceipts: GroupReceipts;
   readonly profiles: Profiles;
   /** Deletes this browser's data (IndexedDB, OPFS) and reloads to sign-up. */
   signOut(): Promise<void>;

@@ -17,6 +17,8 @@ import './parley-group-details';
 import './parley-message-log';
 import './parley-mute-switch';
 import './parley-typing-indicator';
+import type { MessageInfoEvent } from './parley-message-info';
+import './parley-message-info';
 
 /**
  * One group's conversation: its header (the group's name, "Group details"), the notice that a
@@ -34,6 +36,8 @@ export class ParleyGroupConversation extends LitElement {
   @property() at: string | undefined;
   #openAt: OpenAt = { kind: 'latest' };
   @state() private showDetails = false;
+  /** The own message whose "Message info" is open. */
+  @state() private infoFor: string | undefined;
   @query('parley-message-log') private log: ParleyMessageLog | undefined;
   readonly #listen = new ListenController(this);
 
@@ -44,6 +48,7 @@ export class ParleyGroupConversation extends LitElement {
     const tabShown = () => void this.services.messenger.states.setTabVisible(document.visibilityState === 'visible');
     this.#listen.watch(document, ['visibilitychange'], tabShown);
     tabShown();
+    this.#listen.watch(this, ['parley-message-info'], (e) => (this.infoFor = (e as MessageInfoEvent).id));
   }
 
   override disconnectedCallback(): void {
@@ -57,6 +62,7 @@ export class ParleyGroupConversation extends LitElement {
       this.#openAt = this.at ? { kind: 'message', id: this.at } : unread > 0 ? { kind: 'unread', count: unread } : { kind: 'latest' };
       void this.services.messenger.states.setReading(this.#conv);
       this.showDetails = false;
+      this.infoFor = undefined;
     } else if (changed.has('at') && this.at) void this.log?.showMessage(this.at);
   }
 
@@ -103,6 +109,9 @@ export class ParleyGroupConversation extends LitElement {
       ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
       <parley-typing-indicator .group=${this.group}></parley-typing-indicator>
       <parley-composer .group=${this.group} ?disabled=${!!cannotWrite}></parley-composer>
+      ${this.infoFor
+        ? html`<parley-message-info .group=${this.group} .messageId=${this.infoFor} @close=${() => (this.infoFor = undefined)}></parley-message-info>`
+        : nothing}
     `;
   }
 

@@ -8,6 +8,8 @@ import { t } from '../i18n/strings';
 import { deleteForEveryone, maySendIn, react } from './chat-actions';
 import { convGroup } from './group-ids';
 import { type Services, servicesContext } from './context';
+import { ti } from '../i18n/message-info-strings';
+import { MessageInfoEvent } from './parley-message-info';
 
 /** The emoji the "React" menu offers, in its order. */
 export const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
@@ -82,6 +84,10 @@ export class ParleyMessageActions extends LitElement {
     if (sends && m.dir === 'out' && editable(m)) items.push({ label: t.edit(), run: () => this.#compose('edit') });
     if (sends && m.dir === 'out' && !m.deleted && deletableForEveryone(m.ts)) {
       items.push({ label: t.deleteForEveryone(), run: () => deleteForEveryone(this.services, m) });
+    }
+    // Who has it, for one's own group message the server took (as WhatsApp: info only for one's own).
+    if (group && m.dir === 'out' && !m.deleted && m.state !== 'sending' && m.state !== 'failed') {
+      items.push({ label: ti.messageInfo(), run: () => void this.dispatchEvent(new MessageInfoEvent(m.id)) });
     }
     items.push({ label: t.deleteForMe(), run: () => actions.deleteForMe(conv, m.dir, m.id) });
     return items;

@@ -20,6 +20,8 @@ export interface ReceiptDeps {
   sendJob: (peer: string, kind: OutboxKind, body: Body) => Promise<void>;
   /** The user's choice, read when a batch is made. */
   sendReceipts: () => boolean;
+  /** Group messages just read here: their read cursor goes to the server (groups/group-receipts.ts). */
+  groupSeen?: (messages: readonly StoredMessage[]) => void;
 }
 
 export class Receipts {
@@ -38,8 +40,9 @@ export class Receipts {
     const tx = this.d.db.transaction('messages', 'readwrite');
     await Promise.all([...fresh.map((m) => tx.store.put(m)), tx.done]);
     if (!this.d.sendReceipts()) return;
-    // A group's messages are read here only: a receipt sealed to their author would tell them, one
-    // to one, what the group has not been told (group receipts come later).
+    this.d.groupSeen?.(fresh.filter((f) => dmPeer(f.conv) === undefined));
+    // A group's messages are not reported one to one: a receipt sealed to their author would tell
+    // them what the group has not been told. Their read cursor goes to the server (groupSeen).
     for (const m of fresh.filter((f) => dmPeer(f.conv) !== undefined)) {
       let ids = this.#queued.get(m.peer);
       if (!ids) this.#queued.set(m.peer, (ids = new Set()));

@@ -79,6 +79,8 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   tree_part: () => msg('The group’s member list did not reach the server whole; the members were not added. Try again.'),
   tree_gone: () => msg('This invitation has expired. Ask an admin of the group to add you again.'),
   group_files_full: () => msg('This group has no room for more files now. Delete some of its files, or wait for old ones to expire.'),
+  not_author: () => msg('Only the author of a message can see who has it.'),
+  unknown_message: () => msg('The server no longer knows who has this message.'),
 };
 
 /**
