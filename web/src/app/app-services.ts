@@ -76,7 +76,10 @@ export class AppServices extends EventTarget implements Services {
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.transfers.postInGroup = (group, offer) => this.groups.sendFile(group, offer);
     this.#search = new SearchIndex(db);
-    this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
+    this.messenger.addEventListener('conversation', (e) => {
+      const { conv, message, removed } = e as ConversationEvent;
+      this.#search.changed(conv, message, removed);
+    });
     this.preferences = new Preferences(db);
     this.receipts = new Receipts({ db, sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body), sendReceipts: () => this.preferences.sendReadReceipts });
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.messenger.keys), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
@@ -225,6 +228,10 @@ export class AppServices extends EventTarget implements Services {
 
   warmSearch(): void {
     this.#search.warm().catch((err) => console.warn('parley: could not read messages for search', err));
+  }
+
+  searchVersion(): number {
+    return this.#search.version;
   }
 
   searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]> {
