@@ -78,7 +78,10 @@ export class AppServices extends EventTarget implements Services {
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.transfers.postInGroup = (group, offer) => this.groups.sendFile(group, offer);
     this.#search = new SearchIndex(db);
-    this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
+    this.messenger.addEventListener('conversation', (e) => {
+      const { conv, message, removed } = e as ConversationEvent;
+      this.#search.changed(conv, message, removed);
+    });
     this.preferences = new Preferences(db);
     this.groupReceipts = new GroupReceipts({ send: (f) => this.connection.send(f), preferences: this.preferences });
     this.receipts = new Receipts({
@@ -235,6 +238,10 @@ export class AppServices extends EventTarget implements Services {
 
   warmSearch(): void {
     this.#search.warm().catch((err) => console.warn('parley: could not read messages for search', err));
+  }
+
+  searchVersion(): number {
+    return this.#search.version;
   }
 
   searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]> {

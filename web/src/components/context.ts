@@ -42,6 +42,8 @@ export interface Services {
   restore(fileText: string, passphrase: string): Promise<'restored' | 'same'>;
   /** Messages on this device whose text contains `query`, newest first (conversations/search.ts). */
   searchMessages(query: string, options: { signal?: AbortSignal }): Promise<SearchHit[]>;
+  /** Moves when a search may find something else (a message's text came, changed or went): SearchIndex.version. */
+  searchVersion(): number;
   /** The user went to the Search box: read the messages into memory now, so the first query is quick. */
   warmSearch(): void;
   // presence: receipts, typing, display names, notifications, sign-out

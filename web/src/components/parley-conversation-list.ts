@@ -45,6 +45,8 @@ export class ParleyConversationList extends LitElement {
   /** The conversation open. */
   @property() selected: ConversationId | undefined;
   readonly #listen = new ListenController(this);
+  /** The search index's version when the standing query last ran again. */
+  #searchVersion = -1;
   readonly #search = new SearchController(this, () => (query, options) => this.services.searchMessages(query, options));
 
   override connectedCallback(): void {
@@ -53,8 +55,14 @@ export class ParleyConversationList extends LitElement {
     this.#listen.watch(this.services.messenger.states, ['change']);
     this.#listen.watch(this.services.connection, ['status']);
     this.#listen.watch(this.services.groups, ['groups']);
-    // A message written or arrived may be one the standing query finds.
-    this.#listen.watch(this.services.messenger, ['conversation'], () => this.#search.refresh());
+    // A message written, arrived, edited or deleted may change what the standing query finds; a
+    // receipt or a reaction does not, and runs no search (review M7).
+    this.#listen.watch(this.services.messenger, ['conversation'], () => {
+      const version = this.services.searchVersion();
+      if (version === this.#searchVersion) return;
+      this.#searchVersion = version;
+      this.#search.refresh();
+    });
   }
 
   override render() {

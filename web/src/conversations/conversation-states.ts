@@ -100,10 +100,22 @@ export class ConversationStates extends EventTarget {
     if (visible) await this.setReading(this.#reading);
   }
 
-  /** A message arrived in `id`: unread unless the user has it open in a visible tab. */
-  async arrived(id: ConversationId): Promise<void> {
-    if (id === this.#reading && this.#tabVisible) return;
-    await this.#update(id, (r) => r.unread++);
+  /**
+   * A message arrived in `id`: unread unless the user has it open in a visible tab. Given the
+   * message, the preview follows it in the same write (one write and one `change` per arrival, not
+   * one for the count and one for the preview: review M7); call it before the message is told
+   * about, so `follow` then finds the preview already current.
+   */
+  async arrived(id: ConversationId, message?: StoredMessage): Promise<void> {
+    const unread = id !== this.#reading || !this.#tabVisible;
+    const before = this.last(id);
+    const last = message && (!before || localTime(message) >= before.at) ? lastMessageOf(message) : undefined;
+    const newLast = last && !sameLast(before, last) ? last : undefined;
+    if (!unread && !newLast) return;
+    await this.#update(id, (r) => {
+      if (unread) r.unread++;
+      if (newLast) r.last = newLast;
+    });
   }
 
   /** The conversation the user has open, if any (what arrives there needs no notification). */

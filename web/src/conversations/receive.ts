@@ -163,8 +163,10 @@ export class Receiver {
     for (const reply of requoted) this.d.changed(conv, reply);
     // Not when a delete that waited for it took the file away: nothing of it is fetched.
     if (body.kind === 'file' && message.file) await this.d.fileOffer(from, body, ts, conv);
+    // The count and the preview in one write, begun before the UI is told (whose preview then follows nothing new).
+    const arrived = this.d.states.arrived(conv, message);
     await this.d.remember(message);
-    await this.d.states.arrived(conv);
+    await arrived;
     this.d.arrived(message);
   }
 

@@ -103,6 +103,36 @@ describe('the search index in memory', () => {
     expect(await index.search('later')).toEqual([]);
   });
 
+  it('takes what an event names in place, without reading storage again; a receipt moves nothing (review M7)', async () => {
+    const old = Array.from({ length: 50 }, (_, i) => message('bob', `old harbour ${i}`));
+    await write(old);
+    const index = new SearchIndex(db);
+    await index.warm();
+    let reads = 0;
+    const getAll = db.getAllFromIndex.bind(db);
+    db.getAllFromIndex = ((...args: Parameters<typeof getAll>) => (reads++, getAll(...args))) as typeof getAll;
+    const v0 = index.version;
+    const fresh = message('bob', 'a fresh harbour');
+    index.changed('dm:bob', fresh); // not written to storage: only the event tells of it
+    expect(index.version).toBeGreaterThan(v0);
+    expect((await index.search('fresh')).map((h) => h.id)).toEqual([fresh.id]);
+    const v1 = index.version;
+    index.changed('dm:bob', { ...fresh, state: 'read' });
+    expect(index.version).toBe(v1);
+    index.changed('dm:bob', { ...fresh, text: 'an edited harbour' });
+    expect((await index.search('fresh')).map((h) => h.id)).toEqual([]);
+    expect((await index.search('edited')).map((h) => h.id)).toEqual([fresh.id]);
+    index.changed('dm:bob', { ...old[3], deleted: true, text: '' });
+    index.changed('dm:bob', old[4], true); // deleted for me
+    expect((await index.search('old harbour')).map((h) => h.id)).not.toContain(old[3].id);
+    expect((await index.search('old harbour')).map((h) => h.id)).not.toContain(old[4].id);
+    expect(reads).toBe(0);
+    // An event without its message: the conversation is read again.
+    index.changed('dm:bob');
+    await index.search('harbour');
+    expect(reads).toBe(1);
+  });
+
   it('is read into memory when warmed, before the first search', async () => {
     await write([message('bob', 'early harbour')]);
     const index = new SearchIndex(db);

@@ -1,8 +1,9 @@
 /**
  * Receiving one file: opens each chunk and takes them strictly in order into a file of its own
  * (chunk-store.ts: on disk, not in the tab's memory). Chunks are opened in place and go to storage
- * several at a time (see MIN_BATCH); every 4 MiB the transfer's progress and the SHA-256 state over
- * what is written are saved, so a reload resumes there without reading the file back.
+ * several at a time through the transfer's ChunkWriter (chunk-writer.ts), which every 4 MiB saves
+ * the transfer's progress and the SHA-256 state over what is written, so a reload resumes there
+ * without reading the file back.
  * Acknowledgements tell the sender what was accepted, for its window; they hold back while more
  * than a few megabytes wait for storage, which bounds the tab's memory on the live paths (a file
  * fetched from the server is bounded by its 25 MiB limit). A gap, a path switch or a reload is answered with `want` from the first chunk not accepted. At the end the SHA-256 must
@@ -12,7 +13,8 @@ import { CHUNK_BYTES, chunkLength, openChunkInPlace } from '../../../shared/file
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { Database, TransferRecord } from '../storage/db';
 import { type ChunkStore, isLocked } from './chunk-store';
-import { type Sha256, sha256Hasher, sha256OfBlobs } from './hash';
+import { ChunkWriter } from './chunk-writer';
+import { sha256Hasher, sha256OfBlobs } from './hash';
 import { Progress } from './progress';
 import type { TransferDeps } from './transfer-deps';
 
@@ -25,22 +27,7 @@ const ACK_EVERY = 8;
 const MAX_UNSTORED = 64;
 /** A gap still open this long after its `want` is asked for again (the `want` may have been lost). */
 const WANT_AGAIN_MS = 2000;
-/** The most chunks written at once (2 MiB). */
-const MAX_BATCH = 32;
-/**
- * A write waits for this many chunks (512 KiB), or the last one, or BATCH_WAIT_MS: each write is
- * a round trip to the storage worker, and on a busy machine a round trip cost more (~1 ms) than
- * writing one chunk.
- */
-const MIN_BATCH = 8;
-const BATCH_WAIT_MS = 20;
-/**
- * The progress is saved once this many more chunks are written (4 MiB), and at the end. Each save
- * is a flush to disk and a database write, and at every 16 chunks they cost a tenth of a direct
- * transfer's speed here; a reload fetches again what was written past the last save (open() cuts
- * the file back to it), at most these 4 MiB.
- */
-export const SAVE_EVERY = 64;
+export { SAVE_EVERY } from './chunk-writer';
 
 /** The progress record itself is saved every `saveEvery` chunks, and at the end, not on each `progressed`. */
 export interface IncomingDeps extends TransferDeps {
@@ -54,14 +41,8 @@ export class IncomingTransfer {
   readonly progress = new Progress();
   /** The next chunk index accepted (ahead of `record.next` while chunks wait for storage). */
   #expect: number;
-  /** Accepted chunks not yet handed to a write; the first is chunk `#pendingFrom`. */
-  #pending: Uint8Array[] = [];
-  #pendingFrom: number;
-  /** The write loop, while it runs. */
-  #writes: Promise<void> = Promise.resolve();
-  #writing = false;
-  /** Starts a write of fewer than MIN_BATCH chunks that waited long enough. */
-  #batchTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Takes the accepted chunks to storage, in order. */
+  readonly #writer: ChunkWriter;
   /** The `next` last acknowledged (or asked for). */
   #acked: number;
   /** The gap last asked for, and when, so one gap costs one `want`, not one per chunk behind it. */
@@ -72,16 +53,27 @@ export class IncomingTransfer {
   #opening: Promise<void> | undefined;
   /** When a duplicate was last answered with an ack (see onChunk). */
   #dupAckAt = performance.now();
-  /** SHA-256 over the chunks stored; undefined when it could not be restored (then the end reads the file back). */
-  #hasher: Sha256 | undefined;
-  /** The `next` saved in the database last. */
-  #savedNext: number;
 
   constructor(
     readonly record: TransferRecord,
     private readonly deps: IncomingDeps,
   ) {
-    this.#expect = this.#pendingFrom = this.#acked = this.#savedNext = record.next;
+    this.#expect = this.#acked = record.next;
+    this.#writer = new ChunkWriter({
+      record,
+      expected: () => this.#expect,
+      db: deps.db,
+      store: deps.store,
+      saveEvery: deps.saveEvery,
+      stored: () => {
+        this.progress.update(this.bytesDone);
+        // The last chunks are acknowledged even short of ACK_EVERY, so the sender stops sending.
+        this.#ack(this.#expect === record.count);
+        this.deps.progressed(record);
+      },
+      storageFailed: (err) => this.#storageFailed(err),
+      allStored: () => void this.#verify(),
+    });
   }
 
   get bytesDone(): number {
@@ -107,11 +99,12 @@ export class IncomingTransfer {
     try {
       const size = await this.deps.store.open(r.fileId, expected);
       if (size < expected) {
-        r.next = this.#expect = this.#pendingFrom = this.#acked = this.#savedNext = Math.floor(size / CHUNK_BYTES);
+        r.next = this.#expect = this.#acked = Math.floor(size / CHUNK_BYTES);
+        this.#writer.restart(r.next);
         if (r.state === 'verifying') r.state = 'active';
         saved = r.hashState = undefined;
       }
-      this.#hasher = r.next === 0 ? await sha256Hasher() : saved ? await sha256Hasher(saved).catch(() => undefined) : undefined;
+      this.#writer.hasher = r.next === 0 ? await sha256Hasher() : saved ? await sha256Hasher(saved).catch(() => undefined) : undefined;
     } catch (err) {
       // Another tab of this profile holds the file (it was receiving it): leave the transfer as it
       // is; request() tries again, once this tab has the connection.
@@ -145,7 +138,7 @@ export class IncomingTransfer {
   /** Loaded with every chunk stored but not yet checked (the tab went away at the end): checks now. */
   recheck(): void {
     const r = this.record;
-    const stored = r.state === 'active' && r.next === r.count && !this.#writing;
+    const stored = r.state === 'active' && r.next === r.count && !this.#writer.writing;
     if (this.#open && (r.state === 'verifying' || stored)) void this.#verify();
   }
 
@@ -178,23 +171,8 @@ export class IncomingTransfer {
     }
     this.#expect++;
     r.state = 'active';
-    this.#pending.push(opened.plain);
     this.#ack(false);
-    this.#scheduleWrite();
-  }
-
-  /** Starts the write loop once enough waits (or the last chunk is in); else makes sure a few chunks do not wait long. */
-  #scheduleWrite(): void {
-    if (this.#writing || this.#pending.length === 0) return;
-    if (this.#pending.length >= MIN_BATCH || this.#expect === this.record.count) this.#startWrites();
-    else this.#batchTimer ??= setTimeout(() => this.#pending.length > 0 && !this.#writing && this.#startWrites(), BATCH_WAIT_MS);
-  }
-
-  #startWrites(): void {
-    clearTimeout(this.#batchTimer);
-    this.#batchTimer = undefined;
-    this.#writing = true;
-    this.#writes = this.#writeLoop();
+    this.#writer.push(opened.plain);
   }
 
   control(ctl: FileControl): void {
@@ -241,58 +219,6 @@ export class IncomingTransfer {
     }
   }
 
-  /** Writes what was accepted, in batches, until too little waits (see #scheduleWrite); then the integrity check if that was all. */
-  async #writeLoop(): Promise<void> {
-    const r = this.record;
-    let first = true;
-    while (this.#pending.length > 0 && r.state === 'active' && (first || this.#pending.length >= MIN_BATCH || this.#expect === r.count)) {
-      first = false;
-      const from = this.#pendingFrom;
-      const batch = this.#pending.splice(0, MAX_BATCH);
-      this.#pendingFrom += batch.length;
-      if (!(await this.#store(from, batch))) break;
-      this.progress.update(this.bytesDone);
-      // The last chunks are acknowledged even short of ACK_EVERY, so the sender stops sending.
-      this.#ack(this.#expect === r.count);
-      this.deps.progressed(r);
-    }
-    this.#writing = false;
-    if (r.state === 'active') this.#scheduleWrite(); // a few chunks left: they wait for more, briefly
-    // Not awaited: #fail's discard waits for this loop, so awaiting it here would wait for itself.
-    if (r.state === 'active' && r.next === r.count) void this.#verify();
-  }
-
-  /** Stores chunks `from`… and, now and then, the progress; false when it could not (the transfer then failed) or it stopped meanwhile. */
-  async #store(from: number, plains: Uint8Array[]): Promise<boolean> {
-    const r = this.record;
-    const end = from + plains.length;
-    let hashState: Uint8Array | undefined;
-    try {
-      // Hashed before the write: the write hands the buffers over to the storage worker.
-      for (const plain of plains) this.#hasher?.update(plain);
-      hashState = this.#hasher?.save();
-      const save = end - this.#savedNext >= (this.deps.saveEvery ?? SAVE_EVERY) || end === r.count;
-      // Flushed to disk before the progress says it is there: the saved hash state vouches for these bytes.
-      await this.deps.store.write(r.fileId, from * CHUNK_BYTES, plains, save);
-      if (r.state !== 'active') return false;
-      if (save) {
-        // Relaxed: should the machine lose this, open() finds the file's length and goes by that.
-        const tx = this.deps.db.transaction('transfers', 'readwrite', { durability: 'relaxed' });
-        await Promise.all([tx.store.put({ ...r, next: end, hashState }), tx.done]);
-        this.#savedNext = end;
-      }
-    } catch (err) {
-      this.#storageFailed(err);
-      return false;
-    }
-    // Cancelled while the write was under way: nothing more to say.
-    if (r.state !== 'active') return false;
-    // Together, so that whenever the record is saved its hash state matches its progress.
-    r.next = end;
-    r.hashState = hashState;
-    return true;
-  }
-
   /** Out of space, the file is locked elsewhere, or the database went away: the file cannot be kept, so say so and stop. */
   #storageFailed(err: unknown): void {
     console.warn('parley: could not store a received file', err);
@@ -311,8 +237,9 @@ export class IncomingTransfer {
     let digest: string;
     try {
       await this.deps.store.close(r.fileId);
-      const file = this.#hasher ? undefined : await this.deps.store.file(r.fileId);
-      digest = this.#hasher ? this.#hasher.digest('hex') : await sha256OfBlobs(file ? [file] : []);
+      const hasher = this.#writer.hasher;
+      const file = hasher ? undefined : await this.deps.store.file(r.fileId);
+      digest = hasher ? hasher.digest('hex') : await sha256OfBlobs(file ? [file] : []);
     } catch (err) {
       this.#storageFailed(err);
       return;
@@ -339,9 +266,7 @@ export class IncomingTransfer {
 
   /** Forgets the stored part of a file that will not be offered. */
   async #discard(): Promise<void> {
-    this.#pending = [];
-    clearTimeout(this.#batchTimer);
-    await this.#writes;
+    await this.#writer.discard();
     try {
       await this.deps.store.remove(this.record.fileId);
     } catch (err) {
