@@ -34,6 +34,12 @@ export class GroupChat {
     return group ? members(group).map((m) => m.username) : [];
   }
 
+  /** The signature key (the identity key) `user` has in group `id`'s MLS state, or undefined: what a member's safety number is of. */
+  memberKey(id: string, user: string): Uint8Array | undefined {
+    const group = this.d.store.get(id)?.group;
+    return group ? members(group).find((m) => m.username === user)?.signatureKey : undefined;
+  }
+
   /**
    * Stores `text` (a reply to `reply` when given) as this device's message in group `id` and sends
    * it, now or when online, naming the members it @mentions. Throws before storing only when the
