@@ -27,6 +27,7 @@ import type { TransientEvent } from '../peer/peer-link';
 import { PARTS_DB } from '../files/idb-chunk-store';
 import { wipeLocalData } from '../storage/wipe';
 import { Notifier } from './notifier';
+import type { MentionedEvent } from '../groups/mentioned-event';
 import { GroupTyping } from '../groups/group-typing';
 import { restoreBackup } from './restore';
 import type { Services } from '../components/context';
@@ -89,6 +90,7 @@ export class AppServices extends EventTarget implements Services {
     const open = (conv: ConversationId) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: conv }));
     const me = () => this.account.identity?.username;
     this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, groupName, open, me });
+    this.groups.addEventListener('mentioned', (e) => this.#notifier.mentionedByEdit((e as MentionedEvent).message));
     this.#wirePresence();
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.
