@@ -76,6 +76,7 @@ export class AppServices extends EventTarget implements Services {
     this.groups = new Groups({ db, sodium, account, contacts: this.contacts, connection: this.connection, messenger: this.messenger });
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.transfers.postInGroup = (group, offer) => this.groups.sendFile(group, offer);
+    this.transfers.holdInGroup = (group, offer) => this.groups.chat.holdFile(group, offer);
     this.#search = new SearchIndex(db);
     this.messenger.addEventListener('conversation', (e) => this.#search.changed((e as ConversationEvent).conv));
     this.preferences = new Preferences(db);
