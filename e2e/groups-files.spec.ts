@@ -92,3 +92,68 @@ test('an image posted in a group is fetched by every member with its preview, an
     for (const [what, secret] of Object.entries(secrets)) expect(bytes.indexOf(secret), `${what} in ${path.relative(server.dataDir, f)}`).toBe(-1);
   }
 });
+
+test('a file posted in a group shows at once with its upload progress and Cancel, and a reload mid-upload fails it visibly', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  for (const u of [alice, bob]) await u.signUp();
+  await alice.befriend(bob);
+  await createGroup(alice, GROUP);
+  await members(alice);
+  await alice.page.getByRole('button', { name: 'Add members' }).click();
+  await alice.page.getByRole('checkbox', { name: 'bob' }).check();
+  await alice.page.getByRole('button', { name: 'Add to group' }).click();
+  await expect(await member(alice, 'bob')).toContainText('member');
+  await openGroup(bob, GROUP);
+
+  // alice's socket passes through here: while `holding`, her commits of group files never reach
+  // the server, so each upload stays under way (the server has not stored the copy) as long as needed.
+  let holding = true;
+  await alice.context.routeWebSocket(/./, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((m) => {
+      if (holding && typeof m === 'string' && m.includes('"group_file_commit"')) return;
+      server.send(m);
+    });
+  });
+  await alice.page.reload();
+  await openGroup(alice, GROUP);
+  await alice.send('before the files');
+  await expect(bob.message('before the files')).toBeVisible();
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'parley-group-upload-'));
+  const write = (name: string) => {
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, crypto.randomBytes(300_000));
+    return file;
+  };
+  // At once: the sender's bubble, "Uploading N%", its progress and Cancel; nothing is posted yet.
+  await alice.attach(write('cut-short.bin'));
+  const first = alice.fileItem('cut-short.bin');
+  await expect(first).toContainText(/Uploading \d+%/);
+  await expect(alice.progress('cut-short.bin')).toBeVisible();
+  await expect(first.getByRole('button', { name: 'Cancel' })).toBeVisible();
+  // A reload cuts it short: the bubble stays, failed, and says what to do.
+  await alice.page.reload();
+  await openGroup(alice, GROUP);
+  await expect(first).toContainText('The transfer was interrupted. Send the file again.');
+  await expect(first).toContainText('failed');
+  await expect(first.getByRole('button', { name: 'Cancel' })).toHaveCount(0);
+
+  // Cancel ends an upload under way: the bubble says so.
+  await alice.attach(write('changed-my-mind.bin'));
+  const second = alice.fileItem('changed-my-mind.bin');
+  await expect(second).toContainText(/Uploading \d+%/);
+  await second.getByRole('button', { name: 'Cancel' }).click();
+  await expect(second).toContainText('Cancelled.');
+  await expect(alice.progress('changed-my-mind.bin')).toHaveCount(0);
+
+  // Once the server stores the copy, the same bubble is posted and bob gets the file.
+  holding = false;
+  await alice.attach(write('arrives.bin'));
+  await expect(bob.fileItem('arrives.bin').getByRole('link', { name: 'Download arrives.bin' })).toBeVisible();
+  await expect(alice.fileItem('arrives.bin')).toHaveCount(1);
+  await expect(alice.fileItem('arrives.bin')).not.toContainText('Uploading');
+  await expect(bob.fileItem('cut-short.bin')).toHaveCount(0);
+  await expect(bob.fileItem('changed-my-mind.bin')).toHaveCount(0);
+});

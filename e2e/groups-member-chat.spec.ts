@@ -3,7 +3,8 @@
 // other. bob opens a chat with carol from the member list ("Message"); it is marked "Not a
 // contact" with "Add contact" and "Block"; they chat both ways (typing shows, presence does not);
 // once alice turns the setting off bob's next message is refused and he reads why, and the
-// history stays; "Add contact" then makes them contacts and the chat goes on.
+// history stays; "Add contact" then makes them contacts and the chat goes on. Both see the same
+// safety number for each other in the chat's details and from the group's "Members" list.
 import { expect, test } from './support/fixtures';
 import { createGroup, groupButton, member, openGroup } from './support/group-ui';
 
@@ -63,7 +64,30 @@ test('two members who are not contacts chat from the member list until the group
     await user.page.getByRole('button', { name: 'Contact details' }).click();
     return text;
   };
-  expect(await digits(bob)).toBe(await digits(carol));
+  const chatDigits = await digits(bob);
+  expect(chatDigits).toBe(await digits(carol));
+  // The same digits from the group's "Members" list ("Safety number" on a member), of the key each
+  // has in the group; alice, a contact of both, sees no warning: their contact keys are those keys.
+  const fromList = async (user: typeof bob, other: string) => {
+    await openGroup(user, GROUP);
+    const item = await member(user, other);
+    await item.getByRole('button', { name: 'Safety number' }).click();
+    const section = item.getByRole('region', { name: `Safety number of ${other}` });
+    await expect(section.getByTestId('safety-number')).toHaveText(/^(\d{5} ){11}\d{5}$/);
+    await expect(section.getByRole('alert')).toHaveCount(0);
+    const text = (await section.getByTestId('safety-number').textContent())!.trim();
+    await item.getByRole('button', { name: 'Safety number' }).click();
+    await expect(section).toHaveCount(0);
+    return text;
+  };
+  expect(await fromList(bob, 'carol')).toBe(chatDigits);
+  expect(await fromList(carol, 'bob')).toBe(chatDigits);
+  expect(await fromList(alice, 'bob')).toBe(await fromList(bob, 'alice'));
+  await expect((await member(bob, 'bob')).getByRole('button', { name: 'Safety number' })).toHaveCount(0);
+  for (const [user, other] of [[bob, 'carol'], [carol, 'bob']] as const) {
+    await user.contactButton(other).click();
+    await expect(user.page.getByRole('heading', { name: other })).toBeVisible();
+  }
 
   // alice turns member chats off: bob's next message is refused, in the code's words; the history stays.
   await memberChats.uncheck();

@@ -27,6 +27,7 @@ import type { TransientEvent } from '../peer/peer-link';
 import { PARTS_DB } from '../files/idb-chunk-store';
 import { wipeLocalData } from '../storage/wipe';
 import { Notifier } from './notifier';
+import type { MentionedEvent } from '../groups/mentioned-event';
 import { GroupTyping } from '../groups/group-typing';
 import { GroupReceipts } from '../groups/group-receipts';
 import { restoreBackup } from './restore';
@@ -77,6 +78,7 @@ export class AppServices extends EventTarget implements Services {
     this.groups = new Groups({ db, sodium, account, contacts: this.contacts, connection: this.connection, messenger: this.messenger });
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.transfers.postInGroup = (group, offer) => this.groups.sendFile(group, offer);
+    this.transfers.holdInGroup = (group, offer) => this.groups.chat.holdFile(group, offer);
     this.#search = new SearchIndex(db);
     this.messenger.addEventListener('conversation', (e) => {
       const { conv, message, removed } = e as ConversationEvent;
@@ -100,6 +102,7 @@ export class AppServices extends EventTarget implements Services {
     const open = (conv: ConversationId) => this.dispatchEvent(new CustomEvent('open-conversation', { detail: conv }));
     const me = () => this.account.identity?.username;
     this.#notifier = new Notifier({ messenger: this.messenger, contacts: this.contacts, preferences: this.preferences, groupName, open, me });
+    this.groups.addEventListener('mentioned', (e) => this.#notifier.mentionedByEdit((e as MentionedEvent).message));
     this.#wirePresence();
     // Each frame reaches the services that asked for its type, in this order (the account first:
     // a welcome means the registration was accepted), one frame at a time.

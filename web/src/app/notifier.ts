@@ -91,13 +91,27 @@ export class Notifier {
     const states = this.d.messenger.states;
     const readingIt = document.visibilityState === 'visible' && states.reading === message.conv;
     if (!notifies(message, { muted: states.muted(message.conv), readingIt, me: this.d.me?.() })) return;
+    this.#message(message);
+  };
+
+  /**
+   * An edit newly @mentions the user (groups/edit-mentions.ts): news as a mention in a new message
+   * is, muted group or not, unless they are reading that conversation.
+   */
+  mentionedByEdit(message: StoredMessage): void {
+    if (!this.#started) return;
+    const readingIt = document.visibilityState === 'visible' && this.d.messenger.states.reading === message.conv;
+    if (notifies(message, { muted: true, readingIt, me: this.d.me?.() })) this.#message(message);
+  }
+
+  #message(message: StoredMessage): void {
     const text = message.deleted || message.unsupported ? '' : message.text;
     const body = notificationBody(text, this.d.preferences.notificationText);
     const author = this.d.contacts.displayName(message.peer) ?? message.peer;
     const group = this.d.groupName?.(message.conv);
     const title = group ? (mentionsMe(message.mentions, this.d.me?.()) ? tm.mentionedIn(author, group) : tg.inGroup(author, group)) : author;
     this.#notify(title, body, `parley:${message.conv}`, () => this.d.open(message.conv));
-  };
+  }
 
   /** The favicon shows a dot while anything is unread. */
   readonly #onStates = (): void => {

@@ -35,6 +35,8 @@ export interface GroupAdminFace extends EventTarget {
 export interface GroupChatFace {
   /** Usernames of the group's current members (its MLS state), this user included. */
   memberNames(id: string): string[];
+  /** The identity key `user` has in group `id`'s MLS state (their leaf's signature key), or undefined. */
+  memberKey(id: string, user: string): Uint8Array | undefined;
   react(id: string, target: string, emoji: string, remove?: boolean, dir?: 'in' | 'out'): Promise<void>;
   edit(id: string, target: string, text: string): Promise<void>;
   deleteForEveryone(id: string, target: string): Promise<void>;

@@ -10,6 +10,8 @@ import type { FileMeta, MessageState, TransferRecord } from '../storage/db';
 import { formatBytes, formatDuration, t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import { ViewImageEvent } from './log/parley-image-viewer';
+import { parseGroupFileName } from '../../../shared/group-file-names';
+import { tf } from '../i18n/group-file-strings';
 
 const failure = {
   integrity: t.integrityFailed,
@@ -94,18 +96,20 @@ export class ParleyFileItem extends LitElement {
     const percent = view && size > 0 ? Math.floor((view.bytesDone / size) * 100) : state === 'done' ? 100 : 0;
     const moving = state === 'waiting' || state === 'active' || state === 'verifying';
     const peer = view?.record.peer ?? '';
+    // One's own file posted in a group: its one copy goes up for every member ("Uploading 30%").
+    const group = view?.record.dir === 'out' && parseGroupFileName(peer) !== undefined;
     return html`
       <div class="head">
         <bdi class="name">${name}</bdi>
         <span class="size">${formatBytes(size)}</span>
-        ${this.#senderState(state, percent, view !== undefined)}
+        ${this.#senderState(state, percent, view !== undefined, group)}
       </div>
       ${moving
         ? html`
             <progress max="100" .value=${percent} aria-label=${t.transferOf(name)} aria-valuenow=${percent} aria-valuemin="0" aria-valuemax="100"></progress>
             <div class="row">
               <span class="hint">${view?.uploading
-                ? t.uploadingFor(peer)
+                ? group ? tf.uploadingForGroup() : t.uploadingFor(peer)
                 : state === 'verifying'
                   ? t.verifying()
                   : state === 'waiting'
@@ -122,7 +126,8 @@ export class ParleyFileItem extends LitElement {
               <button class="secondary" @click=${() => this.services.transfers.cancel(this.file.fileId)}>${t.decline()}</button>
             </div>`
         : nothing}
-      ${state === 'stored'
+      ${state === 'stored' && group ? html`<p class="hint">${tf.storedForGroup()}</p>` : nothing}
+      ${state === 'stored' && !group
         ? html`<div class="row">
             <span class="hint">${t.storedFor(peer)}</span>
             <button class="secondary" @click=${() => this.services.transfers.cancel(this.file.fileId)}>${t.cancel()}</button>
@@ -148,18 +153,18 @@ export class ParleyFileItem extends LitElement {
   };
 
   /**
-   * One's own file, as far as it went: "Sending 30%" while it moves, "sent" once the server keeps
+   * One's own file, as far as it went: "Sending 30%" while it moves ("Uploading 30%" in a group), "sent" once the server keeps
    * it and its offer left, "delivered" only once the contact has it whole. Nothing for a cancelled
    * or failed one (they say so themselves) or a failed offer (the message says so).
    */
-  #senderState(state: TransferRecord['state'], percent: number, known: boolean) {
+  #senderState(state: TransferRecord['state'], percent: number, known: boolean, group: boolean) {
     const sent = this.sent;
     if (!sent || sent === 'failed') return nothing;
     let label: string;
     if (!known) label = { sending: t.stateSending, sent: t.stateSent, delivered: t.stateDelivered, read: t.stateDelivered }[sent]();
     else if (state === 'done') label = t.stateDelivered();
     else if (state === 'stored') label = sent === 'sending' ? t.stateSending() : t.stateSent();
-    else if (state === 'waiting' || state === 'active' || state === 'verifying') label = t.fileSending(percent);
+    else if (state === 'waiting' || state === 'active' || state === 'verifying') label = group ? tf.fileUploading(percent) : t.fileSending(percent);
     else return nothing;
     return html`<span class="state" data-state=${state}>${label}</span>`;
   }

@@ -11,6 +11,8 @@ import { controls } from './shared-styles';
 import { messageAction } from './member-chat-rules';
 import { tm } from '../i18n/member-chat-strings';
 import { dmId } from '../conversations/conversation-id';
+import { t } from '../i18n/strings';
+import './parley-member-safety';
 
 /**
  * The group's "Members" list: each item names the member (display name for a contact, and the
@@ -19,7 +21,8 @@ import { dmId } from '../conversations/conversation-id';
  * (for "1 hour", "1 day" or "until unmuted") or "Unmute"; for the owner also "Make admin" /
  * "Remove admin" and "Transfer ownership". A refusal shows in its code's words. "Message" opens
  * the 1:1 chat with a contact, or with a member who is not one when the group lets members
- * message each other (member-chat-rules.ts).
+ * message each other (member-chat-rules.ts). "Safety number" on any other member shows the digits
+ * of the key they have in this group (parley-member-safety.ts).
  * @fires open-conversation - (bubbles, composed) the user chose "Message": detail is the conversation id
  */
 @customElement('parley-group-members')
@@ -28,6 +31,8 @@ export class ParleyGroupMembers extends LitElement {
   @property() group!: string;
   /** The member whose mute durations are shown. */
   @state() private muting: string | undefined;
+  /** The member whose safety number is shown. */
+  @state() private verifying: string | undefined;
   @state() private busy = false;
   @state() private error = '';
   readonly #listen = new ListenController(this);
@@ -72,6 +77,7 @@ export class ParleyGroupMembers extends LitElement {
     const muted = isMuted(m);
     const any = can.moderate || can.roles || can.transfer;
     const message = messageAction(view, me, m, this.services.contacts.get(m.user) !== undefined);
+    const safety = m.user !== me && this.services.groups.chat.memberKey(this.group, m.user) !== undefined;
     return html`<li>
       <span class="who">
         ${name ? html`<bdi class="name">${name}</bdi> <span class="user">${m.user}</span>` : html`<span class="name">${m.user}</span>`}
@@ -79,12 +85,17 @@ export class ParleyGroupMembers extends LitElement {
         <span class="role">${tg.role(m.role)}</span>
         ${muted ? html`<span class="muted">${tg.muted()}</span>` : nothing}
       </span>
-      ${any || message
+      ${any || message || safety
         ? html`<span class="actions" role="group" aria-label=${tg.actionsFor(m.user)}>
             ${message ? html`<button class="secondary" aria-label=${tm.messageMember(m.user)} @click=${() => this.#open(m.user)}>${tm.message()}</button>` : nothing}
+            ${safety
+              ? html`<button class="secondary" aria-expanded=${this.verifying === m.user}
+                  @click=${() => (this.verifying = this.verifying === m.user ? undefined : m.user)}>${t.safetyNumber()}</button>`
+              : nothing}
             ${any ? this.#actions(m, can, muted) : nothing}
           </span>`
         : nothing}
+      ${safety && this.verifying === m.user ? html`<parley-member-safety .group=${this.group} .user=${m.user}></parley-member-safety>` : nothing}
       ${this.muting === m.user ? this.#durations(m.user) : nothing}
     </li>`;
   }

@@ -237,9 +237,32 @@ export class Messenger extends EventTarget {
     };
   }
 
-  /** A held offer of `fileId` whose upload ended with an earlier visit of this page: it will never go. */
-  async failFileOffer(peer: string, fileId: string): Promise<void> {
-    const message = await this.history.findLast(dmId(peer), (m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
+  /**
+   * A group's file offer (routed, like sendRouted) recorded and shown ("sending") at once, queued
+   * only on release(): its copy goes up to the server first (files/group-sends.ts), and until it is
+   * stored nothing is in the outbox, so a reload then leaves it for failFileOffer to fail.
+   */
+  async holdRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string): Promise<HeldOffer> {
+    const module = bodyModule(body);
+    if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
+    const message = await this.#record({ conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' }, undefined);
+    return {
+      id: message.id,
+      release: async () => {
+        if (message.state !== 'sending') return;
+        message.ts = Date.now();
+        const entry: OutboxEntry = { id: message.id, kind, conv, to, env: env(message), seq: message.seq };
+        const stored = this.db.put('outbox', entry);
+        this.#outbox.add(entry);
+        await this.#recorded(message, Promise.all([stored, this.db.put('messages', message)]));
+      },
+      fail: (code) => this.#settler.failMessage(message, code),
+    };
+  }
+
+  /** A held offer of `fileId` whose upload ended with an earlier visit of this page: it will never go (`conv`: a group's). */
+  async failFileOffer(peer: string, fileId: string, conv: ConversationId = dmId(peer)): Promise<void> {
+    const message = await this.history.findLast(conv, (m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
     if (message && !(await this.db.getKey('outbox', message.id))) await this.#settler.failMessage(message, undefined);
   }
 

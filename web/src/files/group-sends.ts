@@ -4,8 +4,12 @@
  * after `group_file_stored` the offer, with the key, goes to the members inside MLS as a group
  * message (an outbox job, so a reload from then on does not lose it). Every member fetches the
  * one copy (group-link.ts). The server learns the size and the uploader, never the name, type or
- * key. Until the copy is stored nothing is posted: a refusal (over the group's limits, muted, no
- * longer a member) fails the send with that code and nothing reaches the group.
+ * key. The sender's bubble shows at once ("Uploading N%", with Cancel: a held offer, `hold`), but
+ * until the copy is stored nothing is posted: a refusal (over the group's limits, muted, no longer
+ * a member) fails the send and the bubble with that code and nothing reaches the group; Cancel
+ * ends both. A reload cuts the upload short: the file itself is gone with the page (its chunks
+ * are sealed from it as they go up, never kept), so the next load marks the record and the bubble
+ * failed as interrupted ("Send the file again"), never a silent loss (Transfers.load).
  */
 import type { FileOffer } from '../../../shared/envelope';
 import { groupUploadName } from '../../../shared/group-file-names';
@@ -14,6 +18,7 @@ import type { Sodium } from '../../../shared/sodium';
 import type { Connection } from '../net/connection';
 import { ParleyError } from '../net/parley-error';
 import type { Database, TransferRecord } from '../storage/db';
+import type { HeldOffer } from '../conversations/messenger';
 import { newOffer, recordOf } from './sends';
 import { StoredUpload } from './upload';
 
@@ -25,8 +30,10 @@ export interface GroupSendsDeps {
   changed: (record: TransferRecord) => void;
   /** Tells the UI only (progress). */
   progressed: (record: TransferRecord) => void;
-  /** Posts the offer in the group (Groups.sendFile). */
+  /** Posts the offer in the group (Groups.sendFile): without `hold`, once the copy is stored. */
   post: (group: string, offer: FileOffer) => Promise<void>;
+  /** Shows the offer in the group at once and posts it on release (GroupChat.holdFile), when the app set it. */
+  hold?: (group: string, offer: FileOffer) => Promise<HeldOffer | undefined>;
 }
 
 export class GroupFileSends {
@@ -98,13 +105,30 @@ export class GroupFileSends {
     const commit = { t: 'group_file_commit', group, fileId: offer.fileId, count: record.count } as const;
     const upload = new StoredUpload(record, file, { sodium, key, fileId: fileIdBytes, connection, changed: () => this.d.progressed(record), commit });
     this.#uploads.set(offer.fileId, upload);
+    let held: HeldOffer | undefined;
+    try {
+      held = await this.d.hold?.(group, offer);
+    } catch (err) {
+      this.forget(offer.fileId);
+      await db.delete('transfers', offer.fileId);
+      throw err; // not a member any more, say: nothing was shown or sent
+    }
     const result = await upload.run();
     this.#uploads.delete(offer.fileId);
-    if (result === 'cancelled' || !this.#records.has(offer.fileId)) return 'cancelled';
+    if (result === 'cancelled' || !this.#records.has(offer.fileId)) {
+      if (this.#records.has(offer.fileId)) {
+        record.state = 'cancelled';
+        this.d.changed(record);
+      }
+      await held?.fail();
+      return 'cancelled';
+    }
     record.state = result === 'stored' ? 'stored' : 'failed';
     if (result !== 'stored') record.reason = 'interrupted';
+    // Posted before it shows as stored: a tab closed on seeing "sent" has posted it.
+    if (result === 'stored') await (held ? held.release() : this.d.post(group, offer));
+    else await held?.fail(result);
     this.d.changed(record);
-    if (result === 'stored') await this.d.post(group, offer);
     return result;
   }
 }

@@ -16,7 +16,7 @@ import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
 import type { Database, TransferRecord } from '../storage/db';
-import type { FileGone, Messenger } from '../conversations/messenger';
+import type { FileGone, HeldOffer, Messenger } from '../conversations/messenger';
 import { groupSourceName, parseGroupFileName } from '../../../shared/group-file-names';
 import type { ConversationId } from '../conversations/conversation-id';
 import type { RelayChunkEvent } from '../net/connection';
@@ -53,6 +53,8 @@ export class Transfers extends EventTarget {
   /** Files posted in groups (group-sends.ts); `postInGroup` is set by the app (Groups.sendFile). */
   readonly #groupSends: GroupFileSends;
   postInGroup: ((group: string, offer: FileOffer) => Promise<void>) | undefined;
+  /** Shows a group's file at once and posts it on release (GroupChat.holdFile); set by the app, else postInGroup after the upload. */
+  holdInGroup: ((group: string, offer: FileOffer) => Promise<HeldOffer>) | undefined;
 
   constructor(
     private readonly db: Database,
@@ -73,7 +75,8 @@ export class Transfers extends EventTarget {
     this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed, release });
     this.#recovery = new ReceptionRecovery({ receptions: this.#in, links, connection, contacts, changed });
     const post = async (group: string, offer: FileOffer) => this.postInGroup?.(group, offer);
-    this.#groupSends = new GroupFileSends({ db, sodium, connection, changed, progressed, post });
+    const hold = async (group: string, offer: FileOffer) => this.holdInGroup?.(group, offer);
+    this.#groupSends = new GroupFileSends({ db, sodium, connection, changed, progressed, post, hold });
   }
 
   /** Loads what earlier visits left: receptions resume; sends whose file is gone are marked interrupted. */
@@ -94,7 +97,8 @@ export class Transfers extends EventTarget {
         record.reason = 'interrupted';
         await this.db.put('transfers', record);
         // Its offer may have been waiting for the upload this reload cut short: it never goes now.
-        if (record.stored) void this.messenger.failFileOffer(record.peer, record.fileId).catch((err) => console.warn('parley: could not mark an offer failed', err));
+        const group = parseGroupFileName(record.peer)?.group;
+        if (record.stored) void this.messenger.failFileOffer(record.peer, record.fileId, group ? `grp:${group}` : undefined).catch((err) => console.warn('parley: could not mark an offer failed', err));
       }
       this.#records.set(record.fileId, record);
     }

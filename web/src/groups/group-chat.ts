@@ -11,7 +11,7 @@ import { members } from '../../../shared/groups/index';
 import { LIMITS } from '../../../shared/limits';
 import { clip } from '../conversations/bodies/reply';
 import type { ModifierRoute } from '../conversations/actions';
-import type { Messenger } from '../conversations/messenger';
+import type { HeldOffer, Messenger } from '../conversations/messenger';
 import { ParleyError } from '../net/parley-error';
 import type { Direction } from '../storage/db';
 import { type GroupBody, encodeBody } from './group-body';
@@ -32,6 +32,12 @@ export class GroupChat {
   memberNames(id: string): string[] {
     const group = this.d.store.get(id)?.group;
     return group ? members(group).map((m) => m.username) : [];
+  }
+
+  /** The signature key (the identity key) `user` has in group `id`'s MLS state, or undefined: what a member's safety number is of. */
+  memberKey(id: string, user: string): Uint8Array | undefined {
+    const group = this.d.store.get(id)?.group;
+    return group ? members(group).find((m) => m.username === user)?.signatureKey : undefined;
   }
 
   /**
@@ -59,6 +65,16 @@ export class GroupChat {
     this.#active(id);
     const body: GroupBody = { ...offer, stored: true };
     await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
+  }
+
+  /**
+   * Shows a file being posted in group `id` at once (its bubble, "sending"), posting its offer only
+   * on release(), once the server stored the copy (files/group-sends.ts); fail() if it never is.
+   */
+  async holdFile(id: string, offer: FileOffer): Promise<HeldOffer> {
+    this.#active(id);
+    const body: GroupBody = { ...offer, stored: true };
+    return this.d.messenger.holdRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
   }
 
   /** Reacts to message `target` (written `dir`) of group `id` with `emoji`, or takes it back (`remove`). */

@@ -25,6 +25,7 @@ import type { GroupView } from './core';
 import { type GroupPlain, decodePlain } from './group-body';
 import type { GroupStore, Held } from './group-store';
 import { acceptedMentions } from './mentions';
+import { EditMentions, type EditMentionDeps } from './edit-mentions';
 
 type LogFrame = ServerFrameOf<'group_log'>;
 
@@ -40,6 +41,8 @@ export interface LogDeps {
   /** The view of group `id` changed. */
   changed: (id: string) => void;
   view: (id: string) => GroupView | undefined;
+  /** An edit that newly @mentions this user (edit-mentions.ts): how to read its target, whom to tell. */
+  edits?: Omit<EditMentionDeps, 'me'>;
 }
 
 /** Why an entry was passed over (for logs and tests): never shown to the user. */
@@ -49,7 +52,11 @@ export class GroupLog {
   /** Entries passed over, by group: what a test (or a later "something was not readable" notice) looks at. */
   readonly skipped: Array<{ group: string; seq: number; why: Skipped }> = [];
 
-  constructor(private readonly d: LogDeps) {}
+  readonly #edits: EditMentions | undefined;
+
+  constructor(private readonly d: LogDeps) {
+    this.#edits = d.edits && new EditMentions({ ...d.edits, me: d.me });
+  }
 
   /** One log entry, in its group's line. */
   async entry(held: Held, f: LogFrame): Promise<void> {
@@ -168,7 +175,10 @@ export class GroupLog {
     }
     // A message stored before the state that read it: a reload in between reads it again, and the id makes it once.
     const mentions = this.#mentions(held, plain);
+    const edit = plain.body.kind === 'edit' ? plain.body : undefined;
+    const watch = edit && (await this.#edits?.before(conv, f.from, edit));
     await this.d.messenger.receiveOpened({ conv, from: f.from, id: f.id ?? `seq-${f.seq}`, body: plain.body, ts: plain.ts, ...(mentions.length ? { mentions } : {}) });
+    if (edit && watch) await this.#edits!.after(watch, edit, plain.ts, new Set(members(held.group!).map((m) => m.username)));
     return out.consumed;
   }
 

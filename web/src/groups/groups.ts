@@ -30,6 +30,7 @@ import { GroupSender } from './group-send';
 import { DEFAULT_SETTINGS, GroupStore, viewOf } from './group-store';
 import { KeyPool } from './key-pool';
 import { MemberTrust } from './trust';
+import { MentionedEvent } from './mentioned-event';
 
 export interface GroupsDeps {
   db: Database;
@@ -96,6 +97,7 @@ export class Groups extends EventTarget {
       applyEvent: (group, event, seq) => this.admin.applyEvent(group, event, seq),
       changed: (id) => this.#changed(id),
       view: (id) => this.view(id),
+      edits: { read: (conv, id) => d.db.get('messages', [conv, 'in', id]), mentioned: (message) => this.dispatchEvent(new MentionedEvent(message)) },
     });
     d.messenger.routed.route('group', (entry) => this.#sender.route(entry));
     // Member chats: a member who is not a contact is sealed to and read with the key pinned here.

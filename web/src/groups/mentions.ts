@@ -68,6 +68,33 @@ export function mentionQuery(text: string, caret: number): { start: number; quer
 /** Whether a message (its kept mentions) names `me`: it notifies even in a muted group. */
 export const mentionsMe = (mentions: readonly string[] | undefined, me: string | undefined): boolean => !!me && !!mentions?.includes(me);
 
+/**
+ * How old a message may be for an edit of it to notify a mention: the 24 h within which a message
+ * is still current (as delete for everyone's window): an edit of an older one, or an edit made
+ * that long ago and read only now (a device back from days offline), is news of the past.
+ */
+export const EDIT_MENTION_WINDOW_MS = 24 * 3600 * 1000;
+
+/**
+ * Whether an edit to `text` (made at `editedAt`, the author's clock) of message `before` (as it
+ * was until this edit) newly @mentions `me`: the edited text names them, the text before did not
+ * (then its mention notified already, or the original had none of them and this is the first),
+ * and neither the message nor the edit is older than EDIT_MENTION_WINDOW_MS.
+ */
+export function editMentionsMe(
+  before: { text: string; mentions?: readonly string[]; ts: number },
+  text: string,
+  editedAt: number,
+  members: ReadonlySet<string>,
+  me: string | undefined,
+  now: number = Date.now(),
+): boolean {
+  if (!me) return false;
+  if (now - before.ts > EDIT_MENTION_WINDOW_MS || now - editedAt > EDIT_MENTION_WINDOW_MS) return false;
+  if (mentionsMe(before.mentions, me) || mentionedIn(before.text, members).includes(me)) return false;
+  return mentionedIn(text, members).includes(me);
+}
+
 /** A member the composer's picker offers. */
 export interface MentionOption {
   user: string;
