@@ -74,7 +74,9 @@ test('an image posted in a group is fetched by every member with its preview, an
   // Uploaded once, not once per member: one copy, kept for the group, from alice.
   const db = new Database(path.join(server.dataDir, 'parley.sqlite'), { readonly: true, fileMustExist: true });
   try {
-    expect(db.prepare('SELECT recipient, sender, complete FROM stored_files').all()).toEqual([{ recipient: expect.stringMatching(/^g:/), sender: alice.name, complete: 1 }]);
+    // Beside the file: the group's kept ratchet tree (t:<group>, public MLS data, group-trees.ts).
+    expect(db.prepare("SELECT recipient, sender, complete FROM stored_files WHERE sender != '~tree'").all()).toEqual([{ recipient: expect.stringMatching(/^g:/), sender: alice.name, complete: 1 }]);
+    expect(db.prepare("SELECT recipient FROM stored_files WHERE sender = '~tree'").all()).toEqual([{ recipient: expect.stringMatching(/^t:/) }]);
   } finally {
     db.close();
   }
