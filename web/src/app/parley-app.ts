@@ -4,6 +4,8 @@ import { customElement, state } from 'lit/decorators.js';
 import { servicesContext } from '../components/context';
 import { ListenController } from '../components/listen-controller';
 import { AppServices } from './app-services';
+import { AppUpdate } from './app-update';
+import { tu } from '../i18n/update-strings';
 import { t } from '../i18n/strings';
 import type { Selection } from '../components/parley-conversation-list';
 import { type ConversationId, dmPeer } from '../conversations/conversation-id';
@@ -26,9 +28,13 @@ export class ParleyApp extends LitElement {
   @state() private selected: Selection | undefined;
   @state() private failed = false;
   readonly #listen = new ListenController(this);
+  /** The service worker: Parley opens offline, and a new build waits for "Reload". */
+  readonly #update = new AppUpdate();
 
   override connectedCallback(): void {
     super.connectedCallback();
+    this.#listen.watch(this.#update, ['change']);
+    this.#update.start();
     if (this.services) return;
     AppServices.create().then(
       (services) => {
@@ -58,10 +64,22 @@ export class ParleyApp extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    this.#update.stop();
     (this.services as AppServices | undefined)?.stop();
   }
 
   override render() {
+    return html`${this.#newVersion()}${this.#screen()}`;
+  }
+
+  /** Shown on every screen (sign-up too) once a new build waits. */
+  #newVersion() {
+    if (!this.#update.waiting) return nothing;
+    return html`<div class="banner" role="status">${tu.newVersion()}
+      <button class="secondary" @click=${() => void this.#update.reload()}>${tu.reload()}</button></div>`;
+  }
+
+  #screen() {
     if (this.failed) return html`<p class="center">${t.cannotConnect()}</p>`;
     const s = this.services as AppServices | undefined;
     if (!s) return html`<p class="center" aria-busy="true">${t.statusConnecting()}</p>`;

@@ -80,6 +80,8 @@ export class Connection extends EventTarget {
   #frameBuffer: Uint8Array | undefined;
   #stopped = true;
   #authed = false;
+  /** Which connect loop is current: a loop whose number is stale ends at its next attempt. */
+  #loop = 0;
   #pingTimer: ReturnType<typeof setInterval> | undefined;
   #pongTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #url: string;
@@ -99,11 +101,13 @@ export class Connection extends EventTarget {
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    globalThis.addEventListener?.('online', this.#networkBack);
     void this.#connectLoop(false);
   }
 
   stop(): void {
     this.#stopped = true;
+    globalThis.removeEventListener?.('online', this.#networkBack);
     this.#ws?.close(1000, 'bye');
     this.#setStatus('offline');
   }
@@ -146,16 +150,27 @@ export class Connection extends EventTarget {
     return this.#authed;
   }
 
+  /**
+   * The browser says the network is back: try now rather than at the end of a backoff that may
+   * have grown to its maximum while offline (the loop waiting then ends at its next attempt).
+   */
+  readonly #networkBack = (): void => {
+    const state = this.#ws?.readyState;
+    if (this.#stopped || state === WebSocket.OPEN || state === WebSocket.CONNECTING) return;
+    void this.#connectLoop(false);
+  };
+
   async #connectLoop(delayFirstAttempt: boolean): Promise<void> {
+    const loop = ++this.#loop;
     try {
-      await backOff(() => this.#openOnce(), {
+      await backOff(() => (loop === this.#loop ? this.#openOnce() : Promise.resolve()), {
         numOfAttempts: Number.MAX_SAFE_INTEGER,
         startingDelay: 300,
         timeMultiple: 2,
         maxDelay: 15_000,
         jitter: 'full',
         delayFirstAttempt,
-        retry: () => !this.#stopped,
+        retry: () => !this.#stopped && loop === this.#loop,
       });
     } catch {
       // stopped while retrying
