@@ -3,6 +3,7 @@ import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
+import { FileDropController, dropZone } from './file-drop-controller';
 import { type ConversationId, dmId } from '../conversations/conversation-id';
 import type { PathEvent } from '../peer/peer-link';
 import { t } from '../i18n/strings';
@@ -37,19 +38,21 @@ export class ParleyConversation extends LitElement {
   /** Where the log opens: decided when `peer` changes, before opening reads what was unread. */
   #openAt: OpenAt = { kind: 'latest' };
   @state() private showDetails = false;
-  @state() private dragging = false;
   @query('parley-composer') private composer: ParleyComposer | undefined;
   @query('parley-message-log') private log: ParleyMessageLog | undefined;
   readonly #listen = new ListenController(this);
+  // Files travel between contacts only (PROTOCOL.md "Member chats").
+  readonly #drop = new FileDropController(
+    this,
+    () => !this.#cannotWrite() && this.services.contacts.get(this.peer) !== undefined,
+    (files) => void this.composer?.sendFiles(files),
+  );
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.#listen.watch(this.services.contacts, ['change']);
     this.#listen.watch(this.services.connection, ['status']);
     this.#listen.watch(this.services.preferences, ['change']);
-    this.addEventListener('dragover', this.#onDragOver);
-    this.addEventListener('dragleave', () => (this.dragging = false));
-    this.addEventListener('drop', this.#onDrop);
     this.#listen.watch(this.services.links, ['path'], (e) => {
       if ((e as PathEvent).peer === this.peer) this.requestUpdate();
     });
@@ -106,7 +109,7 @@ export class ParleyConversation extends LitElement {
       <parley-typing-indicator .peer=${this.peer}></parley-typing-indicator>
       ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}
       <parley-composer .peer=${this.peer} ?disabled=${!!contact?.changedKey || !!cannotWrite}></parley-composer>
-      ${this.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
+      ${this.#drop.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;
   }
 
@@ -124,26 +127,11 @@ export class ParleyConversation extends LitElement {
     return name ? html`${name} <span class="username">${this.peer}</span>` : this.peer;
   }
 
-  #onDragOver = (e: DragEvent) => {
-    if (!e.dataTransfer?.types.includes('Files')) return;
-    e.preventDefault();
-    this.dragging = true;
-  };
-
-  #onDrop = (e: DragEvent) => {
-    this.dragging = false;
-    if (!e.dataTransfer?.files.length) return;
-    e.preventDefault();
-    // Files travel between contacts only (PROTOCOL.md "Member chats").
-    if (this.#cannotWrite() || !this.services.contacts.get(this.peer)) return;
-    void this.composer?.sendFiles([...e.dataTransfer.files]);
-  };
-
   static override styles = [
     controls,
+    dropZone,
     css`
       :host { display: flex; flex-direction: column; height: 100%; min-height: 0; position: relative; }
-      .drop { position: absolute; inset: 0; display: grid; place-items: center; background: color-mix(in srgb, var(--accent) 15%, transparent); border: 2px dashed var(--accent); font-weight: 600; pointer-events: none; }
       header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
       h2 { margin: 0; font-size: 1.05rem; flex: 1; min-width: 0; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
       h2 .username { font-size: 0.8rem; font-weight: 400; color: var(--muted); }

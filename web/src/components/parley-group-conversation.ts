@@ -6,6 +6,8 @@ import type { GroupView } from '../groups/core';
 import { type Services, servicesContext } from './context';
 import { groupConv } from './group-ids';
 import { ListenController } from './listen-controller';
+import { FileDropController, dropZone } from './file-drop-controller';
+import type { ParleyComposer } from './parley-composer';
 import type { OpenAt } from './log/history-window';
 import type { ParleyMessageLog } from './parley-message-log';
 import { errorText } from '../i18n/error-text';
@@ -39,7 +41,17 @@ export class ParleyGroupConversation extends LitElement {
   /** The own message whose "Message info" is open. */
   @state() private infoFor: string | undefined;
   @query('parley-message-log') private log: ParleyMessageLog | undefined;
+  @query('parley-composer') private composer: ParleyComposer | undefined;
   readonly #listen = new ListenController(this);
+  // Dropped files go up once for every member, as attached ones do (files/group-sends.ts).
+  readonly #drop = new FileDropController(
+    this,
+    () => {
+      const view = this.services.groups.view(this.group);
+      return view !== undefined && !this.#cannotWrite(view);
+    },
+    (files) => void this.composer?.sendFiles(files),
+  );
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -112,11 +124,13 @@ export class ParleyGroupConversation extends LitElement {
       ${this.infoFor
         ? html`<parley-message-info .group=${this.group} .messageId=${this.infoFor} @close=${() => (this.infoFor = undefined)}></parley-message-info>`
         : nothing}
+      ${this.#drop.dragging ? html`<div class="drop" aria-hidden="true">${t.dropHere()}</div>` : nothing}
     `;
   }
 
   static override styles = [
     controls,
+    dropZone,
     css`
       :host { display: flex; flex-direction: column; height: 100%; min-height: 0; position: relative; }
       header { display: flex; align-items: center; gap: 0.6rem; padding: 0.6rem 0.9rem; border-bottom: 1px solid var(--border); background: var(--panel); }
