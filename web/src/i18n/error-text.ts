@@ -7,7 +7,9 @@
  */
 import { msg, str } from '@lit/localize';
 import { type ErrorDetail, ParleyError, type ParleyErrorCode } from '../net/parley-error';
-import { formatBytes, t } from './strings';
+import { formatBytes, formatList } from './formats';
+import { activeLocale } from './locale';
+import { t } from './strings';
 
 const fault = () => msg('Something went wrong in Parley. Try again.', { id: 'error-fault' });
 
@@ -53,7 +55,7 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
     msg('Not sent: the server could not keep this file for them (out of room, or over its limits). Send it again once they are online.', { id: 'error-file-not-stored' }),
   file_waits: () =>
     msg('They went offline before this file could go, and the server could not keep it: it goes once you are both online, with this tab open.', { id: 'error-file-waits' }),
-  offline_file_too_large: (d) => t.offlineFileTooLarge(d.peer ?? '', formatBytes(d.limit ?? 0), (d.names ?? []).join(', ')),
+  offline_file_too_large: (d) => t.offlineFileTooLarge(d.peer ?? '', formatBytes(d.limit ?? 0, activeLocale()), formatList(d.names ?? [], activeLocale())),
   not_a_backup: () => msg('This file is not a Parley identity backup.', { id: 'error-not-a-backup' }),
   wrong_passphrase: () => msg('Wrong passphrase, or the file is damaged.', { id: 'error-wrong-passphrase' }),
   // Member chats (issue 12): a temporary chat whose shared group went, or stopped allowing it.

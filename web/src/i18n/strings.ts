@@ -1,31 +1,9 @@
 /**
  * Every user-facing string, in one place. Each is wrapped in @lit/localize's `msg` so
- * `lit-localize extract` can produce a translation file (a 简体中文 one is the next to come);
- * English is the source locale. Functions, so the text is read at render time.
+ * `lit-localize extract` puts it in web/xliff/ for translating (README.md here);
+ * English is the source locale. Sizes, dates and lists are formats.ts's. Functions, so the text is read at render time.
  */
 import { msg, str } from '@lit/localize';
-
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
-
-/** 1536 → "1.5 KB" (powers of 1024, the way file managers show sizes). */
-export function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value < 10 && unit > 0 ? value.toFixed(1) : Math.round(value)} ${UNITS[unit]}`;
-}
-
-/** Seconds → "1:05" or "1:02:03"; "–" when unknown. */
-export function formatDuration(seconds: number | undefined): string {
-  if (seconds === undefined || !Number.isFinite(seconds)) return '–';
-  const s = Math.ceil(seconds);
-  const hms = [Math.floor(s / 3600), Math.floor((s % 3600) / 60), s % 60];
-  const parts = hms[0] ? hms : hms.slice(1);
-  return parts.map((n, i) => (i === 0 ? String(n) : String(n).padStart(2, '0'))).join(':');
-}
 
 export const t = {
   appName: () => msg('Parley', { id: 'app-name' }),
@@ -60,7 +38,8 @@ export const t = {
   wantsToConnect: (name: string) => msg(str`${name} wants to connect`, { id: 'wants-to-connect' }),
   accept: () => msg('Accept', { id: 'accept' }),
   decline: () => msg('Decline', { id: 'decline' }),
-  pending: () => msg('Waiting for', { id: 'pending', desc: 'Before a comma-separated list of usernames whose contact request is not yet answered' }),
+  /** `names`: formatList of the usernames whose answer is awaited. */
+  pending: (names: string) => msg(str`Waiting for ${names}`, { id: 'pending-for', desc: 'Under contact requests: the usernames (a list) that have not yet answered yours' }),
   contacts: () => msg('Contacts', { id: 'contacts' }),
   noContacts: () => msg('No contacts yet. Add someone by their username.', { id: 'no-contacts' }),
   online: () => msg('online', { id: 'online', desc: 'A contact’s presence, beside their name' }),
@@ -176,6 +155,8 @@ export const t = {
   stateRead: () => msg('delivered · read', { id: 'state-read', desc: 'A sent message its recipient has seen' }),
   isTyping: (name: string) => msg(str`${name} is typing…`, { id: 'is-typing' }),
   settings: () => msg('Settings', { id: 'settings' }),
+  /** Kept bilingual in the translation, so someone who cannot read the current language still finds the switch. */
+  language: () => msg('Language', { id: 'settings-language', desc: 'Label of the UI language select in Settings; keep the English word beside yours, e.g. "语言 / Language"' }),
   settingsProfile: () => msg('Profile', { id: 'settings-profile' }),
   displayName: () => msg('Display name', { id: 'display-name' }),
   displayNameHint: () => msg('What your contacts see instead of your username: 1–64 characters, in any script.', { id: 'display-name-hint' }),
