@@ -17,6 +17,8 @@ export interface UserOptions {
   noUdp?: boolean;
   /** A browser of its own whose tab really goes hidden when another comes to the front (hideable-browser.ts). */
   hideable?: boolean;
+  /** The browser's language (navigator.languages) when not the config's en-US: 'zh-CN' for the 简体中文 UI. */
+  locale?: string;
 }
 
 export type OpenUser = (name: string, options?: UserOptions) => Promise<ParleyUser>;
@@ -81,7 +83,7 @@ export class Profiles {
       context = own.context;
       user = (page) => new ParleyUser(name, context, page, server, own);
     } else {
-      context = await this.browser.newContext();
+      context = await this.browser.newContext(options.locale ? { locale: options.locale } : {});
     }
     this.#contexts.push(context);
     await context.addInitScript(installRtcProbe);
