@@ -65,6 +65,6 @@ describe('switching', () => {
     expect(initialLocale(storage, ['zh-CN'])).toBe('en'); // the next visit starts in English
 
     await chooseLocale('zh-Hans', storage, root);
-    expect([root.lang, t.contacts(), msg('Send', { id: 'send' })]).toEqual(['zh-Hans', '联系人', '发送']);
+    expect([root.lang, t.contacts(), msg('Send', { id: 'composer-send' })]).toEqual(['zh-Hans', '联系人', '发送']);
   });
 });
