@@ -76,7 +76,7 @@ export class Profiles {
       this.#dirs.push(dir);
       fs.mkdirSync(path.join(dir, 'Default'));
       fs.writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify(NO_UDP_PREFERENCES));
-      context = await this.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+      context = await this.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, locale: options.locale ?? 'en-US' });
     } else if (options.hideable) {
       const own = await HideableBrowser.launch(this.chromium);
       this.#hideable.push(own);

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ParleyError } from '../net/parley-error';
 import { errorText } from './error-text';
-import { formatBytes, formatList, formatsFor } from './formats';
+import { formatBytes, formatList, formatsFor, pluralOf } from './formats';
+import { tg } from './group-strings';
 import { listTime } from './list-time';
 import { chooseLocale, startLocalization } from './locale';
 
@@ -23,6 +24,10 @@ describe('in English', () => {
     expect(formatList(['a.bin', 'b.bin', 'c.bin'], 'en')).toBe('a.bin, b.bin, and c.bin');
     expect(listTime(at(2026, 11, 30), now, 'en')).toBe('Mon');
   });
+
+  it('counts by English plural rules', () => {
+    expect([tg.memberCount(1), tg.memberCount(2), tg.memberCount(0)]).toEqual(['1 member', '2 members', '0 members']);
+  });
 });
 
 describe('in 简体中文', () => {
@@ -38,6 +43,11 @@ describe('in 简体中文', () => {
     expect(formatList(['a.bin', 'b.bin', 'c.bin'], 'zh-Hans')).toBe('a.bin、b.bin和c.bin');
     expect(formatBytes(1536, 'zh-Hans')).toBe('1.5 KB');
     expect(formatsFor('zh-Hans')).not.toBe(formatsFor('en')); // one set of formatters per locale
+  });
+
+  it('counts with the one form Chinese has', () => {
+    expect(pluralOf(1, 'zh-Hans')).toBe('other');
+    expect([tg.memberCount(1), tg.memberCount(2)]).toEqual(['1 位成员', '2 位成员']);
   });
 
   it('gives every error code its Chinese text, with the names and sizes in it formatted in Chinese', () => {

@@ -19,6 +19,7 @@ export interface Formats {
   /** A message's full date and time (hover, and what a screen reader hears for its time). */
   full: Intl.DateTimeFormat;
   list: Intl.ListFormat;
+  plural: Intl.PluralRules;
   /** A size's number: one decimal below 10 ("1.5"), none above. */
   decimal: Intl.NumberFormat;
   integer: Intl.NumberFormat;
@@ -40,6 +41,7 @@ export function formatsFor(locale: Locale): Formats {
       dateOtherYear: new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'long', year: 'numeric' }),
       full: new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeStyle: 'short' }),
       list: new Intl.ListFormat(tag, { type: 'conjunction' }),
+      plural: new Intl.PluralRules(tag),
       decimal: new Intl.NumberFormat(tag, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),
       integer: new Intl.NumberFormat(tag, { maximumFractionDigits: 0 }),
     };
@@ -84,4 +86,9 @@ export function formatDuration(seconds: number | undefined): string {
 /** ["a", "b", "c"] → "a, b, and c" / "a、b和c". */
 export function formatList(items: readonly string[], locale: Locale): string {
   return formatsFor(locale).list.format(items);
+}
+
+/** The plural category of `n` in `locale` ("one", "other", …): which form of a counted message to show. */
+export function pluralOf(n: number, locale: Locale): Intl.LDMLPluralRule {
+  return formatsFor(locale).plural.select(n);
 }

@@ -5,6 +5,8 @@
  */
 import { msg, str } from '@lit/localize';
 import type { GroupRemovedReason, GroupRole } from '../../../shared/protocol-groups';
+import { pluralOf } from './formats';
+import { activeLocale } from './locale';
 
 const ROLE: Record<GroupRole, () => string> = {
   owner: () => msg('owner', { id: 'group-role-owner', desc: 'A group member\'s role' }),
@@ -26,7 +28,11 @@ export const tg = {
   searching: () => msg('Searching…', { id: 'group-searching' }),
   groupResults: () => msg('Groups found', { id: 'group-results' }),
   noGroupsFound: () => msg('No listed group has that name.', { id: 'group-no-groups-found' }),
-  memberCount: (n: number) => (n === 1 ? msg('1 member', { id: 'group-member-count-one' }) : msg(str`${n} members`, { id: 'group-member-count' })),
+  /** By the active locale's plural rules: English has "1 member" and "2 members", Chinese one form (1 位成员, 2 位成员). */
+  memberCount: (n: number) =>
+    pluralOf(n, activeLocale()) === 'one'
+      ? msg(str`${n} member`, { id: 'group-member-count-one', desc: 'The singular form, as the language\'s plural rules call it' })
+      : msg(str`${n} members`, { id: 'group-member-count' }),
   requestToJoin: () => msg('Request to join', { id: 'group-request-to-join' }),
   requestSent: () => msg('Request sent. An admin of the group decides.', { id: 'group-request-sent' }),
   alreadyIn: () => msg('You are in this group.', { id: 'group-already-in' }),

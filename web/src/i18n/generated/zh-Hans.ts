@@ -182,7 +182,7 @@
 'group-make-admin': `设为管理员`,
 'group-member-chats': `允许成员互发消息`,
 'group-member-count': str`${0} 位成员`,
-'group-member-count-one': `1 位成员`,
+'group-member-count-one': str`${0} 位成员`,
 'group-member-key-changed': str`${0} 在本群中的安全码已更改。此设备会保留最初信任的密钥，不接受新密钥，因此无法读取 ${1} 用新密钥发送的消息。在信任任何新内容之前，请先与 ${2} 核对安全码。`,
 'group-member-muted': `已禁言`,
 'group-member-not-contact-key': str`${0} 在本群中使用的密钥与你保存的联系人密钥不同，因此这些数字与联系人资料中的不一致。请先与 ${1} 核对这两组数字，再信任对方在这里发送的内容。`,
