@@ -18,5 +18,7 @@ export default defineConfig({
     headless: true,
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
     trace: 'retain-on-failure',
+    // Every test reads the English UI unless it asks for another locale (e2e/locale.spec.ts: zh-CN).
+    locale: 'en-US',
   },
 });

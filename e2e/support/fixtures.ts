@@ -17,6 +17,8 @@ export interface UserOptions {
   noUdp?: boolean;
   /** A browser of its own whose tab really goes hidden when another comes to the front (hideable-browser.ts). */
   hideable?: boolean;
+  /** The browser's language (navigator.languages) when not the config's en-US: 'zh-CN' for the 简体中文 UI. */
+  locale?: string;
 }
 
 export type OpenUser = (name: string, options?: UserOptions) => Promise<ParleyUser>;
@@ -74,14 +76,14 @@ export class Profiles {
       this.#dirs.push(dir);
       fs.mkdirSync(path.join(dir, 'Default'));
       fs.writeFileSync(path.join(dir, 'Default', 'Preferences'), JSON.stringify(NO_UDP_PREFERENCES));
-      context = await this.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+      context = await this.chromium.launchPersistentContext(dir, { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true, locale: options.locale ?? 'en-US' });
     } else if (options.hideable) {
       const own = await HideableBrowser.launch(this.chromium);
       this.#hideable.push(own);
       context = own.context;
       user = (page) => new ParleyUser(name, context, page, server, own);
     } else {
-      context = await this.browser.newContext();
+      context = await this.browser.newContext(options.locale ? { locale: options.locale } : {});
     }
     this.#contexts.push(context);
     await context.addInitScript(installRtcProbe);

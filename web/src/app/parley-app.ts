@@ -15,12 +15,14 @@ import '../components/parley-conversation';
 import '../components/parley-group-conversation';
 import '../components/parley-signup';
 import '../components/parley-account-menu';
+import { localized } from '@lit/localize';
 
 /**
  * The root: creates the services, provides them to the tree, and lays out the contact list
  * beside the conversation (one at a time on a phone-sized screen).
  */
 @customElement('parley-app')
+@localized()
 export class ParleyApp extends LitElement {
   /** Set once, when the services are ready; nothing that consumes it renders before that. */
   @provide({ context: servicesContext }) @state() services!: AppServices;

@@ -4,6 +4,9 @@ import { errorText } from '../i18n/error-text';
 import { reactionCounts } from '../conversations/bodies/reaction';
 import { t } from '../i18n/strings';
 import { fullDateTime } from './log/day-separators';
+// One formatter per locale for every message (formats.ts): one per message (toLocaleTimeString) is slow.
+import { formatsFor } from '../i18n/formats';
+import { activeLocale } from '../i18n/locale';
 import { LinkMemo } from './log/linkify';
 import { mentionText } from './log/mention-text';
 import { quoteAuthor } from './log/quote-author';
@@ -25,8 +28,6 @@ const stateLabel: Record<MessageState, () => string> = {
  */
 const links = new LinkMemo();
 
-/** One formatter for every message: building one per message (toLocaleTimeString) is slow. */
-const timeFormat = new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' });
 
 /**
  * One message of the log: its content as its body kind shows it (a reply with its quote), its
@@ -53,7 +54,7 @@ export function renderMessage(m: StoredMessage, opts: { showRead: boolean; me?: 
  * and time, which is also what a screen reader reads for it (the short time is for the eye).
  */
 function messageTime(ts: number) {
-  return html`<time tabindex="0" datetime=${new Date(ts).toISOString()}><span aria-hidden="true">${timeFormat.format(ts)}</span><span class="full">${fullDateTime.format(ts)}</span></time>`;
+  return html`<time tabindex="0" datetime=${new Date(ts).toISOString()}><span aria-hidden="true">${formatsFor(activeLocale()).time.format(ts)}</span><span class="full">${fullDateTime(ts)}</span></time>`;
 }
 
 /** A message's content, as its body kind shows it; its reactions below. */

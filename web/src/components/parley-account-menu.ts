@@ -6,12 +6,14 @@ import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import type { ParleySettings } from './parley-settings';
 import './parley-settings';
+import { localized } from '@lit/localize';
 
 /**
  * The sidebar's header: who is signed in, and the "Settings" button opening the settings dialog
  * (parley-settings.ts: display name, privacy, notifications, backup, sign-out).
  */
 @customElement('parley-account-menu')
+@localized()
 export class ParleyAccountMenu extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @query('parley-settings') private settings!: ParleySettings;

@@ -7,6 +7,7 @@ import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * "Add members" (owners and admins): opens a list of this user's contacts who are not in the
@@ -15,6 +16,7 @@ import { controls } from './shared-styles';
  * packages and commits the Add).
  */
 @customElement('parley-add-members')
+@localized()
 export class ParleyAddMembers extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() group!: string;

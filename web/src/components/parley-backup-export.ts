@@ -4,9 +4,11 @@ import { customElement, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /** The identity backup export (without it an account dies with the browser profile), the display name with it: a passphrase, then a download. */
 @customElement('parley-backup-export')
+@localized()
 export class ParleyBackupExport extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @state() private exporting = false;

@@ -5,6 +5,7 @@ import { type Services, servicesContext } from './context';
 import { errorText } from '../i18n/error-text';
 import { t } from '../i18n/strings';
 import { confirmStyles, controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * "Restore from a backup": a backup file and its passphrase. At sign-up it restores the account
@@ -14,6 +15,7 @@ import { confirmStyles, controls } from './shared-styles';
  * wrong passphrase costs nothing.
  */
 @customElement('parley-backup-restore')
+@localized()
 export class ParleyBackupRestore extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   /** An account is in this browser already: restoring replaces it. */

@@ -14,6 +14,7 @@ import { groupConv } from './group-ids';
 import { edit } from './chat-actions';
 import { MentionController } from './mention-controller';
 import { ListenController } from './listen-controller';
+import { localized } from '@lit/localize';
 
 /** How much of the message replied to or edited the composer shows above the text box. */
 const MODE_SNIPPET_CHARS = 120;
@@ -31,6 +32,7 @@ const DRAFT_SAVE_MS = 300;
  * for every member (files/group-sends.ts) and typing goes as `group_typing` (groups/group-typing.ts).
  */
 @customElement('parley-composer')
+@localized()
 export class ParleyComposer extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   /** The contact written to (a conversation of two). */

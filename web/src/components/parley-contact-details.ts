@@ -8,6 +8,7 @@ import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * The safety number to compare out of band, the warning when a contact's key changed, and what
@@ -16,6 +17,7 @@ import { controls } from './shared-styles';
  * pinned for them in a group, so members can be verified as contacts are (issue 12).
  */
 @customElement('parley-contact-details')
+@localized()
 export class ParleyContactDetails extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;

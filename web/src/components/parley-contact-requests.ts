@@ -5,11 +5,15 @@ import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { ParleyError } from '../net/parley-error';
+import { formatList } from '../i18n/formats';
+import { activeLocale } from '../i18n/locale';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /** Add a contact, answer the requests that came, and see the ones still waiting for an answer. */
 @customElement('parley-contact-requests')
+@localized()
 export class ParleyContactRequests extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @state() private note = '';
@@ -51,7 +55,7 @@ export class ParleyContactRequests extends LitElement {
               )}
             </ul>`
         : nothing}
-      ${c.outgoing.length ? html`<p class="hint">${t.pending()} ${c.outgoing.join(', ')}</p>` : nothing}
+      ${c.outgoing.length ? html`<p class="hint">${t.pending(formatList(c.outgoing, activeLocale()))}</p>` : nothing}
     `;
   }
 

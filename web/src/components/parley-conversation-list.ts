@@ -18,6 +18,7 @@ import './parley-contact-requests';
 import './parley-group-search';
 import './parley-join-requests';
 import './parley-new-group';
+import { localized } from '@lit/localize';
 
 /** What the user chose to open: a conversation (with a contact, or a group), and the message to show in it (a search result). */
 export interface Selection {
@@ -40,6 +41,7 @@ const PRESENCE_UNKNOWN = new Set(['replaced', 'refused', 'outdated']);
  * @fires select - CustomEvent<Selection>
  */
 @customElement('parley-conversation-list')
+@localized()
 export class ParleyConversationList extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   /** The conversation open. */

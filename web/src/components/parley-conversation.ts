@@ -17,6 +17,7 @@ import './parley-mute-switch';
 import './parley-typing-indicator';
 import './parley-member-chat-bar';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * One conversation: its header (the contact, presence, the path the link takes, details with
@@ -26,6 +27,7 @@ import { controls } from './shared-styles';
  * @fires back - the user wants the contact list (phone layout)
  */
 @customElement('parley-conversation')
+@localized()
 export class ParleyConversation extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;

@@ -7,11 +7,14 @@ import { displayName } from '../files/display-name';
 import { makePreview } from '../files/preview';
 import type { TransferEvent } from '../files/transfers';
 import type { FileMeta, MessageState, TransferRecord } from '../storage/db';
-import { formatBytes, formatDuration, t } from '../i18n/strings';
+import { formatBytes, formatDuration } from '../i18n/formats';
+import { activeLocale } from '../i18n/locale';
+import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import { ViewImageEvent } from './log/parley-image-viewer';
 import { parseGroupFileName } from '../../../shared/group-file-names';
 import { tf } from '../i18n/group-file-strings';
+import { localized } from '@lit/localize';
 
 const failure = {
   integrity: t.integrityFailed,
@@ -29,6 +32,7 @@ const failure = {
  * name is shown without bidirectional controls (files/display-name.ts), isolated in <bdi>.
  */
 @customElement('parley-file-item')
+@localized()
 export class ParleyFileItem extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property({ attribute: false }) file!: FileMeta;
@@ -101,7 +105,7 @@ export class ParleyFileItem extends LitElement {
     return html`
       <div class="head">
         <bdi class="name">${name}</bdi>
-        <span class="size">${formatBytes(size)}</span>
+        <span class="size">${formatBytes(size, activeLocale())}</span>
         ${this.#senderState(state, percent, view !== undefined, group)}
       </div>
       ${moving
@@ -114,7 +118,7 @@ export class ParleyFileItem extends LitElement {
                   ? t.verifying()
                   : state === 'waiting'
                     ? t.waitingForPeer()
-                    : t.speedAndTime(formatBytes(view?.speed ?? 0), formatDuration(view?.secondsLeft))}</span>
+                    : t.speedAndTime(formatBytes(view?.speed ?? 0, activeLocale()), formatDuration(view?.secondsLeft))}</span>
               <button class="secondary" @click=${() => this.services.transfers.cancel(this.file.fileId)}>${t.cancel()}</button>
             </div>
           `

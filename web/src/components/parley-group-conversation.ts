@@ -21,6 +21,7 @@ import './parley-mute-switch';
 import './parley-typing-indicator';
 import type { MessageInfoEvent } from './parley-message-info';
 import './parley-message-info';
+import { localized } from '@lit/localize';
 
 /**
  * One group's conversation: its header (the group's name, "Group details"), the notice that a
@@ -30,6 +31,7 @@ import './parley-message-info';
  * @fires back - the user wants the conversation list (phone layout)
  */
 @customElement('parley-group-conversation')
+@localized()
 export class ParleyGroupConversation extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   /** The group's id. */

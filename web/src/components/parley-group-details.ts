@@ -11,6 +11,7 @@ import './parley-add-members';
 import './parley-group-members';
 import './parley-group-settings';
 import './parley-join-requests';
+import { localized } from '@lit/localize';
 
 /**
  * A group's details, opened by "Group details": the "Members" list with what this user may do
@@ -19,6 +20,7 @@ import './parley-join-requests';
  * (asked again) for the owner. Opening it asks the server for the group's state now.
  */
 @customElement('parley-group-details')
+@localized()
 export class ParleyGroupDetails extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() group!: string;

@@ -13,6 +13,7 @@ import { tm } from '../i18n/member-chat-strings';
 import { dmId } from '../conversations/conversation-id';
 import { t } from '../i18n/strings';
 import './parley-member-safety';
+import { localized } from '@lit/localize';
 
 /**
  * The group's "Members" list: each item names the member (display name for a contact, and the
@@ -26,6 +27,7 @@ import './parley-member-safety';
  * @fires open-conversation - (bubbles, composed) the user chose "Message": detail is the conversation id
  */
 @customElement('parley-group-members')
+@localized()
 export class ParleyGroupMembers extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() group!: string;

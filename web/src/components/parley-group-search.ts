@@ -8,6 +8,7 @@ import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /** Where one result stands after "Request to join": sent, or refused in the code's words. */
 type Asked = { sent: true } | { sent: false; error: string };
@@ -18,6 +19,7 @@ type Asked = { sent: true } | { sent: false; error: string };
  * not: banned, closed). The directory is the server's: only listed groups are in it.
  */
 @customElement('parley-group-search')
+@localized()
 export class ParleyGroupSearch extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @state() private results: GroupCard[] | undefined;

@@ -9,6 +9,7 @@ import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * "Group settings" (owners and admins): the name, the topic, "Listed in search", "Takes join
@@ -16,6 +17,7 @@ import { controls } from './shared-styles';
  * each other"; "Save settings" sends what changed.
  */
 @customElement('parley-group-settings')
+@localized()
 export class ParleyGroupSettings extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() group!: string;

@@ -7,6 +7,7 @@ import { ListenController } from './listen-controller';
 import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * "Join requests" waiting for an owner's or admin's answer: of one group (in its details), or of
@@ -15,6 +16,7 @@ import { controls } from './shared-styles';
  * renders while none wait.
  */
 @customElement('parley-join-requests')
+@localized()
 export class ParleyJoinRequests extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   /** The group whose requests to list; all of this user's groups when unset. */

@@ -7,6 +7,7 @@ import { sharesChatGroup } from './member-chat-rules';
 import { errorText } from '../i18n/error-text';
 import { tm } from '../i18n/member-chat-strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * The header's part for a chat with someone who is not a contact (a member chat, issue 12 item
@@ -16,6 +17,7 @@ import { controls } from './shared-styles';
  * on the message). Presence is never shown to a non-contact.
  */
 @customElement('parley-member-chat-bar')
+@localized()
 export class ParleyMemberChatBar extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer!: string;

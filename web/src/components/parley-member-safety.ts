@@ -6,6 +6,7 @@ import { safetyNumber } from '../../../shared/safety-number';
 import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import { ts } from '../i18n/group-safety-strings';
+import { localized } from '@lit/localize';
 
 /**
  * A group member's safety number, opened from the "Members" list (issue 12: each member's MLS
@@ -16,6 +17,7 @@ import { ts } from '../i18n/group-safety-strings';
  * not that key, it says so: the two numbers would otherwise silently differ.
  */
 @customElement('parley-member-safety')
+@localized()
 export class ParleyMemberSafety extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() group!: string;

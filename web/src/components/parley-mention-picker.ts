@@ -3,6 +3,7 @@ import { customElement, property } from 'lit/decorators.js';
 import { tm } from '../i18n/group-chat-strings';
 
 import type { MentionOption } from '../groups/mentions';
+import { localized } from '@lit/localize';
 
 export type { MentionOption };
 
@@ -26,6 +27,7 @@ export const MENTION_LISTBOX_ID = 'mention-picker';
  * @fires mention-pick - MentionPickEvent: an option was clicked
  */
 @customElement('parley-mention-picker')
+@localized()
 export class ParleyMentionPicker extends LitElement {
   @property({ attribute: false }) options: MentionOption[] = [];
   @property({ type: Number }) active = 0;

@@ -10,6 +10,7 @@ import { convGroup } from './group-ids';
 import { type Services, servicesContext } from './context';
 import { ti } from '../i18n/message-info-strings';
 import { MessageInfoEvent } from './parley-message-info';
+import { localized } from '@lit/localize';
 
 /** The emoji the "React" menu offers, in its order. */
 export const REACTION_CHOICES = ['👍', '❤️', '😂', '😮', '😢', '🙏'] as const;
@@ -43,6 +44,7 @@ interface Item {
  * @fires parley-compose - ComposeEvent: reply to or edit this message
  */
 @customElement('parley-message-actions')
+@localized()
 export class ParleyMessageActions extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property({ attribute: false }) message!: StoredMessage;

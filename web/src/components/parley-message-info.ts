@@ -6,6 +6,7 @@ import { errorText } from '../i18n/error-text';
 import { ti } from '../i18n/message-info-strings';
 import { type Services, servicesContext } from './context';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * While open, the answer is asked for again this often. Polling rather than a push: the server
@@ -29,6 +30,7 @@ export class MessageInfoEvent extends Event {
  * @fires close - the dialog was closed
  */
 @customElement('parley-message-info')
+@localized()
 export class ParleyMessageInfo extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() group!: string;

@@ -16,6 +16,7 @@ import { messageStyles, renderMessage } from './message-view';
 import { type RevealEvent, revealIn } from './reveal';
 import { controls } from './shared-styles';
 import './log/parley-image-viewer';
+import { localized } from '@lit/localize';
 
 /** Closer than this (pixels) to the top or the bottom of what is loaded, the next page is read. */
 export const LOAD_MARGIN_PX = 800;
@@ -32,6 +33,7 @@ export const LOAD_MARGIN_PX = 800;
  * ("open at message", for search results).
  */
 @customElement('parley-message-log')
+@localized()
 export class ParleyMessageLog extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   /** The conversation shown. */
@@ -147,7 +149,7 @@ export class ParleyMessageLog extends LitElement {
     const label = m.dir === 'in' && !r.grouped
       ? html`<span class="author">${author}<span class="visually-hidden">:</span></span>`
       : html`<span class="visually-hidden">${t.authorSays(author)}</span>`;
-    return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime.format(m.ts)}>
+    return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime(m.ts)}>
       ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts, me: this.services.account.identity?.username })}
     </li>`;
   }

@@ -5,9 +5,11 @@ import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import type { ConversationId } from '../conversations/conversation-id';
 import { t } from '../i18n/strings';
+import { localized } from '@lit/localize';
 
 /** The conversation's "Mute notifications" switch, in its details: kept on the conversation's record. */
 @customElement('parley-mute-switch')
+@localized()
 export class ParleyMuteSwitch extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() conv!: ConversationId;

@@ -8,6 +8,7 @@ import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * The sidebar's "New group" button and its dialog: "Group name", a topic, "Listed in search",
@@ -16,6 +17,7 @@ import { controls } from './shared-styles';
  * @fires select - CustomEvent<{ conv }>: the group created
  */
 @customElement('parley-new-group')
+@localized()
 export class ParleyNewGroup extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @state() private error = '';

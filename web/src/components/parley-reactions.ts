@@ -6,6 +6,7 @@ import type { StoredMessage } from '../storage/db';
 import { t } from '../i18n/strings';
 import { react } from './chat-actions';
 import { type Services, servicesContext } from './context';
+import { localized } from '@lit/localize';
 
 /**
  * The reactions under a message: one button per emoji, named by the emoji and how many chose it
@@ -13,6 +14,7 @@ import { type Services, servicesContext } from './context';
  * another makes it one's reaction.
  */
 @customElement('parley-reactions')
+@localized()
 export class ParleyReactions extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property({ attribute: false }) message!: StoredMessage;

@@ -6,19 +6,23 @@ import { ListenController } from './listen-controller';
 import { AUTO_ACCEPT_MAX_BYTES } from '../files/auto-accept';
 import type { PreferenceValues } from '../conversations/preferences';
 import { t } from '../i18n/strings';
+import { LOCALE_NAMES, type Locale, activeLocale, chooseLocale } from '../i18n/locale';
 import { controls } from './shared-styles';
 import './parley-backup-export';
 import './parley-backup-restore';
 import './parley-sign-out';
+import { localized } from '@lit/localize';
 
 const MiB = 1024 * 1024;
 
 /**
- * Settings, in one place: a modal dialog (Escape or "Close" closes it) with the display name,
+ * Settings, in one place: a modal dialog (Escape or "Close" closes it) with the UI's language
+ * (each option named in its own language; the switch re-renders every @localized element), the display name,
  * privacy (Relay only, Send read receipts, Show typing), notifications, files fetched without
  * asking, the backup export, and "Sign out of this browser". Opened with open().
  */
 @customElement('parley-settings')
+@localized()
 export class ParleySettings extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -52,6 +56,12 @@ export class ParleySettings extends LitElement {
         <h2 id="settings-title">${t.settings()}</h2>
         <button class="secondary" @click=${() => this.close()}>${t.close()}</button>
       </header>
+      <section class="setting">
+        <label for="language">${t.language()}</label>
+        <select id="language" @change=${(e: Event) => void chooseLocale((e.target as HTMLSelectElement).value as Locale)}>
+          ${Object.entries(LOCALE_NAMES).map(([code, name]) => html`<option value=${code} lang=${code} ?selected=${code === activeLocale()}>${name}</option>`)}
+        </select>
+      </section>
       <section aria-labelledby="s-profile">
         <h3 id="s-profile">${t.settingsProfile()}</h3>
         <form class="name" @submit=${this.#saveName}>
@@ -167,6 +177,7 @@ export class ParleySettings extends LitElement {
       .toggle + .hint, .setting + .hint { margin: 0.1rem 0 0; font-size: 0.75rem; }
       .setting { display: flex; align-items: center; justify-content: space-between; gap: 0.5rem; margin-top: 0.5rem; }
       .setting input { width: 5.5rem; }
+      section.setting { margin-top: 0.75rem; }
     `,
   ];
 }

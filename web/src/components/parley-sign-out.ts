@@ -4,6 +4,7 @@ import { customElement, state } from 'lit/decorators.js';
 import { type Services, servicesContext } from './context';
 import { t } from '../i18n/strings';
 import { confirmStyles, controls } from './shared-styles';
+import { localized } from '@lit/localize';
 
 /**
  * "Sign out of this browser": first a confirmation that warns to export a backup (without one
@@ -11,6 +12,7 @@ import { confirmStyles, controls } from './shared-styles';
  * to sign-up.
  */
 @customElement('parley-sign-out')
+@localized()
 export class ParleySignOut extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @state() private confirming = false;

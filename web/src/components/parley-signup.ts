@@ -8,9 +8,11 @@ import { ParleyError } from '../net/parley-error';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import './parley-backup-restore';
+import { localized } from '@lit/localize';
 
 /** Sign-up (choose a username; keys are made in the browser) or restore from a backup file. */
 @customElement('parley-signup')
+@localized()
 export class ParleySignup extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @state() private error = '';

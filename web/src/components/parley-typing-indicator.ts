@@ -5,6 +5,7 @@ import { type Services, servicesContext } from './context';
 import { ListenController } from './listen-controller';
 import { t } from '../i18n/strings';
 import { tm } from '../i18n/group-chat-strings';
+import { localized } from '@lit/localize';
 
 /**
  * "<name> is typing…" above the composer while the contact types (conversations/typing.ts), or
@@ -12,6 +13,7 @@ import { tm } from '../i18n/group-chat-strings';
  * always there, so a screen reader announces the text when it comes.
  */
 @customElement('parley-typing-indicator')
+@localized()
 export class ParleyTypingIndicator extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer: string | undefined;

@@ -8,11 +8,11 @@ export const controls = css`
   }
   button.secondary { background: transparent; color: var(--accent); border: 1px solid var(--border); }
   button:disabled { opacity: 0.5; cursor: default; }
-  input, textarea {
+  input, textarea, select {
     font: inherit; color: inherit; background: var(--bg); border: 1px solid var(--border);
     border-radius: 8px; padding: 0.5rem 0.7rem; min-width: 0;
   }
-  input:focus-visible, textarea:focus-visible, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
+  input:focus-visible, textarea:focus-visible, select:focus-visible, button:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
   label { font-size: 0.9rem; color: var(--muted); }
   .error { color: var(--danger); font-size: 0.9rem; margin: 0.25rem 0; }
   .hint { color: var(--muted); font-size: 0.85rem; margin: 0.25rem 0; }

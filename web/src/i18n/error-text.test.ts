@@ -34,6 +34,6 @@ describe('errorText', () => {
     const tooLarge = errorText(new ParleyError('offline_file_too_large', { peer: 'bob', limit: 1024 * 1024, names: ['a.bin', 'b.bin'] }));
     expect(tooLarge).toContain('bob is offline');
     expect(tooLarge).toContain('1.0 MB');
-    expect(tooLarge).toContain('a.bin, b.bin');
+    expect(tooLarge).toContain('a.bin and b.bin'); // Intl.ListFormat of the UI's locale
   });
 });

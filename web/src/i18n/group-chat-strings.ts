@@ -6,11 +6,11 @@ import { msg, str } from '@lit/localize';
 
 export const tm = {
   /** The member picker that "@" opens in a group's composer. */
-  mentionPicker: () => msg('Mention a member'),
+  mentionPicker: () => msg('Mention a member', { id: 'mention-picker' }),
   /** One member in it: their display name and username. */
   mentionOption: (name: string, user: string) => msg(str`${name} @${user}`, { id: 'mention-option' }),
   /** Read after a mention of the reader in a message (the eye sees it highlighted). */
-  mentionsYou: () => msg('mentions you'),
+  mentionsYou: () => msg('mentions you', { id: 'mention-mentions-you' }),
   /** A notification's title when the user is mentioned: its author and the group. */
   mentionedIn: (author: string, group: string) => msg(str`${author} mentioned you in ${group}`, { id: 'mention-notification-title' }),
   /** Above a group's composer while members type (names already display names). */

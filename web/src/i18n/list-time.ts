@@ -1,19 +1,15 @@
 /**
- * The time a conversation list row shows for its latest message, in the user's locale (Intl):
+ * The time a conversation list row shows for its latest message, in the UI's locale (Intl):
  * the time of day for today, the weekday within the last week, the date before that.
  */
+import { formatsFor } from './formats';
+import { type Locale, activeLocale } from './locale';
 
 /** How far back a weekday is enough to say when (today excluded). */
 export const WEEKDAY_WITHIN_DAYS = 6;
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Built once: a formatter per row would be slow. */
-const formats = {
-  time: new Intl.DateTimeFormat([], { hour: '2-digit', minute: '2-digit' }),
-  weekday: new Intl.DateTimeFormat([], { weekday: 'short' }),
-  date: new Intl.DateTimeFormat([], { dateStyle: 'short' }),
-};
 
 /** Midnight of `at`'s day, local time. */
 function startOfDay(at: number): number {
@@ -22,11 +18,12 @@ function startOfDay(at: number): number {
   return d.getTime();
 }
 
-/** `at` (ms) as a row shows it, seen at `now`. */
-export function listTime(at: number, now = Date.now()): string {
+/** `at` (ms) as a row shows it, seen at `now`, in `locale`. */
+export function listTime(at: number, now = Date.now(), locale: Locale = activeLocale()): string {
+  const formats = formatsFor(locale);
   const today = startOfDay(now);
   if (at >= today) return formats.time.format(at);
   // Days are counted between midnights (a day of a DST change is not 24 hours long).
   const daysAgo = Math.round((today - startOfDay(at)) / DAY_MS);
-  return daysAgo <= WEEKDAY_WITHIN_DAYS ? formats.weekday.format(at) : formats.date.format(at);
+  return daysAgo <= WEEKDAY_WITHIN_DAYS ? formats.weekdayShort.format(at) : formats.dateShort.format(at);
 }

@@ -5,6 +5,8 @@
  */
 import type { StoredMessage } from '../../storage/db';
 import { t } from '../../i18n/strings';
+import { formatsFor } from '../../i18n/formats';
+import { type Locale, activeLocale } from '../../i18n/locale';
 
 /** Messages from one author closer together than this (by their clocks) form one group. */
 export const GROUP_GAP_MS = 5 * 60_000;
@@ -12,11 +14,8 @@ export const GROUP_GAP_MS = 5 * 60_000;
 /** Days back (before yesterday) that are named by their weekday rather than their date. */
 const WEEKDAY_DAYS = 6;
 
-const weekday = new Intl.DateTimeFormat(undefined, { weekday: 'long' });
-const dateThisYear = new Intl.DateTimeFormat(undefined, { weekday: 'short', day: 'numeric', month: 'long' });
-const dateOtherYear = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'long', year: 'numeric' });
-/** A message's full date and time (hover, and what a screen reader hears for its time). */
-export const fullDateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'short' });
+/** A message's full date and time (hover, and what a screen reader hears for its time), in the UI's locale. */
+export const fullDateTime = (ts: number, locale: Locale = activeLocale()) => formatsFor(locale).full.format(ts);
 
 /** Local midnight of the day `ts` falls on. */
 function dayStart(ts: number): number {
@@ -30,13 +29,14 @@ export function daysAgo(ts: number, now: number): number {
   return Math.max(0, Math.round((dayStart(now) - dayStart(ts)) / 86_400_000));
 }
 
-/** The separator's words for the day of `ts`, seen at `now`. */
-export function dayLabel(ts: number, now: number = Date.now()): string {
+/** The separator's words for the day of `ts`, seen at `now`, in `locale` (today's and yesterday's are msg()'s). */
+export function dayLabel(ts: number, now: number = Date.now(), locale: Locale = activeLocale()): string {
+  const f = formatsFor(locale);
   const days = daysAgo(ts, now);
   if (days === 0) return t.today();
   if (days === 1) return t.yesterday();
-  if (days <= WEEKDAY_DAYS) return weekday.format(ts);
-  return new Date(ts).getFullYear() === new Date(now).getFullYear() ? dateThisYear.format(ts) : dateOtherYear.format(ts);
+  if (days <= WEEKDAY_DAYS) return f.weekdayLong.format(ts);
+  return new Date(ts).getFullYear() === new Date(now).getFullYear() ? f.dateThisYear.format(ts) : f.dateOtherYear.format(ts);
 }
 
 /** One row of the log: a day separator, or a message (`grouped` when it continues its author's group). */

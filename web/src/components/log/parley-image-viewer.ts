@@ -2,6 +2,7 @@ import { LitElement, css, html } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import { t } from '../../i18n/strings';
 import { controls } from '../shared-styles';
+import { localized } from '@lit/localize';
 
 /** Asks the log to show an image full size; raised (bubbling, composed) by a file's preview. */
 export class ViewImageEvent extends Event {
@@ -20,6 +21,7 @@ export class ViewImageEvent extends Event {
  * where it was.
  */
 @customElement('parley-image-viewer')
+@localized()
 export class ParleyImageViewer extends LitElement {
   @state() private src: string | undefined;
   @state() private name = '';
