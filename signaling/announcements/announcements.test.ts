@@ -3,6 +3,7 @@
  * user gets one live, an offline user at their next login, and neither again after acknowledging
  * it; the endpoint refuses without ADMIN_SECRET's bearer, with a wrong one, and oversized text.
  */
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { useServer } from '../test-support/harness';
 
@@ -63,5 +64,30 @@ describe('announcements without ADMIN_SECRET', () => {
     // Not routed: the web app answers (404, or 503 where no web app is built), never the endpoint.
     expect([403, 404, 503]).toContain(res.status);
     expect(await res.text()).not.toContain('forbidden');
+  });
+});
+
+describe('npm run announce', () => {
+  const cli = useServer({ env: { ADMIN_SECRET: SECRET } });
+  const run = (env: Record<string, string>, text: string) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'signaling/announce.ts', text], { env: { ...process.env, ...env } });
+      let out = '';
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+
+  it('posts to the running server (live) with ADMIN_SECRET, and writes the store directly without it (at next login)', async () => {
+    const u = await cli.user('ann-cli');
+    const viaServer = await run({ ADMIN_SECRET: SECRET, PORT: String(cli.port), HOST: '127.0.0.1' }, 'from the command');
+    expect(viaServer.out).toContain('sent to every user');
+    expect(await u.next((f) => f.t === 'announcements')).toMatchObject({ items: [{ text: 'from the command' }] });
+    const direct = await run({ ADMIN_SECRET: '', DATA_DIR: cli.server.dataDir }, 'written directly');
+    expect(direct.code, direct.out).toBe(0);
+    await u.close();
+    const again = await cli.login(u.identity!);
+    const f = await again.next((x) => x.t === 'announcements');
+    expect(f.t === 'announcements' && f.items.map((i) => i.text)).toEqual(['from the command', 'written directly']);
   });
 });
