@@ -70,7 +70,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const sessions = new Set<Session>();
   const ops = createOps({ config, store, router, iceServers, sessions, storeGauges: deps.storeGauges });
   const intake = createIntake(ctx, bounds, log, ops.metrics);
-  const admin = adminAnnounceRoute(config.adminSecret, createAnnouncer(store, sessions));
+  const admin = adminAnnounceRoute(config.adminSecret, createAnnouncer(store, router));
   const serveStatic = createStaticHandler(config.webDir, firstOf([admin, ops.route]));
   const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);
   // Sockets reach HTTP through the gate: counted, timed and bounded before a byte is parsed.

@@ -24,7 +24,11 @@ export function adminAnnounceRoute(secret: string, announce: (text: string) => P
   const rate = new TokenBucket(10 / 60, 10);
   return (req, res) => {
     if ((req.url ?? '/').split('?')[0] !== ADMIN_ANNOUNCE_PATH) return false;
-    if (!secret) return false; // off: the web app's 404
+    if (!secret) {
+      // Off: a plain 404 here, not the web app's page (which a SPA fallback would answer 200).
+      res.writeHead(404).end();
+      return true;
+    }
     if (req.method !== 'POST') {
       res.writeHead(405, { allow: 'POST' }).end();
       return true;
