@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits';
 import { USERNAME_PATTERN } from './username';
 import { GROUP_ERROR_CODES, GroupClientFrames, GroupServerFrames } from './protocol-groups';
+import { AnnouncementClientFrames, AnnouncementServerFrames } from './protocol-announcements';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -137,6 +138,8 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('transient'), to: Username, id: MessageId, env: TransientEnvelope }),
   // ---- groups (issue 12): shared/protocol-groups.ts
   ...GroupClientFrames,
+  // ---- operator announcements (issue 13): shared/protocol-announcements.ts
+  ...AnnouncementClientFrames,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -236,6 +239,8 @@ export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('transient'), from: Username, id: MessageId, env: TransientEnvelope }),
   // ---- groups (issue 12): shared/protocol-groups.ts
   ...GroupServerFrames,
+  // ---- operator announcements (issue 13): shared/protocol-announcements.ts
+  ...AnnouncementServerFrames,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

@@ -131,6 +131,8 @@ export interface Config {
   ops: OpsSettings;
   /** Groups' limits (groups/group-settings.ts). */
   groups: GroupSettingsConfig;
+  /** ADMIN_SECRET: turns on POST /admin/announcements (announcements/admin-route.ts); empty: off. */
+  adminSecret: string;
 }
 
 /** Bounds on connections, per client address and in total (enforced in signaling/connection/). */
@@ -260,6 +262,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cluster: loadClusterSettings(env),
     ops: loadOpsSettings(env),
     groups: loadGroupSettings(env),
+    adminSecret: env.ADMIN_SECRET ?? '',
     connections: {
       trustProxy: e.TRUST_PROXY,
       registrationsPerHourPerAddress: e.REGISTRATIONS_PER_HOUR_PER_ADDRESS,

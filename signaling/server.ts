@@ -28,6 +28,9 @@ import type { StoreGauges } from './metrics';
 import { type OpsHooks, createOps } from './ops';
 import { GroupService } from './groups/service';
 import { mlsInspector } from './groups/mls-decode';
+import { adminAnnounceRoute } from './announcements/admin-route';
+import { createAnnouncer } from './announcements/service';
+import { firstOf } from './ops-http';
 
 export interface ParleyServer {
   /** Resolves with the bound port (useful with port 0). */
@@ -67,7 +70,8 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const sessions = new Set<Session>();
   const ops = createOps({ config, store, router, iceServers, sessions, storeGauges: deps.storeGauges });
   const intake = createIntake(ctx, bounds, log, ops.metrics);
-  const serveStatic = createStaticHandler(config.webDir, ops.route);
+  const admin = adminAnnounceRoute(config.adminSecret, createAnnouncer(store, router));
+  const serveStatic = createStaticHandler(config.webDir, firstOf([admin, ops.route]));
   const httpServer = http.createServer(ConnectionGate.httpOptions(bounds), serveStatic);
   // Sockets reach HTTP through the gate: counted, timed and bounded before a byte is parsed.
   const gate = new ConnectionGate(bounds, httpServer, log);

@@ -11,6 +11,7 @@ import { applyChange } from '../routing/arrive';
 import type { Session } from '../session';
 import type { UserRecord } from '../store/accounts';
 import type { Context, Handler } from './context';
+import { sendPendingAnnouncements } from './announcements';
 
 function verifySignature(identityKey: string, nonce: string, username: string, sig: string): boolean {
   try {
@@ -97,6 +98,8 @@ async function welcome(ctx: Context, session: Session, username: string, identit
   ctx.log.info({ session: session.id }, 'authenticated');
   // Groups after the welcome: the group list, Welcomes, requests and each log from its cursor (groups/service.ts).
   await ctx.groups.login(session);
+  // Announcements from the server this account has not acknowledged (handlers/announcements.ts).
+  await sendPendingAnnouncements(ctx, session);
 }
 
 export const register: Handler<'register'> = (ctx, session, f) =>

@@ -10,7 +10,7 @@ import type { EnqueueResult, ReceiptKind, Store } from '../store/store';
 import { seesPresence } from '../policy';
 import { arrive } from './arrive';
 import { Handover } from './handover';
-import type { Arrival, DeliverResult, Routed, Router } from './router';
+import type { AnnouncementsFrame, Arrival, DeliverResult, Routed, Router } from './router';
 
 export class LocalRouter implements Router {
   readonly #online = new Map<string, Session>();
@@ -114,6 +114,10 @@ export class LocalRouter implements Router {
 
   refill(session: Session): void {
     this.#handover.refill(session);
+  }
+
+  async everyone(frame: AnnouncementsFrame): Promise<void> {
+    for (const s of this.#online.values()) if (s.welcomed && !s.closed) s.send(frame);
   }
 
   closeAll(code: number, reason: string): void {

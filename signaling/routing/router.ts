@@ -76,5 +76,13 @@ export interface Router {
   deliver(user: string, routed: Routed): Promise<DeliverResult>;
   /** The connection acknowledged something: hand over more of its queue if there is room. */
   refill(session: Session): void;
+  /**
+   * An operator announcement for every welcomed connection, on every node (announcements/service.ts):
+   * on Redis one publish on a channel all nodes listen on (at most once: a node that misses it
+   * leaves its users to get it at their next login).
+   */
+  everyone(frame: AnnouncementsFrame): Promise<void>;
   closeAll(code: number, reason: string): void;
 }
+
+export type AnnouncementsFrame = Extract<ServerFrame, { t: 'announcements' }>;

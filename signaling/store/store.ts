@@ -9,12 +9,14 @@ import type { ContactStore } from './contacts';
 import type { FileStore } from './file-store';
 import type { QueueStore } from './queue';
 import type { GroupStore } from './groups';
+import type { AnnouncementStore } from './announcements';
 
 export type { AccountStore, UserRecord } from './accounts';
 export type { ContactStore, RequestResult } from './contacts';
 export type { FileStore } from './file-store';
 export type { EnqueueResult, QueueItem, QueueStore, QueuedItem, ReceiptKind } from './queue';
 export type { GroupStore } from './groups';
+export type { Announcement, AnnouncementStore } from './announcements';
 
 export interface StoreRoom {
   /** True when `bytes` more may be stored (a reading at most a second old, plus what was stored since). */
@@ -31,6 +33,8 @@ export interface Store {
   readonly files: FileStore;
   /** Groups: MLS's delivery service (issue 12). */
   readonly groups: GroupStore;
+  /** Operator announcements and each user's cursor in them (issue 13 item 5). */
+  readonly announcements: AnnouncementStore;
   /**
    * The backend's room for what clients make it keep, beyond the per-kind quotas the queue and
    * files check themselves: the disk budget on SQLite, the memory budget on Redis. Group writes

@@ -63,6 +63,7 @@ export async function startInProcess(env: Record<string, string> = {}): Promise<
     queue: wrapPart('queue', real.queue, delays, faults),
     files: wrapPart('files', real.files, delays, faults),
     groups: wrapPart('groups', real.groups, delays, faults),
+    announcements: wrapPart('announcements', real.announcements, delays, faults),
     room: real.room,
     sweepExpired: (now, limit) => real.sweepExpired(now, limit),
     close: () => real.close(),

@@ -10,7 +10,8 @@ import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import type { InflightMessage, Session } from '../../session';
 import type { ReceiptKind, Store } from '../../store/store';
-import type { DeliverResult, Routed, Router } from '../router';
+import type { AnnouncementsFrame, DeliverResult, Routed, Router } from '../router';
+import { decodeServerFrame, encodeFrame } from '../../../shared/protocol';
 import { clientOptions, guardedLink, subscriberOverrides } from '../../store/redis/redis-link';
 import type { RedisQueue } from '../../store/redis/redis-queue';
 import { catchUp } from './catch-up';
@@ -49,6 +50,8 @@ const RESUBSCRIBE_CHECK_MS = 50;
 const RESUBSCRIBE_CHECKS = 40;
 /** How long a graceful shutdown waits for presence releases and offline notices to reach Redis. */
 const CLOSE_WAIT_MS = 2000;
+/** The channel every node listens on for operator announcements (the frame's JSON). */
+const ANNOUNCE_CHANNEL = 'announcements';
 
 export class RedisRouter implements Router {
   readonly #sessions: ClusterSessions;
@@ -134,6 +137,7 @@ export class RedisRouter implements Router {
   async #start(): Promise<void> {
     await Promise.all([this.#presence.load(), this.#writer.load()]);
     await this.sub.subscribe(inboxChannel(this.nodeId), (message: Buffer) => this.#inbox.receive(message), true);
+    await this.sub.subscribe(ANNOUNCE_CHANNEL, (message: string) => this.#announced(message));
     // Both clients are connected already: a 'ready' from now on is a reconnect, and what was published meanwhile is lost.
     for (const c of [this.redis, this.sub]) c.on('ready', () => this.#reconnected());
     this.sub.on('ready', () => this.#sessions.track(this.#resubscribed()));
@@ -172,6 +176,20 @@ export class RedisRouter implements Router {
 
   refill(session: Session): void {
     this.#delivery.handover.refill(session);
+  }
+
+  async everyone(frame: AnnouncementsFrame): Promise<void> {
+    await this.redis.sendCommand(['PUBLISH', ANNOUNCE_CHANNEL, encodeFrame(frame)]);
+  }
+
+  /** An announcement published by any node (this one too): to each welcomed connection here. Never throws. */
+  #announced(message: string): void {
+    const decoded = decodeServerFrame(message);
+    if (!decoded.ok || decoded.frame.t !== 'announcements') {
+      this.opts.log.warn('dropped a malformed announcement from the channel');
+      return;
+    }
+    for (const s of this.#sessions.sessions()) if (s.welcomed && !s.closed) s.send(decoded.frame);
   }
 
   closeAll(code: number, reason: string): void {

@@ -5,6 +5,7 @@
 import { afterEach, beforeEach } from 'vitest';
 import type { StoreLimits } from '../limits';
 import type { GroupStoreLimits } from '../groups';
+import type { AnnouncementLimits } from '../announcements';
 import type { QueueItem, Store } from '../store';
 
 /** Limits a contract test sets; the rest keep each backend's defaults. */
@@ -14,6 +15,8 @@ export interface ContractOptions extends StoreLimits {
   now: () => number;
   /** Groups' bounds (../groups.ts); the backend's defaults for the rest. */
   groups?: Partial<Omit<GroupStoreLimits, 'now'>>;
+  /** Announcements' bounds (../announcements.ts). */
+  announcements?: Partial<AnnouncementLimits>;
 }
 
 /** Opens a backend; `reopen` opens it again on the same data (after a restart). */

@@ -5,6 +5,7 @@
  */
 import { describe } from 'vitest';
 import { accountsContract } from './accounts';
+import { announcementsContract } from './announcements';
 import { blocksContract } from './blocks';
 import { contactsContract } from './contacts';
 import { filesContract } from './files';
@@ -27,5 +28,6 @@ export function describeStoreContract(name: string, factory: StoreFactory, featu
     groupFilesContract(c);
     groupsContract(c);
     groupReceiptsContract(c);
+    announcementsContract(c);
   });
 }

@@ -23,6 +23,8 @@ import { RoomGauge } from './room-gauge';
 import { GROUP_SCRIPTS } from './group-scripts';
 import { RECEIPT_SCRIPTS } from './redis-group-receipts';
 import { RedisGroups } from './redis-groups';
+import { ANNOUNCEMENT_SCRIPTS, RedisAnnouncements } from './redis-announcements';
+import { ANNOUNCEMENT_STORE_DEFAULTS, type AnnouncementLimits } from '../announcements';
 import { GROUP_STORE_DEFAULTS, type GroupStoreLimits } from '../groups';
 
 export interface RedisStoreOptions extends StoreLimits {
@@ -40,6 +42,8 @@ export interface RedisStoreOptions extends StoreLimits {
   nodeId?: string;
   /** Groups' bounds (../groups.ts); defaults for what is not given. */
   groups?: Partial<Omit<GroupStoreLimits, 'now'>>;
+  /** Announcements' bounds (../announcements.ts); defaults for what is not given. */
+  announcements?: Partial<AnnouncementLimits>;
   /** Told of connection errors (node-redis reconnects by itself meanwhile); the server logs them. */
   onError?: (err: Error) => void;
   /** Connections the offline queue writes through (redis-queue.ts says why more than one; default 8). */
@@ -56,6 +60,7 @@ const SCRIPTS = [
   putChunksScript, commitScript, forgetFileScript,
   ...GROUP_SCRIPTS,
   ...RECEIPT_SCRIPTS,
+  ...ANNOUNCEMENT_SCRIPTS,
   blockScript,
 ];
 
@@ -67,6 +72,7 @@ export class RedisStore implements Store {
   readonly queue: RedisQueue;
   readonly files: RedisFileStore;
   readonly groups: RedisGroups;
+  readonly announcements: RedisAnnouncements;
   /** Room left in Redis memory and on the files volume. */
   readonly memory: RoomGauge;
   readonly room = {
@@ -109,6 +115,7 @@ export class RedisStore implements Store {
     const lanes = [{ redis, scripts }, ...laneClients.map((c) => ({ redis: guardedLink(c), scripts: new ScriptRunner(guardedLink(c), SCRIPTS) }))];
     this.queue = new RedisQueue(lanes, { ...opts, memory: this.memory, onIndexError: (err) => opts.onError?.(err instanceof Error ? err : new Error(String(err))) });
     this.groups = new RedisGroups(redis, scripts, { ...GROUP_STORE_DEFAULTS, ...opts.groups, now: opts.now });
+    this.announcements = new RedisAnnouncements(redis, scripts, { ...ANNOUNCEMENT_STORE_DEFAULTS, ...opts.announcements, now: opts.now });
     this.files = new RedisFileStore(redis, scripts, chunkDir, {
       fileMaxBytes: sealed(opts.fileMaxBytes),
       quotaBytes: sealed(opts.filesQuotaBytes),

@@ -13,6 +13,9 @@ import { SqliteContacts } from './sqlite-contacts';
 import { SqliteFileStore } from './sqlite-file-store';
 import { SqliteQueue } from './sqlite-queue';
 import { SqliteGroups } from './sqlite-groups';
+import { SqliteAnnouncements } from './sqlite-announcements';
+import { RelaxedCommits } from './relaxed';
+import { ANNOUNCEMENT_STORE_DEFAULTS, type AnnouncementLimits } from '../announcements';
 import { GROUP_STORE_DEFAULTS, type GroupStoreLimits } from '../groups';
 import { migrate } from './sqlite-schema';
 import { LIMIT_DEFAULTS, type StoreLimits, sealedBytes as sealed } from '../limits';
@@ -25,6 +28,8 @@ export interface SqliteStoreOptions extends StoreLimits {
   diskMinFreeBytes?: number;
   /** Groups' bounds (groups.ts); defaults for what is not given. */
   groups?: Partial<Omit<GroupStoreLimits, 'now'>>;
+  /** Announcements' bounds (../announcements.ts); defaults for what is not given. */
+  announcements?: Partial<AnnouncementLimits>;
   /** Overwrite deleted rows (default true; off only to measure what it costs, bench/store-bench.ts). */
   secureDelete?: boolean;
 }
@@ -42,6 +47,7 @@ export class SqliteStore implements Store {
   readonly queue: SqliteQueue;
   readonly files: SqliteFileStore;
   readonly groups: SqliteGroups;
+  readonly announcements: SqliteAnnouncements;
   readonly budget: DiskBudget;
   get room(): DiskBudget {
     return this.budget;
@@ -93,6 +99,7 @@ export class SqliteStore implements Store {
       now: opts.now,
     }, opts.now, opts.blocksMax);
     this.groups = new SqliteGroups(db, { ...GROUP_STORE_DEFAULTS, ...opts.groups, now: opts.now });
+    this.announcements = new SqliteAnnouncements(db, new RelaxedCommits(db), { ...ANNOUNCEMENT_STORE_DEFAULTS, ...opts.announcements, now: opts.now });
     // Uploads that were never committed belong to connections that died with the last process.
     this.files.dropIncomplete();
   }

@@ -2,6 +2,7 @@
  * Builds the browser's services and wires them together. The app root creates one instance and
  * hands it down with @lit/context; nothing here is global.
  */
+import { Announcements } from '../net/announcements';
 import { type Sodium, loadSodium } from '../../../shared/sodium';
 import { Account } from '../identity/account';
 import { AuthErrorEvent, Connection, FrameEvent } from '../net/connection';
@@ -52,6 +53,7 @@ export class AppServices extends EventTarget implements Services {
   readonly groupTyping: GroupTyping;
   readonly groupReceipts: GroupReceipts;
   readonly profiles: Profiles;
+  readonly announcements: Announcements;
   readonly #notifier: Notifier;
   /** Server frames (and direct-path envelopes) are handled one at a time, in arrival order. */
   readonly #frames = new FrameRouter();
@@ -95,6 +97,7 @@ export class AppServices extends EventTarget implements Services {
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.messenger.keys), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.groupTyping = new GroupTyping({ send: (f) => this.connection.send(f), preferences: this.preferences, me: () => account.identity!.username });
     this.profiles = new Profiles(db, this.contacts, this.messenger);
+    this.announcements = new Announcements((f) => this.connection.send(f));
     const groupName = (conv: ConversationId) => {
       const group = convGroup(conv);
       return group === undefined ? undefined : this.groups.view(group)?.name;
@@ -121,6 +124,7 @@ export class AppServices extends EventTarget implements Services {
       if (f.kind === 'message') this.groupTyping.arrived(f.group, f.from);
     });
     this.#notifier.attach(this.#frames);
+    this.announcements.attach(this.#frames);
     this.connection.addEventListener('frame', (e) => this.#frames.route((e as FrameEvent).frame));
     // Chunks skip the frame pipeline: each transfer orders its own storage, and a file must not
     // hold up messages (or the other way round).

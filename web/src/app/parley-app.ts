@@ -1,3 +1,4 @@
+import '../components/parley-announcement';
 import { provide } from '@lit/context';
 import { LitElement, type PropertyValues, css, html, nothing } from 'lit';
 import { customElement, state } from 'lit/decorators.js';
@@ -88,6 +89,7 @@ export class ParleyApp extends LitElement {
     if (!s.signedIn) return html`<parley-signup></parley-signup>`;
     return html`
       ${this.#banner(s)}
+      <parley-announcement></parley-announcement>
       <div class="layout ${this.selected ? 'has-selection' : ''}">
         <aside class="sidebar">
           <parley-account-menu></parley-account-menu>

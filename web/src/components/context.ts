@@ -1,3 +1,4 @@
+import type { Announcements } from '../net/announcements';
 import { createContext } from '@lit/context';
 import type { Sodium } from '../../../shared/sodium';
 import type { Transfers } from '../files/transfers';
@@ -55,6 +56,8 @@ export interface Services {
   /** Group read cursors and "Message info" (groups/group-receipts.ts). */
   readonly groupReceipts: GroupReceipts;
   readonly profiles: Profiles;
+  /** The server operator's announcements not dismissed yet (net/announcements.ts). */
+  readonly announcements: Announcements;
   /** Deletes this browser's data (IndexedDB, OPFS) and reloads to sign-up. */
   signOut(): Promise<void>;
 }
