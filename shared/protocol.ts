@@ -10,6 +10,7 @@ import { z } from 'zod';
 import { LIMITS } from './limits';
 import { USERNAME_PATTERN } from './username';
 import { GROUP_ERROR_CODES, GroupClientFrames, GroupServerFrames } from './protocol-groups';
+import { SCHEDULE_ERROR_CODES, ScheduleClientFrames, ScheduleServerFrames } from './protocol-schedule';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -137,6 +138,8 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('transient'), to: Username, id: MessageId, env: TransientEnvelope }),
   // ---- groups (issue 12): shared/protocol-groups.ts
   ...GroupClientFrames,
+  // scheduled messages (issue 13): shared/protocol-schedule.ts
+  ...ScheduleClientFrames,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -180,6 +183,7 @@ export const ErrorCode = z.enum([
   'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
   // Groups (issue 12): shared/protocol-groups.ts
   ...GROUP_ERROR_CODES,
+  ...SCHEDULE_ERROR_CODES,
   // Hardening (review 2026-12-02):
   'blocks_full', // you block as many users as one account may (BLOCKS_MAX): unblock someone first
 ]);
@@ -236,6 +240,7 @@ export const ServerFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('transient'), from: Username, id: MessageId, env: TransientEnvelope }),
   // ---- groups (issue 12): shared/protocol-groups.ts
   ...GroupServerFrames,
+  ...ScheduleServerFrames,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

@@ -8,6 +8,7 @@ import { signal } from './signal';
 import { unsend } from './unsend';
 import { transient } from './transient';
 import { groupHandlers } from '../groups/index';
+import { scheduleHandlers } from '../scheduling/schedule-handlers';
 
 /** The dispatch table: one small handler per client frame type. */
 export const handlers: HandlerTable = {
@@ -31,6 +32,8 @@ export const handlers: HandlerTable = {
   transient,
   // Groups (issue 12): signaling/groups/
   ...groupHandlers,
+  // Scheduled messages (issue 13): signaling/scheduling/
+  ...scheduleHandlers,
 };
 
 /** Frames a connection may send before it has logged in. */

@@ -43,6 +43,11 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   unavailable: () => msg('The server is unavailable for a moment. Parley tries again.'),
   blocked: () => msg('Not sent: you blocked them. Unblock them to send messages.'),
   blocks_full: () => msg('You have blocked as many people as Parley allows. Unblock someone first.'),
+  // Scheduled messages (issue 13)
+  schedule_past: () => msg('That time has already passed. Choose a later one.', { id: 'schedule-error-past', desc: 'Error: the chosen time for a scheduled message is not in the future.' }),
+  schedule_too_far: () => msg('That is too far ahead. Messages can be scheduled up to a year ahead.', { id: 'schedule-error-too-far', desc: 'Error: a scheduled message was set further ahead than the server allows.' }),
+  schedule_full: () => msg('You have as many scheduled messages as Parley allows. Send or cancel one first.', { id: 'schedule-error-full', desc: 'Error: the per-user limit of pending scheduled messages is reached.' }),
+  unknown_schedule: () => msg('That scheduled message has already been sent or cancelled.', { id: 'schedule-error-unknown', desc: 'Error: cancel or send-now on a scheduled message the server no longer holds.' }),
   offline: () => msg('Not connected to the server. Parley is reconnecting; try again in a moment.'),
   unreachable: () => msg('Cannot reach the Parley server. Check your connection and try again.'),
   too_long: () => msg('That message is too long.'),
