@@ -31,6 +31,8 @@ describe('scheduled messages (SQLite)', () => {
     const [a, b] = await h.pair();
     const at = Date.now() + 1500;
     const id = await scheduleText(a, b, at, 'at its time');
+    // A second one just after: the store must not hand it over with the first.
+    const later = await scheduleText(a, b, at + 1500, 'a little later');
     await sleep(at - Date.now() - 300);
     await b.roundTrip();
     expect(b.received.some(deliverOf(id))).toBe(false);
@@ -41,6 +43,8 @@ describe('scheduled messages (SQLite)', () => {
     expect(await a.next('unscheduled')).toEqual({ t: 'unscheduled', id, sent: true });
     b.send({ t: 'ack', from: a.username, ids: [id] });
     expect(await a.next('delivered')).toEqual({ t: 'delivered', by: b.username, ids: [id] });
+    const second = (await b.next(deliverOf(later) as never, 4000)) as ServerFrameOf<'deliver'>;
+    expect(second.ts).toBeGreaterThanOrEqual(at + 1500);
   });
 
   it('delivers to a recipient who was offline, while the sender is gone too', async () => {
@@ -131,5 +135,16 @@ describe('scheduled messages (SQLite)', () => {
     await sleep(300);
     await b.roundTrip();
     expect(b.received.some(deliverOf(id))).toBe(false);
+  });
+
+  it('drops a message to someone who is no longer a contact at its time', async () => {
+    const [a, b] = await h.pair();
+    const id = await scheduleText(a, b, Date.now() + 1000, 'no longer contacts');
+    b.send({ t: 'remove_contact', username: a.username });
+    await b.next('contact_removed');
+    await sleep(1800);
+    await b.roundTrip();
+    expect(b.received.some(deliverOf(id))).toBe(false);
+    expect(await a.next('unscheduled')).toEqual({ t: 'unscheduled', id, sent: true });
   });
 });
