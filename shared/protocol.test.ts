@@ -23,6 +23,9 @@ const validClientFrames: ClientFrame[] = [
   { t: 'remove_contact', username: 'bob' },
   { t: 'block', username: 'mallory' },
   { t: 'unblock', username: 'mallory' },
+  { t: 'schedule', id: ID, to: 'bob', env: 'abc_DEF-123', at: 1_800_000_000_000 },
+  { t: 'schedule_cancel', id: ID },
+  { t: 'schedule_now', id: ID },
 ];
 
 const validServerFrames: ServerFrame[] = [
@@ -53,6 +56,8 @@ const validServerFrames: ServerFrame[] = [
   { t: 'pong' },
   { t: 'signal', from: 'bob', data: '{}' },
   { t: 'file_stored', to: 'bob', fileId: 'cd'.repeat(16) },
+  { t: 'scheduled', id: ID, at: 1_800_000_000_000 },
+  { t: 'unscheduled', id: ID, sent: true },
 ];
 
 /** Decodes and insists on failure with `code`. */

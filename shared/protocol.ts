@@ -11,6 +11,7 @@ import { LIMITS } from './limits';
 import { USERNAME_PATTERN } from './username';
 import { GROUP_ERROR_CODES, GroupClientFrames, GroupServerFrames } from './protocol-groups';
 import { AnnouncementClientFrames, AnnouncementServerFrames } from './protocol-announcements';
+import { SCHEDULE_ERROR_CODES, ScheduleClientFrames, ScheduleServerFrames } from './protocol-schedule';
 
 const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
@@ -140,6 +141,8 @@ export const ClientFrame = z.discriminatedUnion('t', [
   ...GroupClientFrames,
   // ---- operator announcements (issue 13): shared/protocol-announcements.ts
   ...AnnouncementClientFrames,
+  // scheduled messages (issue 13): shared/protocol-schedule.ts
+  ...ScheduleClientFrames,
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 export type ClientFrameType = ClientFrame['t'];
@@ -183,6 +186,7 @@ export const ErrorCode = z.enum([
   'blocked', // you blocked that user: unblock them before reaching them (send, signal, files, requests)
   // Groups (issue 12): shared/protocol-groups.ts
   ...GROUP_ERROR_CODES,
+  ...SCHEDULE_ERROR_CODES,
   // Hardening (review 2026-12-02):
   'blocks_full', // you block as many users as one account may (BLOCKS_MAX): unblock someone first
 ]);
@@ -241,6 +245,7 @@ export const ServerFrame = z.discriminatedUnion('t', [
   ...GroupServerFrames,
   // ---- operator announcements (issue 13): shared/protocol-announcements.ts
   ...AnnouncementServerFrames,
+  ...ScheduleServerFrames,
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerFrameOf<T extends ServerFrame['t']> = Extract<ServerFrame, { t: T }>;

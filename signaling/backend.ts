@@ -14,6 +14,7 @@ import type { OpsHooks } from './ops';
 import { SqliteGauges } from './store/sqlite/sqlite-gauges';
 import { SqliteStore } from './store/sqlite/sqlite-store';
 import type { Store } from './store/store';
+import type { ScheduleStore } from './scheduling/schedule-store';
 
 export interface Backend {
   store: Store;
@@ -23,6 +24,8 @@ export interface Backend {
   storeGauges?: StoreGauges;
   /** Adds the backend's own health checks and gauges (cluster mode: Redis) to a server's operations side. */
   attachOps?(ops: OpsHooks): void;
+  /** Where scheduled messages wait; undefined: the server's own SQLite file (scheduling/). */
+  schedule?: ScheduleStore;
   /** Closes the router (after the server has stopped) and then the store. */
   close(): Promise<void>;
 }
@@ -75,10 +78,11 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     return { store, router: undefined, storeGauges: new SqliteGauges(config.dataDir), close: () => store.close() };
   }
   // Loaded only in cluster mode: the single process never pays for the Redis client's modules.
-  const [{ openRedisStore }, { RedisRouter }, { RedisProbe }] = await Promise.all([
+  const [{ openRedisStore }, { RedisRouter }, { RedisProbe }, { RedisSchedule }] = await Promise.all([
     import('./store/redis/redis-store'),
     import('./routing/redis/redis-router'),
     import('./redis-probe'),
+    import('./scheduling/redis-schedule'),
   ]);
   const nodeId = cluster.nodeId || randomBytes(6).toString('hex');
   // node-redis reconnects by itself; each failed attempt is worth a line, not a crash.
@@ -116,9 +120,12 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     throw err;
   });
   log.info({ node: nodeId }, 'cluster node on redis');
+  // Held in the same Redis as the queue, so every node may deliver any of them (one claims each).
+  const schedule = await RedisSchedule.open(store.link, store.scripts);
   return {
     store,
     router,
+    schedule,
     attachOps: (ops) => probe.attach(ops, config.ops.redisProbeMs),
     close: async () => {
       await probe.close();

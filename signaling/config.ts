@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
+import { type ScheduleSettings, loadScheduleSettings } from './scheduling/schedule-settings';
 import { int, parseEnv } from './env-settings';
 import { LIMITS } from '../shared/limits';
 import { IceServer } from '../shared/protocol';
@@ -129,6 +130,7 @@ export interface Config {
   cluster: ClusterSettings | undefined;
   /** Metrics, health, TURN refresh and the /check page (ops-settings.ts). */
   ops: OpsSettings;
+  schedule: ScheduleSettings;
   /** Groups' limits (groups/group-settings.ts). */
   groups: GroupSettingsConfig;
   /** ADMIN_SECRET: turns on POST /admin/announcements (announcements/admin-route.ts); empty: off. */
@@ -261,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     turn: turnSettings(e.TURN_URLS, e.TURN_SECRET, e.TURN_TTL_SECONDS),
     cluster: loadClusterSettings(env),
     ops: loadOpsSettings(env),
+    schedule: loadScheduleSettings(env),
     groups: loadGroupSettings(env),
     adminSecret: env.ADMIN_SECRET ?? '',
     connections: {

@@ -9,7 +9,7 @@ const log = pino({ level: config.logLevel });
 // Whatever the server writes (the database, its WAL, stored files) is for the server's user alone.
 process.umask(0o077);
 const backend = await openBackend(config, log);
-const server = createParleyServer({ config, store: backend.store, log, router: backend.router, storeGauges: backend.storeGauges });
+const server = createParleyServer({ config, store: backend.store, log, router: backend.router, storeGauges: backend.storeGauges, schedule: backend.schedule });
 backend.attachOps?.(server.ops);
 const port = await server.start();
 // Tests and tools read this line to learn the port when PORT=0.

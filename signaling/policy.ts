@@ -11,6 +11,7 @@
  */
 import { ProtocolError } from './errors';
 import type { Session } from './session';
+import type { ContactStore } from './store/contacts';
 import type { GroupRecord, GroupStore, MemberRecord } from './store/groups';
 
 /**
@@ -160,4 +161,20 @@ export function groupSendRefusal(group: GroupRecord, member: MemberRecord | unde
   if (group.onlyAdminsSend && member.role === 'member') return 'admins_only';
   if (member.mutedUntil !== null && member.mutedUntil > now) return 'muted';
   return undefined;
+}
+
+// ---- scheduled messages (issue 13, item 3) ----
+
+/** Who may be asked whether two users are contacts and whether a block stands between them. */
+export type HeldReachStore = Pick<ContactStore, 'areContacts' | 'blocksOf'>;
+
+/**
+ * Whether a message `from` held for `to` may be delivered now, when no connection of `from` may
+ * be there to ask: still contacts, and neither blocked the other since (else it is dropped, as a
+ * blocked send is). Asked from the store at its time, as {@link reach} is asked at `schedule`.
+ */
+export async function mayDeliverHeld(contacts: HeldReachStore, from: string, to: string): Promise<boolean> {
+  if (!(await contacts.areContacts(from, to))) return false;
+  const [fromBlocks, toBlocks] = await Promise.all([contacts.blocksOf(from), contacts.blocksOf(to)]);
+  return !fromBlocks.includes(to) && !toBlocks.includes(from);
 }

@@ -9,6 +9,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { CloseCode, WS_PATH } from '../shared/protocol';
 import type { Config, ServerLimits } from './config';
 import type { Context } from './handlers/context';
+import { createScheduleService } from './scheduling/schedule-service';
+import type { ScheduleStore } from './scheduling/schedule-store';
+import { SqliteSchedule } from './scheduling/sqlite-schedule';
 import { type Client, ConnectionGate, refuse } from './connection/gate';
 import { Heartbeat } from './connection/heartbeat';
 import { createIntake, frameBytes } from './connection/intake';
@@ -50,7 +53,7 @@ export function handoverWindowBytes(limits: ServerLimits): number {
 }
 
 /** Without a router, the single process's: the local router on `store`. */
-export function createParleyServer(deps: { config: Config; store: Store; log: Logger; router?: Router; storeGauges?: StoreGauges }): ParleyServer {
+export function createParleyServer(deps: { config: Config; store: Store; log: Logger; router?: Router; storeGauges?: StoreGauges; schedule?: ScheduleStore }): ParleyServer {
   const { config, store, log } = deps;
   const limits = config.limits;
   const router = deps.router ?? new LocalRouter(store, log, limits.maxBufferedBytes, handoverWindowBytes(limits));
@@ -66,7 +69,9 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   // TURN credentials are minted per user at each login, so none outlives TURN_TTL_SECONDS by much.
   const iceServers = (user: string) => (turn ? [...config.iceServers, mintTurnCredential(turn, user).server] : config.iceServers);
   const groups = new GroupService(store, router, config.groups, log, limits.maxBufferedBytes, mlsInspector);
-  const ctx: Context = { store, router, files, log, limits, iceServers, registrations, groups };
+  // Held in its own SQLite file unless the backend brings a store (scheduling/).
+  const schedule = createScheduleService(deps.schedule ?? new SqliteSchedule(config.dataDir), store, router, config.schedule, log);
+  const ctx: Context = { store, router, files, log, limits, iceServers, registrations, groups, schedule };
   const sessions = new Set<Session>();
   const ops = createOps({ config, store, router, iceServers, sessions, storeGauges: deps.storeGauges });
   const intake = createIntake(ctx, bounds, log, ops.metrics);
@@ -191,6 +196,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
       await ops.start();
       allowed = new Set([...ownOrigins(config.host, port), ...config.allowedOrigins]);
       heartbeat.start();
+      schedule.scheduler.start();
       sweeper = setInterval(() => {
         void sweepSome();
         registrations.sweep();
@@ -202,12 +208,14 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
     },
     async stop() {
       heartbeat.stop();
+      schedule.scheduler.stop();
       clearInterval(sweeper);
       await ops.stop();
       router.closeAll(CloseCode.shutdown, 'server shutting down');
       for (const ws of wss.clients) ws.terminate();
       await new Promise<void>((resolve) => wss.close(() => resolve()));
       await gate.close();
+      await schedule.store.close();
     },
   };
 }

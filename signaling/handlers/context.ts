@@ -7,6 +7,7 @@ import type { Session } from '../session';
 import type { StoredFiles } from '../stored-files';
 import type { Store } from '../store/store';
 import type { GroupService } from '../groups/service';
+import type { ScheduleService } from '../scheduling/schedule-service';
 
 /**
  * What every handler may use. Handlers may wait (on storage); a connection's frames are handled
@@ -26,6 +27,8 @@ export interface Context {
   registrations: RegistrationLimit;
   /** Groups: the delivery service (groups/service.ts). */
   groups: GroupService;
+  /** Scheduled messages (issue 13): signaling/scheduling/. */
+  schedule: ScheduleService;
 }
 
 export type Handler<T extends ClientFrameType> = (ctx: Context, session: Session, frame: ClientFrameOf<T>) => void | Promise<void>;

@@ -9,6 +9,7 @@ import { unsend } from './unsend';
 import { transient } from './transient';
 import { groupHandlers } from '../groups/index';
 import { announcementAck } from './announcements';
+import { scheduleHandlers } from '../scheduling/schedule-handlers';
 
 /** The dispatch table: one small handler per client frame type. */
 export const handlers: HandlerTable = {
@@ -34,6 +35,8 @@ export const handlers: HandlerTable = {
   ...groupHandlers,
   // Operator announcements (issue 13): handlers/announcements.ts
   announcement_ack: announcementAck,
+  // Scheduled messages (issue 13): signaling/scheduling/
+  ...scheduleHandlers,
 };
 
 /** Frames a connection may send before it has logged in. */

@@ -93,6 +93,17 @@ export class LocalRouter implements Router {
     if (result === 'stored' && this.#online.get(to) === recipient && recipient) this.#handover.refill(recipient);
   }
 
+  async release(msg: InflightMessage, to: string): Promise<EnqueueResult> {
+    const result = await this.store.queue.enqueue(to, [{ kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts }]);
+    const recipient = this.#online.get(to);
+    // A drained queue reads again from its cursor: the new item is after it.
+    if (result === 'stored' && recipient?.welcomed) {
+      recipient.queue.draining = true;
+      this.#handover.refill(recipient);
+    }
+    return result;
+  }
+
   async receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> {
     const sender = this.#online.get(from);
     if (sender) {

@@ -17,7 +17,7 @@
  */
 import type { ServerFrame } from '../../shared/protocol';
 import type { InflightMessage, Session } from '../session';
-import type { ReceiptKind } from '../store/queue';
+import type { EnqueueResult, ReceiptKind } from '../store/queue';
 
 /** A change to the routing state a user's live connection keeps in memory. */
 export type SessionChange =
@@ -26,7 +26,7 @@ export type SessionChange =
   | { t: 'blocked_by'; peer: string; on: boolean };
 
 /** Frames that tell a user about their own state; dropped when they are offline (the next welcome carries it). */
-export type NoticeFrame = Extract<ServerFrame, { t: 'contact_added' | 'request_received' | 'request_declined' | 'presence' }>;
+export type NoticeFrame = Extract<ServerFrame, { t: 'contact_added' | 'request_received' | 'request_declined' | 'presence' | 'unscheduled' }>;
 /** Group frames for a member's live connection (issue 12); a log entry, Welcome or removal goes through its group feed (groups/feed.ts). */
 export type GroupNotice = Extract<ServerFrame, { t: 'group_log' | 'group_welcome' | 'group_removed' | 'group_request' | 'group_decided' | 'kp_count' | 'group_typing' }>;
 
@@ -70,6 +70,12 @@ export interface Router {
   online(users: readonly string[]): Promise<Set<string>>;
   /** A sealed message from `sender`'s user: live if `to` is online and caught up, else queued; the sender is answered. */
   message(msg: InflightMessage, to: string, sender: Session): Promise<void>;
+  /**
+   * A message the server held for its sender (scheduled, issue 13): durably queued for `to` and
+   * then handed to their live connection from the queue, so it is never only in memory. Nobody
+   * is answered; the result says whether the queue holds it.
+   */
+  release(msg: InflightMessage, to: string): Promise<EnqueueResult>;
   /** `by` acknowledged (or refused) `ids` from `from`: tell `from`, live or through their queue. */
   receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void>;
   /** Something for `user`'s live connection that is never stored. */

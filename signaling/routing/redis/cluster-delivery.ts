@@ -12,7 +12,7 @@
 import type { Logger } from 'pino';
 import { ProtocolError } from '../../errors';
 import type { InflightMessage, Session } from '../../session';
-import type { QueueItem, ReceiptKind, Store } from '../../store/store';
+import type { EnqueueResult, QueueItem, ReceiptKind, Store } from '../../store/store';
 import { arrive } from '../arrive';
 import { Handover } from '../handover';
 import type { DeliverResult, Routed } from '../router';
@@ -104,6 +104,14 @@ export class ClusterDelivery {
     }
     deps.answer(item.peer, item.id, written.result);
     if (written.here) this.arrived(to, written.entries);
+  }
+
+  /** A held (scheduled) message: into `to`'s stream, handed over as any entry (see Router.release). */
+  async release(msg: InflightMessage, to: string): Promise<EnqueueResult> {
+    const item: QueueItem = { kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts };
+    const written = await this.deps.writer.write(to, [item], true);
+    if (written.here) this.arrived(to, written.entries);
+    return written.result === 'offline' ? 'stored' : written.result;
   }
 
   /** A write that failed: Redis away is `unavailable` (the sender keeps the message and sends it again), anything else a fault. */

@@ -9,7 +9,7 @@
 import type { Logger } from 'pino';
 import { createClient } from 'redis';
 import type { InflightMessage, Session } from '../../session';
-import type { ReceiptKind, Store } from '../../store/store';
+import type { EnqueueResult, ReceiptKind, Store } from '../../store/store';
 import type { AnnouncementsFrame, DeliverResult, Routed, Router } from '../router';
 import { decodeServerFrame, encodeFrame } from '../../../shared/protocol';
 import { clientOptions, guardedLink, subscriberOverrides } from '../../store/redis/redis-link';
@@ -164,6 +164,10 @@ export class RedisRouter implements Router {
 
   message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
     return this.#delivery.message(msg, to, sender);
+  }
+
+  release(msg: InflightMessage, to: string): Promise<EnqueueResult> {
+    return this.#delivery.release(msg, to);
   }
 
   receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> {

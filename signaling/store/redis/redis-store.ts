@@ -84,6 +84,8 @@ export class RedisStore implements Store {
   };
   readonly disk: RoomGauge;
   readonly scripts: ScriptRunner;
+  /** The guarded connection, for stores kept beside this one (scheduling/redis-schedule.ts). */
+  readonly link: RedisLink;
 
   private constructor(
     private readonly client: Client,
@@ -95,6 +97,7 @@ export class RedisStore implements Store {
     const opts = { ...DEFAULTS, nodeId: randomBytes(6).toString('hex'), ...options };
     // Redis away is `unavailable` to the handlers, not a fault (redis-link.ts).
     const redis: RedisLink = guardedLink(client);
+    this.link = redis;
     this.scripts = new ScriptRunner(redis, SCRIPTS);
     const scripts = this.scripts;
     this.memory = new RoomGauge(async () => {

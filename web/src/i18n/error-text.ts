@@ -51,6 +51,11 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   untrusted: () => msg('Their safety number changed. Compare it and accept the new key before sending.', { id: 'error-untrusted' }),
   delete_too_late: () => msg('A message can be deleted for everyone only within a day of sending it.', { id: 'error-delete-too-late' }),
   refused: () => msg('Not delivered: it could not be opened on their device.', { id: 'error-refused' }),
+  // Scheduled messages (issue 13)
+  schedule_past: () => msg('That time has already passed. Choose a later one.', { id: 'schedule-error-past', desc: 'Error: the chosen time for a scheduled message is not in the future.' }),
+  schedule_too_far: () => msg('That is too far ahead. Messages can be scheduled up to a year ahead.', { id: 'schedule-error-too-far', desc: 'Error: a scheduled message was set further ahead than the server allows.' }),
+  schedule_full: () => msg('You have as many scheduled messages as Parley allows. Send or cancel one first.', { id: 'schedule-error-full', desc: 'Error: the per-user limit of pending scheduled messages is reached.' }),
+  unknown_schedule: () => msg('That scheduled message has already been sent or cancelled.', { id: 'schedule-error-unknown', desc: 'Error: cancel or send-now on a scheduled message the server no longer holds.' }),
   file_not_stored: () =>
     msg('Not sent: the server could not keep this file for them (out of room, or over its limits). Send it again once they are online.', { id: 'error-file-not-stored' }),
   file_waits: () =>

@@ -1,0 +1,43 @@
+/**
+ * The scheduled-message frames (issue 13, item 3), 1:1 only: `schedule` asks policy.ts now (and
+ * the scheduler asks again at its time), checks the time against the server's clock and limits,
+ * and answers only once the store holds it. Cancel and send-now act on the sender's own held
+ * messages only, and only while they are still held (not being delivered).
+ */
+import { ProtocolError } from '../errors';
+import type { Handler } from '../handlers/context';
+import { requireReach } from '../policy';
+
+export const schedule: Handler<'schedule'> = async (ctx, session, f) => {
+  const now = Date.now();
+  const { settings, store, scheduler } = ctx.schedule;
+  if (f.at <= now) throw new ProtocolError('schedule_past', 'that time has passed (by the server clock)', f.id);
+  if (f.at > now + settings.maxAheadMs) throw new ProtocolError('schedule_too_far', `at most ${Math.round(settings.maxAheadMs / 86_400_000)} days ahead`, f.id);
+  // As a blocked send: answered as if held, and dropped.
+  if (requireReach(session, f.to, f.id) === 'unseen') {
+    session.send({ t: 'scheduled', id: f.id, at: f.at });
+    return;
+  }
+  const held = await store.hold({ sender: session.username!, id: f.id, to: f.to, env: f.env, at: f.at }, settings.maxPending);
+  if (held === 'full') throw new ProtocolError('schedule_full', `you have ${settings.maxPending} scheduled messages already`, f.id);
+  scheduler.wake(f.at);
+  session.send({ t: 'scheduled', id: f.id, at: f.at });
+};
+
+export const scheduleCancel: Handler<'schedule_cancel'> = async (ctx, session, f) => {
+  if (!(await ctx.schedule.store.cancel(session.username!, f.id, Date.now()))) {
+    throw new ProtocolError('unknown_schedule', 'no scheduled message of yours with that id is still held', f.id);
+  }
+  session.send({ t: 'unscheduled', id: f.id, sent: false });
+};
+
+/** Made due now; the scheduler delivers it and answers `unscheduled` (sent) as at its time. */
+export const scheduleNow: Handler<'schedule_now'> = async (ctx, session, f) => {
+  const now = Date.now();
+  if (!(await ctx.schedule.store.advance(session.username!, f.id, now))) {
+    throw new ProtocolError('unknown_schedule', 'no scheduled message of yours with that id is still held', f.id);
+  }
+  ctx.schedule.scheduler.wake(now);
+};
+
+export const scheduleHandlers = { schedule, schedule_cancel: scheduleCancel, schedule_now: scheduleNow };

@@ -1,0 +1,117 @@
+/**
+ * Delivers held messages at their time: a timer to the next due one (no busy loop), then pages
+ * of due messages claimed from the store (bounded work per step), each handed to the ordinary
+ * delivery path (router.release: the recipient's queue, then their live connection) and deleted
+ * only once the queue holds it. The store's clock check means nothing goes out early; a timer
+ * that fires early claims nothing and waits again.
+ */
+import type { Logger } from 'pino';
+import type { EnqueueResult } from '../store/queue';
+import type { HeldMessage, ScheduleStore } from './schedule-store';
+
+/** Due messages claimed per step. */
+export const PAGE = 200;
+/** How long a claim keeps others (another node, or this one after a crash) from delivering it again. */
+export const LEASE_MS = 30_000;
+/** The longest the timer sleeps: another node may have held an earlier message meanwhile (cluster). */
+const MAX_SLEEP_MS = 5_000;
+
+export interface SchedulerDeps {
+  store: ScheduleStore;
+  log: Logger;
+  /** May it still go (contacts, no block)? Else it is dropped. */
+  allowed(m: HeldMessage): Promise<boolean>;
+  /** Into the recipient's delivery (router.release). */
+  release(m: HeldMessage, now: number): Promise<EnqueueResult>;
+  /** Tells the sender, if online, that it went (or was dropped): `unscheduled`. */
+  settled(m: HeldMessage): void;
+  now?: () => number;
+}
+
+export class Scheduler {
+  #timer: NodeJS.Timeout | undefined;
+  #wakeAt = Number.POSITIVE_INFINITY;
+  #running = false;
+  #again = false;
+  #stopped = false;
+  readonly #now: () => number;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.#now = deps.now ?? Date.now;
+  }
+
+  start(): void {
+    this.#stopped = false;
+    this.wake(this.#now());
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Something is due at `at` (a new hold, or `schedule_now`): make sure the timer fires by then. */
+  wake(at: number): void {
+    if (this.#stopped || at >= this.#wakeAt) return;
+    clearTimeout(this.#timer);
+    this.#wakeAt = at;
+    this.#timer = setTimeout(() => this.#run(), Math.max(0, at - this.#now()));
+    this.#timer.unref();
+  }
+
+  #run(): void {
+    this.#timer = undefined;
+    this.#wakeAt = Number.POSITIVE_INFINITY;
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    this.#step()
+      .catch((err: unknown) => this.deps.log.warn({ err: String(err) }, 'delivering scheduled messages failed; trying again soon'))
+      .finally(() => {
+        this.#running = false;
+        if (this.#again) {
+          this.#again = false;
+          this.wake(this.#now());
+        }
+      });
+  }
+
+  /** One page; then the next page on a later turn of the event loop, or the timer to the next due one. */
+  async #step(): Promise<void> {
+    try {
+      const now = this.#now();
+      const due = await this.deps.store.claim(now, PAGE, LEASE_MS);
+      for (const m of due) await this.#deliver(m, now);
+      if (due.length === PAGE) {
+        this.#again = true;
+        return;
+      }
+      const next = await this.deps.store.nextDue();
+      const cap = this.#now() + MAX_SLEEP_MS;
+      this.wake(next === undefined ? cap : Math.min(next, cap));
+    } catch (err) {
+      this.wake(this.#now() + 1000);
+      throw err;
+    }
+  }
+
+  async #deliver(m: HeldMessage, now: number): Promise<void> {
+    const { deps } = this;
+    if (!(await deps.allowed(m))) {
+      await deps.store.remove(m.sender, m.id);
+      deps.settled(m);
+      return;
+    }
+    const result = await deps.release(m, now);
+    if (result === 'stored' || result === 'duplicate') {
+      await deps.store.remove(m.sender, m.id);
+      deps.settled(m);
+      return;
+    }
+    // The recipient's queue (or the server's budget) is full: still held, claimed again when its lease ends.
+    deps.log.warn({ result }, 'a scheduled message could not be queued yet; trying again later');
+  }
+}
