@@ -19,6 +19,8 @@
 'actions-react': `回应`,
 'actions-reactions': `回应`,
 'actions-reply': `回复`,
+'announcement-dismiss': `知道了`,
+'announcement-region': `来自服务器的公告`,
 'app-cannot-connect': `无法连接到 Parley 服务器，请检查网络后重试。`,
 'app-name': `Parley`,
 'app-title-unread': str`(${0}) Parley`,
@@ -290,6 +292,10 @@
 'quote-deleted': `此消息已删除`,
 'quote-in-reply-to': str`回复 ${0}：${1}`,
 'quote-not-found': `找不到原消息`,
+'schedule-error-full': `你的定时消息数量已达上限。请先发送或取消一条。`,
+'schedule-error-past': `这个时间已经过去了，请选择一个更晚的时间。`,
+'schedule-error-too-far': `时间太远了。定时消息最多可提前一年设置。`,
+'schedule-error-unknown': `这条定时消息已经发出或已取消。`,
 'search-label': `搜索`,
 'search-no-conversation-matches': `没有这个名字的聊天。`,
 'search-no-results': `没有找到消息。`,
@@ -341,5 +347,7 @@
 'status-reload': `刷新`,
 'status-replaced-elsewhere': `此账号已在其他浏览器或标签页中使用。Parley 已在此停止：这里不会再收发任何消息。刷新即可在这里重新使用。`,
 'typing-one': str`${0} 正在输入…`,
+'update-new-version': `有新版本可用`,
+'update-reload': `重新加载`,
     };
   
