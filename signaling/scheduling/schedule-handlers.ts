@@ -18,8 +18,11 @@ export const schedule: Handler<'schedule'> = async (ctx, session, f) => {
     session.send({ t: 'scheduled', id: f.id, at: f.at });
     return;
   }
+  // Held messages take the disk (or Redis memory) as queued ones do: the same budget and free space.
+  if (!ctx.store.room.fits(f.env.length)) throw new ProtocolError('server_full', 'the server is out of room; try again later', f.id);
   const held = await store.hold({ sender: session.username!, id: f.id, to: f.to, env: f.env, at: f.at }, settings.maxPending);
   if (held === 'full') throw new ProtocolError('schedule_full', `you have ${settings.maxPending} scheduled messages already`, f.id);
+  if (held !== 'duplicate') ctx.store.room.add(f.env.length);
   scheduler.wake(f.at);
   session.send({ t: 'scheduled', id: f.id, at: f.at });
 };

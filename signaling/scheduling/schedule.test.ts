@@ -148,3 +148,17 @@ describe('scheduled messages (SQLite)', () => {
     expect(await a.next('unscheduled')).toEqual({ t: 'unscheduled', id, sent: true });
   });
 });
+
+describe('scheduled messages and the server’s room', () => {
+  // A volume that must keep more free space than any disk has: nothing more may be stored.
+  const h = useServer({ env: { DISK_MIN_FREE_BYTES: String(2 ** 52) } });
+
+  it('refuses to hold one with server_full when the disk has no room, as the queue does', async () => {
+    const [a, b] = await h.pair();
+    const id = randomUUID();
+    const to = b.identity!;
+    const env = sealEnvelope(a.sodium, { from: a.username, to: to.username, id }, { kind: 'text', text: 'no room' } as never, a.identity!.secretKey, to.publicKey);
+    a.send({ t: 'schedule', id, to: to.username, env, at: Date.now() + 60_000 });
+    expect((await a.nextError('server_full')).ref).toBe(id);
+  });
+});
