@@ -2,24 +2,10 @@
  * Scheduled messages on Redis with two nodes: held in Redis, delivered once (one node claims
  * it) at its time and not before, and by the other node when the one that took it was killed.
  */
-import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sealEnvelope } from '../../shared/envelope';
 import type { ServerFrameOf } from '../../shared/protocol';
-import type { ParleyClient } from '../test-support/client';
 import { useCluster } from '../test-support/cluster-harness';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const deliverOf = (id: string) => (f: { t: string; id?: string }) => f.t === 'deliver' && f.id === id;
-
-async function scheduleText(a: ParleyClient, b: ParleyClient, at: number, text: string): Promise<string> {
-  const id = randomUUID();
-  const to = b.identity!;
-  const env = sealEnvelope(a.sodium, { from: a.username, to: to.username, id }, { kind: 'text', text, scheduledFor: at } as never, a.identity!.secretKey, to.publicKey);
-  a.send({ t: 'schedule', id, to: to.username, env, at });
-  expect(await a.next((f) => f.t === 'scheduled' || (f.t === 'error' && f.ref === id))).toEqual({ t: 'scheduled', id, at });
-  return id;
-}
+import { deliverOf, scheduleText, sleep } from '../test-support/scheduling';
 
 describe('scheduled messages (Redis, two nodes)', () => {
   const h = useCluster({ nodes: 2 });

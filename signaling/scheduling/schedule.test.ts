@@ -5,24 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { sealEnvelope } from '../../shared/envelope';
 import type { ServerFrameOf } from '../../shared/protocol';
-import { type ParleyClient, wentOffline } from '../test-support/client';
+import { wentOffline } from '../test-support/client';
 import { useServer } from '../test-support/harness';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `a` schedules a sealed text to `b` for `at`, the body carrying the intended time; returns its id once held. */
-async function scheduleText(a: ParleyClient, b: ParleyClient, at: number, text: string): Promise<string> {
-  const id = randomUUID();
-  const to = b.identity!;
-  const env = sealEnvelope(a.sodium, { from: a.username, to: to.username, id }, { kind: 'text', text, scheduledFor: at } as never, a.identity!.secretKey, to.publicKey);
-  a.send({ t: 'schedule', id, to: to.username, env, at });
-  expect(await a.next((f) => f.t === 'scheduled' || (f.t === 'error' && f.ref === id))).toEqual({ t: 'scheduled', id, at });
-  return id;
-}
-
-const deliverOf = (id: string) => (f: { t: string; id?: string }) => f.t === 'deliver' && f.id === id;
+import { deliverOf, scheduleText, sealScheduled, sleep } from '../test-support/scheduling';
 
 describe('scheduled messages (SQLite)', () => {
   const h = useServer({ env: { SCHEDULE_MAX_PENDING: '3', SCHEDULE_MAX_AHEAD_SECONDS: '3600' } });
@@ -155,10 +141,9 @@ describe('scheduled messages and the server’s room', () => {
 
   it('refuses to hold one with server_full when the disk has no room, as the queue does', async () => {
     const [a, b] = await h.pair();
-    const id = randomUUID();
-    const to = b.identity!;
-    const env = sealEnvelope(a.sodium, { from: a.username, to: to.username, id }, { kind: 'text', text: 'no room' } as never, a.identity!.secretKey, to.publicKey);
-    a.send({ t: 'schedule', id, to: to.username, env, at: Date.now() + 60_000 });
+    const at = Date.now() + 60_000;
+    const { id, env } = sealScheduled(a, b, at, 'no room');
+    a.send({ t: 'schedule', id, to: b.username, env, at });
     expect((await a.nextError('server_full')).ref).toBe(id);
   });
 });

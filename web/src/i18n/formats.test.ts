@@ -1,21 +1,16 @@
 // Sizes, lists, list times and error texts in both UI locales (the log's day separators:
 // components/log/day-labels-locale.test.ts): the words from the
 // active locale's translation, the numbers and dates from Intl in it (never the machine's default).
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { at, now, root, startInEnglish } from './locale-test-support';
 import { ParleyError } from '../net/parley-error';
 import { errorText } from './error-text';
 import { formatBytes, formatList, formatsFor, pluralOf } from './formats';
 import { tg } from './group-strings';
 import { listTime } from './list-time';
-import { chooseLocale, startLocalization } from './locale';
+import { chooseLocale } from './locale';
 
-const at = (y: number, mo: number, d: number, h = 12, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
-const now = at(2026, 12, 2, 15, 30); // a Wednesday afternoon
-const root = { lang: '' } as HTMLElement;
-
-vi.stubGlobal('window', new EventTarget()); // lit-localize announces a switch on window
-beforeAll(() => startLocalization(undefined, ['en-US'], root));
-afterAll(() => chooseLocale('en', undefined, root));
+startInEnglish();
 
 describe('in English', () => {
   it('sizes in powers of 1024, lists joined with "and", weekdays for the last week', () => {

@@ -1,16 +1,11 @@
 // The log's day separators and message times in both UI locales: "Today"/"今天" from the
 // translation, weekdays and dates from Intl in the active locale.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { chooseLocale, startLocalization } from '../../i18n/locale';
+import { describe, expect, it } from 'vitest';
+import { at, now, root, startInEnglish } from '../../i18n/locale-test-support';
+import { chooseLocale } from '../../i18n/locale';
 import { dayLabel, fullDateTime } from './day-separators';
 
-const at = (y: number, mo: number, d: number, h = 12, mi = 0) => new Date(y, mo - 1, d, h, mi).getTime();
-const now = at(2026, 12, 2, 15, 30); // a Wednesday afternoon
-const root = { lang: '' } as HTMLElement;
-
-vi.stubGlobal('window', new EventTarget()); // lit-localize announces a switch on window
-beforeAll(() => startLocalization(undefined, ['en-US'], root));
-afterAll(() => chooseLocale('en', undefined, root));
+startInEnglish();
 
 describe('day separators', () => {
   it('in English: Today, Yesterday, the weekday, the date', () => {
