@@ -71,7 +71,7 @@ test.describe('a new build on the server', () => {
     await alice.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
     await expect(prompt).toBeVisible();
     // Nothing changes by itself: the tab still runs the old worker, the new one waits.
-    expect(await alice.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting !== null)).toBe(true);
+    expect(await alice.page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting?.state)).toBe('installed');
 
     await alice.page.evaluate(() => ((window as unknown as { beforeReload: boolean }).beforeReload = true));
     const reloaded = alice.page.waitForEvent('load');
