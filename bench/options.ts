@@ -10,6 +10,7 @@ import type { IdleOptions } from './idle-bench';
 import type { LoginOptions } from './login-bench';
 import type { HistoryOptions } from './history-bench';
 import type { RelayOptions } from './relay-bench';
+import type { ScheduleOptions } from './schedule-bench';
 import type { SearchOptions } from './search-bench';
 import type { MlsOptions } from './mls-bench';
 import type { GroupBenchOptions } from './group-bench';
@@ -114,3 +115,10 @@ export const hostileOptions: HostileOptions = {
 };
 
 export const searchOptions: SearchOptions = { messages: num('BENCH_SEARCH_MESSAGES', 10_000), conversations: 10, rounds: 5 };
+
+/** 100 senders × 100 (the per-user limit) = 10,000 held messages, all due 20 s after the first hold (holding them takes about 4 s here). */
+export const scheduleOptions: ScheduleOptions = {
+  senders: num('BENCH_SCHEDULE_SENDERS', 100),
+  perSender: num('BENCH_SCHEDULE_PER_SENDER', 100),
+  leadMs: num('BENCH_SCHEDULE_LEAD_MS', 20_000),
+};
