@@ -8,7 +8,7 @@ import { type ScheduleSettings, loadScheduleSettings } from './scheduling/schedu
 import { int, parseEnv } from './env-settings';
 import { LIMITS } from '../shared/limits';
 import { IceServer } from '../shared/protocol';
-import { type ProxyTrust, parseProxyTrust } from './connection/address';
+import { type ConnectionLimits, loadConnectionLimits } from './connection/connection-settings';
 import type { TurnSettings } from './turn';
 import { type OpsSettings, loadOpsSettings } from './ops-settings';
 import { type ClusterSettings, loadClusterSettings } from './cluster-settings';
@@ -66,30 +66,6 @@ const Env = z.object({
   STATE_WRITES_BURST: int(50),
   /** Most users one user may block; past it `block` is answered `blocks_full`. */
   BLOCKS_MAX: int(1000),
-  // Connection bounds (signaling/connection/): per client address and in total, before and around login.
-  /** Proxies whose X-Forwarded-For is believed: empty (none), a hop count, or addresses/CIDRs (see connection/address.ts). */
-  TRUST_PROXY: z
-    .string()
-    .default('')
-    .transform((text, ctx) => {
-      try {
-        return parseProxyTrust(text);
-      } catch (err) {
-        ctx.addIssue({ code: 'custom', message: (err as Error).message });
-        return z.NEVER;
-      }
-    }),
-  REGISTRATIONS_PER_HOUR_PER_ADDRESS: int(20),
-  MAX_CONNECTIONS_PER_ADDRESS: int(50),
-  MAX_UNAUTHENTICATED_PER_ADDRESS: int(10),
-  MAX_CONNECTIONS: int(10_000),
-  CONNECTION_HEADROOM: int(500),
-  HANDSHAKE_TIMEOUT_MS: int(10_000),
-  LOGIN_TIMEOUT_MS: int(10_000),
-  UNAUTHENTICATED_MAX_FRAME_BYTES: int(1024),
-  UNAUTHENTICATED_FRAMES_PER_SEC: int(2),
-  UNAUTHENTICATED_BURST: int(10),
-  MAX_FRAME_JSON_TOKENS: int(512),
   /** Comma-separated turn:/turns: URLs of TURN servers taking short-lived credentials signed with TURN_SECRET (signaling/turn.ts). */
   TURN_URLS: z.string().default(''),
   /** The secret shared with the TURN server (coturn's static-auth-secret); required with TURN_URLS. */
@@ -110,7 +86,7 @@ const Env = z.object({
     }),
 });
 
-export type { ClusterSettings };
+export type { ClusterSettings, ConnectionLimits };
 
 export interface Config {
   port: number;
@@ -135,32 +111,6 @@ export interface Config {
   groups: GroupSettingsConfig;
   /** ADMIN_SECRET: turns on POST /admin/announcements (announcements/admin-route.ts); empty: off. */
   adminSecret: string;
-}
-
-/** Bounds on connections, per client address and in total (enforced in signaling/connection/). */
-export interface ConnectionLimits {
-  /** Whose X-Forwarded-For names the client; by default nobody's (the socket's peer is the client). */
-  trustProxy: ProxyTrust;
-  /** Accounts one client address (an IPv6 /64) may create per hour; more get `registration_limited`. */
-  registrationsPerHourPerAddress: number;
-  /** Open connections (HTTP or WebSocket) per client address; more are refused with HTTP 429. */
-  maxConnectionsPerAddress: number;
-  /** WebSockets per client address that have not logged in yet; more are refused with HTTP 429. */
-  maxUnauthenticatedPerAddress: number;
-  /** Open TCP connections beyond which WebSocket upgrades are refused with HTTP 503. */
-  maxConnections: number;
-  /** Above `maxConnections`, room left for /healthz and plain HTTP; past it new sockets are destroyed at once. */
-  headroom: number;
-  /** A TCP connection that has not sent a complete HTTP request (or upgrade) by then is closed. */
-  handshakeTimeoutMs: number;
-  /** A WebSocket that has not logged in by then is closed with 4002 (login_timeout). */
-  loginTimeoutMs: number;
-  /** Before login only register/login/ping are allowed: frames above this get `too_large` unparsed. */
-  unauthenticatedMaxFrameBytes: number;
-  unauthenticatedFramesPerSec: number;
-  unauthenticatedBurst: number;
-  /** Most JSON structure tokens (brackets, commas, colons outside strings) in a text frame; more is `bad_frame` unparsed. */
-  maxFrameJsonTokens: number;
 }
 
 export interface ServerLimits {
@@ -266,20 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedule: loadScheduleSettings(env),
     groups: loadGroupSettings(env),
     adminSecret: env.ADMIN_SECRET ?? '',
-    connections: {
-      trustProxy: e.TRUST_PROXY,
-      registrationsPerHourPerAddress: e.REGISTRATIONS_PER_HOUR_PER_ADDRESS,
-      maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
-      maxUnauthenticatedPerAddress: e.MAX_UNAUTHENTICATED_PER_ADDRESS,
-      maxConnections: e.MAX_CONNECTIONS,
-      headroom: e.CONNECTION_HEADROOM,
-      handshakeTimeoutMs: e.HANDSHAKE_TIMEOUT_MS,
-      loginTimeoutMs: e.LOGIN_TIMEOUT_MS,
-      unauthenticatedMaxFrameBytes: e.UNAUTHENTICATED_MAX_FRAME_BYTES,
-      unauthenticatedFramesPerSec: e.UNAUTHENTICATED_FRAMES_PER_SEC,
-      unauthenticatedBurst: e.UNAUTHENTICATED_BURST,
-      maxFrameJsonTokens: e.MAX_FRAME_JSON_TOKENS,
-    },
+    connections: loadConnectionLimits(env),
     limits: {
       maxFrameBytes: e.MAX_FRAME_BYTES,
       rateFramesPerSec: e.RATE_FRAMES_PER_SEC,
