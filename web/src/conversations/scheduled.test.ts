@@ -2,7 +2,8 @@
 // body carries the time), kept as an outbox job and its message waits at its time; `schedule` is
 // sent until the server answers, again after a reload; Cancel and Send now are sent until
 // answered; the message becomes an ordinary sent one when it goes (live, by its receipt, or by its
-// time passing), and is gone when cancelled; a bad time is refused and keeps nothing.
+// time passing; a cancel too late leaves it sent), and is gone when cancelled; a bad time is
+// refused and keeps nothing; a reply quotes as any reply.
 import { describe, expect, it } from 'vitest';
 import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
 import { ParleyError } from '../net/parley-error';
@@ -158,6 +159,32 @@ describe('a held message', () => {
     const b = await alice(); // and opened again after its time
     expect((await b.mine(later))?.held).toBeUndefined();
     expect((await b.mine(later))?.state).toBe('sent');
+  });
+
+  it('stays sent when a cancel comes too late (the server no longer holds it)', async () => {
+    const a = await alice();
+    const id = await held(a, 'too late to cancel', Date.now() + 150);
+    a.scheduled.stop(); // no local timer: only the server's answer decides
+    await a.scheduled.cancel((await a.mine(id))!);
+    await sleep(200);
+    await a.answer({ t: 'error', code: 'unknown_schedule', message: 'gone', ref: id });
+    expect(await a.mine(id)).toMatchObject({ state: 'sent' });
+    expect((await a.mine(id))?.held).toBeUndefined();
+  });
+
+  it('schedules a reply, quoting the original', async () => {
+    const a = await alice();
+    await a.handle({ t: 'deliver', from: 'bob', id: 'bob-question-1', env: world.seal('bob', 'alice', 'bob-question-1', { kind: 'text', text: 'lunch?' }), ts: 1 });
+    const original = await a.mine('bob-question-1');
+    expect(original).toBeDefined();
+    const at = Date.now() + 60_000;
+    const result = a.scheduled.schedule('bob', 'tomorrow', at, original);
+    await expect.poll(() => a.framesOf('schedule').length).toBe(1);
+    const frame = a.framesOf('schedule')[0]!;
+    await a.answer({ t: 'scheduled', id: frame.id, at });
+    await result;
+    expect(await world.open('alice', 'bob', frame.id, frame.env)).toEqual({ kind: 'reply', text: 'tomorrow', quote: { id: 'bob-question-1', author: 'bob', text: 'lunch?' }, scheduledFor: at });
+    expect((await a.mine(frame.id))?.reply?.id).toBe('bob-question-1');
   });
 
   it('is settled by a delivered receipt even when the `scheduled` answer was lost', async () => {
