@@ -197,3 +197,17 @@ describe('a held message', () => {
     expect(m.held).toBeUndefined();
   });
 });
+
+describe('receiving a scheduled message', () => {
+  it('keeps the time it was scheduled for, never one later than its arrival', async () => {
+    const bob = await world.device('bob');
+    const on = Date.now() - 60_000;
+    await bob.handle({ t: 'deliver', from: 'alice', id: 'sched-in-01', env: world.seal('alice', 'bob', 'sched-in-01', { kind: 'text', text: 'on time', scheduledFor: on }), ts: 1 });
+    // A hostile sender's own client could claim a time still to come: shown as now at most.
+    await bob.handle({ t: 'deliver', from: 'alice', id: 'sched-in-02', env: world.seal('alice', 'bob', 'sched-in-02', { kind: 'text', text: 'from the future', scheduledFor: Date.now() + 3_600_000 }), ts: 1 });
+    const got = await bob.messenger.conversation(dmId('alice'));
+    expect(got.find((m) => m.id === 'sched-in-01')?.scheduledFor).toBe(on);
+    expect(got.find((m) => m.id === 'sched-in-02')?.scheduledFor).toBeLessThanOrEqual(Date.now());
+    expect(got.every((m) => !m.held)).toBe(true);
+  });
+});
