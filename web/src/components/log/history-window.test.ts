@@ -99,6 +99,13 @@ describe('HistoryWindow', () => {
     expect(window.newBelow).toBe(0);
   });
 
+  it('puts what arrives in a conversation whose only message is a scheduled one before it', async () => {
+    await window.open('dm:bob');
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt({ ...message(99, 'out'), held: true as const })));
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt(message(1, 'out'))));
+    expect(ids()).toEqual(['m1', 'm99']);
+  });
+
   it('puts what arrives before a scheduled message waiting at the end in its place, not after it', async () => {
     await seed(5);
     await window.open('dm:bob');
@@ -109,7 +116,8 @@ describe('HistoryWindow', () => {
     messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt(message(5))));
     messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt(message(6, 'out'))));
     expect(ids().slice(-3)).toEqual(['m5', 'm6', 'm99']);
-    // Above the window's start it is still left out (its page comes when the reader goes up).
+    // Above the window's start, with older pages not read, it is still left out (its page comes when the reader goes up).
+    window.hasOlder = true;
     messenger.dispatchEvent(new ConversationEvent('dm:bob', { ...message(-1), seq: 1 }));
     expect(ids()).not.toContain('m-1');
   });

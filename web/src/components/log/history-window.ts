@@ -171,7 +171,7 @@ export class HistoryWindow implements ReactiveController {
     // Before the window's end is not always above it: one's own scheduled message waits at its
     // time, below what is written meanwhile (conversations/scheduled.ts), which goes in at its place.
     const before = last !== undefined && message.seq <= last.seq;
-    if (before && (this.hasNewer || message.seq < this.messages[0]!.seq)) return; // above the window, or dropped from it
+    if (before && (this.hasNewer || (this.hasOlder && message.seq < this.messages[0]!.seq))) return; // above the window, or dropped from it
     const own = message.dir === 'out' && message.state === 'sending';
     if (own) this.sentHere = true; // what the reader just sent, they see sent
     if (this.hasNewer) {
