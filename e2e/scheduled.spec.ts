@@ -7,8 +7,8 @@
 import type { ParleyUser } from './support/parley-user';
 import { chatting, expect, test } from './support/fixtures';
 
-/** Schedules `text` (written in the composer) through Send options for `at` (ms, whole seconds). */
-async function schedule(user: ParleyUser, text: string, at: number): Promise<void> {
+/** Writes `text` and opens Send options → Schedule message with `at` (ms, whole seconds) in "Send at"; returns the dialog. */
+async function pickTime(user: ParleyUser, text: string, at: number) {
   const page = user.page;
   await page.getByRole('textbox', { name: 'Message' }).fill(text);
   await page.getByRole('button', { name: 'Send options' }).click();
@@ -21,6 +21,13 @@ async function schedule(user: ParleyUser, text: string, at: number): Promise<voi
     return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
   }, at);
   await dialog.getByLabel('Send at').fill(local);
+  return dialog;
+}
+
+/** Schedules `text` (written in the composer) through Send options for `at`. */
+async function schedule(user: ParleyUser, text: string, at: number): Promise<void> {
+  const page = user.page;
+  const dialog = await pickTime(user, text, at);
   await dialog.getByRole('button', { name: 'Schedule' }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByRole('textbox', { name: 'Message' })).toHaveValue('');
@@ -64,9 +71,21 @@ test('a scheduled message arrives at its time while the sender’s browser is cl
   await expect(alice.message(second)).toHaveCount(0);
 });
 
-test('“Send now” delivers a scheduled message at once, and the sender sees it sent', async ({ openUser }) => {
+test('a bad time is refused in the dialog; “Send now” delivers a scheduled message at once, and the sender sees it sent', async ({ openUser }) => {
   const [alice, bob] = await chatting((name, options) => openUser(name, options));
   const text = 'Meant for tomorrow, sent now';
+  for (const [at, words] of [
+    [wholeSecondsFromNow(-60_000), 'That time has already passed'],
+    [wholeSecondsFromNow(400 * 86_400_000), 'Messages can be scheduled up to a year ahead'],
+  ] as const) {
+    const dialog = await pickTime(alice, text, at);
+    await dialog.getByRole('button', { name: 'Schedule' }).click();
+    await expect(dialog.getByRole('alert')).toContainText(words);
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(alice.page.getByRole('textbox', { name: 'Message' })).toHaveValue(text);
+  }
+  await expect(alice.log.getByRole('listitem')).toHaveCount(0);
   await schedule(alice, text, wholeSecondsFromNow(24 * 3_600_000));
   await expect(alice.message(text)).toContainText('Scheduled for');
   await alice.page.reload(); // it is kept, held, across a reload
