@@ -58,6 +58,18 @@ export type Reaction = z.infer<typeof Reaction>;
 export const Delete = z.object({ kind: z.literal('delete'), target: MessageId });
 export type Delete = z.infer<typeof Delete>;
 
+/**
+ * The latest time a JavaScript Date can hold (ms since the epoch). A `ts` past it would make
+ * every date format of the log throw (RangeError), so an envelope carrying one does not open.
+ */
+export const MAX_TIMESTAMP_MS = 8.64e15;
+
+/**
+ * On a text (or a reply) the sender scheduled: when it was meant to arrive (ms since the epoch).
+ * The server held it sealed until then (shared/protocol-schedule.ts); display only.
+ */
+const ScheduledFor = z.number().int().min(0).max(MAX_TIMESTAMP_MS).optional();
+
 // ---- presence: read receipts, typing, display names ----
 
 /**
@@ -89,6 +101,7 @@ export const Reply = z.object({
   kind: z.literal('reply'),
   text: z.string().min(1).max(LIMITS.maxTextChars),
   quote: z.object({ id: MessageId, author: Username, text: z.string().max(MAX_QUOTE_CHARS) }),
+  scheduledFor: ScheduledFor,
 });
 export type Reply = z.infer<typeof Reply>;
 
@@ -103,7 +116,7 @@ export type Edit = z.infer<typeof Edit>;
  */
 export const Body = z.discriminatedUnion('kind', [
   // Bounded here, not only by the sender's composer: a hostile client chooses what it seals (review H1).
-  z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars) }),
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), scheduledFor: ScheduledFor }),
   FileOffer,
   Reaction,
   Delete,
@@ -117,12 +130,6 @@ export type Body = z.infer<typeof Body>;
 
 /** The kinds this version knows; a body of any other kind opens as `unsupported`. */
 export const BODY_KINDS: ReadonlySet<string> = new Set(Body.options.map((o) => o.shape.kind.value));
-
-/**
- * The latest time a JavaScript Date can hold (ms since the epoch). A `ts` past it would make
- * every date format of the log throw (RangeError), so an envelope carrying one does not open.
- */
-export const MAX_TIMESTAMP_MS = 8.64e15;
 
 const Plain = z.object({
   v: z.literal(1),

@@ -8,7 +8,7 @@ import { Account } from '../identity/account';
 import { AuthErrorEvent, Connection, FrameEvent } from '../net/connection';
 import { FrameRouter } from '../net/frame-router';
 import { Contacts } from '../identity/contacts';
-import { type Database, openDatabase } from '../storage/db';
+import { type Database, createSequencer, openDatabase } from '../storage/db';
 import { Links } from '../peer/links';
 import type { ChunkEvent, FileControlEvent, PathEvent } from '../peer/peer-link';
 import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
@@ -24,6 +24,8 @@ import { Profiles } from '../conversations/profiles';
 import { Receipts } from '../conversations/receipts';
 import { TransientSeal } from '../conversations/transient';
 import { Typing } from '../conversations/typing';
+import { ScheduledSends } from '../conversations/scheduled';
+import { Sealer } from '../conversations/sealer';
 import type { TransientEvent } from '../peer/peer-link';
 import { PARTS_DB } from '../files/idb-chunk-store';
 import { wipeLocalData } from '../storage/wipe';
@@ -54,6 +56,7 @@ export class AppServices extends EventTarget implements Services {
   readonly groupReceipts: GroupReceipts;
   readonly profiles: Profiles;
   readonly announcements: Announcements;
+  readonly scheduled: ScheduledSends;
   readonly #notifier: Notifier;
   /** Server frames (and direct-path envelopes) are handled one at a time, in arrival order. */
   readonly #frames = new FrameRouter();
@@ -77,6 +80,8 @@ export class AppServices extends EventTarget implements Services {
     };
     this.links = new Links(this.connection, directory, sodium, settings);
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
+    const sealer = new Sealer(sodium, account, this.messenger.keys, createSequencer());
+    this.scheduled = new ScheduledSends({ messenger: this.messenger, sealer, me: () => account.identity!.username, send: (f) => this.connection.send(f), online: () => this.connection.online });
     this.groups = new Groups({ db, sodium, account, contacts: this.contacts, connection: this.connection, messenger: this.messenger });
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.transfers.postInGroup = (group, offer) => this.groups.sendFile(group, offer);
@@ -113,6 +118,7 @@ export class AppServices extends EventTarget implements Services {
     this.contacts.attach(this.#frames);
     this.links.attach(this.#frames);
     this.messenger.attach(this.#frames);
+    this.scheduled.attach(this.#frames);
     // The group frames; the service hands its admin part the ones it needs (groups/README.md).
     this.groups.attach(this.#frames);
     this.transfers.attach(this.#frames);
@@ -199,6 +205,7 @@ export class AppServices extends EventTarget implements Services {
   start(): void {
     this.#notifier.start();
     this.messenger.start();
+    this.scheduled.start().catch((err) => console.warn('parley: could not read the scheduled messages', err));
     this.connection.start();
   }
 
@@ -259,6 +266,7 @@ export class AppServices extends EventTarget implements Services {
     this.#notifier.stop();
     this.typing.stop();
     this.messenger.stop();
+    this.scheduled.stop();
     this.connection.stop();
     this.links.closeAll();
   }

@@ -8,6 +8,7 @@ import type { Preferences } from '../conversations/preferences';
 import type { Profiles } from '../conversations/profiles';
 import type { Receipts } from '../conversations/receipts';
 import type { Typing } from '../conversations/typing';
+import type { ScheduledSends } from '../conversations/scheduled';
 import type { GroupTyping } from '../groups/group-typing';
 import type { GroupReceipts } from '../groups/group-receipts';
 import type { Account } from '../identity/account';
@@ -56,6 +57,8 @@ export interface Services {
   /** Group read cursors and "Message info" (groups/group-receipts.ts). */
   readonly groupReceipts: GroupReceipts;
   readonly profiles: Profiles;
+  /** Scheduled 1:1 messages: schedule, cancel, send now (conversations/scheduled.ts). */
+  readonly scheduled: ScheduledSends;
   /** The server operator's announcements not dismissed yet (net/announcements.ts). */
   readonly announcements: Announcements;
   /** Deletes this browser's data (IndexedDB, OPFS) and reloads to sign-up. */

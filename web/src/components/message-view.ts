@@ -13,6 +13,9 @@ import { quoteAuthor } from './log/quote-author';
 import './parley-file-item';
 import './parley-message-actions';
 import './parley-reactions';
+import './log/parley-scheduled-actions';
+import { isScheduled } from '../conversations/scheduled';
+import { ts } from '../i18n/schedule-strings';
 
 const stateLabel: Record<MessageState, () => string> = {
   sending: t.stateSending,
@@ -39,9 +42,12 @@ const links = new LinkMemo();
 export function renderMessage(m: StoredMessage, opts: { showRead: boolean; me?: string } = { showRead: true }) {
   // With "Send read receipts" off none are shown either (as in Signal): a read message reads "delivered".
   const state = m.state === 'read' && !opts.showRead ? 'delivered' : m.state;
+  // One's own scheduled message, still held: when it goes, and Cancel / Send now (nothing else yet).
+  if (isScheduled(m)) return html`${content(m, opts.me)}<parley-scheduled-actions .message=${m}></parley-scheduled-actions>`;
   return html`${content(m, opts.me)}
     <span class="meta">
-      ${messageTime(m.ts)}
+      ${m.scheduledFor !== undefined ? html`<span class="scheduled">${ts.scheduledMark()}</span>` : nothing}
+      ${messageTime(m.scheduledFor ?? m.ts)}
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
       ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${state}">${stateLabel[state]()}</span>` : nothing}
       ${m.error ? html`<span class="why">${errorText(m.error)}</span>` : nothing}
@@ -87,6 +93,7 @@ export const messageStyles = css`
   li p.deleted, li p.unsupported { font-style: italic; color: var(--muted); }
   .meta { display: flex; gap: 0.4rem; justify-content: flex-end; align-items: center; font-size: 0.7rem; color: var(--muted); margin-top: 0.15rem; }
   .state.failed, .why { color: var(--danger); }
+  .meta .scheduled { font-style: italic; }
   .meta time { position: relative; border-radius: 4px; }
   .meta time:focus-visible { outline: 2px solid var(--accent); outline-offset: 1px; }
   /* Read by screen readers always; shown as a tooltip while the time is focused or hovered. */

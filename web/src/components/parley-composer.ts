@@ -15,6 +15,7 @@ import { edit } from './chat-actions';
 import { MentionController } from './mention-controller';
 import { ListenController } from './listen-controller';
 import { localized } from '@lit/localize';
+import './parley-send-options';
 
 /** How much of the message replied to or edited the composer shows above the text box. */
 const MODE_SNIPPET_CHARS = 120;
@@ -152,6 +153,9 @@ export class ParleyComposer extends LitElement {
           aria-activedescendant=${ifDefined(this.#mentions.activeDescendant)}
           @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#mentions.close()}></textarea>
         <button type="submit" ?disabled=${this.disabled}>${t.send()}</button>
+        ${this.peer && !this.group && this.mode?.kind !== 'edit'
+          ? html`<parley-send-options .peer=${this.peer} .text=${() => this.box?.value ?? ''} .reply=${this.mode?.message} ?disabled=${this.disabled} @parley-scheduled=${this.#scheduled}></parley-send-options>`
+          : nothing}
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     `;
@@ -234,6 +238,13 @@ export class ParleyComposer extends LitElement {
       this.error = errorText(err);
     }
   }
+
+  /** Scheduled (parley-send-options): what was written is on its way, as after Send. */
+  #scheduled = () => {
+    this.box!.value = '';
+    this.#endMode();
+    this.#saveDraft();
+  };
 
   /** A group message (a reply quotes as a 1:1 reply does); it is stored before it goes, so a refusal shows on it. */
   #sendInGroup(group: string, text: string, original: StoredMessage | undefined): Promise<void> {

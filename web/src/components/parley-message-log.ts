@@ -149,7 +149,7 @@ export class ParleyMessageLog extends LitElement {
     const label = m.dir === 'in' && !r.grouped
       ? html`<span class="author">${author}<span class="visually-hidden">:</span></span>`
       : html`<span class="visually-hidden">${t.authorSays(author)}</span>`;
-    return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime(m.ts)}>
+    return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime(m.scheduledFor ?? m.ts)}>
       ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts, me: this.services.account.identity?.username })}
     </li>`;
   }

@@ -66,6 +66,8 @@ export class ConversationStates extends EventTarget {
    */
   async follow(id: ConversationId, message: StoredMessage | undefined, latest: () => Promise<StoredMessage | undefined>): Promise<void> {
     const last = this.last(id);
+    // A scheduled message waits at its time, after everything else: the list shows it once it goes.
+    if (message?.held) return;
     if (!message) return this.noteLatest(id, await latest());
     const same = last?.id === message.id && last.dir === message.dir;
     if (!last || same || localTime(message) >= last.at) await this.noteLatest(id, message);

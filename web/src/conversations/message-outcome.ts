@@ -23,5 +23,7 @@ export function applyOutcome(message: StoredMessage, outcome: Outcome): boolean 
   if (outcome === 'sent' && (message.state === 'sent' || refused)) return false;
   message.state = outcome;
   delete message.error;
+  // Its recipient has it: a scheduled message is held no more (conversations/scheduled.ts).
+  if (outcome !== 'sent') delete message.held;
   return true;
 }

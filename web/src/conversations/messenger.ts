@@ -194,13 +194,13 @@ export class Messenger extends EventTarget {
   /**
    * Records `body` as this device's new message in `conv` (a group's, sent `to` the group) and
    * queues it as a routed job of `kind` whose envelope is `env` (what its route seals at each
-   * send: RoutedSends); it goes out at once through that route, `extra` (a group's mentions) kept on it. The conversation's copy.
+   * send: RoutedSends); it goes out at once through that route, `extra` (a group's mentions; a scheduled one's time and place) kept on it, `job` on its job. The conversation's copy.
    */
-  async sendRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string, extra: Pick<StoredMessage, 'mentions'> = {}): Promise<StoredMessage> {
+  async sendRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string, extra: Partial<Pick<StoredMessage, 'mentions' | 'seq' | 'scheduledFor' | 'held'>> = {}, job: Partial<Pick<OutboxEntry, 'at' | 'seq'>> = {}): Promise<StoredMessage> {
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
     const message: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), ...extra, state: 'sending' };
-    return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq });
+    return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...job });
   }
 
   /** Stores a body opened elsewhere (a group's MLS message, its sender checked there); see Receiver.receiveOpened. */

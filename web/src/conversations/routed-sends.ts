@@ -31,7 +31,7 @@ export class RoutedSends {
   }
 
   /** Kinds that are only ever routed: without their route a job waits, it never falls back to a Link. */
-  static readonly ROUTED_ONLY: ReadonlySet<OutboxKind> = new Set(['group']);
+  static readonly ROUTED_ONLY: ReadonlySet<OutboxKind> = new Set(['group', 'schedule']);
 
   /** True when `entry` was handled here (sent through its route, or left waiting for one). */
   send(entry: OutboxEntry): boolean {
@@ -62,10 +62,34 @@ export class RoutedSends {
     if (message && message.state !== 'delivered' && message.state !== 'read') await this.d.failMessage(message, code);
   }
 
+  /** `entry` takes the place of its id's job (its route's state changed, or it became another kind): kept, and sent. */
+  async requeue(entry: OutboxEntry): Promise<void> {
+    await this.d.db.put('outbox', entry);
+    this.d.outbox.add(entry);
+  }
+
+  /** The job `id` of `conv` leaves the outbox (answered for good); false when it is another conversation's. */
+  remove(conv: ConversationId, id: string): Promise<boolean> {
+    return this.#drop(conv, id);
+  }
+
+  /** One's own message `id` of `conv` changed by `change` (true when it did): stored and shown. */
+  async update(conv: ConversationId, id: string, change: (message: StoredMessage) => boolean): Promise<void> {
+    const message = await this.d.find(conv, id);
+    if (!message || !change(message)) return;
+    this.d.changed(conv, message);
+    await this.d.db.put('messages', message);
+  }
+
   /** The routed job `id`, when one waits. */
   job(id: string): OutboxEntry | undefined {
     const entry = this.d.outbox.get(id);
     return entry && this.#routes.has(entry.kind) ? entry : undefined;
+  }
+
+  /** Every job of routed `kind` still waiting, in every conversation. */
+  ofKind(kind: OutboxKind): OutboxEntry[] {
+    return this.d.outbox.all().filter((e) => e.kind === kind);
   }
 
   /** Every routed job of `conv` still waiting (to resend them in order, or fail them when the conversation ends). */

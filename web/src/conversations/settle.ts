@@ -40,7 +40,9 @@ export class Settler {
     if (!peer) return;
     this.d.outbox.forget(id);
     // An entry this tab does not hold (another tab of this profile sent it) is taken for a message.
-    const message = (entry?.kind ?? 'message') === 'message' ? await this.#settleMessage(peer, id, outcome) : undefined;
+    // A scheduled one is a message too: its receipts come as any message's (conversations/scheduled.ts).
+    const kind = entry?.kind ?? 'message';
+    const message = kind === 'message' || kind === 'schedule' ? await this.#settleMessage(peer, id, outcome) : undefined;
     const tx = this.d.db.transaction(['outbox', 'messages'], 'readwrite');
     const outbox = tx.objectStore('outbox');
     // Read again here: another tab of this profile may have queued it, and its recipient is the
@@ -61,7 +63,8 @@ export class Settler {
 
   async fail(id: string, code: string): Promise<void> {
     const entry = this.d.outbox.get(id);
-    if (!entry) return;
+    // A scheduled message's refusals are scheduled.ts's: it knows whether it was held yet.
+    if (!entry || entry.kind === 'schedule') return;
     // A full queue (or a full server) may drain: keep the job queued and try again later. A
     // non-contact cannot, nor a user this one blocked (sent before the block, or from another tab).
     if (code === 'not_contact' || code === 'blocked') {

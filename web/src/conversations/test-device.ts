@@ -32,6 +32,8 @@ export interface TestWorld {
 
 export interface TestDevice {
   messenger: Messenger;
+  /** The device's account (its identity), for services built beside the messenger. */
+  account: Account;
   frames: ClientFrame[];
   handle: TestNet['handle'];
   /** The fake server and direct channels the device's Links use. */
@@ -79,7 +81,7 @@ export function useTestWorld(): TestWorld {
       const messenger = new Messenger(db, s, account, view, connection, net.links);
       await messenger.load();
       messenger.attach(net.router);
-      return { messenger, frames: net.frames, handle: net.handle, net };
+      return { messenger, account, frames: net.frames, handle: net.handle, net };
     },
   };
 }

@@ -18,6 +18,8 @@ export interface Formats {
   dateOtherYear: Intl.DateTimeFormat;
   /** A message's full date and time (hover, and what a screen reader hears for its time). */
   full: Intl.DateTimeFormat;
+  /** When a scheduled message goes: "Dec 3, 14:05", "12月3日 14:05". */
+  when: Intl.DateTimeFormat;
   list: Intl.ListFormat;
   plural: Intl.PluralRules;
   /** A size's number: one decimal below 10 ("1.5"), none above. */
@@ -40,6 +42,7 @@ export function formatsFor(locale: Locale): Formats {
       dateThisYear: new Intl.DateTimeFormat(tag, { weekday: 'short', day: 'numeric', month: 'long' }),
       dateOtherYear: new Intl.DateTimeFormat(tag, { day: 'numeric', month: 'long', year: 'numeric' }),
       full: new Intl.DateTimeFormat(tag, { dateStyle: 'full', timeStyle: 'short' }),
+      when: new Intl.DateTimeFormat(tag, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }),
       list: new Intl.ListFormat(tag, { type: 'conjunction' }),
       plural: new Intl.PluralRules(tag),
       decimal: new Intl.NumberFormat(tag, { minimumFractionDigits: 1, maximumFractionDigits: 1 }),

@@ -80,6 +80,10 @@ export interface StoredMessage {
   edited?: number;
   /** A group message's @mentions: usernames of members its text names (web/src/groups/mentions.ts). */
   mentions?: string[];
+  /** A scheduled message: when it was meant to arrive (its sealed body says so; conversations/scheduled.ts). */
+  scheduledFor?: number;
+  /** One's own scheduled message the server holds (or is being asked to): "Scheduled for", Cancel, Send now. */
+  held?: true;
 }
 
 /**
@@ -96,10 +100,19 @@ export interface OutboxEntry {
   seq: number;
   /** For a modifier (reaction, delete, edit): the id of the message it changes. */
   target?: string;
+  /** For a `schedule` job (conversations/scheduled.ts): when the server is to deliver it. */
+  at?: number;
+  /** A `schedule` job the server answered `scheduled`: it holds the envelope; nothing is resent. */
+  held?: true;
+  /** A `schedule` job the user cancelled or sent now: that frame is sent until the server answers it. */
+  want?: 'cancel' | 'now';
 }
 
-/** `group`: a message to a group; `to` is the group id and `env` its plaintext, encrypted at each (re)send (web/src/groups/). */
-export type OutboxKind = 'message' | 'reaction' | 'delete' | 'edit' | 'read' | 'profile' | 'group';
+/**
+ * `group`: a message to a group; `to` is the group id and `env` its plaintext, encrypted at each (re)send (web/src/groups/).
+ * `schedule`: a sealed 1:1 message handed to the server to hold until `at` (conversations/scheduled.ts).
+ */
+export type OutboxKind = 'message' | 'reaction' | 'delete' | 'edit' | 'read' | 'profile' | 'group' | 'schedule';
 
 /** A conversation's own state on this device. */
 export interface ConversationRecord {

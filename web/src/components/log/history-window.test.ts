@@ -99,6 +99,29 @@ describe('HistoryWindow', () => {
     expect(window.newBelow).toBe(0);
   });
 
+  it('puts what arrives in a conversation whose only message is a scheduled one before it', async () => {
+    await window.open('dm:bob');
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt({ ...message(99, 'out'), held: true as const })));
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt(message(1, 'out'))));
+    expect(ids()).toEqual(['m1', 'm99']);
+  });
+
+  it('puts what arrives before a scheduled message waiting at the end in its place, not after it', async () => {
+    await seed(5);
+    await window.open('dm:bob');
+    // One's own scheduled message waits at its time, far after now (conversations/scheduled.ts).
+    const scheduled = { ...message(99, 'out'), held: true as const };
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt(scheduled)));
+    expect(ids().at(-1)).toBe('m99');
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt(message(5))));
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', messenger.history.adopt(message(6, 'out'))));
+    expect(ids().slice(-3)).toEqual(['m5', 'm6', 'm99']);
+    // Above the window's start, with older pages not read, it is still left out (its page comes when the reader goes up).
+    window.hasOlder = true;
+    messenger.dispatchEvent(new ConversationEvent('dm:bob', { ...message(-1), seq: 1 }));
+    expect(ids()).not.toContain('m-1');
+  });
+
   it('sends the view to the bottom for what the reader sends, reloading the latest when the window is elsewhere', async () => {
     await seed(300);
     await window.open('dm:bob', { kind: 'message', id: 'm10' });

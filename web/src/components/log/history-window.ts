@@ -168,7 +168,10 @@ export class HistoryWindow implements ReactiveController {
       return;
     }
     const last = this.messages.at(-1);
-    if (last && message.seq <= last.seq) return; // above the window, or dropped from it
+    // Before the window's end is not always above it: one's own scheduled message waits at its
+    // time, below what is written meanwhile (conversations/scheduled.ts), which goes in at its place.
+    const before = last !== undefined && message.seq <= last.seq;
+    if (before && (this.hasNewer || (this.hasOlder && message.seq < this.messages[0]!.seq))) return; // above the window, or dropped from it
     const own = message.dir === 'out' && message.state === 'sending';
     if (own) this.sentHere = true; // what the reader just sent, they see sent
     if (this.hasNewer) {
@@ -176,7 +179,9 @@ export class HistoryWindow implements ReactiveController {
       return;
     }
     if (message.dir === 'in' && !this.host.atBottom) this.newBelow++;
-    this.#set([...this.messages, message]);
+    const later = before ? this.messages.findIndex((m) => m.seq > message.seq) : -1;
+    const at = later < 0 ? this.messages.length : later;
+    this.#set([...this.messages.slice(0, at), message, ...this.messages.slice(at)]);
   }
 
   /** A message deleted from this device leaves the window. */

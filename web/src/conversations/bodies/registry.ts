@@ -24,7 +24,7 @@ export type BodyKind = ReceivedBody['kind'];
 type BodyOf<K extends BodyKind> = Extract<ReceivedBody, { kind: K }>;
 
 /** What a conversation shows of a content body. */
-export type MessageContent = Pick<StoredMessage, 'text' | 'file' | 'unsupported' | 'reply'>;
+export type MessageContent = Pick<StoredMessage, 'text' | 'file' | 'unsupported' | 'reply' | 'scheduledFor'>;
 
 export interface ContentModule<B> {
   readonly role: 'content';
