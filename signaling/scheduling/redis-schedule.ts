@@ -63,7 +63,7 @@ export class RedisSchedule implements ScheduleStore {
   }
 
   async hold(m: HeldMessage, maxPending: number): Promise<HoldResult> {
-    const json = JSON.stringify({ sender: m.sender, id: m.id, to: m.to, env: m.env, at: m.at });
+    const json = JSON.stringify({ sender: m.sender, id: m.id, to: m.to, env: m.env, at: m.at, ...(m.epoch !== undefined ? { epoch: m.epoch } : {}) });
     return this.scripts.run<HoldResult>(HOLD, KEYS, [member(m.sender, m.id), json, m.at, maxPending, m.sender]);
   }
 

@@ -8,7 +8,10 @@
 export interface HeldMessage {
   sender: string;
   id: string;
+  /** The recipient; for a group message (`epoch` set) the group. */
   to: string;
+  /** A group message's MLS epoch, as it was sealed (absent for a 1:1 message). */
+  epoch?: number;
   env: string;
   /** When the sender wants it delivered (ms since the epoch). */
   at: number;
