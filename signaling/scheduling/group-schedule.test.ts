@@ -2,8 +2,8 @@
  * Scheduled group messages on the real server, on SQLite and on Redis (two nodes): a real MLS
  * group (shared/groups through GroupMember); the held message goes into the log at its time,
  * not before, after what was sent meanwhile, for members online and offline, exactly once; one
- * sealed a few epochs ago is still read, one further behind is dropped; a sender muted or
- * removed meanwhile is told and nothing is posted; it survives a SIGKILL.
+ * sealed a few epochs ago is still read, one further behind is dropped; a sender muted, removed
+ * or banned meanwhile (or the group deleted) is told and nothing is posted; it survives a SIGKILL.
  */
 import { describe, expect, it } from 'vitest';
 import type { Identity } from '../../shared/identity';
@@ -35,9 +35,9 @@ function groupScheduleRules(name: string, useBackend: () => Backend): { pins: Pi
     }
     return out;
   };
-  /** A group owned by `owner` with `others` in it, every one joined. */
-  const groupOf = async (owner: GroupMember, others: GroupMember[]) => {
-    for (const m of others) await makeContacts(owner.client, m.client);
+  /** A group owned by `owner` with `others` (its contacts, unless `befriend`) in it, every one joined. */
+  const groupOf = async (owner: GroupMember, others: GroupMember[], befriend = true) => {
+    if (befriend) for (const m of others) await makeContacts(owner.client, m.client);
     const group = await owner.create();
     expect(await owner.addUsers(group, others.map((m) => m.name))).toMatchObject({ t: 'group_committed' });
     await Promise.all(others.map((m) => m.joinFromWelcome(group)));
@@ -98,20 +98,30 @@ function groupScheduleRules(name: string, useBackend: () => Backend): { pins: Pi
       expect(bob!.client.received.some(logOf(group, far))).toBe(false);
     });
 
-    it('drops one whose sender was muted or removed meanwhile, and tells the sender why', async () => {
-      const [owner, bob, carol] = await members('owner', 'bob', 'carol');
-      const group = await groupOf(owner!, [bob!, carol!]);
-      const at = Date.now() + 2000;
+    it('drops one whose sender was muted, removed or banned meanwhile, or whose group was deleted, and tells the sender why', async () => {
+      const [owner, bob, carol, dave] = await members('owner', 'bob', 'carol', 'dave');
+      const group = await groupOf(owner!, [bob!, carol!, dave!]);
+      const doomed = await groupOf(owner!, [bob!], false);
+      const at = Date.now() + 2500;
       const muted = await scheduleGroupText(bob!, group, at, 'muted meanwhile');
       const removed = await scheduleGroupText(carol!, group, at, 'removed meanwhile');
+      const banned = await scheduleGroupText(dave!, group, at, 'banned meanwhile');
+      const deleted = await scheduleGroupText(bob!, doomed, at, 'deleted meanwhile');
       owner!.client.send({ t: 'group_mute', group, user: bob!.name, until: Date.now() + 60_000 });
       await owner!.client.next((f) => f.t === 'group_log' && f.event?.t === 'mute');
       expect(await owner!.removeUsers(group, [carol!.name])).toMatchObject({ t: 'group_committed' });
+      owner!.client.send({ t: 'group_ban', group, user: dave!.name });
+      await dave!.client.next((f) => f.t === 'group_removed' && f.group === group);
+      owner!.client.send({ t: 'group_delete', group: doomed });
+      await bob!.client.next((f) => f.t === 'group_removed' && f.group === doomed);
       expect(Date.now()).toBeLessThan(at);
-      expect(await bob!.client.next(unscheduledOf(muted), 5000)).toEqual({ t: 'unscheduled', id: muted, sent: false, reason: 'muted' });
-      expect(await carol!.client.next(unscheduledOf(removed), 5000)).toEqual({ t: 'unscheduled', id: removed, sent: false, reason: 'not_member' });
+      const told = (m: GroupMember, id: string) => m.client.next(unscheduledOf(id), 5000);
+      expect(await told(bob!, muted)).toEqual({ t: 'unscheduled', id: muted, sent: false, reason: 'muted' });
+      expect(await told(carol!, removed)).toEqual({ t: 'unscheduled', id: removed, sent: false, reason: 'not_member' });
+      expect(await told(dave!, banned)).toEqual({ t: 'unscheduled', id: banned, sent: false, reason: 'not_member' });
+      expect(await told(bob!, deleted)).toEqual({ t: 'unscheduled', id: deleted, sent: false, reason: 'unknown_group' });
       await owner!.client.roundTrip();
-      expect(owner!.client.received.some((f) => logOf(group, muted)(f) || logOf(group, removed)(f))).toBe(false);
+      expect(owner!.client.received.some((f) => [muted, removed, banned].some((id) => logOf(group, id)(f)))).toBe(false);
     });
   });
   return { pins, members };
