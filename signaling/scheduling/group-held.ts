@@ -26,6 +26,14 @@ import type { HeldMessage } from './schedule-store';
 /** The most epochs a held group message may be behind the group's when it falls due. */
 export const HELD_EPOCH_LAG = defaultKeyRetentionConfig.retainKeysForEpochs;
 
+/**
+ * The most group messages one sender may have held for one group and epoch. Each takes a step of
+ * the sender's ratchet in that epoch; until it is posted, a member who reads a later message of
+ * that sender skips its step and keeps the key for it, but only for this many skipped steps
+ * (ts-mls's `retainKeysForGenerations`): one more held, and the oldest would be unreadable.
+ */
+export const HELD_PER_EPOCH = defaultKeyRetentionConfig.retainKeysForGenerations;
+
 const DROP_REASONS: ReadonlySet<string> = new Set(HELD_GROUP_DROP_REASONS);
 
 /**

@@ -56,6 +56,26 @@ export function scheduleContract(open: () => Promise<ScheduleStore>): void {
     expect(got.filter((x) => x.epoch === undefined).length).toBe(1);
   });
 
+  it('counts group messages per sender, group and epoch; one forgotten frees its place', async () => {
+    const s = await open();
+    const [a, b] = [user('alice'), user('bob')];
+    const at = 5_000_000_000_000 + Math.floor(Math.random() * 1e9);
+    const [g, h] = ['AAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBB'];
+    const first: HeldMessage = { ...held(a, at, g), epoch: 3 };
+    expect(await s.hold(first, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('epoch_full');
+    expect(await s.hold(first, 10, 2)).toBe('duplicate');
+    // Another epoch, group or sender, and 1:1 messages, are counted apart.
+    expect(await s.hold({ ...held(a, at, g), epoch: 4 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, h), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(b, at, g), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold(held(a, at, g), 10, 2)).toBe('held');
+    expect(await s.cancel(a, first.id, at)).toBe(true);
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('epoch_full');
+  });
+
   it('pages: at most `limit` a claim', async () => {
     const s = await open();
     const a = user('alice');

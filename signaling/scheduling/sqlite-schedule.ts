@@ -26,6 +26,8 @@ export class SqliteSchedule implements ScheduleStore {
     this.#db = db;
     this.#st = {
       count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM held WHERE sender = ?'),
+      // Within the sender's rows (the primary key's prefix): at most SCHEDULE_MAX_PENDING of them.
+      countEpoch: db.prepare<[string, string, number], { n: number }>('SELECT count(*) AS n FROM held WHERE sender = ? AND recipient = ? AND epoch = ?'),
       insert: db.prepare('INSERT OR IGNORE INTO held (sender, id, recipient, env, at, due, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       due: db.prepare<[number, number], { sender: string; id: string; recipient: string; env: string; at: number; epoch: number | null }>(
         'SELECT sender, id, recipient, env, at, epoch FROM held WHERE due <= ? ORDER BY due LIMIT ?',
@@ -39,11 +41,11 @@ export class SqliteSchedule implements ScheduleStore {
     };
   }
 
-  async hold(m: HeldMessage, maxPending: number): Promise<HoldResult> {
+  async hold(m: HeldMessage, maxPending: number, maxPerEpoch = Number.POSITIVE_INFINITY): Promise<HoldResult> {
     return this.#db.transaction((): HoldResult => {
-      if (this.#st.count.get(m.sender)!.n >= maxPending) {
-        return this.#db.prepare('SELECT 1 FROM held WHERE sender = ? AND id = ?').get(m.sender, m.id) ? 'duplicate' : 'full';
-      }
+      const over =
+        this.#st.count.get(m.sender)!.n >= maxPending ? 'full' : m.epoch !== undefined && this.#st.countEpoch.get(m.sender, m.to, m.epoch)!.n >= maxPerEpoch ? 'epoch_full' : undefined;
+      if (over) return this.#db.prepare('SELECT 1 FROM held WHERE sender = ? AND id = ?').get(m.sender, m.id) ? 'duplicate' : over;
       return this.#st.insert.run(m.sender, m.id, m.to, m.env, m.at, m.at, m.epoch ?? null).changes === 1 ? 'held' : 'duplicate';
     })();
   }
