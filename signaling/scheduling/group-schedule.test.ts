@@ -13,7 +13,7 @@ import { type ParleyClient, makeContacts } from '../test-support/client';
 import { useCluster } from '../test-support/cluster-harness';
 import { GroupMember, type Pins } from '../test-support/group-member';
 import { useServer } from '../test-support/harness';
-import { logOf, scheduleGroupText, scheduleText, sealGroupScheduled, sleep, unscheduledOf } from '../test-support/scheduling';
+import { logOf, scheduleGroupText, scheduleText, sealGroupScheduled, sealScheduled, sleep, unscheduledOf } from '../test-support/scheduling';
 
 type Log = ServerFrameOf<'group_log'>;
 
@@ -130,11 +130,11 @@ function groupScheduleRules(name: string, useBackend: () => Backend): { pins: Pi
 describe('scheduled group messages (SQLite)', () => {
   let h!: ReturnType<typeof useServer>;
   const { pins, members } = groupScheduleRules('SQLite', () => {
-    h = useServer({ env: { SCHEDULE_MAX_PENDING: '3' } });
+    h = useServer({ env: { SCHEDULE_MAX_PENDING: '11' } });
     return { user: (p) => h.user(p), login: (identity) => h.login(identity) };
   });
 
-  it('refuses at schedule time what group_send would refuse, counts with 1:1 ones, and cancels', async () => {
+  it('refuses at schedule time what group_send would refuse, and cancels', async () => {
     const [owner, bob, stranger] = await members('owner', 'bob', 'stranger');
     await makeContacts(owner!.client, bob!.client);
     const group = await owner!.create();
@@ -155,17 +155,40 @@ describe('scheduled group messages (SQLite)', () => {
     await ask(owner!, { group: 'AAAAAAAAAAAAAAAAAAAAAA' }, 'unknown_group');
     await ask(owner!, { to: bob!.name }, 'bad_frame');
     await ask(owner!, { epoch: undefined }, 'bad_frame');
-    // The same per-user limit as 1:1 ones.
-    const direct = await scheduleText(owner!.client, bob!.client, at, 'a 1:1 one');
-    const ids = [await scheduleGroupText(owner!, group, at, 'one'), await scheduleGroupText(owner!, group, Date.now() + 1000, 'cancelled')];
-    await ask(owner!, {}, 'schedule_full');
-    owner!.client.send({ t: 'schedule_cancel', id: ids[1]! });
-    expect(await owner!.client.next(unscheduledOf(ids[1]!))).toEqual({ t: 'unscheduled', id: ids[1], sent: false });
+    const cancelled = await scheduleGroupText(owner!, group, Date.now() + 1000, 'cancelled');
+    owner!.client.send({ t: 'schedule_cancel', id: cancelled });
+    expect(await owner!.client.next(unscheduledOf(cancelled))).toEqual({ t: 'unscheduled', id: cancelled, sent: false });
     await sleep(1500);
     await bob!.client.roundTrip();
-    expect(bob!.client.received.some(logOf(group, ids[1]!))).toBe(false);
-    for (const id of [direct, ids[0]!]) owner!.client.send({ t: 'schedule_cancel', id });
-    for (const id of [direct, ids[0]!]) await owner!.client.next(unscheduledOf(id));
+    expect(bob!.client.received.some(logOf(group, cancelled))).toBe(false);
+  });
+
+  it('holds at most 10 per group and epoch, each read even when posted newest first; counted with 1:1 ones', async () => {
+    const [owner, bob] = await members('owner', 'bob');
+    await makeContacts(owner!.client, bob!.client);
+    const group = await owner!.create();
+    expect(await owner!.addUsers(group, [bob!.name])).toMatchObject({ t: 'group_committed' });
+    await bob!.joinFromWelcome(group);
+    const at = Date.now() + 600_000;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) ids.push(await scheduleGroupText(owner!, group, at, `held ${i}`));
+    // The 11th at this epoch is refused (its step is never posted: bob never reads past it).
+    const extra = await sealGroupScheduled(owner!, group, 'one too many');
+    owner!.client.send({ t: 'schedule', id: extra.id, group, epoch: extra.epoch, env: extra.env, at });
+    expect((await owner!.client.nextError('schedule_full')).ref).toBe(extra.id);
+    // The same per-user limit as 1:1 ones (11 here): a 1:1 one is the 11th, one more is refused.
+    const direct = await scheduleText(owner!.client, bob!.client, at, 'a 1:1 one');
+    const over = sealScheduled(owner!.client, bob!.client, at, 'over the limit');
+    owner!.client.send({ t: 'schedule', id: over.id, to: bob!.name, env: over.env, at });
+    expect((await owner!.client.nextError('schedule_full')).ref).toBe(over.id);
+    // Newest first: bob skips nine steps of owner's ratchet, keeps their keys, and reads each.
+    for (const id of [...ids].reverse()) {
+      owner!.client.send({ t: 'schedule_now', id });
+      await owner!.client.next(unscheduledOf(id));
+    }
+    expect(await bob!.readMessages(group, 10)).toEqual(ids.map((_, i) => `held ${9 - i}`));
+    owner!.client.send({ t: 'schedule_cancel', id: direct });
+    await owner!.client.next(unscheduledOf(direct));
   });
 
   it('survives a SIGKILL and is posted on time after the restart', async () => {
