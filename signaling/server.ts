@@ -70,7 +70,7 @@ export function createParleyServer(deps: { config: Config; store: Store; log: Lo
   const iceServers = (user: string) => (turn ? [...config.iceServers, mintTurnCredential(turn, user).server] : config.iceServers);
   const groups = new GroupService(store, router, config.groups, log, limits.maxBufferedBytes, mlsInspector);
   // Held in its own SQLite file unless the backend brings a store (scheduling/).
-  const schedule = createScheduleService(deps.schedule ?? new SqliteSchedule(config.dataDir), store, router, config.schedule, log);
+  const schedule = createScheduleService(deps.schedule ?? new SqliteSchedule(config.dataDir), store, router, groups, config.schedule, log);
   const ctx: Context = { store, router, files, log, limits, iceServers, registrations, groups, schedule };
   const sessions = new Set<Session>();
   const ops = createOps({ config, store, router, iceServers, sessions, storeGauges: deps.storeGauges });

@@ -2,9 +2,8 @@
 import { ProtocolError } from '../errors';
 import type { Handler } from '../handlers/context';
 import { groupSendRefusal } from '../policy';
-import { requireGroup } from './handlers-lifecycle';
 import { inspect } from './handlers-mls';
-import { ENTRY_BYTES } from './service';
+import { ENTRY_BYTES, type GroupService } from './service';
 
 const REFUSAL = {
   not_member: 'you are not a member of this group',
@@ -12,22 +11,54 @@ const REFUSAL = {
   admins_only: 'only owners and admins may send in this group',
 } as const;
 
+/** An application message as `group_send` and a held (scheduled) group message carry it. */
+export interface GroupMessage {
+  group: string;
+  epoch: number;
+  id: string;
+  env: string;
+}
+
+/**
+ * How far behind the group's epoch a live message may be: ts-mls keeps a few past epochs' keys,
+ * so a message sealed just before a commit still opens. A held one may lag further
+ * (scheduling/group-held.ts).
+ */
+export const LIVE_EPOCH_LAG = 1;
+
+/**
+ * Whether `from` may post `m` to its group now, as `group_send` asks: a member (not muted, not a
+ * plain member where only admins send), of an epoch at most `maxLag` behind the group's, and an
+ * application PrivateMessage of that group and epoch. Throws the refusal (ref `m.id`; `m.group`
+ * for `unknown_group`, as everywhere).
+ */
+export async function checkGroupMessage(groups: GroupService, from: string, m: GroupMessage, maxLag: number): Promise<void> {
+  const g = await groups.store.groups.get(m.group);
+  if (!g) throw new ProtocolError('unknown_group', 'no such group', m.group);
+  const refusal = groupSendRefusal(g, await groups.store.groups.member(m.group, from), Date.now());
+  if (refusal) throw new ProtocolError(refusal, REFUSAL[refusal], m.id);
+  if (m.epoch > g.epoch || g.epoch - m.epoch > maxLag) throw new ProtocolError('stale_epoch', `the group is at epoch ${g.epoch}`, m.id);
+  // Only an application message goes into the log as a message: a commit sent this way would
+  // skip the server's ordering of epochs (review H4).
+  const header = await inspect(() => groups.mls.message(m.env), m.id, 'the message');
+  if (header.groupId !== m.group || header.epoch !== m.epoch || header.contentType !== 'application') {
+    throw new ProtocolError('bad_mls', 'not an application message of this group and epoch', m.id);
+  }
+}
+
+/**
+ * Posts `m` from `from` into its group's log now, after {@link checkGroupMessage}: the one path of
+ * a live `group_send` and of a held message at its time. Its seq.
+ */
+export async function postGroupMessage(groups: GroupService, from: string, m: GroupMessage, maxLag: number): Promise<number> {
+  await checkGroupMessage(groups, from, m, maxLag);
+  groups.reserve(m.env.length + ENTRY_BYTES, m.id);
+  return groups.append(m.group, { kind: 'message', from, id: m.id, data: m.env, ts: Date.now() });
+}
+
 export const groupSend: Handler<'group_send'> = async (ctx, session, f) => {
   ctx.groups.rate(session, 'sends', f.id);
-  const g = await requireGroup(ctx, f.group);
-  const me = await ctx.groups.store.groups.member(f.group, session.username!);
-  const refusal = groupSendRefusal(g, me, Date.now());
-  if (refusal) throw new ProtocolError(refusal, REFUSAL[refusal], f.id);
-  // ts-mls keeps a few past epochs' keys: a message sealed just before a commit still opens.
-  if (f.epoch !== g.epoch && f.epoch !== g.epoch - 1) throw new ProtocolError('stale_epoch', `the group is at epoch ${g.epoch}`, f.id);
-  // Only an application PrivateMessage of this group and epoch goes into the log as a message: a
-  // commit sent this way would skip the server's ordering of epochs (review H4).
-  const header = await inspect(() => ctx.groups.mls.message(f.env), f.id, 'the message');
-  if (header.groupId !== f.group || header.epoch !== f.epoch || header.contentType !== 'application') {
-    throw new ProtocolError('bad_mls', 'not an application message of this group and epoch', f.id);
-  }
-  ctx.groups.reserve(f.env.length + ENTRY_BYTES, f.id);
-  const seq = await ctx.groups.append(f.group, { kind: 'message', from: me!.user, id: f.id, data: f.env, ts: Date.now() });
+  const seq = await postGroupMessage(ctx.groups, session.username!, f, LIVE_EPOCH_LAG);
   session.send({ t: 'group_sent', group: f.group, id: f.id, seq });
 };
 

@@ -9,12 +9,21 @@ import type { RedisLink, ScriptRunner } from '../store/redis/redis-script';
 import { RedisScript } from '../store/redis/redis-script';
 import type { HeldMessage, HoldResult, ScheduleStore } from './schedule-store';
 
-const KEYS = ['{sched}:due', '{sched}:m', '{sched}:n', '{sched}:c'];
+/** Group messages add: per sender, group and epoch, how many are held (`e`), and each one's such field (`f`). */
+const KEYS = ['{sched}:due', '{sched}:m', '{sched}:n', '{sched}:c', '{sched}:e', '{sched}:f'];
 
-/** KEYS: due, messages, counts, claimed. ARGV: member, message JSON, at, max pending, sender. */
+/**
+ * KEYS: due, messages, counts, claimed, epoch counts, epoch fields. ARGV: member, message JSON,
+ * at, max pending, sender, epoch field ('' for a 1:1 message), max per epoch.
+ */
 const HOLD = new RedisScript('schedule_hold', `
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'duplicate' end
 if tonumber(redis.call('HGET', KEYS[3], ARGV[5]) or '0') >= tonumber(ARGV[4]) then return 'full' end
+if ARGV[6] ~= '' then
+  if tonumber(redis.call('HGET', KEYS[5], ARGV[6]) or '0') >= tonumber(ARGV[7]) then return 'epoch_full' end
+  redis.call('HINCRBY', KEYS[5], ARGV[6], 1)
+  redis.call('HSET', KEYS[6], ARGV[1], ARGV[6])
+end
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
 redis.call('ZADD', KEYS[1], ARGV[3], ARGV[1])
 redis.call('HINCRBY', KEYS[3], ARGV[5], 1)
@@ -38,6 +47,11 @@ if redis.call('HDEL', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('ZREM', KEYS[1], ARGV[1])
 redis.call('SREM', KEYS[4], ARGV[1])
 if redis.call('HINCRBY', KEYS[3], ARGV[2], -1) <= 0 then redis.call('HDEL', KEYS[3], ARGV[2]) end
+local field = redis.call('HGET', KEYS[6], ARGV[1])
+if field then
+  redis.call('HDEL', KEYS[6], ARGV[1])
+  if redis.call('HINCRBY', KEYS[5], field, -1) <= 0 then redis.call('HDEL', KEYS[5], field) end
+end
 return 1`);
 
 /** ARGV: member, now. */
@@ -62,9 +76,10 @@ export class RedisSchedule implements ScheduleStore {
     return new RedisSchedule(redis, scripts);
   }
 
-  async hold(m: HeldMessage, maxPending: number): Promise<HoldResult> {
-    const json = JSON.stringify({ sender: m.sender, id: m.id, to: m.to, env: m.env, at: m.at });
-    return this.scripts.run<HoldResult>(HOLD, KEYS, [member(m.sender, m.id), json, m.at, maxPending, m.sender]);
+  async hold(m: HeldMessage, maxPending: number, maxPerEpoch = Number.MAX_SAFE_INTEGER): Promise<HoldResult> {
+    const json = JSON.stringify({ sender: m.sender, id: m.id, to: m.to, env: m.env, at: m.at, ...(m.epoch !== undefined ? { epoch: m.epoch } : {}) });
+    const field = m.epoch === undefined ? '' : `${m.sender} ${m.to} ${m.epoch}`;
+    return this.scripts.run<HoldResult>(HOLD, KEYS, [member(m.sender, m.id), json, m.at, maxPending, m.sender, field, Math.min(maxPerEpoch, Number.MAX_SAFE_INTEGER)]);
   }
 
   async claim(now: number, limit: number, leaseMs: number): Promise<HeldMessage[]> {

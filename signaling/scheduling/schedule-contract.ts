@@ -43,6 +43,39 @@ export function scheduleContract(open: () => Promise<ScheduleStore>): void {
     expect(await s.hold(held(a, base), 3)).toBe('full');
   });
 
+  it('keeps a group message\'s epoch, and counts it with the sender\'s other held messages', async () => {
+    const s = await open();
+    const a = user('alice');
+    const at = 4_000_000_000_000 + Math.floor(Math.random() * 1e9);
+    const group: HeldMessage = { ...held(a, at, 'AAAAAAAAAAAAAAAAAAAAAA'), epoch: 7 };
+    expect(await s.hold(group, 2)).toBe('held');
+    expect(await s.hold(held(a, at), 2)).toBe('held');
+    expect(await s.hold(held(a, at), 2)).toBe('full');
+    const got = (await s.claim(at, 1000, 10)).filter((x) => x.sender === a);
+    expect(got).toContainEqual(group);
+    expect(got.filter((x) => x.epoch === undefined).length).toBe(1);
+  });
+
+  it('counts group messages per sender, group and epoch; one forgotten frees its place', async () => {
+    const s = await open();
+    const [a, b] = [user('alice'), user('bob')];
+    const at = 5_000_000_000_000 + Math.floor(Math.random() * 1e9);
+    const [g, h] = ['AAAAAAAAAAAAAAAAAAAAAA', 'BBBBBBBBBBBBBBBBBBBBBB'];
+    const first: HeldMessage = { ...held(a, at, g), epoch: 3 };
+    expect(await s.hold(first, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('epoch_full');
+    expect(await s.hold(first, 10, 2)).toBe('duplicate');
+    // Another epoch, group or sender, and 1:1 messages, are counted apart.
+    expect(await s.hold({ ...held(a, at, g), epoch: 4 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, h), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(b, at, g), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold(held(a, at, g), 10, 2)).toBe('held');
+    expect(await s.cancel(a, first.id, at)).toBe(true);
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('held');
+    expect(await s.hold({ ...held(a, at, g), epoch: 3 }, 10, 2)).toBe('epoch_full');
+  });
+
   it('pages: at most `limit` a claim', async () => {
     const s = await open();
     const a = user('alice');

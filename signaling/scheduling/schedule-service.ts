@@ -1,11 +1,13 @@
 /** The scheduled messages' parts a server holds: the store, its scheduler, the limits. */
 import type { Logger } from 'pino';
+import type { GroupService } from '../groups/service';
 import { mayDeliverHeld } from '../policy';
 import type { Router } from '../routing/router';
 import type { Store } from '../store/store';
 import type { ScheduleSettings } from './schedule-settings';
-import type { ScheduleStore } from './schedule-store';
-import { Scheduler } from './scheduler';
+import type { HeldMessage, ScheduleStore } from './schedule-store';
+import { deliverHeldGroup } from './group-held';
+import { type HeldOutcome, Scheduler } from './scheduler';
 
 export interface ScheduleService {
   store: ScheduleStore;
@@ -13,15 +15,21 @@ export interface ScheduleService {
   settings: ScheduleSettings;
 }
 
-export function createScheduleService(held: ScheduleStore, store: Store, router: Router, settings: ScheduleSettings, log: Logger): ScheduleService {
+export function createScheduleService(held: ScheduleStore, store: Store, router: Router, groups: GroupService, settings: ScheduleSettings, log: Logger): ScheduleService {
+  const direct = async (m: HeldMessage, now: number): Promise<HeldOutcome> => {
+    // Dropped as a blocked send is: the sender is told it went.
+    if (!(await mayDeliverHeld(store.contacts, m.sender, m.to))) return { sent: true };
+    // Sent "then": its timestamp is its delivery time, as for a message sent at that moment.
+    const result = await router.release({ from: m.sender, id: m.id, env: m.env, ts: now }, m.to);
+    return result === 'stored' || result === 'duplicate' ? { sent: true } : 'later';
+  };
   const scheduler = new Scheduler({
     store: held,
     log,
-    allowed: (m) => mayDeliverHeld(store.contacts, m.sender, m.to),
-    // Sent "then": its timestamp is its delivery time, as for a message sent at that moment.
-    release: (m, now) => router.release({ from: m.sender, id: m.id, env: m.env, ts: now }, m.to),
-    settled: (m) => {
-      router.deliver(m.sender, { t: 'notice', frame: { t: 'unscheduled', id: m.id, sent: true } }).catch(() => undefined);
+    deliver: (m, now) => (m.epoch === undefined ? direct(m, now) : deliverHeldGroup(groups, m)),
+    settled: (m, outcome) => {
+      const frame = { t: 'unscheduled' as const, id: m.id, ...outcome };
+      router.deliver(m.sender, { t: 'notice', frame }).catch(() => undefined);
     },
   });
   return { store: held, scheduler, settings };

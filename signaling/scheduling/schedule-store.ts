@@ -8,18 +8,27 @@
 export interface HeldMessage {
   sender: string;
   id: string;
+  /** The recipient; for a group message (`epoch` set) the group. */
   to: string;
+  /** A group message's MLS epoch, as it was sealed (absent for a 1:1 message). */
+  epoch?: number;
   env: string;
   /** When the sender wants it delivered (ms since the epoch). */
   at: number;
 }
 
-/** `held`: new; `duplicate`: this sender already holds that id (nothing changed); `full`: over the per-user count. */
-export type HoldResult = 'held' | 'duplicate' | 'full';
+/**
+ * `held`: new; `duplicate`: this sender already holds that id (nothing changed); `full`: over the
+ * per-user count; `epoch_full`: a group message over the count per sender, group and epoch.
+ */
+export type HoldResult = 'held' | 'duplicate' | 'full' | 'epoch_full';
 
 export interface ScheduleStore {
-  /** Holds `m` unless its sender already holds `maxPending` messages. */
-  hold(m: HeldMessage, maxPending: number): Promise<HoldResult>;
+  /**
+   * Holds `m` unless its sender already holds `maxPending` messages, or (a group message) already
+   * holds `maxPerEpoch` for that group and epoch.
+   */
+  hold(m: HeldMessage, maxPending: number, maxPerEpoch?: number): Promise<HoldResult>;
   /**
    * Up to `limit` messages due at `now` (never one whose `at` is later), oldest first; each is
    * claimed until `now + leaseMs` (not returned again, nor cancellable, until then).

@@ -1,13 +1,20 @@
 /**
  * Delivers held messages at their time: a timer to the next due one (no busy loop), then pages
  * of due messages claimed from the store (bounded work per step), each handed to the ordinary
- * delivery path (router.release: the recipient's queue, then their live connection) and deleted
- * only once the queue holds it. The store's clock check means nothing goes out early; a timer
+ * delivery path (1:1: router.release, the recipient's queue then their live connection; a group:
+ * the group_send path, into the group's log) and deleted only once that holds it. The store's clock check means nothing goes out early; a timer
  * that fires early claims nothing and waits again.
  */
 import type { Logger } from 'pino';
-import type { EnqueueResult } from '../store/queue';
+import type { HELD_GROUP_DROP_REASONS } from '../../shared/protocol-schedule';
 import type { HeldMessage, ScheduleStore } from './schedule-store';
+
+/**
+ * What became of a due message: handed over (`sent`), dropped by policy at its time (`dropped`,
+ * with the reason the sender is told, if any), or not yet (`later`: a queue or the server is full;
+ * still held, claimed again when its lease ends).
+ */
+export type HeldOutcome = { sent: true } | { sent: false; reason?: (typeof HELD_GROUP_DROP_REASONS)[number] } | 'later';
 
 /** Due messages claimed per step. */
 export const PAGE = 200;
@@ -19,12 +26,10 @@ const MAX_SLEEP_MS = 5_000;
 export interface SchedulerDeps {
   store: ScheduleStore;
   log: Logger;
-  /** May it still go (contacts, no block)? Else it is dropped. */
-  allowed(m: HeldMessage): Promise<boolean>;
-  /** Into the recipient's delivery (router.release). */
-  release(m: HeldMessage, now: number): Promise<EnqueueResult>;
+  /** Asks policy again and hands it to its delivery path. */
+  deliver(m: HeldMessage, now: number): Promise<HeldOutcome>;
   /** Tells the sender, if online, that it went (or was dropped): `unscheduled`. */
-  settled(m: HeldMessage): void;
+  settled(m: HeldMessage, outcome: Exclude<HeldOutcome, 'later'>): void;
   now?: () => number;
 }
 
@@ -99,19 +104,12 @@ export class Scheduler {
   }
 
   async #deliver(m: HeldMessage, now: number): Promise<void> {
-    const { deps } = this;
-    if (!(await deps.allowed(m))) {
-      await deps.store.remove(m.sender, m.id);
-      deps.settled(m);
+    const outcome = await this.deps.deliver(m, now);
+    if (outcome === 'later') {
+      this.deps.log.warn('a scheduled message could not be delivered yet; trying again later');
       return;
     }
-    const result = await deps.release(m, now);
-    if (result === 'stored' || result === 'duplicate') {
-      await deps.store.remove(m.sender, m.id);
-      deps.settled(m);
-      return;
-    }
-    // The recipient's queue (or the server's budget) is full: still held, claimed again when its lease ends.
-    deps.log.warn({ result }, 'a scheduled message could not be queued yet; trying again later');
+    await this.deps.store.remove(m.sender, m.id);
+    this.deps.settled(m, outcome);
   }
 }

@@ -2,7 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { expect } from 'vitest';
 import { sealEnvelope } from '../../shared/envelope';
+import { encrypt, epochOf, toBase64Url } from '../../shared/groups';
 import type { ParleyClient } from './client';
+import type { GroupMember } from './group-member';
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -21,5 +23,27 @@ export async function scheduleText(a: ParleyClient, b: ParleyClient, at: number,
   const { id, env } = sealScheduled(a, b, at, text);
   a.send({ t: 'schedule', id, to: b.username, env, at });
   expect(await a.next((f) => f.t === 'scheduled' || (f.t === 'error' && f.ref === id))).toEqual({ t: 'scheduled', id, at });
+  return id;
+}
+
+/** A group log entry of message `id`. */
+export const logOf = (group: string, id: string) => (f: { t: string; group?: string; id?: string }) => f.t === 'group_log' && f.group === group && f.id === id;
+
+/** The `unscheduled` of message `id`. */
+export const unscheduledOf = (id: string) => (f: { t: string; id?: string }) => f.t === 'unscheduled' && f.id === id;
+
+/** `m` seals `text` for `group` now, at its current epoch (as for group_send), under a new id. */
+export async function sealGroupScheduled(m: GroupMember, group: string, text: string): Promise<{ id: string; epoch: number; env: string }> {
+  const state = m.groups.get(group)!;
+  const out = await encrypt(state, new TextEncoder().encode(text));
+  m.groups.set(group, out.group);
+  return { id: `m-${randomUUID()}`, epoch: epochOf(state), env: toBase64Url(out.message) };
+}
+
+/** `m` schedules `text` for `group` at `at`; returns its id once the server holds it. */
+export async function scheduleGroupText(m: GroupMember, group: string, at: number, text: string): Promise<string> {
+  const { id, epoch, env } = await sealGroupScheduled(m, group, text);
+  m.client.send({ t: 'schedule', id, group, epoch, env, at });
+  expect(await m.client.next((f) => f.t === 'scheduled' || (f.t === 'error' && f.ref === id))).toEqual({ t: 'scheduled', id, at });
   return id;
 }
