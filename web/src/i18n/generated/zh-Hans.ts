@@ -87,6 +87,7 @@
 'error-banned': `你已被该群组封禁。`,
 'error-blocked': `未发送：你已将对方拉黑。解除拉黑后才能发消息。`,
 'error-blocks-full': `你拉黑的人数已达 Parley 的上限，请先解除拉黑一些人。`,
+'error-commit-part': `群组变更未完整送达服务器，未能生效，请重试。`,
 'error-delete-too-late': `消息发送超过一天后，就不能为所有人删除了。`,
 'error-fault': `Parley 出了点问题，请重试。`,
 'error-file-incomplete': `文件未完整上传到服务器，Parley 会重新发送。`,
