@@ -55,9 +55,10 @@ import { type RelayOptions, type RelayResult, benchRelay } from './relay-bench';
 import { relaySummary, reportRelay } from './relay-report';
 import { type SearchOptions, type SearchResult, benchSearch } from './search-bench';
 import { fmt, table } from './stats';
-import { MiB, browserOptions, filesOptions, groupOptions, historyOptions, hostileOptions, idleOptions, loginOptions, mlsOptions, relayOptions, searchOptions } from './options';
+import { MiB, browserOptions, filesOptions, groupChangeSizes, groupOptions, historyOptions, hostileOptions, idleOptions, loginOptions, mlsOptions, relayOptions, searchOptions } from './options';
 import { type MlsOptions, type MlsResult, benchMls, mlsSummary, reportMls } from './mls-bench';
 import { type GroupFigures, benchGroup, reportGroup } from './group-bench';
+import { type ChangeFigures, benchGroupChanges, reportGroupChanges } from './group-changes';
 
 const TARGET_CONNECTIONS = 19_000;
 const TARGET_BYTES_PER_CONNECTION = 10_000;
@@ -217,6 +218,12 @@ async function main(): Promise<void> {
     log(`Group fan-out benchmark (a group of ${groupOptions.members}, one server and two nodes on Redis)`);
     group = await benchGroup(groupOptions, log);
   }
+  let changes: ChangeFigures[] | undefined;
+  if (wanted('group')) {
+    log('');
+    log(`Group membership changes (groups of ${groupChangeSizes.join(', ')}, one server)`);
+    changes = await benchGroupChanges(groupChangeSizes, log);
+  }
   let login: LoginResult | undefined;
   if (wanted('login')) {
     log('');
@@ -239,6 +246,7 @@ async function main(): Promise<void> {
   if (search) reportSearch(search);
   if (mls) reportMls(mls, log);
   if (group) reportGroup(group, groupOptions, log);
+  if (changes) reportGroupChanges(changes, log);
   if (login) reportLogin(login, log);
   const summary = {
     relay: relay && relaySummary(relay),
@@ -296,6 +304,7 @@ async function main(): Promise<void> {
     },
     mls: mls && mlsSummary(mls),
     group,
+    groupChanges: changes,
     login: login && loginSummary(login).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v)]))),
     store: store && { secureDeleteOnMsgsPerSec: Math.round(store.on), secureDeleteOffMsgsPerSec: Math.round(store.off) },
   };
