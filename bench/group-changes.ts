@@ -30,7 +30,8 @@ export interface ChangeFigures {
   /** Building the group (registration, contacts, bulk adds), s. */
   buildS: number;
   remove: CommitFigures;
-  join: CommitFigures & { joinMs: number; welcomeBytes: number; treeBytes: number };
+  /** joinMs: the joiner's wall time from its Welcome to joined; joinCpuMs: the CPU of it (this process is otherwise idle then). */
+  join: CommitFigures & { joinMs: number; joinCpuMs: number; welcomeBytes: number; treeBytes: number };
 }
 
 interface CommitFigures {
@@ -189,13 +190,13 @@ async function size(n: number, log: (line: string) => void): Promise<ChangeFigur
     })();
     // The joiner's side: the Welcome (fetched in parts when announced), the tree, the join.
     const t2 = performance.now();
-    await joiner.joinFromWelcome(group);
+    const [, joinCpuMs] = await cpuMs(() => joiner.joinFromWelcome(group));
     const joinMs = performance.now() - t2;
     return {
       members: n,
       buildS,
       remove: removeFigures,
-      join: { ...joinFigures, joinMs, welcomeBytes: added.welcome!.length, treeBytes: added.tree!.length },
+      join: { ...joinFigures, joinMs, joinCpuMs, welcomeBytes: added.welcome!.length, treeBytes: added.tree!.length },
     };
   } finally {
     for (const c of clients) c.ws.terminate();
@@ -216,10 +217,10 @@ export function reportGroupChanges(results: ChangeFigures[], log: (line: string)
   log('Membership changes through one server (the owner removes one member, then adds one; tree sparse after bulk adds):');
   log(
     table([
-      ['N', 'change', 'create ms (CPU)', 'commit B', 'in parts', 'send → committed ms', 'send → all members ms', 'process ms (CPU)', 'server → members B', 'Welcome B', 'tree B', 'Welcome → joined ms'],
+      ['N', 'change', 'create ms (CPU)', 'commit B', 'in parts', 'send → committed ms', 'send → all members ms', 'process ms (CPU)', 'server → members B', 'Welcome B', 'tree B', 'Welcome → joined ms (CPU)'],
       ...results.flatMap((r) => [
         [fmt(r.members), 'remove 1', ms(r.remove.createMs), fmt(r.remove.commitBytes), r.remove.staged ? 'yes' : 'no', ms(r.remove.committedMs), ms(r.remove.allMs), ms(r.remove.processMs), fmt(r.remove.egressBytes), '', '', ''],
-        [fmt(r.members), 'add 1', ms(r.join.createMs), fmt(r.join.commitBytes), r.join.staged ? 'yes' : 'no', ms(r.join.committedMs), ms(r.join.allMs), ms(r.join.processMs), fmt(r.join.egressBytes), fmt(r.join.welcomeBytes), fmt(r.join.treeBytes), ms(r.join.joinMs)],
+        [fmt(r.members), 'add 1', ms(r.join.createMs), fmt(r.join.commitBytes), r.join.staged ? 'yes' : 'no', ms(r.join.committedMs), ms(r.join.allMs), ms(r.join.processMs), fmt(r.join.egressBytes), fmt(r.join.welcomeBytes), fmt(r.join.treeBytes), `${ms(r.join.joinMs)} (${ms(r.join.joinCpuMs)})`],
       ]),
     ]),
   );
