@@ -291,6 +291,7 @@ export const GROUP_ERROR_CODES = [
   'muted', // this member is muted in the group
   'admins_only', // only owners and admins may send in this group
   'banned', // banned from the group
+  'not_banned', // group_unban of someone not banned (another admin lifted it first): nothing to do
   'group_closed', // the group takes no join requests (admins add members)
   'no_key_package', // a claimed user has no KeyPackage on the server
   'group_full', // the group has as many members as the server allows

@@ -132,7 +132,10 @@ export class Groups extends EventTarget {
     });
     frames.on('group_log', (f) => this.#queue(f.group, 'log entry', () => this.#entry(f)));
     frames.on('group_welcome', (f) => this.#queue(f.group, 'Welcome', () => this.#welcome(f)));
-    frames.on('group_removed', (f) => this.#queue(f.group, 'removal', () => this.#removed(f)));
+    frames.on('group_removed', (f) => {
+      this.#asks.offer(f); // the answer to this device's own leave or delete (admin-answers.ts)
+      this.#queue(f.group, 'removal', () => this.#removed(f));
+    });
     frames.on('group_list', async (f) => {
       await this.#listed(f);
       await this.admin.onFrame(f);

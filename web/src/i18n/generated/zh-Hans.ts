@@ -106,6 +106,7 @@
 'error-not-a-backup': `这不是 Parley 的身份备份文件。`,
 'error-not-admin': `只有群主和管理员可以这样做。`,
 'error-not-author': `只有消息的发送者才能查看谁收到了它。`,
+'error-not-banned': `该用户未被此群组封禁。`,
 'error-not-contact': `未送达：你们已不再是联系人。`,
 'error-not-member': `你不是该群组的成员。`,
 'error-not-owner': `只有群主可以这样做。`,
