@@ -21,7 +21,9 @@
  *  8. MLS (`BENCH_ONLY=mls`, bench/mls-bench.ts): key package, add one member and its processing at
  *     N = 10 and 100, join, remove, encrypt/decrypt, through shared/groups in Node (medians, sizes).
  *  9. Group fan-out (`BENCH_ONLY=group`, bench/group-bench.ts): a group of 100 on one server and on two
- *     nodes; send → last member p50/p99, server CPU per delivery beside 1:1 (target ≤ 1.2×), saturation.
+ *     nodes; send → last member p50/p99, server CPU per delivery beside 1:1 (target ≤ 1.2×), saturation;
+ *     then membership changes through one server at BENCH_GROUP_CHANGE_SIZES [10,100,1000]
+ *     (bench/group-changes.ts: remove and add one, sizes, times, bytes sent, commits in parts).
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
  * at the end, on error, on Ctrl-C, and by a watchdog if something hangs.
  *
