@@ -42,7 +42,7 @@ export interface GroupFigures {
 }
 
 /** Rate limits off (the sender sends many times what one person would), everything else default. */
-const SERVER_ENV = { RATE_FRAMES_PER_SEC: '1000000', RATE_BURST: '1000000', GROUP_SENDS_PER_SEC: '1000000', GROUP_SENDS_BURST: '1000000', GROUP_ACTIONS_PER_MINUTE: '100000' };
+export const SERVER_ENV = { RATE_FRAMES_PER_SEC: '1000000', RATE_BURST: '1000000', GROUP_SENDS_PER_SEC: '1000000', GROUP_SENDS_BURST: '1000000', GROUP_ACTIONS_PER_MINUTE: '100000' };
 
 interface Setup {
   sender: GroupMember;

@@ -75,6 +75,9 @@ export const groupOptions: GroupBenchOptions = {
   window: num('BENCH_GROUP_WINDOW', 32),
 };
 
+/** Membership changes through the server (bench/group-changes.ts): the group sizes. */
+export const groupChangeSizes = (process.env.BENCH_GROUP_CHANGE_SIZES || '10,100,1000').split(',').map(Number);
+
 export const MiB = 1024 * 1024;
 export const filesOptions: FilesOptions = {
   bytes: num('BENCH_FILES_MIB', 100) * MiB,

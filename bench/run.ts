@@ -21,7 +21,9 @@
  *  8. MLS (`BENCH_ONLY=mls`, bench/mls-bench.ts): key package, add one member and its processing at
  *     N = 10 and 100, join, remove, encrypt/decrypt, through shared/groups in Node (medians, sizes).
  *  9. Group fan-out (`BENCH_ONLY=group`, bench/group-bench.ts): a group of 100 on one server and on two
- *     nodes; send → last member p50/p99, server CPU per delivery beside 1:1 (target ≤ 1.2×), saturation.
+ *     nodes; send → last member p50/p99, server CPU per delivery beside 1:1 (target ≤ 1.2×), saturation;
+ *     then membership changes through one server at BENCH_GROUP_CHANGE_SIZES [10,100,1000]
+ *     (bench/group-changes.ts: remove and add one, sizes, times, bytes sent, commits in parts).
  * 10. Scheduled messages (`BENCH_ONLY=schedule`, bench/schedule-bench.ts): 10,000 held, all due at one
  *     instant, their senders offline: delivered within that minute, none early, memory not following them.
  * Prints readable lines, then one JSON line with every figure. Every child process is stopped
@@ -58,11 +60,12 @@ import { type RelayResult, benchRelay } from './relay-bench';
 import { relaySummary, reportRelay } from './relay-report';
 import { type SearchResult, benchSearch } from './search-bench';
 import { fmt } from './stats';
-import { MiB, browserOptions, filesOptions, groupOptions, historyOptions, hostileOptions, idleOptions, loginOptions, mlsOptions, relayOptions, scheduleOptions, searchOptions } from './options';
+import { MiB, browserOptions, filesOptions, groupChangeSizes, groupOptions, historyOptions, hostileOptions, idleOptions, loginOptions, mlsOptions, relayOptions, scheduleOptions, searchOptions } from './options';
 import { type ScheduleResult, benchSchedule, reportSchedule } from './schedule-bench';
 import * as R from './reports';
 import { type MlsResult, benchMls, mlsSummary, reportMls } from './mls-bench';
 import { type GroupFigures, benchGroup, reportGroup } from './group-bench';
+import { type ChangeFigures, benchGroupChanges, reportGroupChanges } from './group-changes';
 
 const log = (line: string): void => console.log(line);
 // Every benchmark together takes about 14 minutes; this only catches a hang.
@@ -131,6 +134,12 @@ async function main(): Promise<void> {
     log(`Group fan-out benchmark (a group of ${groupOptions.members}, one server and two nodes on Redis)`);
     group = await benchGroup(groupOptions, log);
   }
+  let changes: ChangeFigures[] | undefined;
+  if (wanted('group')) {
+    log('');
+    log(`Group membership changes (groups of ${groupChangeSizes.join(', ')}, one server)`);
+    changes = await benchGroupChanges(groupChangeSizes, log);
+  }
   let login: LoginResult | undefined;
   if (wanted('login')) {
     log('');
@@ -159,6 +168,7 @@ async function main(): Promise<void> {
   if (search) R.reportSearch(search);
   if (mls) reportMls(mls, log);
   if (group) reportGroup(group, groupOptions, log);
+  if (changes) reportGroupChanges(changes, log);
   if (login) reportLogin(login, log);
   if (schedule) reportSchedule(schedule, log);
   const summary = {
@@ -217,6 +227,7 @@ async function main(): Promise<void> {
     },
     mls: mls && mlsSummary(mls),
     group,
+    groupChanges: changes,
     login: login && loginSummary(login).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Math.round(v)]))),
     schedule: schedule && {
       held: schedule.held,

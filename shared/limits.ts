@@ -38,6 +38,17 @@ export const GROUP_LIMITS = {
   /** A commit (PublicMessage) and a Welcome, base64url: both must fit one frame together (LIMITS.maxFrameBytes). */
   maxCommitChars: 60_000,
   maxWelcomeChars: 60_000,
+  /**
+   * A commit and Welcome over those (a remove in a sparse 1,000-member tree is ~82.5 KB) go in
+   * parts (`group_commit_put`, signaling/groups/big-commits.ts): one part's bytes, 64 K base64url
+   * characters, well inside a frame; the log entry and the Welcome come back in parts of as many
+   * characters (`group_commit_get`).
+   */
+  commitPartBytes: 48 * 1024,
+  /** The bytes of a commit in parts: a length prefix, the commit and the Welcome, each at most MLS_LIMITS.maxMessageBytes. */
+  maxBigCommitBytes: 4 + 2 * 256 * 1024,
+  /** Parts of the largest commit in parts (11). */
+  maxCommitParts: Math.ceil((4 + 2 * 256 * 1024) / (48 * 1024)),
   /** Groups named in one group_list frame at login. */
   maxGroupsPerListFrame: 50,
   /** Groups in one search answer. */

@@ -45,6 +45,10 @@ const GroupChunkIndex = z.number().int().nonnegative().max(2 ** 32 - 1);
 const TreePart = z.string().min(1).max(Math.ceil((MLS_LIMITS.treePartBytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
 const TreePartIndex = z.number().int().nonnegative().max(MLS_LIMITS.maxTreeParts - 1);
 const TreePartCount = z.number().int().min(1).max(MLS_LIMITS.maxTreeParts);
+/** One part of a commit in parts (shared/groups/commit-parts.ts), staged or fetched: at most GROUP_LIMITS.commitPartBytes as base64url. */
+const CommitPart = z.string().min(1).max(Math.ceil((G.commitPartBytes * 4) / 3)).regex(/^[A-Za-z0-9_-]+$/);
+const CommitPartIndex = z.number().int().nonnegative().max(G.maxCommitParts - 1);
+const CommitPartCount = z.number().int().min(1).max(G.maxCommitParts);
 const Epoch = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 /** Directory card text: shown to strangers, so bounded and free of control characters. */
@@ -113,14 +117,32 @@ export const GroupClientFrames = [
   z.object({ t: z.literal('group_join_request'), group: GroupId }),
   /** Owner/admin: accept (the user is approved, to be added by a commit) or decline a join request. */
   z.object({ t: z.literal('group_decide'), group: GroupId, user: User, accept: z.boolean() }),
-  /** A commit (PublicMessage) for the group's current `epoch`, and the Welcome for those it adds. */
+  /**
+   * A commit (PublicMessage) for the group's current `epoch`, and the Welcome for those it adds;
+   * or, with `staged` (and neither), the pair this member staged whole with `group_commit_put`.
+   * Exactly one of `commit` and `staged` (else `bad_frame`).
+   */
   z.object({
     t: z.literal('group_commit'),
     group: GroupId,
     epoch: Epoch,
-    commit: mlsText(G.maxCommitChars),
+    commit: mlsText(G.maxCommitChars).optional(),
     welcome: mlsText(G.maxWelcomeChars).optional(),
+    staged: z.literal(true).optional(),
   }),
+  /**
+   * A member, before a `group_commit {staged}` bigger than a frame: part `part` of `parts` of the
+   * bytes `u32 commit length ‖ commit ‖ Welcome` for `epoch` (the group's current), in order from
+   * 0; part 0 starts over. Answered only when refused (`commit_part`, `stale_epoch`, `not_member`,
+   * `server_full`).
+   */
+  z.object({ t: z.literal('group_commit_put'), group: GroupId, epoch: Epoch, part: CommitPartIndex, parts: CommitPartCount, data: CommitPart }),
+  /**
+   * Part `part` of the log entry at `seq` that came announced with `parts` (an active member, for
+   * an entry after its cursor), or with `welcome` of its waiting Welcome of that seq: answered
+   * `group_commit_part`, or `commit_part` when there is no such entry or part.
+   */
+  z.object({ t: z.literal('group_commit_get'), group: GroupId, seq: Seq, part: CommitPartIndex, welcome: z.literal(true).optional() }),
   /**
    * Owner/admin, before a commit that adds members: part `part` of `parts` of the ratchet tree of
    * `epoch` (the epoch that commit makes), in order from 0; part 0 starts over. Kept for the group
@@ -211,10 +233,15 @@ export const GroupServerFrames = [
     id: GroupMessageId.optional(),
     data: z.string().optional(),
     event: GroupEvent.optional(),
+    /** Instead of `data`, for a commit over a frame: fetch its `parts` with `group_commit_get` before the next entry. */
+    parts: CommitPartCount.optional(),
     ts: z.number(),
   }),
-  /** This user was added: join with `welcome`, then read the log after `seq` (the adding commit). */
-  z.object({ t: z.literal('group_welcome'), group: GroupId, welcome: z.string(), seq: Seq }),
+  /**
+   * This user was added: join with `welcome`, then read the log after `seq` (the adding commit).
+   * A Welcome over a frame comes as `parts` instead, fetched with `group_commit_get {welcome}`.
+   */
+  z.object({ t: z.literal('group_welcome'), group: GroupId, welcome: z.string().optional(), parts: CommitPartCount.optional(), seq: Seq }),
   /** This user is no longer a member (removed, banned, left or the group deleted): nothing more arrives. */
   z.object({ t: z.literal('group_removed'), group: GroupId, reason: GroupRemovedReason }),
   /** This user's groups after the welcome at login, in pages; `more` false on the last. */
@@ -242,6 +269,8 @@ export const GroupServerFrames = [
     requests: z.array(z.object({ user: User, identityKey: exactB64(32), approved: z.literal(true).optional() })).optional(),
     bans: z.array(User).optional(),
   }),
+  /** The answer to `group_commit_get`: slice `part` of `parts` of the entry's `data` (or, with `welcome`, of the Welcome). */
+  z.object({ t: z.literal('group_commit_part'), group: GroupId, seq: Seq, part: CommitPartIndex, parts: CommitPartCount, data: CommitPart, welcome: z.literal(true).optional() }),
   /** Part `part` of `parts` of the ratchet tree of `epoch`, as its committer uploaded it. */
   z.object({ t: z.literal('group_tree'), group: GroupId, epoch: Epoch, part: TreePartIndex, parts: TreePartCount, data: TreePart }),
   // ---- group files ----
@@ -262,6 +291,7 @@ export const GROUP_ERROR_CODES = [
   'muted', // this member is muted in the group
   'admins_only', // only owners and admins may send in this group
   'banned', // banned from the group
+  'not_banned', // group_unban of someone not banned (another admin lifted it first): nothing to do
   'group_closed', // the group takes no join requests (admins add members)
   'no_key_package', // a claimed user has no KeyPackage on the server
   'group_full', // the group has as many members as the server allows
@@ -271,6 +301,8 @@ export const GROUP_ERROR_CODES = [
   'tree_missing', // a commit that adds members came without the new epoch's tree staged whole (group_tree_put) first
   'tree_part', // a tree part out of order, of another epoch or part count than the parts before it, or over the tree limit
   'tree_gone', // the tree of that epoch is no longer kept (a later add replaced it, or it expired): ask to be added again
+  // commits bigger than a frame
+  'commit_part', // a staged commit part out of order, of another count than the parts before it, over the part or total limit, a staged commit missing or not whole, or a part fetched that is not there
   // receipts
   'not_author', // group_receipts for a message this user did not write: only its author sees who has it
   'unknown_message', // group_receipts (or group_read) for a message the server keeps no record of (never sent, or older than the log's bound)

@@ -43,3 +43,4 @@ export {
 } from './inspect';
 export { nextLeaves } from './leaves';
 export { decodeTree, encodeTree, joinTreeParts, treeParts } from './trees';
+export { COMMIT_PART_CHARS, needsParts, packCommit, textPart, textPartCount, unpackCommit } from './commit-parts';

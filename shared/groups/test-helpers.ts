@@ -1,15 +1,18 @@
 /**
  * For this folder's tests only: people with real libsodium identities, a directory of pinned keys
  * for the authentication service, and a way to make a commit that skips this module's own
- * checks (what a misbehaving client could send).
+ * checks (what a misbehaving client could send); and, for the server's tests of commits bigger
+ * than a frame, a real commit padded past one.
  */
 import { type Proposal, createCommit, defaultAuthenticationService } from 'ts-mls';
 import { type Identity, generateKeyPair } from '../identity';
 import { type Sodium, loadSodium } from '../sodium';
 import { encodeMessage } from './codec';
 import { type GroupEnv, groupEnv, settle } from './env';
+import type { CommitResult } from './commits';
 import type { Group } from './group';
-import { type OwnKeyPackage, keyPackages } from './key-packages';
+import { type OwnKeyPackage, decodeKeyPackage, keyPackages } from './key-packages';
+import { encodeTree } from './trees';
 import type { Suite } from './suite';
 
 export interface Person {
@@ -58,3 +61,35 @@ export async function rawCommit(group: Group, proposals: Proposal[], trustAnyone
 }
 
 export const randomGroupId = (): Uint8Array => crypto.getRandomValues(new Uint8Array(16));
+
+/**
+ * A real commit (adding the holders of `keyPackages`, or none) signed over `pad` random bytes of
+ * authenticated data (RFC 9420 §6.1: sent in the clear, covered by the signature), so that it is
+ * as big as a sparse 1,000-member remove without building one; with `welcomePad`, its Welcome's
+ * GroupInfo carries an extension of as many bytes (of a private-use type nobody reads).
+ */
+export async function paddedCommit(group: Group, o: { pad: number; keyPackages?: readonly Uint8Array[]; welcomePad?: number }): Promise<CommitResult> {
+  const random = (n: number) => {
+    const out = new Uint8Array(n);
+    for (let at = 0; at < n; at += 65_536) crypto.getRandomValues(out.subarray(at, Math.min(n, at + 65_536)));
+    return out;
+  };
+  const proposals: Proposal[] = (o.keyPackages ?? []).map((bytes) => ({ proposalType: 'add', add: { keyPackage: decodeKeyPackage(bytes) } }));
+  const out = await createCommit(
+    { state: group.state, cipherSuite: group.env.suite.impl },
+    {
+      extraProposals: proposals,
+      ratchetTreeExtension: false,
+      wireAsPublicMessage: true,
+      authenticatedData: random(o.pad),
+      ...(o.welcomePad ? { groupInfoExtensions: [{ extensionType: 0xf0a1, extensionData: random(o.welcomePad) }] } : {}),
+    },
+  );
+  const next: Group = { env: group.env, state: settle(group.env, out.newState) };
+  return {
+    group: next,
+    commit: encodeMessage(out.commit),
+    ...(out.welcome ? { welcome: encodeMessage({ version: 'mls10', wireformat: 'mls_welcome', welcome: out.welcome }), tree: encodeTree(next) } : {}),
+    consumed: out.consumed,
+  };
+}

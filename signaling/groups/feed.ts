@@ -14,6 +14,7 @@ import type { GroupEvent } from '../../shared/protocol-groups';
 import type { ServerFrameOf } from '../../shared/protocol';
 import type { Session } from '../session';
 import type { GroupStore, LogEntry } from '../store/groups';
+import { announcedBytes, announcedParts } from './big-commits';
 
 type FeedFrame = ServerFrameOf<'group_log' | 'group_welcome' | 'group_removed'>;
 
@@ -39,11 +40,14 @@ interface GroupState {
 /** The wire form of a stored entry. */
 export function logFrame(group: string, e: LogEntry): ServerFrameOf<'group_log'> {
   const base = { t: 'group_log' as const, group, seq: e.seq, kind: e.kind, from: e.from, ts: e.ts, ...(e.id ? { id: e.id } : {}) };
+  // A commit over a frame goes out without its data: the member fetches it (big-commits.ts).
+  const parts = announcedParts(e);
+  if (parts !== undefined) return { ...base, parts };
   if (e.kind !== 'event') return { ...base, data: e.data };
   return { ...base, event: JSON.parse(e.data) as GroupEvent };
 }
 
-const frameBytes = (f: ServerFrameOf<'group_log'>) => (f.data?.length ?? 0) + 200;
+const frameBytes = (f: ServerFrameOf<'group_log'>) => (f.data?.length ?? announcedBytes(f.parts ?? 0)) + 200;
 
 export class GroupFeed {
   readonly #groups = new Map<string, GroupState>();

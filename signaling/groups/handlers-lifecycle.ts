@@ -6,6 +6,7 @@ import { requireAdmin, requireMember, requireOwner } from '../policy';
 import type { GroupRecord } from '../store/groups';
 import { dropGroupFiles } from './group-files';
 import { dropGroupTrees } from './group-trees';
+import { dropStagedCommits } from './big-commits';
 
 /** The group, or `unknown_group`. */
 export async function requireGroup(ctx: Context, group: string): Promise<GroupRecord> {
@@ -91,5 +92,6 @@ export const groupDelete: Handler<'group_delete'> = async (ctx, session, f) => {
   await store.delete(f.group);
   await dropGroupFiles(ctx, f.group);
   await dropGroupTrees(ctx, f.group);
+  await dropStagedCommits(ctx, f.group);
   await Promise.all(members.map((m) => ctx.groups.tell(m.user, { t: 'group_removed', group: f.group, reason: 'deleted' })));
 };

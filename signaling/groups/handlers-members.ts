@@ -68,7 +68,8 @@ export const groupUnban: Handler<'group_unban'> = async (ctx, session, f) => {
   ctx.groups.rate(session, 'actions', f.group);
   const store = ctx.groups.store.groups;
   const actor = requireAdmin(await store.member(f.group, session.username!), f.group);
-  if (!(await store.isBanned(f.group, f.user))) return;
+  // Answered either way, so the client settles on an answer and not behind a probe: by its event, or this.
+  if (!(await store.isBanned(f.group, f.user))) throw new ProtocolError('not_banned', `${f.user} is not banned from this group`, f.user);
   await store.unban(f.group, f.user);
   await ctx.groups.event(f.group, actor.user, { t: 'unban', user: f.user });
 };

@@ -16,6 +16,7 @@ import type { CommitInfo } from './mls-inspect';
 import { checkRoles, roleEvents } from './role-events';
 import { keepStagedTree, requireStagedTree } from './group-trees';
 import { ENTRY_BYTES } from './service';
+import { takeStagedCommit, welcomeFrame } from './big-commits';
 
 /** Runs an MLS decode; anything it throws is `bad_mls`. */
 export async function inspect<T>(run: () => Promise<T> | T, ref: string, what: string): Promise<T> {
@@ -132,25 +133,28 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
   const g = await requireGroup(ctx, f.group);
   const me = requireMember(await store.member(f.group, session.username!), f.group);
   if (f.epoch !== g.epoch) throw new ProtocolError('stale_epoch', `the group is at epoch ${g.epoch}`, f.group);
-  const info = await inspect(() => ctx.groups.mls.commit(f.commit), f.group, 'the commit');
+  // One frame carries the pair, or it was staged in parts (big-commits.ts): the same checks follow either way.
+  if (f.staged ? f.commit || f.welcome : !f.commit) throw new ProtocolError('bad_frame', 'group_commit carries a commit or is staged, not both', f.group);
+  const { commit, welcome } = f.staged ? await takeStagedCommit(ctx, f.group, me.user, f.epoch) : { commit: f.commit!, welcome: f.welcome };
+  const info = await inspect(() => ctx.groups.mls.commit(commit), f.group, 'the commit');
   if (info.groupId !== f.group || info.epoch !== f.epoch) throw new ProtocolError('bad_mls', 'the commit is for another group or epoch', f.group);
   const rows = await store.members(f.group);
   const { adds, removed } = await authorize(ctx, session, f.group, info, me, rows);
-  await checkWelcome(ctx, f.group, info, f.welcome);
+  await checkWelcome(ctx, f.group, info, welcome);
   // The Welcome carries no tree: the new epoch's must be staged whole, so no Welcome points to a missing one.
   const tree = adds.length > 0 ? await requireStagedTree(ctx, f.group, me.user, f.epoch + 1) : undefined;
   const leaves = await inspect(() => nextLeaves(rows.map((m) => m.leaf), info.removes, adds.length), f.group, 'the commit’s removes');
   // The commit's log entry, and the Welcome kept for each added member until they take it.
-  ctx.groups.reserve(f.commit.length + (f.welcome?.length ?? 0) * adds.length + ENTRY_BYTES, f.group);
+  ctx.groups.reserve(commit.length + (welcome?.length ?? 0) * adds.length + ENTRY_BYTES, f.group);
   const ts = Date.now();
   const result = await store.commit(f.group, {
     epoch: f.epoch,
     from: me.user,
-    data: f.commit,
+    data: commit,
     ts,
     adds: adds.map((user, i) => ({ user, leaf: leaves[i]! })),
     removes: removed,
-    ...(adds.length > 0 && f.welcome ? { welcome: f.welcome } : {}),
+    ...(adds.length > 0 && welcome ? { welcome } : {}),
     ...(info.roles ? { roles: { owner: info.roles.owner, admins: info.roles.admins } } : {}),
   });
   if (!result.ok) throw new ProtocolError(result.code, result.code === 'stale_epoch' ? 'another commit won this epoch' : result.code, f.group);
@@ -159,8 +163,8 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
   const wasActive = new Set(rows.filter((m) => m.active).map((m) => m.user));
   await Promise.all(removed.filter((u) => wasActive.has(u)).map((u) => ctx.groups.tell(u, { t: 'group_removed', group: f.group, reason: 'removed' })));
   // The Welcome first: a joiner's feed then starts after the commit, and the commit's own entry is not theirs to read.
-  await Promise.all(adds.map((u) => ctx.groups.tell(u, { t: 'group_welcome', group: f.group, welcome: f.welcome!, seq: result.seq })));
-  await ctx.groups.fanOut(f.group, { seq: result.seq, kind: 'commit', from: me.user, data: f.commit, ts });
+  await Promise.all(adds.map((u) => ctx.groups.tell(u, welcomeFrame(f.group, welcome!, result.seq))));
+  await ctx.groups.fanOut(f.group, { seq: result.seq, kind: 'commit', from: me.user, data: commit, ts });
   // What the roles commit changed, as the events the views read (after the commit, in log order).
   if (info.roles) for (const event of roleEvents(info.roles, rows, removed, adds)) await ctx.groups.event(f.group, me.user, event);
 };

@@ -6,6 +6,7 @@ import { groupFileCommit, groupFileFetch, groupFileRelease } from './group-files
 import { groupAck, groupSend, groupTyping } from './handlers-messages';
 import { groupCommit, kpClaim, kpUpload } from './handlers-mls';
 import { groupTreeGet, groupTreePut } from './group-trees';
+import { groupCommitGet, groupCommitPut } from './big-commits';
 import { groupRead, groupReceipts } from './handlers-receipts';
 
 type GroupFrameType = Extract<keyof HandlerTable, `group_${string}` | `kp_${string}`>;
@@ -20,6 +21,8 @@ export const groupHandlers: Pick<HandlerTable, GroupFrameType> = {
   group_commit: groupCommit,
   group_tree_put: groupTreePut,
   group_tree_get: groupTreeGet,
+  group_commit_put: groupCommitPut,
+  group_commit_get: groupCommitGet,
   group_send: groupSend,
   group_ack: groupAck,
   group_typing: groupTyping,

@@ -14,6 +14,7 @@ import type { Session } from '../session';
 import type { Store } from '../store/store';
 import type { LogEntry } from '../store/groups';
 import { GroupFeed, logFrame } from './feed';
+import { welcomeFrame } from './big-commits';
 import type { GroupSettingsConfig } from './group-settings';
 import type { MlsInspector } from './mls-inspect';
 
@@ -153,7 +154,7 @@ export class GroupService {
   async #catchUp(session: Session, feed: GroupFeed, g: { group: string; role: string; cursor: number }): Promise<void> {
     const user = session.username!;
     const welcome = await this.store.groups.welcomeFor(g.group, user);
-    if (welcome) session.send({ t: 'group_welcome', group: g.group, welcome: welcome.welcome, seq: welcome.seq });
+    if (welcome) session.send(welcomeFrame(g.group, welcome.welcome, welcome.seq));
     if (g.role !== 'member') {
       for (const frame of await this.requestFrames(g.group)) session.send(frame);
     }

@@ -17,6 +17,8 @@ import {
   join,
   joinTreeParts,
   keyPackages,
+  needsParts,
+  packCommit,
   process,
   remove,
   rolesOf,
@@ -35,6 +37,10 @@ export class GroupMember {
   readonly groups = new Map<string, Group>();
   /** Plaintexts read from each group's log, in order. */
   readonly read = new Map<string, string[]>();
+  /** Seqs of log entries that came announced (over a frame) and were fetched in parts. */
+  readonly fetched: number[] = [];
+  /** The Welcomes this member joined from, as they came. */
+  readonly welcomes: ServerFrameOf<'group_welcome'>[] = [];
   #own: OwnKeyPackage[] = [];
 
   private constructor(
@@ -122,16 +128,23 @@ export class GroupMember {
   async sync(group: string, seq: number, timeoutMs = 10_000): Promise<void> {
     for (;;) {
       const e = await this.client.next((f): f is ServerFrameOf<'group_log'> => f.t === 'group_log' && f.group === group, timeoutMs);
+      // Acknowledged once processed, as the app does: an entry that came announced is fetched before (big-commits.ts).
+      if (e.from !== this.name && e.kind !== 'event') this.groups.set(group, (await process(this.groups.get(group)!, fromBase64Url(await this.dataOf(e)), e.kind)).group);
       this.client.send({ t: 'group_ack', group, upTo: e.seq });
-      if (e.from !== this.name && e.kind !== 'event') this.groups.set(group, (await process(this.groups.get(group)!, fromBase64Url(e.data!), e.kind)).group);
       if (e.seq >= seq) return;
     }
   }
 
-  /** Sends a commit; on acceptance the new state is this member's. */
+  /** Sends a commit (staged in parts first when over a frame, as the app does); on acceptance the new state is this member's. */
   async commit(group: string, next: Group, commit: Uint8Array, welcome?: Uint8Array, epoch?: number) {
-    const frame = { t: 'group_commit' as const, group, epoch: epoch ?? epochOf(this.groups.get(group)!), commit: toBase64Url(commit), ...(welcome ? { welcome: toBase64Url(welcome) } : {}) };
-    this.client.send(frame);
+    const at = epoch ?? epochOf(this.groups.get(group)!);
+    const commitText = toBase64Url(commit);
+    const welcomeText = welcome ? toBase64Url(welcome) : undefined;
+    if (needsParts(commitText.length, welcomeText?.length)) {
+      const parts = packCommit(commit, welcome);
+      parts.forEach((p, part) => this.client.send({ t: 'group_commit_put', group, epoch: at, part, parts: parts.length, data: toBase64Url(p) }));
+      this.client.send({ t: 'group_commit', group, epoch: at, staged: true });
+    } else this.client.send({ t: 'group_commit', group, epoch: at, commit: commitText, ...(welcomeText ? { welcome: welcomeText } : {}) });
     const answer = await this.client.next(
       (f): f is ServerFrameOf<'group_committed'> | ServerFrameOf<'error'> => // A refusal names the group, or the added user it is about (not_contact, too_many_groups, banned…).
       (f.t === 'group_committed' && f.group === group) || (isError(f) && (f.ref === group || (f.ref !== undefined && !f.ref.startsWith('kp:')))),
@@ -140,12 +153,36 @@ export class GroupMember {
     return answer;
   }
 
+  /** The text of an entry (or Welcome, `welcome`) announced with `parts`, fetched slice by slice, or the error frame that refused a slice. */
+  async fetchParts(group: string, seq: number, parts: number, welcome = false): Promise<string | ServerFrameOf<'error'>> {
+    let text = '';
+    for (let part = 0; part < parts; part++) {
+      this.client.send({ t: 'group_commit_get', group, seq, part, ...(welcome ? { welcome: true as const } : {}) });
+      const f = await this.client.next((x): x is ServerFrameOf<'group_commit_part'> | ServerFrameOf<'error'> => (x.t === 'group_commit_part' && x.group === group && x.seq === seq) || (isError(x) && x.ref === group));
+      if (f.t === 'error') return f;
+      text += f.data;
+    }
+    return text;
+  }
+
+  /** An entry's data, fetched when it came announced (a commit over a frame). */
+  async dataOf(e: ServerFrameOf<'group_log'>): Promise<string> {
+    if (e.data !== undefined || e.parts === undefined) return e.data!;
+    const text = await this.fetchParts(e.group, e.seq, e.parts);
+    if (typeof text !== 'string') throw new Error(`the entry's parts were refused: ${text.code}`);
+    this.fetched.push(e.seq);
+    return text;
+  }
+
   /** Joins from the next Welcome for `group`. */
   async joinFromWelcome(group: string): Promise<void> {
     const w = await this.client.next((f): f is ServerFrameOf<'group_welcome'> => f.t === 'group_welcome' && f.group === group);
+    this.welcomes.push(w);
+    const welcome = w.welcome ?? (await this.fetchParts(group, w.seq, w.parts ?? 0, true));
+    if (typeof welcome !== 'string') throw new Error(`the Welcome was refused: ${welcome.code}`);
     const tree = await this.fetchTree(group);
     if (!(tree instanceof Uint8Array)) throw new Error(`the tree was refused: ${tree.code}`);
-    const { group: state } = await join(this.env, this.client.sodium, this.client.identity!, fromBase64Url(w.welcome), this.#own, group, tree);
+    const { group: state } = await join(this.env, this.client.sodium, this.client.identity!, fromBase64Url(welcome), this.#own, group, tree);
     this.groups.set(group, state);
   }
 
@@ -166,9 +203,12 @@ export class GroupMember {
     const texts: string[] = [];
     while (texts.length < count) {
       const e = await this.client.next((f): f is ServerFrameOf<'group_log'> => f.t === 'group_log' && f.group === group, timeoutMs);
+      if (e.from === this.name || e.kind === 'event') {
+        this.client.send({ t: 'group_ack', group, upTo: e.seq });
+        continue;
+      }
+      const out = await process(this.groups.get(group)!, fromBase64Url(await this.dataOf(e)), e.kind);
       this.client.send({ t: 'group_ack', group, upTo: e.seq });
-      if (e.from === this.name || e.kind === 'event') continue;
-      const out = await process(this.groups.get(group)!, fromBase64Url(e.data!), e.kind);
       this.groups.set(group, out.group);
       if (out.event.kind === 'message') {
         const text = new TextDecoder().decode(out.event.data);

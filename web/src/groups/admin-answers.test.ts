@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { ClientFrame } from '../../../shared/protocol';
+import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
 import { ParleyError } from '../net/parley-error';
 import { AdminAnswers } from './admin-answers';
 import type { GroupCore } from './core';
 
 /** A core whose asks are settled by the test: `asks` holds each one's frame and its settle functions. */
-function fakeCore(online = true) {
-  const asks: Array<{ frame: ClientFrame; resolve: (f: unknown) => void; reject: (e: unknown) => void }> = [];
-  const sent: ClientFrame[] = [];
+function fakeCore() {
+  const asks: Array<{ frame: ClientFrame; answer: (f: ServerFrame) => boolean; resolve: (f: unknown) => void; reject: (e: unknown) => void }> = [];
+  const views = new Map<string, { removed?: string }>();
   const core = {
     me: 'me',
-    send: (f: ClientFrame) => (online ? (sent.push(f), true) : false),
-    ask: (frame: ClientFrame) => new Promise((resolve, reject) => asks.push({ frame, resolve, reject })),
+    view: (id: string) => views.get(id),
+    ask: (frame: ClientFrame, answer: (f: ServerFrame) => boolean) => new Promise((resolve, reject) => asks.push({ frame, answer, resolve, reject })),
   } as unknown as GroupCore;
-  return { core, asks, sent };
+  return { core, asks, views };
 }
 
 const muteOf = (user: string) => (e: { t: string; user?: string }) => e.t === 'mute' && e.user === user;
@@ -51,24 +51,35 @@ describe('an admin frame answered by its log event', () => {
   });
 });
 
-describe('a frame settled behind a probe', () => {
-  it('resolves when the probe about a random group is refused unknown_group, after the frame was sent', async () => {
-    const { core, asks, sent } = fakeCore();
-    const leaving = new AdminAnswers(core).handled({ t: 'group_leave', group: 'g' }, ['g']);
-    expect(sent).toEqual([{ t: 'group_leave', group: 'g' }]);
-    const probe = asks[0]!.frame as { t: string; group: string };
-    expect(probe.t).toBe('group_info');
-    expect(probe.group).not.toBe('g');
-    expect(probe.group).toMatch(/^[A-Za-z0-9_-]{22}$/);
-    asks[0]!.reject(new ParleyError('unknown_group'));
+describe('a leave or delete answered by its group_removed', () => {
+  it('resolves on the group_removed of that group and reason, and not on another', async () => {
+    const { core, asks } = fakeCore();
+    const leaving = new AdminAnswers(core).removal('g', { t: 'group_leave', group: 'g' }, 'left');
+    expect(asks[0]!.frame).toEqual({ t: 'group_leave', group: 'g' });
+    const answer = asks[0]!.answer;
+    expect(answer({ t: 'group_removed', group: 'g', reason: 'left' })).toBe(true);
+    expect(answer({ t: 'group_removed', group: 'g', reason: 'deleted' })).toBe(false);
+    expect(answer({ t: 'group_removed', group: 'other', reason: 'left' })).toBe(false);
+    asks[0]!.resolve({ t: 'group_removed', group: 'g', reason: 'left' });
     await expect(leaving).resolves.toBeUndefined();
   });
 
-  it('rejects with the frame’s own refusal, and offline when nothing could be sent', async () => {
+  it('rejects with the frame’s own refusal', async () => {
     const { core, asks } = fakeCore();
-    const leaving = new AdminAnswers(core).handled({ t: 'group_leave', group: 'g' }, ['g']);
+    const leaving = new AdminAnswers(core).removal('g', { t: 'group_leave', group: 'g' }, 'left');
     asks[0]!.reject(new ParleyError('owner_must_transfer'));
     await expect(leaving).rejects.toMatchObject({ code: 'owner_must_transfer' });
-    await expect(new AdminAnswers(fakeCore(false).core).handled({ t: 'group_leave', group: 'g' }, ['g'])).rejects.toMatchObject({ code: 'offline' });
+  });
+
+  it('a commit’s refusal about the group (another operation’s) does not fail it: the removal in the view settles it', async () => {
+    const { core, asks, views } = fakeCore();
+    let done = false;
+    const deleting = new AdminAnswers(core).removal('g', { t: 'group_delete', group: 'g' }, 'deleted').then(() => (done = true));
+    asks[0]!.reject(new ParleyError('stale_epoch'));
+    await new Promise((r) => setTimeout(r, 120));
+    expect(done).toBe(false);
+    views.set('g', { removed: 'deleted' });
+    await deleting;
+    expect(done).toBe(true);
   });
 });

@@ -1,11 +1,11 @@
 /**
- * How the admin part knows the server made a change whose answer is not a frame of its own: an
- * admin frame's answer is its log event (handed over by core through `applyEvent`); leave, delete
- * and unban settle behind a probe. Both reject with the server's code when the frame is refused.
+ * How the admin part knows the server made a change: an admin frame's answer is its log event
+ * (handed over by core through `applyEvent`; an unban of someone not banned is refused
+ * `not_banned`); a leave's or delete's is the `group_removed` the server sends this user. Both
+ * reject with the server's code when the frame is refused.
  */
 import type { ClientFrame, ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent } from '../../../shared/protocol-groups';
-import { toBase64Url } from '../../../shared/groups/index';
 import { ParleyError } from '../net/parley-error';
 import type { GroupCore } from './core';
 
@@ -67,21 +67,22 @@ export class AdminAnswers {
   }
 
   /**
-   * Sends a frame whose answer core's asks do not see (`group_removed` for leave and delete) or
-   * that may have none (an unban of someone not banned), and settles once the server has handled
-   * it: a connection's frames are handled in order, so the refusal of a `group_info` about a
-   * group that does not exist (a fresh random id, `unknown_group`, which none of these frames is
-   * refused with) comes after the frame's own refusal, if any (an error with one of `refs`).
-   * Not `group_info` about this group: its refusal after a leave would tell core the device was removed.
+   * Sends a leave or delete and settles on its answer, the `group_removed` (reason `left` or
+   * `deleted`) the server sends this user once it is done; rejects with its refusal (an error about
+   * the group). A commit's refusal about the group is another operation's: the removal is then
+   * awaited in the view, where core marks it when the answer comes.
    */
-  async handled(frame: ClientFrame, refs: readonly string[]): Promise<void> {
-    if (!this.core.send(frame)) throw new ParleyError('offline');
-    const probe = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+  async removal(id: string, frame: ClientFrame, reason: 'left' | 'deleted'): Promise<void> {
+    const answer = (f: ServerFrame): f is ServerFrameOf<'group_removed'> => f.t === 'group_removed' && f.group === id && f.reason === reason;
     try {
-      await this.core.ask({ t: 'group_info', group: probe }, (f): f is never => false, [...refs, probe]);
+      await this.core.ask(frame, answer, [id]);
     } catch (err) {
-      if (err instanceof ParleyError && err.code === 'unknown_group') return;
-      throw err;
+      if (!(err instanceof ParleyError && NOT_ADMIN_FRAME_CODES.has(err.code))) throw err;
+      await within(this.#removedInView(id, reason), EVENT_WAIT_MS);
     }
+  }
+
+  async #removedInView(id: string, reason: 'left' | 'deleted'): Promise<void> {
+    while (this.core.view(id)?.removed !== reason) await new Promise((r) => setTimeout(r, 50));
   }
 }

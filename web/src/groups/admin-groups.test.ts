@@ -108,7 +108,7 @@ describe('bans, removals and leaving', () => {
     await owner.groups.admin.unban(id, stranger.name);
     expect(owner.groups.admin.bans(id)).toEqual([member.name]);
     await stranger.groups.admin.requestJoin(id);
-    // An unban of someone not banned has no answer of its own, and still settles.
+    // An unban of someone not banned is refused not_banned by the server: as good as done.
     await owner.groups.admin.unban(id, stranger.name);
   });
 

@@ -131,9 +131,13 @@ export class GroupAdmin extends EventTarget {
     await this.#act(id, { t: 'group_ban', group: id, user }, [id, user], (e) => e.t === 'ban' && e.user === user);
   }
 
-  /** Lifts a ban (the server answers an unban of someone not banned with nothing, so it settles behind it). */
+  /** Lifts a ban; one already lifted (`not_banned`: another admin was first) is as good. */
   async unban(id: string, user: string): Promise<void> {
-    await this.#answers.handled({ t: 'group_unban', group: id, user }, [id, user]);
+    try {
+      await this.#act(id, { t: 'group_unban', group: id, user }, [id, user], (e) => e.t === 'unban' && e.user === user);
+    } catch (err) {
+      if (!(err instanceof ParleyError && err.code === 'not_banned')) throw err;
+    }
     this.#trackBan(id, user, false);
   }
 
@@ -160,7 +164,7 @@ export class GroupAdmin extends EventTarget {
 
   /** Leaves `id` (the owner only after a transfer); the server cuts this device off at once. */
   async leave(id: string): Promise<void> {
-    await this.#answers.handled({ t: 'group_leave', group: id }, [id]);
+    await this.#answers.removal(id, { t: 'group_leave', group: id }, 'left');
     // Core marks the view on `group_removed` too; marked here as well, so it is so when this resolves.
     await this.core.patch(id, { removed: 'left' });
     this.#changed(this.#requests.clear(id));
@@ -168,7 +172,7 @@ export class GroupAdmin extends EventTarget {
 
   /** The owner ends the group for everyone. */
   async deleteGroup(id: string): Promise<void> {
-    await this.#answers.handled({ t: 'group_delete', group: id }, [id]);
+    await this.#answers.removal(id, { t: 'group_delete', group: id }, 'deleted');
     await this.core.patch(id, { removed: 'deleted' });
     this.#changed(this.#requests.clear(id));
   }

@@ -12,6 +12,7 @@ import { ParleyError } from '../net/parley-error';
 import type { OutboxEntry } from '../storage/db';
 import type { Asks } from './ask';
 import { stageTree } from './group-tree';
+import { commitFrame } from './big-commits';
 import { encodeCard, plaintextBytes } from './group-body';
 import type { GroupStore, Held } from './group-store';
 
@@ -109,7 +110,8 @@ export class GroupSender {
     await this.d.store.save(held);
     // An Add's Welcome carries no tree: the new epoch's goes first, in parts (group-tree.ts).
     if (out.tree) stageTree(this.d.send, id, epoch + 1, out.tree);
-    const frame: ClientFrame = { t: 'group_commit', group: id, epoch, commit: toBase64Url(out.commit), ...(out.welcome ? { welcome: toBase64Url(out.welcome) } : {}) };
+    // Over a frame, the commit is staged in parts first (big-commits.ts).
+    const frame = commitFrame(this.d.send, id, epoch, out.commit, out.welcome);
     try {
       await this.d.asks.ask(frame, (f: ServerFrame): f is ServerFrameOf<'group_committed'> => f.t === 'group_committed' && f.group === id, [id, ...added]);
     } catch (err) {

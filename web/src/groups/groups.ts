@@ -6,7 +6,7 @@
  * frame handlers only queue work there, or settle what was asked (ask.ts), so a line waiting for
  * the server's answer never holds up the frame that brings it.
  */
-import { type GroupEnv, createGroup, fromBase64Url, groupEnv, isGroupError, join, roleIn, toBase64Url } from '../../../shared/groups/index';
+import { type GroupEnv, createGroup, groupEnv, isGroupError, join, roleIn, toBase64Url } from '../../../shared/groups/index';
 import type { Identity } from '../../../shared/identity';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import { GroupSettings } from '../../../shared/protocol-groups';
@@ -23,6 +23,7 @@ import { AckCoalescer } from './ack-coalescer';
 import { GroupAdmin } from './admin';
 import { Asks } from './ask';
 import { fetchTree } from './group-tree';
+import { welcomeBytes, withData } from './big-commits';
 import type { GroupCore, GroupView, NewGroup } from './core';
 import { GroupChat } from './group-chat';
 import { GroupLog } from './group-log';
@@ -42,7 +43,7 @@ export interface GroupsDeps {
 }
 
 /** The group types this service answers `ask`s with (besides `error`). */
-const ANSWERS = ['kp_claimed', 'group_created', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_committed', 'group_state', 'group_tree'] as const;
+const ANSWERS = ['kp_claimed', 'group_created', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_committed', 'group_state', 'group_tree', 'group_commit_part'] as const;
 
 /** Frames the admin part hears of (admin.onFrame), after any `ask` they answer. */
 const ADMIN_NEWS: ReadonlySet<string> = new Set(['kp_claimed', 'group_results', 'group_requested', 'group_request', 'group_decided', 'group_state']);
@@ -131,7 +132,10 @@ export class Groups extends EventTarget {
     });
     frames.on('group_log', (f) => this.#queue(f.group, 'log entry', () => this.#entry(f)));
     frames.on('group_welcome', (f) => this.#queue(f.group, 'Welcome', () => this.#welcome(f)));
-    frames.on('group_removed', (f) => this.#queue(f.group, 'removal', () => this.#removed(f)));
+    frames.on('group_removed', (f) => {
+      this.#asks.offer(f); // the answer to this device's own leave or delete (admin-answers.ts)
+      this.#queue(f.group, 'removal', () => this.#removed(f));
+    });
     frames.on('group_list', async (f) => {
       await this.#listed(f);
       await this.admin.onFrame(f);
@@ -218,7 +222,8 @@ export class Groups extends EventTarget {
   async #entry(f: ServerFrameOf<'group_log'>): Promise<void> {
     const held = this.#store.get(f.group);
     if (!held) return this.#store.unfill(f.group);
-    await this.log.entry(held, f);
+    // A commit over a frame came announced: its parts first, here in the line (big-commits.ts).
+    await this.log.entry(held, f.seq > held.record.seq ? await withData(this.#asks, f) : f);
   }
 
   /** This device was added: join with one of its kept key packages, then read the log after `seq`. */
@@ -229,7 +234,7 @@ export class Groups extends EventTarget {
     let joined: Awaited<ReturnType<typeof join>>;
     try {
       const tree = await fetchTree(this.#asks, f.group);
-      joined = await join(this.#groupEnv(), this.d.sodium, identity, fromBase64Url(f.welcome), await this.#keys.all(), f.group, tree);
+      joined = await join(this.#groupEnv(), this.d.sodium, identity, await welcomeBytes(this.#asks, f), await this.#keys.all(), f.group, tree);
     } catch (err) {
       // `tree_gone` (a later Add replaced the tree) is as final as a Welcome that does not open; `unavailable` waits for the next login.
       if ((err instanceof ParleyError && err.code === 'unavailable') || !(isGroupError(err) || err instanceof ParleyError)) throw err;

@@ -84,6 +84,8 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   bad_mls: () => msg('The group’s encryption did not check out on the server; the change was not made.', { id: 'error-bad-mls' }),
   tree_missing: () => msg('The group’s member list did not reach the server whole; the members were not added. Try again.', { id: 'error-tree-missing' }),
   tree_part: () => msg('The group’s member list did not reach the server whole; the members were not added. Try again.', { id: 'error-tree-part' }),
+  not_banned: () => msg('That person is not banned from this group.', { id: 'error-not-banned' }),
+  commit_part: () => msg('The change to the group did not reach the server whole, so it was not made. Try again.', { id: 'error-commit-part' }),
   tree_gone: () => msg('This invitation has expired. Ask an admin of the group to add you again.', { id: 'error-tree-gone' }),
   group_files_full: () => msg('This group has no room for more files now. Delete some of its files, or wait for old ones to expire.', { id: 'error-group-files-full' }),
   not_author: () => msg('Only the author of a message can see who has it.', { id: 'error-not-author' }),
