@@ -22,6 +22,8 @@ export interface ReceiptDeps {
   sendReceipts: () => boolean;
   /** Group messages just read here: their read cursor goes to the server (groups/group-receipts.ts). */
   groupSeen?: (messages: readonly StoredMessage[]) => void;
+  /** Messages just read here, changed before they are written (a disappearing one's clock starts: disappearing.ts). */
+  read?: (messages: readonly StoredMessage[]) => void;
 }
 
 export class Receipts {
@@ -37,6 +39,7 @@ export class Receipts {
     const fresh = messages.filter((m) => m.dir === 'in' && m.state === 'delivered');
     if (fresh.length === 0) return;
     for (const m of fresh) m.state = 'read';
+    this.d.read?.(fresh);
     const tx = this.d.db.transaction('messages', 'readwrite');
     await Promise.all([...fresh.map((m) => tx.store.put(m)), tx.done]);
     if (!this.d.sendReceipts()) return;

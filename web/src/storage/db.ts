@@ -80,6 +80,21 @@ export interface StoredMessage {
   edited?: number;
   /** A group message's @mentions: usernames of members its text names (web/src/groups/mentions.ts). */
   mentions?: string[];
+  /** A disappearing message's timer (seconds), from its sealed body (conversations/disappearing.ts). */
+  expiresIn?: number;
+  /** When it is deleted from this device (ms, this clock): sent + timer, or read + timer; kept in `expiring` too. */
+  expiresAt?: number;
+  /** A "Disappearing messages" notice: its author set the timer to this (seconds; 0: off). */
+  disappearing?: number;
+}
+
+/** A disappearing message and when it goes (conversations/expiry.ts), read soonest first. */
+export interface ExpiringMessage {
+  conv: ConversationId;
+  dir: Direction;
+  id: string;
+  /** ms, this device's clock. */
+  at: number;
 }
 
 /**
@@ -96,6 +111,8 @@ export interface OutboxEntry {
   seq: number;
   /** For a modifier (reaction, delete, edit): the id of the message it changes. */
   target?: string;
+  /** A disappearing message's timer (seconds): the server's queue keeps it no longer (the send's `ttl`). */
+  ttl?: number;
 }
 
 /** `group`: a message to a group; `to` is the group id and `env` its plaintext, encrypted at each (re)send (web/src/groups/). */
@@ -242,12 +259,13 @@ export interface ParleyDB extends DBSchema {
   groups: { key: string; value: StoredGroup };
   keyPackages: { key: string; value: StoredKeyPackage };
   memberKeys: { key: string; value: StoredMemberKey };
+  expiring: { key: [ConversationId, Direction, string]; value: ExpiringMessage; indexes: { byAt: number } };
 }
 
 export type Database = IDBPDatabase<ParleyDB>;
 
 /** The schema's version; migrations.ts takes any earlier one to it. */
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 
 export function openDatabase(name = 'parley'): Promise<Database> {
   return openDB<ParleyDB>(name, DB_VERSION, {
