@@ -18,6 +18,8 @@ export const td = {
   setTo: (name: string, duration: string) =>
     msg(str`${name} set disappearing messages to ${duration}`, { id: 'disappearing-set-to', desc: 'A notice in the chat; the first placeholder is who set it, the second a timer such as “1 day”' }),
   turnedOff: (name: string) => msg(str`${name} turned off disappearing messages`, { id: 'disappearing-turned-off', desc: 'A notice in the chat; the placeholder is who turned it off' }),
+  /** A notice as the conversation list previews it. */
+  preview: (duration: string) => msg(str`Disappearing messages: ${duration}`, { id: 'disappearing-preview', desc: 'The conversation list’s preview of a notice that changed the timer; the placeholder is a timer such as “1 day” or “Off”' }),
   /** The timer mark's accessible name on a disappearing message. */
   mark: (duration: string) => msg(str`Disappearing message: ${duration}`, { id: 'disappearing-mark', desc: 'Read by screen readers for the small timer mark on a message that will disappear; the placeholder is a timer such as “1 day”' }),
 };

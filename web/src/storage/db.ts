@@ -141,6 +141,8 @@ export interface LastMessage {
   text: string;
   file?: true;
   deleted?: true;
+  /** A "Disappearing messages" notice: the timer it set (seconds; 0: off). */
+  disappearing?: number;
 }
 
 /** A body that changes another message, kept until that message arrives (conversations/pending.ts). */
