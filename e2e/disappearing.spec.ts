@@ -11,7 +11,7 @@ import { chatting, expect, test } from './support/fixtures';
 import type { ParleyUser } from './support/parley-user';
 
 /** What "1 day" lasts on these pages, in ms. */
-const DAY_MS = 6_000;
+const DAY_MS = 10_000;
 
 /** The test switch: every timer lasts DAY_MS per day on this page (read whenever a timer starts). */
 async function shortenTimers(page: Page): Promise<void> {
@@ -21,7 +21,7 @@ async function shortenTimers(page: Page): Promise<void> {
 const choice = (u: ParleyUser) => u.page.getByRole('combobox', { name: 'Disappearing messages' });
 
 test('a 1-day timer set by one side deletes what is sent on both sides after it, also across a reload and a closed tab', async ({ openUser }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(120_000);
   const [alice, bob] = await chatting(openUser);
   for (const u of [alice, bob]) await shortenTimers(u.page);
 
