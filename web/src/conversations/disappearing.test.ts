@@ -93,8 +93,9 @@ describe('disappearing messages', () => {
 
     const readAt = bob.clock.now;
     await bob.receipts.seen([text!, file!]);
+    // Marked read and kept in `expiring` in one write.
     expect(await w.db.get('messages', ['dm:alice', 'in', 'brief-0001'])).toMatchObject({ state: 'read', expiresAt: readAt + 3600 * 1000 });
-    await new Promise((r) => setTimeout(r, 10)); // its entry is written after the message
+    expect(await w.db.get('expiring', ['dm:alice', 'in', 'brief-0001'])).toEqual({ conv: 'dm:alice', dir: 'in', id: 'brief-0001', at: readAt + 3600 * 1000 });
     bob.clock.now = readAt + 3600 * 1000;
     await bob.disappearing.expiry.sweep();
     const left = await bob.messenger.conversation('dm:alice');
@@ -133,7 +134,6 @@ describe('disappearing messages', () => {
     await deliver(bob, 'kept-0001', { kind: 'text', text: 'not read yet', expiresIn: 3600 });
     const all = await bob.messenger.conversation('dm:alice');
     await bob.receipts.seen(all.filter((m) => m.id.startsWith('gone-')));
-    await new Promise((r) => setTimeout(r, 50));
     expect(await w.db.count('expiring')).toBe(n);
     bob.disappearing.stop();
 

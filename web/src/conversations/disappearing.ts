@@ -11,7 +11,7 @@
  * the times and does the deleting, across reloads.
  */
 import { type Body, DISAPPEARING_TIMERS } from '../../../shared/envelope';
-import type { Database, StoredMessage } from '../storage/db';
+import type { Database, ExpiringMessage, StoredMessage } from '../storage/db';
 import { TIMED_KINDS } from './bodies/disappearing';
 import type { ConversationId } from './conversation-id';
 import { Expiry } from './expiry';
@@ -128,10 +128,21 @@ export class DisappearingMessages extends EventTarget {
     this.#start(message, message.ts);
   };
 
-  /** The read receipts' hook (Receipts `read`): a received disappearing message's clock starts when it is read. */
-  readonly read = (messages: readonly StoredMessage[]): void => {
+  /**
+   * The read receipts' hook (Receipts `read`): a received disappearing message's clock starts when
+   * it is read. Returns the entries to keep in `expiring`, written with the messages marked read
+   * (one transaction: a tab closed at once still deletes them at its next start).
+   */
+  readonly read = (messages: readonly StoredMessage[]): ExpiringMessage[] => {
     const now = this.#now();
-    for (const m of messages) if (m.dir === 'in' && m.expiresIn && m.expiresAt === undefined) this.#start(m, now);
+    const entries: ExpiringMessage[] = [];
+    for (const m of messages) {
+      if (m.dir !== 'in' || !m.expiresIn || m.expiresAt !== undefined) continue;
+      m.expiresAt = now + lifetimeMs(m.expiresIn);
+      entries.push({ conv: m.conv, dir: m.dir, id: m.id, at: m.expiresAt });
+      this.expiry.expect(m.expiresAt);
+    }
+    return entries;
   };
 
   /** A message arrived (Messenger `arrived`): a notice sets its conversation's timer, unless a later setting is held. */

@@ -45,6 +45,11 @@ export class Expiry {
     this.#wake(at);
   }
 
+  /** Something goes at `at` (ms), its entry written by the caller (in the transaction that read it: receipts.ts). */
+  expect(at: number): void {
+    this.#wake(at);
+  }
+
   /** Removes what is due now, then as each message falls due (after a stop, too). */
   start(): Promise<void> {
     this.#stopped = false;
