@@ -42,7 +42,7 @@ export function renderMessage(m: StoredMessage, opts: { showRead: boolean; me?: 
   const state = m.state === 'read' && !opts.showRead ? 'delivered' : m.state;
   return html`${content(m, opts.me)}
     <span class="meta">
-      ${m.expiresIn && !m.deleted ? timerMark(m.expiresIn) : nothing}
+      ${m.expiresIn && !m.deleted && m.conv.startsWith('dm:') ? timerMark(m.expiresIn) : nothing}
       ${messageTime(m.ts)}
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
       ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${state}">${stateLabel[state]()}</span>` : nothing}

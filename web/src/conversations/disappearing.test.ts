@@ -146,6 +146,14 @@ describe('disappearing messages', () => {
     reopened.stop();
   });
 
+  it('never starts a clock for a group’s message, whatever its body claims', async () => {
+    const bob = await device('bob');
+    const groupMessage = { conv: 'grp:g', peer: 'alice', dir: 'in', id: 'grp-00001', seq: 1, ts: 1, text: 'hi', state: 'delivered', expiresIn: 3600 } as const;
+    expect(bob.disappearing.read([{ ...groupMessage }])).toEqual([]);
+    expect(bob.disappearing.read([{ ...groupMessage, conv: 'dm:alice' }])).toHaveLength(1);
+    bob.disappearing.stop();
+  });
+
   it('bounds the timer a body may carry, and the test switch only ever shortens it', () => {
     expect(LIMITS.maxSendTtlSeconds).toBe(14 * 24 * 3600);
     expect(lifetimeMs(DAY, 1)).toBe(DAY * 1000);

@@ -22,6 +22,12 @@ export type Timer = (typeof DISAPPEARING_TIMERS)[number];
 export const isTimer = (n: unknown): n is Timer => DISAPPEARING_TIMERS.includes(n as Timer);
 
 /**
+ * Only 1:1 conversations (member chats too) have a timer: a group's messages never disappear in
+ * this version, whatever a member's body claims (a reply or file of a group may carry `expiresIn`).
+ */
+const isDm = (conv: ConversationId) => conv.startsWith('dm:');
+
+/**
  * TEST SWITCH: `localStorage['parley:test:disappearing-scale'] = '0.0001'` makes every timer last
  * that fraction of its time on this page (1 day: about 9 s), so e2e/disappearing.spec.ts can watch
  * messages go. Not a user setting (none reaches it); the sealed timer and the server's `ttl` stay
@@ -122,7 +128,7 @@ export class DisappearingMessages extends EventTarget {
    */
   readonly stamp = (body: Body, message: StoredMessage): void => {
     const seconds = this.timerOf(message.conv);
-    if (!seconds || !TIMED_KINDS.has(body.kind)) return;
+    if (!seconds || !TIMED_KINDS.has(body.kind) || !isDm(message.conv)) return;
     (body as { expiresIn?: number }).expiresIn = seconds;
     message.expiresIn = seconds;
     this.#start(message, message.ts);
@@ -137,7 +143,7 @@ export class DisappearingMessages extends EventTarget {
     const now = this.#now();
     const entries: ExpiringMessage[] = [];
     for (const m of messages) {
-      if (m.dir !== 'in' || !m.expiresIn || m.expiresAt !== undefined) continue;
+      if (m.dir !== 'in' || !m.expiresIn || m.expiresAt !== undefined || !isDm(m.conv)) continue;
       m.expiresAt = now + lifetimeMs(m.expiresIn);
       entries.push({ conv: m.conv, dir: m.dir, id: m.id, at: m.expiresAt });
       this.expiry.expect(m.expiresAt);
@@ -147,7 +153,7 @@ export class DisappearingMessages extends EventTarget {
 
   /** A message arrived (Messenger `arrived`): a notice sets its conversation's timer, unless a later setting is held. */
   arrived(message: StoredMessage): void {
-    if (message.dir !== 'in' || !isTimer(message.disappearing)) return;
+    if (message.dir !== 'in' || !isTimer(message.disappearing) || !isDm(message.conv)) return;
     const setting = { seconds: message.disappearing, ts: message.ts, by: message.peer };
     this.#apply(message.conv, setting).catch((err) => console.warn('parley: could not keep a disappearing-messages setting', err));
   }
