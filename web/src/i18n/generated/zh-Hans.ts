@@ -87,7 +87,7 @@
 'disappearing-mark': str`限时消息：${0}`,
 'disappearing-off': `关闭`,
 'disappearing-preview': str`限时消息：${0}`,
-'disappearing-set-to': str`${0} 将限时消息设为${1}`,
+'disappearing-set-to': str`${0} 将限时消息设为 ${1}`,
 'disappearing-turned-off': str`${0} 关闭了限时消息`,
 'error-admins-only': `该群组仅管理员可发言。`,
 'error-already-member': `已经是该群组的成员。`,
