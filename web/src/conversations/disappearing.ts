@@ -158,6 +158,10 @@ export class DisappearingMessages extends EventTarget {
     this.#apply(message.conv, setting).catch((err) => console.warn('parley: could not keep a disappearing-messages setting', err));
   }
 
+  /**
+   * A sent message's time: its `expiring` entry's write is issued before the message's own (the
+   * stamp runs while it is drafted), and removing one whose record never got written is harmless.
+   */
   #start(m: StoredMessage, from: number): void {
     m.expiresAt = from + lifetimeMs(m.expiresIn!);
     this.expiry.track(m.conv, m.dir, m.id, m.expiresAt).catch((err) => console.warn('parley: could not keep when a message disappears', err));
