@@ -16,6 +16,26 @@ import { FileId, MessageId, Username, b64 } from './protocol';
 import { type Sodium, fromB64, toB64 } from './sodium';
 
 /**
+ * A disappearing message's timer, in seconds (text, reply, file offer): the recipient deletes it
+ * that long after reading it, the sender that long after sending it (web/src/conversations/
+ * disappearing.ts). Absent: it stays.
+ */
+const expiresIn = z.number().int().min(1).max(LIMITS.maxSendTtlSeconds).optional();
+
+/** The timers a conversation's "Disappearing messages" can be set to, in seconds (0: off). */
+export const DISAPPEARING_TIMERS = [0, 3600, 86_400, 604_800] as const;
+
+/**
+ * The sender set the conversation's disappearing-message timer to `seconds` (0: off): both sides
+ * show it, and apply it to what they send; of two settings the later by the sender's clock wins.
+ */
+export const Disappearing = z.object({
+  kind: z.literal('disappearing'),
+  seconds: z.union(DISAPPEARING_TIMERS.map((s) => z.literal(s))),
+});
+export type Disappearing = z.infer<typeof Disappearing>;
+
+/**
  * A file offer: everything the recipient needs to fetch, open and verify the file's chunks
  * (see file-chunks.ts). The key travels only inside this sealed envelope.
  */
@@ -35,6 +55,7 @@ export const FileOffer = z.object({
    * them from there first, and from the sender if the server does not have them (yet).
    */
   stored: z.boolean().optional(),
+  expiresIn,
 });
 export type FileOffer = z.infer<typeof FileOffer>;
 
@@ -102,6 +123,7 @@ export const Reply = z.object({
   text: z.string().min(1).max(LIMITS.maxTextChars),
   quote: z.object({ id: MessageId, author: Username, text: z.string().max(MAX_QUOTE_CHARS) }),
   scheduledFor: ScheduledFor,
+  expiresIn,
 });
 export type Reply = z.infer<typeof Reply>;
 
@@ -116,7 +138,7 @@ export type Edit = z.infer<typeof Edit>;
  */
 export const Body = z.discriminatedUnion('kind', [
   // Bounded here, not only by the sender's composer: a hostile client chooses what it seals (review H1).
-  z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), scheduledFor: ScheduledFor }),
+  z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), scheduledFor: ScheduledFor, expiresIn }),
   FileOffer,
   Reaction,
   Delete,
@@ -125,6 +147,7 @@ export const Body = z.discriminatedUnion('kind', [
   Read,
   Typing,
   Profile,
+  Disappearing,
 ]);
 export type Body = z.infer<typeof Body>;
 

@@ -21,6 +21,11 @@ export const LIMITS = {
   maxReadIds: 100,
   /** Longest display name, in characters (code points) after trimming and NFC. */
   maxDisplayNameChars: 64,
+  /**
+   * Longest disappearing-message timer a `send` may ask the server to keep a queued copy for, in
+   * seconds: the offline queue's own default TTL (14 days), which bounds it anyway.
+   */
+  maxSendTtlSeconds: 14 * 24 * 3600,
 } as const;
 
 /** Groups (issue 12, shared/protocol-groups.ts): bounds every client and the server agree on. */

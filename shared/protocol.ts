@@ -43,8 +43,12 @@ export const ClientFrame = z.discriminatedUnion('t', [
   z.object({ t: z.literal('block'), username: Username }),
   /** Ends a block from now on: nothing sent during it is delivered. Answered with `unblocked`. */
   z.object({ t: z.literal('unblock'), username: Username }),
-  /** Send a sealed message to a contact. The server sets the sender itself. */
-  z.object({ t: z.literal('send'), to: Username, id: MessageId, env: SealedEnvelope }),
+  /**
+   * Send a sealed message to a contact. The server sets the sender itself. `ttl` (seconds): a
+   * disappearing message's timer; a queued copy is dropped that long after the server took it
+   * (never later than the queue's own TTL).
+   */
+  z.object({ t: z.literal('send'), to: Username, id: MessageId, env: SealedEnvelope, ttl: z.number().int().min(1).max(LIMITS.maxSendTtlSeconds).optional() }),
   /** The recipient's device has stored messages `ids` from `from`: the server may forget them. */
   z.object({ t: z.literal('ack'), from: Username, ids: IdBatch }),
   /**

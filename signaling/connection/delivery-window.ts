@@ -11,6 +11,8 @@ export interface InflightMessage {
   id: string;
   env: string;
   ts: number;
+  /** A disappearing message's end (ms): a queued copy is dropped then (the send's `ttl`). */
+  expiresAt?: number;
 }
 
 /** Key of a (peer, message id) pair in the maps below. */

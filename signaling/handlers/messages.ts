@@ -14,7 +14,10 @@ export const send: Handler<'send'> = async (ctx, session, f) => {
     session.send({ t: 'stored', id: f.id });
     return;
   }
-  await ctx.router.message({ from, id: f.id, env: f.env, ts: Date.now() }, f.to, session);
+  const ts = Date.now();
+  // A disappearing message's queued copy goes when its timer would end (store/queue.ts messageItem).
+  const msg = f.ttl === undefined ? { from, id: f.id, env: f.env, ts } : { from, id: f.id, env: f.env, ts, expiresAt: ts + f.ttl * 1000 };
+  await ctx.router.message(msg, f.to, session);
 };
 
 /**

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { InflightMessage, Session } from '../session';
 import type { EnqueueResult, QueueItem, Store } from '../store/store';
+import { messageItem } from '../store/queue';
 import { ProtocolError } from '../errors';
 import { admits } from '../policy';
 import { RECEIPT_FRAME } from './arrive';
@@ -127,7 +128,7 @@ export class Handover {
 
   /** Durably queues messages for `to`, and answers each sender through `answer`. */
   async queueMessages(to: string, msgs: InflightMessage[], answer: StoredAnswer): Promise<EnqueueResult> {
-    const items: QueueItem[] = msgs.map((m) => ({ kind: 'msg', peer: m.from, id: m.id, env: m.env, ts: m.ts }));
+    const items: QueueItem[] = msgs.map(messageItem);
     const result = await this.store.queue.enqueue(to, items);
     for (const m of msgs) answer(m.from, m.id, result);
     return result;

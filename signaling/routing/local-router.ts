@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { CloseCode } from '../../shared/protocol';
 import type { InflightMessage, Session } from '../session';
 import type { EnqueueResult, ReceiptKind, Store } from '../store/store';
+import { messageItem } from '../store/queue';
 import { seesPresence } from '../policy';
 import { arrive } from './arrive';
 import { Handover } from './handover';
@@ -94,7 +95,7 @@ export class LocalRouter implements Router {
   }
 
   async release(msg: InflightMessage, to: string): Promise<EnqueueResult> {
-    const result = await this.store.queue.enqueue(to, [{ kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts }]);
+    const result = await this.store.queue.enqueue(to, [messageItem(msg)]);
     const recipient = this.#online.get(to);
     // A drained queue reads again from its cursor: the new item is after it.
     if (result === 'stored' && recipient?.welcomed) {

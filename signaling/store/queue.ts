@@ -9,8 +9,19 @@ export type ReceiptKind = 'receipt' | 'refusal';
 
 /** One queued item for a recipient: a sealed message from `peer`, or `peer`'s receipt or refusal for message `id`. */
 export type QueueItem =
-  | { kind: 'msg'; peer: string; id: string; env: string; ts: number }
+  | { kind: 'msg'; peer: string; id: string; env: string; ts: number; expiresAt?: number }
   | { kind: ReceiptKind; peer: string; id: string; ts: number };
+
+/**
+ * The queue item of a message from `from`. `expiresAt` (ms; a disappearing message's, from the
+ * send's `ttl`) ends its queued copy earlier than the queue's own TTL would; never later. It is
+ * the store's business only: a page does not return it.
+ */
+export function messageItem(msg: { from: string; id: string; env: string; ts: number; expiresAt?: number }): Extract<QueueItem, { kind: 'msg' }> {
+  const item: Extract<QueueItem, { kind: 'msg' }> = { kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts };
+  if (msg.expiresAt !== undefined) item.expiresAt = msg.expiresAt;
+  return item;
+}
 
 /**
  * A queued item with its place in the recipient's queue: pages are read after a cursor. The

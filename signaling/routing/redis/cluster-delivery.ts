@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import { ProtocolError } from '../../errors';
 import type { InflightMessage, Session } from '../../session';
 import type { EnqueueResult, QueueItem, ReceiptKind, Store } from '../../store/store';
+import { messageItem } from '../../store/queue';
 import { arrive } from '../arrive';
 import { Handover } from '../handover';
 import type { DeliverResult, Routed } from '../router';
@@ -70,7 +71,7 @@ export class ClusterDelivery {
    * past that the connection's frames wait (and its socket is read no further) until one is answered.
    */
   message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
-    const item: QueueItem = { kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts };
+    const item: QueueItem = messageItem(msg);
     const flight = this.#flights.get(sender) ?? { count: 0, waiters: [] };
     this.#flights.set(sender, flight);
     flight.count++;
@@ -108,7 +109,7 @@ export class ClusterDelivery {
 
   /** A held (scheduled) message: into `to`'s stream, handed over as any entry (see Router.release). */
   async release(msg: InflightMessage, to: string): Promise<EnqueueResult> {
-    const item: QueueItem = { kind: 'msg', peer: msg.from, id: msg.id, env: msg.env, ts: msg.ts };
+    const item: QueueItem = messageItem(msg);
     const written = await this.deps.writer.write(to, [item], true);
     if (written.here) this.arrived(to, written.entries);
     return written.result === 'offline' ? 'stored' : written.result;

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { QueueItem } from '../queue';
 import { type ContractContext, ids, msg, pending, receipt } from './harness';
 
 export function queueContract(c: ContractContext, reopen: boolean): void {
@@ -116,6 +117,30 @@ export function queueContract(c: ContractContext, reopen: boolean): void {
       expect(await store.sweepExpired(c.clock.now, 1000)).toBeGreaterThanOrEqual(2);
       expect(await store.sweepExpired(c.clock.now, 1000)).toBe(0);
       c.clock.now += 1000;
+      expect(await pending(store, 'bob')).toEqual([]);
+    });
+
+    it("drops a disappearing message when its own end passes, before the queue's TTL, and sweeps it", async () => {
+      const store = await c.open({ ttlMs: 60_000, quotaMessages: 10 });
+      const t = c.clock.now;
+      // Behind an ordinary message (the stream is then not in expiry order), and ahead of one.
+      await store.queue.enqueue('bob', [msg('alice', 'long1', t)]);
+      await store.queue.enqueue('bob', [{ ...msg('alice', 'brief', t), expiresAt: t + 1000 } as QueueItem]);
+      // An end later than the queue's own TTL does not keep it longer.
+      await store.queue.enqueue('bob', [{ ...msg('alice', 'capped', t), expiresAt: t + 10 * 60_000 } as QueueItem, msg('carol', 'long2', t)]);
+      const all = await pending(store, 'bob');
+      expect(ids(all)).toEqual(['msg:alice:long1', 'msg:alice:brief', 'msg:alice:capped', 'msg:carol:long2']);
+      // A page never returns the store's own end.
+      expect(all[1]).toEqual({ kind: 'msg', peer: 'alice', id: 'brief', env: 'env-brief', ts: t });
+      c.clock.now = t + 999;
+      expect(ids(await pending(store, 'bob'))).toContain('msg:alice:brief');
+      c.clock.now = t + 1000;
+      expect(ids(await pending(store, 'bob'))).toEqual(['msg:alice:long1', 'msg:alice:capped', 'msg:carol:long2']);
+      // The sweep deletes it though the message ahead of it is still live.
+      expect(await store.sweepExpired(c.clock.now, 1000)).toBe(1);
+      expect(await store.sweepExpired(c.clock.now, 1000)).toBe(0);
+      expect(ids(await pending(store, 'bob'))).toEqual(['msg:alice:long1', 'msg:alice:capped', 'msg:carol:long2']);
+      c.clock.now = t + 60_000;
       expect(await pending(store, 'bob')).toEqual([]);
     });
 

@@ -68,7 +68,8 @@ export const ENQUEUE_ITEMS_AT = 10;
  * the recipient's node: routing/redis/stream-writer.ts). KEYS q, qi (then the builder's own).
  * ARGV now, expires, quotaMessages, quotaBytes, shareMessages, shareBytes, receiptsMax, room
  * (bytes the memory budget allows, -1: no budget), rowBytes, then the builder's own up to
- * `itemsAt`, then kind, peer, id, env, ts per item. Checks everything before writing anything: a
+ * `itemsAt`, then kind, peer, id, env, ts, expires per item (a disappearing message's may be
+ * sooner than ARGV's; the stream is then not in expiry order, see the sweep). Checks everything before writing anything: a
  * refusal leaves the queue as it was. `gate` is Lua defining \`local function gate(fresh)\`, asked
  * after every check and before the first write with the number of new messages: a string it
  * returns is the result, and nothing is written. `tail` runs after, with \`reply\` ({result, bytes
@@ -96,8 +97,8 @@ local receiptsMax, room, rowBytes = tonumber(ARGV[7]), tonumber(ARGV[8]), tonumb
 -- The items, and every field of qi this call reads (counters, shares, de-duplication), read at once.
 local function parse()
   local items, wanted, seen = {}, {n = true, b = true, r = true, seq = true}, {}
-  for i = ITEMS_AT, #ARGV, 5 do
-    local it = {kind = ARGV[i], peer = ARGV[i + 1], id = ARGV[i + 2], env = ARGV[i + 3], ts = ARGV[i + 4]}
+  for i = ITEMS_AT, #ARGV, 6 do
+    local it = {kind = ARGV[i], peer = ARGV[i + 1], id = ARGV[i + 2], env = ARGV[i + 3], ts = ARGV[i + 4], x = ARGV[i + 5]}
     it.key = dkey(it.kind, it.peer, it.id)
     wanted[it.key] = true
     if it.kind == 'msg' then wanted['n:' .. it.peer] = true; wanted['b:' .. it.peer] = true end
@@ -190,12 +191,12 @@ for _, it in ipairs(items) do
     seq = seq + 1
     local sid = seq .. '-0'
     if it.kind == 'msg' then
-      redis.call('XADD', q, sid, 'k', 'msg', 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires, 'e', it.env)
+      redis.call('XADD', q, sid, 'k', 'msg', 'p', it.peer, 'i', it.id, 't', it.ts, 'x', it.x, 'e', it.env)
       set.n, set.b = get('n') + 1, get('b') + #it.env
       set['n:' .. it.peer], set['b:' .. it.peer] = get('n:' .. it.peer) + 1, get('b:' .. it.peer) + #it.env
       added = added + #it.env
     else
-      redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', expires)
+      redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', it.x)
       set.r = get('r') + 1
     end
     set[it.key] = sid
@@ -241,29 +242,45 @@ return #entries
 `,
 );
 
+/** How many live entries a sweep looks past for expired disappearing messages behind them. */
+const SWEEP_LOOK_PAST = 100;
+
 /**
- * KEYS q, qi. ARGV now, limit. Deletes up to `limit` expired entries from the head; returns
- * {deleted, expiry of the new head or -1 when the queue is empty}.
+ * KEYS q, qi. ARGV now, limit. Deletes up to `limit` expired entries from the head, and expired
+ * ones among the next SWEEP_LOOK_PAST live entries (a disappearing message's end may come before
+ * the entries ahead of it); returns {deleted, the soonest expiry of what it read and kept, or -1
+ * when the queue is empty}. A page never hands over an expired entry, swept or not.
  */
 export const sweepQueueScript = new RedisScript(
   'sweepQueue',
   `${COMMON}
 local q, qi = KEYS[1], KEYS[2]
 local now, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
-local deleted, head = 0, -1
-while deleted < limit do
-  local batch = redis.call('XRANGE', q, '-', '+', 'COUNT', math.min(100, limit - deleted))
+local deleted, live, soonest, from = 0, 0, -1, '-'
+while deleted < limit and live < ${SWEEP_LOOK_PAST} do
+  local batch = redis.call('XRANGE', q, from, '+', 'COUNT', 100)
   local expired = {}
-  head = -1
   for _, e in ipairs(batch) do
-    if tonumber(e[2][10]) > now then head = tonumber(e[2][10]); break end
-    expired[#expired + 1] = e
+    local x = tonumber(e[2][10])
+    if x > now then
+      live = live + 1
+      if soonest < 0 or x < soonest then soonest = x end
+    elseif deleted + #expired < limit then
+      expired[#expired + 1] = e
+    elseif soonest < 0 or x < soonest then
+      soonest = x -- expired, left for the next sweep: still due
+    end
+    from = '(' .. e[1]
+    if live >= ${SWEEP_LOOK_PAST} then break end
   end
   forget(q, qi, expired)
   deleted = deleted + #expired
-  if head >= 0 or #batch == 0 then return {deleted, head} end
+  if #batch < 100 then break end
 end
-local first = redis.call('XRANGE', q, '-', '+', 'COUNT', 1)[1]
-return {deleted, first and tonumber(first[2][10]) or -1}
+if soonest < 0 then
+  local first = redis.call('XRANGE', q, '-', '+', 'COUNT', 1)[1]
+  if first then soonest = tonumber(first[2][10]) end
+end
+return {deleted, soonest}
 `,
 );

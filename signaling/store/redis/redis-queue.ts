@@ -95,7 +95,10 @@ export class RedisQueue implements QueueStore {
       ENTRY_BYTES,
       ...args,
     ];
-    for (const item of items) all.push(item.kind, item.peer, item.id, item.kind === 'msg' ? item.env : '', item.ts);
+    const expires = now + opts.ttlMs;
+    // Each entry's own end: a disappearing message's comes first when it is sooner (queue.ts messageItem).
+    const ends = items.map((item) => (item.kind === 'msg' && item.expiresAt !== undefined ? Math.min(expires, item.expiresAt) : expires));
+    items.forEach((item, i) => all.push(item.kind, item.peer, item.id, item.kind === 'msg' ? item.env : '', item.ts, ends[i]!));
     const lane = this.#lane(recipient);
     const reply = await lane.scripts.run<T>(script, [keys.queue(recipient), keys.queueIndex(recipient), ...extraKeys], all);
     if (reply[0] === 'stored') {
@@ -105,8 +108,8 @@ export class RedisQueue implements QueueStore {
       // empty one needs it (the sweep's reindex looks once more after emptying a queue). Not
       // awaited: the caller's answer must not wait for it, or answers would overtake each other.
       // On the first lane, where the sweep reads the index, so a sweep asked after this sees it.
-      if (reply[2] === 1) {
-        this.#main.sendCommand(['ZADD', keys.queueSweep, 'LT', String(now + opts.ttlMs), recipient]).catch((err: unknown) => opts.onIndexError?.(err));
+      if (reply[2] === 1 || ends.some((end) => end < expires)) {
+        this.#main.sendCommand(['ZADD', keys.queueSweep, 'LT', String(Math.min(...ends)), recipient]).catch((err: unknown) => opts.onIndexError?.(err));
       }
     }
     return reply;

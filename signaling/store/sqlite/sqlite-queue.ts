@@ -111,7 +111,9 @@ export class SqliteQueue implements QueueStore {
         // settle is still in its sender's outbox and will be sent again.
         if (item.kind !== 'msg' && !this.opts.budget.fits(added + size)) continue;
         if (item.kind === 'msg' && !messages.includes(item)) continue; // already queued
-        const changes = this.#q.insert.run(recipient, item.kind, item.peer, item.id, env, env?.length ?? 0, item.ts, expires).changes;
+        // A disappearing message's own end comes first when it is sooner (queue.ts messageItem).
+        const ends = item.kind === 'msg' && item.expiresAt !== undefined ? Math.min(expires, item.expiresAt) : expires;
+        const changes = this.#q.insert.run(recipient, item.kind, item.peer, item.id, env, env?.length ?? 0, item.ts, ends).changes;
         inserted += changes;
         if (changes > 0) {
           added += size;

@@ -22,6 +22,7 @@ import type { ConversationEvent } from '../conversations/messenger';
 import { Preferences } from '../conversations/preferences';
 import { Profiles } from '../conversations/profiles';
 import { Receipts } from '../conversations/receipts';
+import { DisappearingMessages } from '../conversations/disappearing';
 import { TransientSeal } from '../conversations/transient';
 import { Typing } from '../conversations/typing';
 import { ScheduledSends } from '../conversations/scheduled';
@@ -51,6 +52,7 @@ export class AppServices extends EventTarget implements Services {
   readonly #search: SearchIndex;
   readonly preferences: Preferences;
   readonly receipts: Receipts;
+  readonly disappearing: DisappearingMessages;
   readonly typing: Typing;
   readonly groupTyping: GroupTyping;
   readonly groupReceipts: GroupReceipts;
@@ -93,11 +95,15 @@ export class AppServices extends EventTarget implements Services {
     });
     this.preferences = new Preferences(db);
     this.groupReceipts = new GroupReceipts({ send: (f) => this.connection.send(f), preferences: this.preferences });
+    this.disappearing = new DisappearingMessages({ db, messenger: this.messenger, me: () => account.identity!.username });
+    this.messenger.stamp = this.disappearing.stamp;
+    this.messenger.addEventListener('arrived', (e) => this.disappearing.arrived((e as ArrivedEvent).message));
     this.receipts = new Receipts({
       db,
       sendJob: (peer, kind, body) => this.messenger.sendJob(peer, kind, body),
       sendReceipts: () => this.preferences.sendReadReceipts,
       groupSeen: (messages) => this.groupReceipts.seen(messages),
+      read: this.disappearing.read,
     });
     this.typing = new Typing({ seal: new TransientSeal(sodium, account, this.messenger.keys), send: (peer, id, env) => this.links.sendTransient(peer, id, env), preferences: this.preferences });
     this.groupTyping = new GroupTyping({ send: (f) => this.connection.send(f), preferences: this.preferences, me: () => account.identity!.username });
@@ -154,7 +160,7 @@ export class AppServices extends EventTarget implements Services {
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
     const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly }, chunkStore);
-    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load(), services.groups.load()]);
+    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load(), services.groups.load(), services.disappearing.load()]);
     services.transfers.sweep().catch((err) => console.warn('parley: could not look for stored files no transfer owns', err));
     return services;
   }
@@ -206,6 +212,7 @@ export class AppServices extends EventTarget implements Services {
     this.#notifier.start();
     this.messenger.start();
     this.scheduled.start().catch((err) => console.warn('parley: could not read the scheduled messages', err));
+    void this.disappearing.start();
     this.connection.start();
   }
 
@@ -267,6 +274,7 @@ export class AppServices extends EventTarget implements Services {
     this.typing.stop();
     this.messenger.stop();
     this.scheduled.stop();
+    this.disappearing.stop();
     this.connection.stop();
     this.links.closeAll();
   }

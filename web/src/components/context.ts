@@ -7,6 +7,7 @@ import type { SearchHit } from '../conversations/search';
 import type { Preferences } from '../conversations/preferences';
 import type { Profiles } from '../conversations/profiles';
 import type { Receipts } from '../conversations/receipts';
+import type { DisappearingMessages } from '../conversations/disappearing';
 import type { Typing } from '../conversations/typing';
 import type { ScheduledSends } from '../conversations/scheduled';
 import type { GroupTyping } from '../groups/group-typing';
@@ -30,6 +31,8 @@ export interface Services {
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
+  /** Each 1:1 conversation's disappearing-messages timer, and the deleting (conversations/disappearing.ts). */
+  readonly disappearing: DisappearingMessages;
   /** Group chats (web/src/groups/): the list, each group's view, sending, and the admin part. */
   readonly groups: GroupsFace;
   readonly signedIn: boolean;

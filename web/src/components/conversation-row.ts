@@ -9,6 +9,7 @@ import type { LastMessage } from '../storage/db';
 import { listTime } from '../i18n/list-time';
 import { t } from '../i18n/strings';
 import { tm } from '../i18n/member-chat-strings';
+import { td, timerName } from '../i18n/disappearing-strings';
 
 export interface RowData {
   username: string;
@@ -27,6 +28,7 @@ export interface RowData {
 export function previewText(last: LastMessage | undefined): string {
   if (!last) return t.noMessagesYet();
   if (last.deleted) return t.messageDeleted();
+  if (last.disappearing !== undefined) return td.preview(timerName(last.disappearing));
   return last.file ? t.previewFile(last.text) : last.text;
 }
 

@@ -10,6 +10,7 @@ import { activeLocale } from '../i18n/locale';
 import { LinkMemo } from './log/linkify';
 import { mentionText } from './log/mention-text';
 import { quoteAuthor } from './log/quote-author';
+import { timerMark } from './log/disappearing-notice';
 import './parley-file-item';
 import './parley-message-actions';
 import './parley-reactions';
@@ -47,6 +48,7 @@ export function renderMessage(m: StoredMessage, opts: { showRead: boolean; me?: 
   return html`${content(m, opts.me)}
     <span class="meta">
       ${m.scheduledFor !== undefined ? html`<span class="scheduled">${ts.scheduledMark()}</span>` : nothing}
+      ${m.expiresIn && !m.deleted && m.conv.startsWith('dm:') ? timerMark(m.expiresIn) : nothing}
       ${messageTime(m.scheduledFor ?? m.ts)}
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
       ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${state}">${stateLabel[state]()}</span>` : nothing}

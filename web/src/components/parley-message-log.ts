@@ -13,6 +13,7 @@ import { ScrollKeeper } from './log/scroll-keeper';
 import { ListenController } from './listen-controller';
 import { SeenController } from './seen-controller';
 import { messageStyles, renderMessage } from './message-view';
+import { noticeStyles, renderNotice } from './log/disappearing-notice';
 import { type RevealEvent, revealIn } from './reveal';
 import { controls } from './shared-styles';
 import './log/parley-image-viewer';
@@ -143,6 +144,8 @@ export class ParleyMessageLog extends LitElement {
   #row(r: LogRow) {
     if (r.kind === 'day') return html`<li role="separator" aria-label=${r.label} class="day"><span aria-hidden="true">${r.label}</span></li>`;
     const m = r.message;
+    const me = this.services.account.identity?.username;
+    if (m.disappearing !== undefined) return html`<li data-key=${r.key} data-id=${m.id} class="notice" title=${fullDateTime(m.ts)}>${renderNotice(m, me)}</li>`;
     // In a group the author is any member: their display name when they are a contact (the username otherwise).
     const author = m.dir === 'out' ? t.authorYou() : m.conv.startsWith('grp:') ? (this.services.contacts.displayName(m.peer) ?? m.peer) : m.peer;
     // Every message names its author to a screen reader; the eye sees the name once per group.
@@ -150,7 +153,7 @@ export class ParleyMessageLog extends LitElement {
       ? html`<span class="author">${author}<span class="visually-hidden">:</span></span>`
       : html`<span class="visually-hidden">${t.authorSays(author)}</span>`;
     return html`<li data-key=${r.key} data-id=${m.id} class="${m.dir}${r.grouped ? ' grouped' : ''}" data-state=${m.state} title=${fullDateTime(m.scheduledFor ?? m.ts)}>
-      ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts, me: this.services.account.identity?.username })}
+      ${label}${renderMessage(m, { showRead: this.services.preferences.sendReadReceipts, me })}
     </li>`;
   }
 
@@ -164,7 +167,7 @@ export class ParleyMessageLog extends LitElement {
     if (e instanceof ViewImageEvent) void this.viewer.show(e.src, e.name);
   };
 
-  static override styles = [messageStyles, controls, css`
+  static override styles = [messageStyles, noticeStyles, controls, css`
     :host { flex: 1; display: flex; flex-direction: column; min-height: 0; position: relative; }
     .scroller { flex: 1; overflow-y: auto; overflow-anchor: none; padding: 1rem; }
     ol { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; }

@@ -21,11 +21,12 @@ export function lastMessageOf(m: StoredMessage): LastMessage {
   const last: LastMessage = { id: m.id, dir: m.dir, at: localTime(m), text: m.deleted ? '' : [...m.text].slice(0, PREVIEW_CHARS).join('') };
   if (m.file) last.file = true;
   if (m.deleted) last.deleted = true;
+  if (m.disappearing !== undefined) last.disappearing = m.disappearing;
   return last;
 }
 
 export function sameLast(a: LastMessage | undefined, b: LastMessage): boolean {
-  return a !== undefined && a.id === b.id && a.dir === b.dir && a.at === b.at && a.text === b.text && a.file === b.file && a.deleted === b.deleted;
+  return a !== undefined && a.id === b.id && a.dir === b.dir && a.at === b.at && a.text === b.text && a.file === b.file && a.deleted === b.deleted && a.disappearing === b.disappearing;
 }
 
 /**

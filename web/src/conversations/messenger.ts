@@ -24,7 +24,7 @@ import { replyTo } from './bodies/reply';
 import { ConversationStates } from './conversation-states';
 import { History } from './history';
 import { ArrivedEvent, type ControlHandler, ConversationEvent, type HeldOffer } from './messenger-events';
-import { Sealer } from './sealer';
+import { Sealer, type Stamp } from './sealer';
 import type { Outcome } from './message-outcome';
 import { SEND_REFUSALS, Settler } from './settle';
 import { applyWaiting, expirePending } from './pending';
@@ -81,7 +81,7 @@ export class Messenger extends EventTarget {
     this.#outbox = new Outbox(db, (entry) => {
       if (this.routed.send(entry)) return;
       unsendBeforeDelete(connection, entry);
-      this.links.get(entry.to).send(entry.id, entry.env);
+      this.links.get(entry.to).send(entry.id, entry.env, entry.ttl);
     });
     this.#answers = new Batcher((answer, peer, ids) => (answer === 'ack' ? links.get(peer).ack(ids) : links.get(peer).refuse(ids)));
     this.#receiver = new Receiver({
@@ -209,9 +209,15 @@ export class Messenger extends EventTarget {
   }
 
   /** Sends a file offer (the chunks follow through the file transfer layer). */
-  async sendFileOffer(peer: string, offer: FileOffer): Promise<void> {
-    const message = this.#sealer.draft(peer, offer);
-    await this.#record(message, this.#sealer.message(message, offer));
+  sendFileOffer = (peer: string, offer: FileOffer): Promise<StoredMessage> => this.sendContent(peer, offer);
+  /** Seals and sends a content body of its own to `peer` (a file offer, a disappearing-messages notice); the conversation's copy. */
+  async sendContent(peer: string, body: Body): Promise<StoredMessage> {
+    const message = this.#sealer.draft(peer, body);
+    return this.#record(message, this.#sealer.message(message, body));
+  }
+  /** Set by the disappearing messages (disappearing.ts): stamps each new message of a conversation whose timer is on. */
+  set stamp(stamp: Stamp | undefined) {
+    this.#sealer.stamp = stamp;
   }
 
   /**

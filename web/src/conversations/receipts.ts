@@ -8,7 +8,7 @@
  */
 import type { Body } from '../../../shared/envelope';
 import { LIMITS } from '../../../shared/limits';
-import type { Database, OutboxKind, StoredMessage } from '../storage/db';
+import type { Database, ExpiringMessage, OutboxKind, StoredMessage } from '../storage/db';
 import { dmPeer } from './conversation-id';
 
 /** Ids seen within this long of each other go in one receipt. */
@@ -22,6 +22,11 @@ export interface ReceiptDeps {
   sendReceipts: () => boolean;
   /** Group messages just read here: their read cursor goes to the server (groups/group-receipts.ts). */
   groupSeen?: (messages: readonly StoredMessage[]) => void;
+  /**
+   * Messages just read here, changed before they are written (a disappearing one's clock starts:
+   * disappearing.ts); what it returns is written to `expiring` with them.
+   */
+  read?: (messages: readonly StoredMessage[]) => ExpiringMessage[];
 }
 
 export class Receipts {
@@ -37,8 +42,10 @@ export class Receipts {
     const fresh = messages.filter((m) => m.dir === 'in' && m.state === 'delivered');
     if (fresh.length === 0) return;
     for (const m of fresh) m.state = 'read';
-    const tx = this.d.db.transaction('messages', 'readwrite');
-    await Promise.all([...fresh.map((m) => tx.store.put(m)), tx.done]);
+    const expiring = this.d.read?.(fresh) ?? [];
+    const tx = this.d.db.transaction(['messages', 'expiring'], 'readwrite');
+    const [stored, times] = [tx.objectStore('messages'), tx.objectStore('expiring')];
+    await Promise.all([...fresh.map((m) => stored.put(m)), ...expiring.map((e) => times.put(e)), tx.done]);
     if (!this.d.sendReceipts()) return;
     this.d.groupSeen?.(fresh.filter((f) => dmPeer(f.conv) === undefined));
     // A group's messages are not reported one to one: a receipt sealed to their author would tell

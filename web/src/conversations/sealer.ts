@@ -13,7 +13,13 @@ import { bodyModule } from './bodies/registry';
 import { type ConversationId, dmId } from './conversation-id';
 import type { PeerKeys } from './peer-keys';
 
+/** Gives a new message (and its body, before it is sealed) the conversation's disappearing timer, if on (disappearing.ts). */
+export type Stamp = (body: Body, message: StoredMessage) => void;
+
 export class Sealer {
+  /** Set by the disappearing messages (conversations/disappearing.ts). */
+  stamp: Stamp | undefined;
+
   constructor(
     private readonly sodium: Sodium,
     private readonly account: Account,
@@ -27,12 +33,16 @@ export class Sealer {
     if (!this.keys.keyOf(peer)) throw new ParleyError('untrusted');
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
-    return { conv: dmId(peer), peer, dir: 'out', id: crypto.randomUUID(), seq: this.nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
+    const message: StoredMessage = { conv: dmId(peer), peer, dir: 'out', id: crypto.randomUUID(), seq: this.nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
+    this.stamp?.(body, message);
+    return message;
   }
 
-  /** The outbox job that sends `message`, whose content is `body`. */
+  /** The outbox job that sends `message`, whose content is `body` (a disappearing one's timer is the server's `ttl` for it). */
   message(message: StoredMessage, body: Body): OutboxEntry {
-    return this.job(message.peer, message.conv, 'message', message.id, body, message.ts, message.seq);
+    const entry = this.job(message.peer, message.conv, 'message', message.id, body, message.ts, message.seq);
+    if (message.expiresIn) entry.ttl = message.expiresIn;
+    return entry;
   }
 
   /** A job of `kind` carrying `body` to `peer` as envelope `id`, sealed at `ts`. */

@@ -18,8 +18,11 @@ export interface Link {
   readonly peer: string;
   /** Which path carries traffic right now. */
   readonly path: LinkPath;
-  /** Sends a sealed envelope; false if it cannot leave now (it stays in the outbox). */
-  send(id: string, env: string): boolean;
+  /**
+   * Sends a sealed envelope; false if it cannot leave now (it stays in the outbox). `ttl`: a
+   * disappearing message's timer in seconds (the server's queue keeps it no longer).
+   */
+  send(id: string, env: string, ttl?: number): boolean;
   /**
    * The envelopes `ids` from this contact are safely stored (or were duplicates): the sender may
    * forget them. Each is answered on the path it came by.

@@ -88,7 +88,7 @@ export class Links extends EventTarget {
       link = new PeerLink({
         peer,
         initiator: me < peer,
-        relaySend: (id, env) => this.connection.send({ t: 'send', to: peer, id, env }),
+        relaySend: (id, env, ttl) => this.connection.send(ttl === undefined ? { t: 'send', to: peer, id, env } : { t: 'send', to: peer, id, env, ttl }),
         relayAnswer: (answer, ids) => this.connection.send({ t: answer, from: peer, ids }),
         received: (id, env) => this.#frames?.enqueue('direct envelope', () => this.#sink?.envelope(peer, id, env)),
         answered: (ids, outcome) => this.#frames?.enqueue('direct answer', () => this.#sink?.outcome(ids, outcome, peer)),

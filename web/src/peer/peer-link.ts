@@ -24,7 +24,8 @@ export interface PeerLinkDeps {
   peer: string;
   /** The deterministic glare rule: only the side whose name sorts first offers. */
   initiator: boolean;
-  relaySend: (id: string, env: string) => boolean;
+  /** `ttl`: a disappearing message's timer (seconds), for the server's queue (the send frame's). */
+  relaySend: (id: string, env: string, ttl?: number) => boolean;
   /** Answers envelopes that came through the server. */
   relayAnswer: (answer: 'ack' | 'refuse', ids: string[]) => void;
   /** The server connection, for file chunks on the relay path. */
@@ -53,7 +54,7 @@ export class PeerLink implements Link {
   /** Sent on the relay, not yet stored or delivered: the link stays on the relay until this drains. */
   readonly #relayPending = new Set<string>();
   /** Sent on the channel, not yet acknowledged by the contact, in send order. */
-  readonly #directUnacked = new Map<string, string>();
+  readonly #directUnacked = new Map<string, [env: string, ttl: number | undefined]>();
   /** Arrivals not yet answered, so each is answered on the path it came by. */
   readonly #arrivals = new Arrivals();
   #peerOnline = false;
@@ -67,13 +68,13 @@ export class PeerLink implements Link {
     this.peer = d.peer;
   }
 
-  send(id: string, env: string): boolean {
+  send(id: string, env: string, ttl?: number): boolean {
     if (this.#channel?.open && this.#relayPending.size === 0 && this.#channel.send({ t: 'env', id, env })) {
-      this.#directUnacked.set(id, env);
+      this.#directUnacked.set(id, [env, ttl]);
       return true;
     }
     this.#relayPending.add(id);
-    return this.d.relaySend(id, env);
+    return this.d.relaySend(id, env, ttl);
   }
 
   /**
@@ -253,9 +254,9 @@ export class PeerLink implements Link {
     this.#setPath('relay');
     const unacked = [...this.#directUnacked];
     this.#directUnacked.clear();
-    for (const [id, env] of unacked) {
+    for (const [id, [env, ttl]] of unacked) {
       this.#relayPending.add(id);
-      this.d.relaySend(id, env);
+      this.d.relaySend(id, env, ttl);
     }
   }
 

@@ -84,6 +84,21 @@ export interface StoredMessage {
   scheduledFor?: number;
   /** One's own scheduled message the server holds (or is being asked to): "Scheduled for", Cancel, Send now. */
   held?: true;
+  /** A disappearing message's timer (seconds), from its sealed body (conversations/disappearing.ts). */
+  expiresIn?: number;
+  /** When it is deleted from this device (ms, this clock): sent + timer, or read + timer; kept in `expiring` too. */
+  expiresAt?: number;
+  /** A "Disappearing messages" notice: its author set the timer to this (seconds; 0: off). */
+  disappearing?: number;
+}
+
+/** A disappearing message and when it goes (conversations/expiry.ts), read soonest first. */
+export interface ExpiringMessage {
+  conv: ConversationId;
+  dir: Direction;
+  id: string;
+  /** ms, this device's clock. */
+  at: number;
 }
 
 /**
@@ -106,6 +121,8 @@ export interface OutboxEntry {
   held?: true;
   /** A `schedule` job the user cancelled or sent now: that frame is sent until the server answers it. */
   want?: 'cancel' | 'now';
+  /** A disappearing message's timer (seconds): the server's queue keeps it no longer (the send's `ttl`). */
+  ttl?: number;
 }
 
 /**
@@ -137,6 +154,8 @@ export interface LastMessage {
   text: string;
   file?: true;
   deleted?: true;
+  /** A "Disappearing messages" notice: the timer it set (seconds; 0: off). */
+  disappearing?: number;
 }
 
 /** A body that changes another message, kept until that message arrives (conversations/pending.ts). */
@@ -255,12 +274,13 @@ export interface ParleyDB extends DBSchema {
   groups: { key: string; value: StoredGroup };
   keyPackages: { key: string; value: StoredKeyPackage };
   memberKeys: { key: string; value: StoredMemberKey };
+  expiring: { key: [ConversationId, Direction, string]; value: ExpiringMessage; indexes: { byAt: number } };
 }
 
 export type Database = IDBPDatabase<ParleyDB>;
 
 /** The schema's version; migrations.ts takes any earlier one to it. */
-export const DB_VERSION = 6;
+export const DB_VERSION = 7;
 
 export function openDatabase(name = 'parley'): Promise<Database> {
   return openDB<ParleyDB>(name, DB_VERSION, {

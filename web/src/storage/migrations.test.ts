@@ -107,12 +107,12 @@ describe('upgrading a version 3 profile', () => {
     v5.close();
 
     const db = await openDatabase();
-    expect(db.version).toBe(6);
+    expect(db.version).toBe(DB_VERSION);
     const raw = db as unknown as import('idb').IDBPDatabase;
     for (const [store, rows] of Object.entries(records)) expect(await raw.getAll(store)).toEqual(rows.map(([value]) => value));
     expect(await db.getAllFromIndex('messages', 'byQuote', ['dm:bob', 'x-0000001'])).toHaveLength(1);
     expect(await db.getAllFromIndex('outbox', 'bySeq')).toHaveLength(1);
-    for (const store of ['groups', 'keyPackages', 'memberKeys'] as const) expect(await db.getAll(store)).toEqual([]);
+    for (const store of ['groups', 'keyPackages', 'memberKeys', 'expiring'] as const) expect(await db.getAll(store)).toEqual([]);
     // The new stores take their records by their keys.
     await db.put('groups', { id: 'g'.repeat(22), name: 'Hikers', role: 'owner', settings: { listed: true, name: 'Hikers', topic: '', joinPolicy: 'approval', onlyAdminsSend: false, memberChats: false }, joinedAt: 1, state: new Uint8Array([9]), seq: 3 });
     await db.put('keyPackages', { ref: 'ref-1', publicPackage: new Uint8Array([1]), initPrivateKey: new Uint8Array([2]), hpkePrivateKey: new Uint8Array([3]), made: 1 });
@@ -123,9 +123,21 @@ describe('upgrading a version 3 profile', () => {
     db.close();
   });
 
+  it('from version 6 gains the expiring store (version 7), read by when each message goes', async () => {
+    const v6 = await openV3Upgraded(6);
+    await v6.put('messages', { conv: 'dm:bob', peer: 'bob', dir: 'in', id: 'kept-0001', seq: 1, ts: 1, text: 'hi', state: 'read' });
+    v6.close();
+    const db = await openDatabase();
+    expect(await db.count('messages')).toBe(1);
+    await db.put('expiring', { conv: 'dm:bob', dir: 'in', id: 'b-0000001', at: 20 });
+    await db.put('expiring', { conv: 'dm:bob', dir: 'out', id: 'a-0000001', at: 10 });
+    expect((await db.getAllFromIndex('expiring', 'byAt', IDBKeyRange.upperBound(15))).map((e) => e.id)).toEqual(['a-0000001']);
+    db.close();
+  });
+
   it('opens a fresh profile at the current version with every store empty', async () => {
     const db = await openDatabase();
-    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'forgotten', 'groups', 'identity', 'keyPackages', 'memberKeys', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
+    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'expiring', 'forgotten', 'groups', 'identity', 'keyPackages', 'memberKeys', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
     expect(await db.getAll('messages')).toEqual([]);
     db.close();
   });

@@ -13,6 +13,7 @@
  * 6: groups (web/src/groups/): `groups` (each group's view and serialized MLS state, keyed by the
  *    group id), `keyPackages` (this device's key-package secrets by ref) and `memberKeys` (the
  *    first key seen for a group member who is not a contact). Nothing existing changes.
+ * 7: `expiring`: disappearing messages by when they go (conversations/expiry.ts). A new store only.
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ParleyDB } from './db';
@@ -30,6 +31,7 @@ export function upgrade(db: IDBPDatabase<ParleyDB>, oldVersion: number, newVersi
   if (oldVersion < 4) toV4(raw, tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>, toFive);
   if (oldVersion < 5 && toFive) toV5(raw, tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>, oldVersion);
   if (oldVersion < 6 && (newVersion ?? 6) >= 6) toV6(raw);
+  if (oldVersion < 7 && (newVersion ?? 7) >= 7) raw.createObjectStore('expiring', { keyPath: ['conv', 'dir', 'id'] }).createIndex('byAt', 'at');
 }
 
 /** New stores only: a version 5 profile keeps every record as it was. */

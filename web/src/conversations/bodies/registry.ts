@@ -8,6 +8,7 @@
 import type { Body, UnsupportedBody } from '../../../../shared/envelope';
 import type { StoredMessage } from '../../storage/db';
 import { deleteBody } from './delete';
+import { disappearingBody } from './disappearing';
 import { editBody } from './edit';
 import { fileBody } from './file';
 import { profileBody } from './profile';
@@ -24,7 +25,7 @@ export type BodyKind = ReceivedBody['kind'];
 type BodyOf<K extends BodyKind> = Extract<ReceivedBody, { kind: K }>;
 
 /** What a conversation shows of a content body. */
-export type MessageContent = Pick<StoredMessage, 'text' | 'file' | 'unsupported' | 'reply' | 'scheduledFor'>;
+export type MessageContent = Pick<StoredMessage, 'text' | 'file' | 'unsupported' | 'reply' | 'scheduledFor' | 'expiresIn' | 'disappearing'>;
 
 export interface ContentModule<B> {
   readonly role: 'content';
@@ -81,6 +82,7 @@ const REGISTRY: { readonly [K in BodyKind]: BodyModule<BodyOf<K>> } = {
   read: readBody,
   typing: typingBody,
   profile: profileBody,
+  disappearing: disappearingBody,
 };
 
 /** The module of `body`'s kind. */

@@ -7,12 +7,13 @@
 import { MAX_QUOTE_CHARS, type Reply } from '../../../../shared/envelope';
 import type { StoredMessage } from '../../storage/db';
 import { authorOf } from './author';
+import { timerOf } from './disappearing';
 import type { ContentModule } from './registry';
 import { scheduledMark } from './scheduled-mark';
 
 export const replyBody: ContentModule<Reply> = {
   role: 'content',
-  show: (body) => ({ text: body.text, reply: { id: body.quote.id, author: body.quote.author, text: body.quote.text }, ...scheduledMark(body.scheduledFor) }),
+  show: (body) => ({ text: body.text, reply: { id: body.quote.id, author: body.quote.author, text: body.quote.text }, ...scheduledMark(body.scheduledFor), ...timerOf(body) }),
 };
 
 /** What a reply to `original` quotes of it: its author and the start of its text (a file message's name). */
