@@ -44,3 +44,4 @@ export {
 export { nextLeaves } from './leaves';
 export { decodeTree, encodeTree, joinTreeParts, treeParts } from './trees';
 export { COMMIT_PART_CHARS, needsParts, packCommit, textPart, textPartCount, unpackCommit } from './commit-parts';
+export { KEY_RETENTION } from './retention';

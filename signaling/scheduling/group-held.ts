@@ -13,7 +13,7 @@
  * its held messages after a commit: cancel, then schedule again at the new epoch). SECURITY.md,
  * "Scheduled messages", says what this costs.
  */
-import { defaultKeyRetentionConfig } from 'ts-mls';
+import { KEY_RETENTION } from '../../shared/groups';
 import { HELD_GROUP_DROP_REASONS } from '../../shared/protocol-schedule';
 import { ProtocolError } from '../errors';
 import type { Context } from '../handlers/context';
@@ -24,7 +24,7 @@ import type { HeldOutcome } from './scheduler';
 import type { HeldMessage } from './schedule-store';
 
 /** The most epochs a held group message may be behind the group's when it falls due. */
-export const HELD_EPOCH_LAG = defaultKeyRetentionConfig.retainKeysForEpochs;
+export const HELD_EPOCH_LAG = KEY_RETENTION.epochs;
 
 /**
  * The most group messages one sender may have held for one group and epoch. Each takes a step of
@@ -32,7 +32,7 @@ export const HELD_EPOCH_LAG = defaultKeyRetentionConfig.retainKeysForEpochs;
  * that sender skips its step and keeps the key for it, but only for this many skipped steps
  * (ts-mls's `retainKeysForGenerations`): one more held, and the oldest would be unreadable.
  */
-export const HELD_PER_EPOCH = defaultKeyRetentionConfig.retainKeysForGenerations;
+export const HELD_PER_EPOCH = KEY_RETENTION.generations;
 
 const DROP_REASONS: ReadonlySet<string> = new Set(HELD_GROUP_DROP_REASONS);
 
