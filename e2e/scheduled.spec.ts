@@ -6,6 +6,7 @@
  */
 import type { ParleyUser } from './support/parley-user';
 import { chatting, expect, test } from './support/fixtures';
+import { createGroup, openGroup } from './support/group-ui';
 
 /** Writes `text` and opens Send options → Schedule message with `at` (ms, whole seconds) in "Send at"; returns the dialog. */
 async function pickTime(user: ParleyUser, text: string, at: number) {
@@ -98,4 +99,36 @@ test('a bad time is refused in the dialog; “Send now” delivers a scheduled m
   await expect(bob.message(text)).toBeVisible({ timeout: 5000 });
   await expect(alice.message(text)).not.toContainText('Scheduled for');
   await expect(alice.message(text)).toContainText(/delivered|read/i);
+});
+
+test('in a group: a scheduled message is posted for every member at its time while its sender’s browser is closed', async ({ openUser }) => {
+  const alice = await openUser('alice');
+  const bob = await openUser('bob');
+  for (const u of [alice, bob]) await u.signUp();
+  await alice.befriend(bob);
+  await createGroup(alice, 'Early birds');
+  await alice.page.getByRole('button', { name: 'Group details' }).click();
+  await alice.page.getByRole('button', { name: 'Add members' }).click();
+  await alice.page.getByRole('checkbox', { name: 'bob' }).check();
+  await alice.page.getByRole('button', { name: 'Add to group' }).click();
+  await alice.page.getByRole('button', { name: 'Group details' }).click();
+  await openGroup(bob, 'Early birds');
+
+  const text = 'Stand-up in five minutes';
+  const at = wholeSecondsFromNow(7000);
+  await schedule(alice, text, at);
+  await expect(alice.message(text)).toContainText('Scheduled for');
+  // Written after it, sent at once: it stays below the scheduled one until that goes.
+  await alice.send('Coffee first');
+  await expect(bob.message('Coffee first')).toBeVisible();
+  await alice.closeTab();
+
+  const early = at - 700 - Date.now();
+  expect(early).toBeGreaterThan(0);
+  await bob.page.waitForTimeout(early);
+  await expect(bob.message(text)).toHaveCount(0);
+  await expect(bob.message(text)).toBeVisible({ timeout: 10_000 });
+  expect(Date.now()).toBeGreaterThanOrEqual(at);
+  await expect(bob.message(text)).toContainText('Scheduled');
+  await expect(bob.message(text)).toContainText('alice');
 });

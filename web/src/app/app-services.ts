@@ -84,7 +84,7 @@ export class AppServices extends EventTarget implements Services {
     this.messenger = new Messenger(db, sodium, account, this.contacts, this.connection, this.links);
     const sealer = new Sealer(sodium, account, this.messenger.keys, createSequencer());
     this.scheduled = new ScheduledSends({ messenger: this.messenger, sealer, me: () => account.identity!.username, send: (f) => this.connection.send(f), online: () => this.connection.online });
-    this.groups = new Groups({ db, sodium, account, contacts: this.contacts, connection: this.connection, messenger: this.messenger });
+    this.groups = new Groups({ db, sodium, account, contacts: this.contacts, connection: this.connection, messenger: this.messenger, scheduled: this.scheduled });
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.transfers.postInGroup = (group, offer) => this.groups.sendFile(group, offer);
     this.transfers.holdInGroup = (group, offer) => this.groups.chat.holdFile(group, offer);

@@ -4,6 +4,8 @@
  * parts (core's `Groups`, admin's `GroupAdmin`) can grow without the UI seeing more, and the
  * composition root's `groups: Groups` is checked against it by the compiler.
  */
+import type { Body } from '../../../shared/envelope';
+import type { StoredMessage } from '../storage/db';
 import type { GroupSettings } from '../../../shared/protocol-groups';
 import type { GroupCard, GroupView, JoinRequestView, NewGroup } from '../groups/core';
 
@@ -40,6 +42,13 @@ export interface GroupChatFace {
   react(id: string, target: string, emoji: string, remove?: boolean, dir?: 'in' | 'out'): Promise<void>;
   edit(id: string, target: string, text: string): Promise<void>;
   deleteForEveryone(id: string, target: string): Promise<void>;
+  /** A message for `text` in group `id` as send() would seal it, `scheduledFor` set (a scheduled one): its body, mentions and plaintext. */
+  compose(
+    id: string,
+    text: string,
+    reply?: { id: string; author: string; text: string },
+    scheduledFor?: number,
+  ): { body: Body; named: Pick<StoredMessage, 'mentions'>; encode: (m: StoredMessage) => string } | undefined;
 }
 
 /** The group service. Fires `groups` (detail: the group id, or undefined for the whole list). */

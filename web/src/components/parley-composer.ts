@@ -153,8 +153,8 @@ export class ParleyComposer extends LitElement {
           aria-activedescendant=${ifDefined(this.#mentions.activeDescendant)}
           @keydown=${this.#onKey} @input=${this.#onInput} @blur=${() => this.#mentions.close()}></textarea>
         <button type="submit" ?disabled=${this.disabled}>${t.send()}</button>
-        ${this.peer && !this.group && this.mode?.kind !== 'edit'
-          ? html`<parley-send-options .peer=${this.peer} .text=${() => this.box?.value ?? ''} .reply=${this.mode?.message} ?disabled=${this.disabled} @parley-scheduled=${this.#scheduled}></parley-send-options>`
+        ${(this.peer || this.group) && this.mode?.kind !== 'edit'
+          ? html`<parley-send-options .peer=${this.peer} .group=${this.group} .text=${() => this.box?.value ?? ''} .reply=${this.mode?.message} ?disabled=${this.disabled} @parley-scheduled=${this.#scheduled}></parley-send-options>`
           : nothing}
       </form>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}

@@ -1,3 +1,5 @@
+import { quoteOf } from '../conversations/bodies/reply';
+import { groupConv } from './group-ids';
 import { consume } from '@lit/context';
 import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -32,6 +34,8 @@ export function localInputValue(ms: number): string {
 export class ParleySendOptions extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
   @property() peer: string | undefined;
+  /** The group written in, instead of a contact. */
+  @property() group: string | undefined;
   /** What the composer holds now. */
   @property({ attribute: false }) text: () => string = () => '';
   /** The message replied to, if any. */
@@ -84,7 +88,8 @@ export class ParleySendOptions extends LitElement {
     if (!Number.isFinite(at)) return void (this.error = ts.pickTime());
     this.busy = true;
     try {
-      await this.services.scheduled.schedule(this.peer!, text, at, this.reply);
+      if (this.group) await this.#scheduleInGroup(this.group, text, Math.floor(at));
+      else await this.services.scheduled.schedule(this.peer!, text, at, this.reply);
       this.dialog.close();
       this.dispatchEvent(new Event('parley-scheduled'));
     } catch (err) {
@@ -92,6 +97,13 @@ export class ParleySendOptions extends LitElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** A group's: composed as a group message (mentions, reply), held by the server, encrypted by the group service. */
+  async #scheduleInGroup(group: string, text: string, at: number): Promise<void> {
+    const reply = this.reply && quoteOf(this.reply, this.services.account.identity?.username ?? '');
+    const out = this.services.groups.chat.compose(group, text, reply, at);
+    if (out) await this.services.scheduled.scheduleRouted(groupConv(group), group, out.body, at, out.encode, out.named);
   }
 
   /** Enter in the time input schedules, as a form would. */

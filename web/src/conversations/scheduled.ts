@@ -20,7 +20,7 @@ import type { FrameRoutes } from '../net/frame-router';
 import { ParleyError } from '../net/parley-error';
 import type { OutboxEntry, StoredMessage } from '../storage/db';
 import { replyTo } from './bodies/reply';
-import { dmId } from './conversation-id';
+import { type ConversationId, dmId } from './conversation-id';
 import { applyOutcome } from './message-outcome';
 import type { Messenger } from './messenger';
 import type { Sealer } from './sealer';
@@ -32,7 +32,7 @@ export const MAX_AHEAD_MS = 365 * 86_400_000;
 export const ANSWER_WAIT_MS = 5_000;
 
 /** Refusals that end a job: the message shows failed with the words for the code. */
-const FINAL = new Set(['schedule_too_far', 'schedule_full', 'not_contact', 'blocked']);
+const FINAL = new Set(['schedule_too_far', 'schedule_full', 'not_contact', 'blocked', 'not_member', 'muted', 'admins_only', 'unknown_group', 'bad_mls']);
 
 /** The answer to the first `schedule` of a job: held, left to the outbox (no answer yet), or refused (thrown). */
 export type ScheduleResult = 'held' | 'queued';
@@ -49,6 +49,9 @@ export interface ScheduledDeps {
   answerWaitMs?: number;
 }
 
+/** A group's scheduled job: it keeps the plaintext, which the group's route encrypts at each send. */
+const isGroup = (job: OutboxEntry): boolean => job.conv.startsWith('grp:');
+
 /** True while `m`, one's own, waits with the server: the log shows "Scheduled for" with Cancel and Send now. */
 export function isScheduled(m: StoredMessage, now = Date.now()): boolean {
   return m.dir === 'out' && m.held === true && m.state !== 'failed' && (m.scheduledFor ?? 0) > now;
@@ -59,6 +62,7 @@ export class ScheduledSends {
   readonly #waiters = new Map<string, (result: ScheduleResult | ParleyError) => void>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
+  #groupRoute: ((entry: OutboxEntry) => void) | undefined;
 
   constructor(private readonly d: ScheduledDeps) {
     this.#now = d.now ?? Date.now;
@@ -67,7 +71,7 @@ export class ScheduledSends {
 
   attach(frames: FrameRoutes): void {
     frames.on('scheduled', (f) => this.#held(f.id));
-    frames.on('unscheduled', (f) => this.#unscheduled(f.id, f.sent));
+    frames.on('unscheduled', (f) => this.#unscheduled(f.id, f.sent, f.reason));
     frames.on('error', (f) => (f.ref ? this.#refused(f.ref, f.code) : undefined));
   }
 
@@ -92,26 +96,38 @@ export class ScheduledSends {
     const trimmed = text.trim();
     if (!trimmed) throw new Error('nothing to schedule'); // the composer never asks
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
-    const now = this.#now();
     at = Math.floor(at);
+    const body: Body = original ? { ...replyTo(original, trimmed, this.d.me()), scheduledFor: at } : { kind: 'text', text: trimmed, scheduledFor: at };
+    return this.scheduleRouted(dmId(peer), peer, body, at, (m) => this.d.sealer.job(peer, m.conv, 'schedule', m.id, body, m.ts, m.seq).env);
+  }
+
+  /**
+   * Holds `body` (its `scheduledFor` set to `at`) in conversation `conv`, sent `to` a contact or a
+   * group: `seal` makes what the job keeps (a 1:1 envelope; a group's plaintext, encrypted by
+   * the group's route at each send: routeGroups). As schedule() for the rest.
+   */
+  async scheduleRouted(conv: ConversationId, to: string, body: Body, at: number, seal: (m: StoredMessage) => string, extra: Pick<StoredMessage, 'mentions'> = {}): Promise<ScheduleResult> {
+    const now = this.#now();
     if (!(at > now)) throw new ParleyError('schedule_past');
     if (at > now + MAX_AHEAD_MS) throw new ParleyError('schedule_too_far');
-    const body: Body = original ? { ...replyTo(original, trimmed, this.d.me()), scheduledFor: at } : { kind: 'text', text: trimmed, scheduledFor: at };
-    const conv = dmId(peer);
     let answered: Promise<ScheduleResult | ParleyError> | undefined;
-    const seal = (m: StoredMessage) => {
-      const env = this.d.sealer.job(peer, conv, 'schedule', m.id, body, m.ts, m.seq).env;
+    const env = (m: StoredMessage) => {
       // Waited for before the frame leaves (in sendRouted): its answer may come before the record is written.
       answered = new Promise((resolve) => this.#waiters.set(m.id, resolve));
-      return env;
+      return seal(m);
     };
     // The message's place is its time (after all written before then); the job's order is now's.
-    const message = await this.d.messenger.sendRouted(conv, peer, 'schedule', body, seal, { seq: at * 1000, scheduledFor: at, held: true }, { at, seq: now * 1000 });
+    const message = await this.d.messenger.sendRouted(conv, to, 'schedule', body, env, { ...extra, seq: at * 1000, scheduledFor: at, held: true }, { at, seq: now * 1000 });
     const timer = setTimeout(() => this.#answer(message.id, 'queued'), this.d.online() ? (this.d.answerWaitMs ?? ANSWER_WAIT_MS) : 0);
     const result = await answered!;
     clearTimeout(timer);
     if (result instanceof ParleyError) throw result;
     return result;
+  }
+
+  /** Who sends a group's `schedule` frame: the group service, which encrypts the job's plaintext with the group's epoch then. */
+  routeGroups(route: (entry: OutboxEntry) => void): void {
+    this.#groupRoute = route;
   }
 
   /** Cancels one's own scheduled message: it is gone once the server says it no longer holds it. */
@@ -134,7 +150,9 @@ export class ScheduledSends {
   #route(entry: OutboxEntry): void {
     if (entry.want === 'cancel') this.d.send({ t: 'schedule_cancel', id: entry.id });
     else if (entry.want === 'now') this.d.send({ t: 'schedule_now', id: entry.id });
-    else if (!entry.held && entry.at !== undefined) this.d.send({ t: 'schedule', id: entry.id, to: entry.to, env: entry.env, at: entry.at });
+    else if (entry.held || entry.at === undefined) return;
+    else if (isGroup(entry)) this.#groupRoute?.(entry);
+    else this.d.send({ t: 'schedule', id: entry.id, to: entry.to, env: entry.env, at: entry.at });
   }
 
   #job(id: string): OutboxEntry | undefined {
@@ -165,10 +183,12 @@ export class ScheduledSends {
     this.#answer(id, 'held');
   }
 
-  async #unscheduled(id: string, sent: boolean): Promise<void> {
+  async #unscheduled(id: string, sent: boolean, reason?: string): Promise<void> {
     const job = this.#job(id);
     if (!job) return;
     if (sent) await this.#release(job);
+    // Dropped at its time (a group's: removed, muted, the group gone…): it shows failed, and why.
+    else if (reason) await this.#fail(job, reason);
     else await this.#gone(job);
   }
 
@@ -217,14 +237,14 @@ export class ScheduledSends {
     });
   }
 
-  /** The same envelope as an ordinary message job: through the contact's Link, like any send. */
+  /** The same envelope as an ordinary message job: through the contact's Link (a group's plaintext: the group's route), like any send. */
   async #sendOrdinary(job: OutboxEntry): Promise<void> {
     const { at: _at, held: _held, want: _want, ...rest } = job;
     await this.d.messenger.routed.update(job.conv, job.id, (m) => {
       delete m.held;
       return true;
     });
-    await this.d.messenger.routed.requeue({ ...rest, kind: 'message' });
+    await this.d.messenger.routed.requeue({ ...rest, kind: isGroup(job) ? 'group' : 'message' });
   }
 
   /** Held jobs whose time has come went with the server: shown sent. Then the timer to the next. */

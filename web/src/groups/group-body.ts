@@ -23,7 +23,9 @@ export const MAX_MENTIONS = 20;
 /** The usernames a text or reply @mentions (the receiver keeps only current members named in the text). */
 const Mentions = z.array(Username).min(1).max(MAX_MENTIONS).optional();
 
-const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), mentions: Mentions });
+/** `scheduledFor`: the sender scheduled it for this time (conversations/scheduled.ts); the server posted it then. */
+const ScheduledFor = z.number().int().min(0).max(MAX_TIMESTAMP_MS).optional();
+const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), mentions: Mentions, scheduledFor: ScheduledFor });
 const GroupReply = Reply.extend({ mentions: Mentions });
 
 /** Bodies a group message may carry in this version. */

@@ -13,7 +13,7 @@ import { clip } from '../conversations/bodies/reply';
 import type { ModifierRoute } from '../conversations/actions';
 import type { HeldOffer, Messenger } from '../conversations/messenger';
 import { ParleyError } from '../net/parley-error';
-import type { Direction } from '../storage/db';
+import type { Direction, StoredMessage } from '../storage/db';
 import { type GroupBody, encodeBody } from './group-body';
 import type { GroupStore, Held } from './group-store';
 import { mentionedIn } from './mentions';
@@ -46,18 +46,30 @@ export class GroupChat {
    * group is unknown or left.
    */
   async send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void> {
+    const out = this.compose(id, text, reply);
+    if (out) await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', out.body, out.encode, out.named);
+  }
+
+  /**
+   * What send() records and seals for `text` in group `id` (undefined for nothing to send): the
+   * body, the members it @mentions, and its plaintext; `scheduledFor` set for a scheduled one
+   * (conversations/scheduled.ts holds it, the group's route encrypts it).
+   */
+  compose(id: string, text: string, reply?: { id: string; author: string; text: string }, scheduledFor?: number) {
     const held = this.#active(id);
     const trimmed = text.trim();
-    if (!trimmed) return;
+    if (!trimmed) return undefined;
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
     const others = new Set(members(held.group!).map((m) => m.username));
     others.delete(this.d.me());
     const mentions = mentionedIn(trimmed, others);
     const named = mentions.length ? { mentions } : {};
+    const when = scheduledFor === undefined ? {} : { scheduledFor };
     const body: GroupBody = reply
-      ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) }, ...named }
-      : { kind: 'text', text: trimmed, ...named };
-    await this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id), named);
+      ? { kind: 'reply', text: trimmed, quote: { id: reply.id, author: reply.author, text: clip(reply.text, MAX_QUOTE_CHARS) }, ...named, ...when }
+      : { kind: 'text', text: trimmed, ...named, ...when };
+    // A scheduled one reads as written at its time.
+    return { body, named, encode: (m: StoredMessage) => encodeBody(body, scheduledFor ?? m.ts, m.id) };
   }
 
   /** Posts a file whose sealed copy the server keeps for the group already (files/group-sends.ts): its offer, key included, goes in MLS. */

@@ -52,6 +52,22 @@ export class GroupSender {
       .catch((err) => console.warn(`parley: could not send message ${entry.id} to group ${entry.to}`, err));
   }
 
+  /**
+   * The route of a scheduled group message (conversations/scheduled.ts): its plaintext encrypted
+   * now, with the group's current epoch, and handed to the server to hold until the job's time.
+   * A resend (no answer yet, or `stale_epoch`) encrypts again at the epoch of then.
+   */
+  routeScheduled(entry: OutboxEntry): void {
+    void this.d.store
+      .run(entry.to, async () => {
+        const held = this.d.store.get(entry.to);
+        if (!held?.group || held.record.removed) return this.d.messenger.routed.fail(entry.conv, entry.id, 'not_member');
+        const env = await this.#encrypt(held, entry.env);
+        this.d.send({ t: 'schedule', group: entry.to, epoch: epochOf(held.group), id: entry.id, env, at: entry.at! });
+      })
+      .catch((err) => console.warn(`parley: could not schedule message ${entry.id} in group ${entry.to}`, err));
+  }
+
   /** A `group_send` was refused (`error` with ref = its id); false when the id is no group job. */
   async refused(f: ServerFrameOf<'error'>): Promise<boolean> {
     const entry = f.ref ? this.d.messenger.routed.job(f.ref) : undefined;

@@ -12,6 +12,7 @@ import type { ServerFrameOf } from '../../../shared/protocol';
 import { GroupSettings } from '../../../shared/protocol-groups';
 import type { Sodium } from '../../../shared/sodium';
 import type { FileOffer } from '../../../shared/envelope';
+import type { ScheduledSends } from '../conversations/scheduled';
 import type { Messenger } from '../conversations/messenger';
 import type { Account } from '../identity/account';
 import type { Contacts } from '../identity/contacts';
@@ -40,6 +41,8 @@ export interface GroupsDeps {
   contacts: Contacts;
   connection: Pick<Connection, 'send'> & Partial<Pick<Connection, 'addEventListener' | 'online'>>;
   messenger: Messenger;
+  /** Scheduled messages: a group's are encrypted and handed to the server by this service. */
+  scheduled?: Pick<ScheduledSends, 'routeGroups'>;
 }
 
 /** The group types this service answers `ask`s with (besides `error`). */
@@ -101,6 +104,7 @@ export class Groups extends EventTarget {
       edits: { read: (conv, id) => d.db.get('messages', [conv, 'in', id]), mentioned: (message) => this.dispatchEvent(new MentionedEvent(message)) },
     });
     d.messenger.routed.route('group', (entry) => this.#sender.route(entry));
+    d.scheduled?.routeGroups((entry) => this.#sender.routeScheduled(entry));
     // Member chats: a member who is not a contact is sealed to and read with the key pinned here.
     d.messenger.keys.useMemberKeys((user) => this.#trust.pinned(user));
     this.addEventListener('groups', () => d.messenger.keys.changed());
