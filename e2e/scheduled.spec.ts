@@ -101,34 +101,44 @@ test('a bad time is refused in the dialog; “Send now” delivers a scheduled m
   await expect(alice.message(text)).toContainText(/delivered|read/i);
 });
 
-test('in a group: a scheduled message is posted for every member at its time while its sender’s browser is closed', async ({ openUser }) => {
+test('in a group: a scheduled message is posted for every member at its time while its sender’s browser is closed, re-sealed for one added meanwhile', async ({ openUser }) => {
+  test.setTimeout(90_000);
   const alice = await openUser('alice');
   const bob = await openUser('bob');
-  for (const u of [alice, bob]) await u.signUp();
+  const carol = await openUser('carol');
+  for (const u of [alice, bob, carol]) await u.signUp();
   await alice.befriend(bob);
+  await alice.befriend(carol);
   await createGroup(alice, 'Early birds');
-  await alice.page.getByRole('button', { name: 'Group details' }).click();
-  await alice.page.getByRole('button', { name: 'Add members' }).click();
-  await alice.page.getByRole('checkbox', { name: 'bob' }).check();
-  await alice.page.getByRole('button', { name: 'Add to group' }).click();
-  await alice.page.getByRole('button', { name: 'Group details' }).click();
+  const add = async (name: string) => {
+    await alice.page.getByRole('button', { name: 'Group details' }).click();
+    await alice.page.getByRole('button', { name: 'Add members' }).click();
+    await alice.page.getByRole('checkbox', { name }).check();
+    await alice.page.getByRole('button', { name: 'Add to group' }).click();
+    await alice.page.getByRole('button', { name: 'Group details' }).click();
+  };
+  await add('bob');
   await openGroup(bob, 'Early birds');
 
   const text = 'Stand-up in five minutes';
-  const at = wholeSecondsFromNow(7000);
+  const at = wholeSecondsFromNow(12_000);
   await schedule(alice, text, at);
   await expect(alice.message(text)).toContainText('Scheduled for');
   // Written after it, sent at once: it stays below the scheduled one until that goes.
   await alice.send('Coffee first');
   await expect(bob.message('Coffee first')).toBeVisible();
+  // carol joins after it was sealed: alice's page seals it again at the new epoch, so carol reads it too.
+  await add('carol');
+  await openGroup(carol, 'Early birds');
+  await alice.page.waitForTimeout(2000); // the re-seal: a cancel and a new hold, a round trip each
   await alice.closeTab();
 
   const early = at - 700 - Date.now();
   expect(early).toBeGreaterThan(0);
   await bob.page.waitForTimeout(early);
   await expect(bob.message(text)).toHaveCount(0);
-  await expect(bob.message(text)).toBeVisible({ timeout: 10_000 });
+  for (const u of [bob, carol]) await expect(u.message(text)).toBeVisible({ timeout: 10_000 });
   expect(Date.now()).toBeGreaterThanOrEqual(at);
   await expect(bob.message(text)).toContainText('Scheduled');
-  await expect(bob.message(text)).toContainText('alice');
+  await expect(carol.message(text)).toContainText('alice');
 });

@@ -144,11 +144,23 @@ export class ScheduledSends {
 
   /** What was asked for `id` and not answered yet (the log says "Cancelling…" or "Sending…"). */
   pending(id: string): 'cancel' | 'now' | undefined {
-    return this.#job(id)?.want;
+    const want = this.#job(id)?.want;
+    return want === 'reseal' ? undefined : want;
+  }
+
+  /**
+   * Group `conv`'s held message `id` was encrypted at an epoch the group has left: it is
+   * cancelled, then held again encrypted at the epoch of then (the group's route), so only the
+   * members of now can read it and it never falls further behind than members keep keys for.
+   */
+  async reseal(id: string): Promise<void> {
+    const job = this.#job(id);
+    if (!job || !isGroup(job) || !job.held || job.want) return;
+    await this.d.messenger.routed.requeue({ ...job, want: 'reseal' });
   }
 
   #route(entry: OutboxEntry): void {
-    if (entry.want === 'cancel') this.d.send({ t: 'schedule_cancel', id: entry.id });
+    if (entry.want === 'cancel' || entry.want === 'reseal') this.d.send({ t: 'schedule_cancel', id: entry.id });
     else if (entry.want === 'now') this.d.send({ t: 'schedule_now', id: entry.id });
     else if (entry.held || entry.at === undefined) return;
     else if (isGroup(entry)) this.#groupRoute?.(entry);
@@ -187,6 +199,8 @@ export class ScheduledSends {
     const job = this.#job(id);
     if (!job) return;
     if (sent) await this.#release(job);
+    // Cancelled to be sealed again: held anew, encrypted at the group's epoch now (the group's route).
+    else if (job.want === 'reseal') await this.d.messenger.routed.requeue({ ...job, held: undefined, want: undefined });
     // Dropped at its time (a group's: removed, muted, the group gone…): it shows failed, and why.
     else if (reason) await this.#fail(job, reason);
     else await this.#gone(job);
@@ -203,6 +217,7 @@ export class ScheduledSends {
     }
     if (code === 'unknown_schedule') {
       // Not held: a cancel of one the server never had is done; otherwise it went already.
+      // (A re-seal's cancel that came too late: it went.)
       return job.want === 'cancel' && (job.at ?? 0) > this.#now() ? this.#gone(job) : this.#release(job);
     }
     if (code === 'schedule_past') return this.#sendOrdinary(job);

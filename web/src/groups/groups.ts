@@ -42,7 +42,7 @@ export interface GroupsDeps {
   connection: Pick<Connection, 'send'> & Partial<Pick<Connection, 'addEventListener' | 'online'>>;
   messenger: Messenger;
   /** Scheduled messages: a group's are encrypted and handed to the server by this service. */
-  scheduled?: Pick<ScheduledSends, 'routeGroups'>;
+  scheduled?: Pick<ScheduledSends, 'routeGroups' | 'reseal'>;
 }
 
 /** The group types this service answers `ask`s with (besides `error`). */
@@ -105,6 +105,10 @@ export class Groups extends EventTarget {
     });
     d.messenger.routed.route('group', (entry) => this.#sender.route(entry));
     d.scheduled?.routeGroups((entry) => this.#sender.routeScheduled(entry));
+    // A commit moved a group on: what this page holds scheduled there is sealed again at the new epoch.
+    this.addEventListener('groups', (e) => {
+      for (const id of this.#sender.heldBehind((e as CustomEvent<string | undefined>).detail ?? '')) void d.scheduled?.reseal(id);
+    });
     // Member chats: a member who is not a contact is sealed to and read with the key pinned here.
     d.messenger.keys.useMemberKeys((user) => this.#trust.pinned(user));
     this.addEventListener('groups', () => d.messenger.keys.changed());

@@ -119,8 +119,12 @@ export interface OutboxEntry {
   at?: number;
   /** A `schedule` job the server answered `scheduled`: it holds the envelope; nothing is resent. */
   held?: true;
-  /** A `schedule` job the user cancelled or sent now: that frame is sent until the server answers it. */
-  want?: 'cancel' | 'now';
+  /**
+   * A `schedule` job the user cancelled or sent now: that frame is sent until the server answers
+   * it; `reseal`: a group's, held at an epoch the group has left, is cancelled to be held again
+   * encrypted at the new one (groups/scheduled-reseal.ts).
+   */
+  want?: 'cancel' | 'now' | 'reseal';
   /** A disappearing message's timer (seconds): the server's queue keeps it no longer (the send's `ttl`). */
   ttl?: number;
 }
