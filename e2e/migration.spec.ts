@@ -8,6 +8,7 @@
  */
 import { sealEnvelope } from '../shared/envelope';
 import { loadSodium } from '../shared/sodium';
+import { DB_VERSION } from '../web/src/storage/db-version';
 import { chatting, expect, test } from './support/fixtures';
 import { ParleyUser } from './support/parley-user';
 
@@ -101,6 +102,6 @@ test('a version 3 profile opens with its history and file, and the message its o
 
   await expect(bob.message('queued before the upgrade')).toBeVisible();
   await expect(upgraded.message('queued before the upgrade')).toContainText('delivered');
-  expect(await page.evaluate(() => indexedDB.databases().then((dbs) => dbs.find((d) => d.name === 'parley')?.version))).toBe(6);
+  expect(await page.evaluate(() => indexedDB.databases().then((dbs) => dbs.find((d) => d.name === 'parley')?.version))).toBe(DB_VERSION);
   await context.close();
 });

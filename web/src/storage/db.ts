@@ -8,6 +8,7 @@
  */
 import { type DBSchema, type IDBPDatabase, openDB } from 'idb';
 import { upgrade } from './migrations';
+import { DB_VERSION } from './db-version';
 
 /**
  * A conversation's own id: `dm:<username>` for the conversation with one contact; `grp:<id>` is
@@ -283,8 +284,7 @@ export interface ParleyDB extends DBSchema {
 
 export type Database = IDBPDatabase<ParleyDB>;
 
-/** The schema's version; migrations.ts takes any earlier one to it. */
-export const DB_VERSION = 7;
+export { DB_VERSION };
 
 export function openDatabase(name = 'parley'): Promise<Database> {
   return openDB<ParleyDB>(name, DB_VERSION, {
