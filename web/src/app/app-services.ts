@@ -15,6 +15,7 @@ import { type ChunkStore, OpfsChunkStore } from '../files/chunk-store';
 import { chooseChunkStore } from '../files/idb-chunk-store';
 import { Transfers } from '../files/transfers';
 import { type ArrivedEvent, Messenger } from '../conversations/messenger';
+import { Broadcasts } from '../conversations/broadcasts';
 import { Groups } from '../groups/groups';
 import type { SearchHit } from '../conversations/search';
 import { SearchIndex } from '../conversations/search-index';
@@ -47,6 +48,7 @@ export class AppServices extends EventTarget implements Services {
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
+  readonly broadcasts: Broadcasts;
   readonly groups: Groups;
   /** The messages' text, for searching again without reading the whole store again. */
   readonly #search: SearchIndex;
@@ -88,6 +90,14 @@ export class AppServices extends EventTarget implements Services {
     this.transfers = new Transfers(db, sodium, this.connection, this.contacts, this.links, this.messenger, chunkStore);
     this.transfers.postInGroup = (group, offer) => this.groups.sendFile(group, offer);
     this.transfers.holdInGroup = (group, offer) => this.groups.chat.holdFile(group, offer);
+    // Each recipient's copy is an ordinary 1:1 send: text through the Messenger, files through the transfer layer.
+    this.broadcasts = new Broadcasts({
+      db,
+      contacts: this.contacts,
+      sendText: (peer, text) => this.messenger.send(peer, text),
+      sendFile: async (peer, file) => (await this.transfers.send(peer, [file]))[0],
+      history: this.messenger.history,
+    });
     this.#search = new SearchIndex(db);
     this.messenger.addEventListener('conversation', (e) => {
       const { conv, message, removed } = e as ConversationEvent;
@@ -160,7 +170,7 @@ export class AppServices extends EventTarget implements Services {
     // The relay-only choice is read before anything could open a peer connection.
     const relayOnly = (await db.get('settings', RELAY_ONLY)) === true;
     const services = new AppServices(db, sodium, await Account.load(db, sodium), { relayOnly }, chunkStore);
-    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load(), services.groups.load(), services.disappearing.load()]);
+    await Promise.all([services.contacts.load(), services.messenger.load(), services.transfers.load(), services.preferences.load(), services.profiles.load(), services.groups.load(), services.disappearing.load(), services.broadcasts.load()]);
     services.transfers.sweep().catch((err) => console.warn('parley: could not look for stored files no transfer owns', err));
     return services;
   }

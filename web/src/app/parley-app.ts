@@ -9,11 +9,12 @@ import { AppUpdate } from './app-update';
 import { tu } from '../i18n/update-strings';
 import { t } from '../i18n/strings';
 import type { Selection } from '../components/parley-conversation-list';
-import { type ConversationId, dmPeer } from '../conversations/conversation-id';
+import { type ConversationId, broadcastList, dmPeer } from '../conversations/conversation-id';
 import { convGroup } from '../components/group-ids';
 import '../components/parley-conversation-list';
 import '../components/parley-conversation';
 import '../components/parley-group-conversation';
+import '../components/parley-broadcast-conversation';
 import '../components/parley-signup';
 import '../components/parley-account-menu';
 import { localized } from '@lit/localize';
@@ -45,6 +46,7 @@ export class ParleyApp extends LitElement {
         this.#listen.watch(services.connection, ['status']);
         // The tab's title counts what is unread; a removed contact's conversation closes.
         this.#listen.watch(services.messenger.states, ['change']);
+        this.#listen.watch(services.broadcasts, ['change']); // a broadcast list deleted closes
         this.#listen.watch(services.contacts, ['change'], () => {
           const peer = this.selected && dmPeer(this.selected.conv);
           // A member chat (a group member who is not a contact) stays open.
@@ -109,6 +111,8 @@ export class ParleyApp extends LitElement {
     if (peer) return html`<parley-conversation .peer=${peer} .at=${selected.message} @back=${back}></parley-conversation>`;
     const group = selected && convGroup(selected.conv);
     if (group) return html`<parley-group-conversation .group=${group} .at=${selected.message} @back=${back}></parley-group-conversation>`;
+    const list = selected && broadcastList(selected.conv);
+    if (list && this.services.broadcasts.get(list)) return html`<parley-broadcast-conversation .list=${list} @back=${back}></parley-broadcast-conversation>`;
     return html`<p class="center muted">${t.pickContact()}</p>`;
   }
 

@@ -2,6 +2,7 @@ import type { Announcements } from '../net/announcements';
 import { createContext } from '@lit/context';
 import type { Sodium } from '../../../shared/sodium';
 import type { Transfers } from '../files/transfers';
+import type { Broadcasts } from '../conversations/broadcasts';
 import type { Messenger } from '../conversations/messenger';
 import type { SearchHit } from '../conversations/search';
 import type { Preferences } from '../conversations/preferences';
@@ -33,6 +34,8 @@ export interface Services {
   readonly transfers: Transfers;
   /** Each 1:1 conversation's disappearing-messages timer, and the deleting (conversations/disappearing.ts). */
   readonly disappearing: DisappearingMessages;
+  /** Broadcast lists: one message sent to several contacts, each as a 1:1 message (conversations/broadcasts.ts). */
+  readonly broadcasts: Broadcasts;
   /** Group chats (web/src/groups/): the list, each group's view, sending, and the admin part. */
   readonly groups: GroupsFace;
   readonly signedIn: boolean;

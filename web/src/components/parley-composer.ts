@@ -4,7 +4,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { type Services, servicesContext } from './context';
 import { errorText } from '../i18n/error-text';
-import { type ConversationId, dmId } from '../conversations/conversation-id';
+import { type ConversationId, broadcastId, dmId } from '../conversations/conversation-id';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
 import type { StoredMessage } from '../storage/db';
@@ -40,6 +40,8 @@ export class ParleyComposer extends LitElement {
   @property() peer: string | undefined;
   /** The group written in, instead of a contact. */
   @property() group: string | undefined;
+  /** The broadcast list written in: each recipient gets a 1:1 copy (conversations/broadcasts.ts). */
+  @property() broadcast: string | undefined;
   @property({ type: Boolean }) disabled = false;
   @state() private error = '';
   /** Replying to, or editing, a message; and what the text box held before an edit. */
@@ -103,7 +105,7 @@ export class ParleyComposer extends LitElement {
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
-    if (!changed.has('peer') && !changed.has('group')) return;
+    if (!changed.has('peer') && !changed.has('group') && !changed.has('broadcast')) return;
     this.#endMode(); // an edit's text is not the draft saved next
     if (this.#shown && this.#shown !== this.#conv) this.#saveDraft(this.#shown);
     this.error = '';
@@ -116,7 +118,7 @@ export class ParleyComposer extends LitElement {
   }
 
   get #conv(): ConversationId {
-    return this.group ? groupConv(this.group) : dmId(this.peer ?? '');
+    return this.group ? groupConv(this.group) : this.broadcast ? broadcastId(this.broadcast) : dmId(this.peer ?? '');
   }
 
   /** Keeps what the composer holds as `conv`'s draft (at most a moment after the last keystroke). */
@@ -187,7 +189,7 @@ export class ParleyComposer extends LitElement {
 
   /** Files go to a group or a contact; not in a member chat (file chunks travel between contacts only). */
   get #canAttach(): boolean {
-    return this.group !== undefined || (this.peer !== undefined && this.services.contacts.get(this.peer) !== undefined);
+    return this.group !== undefined || this.broadcast !== undefined || (this.peer !== undefined && this.services.contacts.get(this.peer) !== undefined);
   }
 
   /** Offers `files` to the contact; a refusal shows below the composer. */
@@ -197,6 +199,7 @@ export class ParleyComposer extends LitElement {
       this.error = '';
       // In a group each file goes up once, for every member (files/group-sends.ts).
       if (this.group) await this.services.transfers.sendToGroup(this.group, files);
+      else if (this.broadcast) await this.services.broadcasts.sendFiles(this.broadcast, files);
       else if (this.peer) await this.services.transfers.send(this.peer, files);
     } catch (err) {
       this.error = errorText(err);
@@ -229,6 +232,7 @@ export class ParleyComposer extends LitElement {
     try {
       if (mode?.kind === 'edit') await edit(this.services, this.#conv, mode.message.id, text);
       else if (this.group) await this.#sendInGroup(this.group, text, mode?.kind === 'reply' ? mode.message : undefined);
+      else if (this.broadcast) await this.services.broadcasts.sendText(this.broadcast, text);
       else await this.services.messenger.send(this.peer!, text, mode?.message);
       this.error = '';
       if (mode === this.mode) this.#endMode();

@@ -11,6 +11,9 @@ import type { LastMessage } from '../storage/db';
 import { convGroup, groupConv } from './group-ids';
 import type { SearchHit } from '../conversations/search';
 import { type GroupRowData, renderGroupRow } from './group-row';
+import { renderBroadcastRow } from './broadcast-row';
+import type { StoredBroadcast } from '../storage/db';
+import { broadcastId } from '../conversations/conversation-id';
 import { fold } from '../conversations/search';
 import { t } from '../i18n/strings';
 import { controls } from './shared-styles';
@@ -18,6 +21,7 @@ import './parley-contact-requests';
 import './parley-group-search';
 import './parley-join-requests';
 import './parley-new-group';
+import './parley-broadcast-editor';
 import { localized } from '@lit/localize';
 
 /** What the user chose to open: a conversation (with a contact, or a group), and the message to show in it (a search result). */
@@ -28,7 +32,7 @@ export interface Selection {
 
 /** A row of the list: a contact's conversation or a group's, and when it was last active. */
 type Row = { conv: ConversationId; at: number; /** What Search filters by. */ name: string; /** Order among rows as active. */ key: string } & (
-  { kind: 'dm'; data: RowData } | { kind: 'group'; data: GroupRowData }
+  { kind: 'dm'; data: RowData } | { kind: 'group'; data: GroupRowData } | { kind: 'broadcast'; data: StoredBroadcast }
 );
 
 /** Connection states in which nothing is known of anyone's presence (the session ended here). */
@@ -57,6 +61,7 @@ export class ParleyConversationList extends LitElement {
     this.#listen.watch(this.services.messenger.states, ['change']);
     this.#listen.watch(this.services.connection, ['status']);
     this.#listen.watch(this.services.groups, ['groups']);
+    this.#listen.watch(this.services.broadcasts, ['change']);
     // A message written, arrived, edited or deleted may change what the standing query finds; a
     // receipt or a reaction does not, and runs no search (review M7).
     this.#listen.watch(this.services.messenger, ['conversation'], () => {
@@ -78,6 +83,7 @@ export class ParleyConversationList extends LitElement {
       <parley-join-requests></parley-join-requests>
       <div class="groups">
         <parley-new-group @select=${(e: CustomEvent<Selection>) => this.#select(e.detail)}></parley-new-group>
+        <parley-broadcast-editor @select=${(e: CustomEvent<Selection>) => this.#select(e.detail)}></parley-broadcast-editor>
         <parley-group-search></parley-group-search>
       </div>
       <input type="search" class="search" aria-label=${t.search()} placeholder=${t.search()} .value=${query}
@@ -97,6 +103,7 @@ export class ParleyConversationList extends LitElement {
   #row(r: Row) {
     const select = () => this.#select({ conv: r.conv });
     const selected = r.conv === this.selected;
+    if (r.kind === 'broadcast') return renderBroadcastRow(r.data, selected, select);
     return r.kind === 'dm' ? renderConversationRow(r.data, selected, select) : renderGroupRow(r.data, selected, select);
   }
 
@@ -135,6 +142,9 @@ export class ParleyConversationList extends LitElement {
       const conv = groupConv(view.id);
       const last = messenger.states.last(conv);
       rows.push({ kind: 'group', conv, at: activity(last, view.joinedAt), name: view.name, key: view.name, data: { view, last, unread: messenger.states.unread(conv) } });
+    }
+    for (const list of this.services.broadcasts.list()) {
+      rows.push({ kind: 'broadcast', conv: broadcastId(list.id), at: list.last?.at ?? list.created, name: list.name, key: list.name, data: list });
     }
     return rows.sort((a, b) => b.at - a.at || a.key.localeCompare(b.key));
   }

@@ -1,6 +1,7 @@
 /**
  * Conversation ids: what messages, the outbox, unread counts and drafts are keyed by. The kind of
- * a conversation is data in its id (`dm:` one contact; `grp:` reserved for groups), not an
+ * a conversation is data in its id (`dm:` one contact; `grp:` reserved for groups; `bc:` a
+ * broadcast list, whose messages go out as `dm:` copies: broadcasts.ts), not an
  * assumption of every function that a conversation is a peer.
  */
 import type { ConversationId } from '../storage/db';
@@ -13,4 +14,12 @@ export const dmId = (username: string): ConversationId => `dm:${username}`;
 /** The contact of a one-to-one conversation; undefined for any other kind. */
 export function dmPeer(id: ConversationId): string | undefined {
   return id.startsWith('dm:') ? id.slice(3) : undefined;
+}
+
+/** A broadcast list's conversation (broadcasts.ts). */
+export const broadcastId = (list: string): ConversationId => `bc:${list}`;
+
+/** The broadcast list of a broadcast conversation; undefined for any other kind. */
+export function broadcastList(id: ConversationId): string | undefined {
+  return id.startsWith('bc:') ? id.slice(3) : undefined;
 }

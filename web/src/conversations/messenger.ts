@@ -181,14 +181,14 @@ export class Messenger extends EventTarget {
     return this.history.all(conv);
   }
 
-  /** Seals `text` for `peer` (a reply to `original` when given), records it, and sends it (or leaves it queued until online). */
-  async send(peer: string, text: string, original?: StoredMessage): Promise<void> {
+  /** Seals `text` for `peer` (a reply to `original` when given), records it, and sends it (or leaves it queued until online); the conversation's copy. */
+  async send(peer: string, text: string, original?: StoredMessage): Promise<StoredMessage | undefined> {
     const trimmed = text.trim();
-    if (!trimmed) return;
+    if (!trimmed) return undefined;
     if (trimmed.length > LIMITS.maxTextChars) throw new ParleyError('too_long');
     const body: Body = original ? replyTo(original, trimmed, this.account.identity!.username) : { kind: 'text', text: trimmed };
     const message = this.#sealer.draft(peer, body);
-    await this.#record(message, this.#sealer.message(message, body));
+    return this.#record(message, this.#sealer.message(message, body));
   }
 
   /**

@@ -114,15 +114,18 @@ export class Sends {
   /**
    * Sends each file to `peer`. For a contact who is offline the file goes up to the server first,
    * unless it is over the server's limit: such files are not sent (OfflineFileTooLarge names them).
+   * Returns the file ids of those sent.
    */
-  async send(peer: string, files: Iterable<File>): Promise<void> {
+  async send(peer: string, files: Iterable<File>): Promise<string[]> {
     const tooLarge: string[] = [];
+    const sent: string[] = [];
     for (const file of files) {
       const offline = !this.d.contacts.get(peer)?.online;
       if (offline && file.size > this.offlineMaxBytes) tooLarge.push(file.name);
-      else await this.#sendOne(peer, file, offline);
+      else sent.push(await this.#sendOne(peer, file, offline));
     }
     if (tooLarge.length > 0) throw new OfflineFileTooLarge(tooLarge, this.offlineMaxBytes, peer);
+    return sent;
   }
 
   /** Cancels a send of ours; false if `fileId` is not one. */
@@ -175,7 +178,8 @@ export class Sends {
     return true;
   }
 
-  async #sendOne(peer: string, file: File, offline: boolean): Promise<void> {
+  /** Offers `file` to `peer`; its file id. */
+  async #sendOne(peer: string, file: File, offline: boolean): Promise<string> {
     const { sodium, db, messenger } = this.d;
     const { offer, fileId: fileIdBytes, key } = await newOffer(sodium, file, offline);
     const record: TransferRecord = { ...recordOf(peer, 'out', offer), state: 'waiting' };
@@ -187,5 +191,6 @@ export class Sends {
     // For a contact who is offline the offer waits for the server to commit the upload.
     if (offline) this.#copies.leaveThenOffer(record, file, await messenger.holdFileOffer(peer, offer));
     else await messenger.sendFileOffer(peer, offer);
+    return offer.fileId;
   }
 }

@@ -150,8 +150,8 @@ export class Transfers extends EventTarget {
     t.request(); // opens the file for the chunks first
   }
 
-  /** Sends each file to `peer` (see sends.ts). */
-  send(peer: string, files: Iterable<File>): Promise<void> {
+  /** Sends each file to `peer` (see sends.ts); the file ids of those that went. */
+  send(peer: string, files: Iterable<File>): Promise<string[]> {
     return this.#sends.send(peer, files);
   }
 

@@ -7,6 +7,7 @@
  */
 import { msg, str } from '@lit/localize';
 import { type ErrorDetail, ParleyError, type ParleyErrorCode } from '../net/parley-error';
+import { BROADCAST_LIMITS } from '../conversations/broadcast-limits';
 import { formatBytes, formatList } from './formats';
 import { activeLocale } from './locale';
 import { t } from './strings';
@@ -65,6 +66,12 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   wrong_passphrase: () => msg('Wrong passphrase, or the file is damaged.', { id: 'error-wrong-passphrase' }),
   // Member chats (issue 12): a temporary chat whose shared group went, or stopped allowing it.
   no_shared_group: () => msg('Not delivered: you no longer share a group that lets members message each other. Add them as a contact to go on.', { id: 'error-no-shared-group' }),
+  // Broadcast lists (issue 13): bounds of this device's lists.
+  broadcast_limit: () =>
+    msg(str`A broadcast list has at most ${BROADCAST_LIMITS.maxRecipients} recipients, and you can keep up to ${BROADCAST_LIMITS.maxLists} lists.`, {
+      id: 'error-broadcast-limit',
+      desc: 'Error: creating or editing a broadcast list beyond its limits.',
+    }),
   // Groups (issue 12): the server's refusals of group frames.
   unknown_group: () => msg('That group no longer exists.', { id: 'error-unknown-group' }),
   group_exists: () => msg('The group could not be created. Try again.', { id: 'error-group-exists' }),

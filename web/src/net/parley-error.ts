@@ -33,6 +33,8 @@ export const CLIENT_ERROR_CODES = [
   'wrong_passphrase',
   /** Member chats: a send to a member who is not a contact was refused (`not_contact`): no group they share lets members message each other any more. */
   'no_shared_group',
+  /** Broadcast lists (conversations/broadcasts.ts): too many lists, or too many recipients in one. */
+  'broadcast_limit',
 ] as const;
 
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];

@@ -3,4 +3,4 @@
  * spec) can check against it without importing the database code. migrations.ts takes any
  * earlier version to this one.
  */
-export const DB_VERSION = 7;
+export const DB_VERSION = 8;

@@ -12,9 +12,10 @@ import { DB_VERSION } from './db-version';
 
 /**
  * A conversation's own id: `dm:<username>` for the conversation with one contact; `grp:<id>` is
- * reserved for groups. Local to this device, never sent (conversations/conversation-id.ts).
+ * reserved for groups; `bc:<id>` a broadcast list (conversations/broadcasts.ts). Local to this
+ * device, never sent (conversations/conversation-id.ts).
  */
-export type ConversationId = `dm:${string}` | `grp:${string}`;
+export type ConversationId = `dm:${string}` | `grp:${string}` | `bc:${string}`;
 
 /** `read`: sent, and seen by its recipient (their read receipt); received, and seen here (its receipt owed or sent). */
 export type MessageState = 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
@@ -266,6 +267,32 @@ export interface StoredMemberKey {
   changedKey?: string;
 }
 
+/** A broadcast list (conversations/broadcasts.ts): local to this device, never sent to anyone. */
+export interface StoredBroadcast {
+  /** A random id; the list's conversation is `bc:<id>`. */
+  id: string;
+  name: string;
+  /** Contacts' usernames, each once, in the order picked. */
+  recipients: string[];
+  /** When it was made (ms, this device's clock): the conversation list's order until a message is sent. */
+  created: number;
+  /** The latest message written in it, for the conversation list. */
+  last?: LastMessage;
+}
+
+/** One message written in a broadcast: what the list's view shows, and the 1:1 copies it became. */
+export interface StoredBroadcastSend {
+  list: string;
+  /** Local order (the messages' sequencer). */
+  seq: number;
+  id: string;
+  ts: number;
+  text: string;
+  file?: Omit<FileMeta, 'fileId'>;
+  /** One per recipient at the time: the 1:1 copy's message id, or why none was made (an error code). */
+  copies: Array<{ peer: string; id?: string; error?: string }>;
+}
+
 export interface ParleyDB extends DBSchema {
   identity: { key: 'self'; value: StoredIdentity };
   contacts: { key: string; value: StoredContact };
@@ -280,6 +307,8 @@ export interface ParleyDB extends DBSchema {
   keyPackages: { key: string; value: StoredKeyPackage };
   memberKeys: { key: string; value: StoredMemberKey };
   expiring: { key: [ConversationId, Direction, string]; value: ExpiringMessage; indexes: { byAt: number } };
+  broadcasts: { key: string; value: StoredBroadcast };
+  broadcastSends: { key: [string, number]; value: StoredBroadcastSend };
 }
 
 export type Database = IDBPDatabase<ParleyDB>;

@@ -135,9 +135,26 @@ describe('upgrading a version 3 profile', () => {
     db.close();
   });
 
+  it('from version 7 gains the broadcast stores (version 8), keeping what was there', async () => {
+    const v7 = await openV3Upgraded(7);
+    await v7.put('messages', { conv: 'dm:bob', peer: 'bob', dir: 'in', id: 'kept-0001', seq: 1, ts: 1, text: 'hi', state: 'read' });
+    await v7.put('expiring', { conv: 'dm:bob', dir: 'in', id: 'kept-0001', at: 20 });
+    v7.close();
+    const db = await openDatabase();
+    expect(db.version).toBe(DB_VERSION);
+    expect(await db.count('messages')).toBe(1);
+    expect(await db.count('expiring')).toBe(1);
+    expect(await db.getAll('broadcasts')).toEqual([]);
+    await db.put('broadcasts', { id: 'list-1', name: 'Family', recipients: ['bob', 'carol'], created: 1 });
+    await db.put('broadcastSends', { list: 'list-1', seq: 2, id: 'bc-000001', ts: 2, text: 'hello', copies: [{ peer: 'bob', id: 'a-0000001' }] });
+    await db.put('broadcastSends', { list: 'list-1', seq: 1, id: 'bc-000000', ts: 1, text: 'first', copies: [{ peer: 'carol', error: 'blocked' }] });
+    expect((await db.getAll('broadcastSends', IDBKeyRange.bound(['list-1', 0], ['list-1', Infinity]))).map((s) => s.text)).toEqual(['first', 'hello']);
+    db.close();
+  });
+
   it('opens a fresh profile at the current version with every store empty', async () => {
     const db = await openDatabase();
-    expect([...db.objectStoreNames].sort()).toEqual(['contacts', 'conversations', 'expiring', 'forgotten', 'groups', 'identity', 'keyPackages', 'memberKeys', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
+    expect([...db.objectStoreNames].sort()).toEqual(['broadcastSends', 'broadcasts', 'contacts', 'conversations', 'expiring', 'forgotten', 'groups', 'identity', 'keyPackages', 'memberKeys', 'messages', 'outbox', 'pending', 'settings', 'transfers']);
     expect(await db.getAll('messages')).toEqual([]);
     db.close();
   });

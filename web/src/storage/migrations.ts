@@ -14,6 +14,8 @@
  *    group id), `keyPackages` (this device's key-package secrets by ref) and `memberKeys` (the
  *    first key seen for a group member who is not a contact). Nothing existing changes.
  * 7: `expiring`: disappearing messages by when they go (conversations/expiry.ts). A new store only.
+ * 8: broadcast lists (conversations/broadcasts.ts): `broadcasts` (the lists, by id) and
+ *    `broadcastSends` (what was written in each, keyed [list, seq]). New stores only.
  */
 import type { IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
 import type { ParleyDB } from './db';
@@ -32,6 +34,13 @@ export function upgrade(db: IDBPDatabase<ParleyDB>, oldVersion: number, newVersi
   if (oldVersion < 5 && toFive) toV5(raw, tx as unknown as IDBPTransaction<unknown, string[], 'versionchange'>, oldVersion);
   if (oldVersion < 6 && (newVersion ?? 6) >= 6) toV6(raw);
   if (oldVersion < 7 && (newVersion ?? 7) >= 7) raw.createObjectStore('expiring', { keyPath: ['conv', 'dir', 'id'] }).createIndex('byAt', 'at');
+  if (oldVersion < 8 && (newVersion ?? 8) >= 8) toV8(raw);
+}
+
+/** Broadcast lists: new stores only. */
+function toV8(db: IDBPDatabase): void {
+  db.createObjectStore('broadcasts', { keyPath: 'id' });
+  db.createObjectStore('broadcastSends', { keyPath: ['list', 'seq'] });
 }
 
 /** New stores only: a version 5 profile keeps every record as it was. */
