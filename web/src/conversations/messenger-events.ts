@@ -31,7 +31,7 @@ export class ArrivedEvent extends Event {
 /** Handles a body about its sender (profile, typing); awaited before the envelope is acknowledged. */
 export type ControlHandler = (from: string, body: ReceivedBody, ts: number) => void | Promise<void>;
 
-/** A sealed offer recorded and shown, not yet sent (see Messenger.holdFileOffer). */
+/** A sealed offer recorded and shown, not yet sent (see HeldOffers). */
 export interface HeldOffer {
   readonly id: string;
   /** Seals and sends it now. */

@@ -183,7 +183,7 @@ describe('a held file offer', () => {
 
   it('is shown at once but leaves only when released', async () => {
     const { messenger, wire, handle, fromDirect } = await device('alice');
-    const held = await messenger.holdFileOffer('bob', offer);
+    const held = await messenger.offers.holdFile('bob', offer);
     expect((await outState(messenger, 'bob', held.id))?.state).toBe('sending');
     expect(wire.sent).toEqual([]);
     expect(await world.db.get('outbox', held.id)).toBeUndefined();
@@ -194,13 +194,13 @@ describe('a held file offer', () => {
 
   it('fails with its reason when the file cannot be kept, and after a reload if its upload died with the page', async () => {
     const { messenger, handle, fromDirect } = await device('alice');
-    const refused = await messenger.holdFileOffer('bob', offer);
+    const refused = await messenger.offers.holdFile('bob', offer);
     await refused.fail('file_not_stored');
     expect(await outState(messenger, 'bob', refused.id)).toMatchObject({ state: 'failed', error: 'file_not_stored' });
 
-    const cut = await messenger.holdFileOffer('bob', { ...offer, fileId: 'cd'.repeat(16) });
+    const cut = await messenger.offers.holdFile('bob', { ...offer, fileId: 'cd'.repeat(16) });
     const { messenger: reloaded, wire } = await device('alice');
-    await reloaded.failFileOffer('bob', 'cd'.repeat(16));
+    await reloaded.offers.failFile('bob', 'cd'.repeat(16));
     expect((await outState(reloaded, 'bob', cut.id))?.state).toBe('failed');
     await vi.waitFor(async () => expect((await world.db.get('messages', ['dm:bob', 'out', cut.id]))?.state).toBe('failed'));
     expect(wire.sent).toEqual([]);

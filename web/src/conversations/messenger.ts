@@ -23,7 +23,7 @@ import { type FileGone, MessageActions, unsendBeforeDelete } from './actions';
 import { replyTo } from './bodies/reply';
 import { ConversationStates } from './conversation-states';
 import { History } from './history';
-import { ArrivedEvent, type ControlHandler, ConversationEvent, type HeldOffer } from './messenger-events';
+import { ArrivedEvent, type ControlHandler, ConversationEvent } from './messenger-events';
 import { Sealer, type Stamp } from './sealer';
 import type { Outcome } from './message-outcome';
 import { SEND_REFUSALS, Settler } from './settle';
@@ -33,6 +33,7 @@ import { type OpenedBody, Receiver } from './receive';
 import { RoutedSends } from './routed-sends';
 import { PeerKeys } from './peer-keys';
 import { HeldEnvelopes } from './held-envelopes';
+import { HeldOffers } from './held-offers';
 
 export { DELETE_FOR_EVERYONE_MS, type FileGone } from './actions';
 export type { OpenedBody } from './receive';
@@ -64,6 +65,8 @@ export class Messenger extends EventTarget {
   readonly routed: RoutedSends;
   /** Whose key a 1:1 envelope is sealed to and opened with: contacts, and members in member chats. */
   readonly keys: PeerKeys;
+  /** File offers shown at once and sent once their copy is stored (held-offers.ts). */
+  readonly offers: HeldOffers;
 
   constructor(
     private readonly db: Database,
@@ -113,6 +116,18 @@ export class Messenger extends EventTarget {
       changed: (c, m) => this.#changed(c, m),
       fileOfferSettled: (peer, fileId, outcome) => this.onFileOfferSettled?.(peer, fileId, outcome),
       memberChat: (peer) => this.keys.isMemberChat(peer),
+    });
+    this.offers = new HeldOffers({
+      db,
+      contacts,
+      sealer: this.#sealer,
+      outbox: this.#outbox,
+      settler: this.#settler,
+      history: this.history,
+      nextSeq: () => this.#nextSeq(),
+      record: (message) => this.#record(message, undefined),
+      recorded: (message, stored) => this.#recorded(message, stored),
+      changed: (c, m) => this.#changed(c, m),
     });
     this.actions = new MessageActions({
       db,
@@ -218,67 +233,6 @@ export class Messenger extends EventTarget {
   /** Set by the disappearing messages (disappearing.ts): stamps each new message of a conversation whose timer is on. */
   set stamp(stamp: Stamp | undefined) {
     this.#sealer.stamp = stamp;
-  }
-
-  /**
-   * Records a file offer and shows it ("sending") at once, but seals and sends it only on
-   * release(): a file left with the server is offered once its chunks are committed, so nobody
-   * is told of a file the server cannot give them yet. Not kept in the outbox until then: an offer
-   * whose upload a reload cut short is never sent (see failFileOffer).
-   */
-  async holdFileOffer(peer: string, offer: FileOffer): Promise<HeldOffer> {
-    const message = await this.#record(this.#sealer.draft(peer, offer), undefined);
-    return {
-      id: message.id,
-      release: async () => {
-        if (message.state !== 'sending') return;
-        if (!this.contacts.trusted(peer)) return this.#settler.failMessage(message, undefined); // their key changed meanwhile
-        message.ts = Date.now(); // sealed now: its age tells the receiver how fresh the stored copy is
-        const entry = this.#sealer.message(message, offer);
-        const stored = this.db.put('outbox', entry);
-        this.#outbox.add(entry);
-        await this.#recorded(message, Promise.all([stored, this.db.put('messages', message)]));
-      },
-      fail: (code) => this.#settler.failMessage(message, code),
-    };
-  }
-
-  /**
-   * A group's file offer (routed, like sendRouted) recorded and shown ("sending") at once, queued
-   * only on release(): its copy goes up to the server first (files/group-sends.ts), and until it is
-   * stored nothing is in the outbox, so a reload then leaves it for failFileOffer to fail.
-   */
-  async holdRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string): Promise<HeldOffer> {
-    const module = bodyModule(body);
-    if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
-    const message = await this.#record({ conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' }, undefined);
-    return {
-      id: message.id,
-      release: async () => {
-        if (message.state !== 'sending') return;
-        message.ts = Date.now();
-        const entry: OutboxEntry = { id: message.id, kind, conv, to, env: env(message), seq: message.seq };
-        const stored = this.db.put('outbox', entry);
-        this.#outbox.add(entry);
-        await this.#recorded(message, Promise.all([stored, this.db.put('messages', message)]));
-      },
-      fail: (code) => this.#settler.failMessage(message, code),
-    };
-  }
-
-  /** A held offer of `fileId` whose upload ended with an earlier visit of this page: it will never go (`conv`: a group's). */
-  async failFileOffer(peer: string, fileId: string, conv: ConversationId = dmId(peer)): Promise<void> {
-    const message = await this.history.findLast(conv, (m) => m.dir === 'out' && m.file?.fileId === fileId && m.state === 'sending');
-    if (message && !(await this.db.getKey('outbox', message.id))) await this.#settler.failMessage(message, undefined);
-  }
-
-  /** Shows why a sent file message has not reached its recipient yet (its state stays). */
-  async noteFileOffer(peer: string, fileId: string, code: string): Promise<void> {
-    const message = await this.history.findLast(dmId(peer), (m) => m.dir === 'out' && m.file?.fileId === fileId);
-    if (!message || message.state === 'delivered' || message.state === 'read' || message.state === 'failed') return;
-    message.error = code;
-    this.#changed(message.conv, message);
-    await this.db.put('messages', message);
   }
 
   /** Who handles bodies of `kind` about their sender (profile, typing): one handler per kind. */

@@ -43,11 +43,13 @@ async function tab(...records: TransferRecord[]) {
   const held = { released: 0, failed: 0 };
   const messenger = {
     sendFileOffer: async (_peer: string, offer: FileOffer) => void offers.push(offer),
-    holdFileOffer: async (_peer: string, offer: FileOffer): Promise<HeldOffer> => {
-      offers.push(offer);
-      return { id: 'held', release: async () => void held.released++, fail: async () => void held.failed++ };
+    offers: {
+      holdFile: async (_peer: string, offer: FileOffer): Promise<HeldOffer> => {
+        offers.push(offer);
+        return { id: 'held', release: async () => void held.released++, fail: async () => void held.failed++ };
+      },
+      failFile: async () => {},
     },
-    failFileOffer: async () => {},
   } as unknown as Messenger;
   const contacts = { get: (u: string) => (u === 'bob' ? { username: u, online: net.bobOnline, identityKey: '' } : undefined) } as unknown as Contacts;
   const link = fakeLink();

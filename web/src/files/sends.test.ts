@@ -37,13 +37,15 @@ async function tab(presence = { online: false }) {
   const notes: string[] = [];
   const messenger = {
     sendFileOffer: async (_peer: string, offer: FileOffer) => void offers.push(offer),
-    holdFileOffer: async (_peer: string, offer: FileOffer): Promise<HeldOffer> => {
-      const h: { offer: FileOffer; failed?: string } = { offer };
-      held.push(h);
-      return { id: 'held-offer', release: async () => void offers.push(offer), fail: async (code) => void (h.failed = code ?? 'none') };
+    offers: {
+      holdFile: async (_peer: string, offer: FileOffer): Promise<HeldOffer> => {
+        const h: { offer: FileOffer; failed?: string } = { offer };
+        held.push(h);
+        return { id: 'held-offer', release: async () => void offers.push(offer), fail: async (code) => void (h.failed = code ?? 'none') };
+      },
+      noteFile: async (_peer: string, _fileId: string, code: string) => void notes.push(code),
+      failFile: async () => {},
     },
-    noteFileOffer: async (_peer: string, _fileId: string, code: string) => void notes.push(code),
-    failFileOffer: async () => {},
   } as unknown as Messenger;
   const contacts = { get: (u: string) => (u === 'bob' ? { username: u, online: presence.online, identityKey: '' } : undefined) } as unknown as Contacts;
   const link = fakeLink();

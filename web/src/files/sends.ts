@@ -189,7 +189,7 @@ export class Sends {
     const { changed, progressed } = this.d;
     this.#out.set(offer.fileId, new OutgoingTransfer(record, file, { sodium, key, fileId: fileIdBytes, link, changed, progressed }));
     // For a contact who is offline the offer waits for the server to commit the upload.
-    if (offline) this.#copies.leaveThenOffer(record, file, await messenger.holdFileOffer(peer, offer));
+    if (offline) this.#copies.leaveThenOffer(record, file, await messenger.offers.holdFile(peer, offer));
     else await messenger.sendFileOffer(peer, offer);
     return offer.fileId;
   }

@@ -79,7 +79,7 @@ export class StoredCopies {
    */
   leaveAfterOffer(record: TransferRecord, file: Blob | undefined, offlineMaxBytes: number): void {
     if (record.state !== 'waiting' || record.stored || this.#uploads.has(record.fileId)) return;
-    const note = () => this.d.messenger.noteFileOffer(record.peer, record.fileId, FILE_WAITS);
+    const note = () => this.d.messenger.offers.noteFile(record.peer, record.fileId, FILE_WAITS);
     if (!file || file.size > offlineMaxBytes) {
       void note();
       return;

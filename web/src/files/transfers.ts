@@ -98,7 +98,7 @@ export class Transfers extends EventTarget {
         await this.db.put('transfers', record);
         // Its offer may have been waiting for the upload this reload cut short: it never goes now.
         const group = parseGroupFileName(record.peer)?.group;
-        if (record.stored) void this.messenger.failFileOffer(record.peer, record.fileId, group ? `grp:${group}` : undefined).catch((err) => console.warn('parley: could not mark an offer failed', err));
+        if (record.stored) void this.messenger.offers.failFile(record.peer, record.fileId, group ? `grp:${group}` : undefined).catch((err) => console.warn('parley: could not mark an offer failed', err));
       }
       this.#records.set(record.fileId, record);
     }

@@ -86,7 +86,7 @@ export class GroupChat {
   async holdFile(id: string, offer: FileOffer): Promise<HeldOffer> {
     this.#active(id);
     const body: GroupBody = { ...offer, stored: true };
-    return this.d.messenger.holdRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
+    return this.d.messenger.offers.holdRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
   }
 
   /** Reacts to message `target` (written `dir`) of group `id` with `emoji`, or takes it back (`remove`). */
