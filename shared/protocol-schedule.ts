@@ -21,6 +21,8 @@ const Env = z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]
 /** Milliseconds since the epoch (the server checks it against its own clock and limits). */
 const At = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const Epoch = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** As `send`'s: a disappearing message's timer (s); its queued copy ends that long after it is delivered. */
+const Ttl = z.number().int().min(1).max(LIMITS.maxSendTtlSeconds);
 
 /** Why a held group message was dropped at its time (the codes `group_send` would have answered then). */
 export const HELD_GROUP_DROP_REASONS = ['not_member', 'muted', 'admins_only', 'unknown_group', 'stale_epoch'] as const;
@@ -29,12 +31,14 @@ export const ScheduleClientFrames = [
   /**
    * Hold sealed message `id` for contact `to` (or, with `group` and `epoch` instead, MLS message
    * `env` of that epoch for group `group`) and deliver it at `at`; answered `scheduled` (a repeat too).
+   * `ttl` (1:1): as `send`'s, counted from `at` (when it is delivered).
    */
   z
-    .object({ t: z.literal('schedule'), id: Id, to: User.optional(), group: GroupId.optional(), epoch: Epoch.optional(), env: Env, at: At })
+    .object({ t: z.literal('schedule'), id: Id, to: User.optional(), group: GroupId.optional(), epoch: Epoch.optional(), env: Env, at: At, ttl: Ttl.optional() })
     .refine((f) => (f.to === undefined) === (f.group !== undefined) && (f.group === undefined) === (f.epoch === undefined), {
       message: 'needs `to`, or `group` and `epoch`',
-    }),
+    })
+    .refine((f) => f.ttl === undefined || f.to !== undefined, { message: '`ttl` is for a 1:1 message' }),
   /** Drop a held message of this user's; answered `unscheduled` (sent: false), or `unknown_schedule`. */
   z.object({ t: z.literal('schedule_cancel'), id: Id }),
   /** Deliver a held message of this user's now; answered `unscheduled` (sent: true), or `unknown_schedule`. */

@@ -77,7 +77,7 @@ export class RedisSchedule implements ScheduleStore {
   }
 
   async hold(m: HeldMessage, maxPending: number, maxPerEpoch = Number.MAX_SAFE_INTEGER): Promise<HoldResult> {
-    const json = JSON.stringify({ sender: m.sender, id: m.id, to: m.to, env: m.env, at: m.at, ...(m.epoch !== undefined ? { epoch: m.epoch } : {}) });
+    const json = JSON.stringify({ sender: m.sender, id: m.id, to: m.to, env: m.env, at: m.at, ...(m.epoch !== undefined ? { epoch: m.epoch } : {}), ...(m.ttl !== undefined ? { ttl: m.ttl } : {}) });
     const field = m.epoch === undefined ? '' : `${m.sender} ${m.to} ${m.epoch}`;
     return this.scripts.run<HoldResult>(HOLD, KEYS, [member(m.sender, m.id), json, m.at, maxPending, m.sender, field, Math.min(maxPerEpoch, Number.MAX_SAFE_INTEGER)]);
   }

@@ -43,6 +43,18 @@ export function scheduleContract(open: () => Promise<ScheduleStore>): void {
     expect(await s.hold(held(a, base), 3)).toBe('full');
   });
 
+  it('keeps a disappearing message\'s timer', async () => {
+    const s = await open();
+    const a = user('alice');
+    const at = 3_000_000_000_000 + Math.floor(Math.random() * 1e9);
+    const timed: HeldMessage = { ...held(a, at), ttl: 3600 };
+    expect(await s.hold(timed, 2)).toBe('held');
+    expect(await s.hold(held(a, at), 2)).toBe('held');
+    const got = (await s.claim(at, 1000, 10)).filter((x) => x.sender === a);
+    expect(got).toContainEqual(timed);
+    expect(got.filter((x) => x.ttl === undefined).length).toBe(1);
+  });
+
   it('keeps a group message\'s epoch, and counts it with the sender\'s other held messages', async () => {
     const s = await open();
     const a = user('alice');

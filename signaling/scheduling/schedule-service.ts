@@ -19,8 +19,10 @@ export function createScheduleService(held: ScheduleStore, store: Store, router:
   const direct = async (m: HeldMessage, now: number): Promise<HeldOutcome> => {
     // Dropped as a blocked send is: the sender is told it went.
     if (!(await mayDeliverHeld(store.contacts, m.sender, m.to))) return { sent: true };
-    // Sent "then": its timestamp is its delivery time, as for a message sent at that moment.
-    const result = await router.release({ from: m.sender, id: m.id, env: m.env, ts: now }, m.to);
+    // Sent "then": its timestamp is its delivery time, as for a message sent at that moment; a
+    // disappearing one's queued copy ends its timer after that, as a live send's would.
+    const msg = { from: m.sender, id: m.id, env: m.env, ts: now, ...(m.ttl !== undefined ? { expiresAt: now + m.ttl * 1000 } : {}) };
+    const result = await router.release(msg, m.to);
     return result === 'stored' || result === 'duplicate' ? { sent: true } : 'later';
   };
   const scheduler = new Scheduler({

@@ -15,6 +15,8 @@ export interface HeldMessage {
   env: string;
   /** When the sender wants it delivered (ms since the epoch). */
   at: number;
+  /** A disappearing 1:1 message's timer (s): its queued copy ends that long after delivery. */
+  ttl?: number;
 }
 
 /**

@@ -47,6 +47,25 @@ describe('scheduled messages (SQLite)', () => {
     expect(got.ts).toBeGreaterThanOrEqual(at);
   });
 
+  it('a disappearing one\'s queued copy ends its timer after its time (not after it was scheduled); a ttl in a group\'s is a bad frame', async () => {
+    const [a, b] = await h.pair();
+    const bob = b.identity!;
+    await b.close();
+    await a.next(wentOffline(bob.username));
+    // Due 1.5 s from now: a 1 s timer then ends at +2.5 s, a 3 s one at +4.5 s.
+    const at = Date.now() + 1500;
+    const brief = await scheduleText(a, b, at, 'gone a second after its time', 1);
+    const longer = await scheduleText(a, b, at, 'still there', 3);
+    await sleep(at + 1300 - Date.now());
+    const b2 = await h.login(bob);
+    const first = (await b2.next('deliver', 4000)) as ServerFrameOf<'deliver'>;
+    await b2.roundTrip();
+    expect([first, ...b2.unread('deliver')].map((f) => (f as ServerFrameOf<'deliver'>).id)).toEqual([longer]);
+    expect(brief).not.toBe(longer);
+    a.send({ t: 'schedule', id: randomUUID(), group: 'A'.repeat(22), epoch: 1, env: 'abc', at: at + 60_000, ttl: 60 } as never);
+    await a.nextError('bad_frame');
+  });
+
   it('survives a SIGKILL and delivers on time after the restart', async () => {
     const [a, b] = await h.pair();
     const [alice, bob] = [a.identity!, b.identity!];

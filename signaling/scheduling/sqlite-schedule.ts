@@ -23,14 +23,16 @@ export class SqliteSchedule implements ScheduleStore {
     // Group messages (`recipient` is then the group) came later: a file from before lacks the column.
     const columns = db.prepare<[], { name: string }>('PRAGMA table_info(held)').all();
     if (!columns.some((c) => c.name === 'epoch')) db.exec('ALTER TABLE held ADD COLUMN epoch INTEGER');
+    // So did disappearing messages' timers.
+    if (!columns.some((c) => c.name === 'ttl')) db.exec('ALTER TABLE held ADD COLUMN ttl INTEGER');
     this.#db = db;
     this.#st = {
       count: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM held WHERE sender = ?'),
       // Within the sender's rows (the primary key's prefix): at most SCHEDULE_MAX_PENDING of them.
       countEpoch: db.prepare<[string, string, number], { n: number }>('SELECT count(*) AS n FROM held WHERE sender = ? AND recipient = ? AND epoch = ?'),
-      insert: db.prepare('INSERT OR IGNORE INTO held (sender, id, recipient, env, at, due, epoch) VALUES (?, ?, ?, ?, ?, ?, ?)'),
-      due: db.prepare<[number, number], { sender: string; id: string; recipient: string; env: string; at: number; epoch: number | null }>(
-        'SELECT sender, id, recipient, env, at, epoch FROM held WHERE due <= ? ORDER BY due LIMIT ?',
+      insert: db.prepare('INSERT OR IGNORE INTO held (sender, id, recipient, env, at, due, epoch, ttl) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      due: db.prepare<[number, number], { sender: string; id: string; recipient: string; env: string; at: number; epoch: number | null; ttl: number | null }>(
+        'SELECT sender, id, recipient, env, at, epoch, ttl FROM held WHERE due <= ? ORDER BY due LIMIT ?',
       ),
       lease: db.prepare('UPDATE held SET due = ?, claimed = 1 WHERE sender = ? AND id = ?'),
       remove: db.prepare('DELETE FROM held WHERE sender = ? AND id = ?'),
@@ -46,7 +48,7 @@ export class SqliteSchedule implements ScheduleStore {
       const over =
         this.#st.count.get(m.sender)!.n >= maxPending ? 'full' : m.epoch !== undefined && this.#st.countEpoch.get(m.sender, m.to, m.epoch)!.n >= maxPerEpoch ? 'epoch_full' : undefined;
       if (over) return this.#db.prepare('SELECT 1 FROM held WHERE sender = ? AND id = ?').get(m.sender, m.id) ? 'duplicate' : over;
-      return this.#st.insert.run(m.sender, m.id, m.to, m.env, m.at, m.at, m.epoch ?? null).changes === 1 ? 'held' : 'duplicate';
+      return this.#st.insert.run(m.sender, m.id, m.to, m.env, m.at, m.at, m.epoch ?? null, m.ttl ?? null).changes === 1 ? 'held' : 'duplicate';
     })();
   }
 
@@ -54,7 +56,7 @@ export class SqliteSchedule implements ScheduleStore {
     return this.#db.transaction(() => {
       const rows = this.#st.due.all(now, limit);
       for (const r of rows) this.#st.lease.run(now + leaseMs, r.sender, r.id);
-      return rows.map((r) => ({ sender: r.sender, id: r.id, to: r.recipient, env: r.env, at: r.at, ...(r.epoch !== null ? { epoch: r.epoch } : {}) }));
+      return rows.map((r) => ({ sender: r.sender, id: r.id, to: r.recipient, env: r.env, at: r.at, ...(r.epoch !== null ? { epoch: r.epoch } : {}), ...(r.ttl !== null ? { ttl: r.ttl } : {}) }));
     })();
   }
 
