@@ -124,14 +124,14 @@ export class DisappearingMessages extends EventTarget {
 
   /**
    * The sealer's stamp (Messenger.stamp): a new text, reply or file of a conversation whose timer
-   * is on carries it, and goes from here that long after now.
+   * is on carries it, and goes from here that long after now (a scheduled one: after its time).
    */
   readonly stamp = (body: Body, message: StoredMessage): void => {
     const seconds = this.timerOf(message.conv);
     if (!seconds || !TIMED_KINDS.has(body.kind) || !isDm(message.conv)) return;
     (body as { expiresIn?: number }).expiresIn = seconds;
     message.expiresIn = seconds;
-    this.#start(message, message.ts);
+    this.#start(message, message.scheduledFor ?? message.ts);
   };
 
   /**

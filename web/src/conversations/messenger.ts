@@ -215,7 +215,10 @@ export class Messenger extends EventTarget {
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
     const message: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), ...extra, state: 'sending' };
-    return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...job });
+    // A 1:1 scheduled message of a conversation whose timer is on carries it (before it is sealed).
+    this.#sealer.stamp?.(body, message);
+    const ttl = message.expiresIn ? { ttl: message.expiresIn } : {};
+    return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...ttl, ...job });
   }
 
   /** Stores a body opened elsewhere (a group's MLS message, its sender checked there); see Receiver.receiveOpened. */

@@ -9,6 +9,7 @@ import type { ClientFrame, ServerFrame } from '../../../shared/protocol';
 import { ParleyError } from '../net/parley-error';
 import { createSequencer } from '../storage/db';
 import { dmId } from './conversation-id';
+import { DisappearingMessages } from './disappearing';
 import { ANSWER_WAIT_MS, ScheduledSends, isScheduled } from './scheduled';
 import { Sealer } from './sealer';
 import { useTestWorld } from './test-device';
@@ -209,5 +210,31 @@ describe('receiving a scheduled message', () => {
     expect(got.find((m) => m.id === 'sched-in-01')?.scheduledFor).toBe(on);
     expect(got.find((m) => m.id === 'sched-in-02')?.scheduledFor).toBeLessThanOrEqual(Date.now());
     expect(got.every((m) => !m.held)).toBe(true);
+  });
+});
+
+describe('scheduling in a conversation whose disappearing timer is on', () => {
+  it('carries the timer (body and the schedule’s ttl), and goes from the sender a timer after its time, not after it was written', async () => {
+    const a = await alice();
+    const clock = { now: Date.now() };
+    const disappearing = new DisappearingMessages({ db: world.db, messenger: a.messenger, me: () => 'alice', now: () => clock.now });
+    a.messenger.stamp = disappearing.stamp;
+    await disappearing.load();
+    const HOUR = 3600;
+    await disappearing.set('bob', HOUR);
+    const at = Date.now() + 86_400_000;
+    const id = await held(a, 'tomorrow, for an hour', at);
+    const frame = a.framesOf('schedule').at(-1)!;
+    expect(frame.ttl).toBe(HOUR);
+    expect(await world.open('alice', 'bob', id, frame.env)).toEqual({ kind: 'text', text: 'tomorrow, for an hour', scheduledFor: at, expiresIn: HOUR });
+    expect(await a.mine(id)).toMatchObject({ expiresIn: HOUR, expiresAt: at + HOUR * 1000 });
+    // An hour after it was written it is still there (it has not even gone yet); an hour after its time it is gone.
+    clock.now = Date.now() + HOUR * 1000 + 1;
+    await disappearing.expiry.sweep();
+    expect(await a.mine(id)).toBeDefined();
+    clock.now = at + HOUR * 1000;
+    await disappearing.expiry.sweep();
+    expect(await a.mine(id)).toBeUndefined();
+    disappearing.stop();
   });
 });

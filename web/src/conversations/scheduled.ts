@@ -164,7 +164,7 @@ export class ScheduledSends {
     else if (entry.want === 'now') this.d.send({ t: 'schedule_now', id: entry.id });
     else if (entry.held || entry.at === undefined) return;
     else if (isGroup(entry)) this.#groupRoute?.(entry);
-    else this.d.send({ t: 'schedule', id: entry.id, to: entry.to, env: entry.env, at: entry.at });
+    else this.d.send({ t: 'schedule', id: entry.id, to: entry.to, env: entry.env, at: entry.at, ...(entry.ttl ? { ttl: entry.ttl } : {}) });
   }
 
   #job(id: string): OutboxEntry | undefined {
