@@ -43,6 +43,11 @@ export class Outbox {
     this.send(entry);
   }
 
+  /** A job its caller is writing back changed (its route noted something on it): kept, not sent again. */
+  keep(entry: OutboxEntry): void {
+    this.#mirror.set(entry.id, entry);
+  }
+
   /** Forgets a job in memory (answered, or never recorded); the caller deletes the stored one. */
   forget(id: string): void {
     this.#mirror.delete(id);

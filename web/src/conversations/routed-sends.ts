@@ -68,6 +68,13 @@ export class RoutedSends {
     this.d.outbox.add(entry);
   }
 
+  /** `entry`, its route's note on it changed (a group schedule's epoch), takes its id's place: stored, not sent again. */
+  async note(entry: OutboxEntry): Promise<void> {
+    if (!this.d.outbox.get(entry.id)) return; // answered meanwhile: nothing to keep
+    this.d.outbox.keep(entry);
+    await this.d.db.put('outbox', entry);
+  }
+
   /** The job `id` of `conv` leaves the outbox (answered for good); false when it is another conversation's. */
   remove(conv: ConversationId, id: string): Promise<boolean> {
     return this.#drop(conv, id);

@@ -37,8 +37,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export class GroupSender {
   /** Message id → stale_epoch refusals in a row. */
   readonly #stale = new Map<string, number>();
-  /** Scheduled messages sent to the server by this page: id → the group and epoch they were encrypted at (see heldBehind). */
-  readonly #scheduledAt = new Map<string, { group: string; epoch: number }>();
 
   constructor(private readonly d: SendDeps) {}
 
@@ -65,27 +63,28 @@ export class GroupSender {
         const held = this.d.store.get(entry.to);
         if (!held?.group || held.record.removed) return this.d.messenger.routed.fail(entry.conv, entry.id, 'not_member');
         const env = await this.#encrypt(held, entry.env);
-        this.#scheduledAt.set(entry.id, { group: entry.to, epoch: epochOf(held.group) });
-        this.d.send({ t: 'schedule', group: entry.to, epoch: epochOf(held.group), id: entry.id, env, at: entry.at! });
+        const epoch = epochOf(held.group);
+        // Kept on the job before it is sent (the answer's requeue copies it): heldBehind reads it, also after a reload.
+        await this.d.messenger.routed.note({ ...entry, epoch });
+        this.d.send({ t: 'schedule', group: entry.to, epoch, id: entry.id, env, at: entry.at! });
       })
       .catch((err) => console.warn(`parley: could not schedule message ${entry.id} in group ${entry.to}`, err));
   }
 
   /**
-   * Scheduled messages of group `id` this page encrypted at an epoch before the group's current
-   * one, for the caller to seal again (conversations/scheduled.ts: a re-seal encrypts anew through
-   * routeScheduled, which notes the new epoch). Only those this page sent: one held before a reload
-   * is re-sealed by nothing and may fall behind.
+   * Scheduled messages of group `id` the server holds encrypted at an epoch before the group's
+   * current one, for the caller to seal again (conversations/scheduled.ts: a re-seal encrypts anew
+   * through routeScheduled, which notes the new epoch on the job). Read from the outbox's jobs, so
+   * one held before a reload (or by another tab of this profile) is found too.
    */
   heldBehind(id: string): string[] {
     const group = this.d.store.get(id)?.group;
     if (!group) return [];
-    const behind: string[] = [];
-    for (const [mid, at] of this.#scheduledAt) {
-      if (!this.d.messenger.routed.job(mid)) this.#scheduledAt.delete(mid); // it went, or was cancelled
-      else if (at.group === id && at.epoch < epochOf(group)) behind.push(mid);
-    }
-    return behind;
+    const now = epochOf(group);
+    return this.d.messenger.routed
+      .ofKind('schedule')
+      .filter((j) => j.to === id && j.conv === `grp:${id}` && j.held && j.epoch !== undefined && j.epoch < now)
+      .map((j) => j.id);
   }
 
   /** A `group_send` was refused (`error` with ref = its id); false when the id is no group job. */

@@ -127,6 +127,8 @@ export interface OutboxEntry {
    * encrypted at the new one (groups/scheduled-reseal.ts).
    */
   want?: 'cancel' | 'now' | 'reseal';
+  /** A group's `schedule` job: the epoch its last `schedule` was encrypted at (kept, so a reload still knows when it falls behind). */
+  epoch?: number;
   /** A disappearing message's timer (seconds): the server's queue keeps it no longer (the send's `ttl`). */
   ttl?: number;
 }
