@@ -1,11 +1,12 @@
 /**
  * Group bounds that need a server of their own settings (small values through its environment),
  * on SQLite and on Redis: the groups a user may be in hold for groups they are added to, not only
- * for those they create (review M2); the members a group may have; and each connection's rates of
- * group sends and of admin actions.
+ * for those they create (review M2); the members a group may have; each connection's rates of
+ * group sends and of admin actions; and a directory card's name and topic.
  */
 import { describe, expect, it } from 'vitest';
 import { encrypt, epochOf, toBase64Url } from '../../shared/groups';
+import { GROUP_LIMITS } from '../../shared/limits';
 import type { ServerFrame } from '../../shared/protocol';
 import { type ParleyClient, makeContacts } from '../test-support/client';
 import { useCluster } from '../test-support/cluster-harness';
@@ -105,6 +106,26 @@ function limitRules(name: string, useUsers: () => { user(prefix: string): Promis
       expect(answers).toEqual([...Array(taken).fill('settings'), ...Array(tries - taken).fill('rate_limited')]);
       // Sends are a bucket of their own: an owner out of actions may still post.
       expect(await owner.send(group, 'still posting')).toMatchObject({ t: 'group_sent' });
+    });
+
+    it('refuses a name or topic past its limit with a code of its own (name_too_long, topic_too_long, naming the group)', async () => {
+      const owner = await member('owner', 0);
+      const { maxGroupNameChars: nameMax, maxGroupTopicChars: topicMax } = GROUP_LIMITS;
+      const refused = toBase64Url(crypto.getRandomValues(new Uint8Array(16)));
+      owner.client.send({ t: 'group_create', group: refused, listed: true, name: 'n'.repeat(nameMax + 1), joinPolicy: 'approval' });
+      expect((await owner.client.nextError('name_too_long')).ref).toBe(refused);
+      owner.client.send({ t: 'group_create', group: refused, listed: true, name: 'Fine', topic: 't'.repeat(topicMax + 1), joinPolicy: 'approval' });
+      expect((await owner.client.nextError('topic_too_long')).ref).toBe(refused);
+      owner.client.send({ t: 'group_info', group: refused });
+      expect((await owner.client.nextError('unknown_group')).ref).toBe(refused);
+      // At the limit is taken; past it in settings is refused the same way, and nothing changes.
+      const group = await owner.create({ name: 'n'.repeat(nameMax) });
+      owner.client.send({ t: 'group_settings', group, name: 'm'.repeat(nameMax + 1) });
+      expect((await owner.client.nextError('name_too_long')).ref).toBe(group);
+      owner.client.send({ t: 'group_settings', group, topic: 't'.repeat(topicMax + 1) });
+      expect((await owner.client.nextError('topic_too_long')).ref).toBe(group);
+      owner.client.send({ t: 'group_info', group });
+      expect((await owner.client.next('group_state')).settings).toMatchObject({ name: 'n'.repeat(nameMax), topic: '' });
     });
   });
 }
