@@ -3,14 +3,15 @@
  * send the raw frames (and commits made by rawCommit, which skips the MLS module's own checks) a
  * misbehaving client could send, so each refusal here is the server's (policy.ts), not a client's.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { members, setRoles } from '../../shared/groups';
 import { rawCommit } from '../../shared/groups/test-helpers';
 import type { ServerFrameOf } from '../../shared/protocol';
-import { type ParleyClient, makeContacts } from '../test-support/client';
+import { ParleyClient, makeContacts, newIdentity, uniqueName } from '../test-support/client';
 import { useCluster } from '../test-support/cluster-harness';
 import { GroupMember, type Pins } from '../test-support/group-member';
 import { useServer } from '../test-support/harness';
+import { type InProcessServer, startInProcess } from '../test-support/in-process';
 
 type Log = ServerFrameOf<'group_log'>;
 
@@ -31,8 +32,8 @@ function authzRules(name: string, useUsers: () => { user(prefix: string): Promis
     /** An owner, two admins and a plain member, all in one group at its latest epoch. */
     const adminsGroup = async () => {
       const owner = await member('owner');
-      const a1 = await member('adm1');
-      const a2 = await member('adm2');
+      const a1 = await member('boss');
+      const a2 = await member('chief');
       const plain = await member('plain');
       for (const m of [a1, a2, plain]) await makeContacts(owner.client, m.client);
       const group = await owner.create();
@@ -132,4 +133,80 @@ authzRules('SQLite', () => useServer());
 authzRules('Redis', () => {
   const c = useCluster({ nodes: 1 });
   return { user: (prefix) => c.user(0, prefix) };
+});
+
+/**
+ * A ban moves no epoch, so the epoch the store checks does not order it against a commit the
+ * handler has already checked: the store asks again in the commit's own step (review L1/L2; the
+ * store contract checks it on both backends). Here the store is slowed (in-process, SQLite) so the
+ * ban lands while the commit waits.
+ */
+describe('a ban that lands while a commit waits on the store', () => {
+  let srv: InProcessServer;
+  const clients: ParleyClient[] = [];
+  const pins: Pins = new Map();
+  beforeAll(async () => {
+    srv = await startInProcess();
+  });
+  afterEach(async () => {
+    srv.delays.clear();
+    await Promise.all(clients.splice(0).map((c) => c.close(500)));
+  });
+  afterAll(async () => {
+    expect(srv.errors).toEqual([]);
+    await srv.stop();
+  });
+  const member = async (prefix: string) => {
+    const client = await ParleyClient.register(srv.port, await newIdentity(uniqueName(prefix)));
+    clients.push(client);
+    const m = await GroupMember.of(client, pins);
+    await m.uploadKeyPackages(2);
+    return m;
+  };
+  /** The next store commit waits `ms`; resolves once it has started waiting. */
+  const holdNextCommit = (ms: number) =>
+    new Promise<void>((reached) => {
+      srv.delays.set('groups.commit', () => {
+        srv.delays.delete('groups.commit');
+        reached();
+        return ms;
+      });
+    });
+
+  it('refuses the commit of an admin banned meanwhile (not_member), and one adding a user banned meanwhile (banned, naming them)', async () => {
+    const owner = await member('owner');
+    const a1 = await member('boss');
+    const a2 = await member('chief');
+    const carol = await member('carol');
+    const dave = await member('dave');
+    for (const m of [a1, a2, dave]) await makeContacts(owner.client, m.client);
+    await makeContacts(a1.client, carol.client);
+    const group = await owner.create();
+    await owner.addUsers(group, [a1.name, a2.name]);
+    for (const m of [a1, a2]) await m.joinFromWelcome(group);
+    const out = await setRoles(owner.groups.get(group)!, { owner: owner.name, admins: [a1.name, a2.name] });
+    const made = await owner.commit(group, out.group, out.commit);
+    if (made.t !== 'group_committed') throw new Error(`the roles commit was refused: ${made.code}`);
+    for (const m of [a1, a2]) await m.sync(group, made.seq);
+
+    let held = holdNextCommit(1_000);
+    const adding = a1.addUsers(group, [carol.name]);
+    await held;
+    owner.client.send({ t: 'group_ban', group, user: a1.name });
+    expect(await a1.client.next('group_removed')).toMatchObject({ group, reason: 'banned' });
+    expect(await adding).toMatchObject({ t: 'error', code: 'not_member', ref: group });
+    await carol.client.roundTrip();
+    expect(carol.client.unread('group_welcome')).toEqual([]);
+
+    held = holdNextCommit(1_000);
+    const addingDave = owner.addUsers(group, [dave.name]);
+    await held;
+    a2.client.send({ t: 'group_ban', group, user: dave.name });
+    await a2.client.next((f): f is Log => f.t === 'group_log' && f.event?.t === 'ban' && f.event.user === dave.name);
+    expect(await addingDave).toMatchObject({ t: 'error', code: 'banned', ref: dave.name });
+    owner.client.send({ t: 'group_info', group });
+    const state = await owner.client.next('group_state');
+    expect(state.members.map((m) => m.user).sort()).toEqual([owner.name, a2.name].sort());
+    expect(state.epoch).toBe(2);
+  });
 });
