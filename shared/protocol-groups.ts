@@ -78,6 +78,12 @@ const SettingsFields = {
 };
 export const GroupSettings = z.object(SettingsFields);
 export type GroupSettings = z.infer<typeof GroupSettings>;
+/**
+ * The settings as a client sends them (`group_create`, `group_settings`): a name or topic is bounded
+ * here only by the frame, so one past its limit reaches the handler and is refused as
+ * `name_too_long` / `topic_too_long` naming the group, not as a `bad_frame` nobody can place.
+ */
+const SentSettingsFields = { ...SettingsFields, name: CardText(LIMITS.maxFrameBytes), topic: CardText(LIMITS.maxFrameBytes) };
 
 /** A server-state change, logged in order with commits and messages (`group_log` of kind `event`). */
 export const GroupEvent = z.discriminatedUnion('t', [
@@ -106,8 +112,8 @@ export const GroupClientFrames = [
     t: z.literal('group_create'),
     group: GroupId,
     listed: z.boolean(),
-    name: SettingsFields.name.optional(),
-    topic: SettingsFields.topic.optional(),
+    name: SentSettingsFields.name.optional(),
+    topic: SentSettingsFields.topic.optional(),
     joinPolicy: JoinPolicy,
     onlyAdminsSend: z.boolean().optional(),
     memberChats: z.boolean().optional(),
@@ -175,7 +181,7 @@ export const GroupClientFrames = [
   z.object({ t: z.literal('group_info'), group: GroupId }),
   /** Owner/admin: `user` may not send until `until` (ms since the epoch); null unmutes. */
   z.object({ t: z.literal('group_mute'), group: GroupId, user: User, until: z.number().int().positive().nullable() }),
-  z.object({ t: z.literal('group_settings'), group: GroupId, ...GroupSettings.partial().shape }),
+  z.object({ t: z.literal('group_settings'), group: GroupId, ...z.object(SentSettingsFields).partial().shape }),
   /** Owner/admin: `user` is cut off now (if a member) and may not ask to join again. */
   z.object({ t: z.literal('group_ban'), group: GroupId, user: User }),
   z.object({ t: z.literal('group_unban'), group: GroupId, user: User }),
@@ -295,6 +301,8 @@ export const GROUP_ERROR_CODES = [
   'group_closed', // the group takes no join requests (admins add members)
   'no_key_package', // a claimed user has no KeyPackage on the server
   'group_full', // the group has as many members as the server allows
+  'name_too_long', // group_create or group_settings with a name past GROUP_LIMITS.maxGroupNameChars
+  'topic_too_long', // group_create or group_settings with a topic past GROUP_LIMITS.maxGroupTopicChars
   'too_many_groups', // this user is in as many groups as the server allows
   'bad_mls', // an MLS object that does not decode, or does not match its frame or the sender's rights
   // ratchet trees beside Welcomes

@@ -15,8 +15,22 @@ export async function requireGroup(ctx: Context, group: string): Promise<GroupRe
   return g;
 }
 
+/**
+ * Refuses a name or topic past its bound with a code of its own (the frame's schema lets them
+ * through for this): as sent, as the browser's `maxlength` counts, listed or not.
+ */
+function checkCard(card: { name?: string; topic?: string }, group: string): void {
+  if ((card.name?.length ?? 0) > GROUP_LIMITS.maxGroupNameChars) {
+    throw new ProtocolError('name_too_long', `a group name is at most ${GROUP_LIMITS.maxGroupNameChars} characters`, group);
+  }
+  if ((card.topic?.length ?? 0) > GROUP_LIMITS.maxGroupTopicChars) {
+    throw new ProtocolError('topic_too_long', `a group topic is at most ${GROUP_LIMITS.maxGroupTopicChars} characters`, group);
+  }
+}
+
 export const groupCreate: Handler<'group_create'> = async (ctx, session, f) => {
   ctx.groups.rate(session, 'actions', f.group);
+  checkCard(f, f.group);
   const name = f.name?.trim() ?? '';
   // The server learns the name and topic of listed groups only; an unlisted group keeps them inside MLS.
   if (f.listed && name === '') throw new ProtocolError('bad_frame', 'a listed group needs a name', f.group);
@@ -64,6 +78,7 @@ export const groupSettings: Handler<'group_settings'> = async (ctx, session, f) 
   const store = ctx.groups.store.groups;
   const g = await requireGroup(ctx, f.group);
   requireAdmin(await store.member(f.group, session.username!), f.group);
+  checkCard(f, f.group);
   const { t: _t, group: _g, ...patch } = f;
   const listed = patch.listed ?? g.listed;
   const name = (patch.name ?? g.name).trim();

@@ -157,7 +157,11 @@ export const groupCommit: Handler<'group_commit'> = async (ctx, session, f) => {
     ...(adds.length > 0 && welcome ? { welcome } : {}),
     ...(info.roles ? { roles: { owner: info.roles.owner, admins: info.roles.admins } } : {}),
   });
-  if (!result.ok) throw new ProtocolError(result.code, result.code === 'stale_epoch' ? 'another commit won this epoch' : result.code, f.group);
+  if (!result.ok) {
+    // A ban or leave since the checks above (not_member, banned) is refused as they would have been.
+    if (result.code === 'banned') throw new ProtocolError('banned', `${result.user} is banned`, result.user);
+    throw new ProtocolError(result.code, result.code === 'stale_epoch' ? 'another commit won this epoch' : result.code, f.group);
+  }
   if (tree) await keepStagedTree(ctx, f.group, tree, result.seq);
   session.send({ t: 'group_committed', group: f.group, epoch: f.epoch + 1, seq: result.seq });
   const wasActive = new Set(rows.filter((m) => m.active).map((m) => m.user));

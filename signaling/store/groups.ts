@@ -87,9 +87,18 @@ export interface CommitChange {
   roles?: { owner: string; admins: string[] };
 }
 
+/**
+ * What a commit's store step answers. Beside the epoch it re-checks, in the same transaction (Lua
+ * script), what a change outside commits may have altered since the handler checked it: the
+ * committer is still an active member (`not_member`: banned, left or lapsed meanwhile, none of
+ * which moves the epoch) and no added user was banned meanwhile (`banned`, naming them). Roles
+ * change only by commits, so the epoch check already holds the committer's role to the one the
+ * handler read.
+ */
 export type CommitResult =
   | { ok: true; seq: number }
-  | { ok: false; code: 'stale_epoch' | 'unknown_group' | 'group_full' };
+  | { ok: false; code: 'stale_epoch' | 'unknown_group' | 'group_full' | 'not_member' }
+  | { ok: false; code: 'banned'; user: string };
 
 export type GroupCreateResult = 'created' | 'exists' | 'too_many_groups';
 export type JoinRequestResult = 'added' | 'exists' | 'full';

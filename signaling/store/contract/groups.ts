@@ -125,6 +125,27 @@ export function groupsContract(c: ContractContext): void {
       expect(await g.groupsOf('carol', undefined, 10)).toEqual([{ group: G1, role: 'member', cursor: 4 }]);
     });
 
+    it('asks again, in the commit’s own step, that the committer is still in and no added user was banned (review L1/L2)', async () => {
+      const g = (await c.open()).groups;
+      await g.create(group(G1, 'alice'));
+      await g.commit(G1, commit(0, 'alice', { adds: [{ user: 'bob', leaf: 1 }], roles: { owner: 'alice', admins: ['bob'] } }));
+      // A ban (or a leave, or a lapse) moves no epoch: the banned admin's commit of epoch 1, checked
+      // by the handler before it, is refused by the store, and nothing of it is kept.
+      await g.ban(G1, 'bob');
+      await g.deactivate(G1, 'bob');
+      expect(await g.commit(G1, commit(1, 'bob', { adds: [{ user: 'carol', leaf: 2 }], welcome: 'W' }))).toEqual({ ok: false, code: 'not_member' });
+      expect(await g.commit(G1, commit(1, 'nobody'))).toEqual({ ok: false, code: 'not_member' });
+      // A user banned after the handler checked the add is not added.
+      await g.ban(G1, 'dave');
+      expect(await g.commit(G1, commit(1, 'alice', { adds: [{ user: 'carol', leaf: 2 }, { user: 'dave', leaf: 3 }] }))).toEqual({ ok: false, code: 'banned', user: 'dave' });
+      expect(await g.get(G1)).toMatchObject({ epoch: 1, seq: 2, members: 1 });
+      expect(await g.member(G1, 'carol')).toBeUndefined();
+      expect(await g.groupsOf('carol', undefined, 10)).toEqual([]);
+      expect(await g.welcomeFor(G1, 'carol')).toBeUndefined();
+      // The owner's Remove of the banned leaf is taken.
+      expect(await g.commit(G1, commit(1, 'alice', { removes: ['bob'], adds: [{ user: 'carol', leaf: 1 }] }))).toEqual({ ok: true, seq: 3 });
+    });
+
     it('takes roles from commits only, whole: an admin removed and added again is an admin again until the roles say otherwise', async () => {
       const g = (await c.open()).groups;
       await g.create(group(G1, 'alice'));

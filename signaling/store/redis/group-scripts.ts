@@ -65,19 +65,26 @@ return 'created'
 );
 
 /**
- * KEYS g, gm, gl, grq, gw. ARGV epoch, from, data, ts, maxMembers, maxEntries, cutoff, welcome
+ * KEYS g, gm, gl, grq, gw, gb. ARGV epoch, from, data, ts, maxMembers, maxEntries, cutoff, welcome
  * ('' for none), the new owner ('' when the commit sets no roles), the new admins (JSON array),
  * nAdds, then nAdds pairs of user leaf, then the removed users.
- * Returns the seq, or 'unknown_group' | 'stale_epoch' | 'group_full'.
+ * Returns the seq, or 'unknown_group' | 'stale_epoch' | 'not_member' | 'group_full', or
+ * {'banned', user} for an added user banned (store/groups.ts, CommitResult: bans, leaves and
+ * lapses do not move the epoch, so they are asked again here).
  */
 export const commitScript = new RedisScript(
   'groupCommit',
   `${APPEND}
-local g, gm, gl, grq, gw = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local g, gm, gl, grq, gw, gb = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local epoch = redis.call('HGET', g, 'epoch')
 if not epoch then return 'unknown_group' end
 if tonumber(epoch) ~= tonumber(ARGV[1]) then return 'stale_epoch' end
+local from = redis.call('HGET', gm, ARGV[2])
+if not from or not cjson.decode(from).active then return 'not_member' end
 local nAdds = tonumber(ARGV[11])
+for i = 0, nAdds - 1 do
+  if redis.call('HEXISTS', gb, ARGV[12 + 2 * i]) == 1 then return {'banned', ARGV[12 + 2 * i]} end
+end
 local removed = {}
 for i = 12 + 2 * nAdds, #ARGV do removed[ARGV[i]] = true end
 local staying = 0

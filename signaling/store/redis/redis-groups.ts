@@ -247,15 +247,16 @@ export class RedisGroups implements GroupStore {
   }
 
   async commit(id: string, c: CommitChange): Promise<CommitResult> {
-    const keys = [k.group(id), k.members(id), k.log(id), k.requests(id), k.welcomes(id)];
+    const keys = [k.group(id), k.members(id), k.log(id), k.requests(id), k.welcomes(id), k.bans(id)];
     const args = [
       c.epoch, c.from, c.data, c.ts, this.opts.maxMembers, this.opts.logMaxEntries, this.#cutoff(), c.welcome ?? '',
       c.roles?.owner ?? '', JSON.stringify(c.roles?.admins ?? []), c.adds.length,
       ...c.adds.flatMap((a) => [a.user, a.leaf]),
       ...c.removes,
     ];
-    const result = await this.scripts.run<number | string>(commitScript, keys, args);
-    if (typeof result === 'string') return { ok: false, code: result as 'stale_epoch' | 'unknown_group' | 'group_full' };
+    const result = await this.scripts.run<number | string | [string, string]>(commitScript, keys, args);
+    if (Array.isArray(result)) return { ok: false, code: 'banned', user: result[1] };
+    if (typeof result === 'string') return { ok: false, code: result as 'stale_epoch' | 'unknown_group' | 'group_full' | 'not_member' };
     await this.#swept(id, c.ts);
     // Removes first: a user added back in the commit that removes their old leaf stays listed (review M5).
     for (const user of c.removes) await this.#cmd(['ZREM', k.userGroups(user), id]);

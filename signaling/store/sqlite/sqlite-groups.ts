@@ -208,6 +208,10 @@ export class SqliteGroups implements GroupStore {
       if (!group) return { ok: false, code: 'unknown_group' };
       if (group.epoch !== c.epoch) return { ok: false, code: 'stale_epoch' };
       const rows = this.#q.members.all(id);
+      // Bans, leaves and lapses do not move the epoch: asked again here, not only by the handler.
+      if (!rows.some((r) => r.user === c.from && r.active === 1)) return { ok: false, code: 'not_member' };
+      const banned = c.adds.find((a) => this.#q.banned.get(id, a.user) !== undefined);
+      if (banned) return { ok: false, code: 'banned', user: banned.user };
       const removed = new Set(c.removes);
       const staying = rows.filter((r) => r.active === 1 && !removed.has(r.user)).length;
       if (staying + c.adds.length > this.opts.maxMembers) return { ok: false, code: 'group_full' };

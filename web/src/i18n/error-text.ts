@@ -7,6 +7,7 @@
  */
 import { msg, str } from '@lit/localize';
 import { type ErrorDetail, ParleyError, type ParleyErrorCode } from '../net/parley-error';
+import { GROUP_LIMITS } from '../../../shared/limits';
 import { BROADCAST_LIMITS } from '../conversations/broadcast-limits';
 import { formatBytes, formatList } from './formats';
 import { activeLocale } from './locale';
@@ -87,6 +88,8 @@ const TEXT: Record<ParleyErrorCode, (d: ErrorDetail) => string> = {
   group_closed: () => msg('This group does not take join requests.', { id: 'error-group-closed' }),
   no_key_package: () => msg('They cannot be added right now: their app has not been online recently.', { id: 'error-no-key-package' }),
   group_full: () => msg('The group is full.', { id: 'error-group-full' }),
+  name_too_long: () => msg(str`A group name is at most ${GROUP_LIMITS.maxGroupNameChars} characters.`, { id: 'error-name-too-long' }),
+  topic_too_long: () => msg(str`A group topic is at most ${GROUP_LIMITS.maxGroupTopicChars} characters.`, { id: 'error-topic-too-long' }),
   too_many_groups: () => msg('You are in as many groups as this server allows.', { id: 'error-too-many-groups' }),
   bad_mls: () => msg('The group’s encryption did not check out on the server; the change was not made.', { id: 'error-bad-mls' }),
   tree_missing: () => msg('The group’s member list did not reach the server whole; the members were not added. Try again.', { id: 'error-tree-missing' }),
