@@ -1,0 +1,102 @@
+// Node and browser in one MLS group (issue 12: "Node and browser produce and read the same
+// messages"): a real Chromium user and a Node member built from the same shared/groups module
+// (signaling/test-support/group-member.ts) share a group on the test's server. The browser user
+// creates the group and adds the Node user (a contact, with uploaded KeyPackages); the Node member
+// joins from the browser's Welcome and tree, reads the browser's sealed card and message, and
+// sends one (in the web app's body format, web/src/groups/group-body.ts) that the browser shows.
+// Then each side commits once and the other processes it (the Node member's self-update, the
+// browser's "Make admin"), and messages still pass both ways at the new epochs.
+import { type Identity, publicKeyFromB64 } from '../shared/identity';
+import { epochOf, rolesOf, update } from '../shared/groups';
+import type { ServerFrameOf } from '../shared/protocol';
+import { ParleyClient, newIdentity } from '../signaling/test-support/client';
+import { GroupMember, type Pins } from '../signaling/test-support/group-member';
+import { type GroupPlain, decodePlain, encodeBody } from '../web/src/groups/group-body';
+import { expect, test } from './support/fixtures';
+import { createGroup, member } from './support/group-ui';
+
+const GROUP = 'Interop';
+const NODE = 'nodebob';
+
+/** Reads the group's log (processing commits) until a message from others whose body is text `text`; every plaintext read on the way. */
+async function readUntil(node: GroupMember, group: string, text: string): Promise<GroupPlain[]> {
+  const seen: GroupPlain[] = [];
+  for (;;) {
+    const [json] = await node.readMessages(group, 1, 20_000);
+    const plain = decodePlain(new TextEncoder().encode(json));
+    seen.push(plain);
+    if (plain.kind === 'body' && plain.body.kind === 'text' && plain.body.text === text) return seen;
+  }
+}
+
+/** Encrypts `text` as the web app's group body (sealed id = the frame's id) and sends it: the server's answer. */
+function sendAsApp(node: GroupMember, group: string, text: string) {
+  const id = `m-${crypto.randomUUID()}`;
+  return node.send(group, encodeBody({ kind: 'text', text }, Date.now(), id), id);
+}
+
+test('a Node member and a browser share one MLS group: Welcome, messages both ways, commits from each side', async ({ openUser, server }) => {
+  const alice = await openUser('alice');
+  await alice.signUp();
+
+  // The Node user: an account, KeyPackages on the server, and alice as a contact (her key pinned from the server's contact_added).
+  const identity: Identity = await newIdentity(NODE);
+  const client = await ParleyClient.register(server.port, identity);
+  const pins: Pins = new Map();
+  const node = await GroupMember.of(client, pins);
+  try {
+    expect(await node.uploadKeyPackages(4)).toBe(4);
+    await alice.page.getByRole('textbox', { name: 'Add contact' }).fill(NODE);
+    await alice.page.getByRole('button', { name: 'Send request' }).click();
+    await client.next((f) => f.t === 'request_received' && f.from === 'alice', 15_000);
+    client.send({ t: 'contact_respond', from: 'alice', accept: true });
+    const added = await client.next((f): f is ServerFrameOf<'contact_added'> => f.t === 'contact_added' && f.contact.username === 'alice', 15_000);
+    pins.set('alice', publicKeyFromB64(client.sodium, added.contact.identityKey));
+    await expect(alice.contactButton(NODE)).toBeVisible();
+
+    // alice creates the group in the browser and adds the Node user; the Node member joins from her Welcome.
+    await createGroup(alice, GROUP);
+    await alice.page.getByRole('button', { name: 'Group details' }).click();
+    await alice.page.getByRole('button', { name: 'Add members' }).click();
+    await alice.page.getByRole('checkbox', { name: NODE }).check();
+    await alice.page.getByRole('button', { name: 'Add to group' }).click();
+    await expect(await member(alice, NODE)).toContainText('member');
+    await expect.poll(() => client.received.some((f) => f.t === 'group_welcome'), { timeout: 15_000 }).toBe(true);
+    const group = client.received.find((f): f is ServerFrameOf<'group_welcome'> => f.t === 'group_welcome')!.group;
+    await node.joinFromWelcome(group);
+    expect(epochOf(node.groups.get(group)!)).toBe(1);
+    expect(rolesOf(node.groups.get(group)!)).toEqual({ owner: 'alice', admins: [] });
+
+    // Browser → Node: the sealed card the adder sends, then alice's text, decrypted by the Node member.
+    await alice.send('hello from chromium');
+    const first = await readUntil(node, group, 'hello from chromium');
+    expect(first).toContainEqual(expect.objectContaining({ kind: 'card', card: { name: GROUP } }));
+    await expect(alice.message('hello from chromium')).toContainText(/sent|delivered/);
+
+    // Node → browser: a text in the app's body format, shown in alice's conversation as the Node user's.
+    expect(await sendAsApp(node, group, 'hello from node')).toMatchObject({ t: 'group_sent' });
+    await expect(alice.message('hello from node')).toContainText(NODE);
+
+    // A Node commit the browser processes: the Node member's self-update (epoch 2); alice then writes at epoch 2.
+    const up = await update(node.groups.get(group)!);
+    expect(await node.commit(group, up.group, up.commit)).toMatchObject({ t: 'group_committed', epoch: 2 });
+    expect(epochOf(node.groups.get(group)!)).toBe(2);
+    await alice.send('after your update');
+    await readUntil(node, group, 'after your update');
+
+    // A browser commit the Node member processes: alice makes the Node user an admin (epoch 3, roles in the MLS state).
+    await (await member(alice, NODE)).getByRole('button', { name: 'Make admin' }).click();
+    await expect((await member(alice, NODE)).getByRole('button', { name: 'Remove admin' })).toBeVisible();
+    await alice.send('you are an admin now');
+    await readUntil(node, group, 'you are an admin now');
+    expect(epochOf(node.groups.get(group)!)).toBe(3);
+    expect(rolesOf(node.groups.get(group)!)).toEqual({ owner: 'alice', admins: [NODE] });
+
+    // And the Node member's message at epoch 3 reaches the browser, in order after the others.
+    expect(await sendAsApp(node, group, 'thanks, at epoch three')).toMatchObject({ t: 'group_sent' });
+    await expect(alice.message('thanks, at epoch three')).toContainText(NODE);
+    expect(await alice.messageTexts()).toEqual(['hello from chromium', 'hello from node', 'after your update', 'you are an admin now', 'thanks, at epoch three']);
+  } finally {
+    await client.close();
+  }
+});
