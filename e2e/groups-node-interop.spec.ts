@@ -5,11 +5,16 @@
 // joins from the browser's Welcome and tree, reads the browser's sealed card and message, and
 // sends one (in the web app's body format, web/src/groups/group-body.ts) that the browser shows.
 // Then each side commits once and the other processes it (the Node member's self-update, the
-// browser's "Make admin"), and messages still pass both ways at the new epochs.
-import { type Identity, publicKeyFromB64 } from '../shared/identity';
+// browser's "Make admin"), and messages still pass both ways at the new epochs. Last, the Node
+// admin adds a Node user who is no contact of the browser's (trusted on first use), and after a
+// server swaps that user's key the admin adds him again with the new one: the browser refuses the
+// leaf and its group conversation shows the key-change alert (parley-group-conversation.ts).
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { type Identity, publicKeyB64, publicKeyFromB64 } from '../shared/identity';
 import { epochOf, rolesOf, update } from '../shared/groups';
 import type { ServerFrameOf } from '../shared/protocol';
-import { ParleyClient, newIdentity } from '../signaling/test-support/client';
+import { ParleyClient, makeContacts, newIdentity } from '../signaling/test-support/client';
 import { GroupMember, type Pins } from '../signaling/test-support/group-member';
 import { type GroupPlain, decodePlain, encodeBody } from '../web/src/groups/group-body';
 import { expect, test } from './support/fixtures';
@@ -17,6 +22,7 @@ import { createGroup, member } from './support/group-ui';
 
 const GROUP = 'Interop';
 const NODE = 'nodebob';
+const CARL = 'nodecarl';
 
 /** Reads the group's log (processing commits) until a message from others whose body is text `text`; every plaintext read on the way. */
 async function readUntil(node: GroupMember, group: string, text: string): Promise<GroupPlain[]> {
@@ -35,13 +41,14 @@ function sendAsApp(node: GroupMember, group: string, text: string) {
   return node.send(group, encodeBody({ kind: 'text', text }, Date.now(), id), id);
 }
 
-test('a Node member and a browser share one MLS group: Welcome, messages both ways, commits from each side', async ({ openUser, server }) => {
+test('a Node member and a browser share one MLS group: Welcome, messages both ways, commits from each side, a member key swapped by the server is flagged', async ({ openUser, server }) => {
   const alice = await openUser('alice');
   await alice.signUp();
 
   // The Node user: an account, KeyPackages on the server, and alice as a contact (her key pinned from the server's contact_added).
   const identity: Identity = await newIdentity(NODE);
   const client = await ParleyClient.register(server.port, identity);
+  const clients = [client];
   const pins: Pins = new Map();
   const node = await GroupMember.of(client, pins);
   try {
@@ -96,7 +103,40 @@ test('a Node member and a browser share one MLS group: Welcome, messages both wa
     expect(await sendAsApp(node, group, 'thanks, at epoch three')).toMatchObject({ t: 'group_sent' });
     await expect(alice.message('thanks, at epoch three')).toContainText(NODE);
     expect(await alice.messageTexts()).toEqual(['hello from chromium', 'hello from node', 'after your update', 'you are an admin now', 'thanks, at epoch three']);
+
+    // The Node admin adds nodecarl, no contact of alice's: her browser trusts the key it first sees for him (epoch 4).
+    const carlFirst = await newIdentity(CARL);
+    const carl = await GroupMember.of(await ParleyClient.register(server.port, carlFirst), pins);
+    clients.push(carl.client);
+    await carl.uploadKeyPackages(2);
+    await makeContacts(client, carl.client);
+    expect(await node.addUsers(group, [CARL])).toMatchObject({ t: 'group_committed', epoch: 4 });
+    await carl.joinFromWelcome(group);
+    expect(await sendAsApp(carl, group, 'carl here')).toMatchObject({ t: 'group_sent' });
+    await expect(alice.message('carl here')).toContainText(CARL);
+    await expect(alice.page.getByRole('alert').filter({ hasText: 'safety number has changed' })).toHaveCount(0);
+
+    // A malicious server swaps nodecarl's key (and drops his KeyPackages); the Node admin, who takes it, removes and adds him again with it
+    // (epochs 5, 6). alice's browser refuses the new leaf and the group says whose key changed.
+    const carlSecond = await newIdentity(CARL);
+    const db = new Database(path.join(server.dataDir, 'parley.sqlite'));
+    db.prepare('UPDATE users SET identity_key = ? WHERE username = ?').run(publicKeyB64(client.sodium, carlSecond), CARL);
+    db.prepare('DELETE FROM key_packages WHERE user = ?').run(CARL);
+    db.close();
+    await carl.client.close();
+    pins.set(CARL, carlSecond.publicKey);
+    const carl2 = await GroupMember.of(await ParleyClient.login(server.port, carlSecond), pins);
+    clients.push(carl2.client);
+    await carl2.uploadKeyPackages(2);
+    expect(await node.removeUsers(group, [CARL])).toMatchObject({ t: 'group_committed', epoch: 5 });
+    expect(await node.addUsers(group, [CARL])).toMatchObject({ t: 'group_committed', epoch: 6 });
+    // The refused Add leaves him out of her MLS state; the server's member list, read again when the details open, names him.
+    const details = alice.page.getByRole('button', { name: 'Group details' });
+    await details.click();
+    await details.click();
+    await expect(await member(alice, CARL)).toBeVisible();
+    await expect(alice.page.getByRole('alert').filter({ hasText: `${CARL}'s safety number has changed in this group.` })).toBeVisible();
   } finally {
-    await client.close();
+    for (const c of clients) await c.close();
   }
 });
