@@ -9,6 +9,9 @@
 // admin adds a Node user who is no contact of the browser's (trusted on first use), and after a
 // server swaps that user's key the admin adds him again with the new one: the browser refuses the
 // leaf and its group conversation shows the key-change alert (parley-group-conversation.ts).
+// The second test goes the other way: the Node user creates the group and adds the browser user,
+// who joins from the Welcome and ratchet tree made in Node, reads the Node owner's sealed card and
+// text, answers, and processes the Node owner's roles commit.
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { type Identity, publicKeyB64, publicKeyFromB64 } from '../shared/identity';
@@ -16,9 +19,10 @@ import { epochOf, rolesOf, update } from '../shared/groups';
 import type { ServerFrameOf } from '../shared/protocol';
 import { ParleyClient, makeContacts, newIdentity } from '../signaling/test-support/client';
 import { GroupMember, type Pins } from '../signaling/test-support/group-member';
-import { type GroupPlain, decodePlain, encodeBody } from '../web/src/groups/group-body';
+import { type GroupPlain, decodePlain, encodeBody, encodeCard } from '../web/src/groups/group-body';
 import { expect, test } from './support/fixtures';
-import { createGroup, member } from './support/group-ui';
+import { createGroup, member, openGroup } from './support/group-ui';
+import type { ParleyUser } from './support/parley-user';
 
 const GROUP = 'Interop';
 const NODE = 'nodebob';
@@ -41,26 +45,33 @@ function sendAsApp(node: GroupMember, group: string, text: string) {
   return node.send(group, encodeBody({ kind: 'text', text }, Date.now(), id), id);
 }
 
+/**
+ * The Node user NODE: an account, KeyPackages on the server, and `browser`'s contact (the browser
+ * asks, the Node client accepts; the browser's key is pinned from the server's contact_added).
+ */
+async function nodeContact(port: number, browser: ParleyUser): Promise<{ node: GroupMember; pins: Pins }> {
+  const identity: Identity = await newIdentity(NODE);
+  const client = await ParleyClient.register(port, identity);
+  const pins: Pins = new Map();
+  const node = await GroupMember.of(client, pins);
+  expect(await node.uploadKeyPackages(4)).toBe(4);
+  await browser.page.getByRole('textbox', { name: 'Add contact' }).fill(NODE);
+  await browser.page.getByRole('button', { name: 'Send request' }).click();
+  await client.next((f) => f.t === 'request_received' && f.from === browser.name, 15_000);
+  client.send({ t: 'contact_respond', from: browser.name, accept: true });
+  const added = await client.next((f): f is ServerFrameOf<'contact_added'> => f.t === 'contact_added' && f.contact.username === browser.name, 15_000);
+  pins.set(browser.name, publicKeyFromB64(client.sodium, added.contact.identityKey));
+  await expect(browser.contactButton(NODE)).toBeVisible();
+  return { node, pins };
+}
+
 test('a Node member and a browser share one MLS group: Welcome, messages both ways, commits from each side, a member key swapped by the server is flagged', async ({ openUser, server }) => {
   const alice = await openUser('alice');
   await alice.signUp();
-
-  // The Node user: an account, KeyPackages on the server, and alice as a contact (her key pinned from the server's contact_added).
-  const identity: Identity = await newIdentity(NODE);
-  const client = await ParleyClient.register(server.port, identity);
+  const { node, pins } = await nodeContact(server.port, alice);
+  const client = node.client;
   const clients = [client];
-  const pins: Pins = new Map();
-  const node = await GroupMember.of(client, pins);
   try {
-    expect(await node.uploadKeyPackages(4)).toBe(4);
-    await alice.page.getByRole('textbox', { name: 'Add contact' }).fill(NODE);
-    await alice.page.getByRole('button', { name: 'Send request' }).click();
-    await client.next((f) => f.t === 'request_received' && f.from === 'alice', 15_000);
-    client.send({ t: 'contact_respond', from: 'alice', accept: true });
-    const added = await client.next((f): f is ServerFrameOf<'contact_added'> => f.t === 'contact_added' && f.contact.username === 'alice', 15_000);
-    pins.set('alice', publicKeyFromB64(client.sodium, added.contact.identityKey));
-    await expect(alice.contactButton(NODE)).toBeVisible();
-
     // alice creates the group in the browser and adds the Node user; the Node member joins from her Welcome.
     await createGroup(alice, GROUP);
     await alice.page.getByRole('button', { name: 'Group details' }).click();
@@ -138,5 +149,40 @@ test('a Node member and a browser share one MLS group: Welcome, messages both wa
     await expect(alice.page.getByRole('alert').filter({ hasText: `${CARL}'s safety number has changed in this group.` })).toBeVisible();
   } finally {
     for (const c of clients) await c.close();
+  }
+});
+
+test('a browser joins from a Welcome and tree made in Node: the Node owner\'s card and message read, a reply read back, a Node commit processed', async ({ openUser, server }) => {
+  const alice = await openUser('alice');
+  await alice.signUp();
+  const { node } = await nodeContact(server.port, alice);
+  try {
+    // The Node user creates an unlisted group, adds alice (her KeyPackage from the browser's pool), and sends the sealed card, then a text.
+    const group = await node.create({ listed: false });
+    expect(await node.addUsers(group, ['alice'])).toMatchObject({ t: 'group_committed', epoch: 1 });
+    const cardId = `c-${crypto.randomUUID()}`;
+    expect(await node.send(group, encodeCard({ name: 'Made in Node', topic: 'by ts-mls in Node' }, Date.now(), cardId), cardId)).toMatchObject({ t: 'group_sent' });
+    expect(await sendAsApp(node, group, 'welcome, browser')).toMatchObject({ t: 'group_sent' });
+
+    // The browser joined from that Welcome: the card names the group, the text shows as the Node user's.
+    await openGroup(alice, 'Made in Node');
+    await expect(alice.page.getByText('by ts-mls in Node')).toBeVisible();
+    await expect(alice.message('welcome, browser')).toContainText(NODE);
+    await expect(await member(alice, NODE)).toContainText('owner');
+    await alice.send('hello, node');
+    const plains = await readUntil(node, group, 'hello, node');
+    expect(plains.at(-1)).toMatchObject({ kind: 'body', body: { kind: 'text', text: 'hello, node' } });
+
+    // The Node owner makes alice an admin (epoch 2, the roles in MLS); her browser processes it and writes at epoch 2.
+    expect(await node.promote(group, 'alice')).toMatchObject({ t: 'group_committed', epoch: 2 });
+    await expect((await member(alice, 'alice')).getByText('admin', { exact: true })).toBeVisible();
+    await alice.send('an admin now');
+    await readUntil(node, group, 'an admin now');
+    expect(epochOf(node.groups.get(group)!)).toBe(2);
+    expect(await sendAsApp(node, group, 'well done')).toMatchObject({ t: 'group_sent' });
+    await expect(alice.message('well done')).toContainText(NODE);
+    expect(await alice.messageTexts()).toEqual(['welcome, browser', 'hello, node', 'an admin now', 'well done']);
+  } finally {
+    await node.client.close();
   }
 });
