@@ -1,7 +1,7 @@
 // Groups in real Chromium against the real server (issue 12): three users. alice creates a listed
 // group; bob finds it, asks to join and is approved; messages go both ways; carol, alice's
 // contact, is added directly; bob is made an admin and mutes carol (her message is refused, and
-// she is told why), then removes her (she receives nothing more); and bob, offline while alice
+// she is told why), unmutes her and mutes her "until unmuted", then removes her (she receives nothing more); and bob, offline while alice
 // writes, gets every message in order when he is back.
 import { befriended, expect, test } from './support/fixtures';
 import { createGroup, findGroup, groupButton, joinRequest, member, openGroup } from './support/group-ui';
@@ -67,6 +67,16 @@ test('a listed group: find, ask, approve, add, chat both ways, an admin mutes an
   await expect(carol.message('may I speak?')).toContainText('failed');
   await expect(carol.message('may I speak?')).toContainText('You are muted in this group.');
   await expect(bob.message('may I speak?')).toHaveCount(0);
+  // "Unmute" lifts it: her next message comes through. Muted again "until unmuted", she is refused again.
+  await carolItem.getByRole('button', { name: 'Unmute' }).click();
+  await expect(carolItem).not.toContainText('muted');
+  await carol.send('thank you');
+  await expect(bob.message('thank you')).toContainText('carol');
+  await carolItem.getByRole('button', { name: 'Mute' }).click();
+  await bob.page.getByRole('group', { name: 'Mute carol for' }).getByRole('button', { name: 'until unmuted' }).click();
+  await expect(carolItem).toContainText('muted');
+  await carol.send('one more thing');
+  await expect(carol.message('one more thing')).toContainText('You are muted in this group.');
 
   // bob removes carol: she is told, cannot write, and receives nothing more.
   await carolItem.getByRole('button', { name: 'Remove from group' }).click();
@@ -85,7 +95,7 @@ test('a listed group: find, ask, approve, add, chat both ways, an admin mutes an
   await bob.reopen();
   await openGroup(bob, GROUP);
   await expect(bob.message('three')).toBeVisible();
-  expect(await bob.messageTexts()).toEqual(['welcome, bob', 'thanks, alice', 'hello carol', 'after carol', ...later]);
+  expect(await bob.messageTexts()).toEqual(['welcome, bob', 'thanks, alice', 'hello carol', 'thank you', 'after carol', ...later]);
   // carol never got what was written after her removal.
   expect(await carol.messageTexts()).not.toContain('after carol');
   expect(await carol.messageTexts()).not.toContain('three');
@@ -112,6 +122,12 @@ test('settings, a ban and its lifting, a transfer of ownership, leaving and dele
   await save('Takes join requests', true);
   await result.getByRole('button', { name: 'Request to join' }).click();
   await expect(result).toContainText('Request sent');
+  // Declined: the request leaves alice's list, and bob, searching again, may ask again at once.
+  await joinRequest(alice, 'bob').getByRole('button', { name: 'Decline' }).click();
+  await expect(joinRequest(alice, 'bob')).toHaveCount(0);
+  const retry = await findGroup(bob, 'chess', 'Chess');
+  await retry.getByRole('button', { name: 'Request to join' }).click();
+  await expect(retry).toContainText('Request sent');
   await joinRequest(alice, 'bob').getByRole('button', { name: 'Approve' }).click();
   await openGroup(bob, 'Chess');
 
