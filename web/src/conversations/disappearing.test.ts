@@ -39,7 +39,7 @@ const deliver = (dev: Awaited<ReturnType<typeof device>>, id: string, body: obje
 describe('disappearing messages', () => {
   it('sets the timer with a sealed notice; what is sent then carries it (body and ttl) and goes from the sender a timer after it was sent', async () => {
     const alice = await device('alice');
-    await alice.disappearing.set('bob', DAY);
+    await alice.disappearing.set('dm:bob', DAY);
     expect(alice.disappearing.timerOf('dm:bob')).toBe(DAY);
     const [notice] = sends(alice.frames);
     expect(await w.open('alice', 'bob', notice!.id, notice!.env)).toEqual({ kind: 'disappearing', seconds: DAY });
@@ -63,7 +63,7 @@ describe('disappearing messages', () => {
     expect(await w.db.count('expiring')).toBe(0);
 
     // Off: nothing sent after carries a timer.
-    await alice.disappearing.set('bob', 0);
+    await alice.disappearing.set('dm:bob', 0);
     await alice.messenger.send('bob', 'stays');
     const last = sends(alice.frames).at(-1)!;
     expect(await w.open('alice', 'bob', last.id, last.env)).toEqual({ kind: 'text', text: 'stays' });
@@ -110,7 +110,7 @@ describe('disappearing messages', () => {
 
   it('of two settings made at once the later by its sealed time wins, whichever arrives first; the setting survives a reload', async () => {
     const bob = await device('bob');
-    await bob.disappearing.set('alice', DAY);
+    await bob.disappearing.set('dm:alice', DAY);
     const mine = (await bob.messenger.conversation('dm:alice'))[0]!;
     // Alice's, sealed before bob's: shown, but bob's holds.
     await deliver(bob, 'notice-001', { kind: 'disappearing', seconds: 3600 }, mine.ts - 1);

@@ -200,7 +200,8 @@ export class Messenger extends EventTarget {
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
     const message: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), ...extra, state: 'sending' };
-    return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...job });
+    const ttl = this.#stampRouted(kind, body, message);
+    return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...ttl, ...job });
   }
 
   /** Stores a body opened elsewhere (a group's MLS message, its sender checked there); see Receiver.receiveOpened. */
@@ -218,6 +219,17 @@ export class Messenger extends EventTarget {
   /** Set by the disappearing messages (disappearing.ts): stamps each new message of a conversation whose timer is on. */
   set stamp(stamp: Stamp | undefined) {
     this.#sealer.stamp = stamp;
+  }
+
+  /**
+   * A group's new message takes its timer as a sealed one does (the body, before the route
+   * encodes it, and the job's ttl for the server). Only `group` jobs: a scheduled one is not
+   * stamped, as a scheduled 1:1 message is not.
+   */
+  #stampRouted(kind: OutboxKind, body: Body, message: StoredMessage): Pick<OutboxEntry, 'ttl'> {
+    if (kind !== 'group') return {};
+    this.#sealer.stamp?.(body, message);
+    return message.expiresIn ? { ttl: message.expiresIn } : {};
   }
 
   /**
@@ -251,13 +263,15 @@ export class Messenger extends EventTarget {
   async holdRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string): Promise<HeldOffer> {
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
-    const message = await this.#record({ conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' }, undefined);
+    const draft: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
+    const ttl = this.#stampRouted(kind, body, draft);
+    const message = await this.#record(draft, undefined);
     return {
       id: message.id,
       release: async () => {
         if (message.state !== 'sending') return;
         message.ts = Date.now();
-        const entry: OutboxEntry = { id: message.id, kind, conv, to, env: env(message), seq: message.seq };
+        const entry: OutboxEntry = { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...ttl };
         const stored = this.db.put('outbox', entry);
         this.#outbox.add(entry);
         await this.#recorded(message, Promise.all([stored, this.db.put('messages', message)]));

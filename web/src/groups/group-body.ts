@@ -11,7 +11,7 @@
  * in a group `from` is the MLS sender, checked against the target's author, mentions.ts beside).
  */
 import { z } from 'zod';
-import { type Body, Delete, Edit, FileOffer, MAX_TIMESTAMP_MS, Reaction, Reply } from '../../../shared/envelope';
+import { type Body, Delete, Disappearing, Edit, FileOffer, MAX_TIMESTAMP_MS, Reaction, Reply, expiresIn } from '../../../shared/envelope';
 import { Username } from '../../../shared/protocol';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import { LIMITS } from '../../../shared/limits';
@@ -25,7 +25,8 @@ const Mentions = z.array(Username).min(1).max(MAX_MENTIONS).optional();
 
 /** `scheduledFor`: the sender scheduled it for this time (conversations/scheduled.ts); the server posted it then. */
 const ScheduledFor = z.number().int().min(0).max(MAX_TIMESTAMP_MS).optional();
-const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), mentions: Mentions, scheduledFor: ScheduledFor });
+/** `expiresIn`: a disappearing message's timer, as in 1:1 (conversations/disappearing.ts); the reader honors it. */
+const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), mentions: Mentions, scheduledFor: ScheduledFor, expiresIn });
 const GroupReply = Reply.extend({ mentions: Mentions });
 
 /** Bodies a group message may carry in this version. */
@@ -37,6 +38,8 @@ const GroupBody = z.discriminatedUnion('kind', [
   Delete,
   // A file (issue 12 item 6): the 1:1 offer, always `stored` (every member fetches the group's one copy; files/group-sends.ts).
   FileOffer,
+  // The group's disappearing-messages timer: applied and shown only when its sender is an owner or admin (group-log.ts).
+  Disappearing,
 ]);
 export type GroupBody = z.infer<typeof GroupBody>;
 

@@ -46,7 +46,7 @@ export interface LogDeps {
 }
 
 /** Why an entry was passed over (for logs and tests): never shown to the user. */
-export type Skipped = 'old' | 'unreadable' | 'not_sender' | 'own_lost' | 'relabelled';
+export type Skipped = 'old' | 'unreadable' | 'not_sender' | 'own_lost' | 'relabelled' | 'not_admin';
 
 export class GroupLog {
   /** Entries passed over, by group: what a test (or a later "something was not readable" notice) looks at. */
@@ -171,6 +171,12 @@ export class GroupLog {
         else delete held.record.topic;
         this.d.changed(f.group);
       }
+      return out.consumed;
+    }
+    // The server cannot see a timer notice, so members enforce who may set it: only an owner or
+    // admin in this epoch's MLS roles. Any other's is neither applied nor shown.
+    if (plain.body.kind === 'disappearing' && roleIn(held.group!, event.sender) === 'member') {
+      this.#skip(f, 'not_admin');
       return out.consumed;
     }
     // A message stored before the state that read it: a reload in between reads it again, and the id makes it once.

@@ -49,7 +49,9 @@ export class GroupSender {
         const held = this.d.store.get(entry.to);
         if (!held?.group || held.record.removed) return this.d.messenger.routed.fail(entry.conv, entry.id, 'not_member');
         const env = await this.#encrypt(held, entry.env);
-        this.d.send({ t: 'group_send', group: entry.to, epoch: epochOf(held.group), id: entry.id, env });
+        // A disappearing message's timer: the server keeps its log entry no longer (stamped in Messenger.sendRouted).
+        const ttl = entry.ttl ? { ttl: entry.ttl } : {};
+        this.d.send({ t: 'group_send', group: entry.to, epoch: epochOf(held.group), id: entry.id, env, ...ttl });
       })
       .catch((err) => console.warn(`parley: could not send message ${entry.id} to group ${entry.to}`, err));
   }
