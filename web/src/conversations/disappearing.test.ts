@@ -1,4 +1,5 @@
-// Disappearing messages on a real Messenger (fake IndexedDB, real sealing, real Links): the
+// Disappearing messages on a real Messenger (fake IndexedDB, real sealing, real Links; a group's
+// on a real server: groups/group-disappearing.test.ts): the
 // setting is a sealed notice that sets the timer on both sides (the later by its sealed time
 // wins); what is sent while it is on carries it in the sealed body and as the send's ttl, and is
 // deleted from the sender that long after it was sent and from the recipient that long after it
@@ -146,11 +147,13 @@ describe('disappearing messages', () => {
     reopened.stop();
   });
 
-  it('never starts a clock for a group’s message, whatever its body claims', async () => {
+  it('starts the clock of a group’s message on reading, with the timer it claims, as a 1:1 one’s', async () => {
     const bob = await device('bob');
     const groupMessage = { conv: 'grp:g', peer: 'alice', dir: 'in', id: 'grp-00001', seq: 1, ts: 1, text: 'hi', state: 'delivered', expiresIn: 3600 } as const;
-    expect(bob.disappearing.read([{ ...groupMessage }])).toEqual([]);
-    expect(bob.disappearing.read([{ ...groupMessage, conv: 'dm:alice' }])).toHaveLength(1);
+    expect(bob.disappearing.read([{ ...groupMessage }])).toEqual([{ conv: 'grp:g', dir: 'in', id: 'grp-00001', at: bob.clock.now + 3600 * 1000 }]);
+    expect(bob.disappearing.read([{ ...groupMessage, expiresIn: undefined }])).toEqual([]);
+    // A group's timer is set through the group service only (none wired here).
+    await expect(bob.disappearing.set('grp:g', DAY)).rejects.toThrow();
     bob.disappearing.stop();
   });
 
