@@ -48,8 +48,9 @@ test('the owner’s 1-day timer reaches every member, deletes what is sent on al
   // A plain member sees the setting, and has no control to change it.
   for (const u of [bob, carol]) {
     await details(u).click();
-    await expect(u.page.getByText('Disappearing messages: 1 day', { exact: true })).toBeVisible();
-    await expect(u.page.getByText('Only the group’s owner and admins can change it.')).toBeVisible();
+    const region = u.page.getByRole('region', { name: 'Group details' });
+    await expect(region.getByText('Disappearing messages: 1 day', { exact: true })).toBeVisible();
+    await expect(region.getByText('Only the group’s owner and admins can change it.')).toBeVisible();
     await expect(choice(u)).toHaveCount(0);
     await details(u).click();
   }
