@@ -117,6 +117,20 @@ export class DisappearingMessages extends EventTarget {
     return this.#timers.get(conv)?.seconds ?? 0;
   }
 
+  /** The setting that holds in `conv` (who set it, when), if any. */
+  setting(conv: ConversationId): TimerSetting | undefined {
+    return this.#timers.get(conv);
+  }
+
+  /**
+   * A setting learnt other than by its notice (a group's card: groups/group-log.ts, sent only by
+   * an owner or admin), kept unless a later one is held; no notice shows.
+   */
+  adopt(conv: ConversationId, setting: TimerSetting): void {
+    if (!isTimer(setting.seconds)) return;
+    this.#apply(conv, { seconds: setting.seconds, ts: setting.ts, by: setting.by }).catch((err) => console.warn('parley: could not keep a disappearing-messages setting', err));
+  }
+
   /** Sets the timer of `conv` (1:1 or group): a sealed notice everyone in it shows, and the setting here. */
   async set(conv: ConversationId, seconds: Timer): Promise<void> {
     const body = { kind: 'disappearing', seconds } as const;

@@ -11,7 +11,7 @@
  * in a group `from` is the MLS sender, checked against the target's author, mentions.ts beside).
  */
 import { z } from 'zod';
-import { type Body, Delete, Disappearing, Edit, FileOffer, MAX_TIMESTAMP_MS, Reaction, Reply, expiresIn } from '../../../shared/envelope';
+import { type Body, DISAPPEARING_TIMERS, Delete, Disappearing, Edit, FileOffer, MAX_TIMESTAMP_MS, Reaction, Reply, expiresIn } from '../../../shared/envelope';
 import { Username } from '../../../shared/protocol';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import { LIMITS } from '../../../shared/limits';
@@ -45,7 +45,13 @@ export type GroupBody = z.infer<typeof GroupBody>;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a name shown to every member carries no control characters
 const CardText = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
-const Card = z.object({ name: CardText(GROUP_LIMITS.maxGroupNameChars), topic: CardText(GROUP_LIMITS.maxGroupTopicChars).optional() });
+/**
+ * The group's disappearing-messages setting as the card's sender holds it (its notice's time and
+ * author, so the later setting still wins everywhere): a member added after the notice reads the
+ * card that follows their Add, not the notice, and learns the timer from it.
+ */
+const CardTimer = z.object({ seconds: z.union(DISAPPEARING_TIMERS.map((s) => z.literal(s))), ts: z.number().int().min(0).max(MAX_TIMESTAMP_MS), by: Username });
+const Card = z.object({ name: CardText(GROUP_LIMITS.maxGroupNameChars), topic: CardText(GROUP_LIMITS.maxGroupTopicChars).optional(), timer: CardTimer.optional() });
 export type GroupCard = z.infer<typeof Card>;
 
 const Plain = z.object({
@@ -69,7 +75,8 @@ export function encodeBody(body: GroupBody | Body, ts: number, id: string): stri
 }
 
 export function encodeCard(card: GroupCard, ts: number, id: string): string {
-  return JSON.stringify({ v: 1, id, ts, card: card.topic ? { name: card.name, topic: card.topic } : { name: card.name } });
+  const timer = card.timer ? { timer: { seconds: card.timer.seconds, ts: card.timer.ts, by: card.timer.by } } : {};
+  return JSON.stringify({ v: 1, id, ts, card: { name: card.name, ...(card.topic ? { topic: card.topic } : {}), ...timer } });
 }
 
 export const plaintextBytes = (json: string): Uint8Array => encoder.encode(json);

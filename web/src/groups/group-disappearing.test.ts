@@ -2,13 +2,14 @@
 // sets the timer on every member's device and shows there; what is sent then carries it in the
 // sealed body and as the group_send's ttl, and goes from the sender a timer after sending and
 // from a member a timer after reading. A plain member may not set it: refused on their device,
-// and a notice forged past that check is neither applied nor shown by the others.
+// and a notice forged past that check is neither applied nor shown by the others. A member added
+// later learns the setting from the card that follows their Add (only an owner's or admin's counts).
 import { describe, expect, it } from 'vitest';
 import type { Disappearing } from '../../../shared/envelope';
 import { DisappearingMessages } from '../conversations/disappearing';
 import type { ArrivedEvent } from '../conversations/messenger';
 import { ParleyError } from '../net/parley-error';
-import { encodeBody } from './group-body';
+import { encodeBody, encodeCard } from './group-body';
 import { type GroupDevice, addMembers, befriend, until, useGroupWorld } from './test-device';
 
 const world = useGroupWorld();
@@ -26,6 +27,7 @@ function wire(d: GroupDevice) {
     groupNotice: (group, body) => d.groups.chat.sendNotice(group, body),
   });
   d.messenger.stamp = disappearing.stamp;
+  d.groups.timers = disappearing;
   d.messenger.addEventListener('arrived', (e) => disappearing.arrived((e as ArrivedEvent).message));
   return { d, disappearing, clock };
 }
@@ -90,12 +92,34 @@ describe('disappearing messages in a group', () => {
     const notice: Disappearing = { kind: 'disappearing', seconds: DAY };
     const mid = crypto.randomUUID();
     bob.d.messenger.routed.send({ id: mid, kind: 'group', conv: conv(id), to: id, env: encodeBody(notice, Date.now(), mid), seq: 1 });
+    // And a card with a timer: a plain member's card changes nothing.
+    const cid = `card-${crypto.randomUUID()}`;
+    const card = encodeCard({ name: 'Taken', timer: { seconds: DAY, ts: Date.now(), by: bob.d.name } }, Date.now(), cid);
+    bob.d.messenger.routed.send({ id: cid, kind: 'group', conv: conv(id), to: id, env: card, seq: 2 });
     await bob.d.groups.send(id, 'after');
     for (const m of [alice, carol]) {
       await until(`${m.d.name} read bob`, async () => (await messages(m.d, id)).some((x) => x.text === 'after'));
       expect(m.disappearing.timerOf(conv(id))).toBe(0);
       expect((await messages(m.d, id)).map((x) => x.id)).not.toContain(mid);
       expect(m.d.groups.log.skipped.filter((s) => s.why === 'not_admin').map((s) => s.group)).toEqual([id]);
+      expect(m.d.groups.view(id)?.name).toBe('Brief');
     }
+  });
+
+  it('a member added after the notice learns the timer from the card that follows their Add, and sends under it', async () => {
+    const { alice, id } = await trio();
+    await alice.disappearing.set(conv(id), DAY);
+    const dave = wire(await world.device('dave'));
+    await befriend(alice.d, dave.d);
+    await addMembers(alice.d, id, [dave.d]);
+    await until('dave has the timer', () => dave.disappearing.timerOf(conv(id)) === DAY);
+    expect(dave.disappearing.setting(conv(id))).toEqual(alice.disappearing.setting(conv(id)));
+    // No notice of its own: dave was not there when it was set.
+    expect((await messages(dave.d, id)).filter((m) => m.disappearing !== undefined)).toEqual([]);
+    await dave.d.groups.send(id, 'from dave');
+    const sent = (await messages(dave.d, id)).find((m) => m.text === 'from dave')!;
+    expect(sent.expiresIn).toBe(DAY);
+    await until('dave’s went with its ttl', () => dave.d.sent.some((f) => f.t === 'group_send' && f.id === sent.id && f.ttl === DAY));
+    dave.disappearing.stop();
   });
 });

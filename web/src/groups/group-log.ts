@@ -20,6 +20,7 @@ import {
 } from '../../../shared/groups/index';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent } from '../../../shared/protocol-groups';
+import type { TimerSetting } from '../conversations/disappearing';
 import type { Messenger } from '../conversations/messenger';
 import type { GroupView } from './core';
 import { type GroupPlain, decodePlain } from './group-body';
@@ -41,6 +42,8 @@ export interface LogDeps {
   /** The view of group `id` changed. */
   changed: (id: string) => void;
   view: (id: string) => GroupView | undefined;
+  /** A card from an owner or admin carried the group's disappearing-messages setting (group-body.ts). */
+  timer?: (id: string, setting: TimerSetting) => void;
   /** An edit that newly @mentions this user (edit-mentions.ts): how to read its target, whom to tell. */
   edits?: Omit<EditMentionDeps, 'me'>;
 }
@@ -169,6 +172,7 @@ export class GroupLog {
         held.record.name = plain.card.name;
         if (plain.card.topic) held.record.topic = plain.card.topic;
         else delete held.record.topic;
+        if (plain.card.timer) this.d.timer?.(f.group, plain.card.timer);
         this.d.changed(f.group);
       }
       return out.consumed;
