@@ -20,7 +20,7 @@ import { type Sodium, fromB64, toB64 } from './sodium';
  * that long after reading it, the sender that long after sending it (web/src/conversations/
  * disappearing.ts). Absent: it stays.
  */
-const expiresIn = z.number().int().min(1).max(LIMITS.maxSendTtlSeconds).optional();
+export const expiresIn = z.number().int().min(1).max(LIMITS.maxSendTtlSeconds).optional();
 
 /** The timers a conversation's "Disappearing messages" can be set to, in seconds (0: off). */
 export const DISAPPEARING_TIMERS = [0, 3600, 86_400, 604_800] as const;

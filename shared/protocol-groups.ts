@@ -161,8 +161,19 @@ export const GroupClientFrames = [
    * `group_tree`, or `tree_gone` when the tree kept is not the one its waiting Welcome was made with.
    */
   z.object({ t: z.literal('group_tree_get'), group: GroupId, part: TreePartIndex }),
-  /** An application message (PrivateMessage) to the group, for epoch `epoch`. */
-  z.object({ t: z.literal('group_send'), group: GroupId, epoch: Epoch, id: GroupMessageId, env: z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/) }),
+  /**
+   * An application message (PrivateMessage) to the group, for epoch `epoch`. `ttl` (seconds): a
+   * disappearing message's timer, as `send`'s; its log entry is served to nobody and dropped that
+   * long after the server took it (never later than the log's own lifetime).
+   */
+  z.object({
+    t: z.literal('group_send'),
+    group: GroupId,
+    epoch: Epoch,
+    id: GroupMessageId,
+    env: z.string().min(1).max(LIMITS.maxEnvelopeChars).regex(/^[A-Za-z0-9_-]+$/),
+    ttl: z.number().int().min(1).max(LIMITS.maxSendTtlSeconds).optional(),
+  }),
   /**
    * This member is typing in the group: forwarded to the members online now, never logged, stored
    * or answered (a signal worth nothing seconds later; PROTOCOL.md says what the server learns).

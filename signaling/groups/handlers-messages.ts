@@ -17,6 +17,8 @@ export interface GroupMessage {
   epoch: number;
   id: string;
   env: string;
+  /** A disappearing message's timer (seconds): its log entry ends that long after it is posted. */
+  ttl?: number;
 }
 
 /**
@@ -53,7 +55,10 @@ export async function checkGroupMessage(groups: GroupService, from: string, m: G
 export async function postGroupMessage(groups: GroupService, from: string, m: GroupMessage, maxLag: number): Promise<number> {
   await checkGroupMessage(groups, from, m, maxLag);
   groups.reserve(m.env.length + ENTRY_BYTES, m.id);
-  return groups.append(m.group, { kind: 'message', from, id: m.id, data: m.env, ts: Date.now() });
+  const ts = Date.now();
+  // The log's own lifetime still bounds it (the age trim): the entry ends at the sooner of the two.
+  const ends = m.ttl !== undefined ? { expiresAt: ts + m.ttl * 1000 } : {};
+  return groups.append(m.group, { kind: 'message', from, id: m.id, data: m.env, ts, ...ends });
 }
 
 export const groupSend: Handler<'group_send'> = async (ctx, session, f) => {

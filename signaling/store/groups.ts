@@ -66,6 +66,12 @@ export interface LogEntry {
   /** The MLS object (commit, message) or the event's JSON. */
   data: string;
   ts: number;
+  /**
+   * When the entry ends (ms), sooner than the log's lifetime: a disappearing message's (its
+   * `group_send` ttl after `ts`). Past it the entry is served to nobody and swept; it leaves a gap
+   * in the seqs as a trim does, and, being a message, never counts as a lapse (`lapsedBelow`).
+   */
+  expiresAt?: number;
 }
 
 /** A commit for `epoch`, with the membership it makes: added users take `leaf`, removed users leave. */
@@ -183,7 +189,7 @@ export interface GroupStore {
   commit(id: string, change: CommitChange): Promise<CommitResult>;
   /** Appends a message or event; its seq, or undefined when the group is gone. Old entries past the bounds go. */
   append(id: string, entry: Omit<LogEntry, 'seq'>): Promise<number | undefined>;
-  /** Entries after `after`, oldest first, at most `limit`. */
+  /** Entries after `after`, oldest first, at most `limit`; none past its own end (`expiresAt`). */
   readLog(id: string, after: number, limit: number): Promise<LogEntry[]>;
   /** `user` stored the log up to `upTo`: their cursor moves (never back), and entries all active members passed go. */
   ack(id: string, user: string, upTo: number): Promise<void>;
@@ -195,7 +201,10 @@ export interface GroupStore {
   /** The oldest KeyPackage, deleted as it is handed out; the last one is kept (the last resort) and handed out again. */
   claimKeyPackage(user: string): Promise<string | undefined>;
   keyPackageCount(user: string): Promise<number>;
-  /** Deletes log entries past the age bound in groups nobody writes to any more, at most about `limit`; how many. */
+  /**
+   * Deletes log entries past the age bound in groups nobody writes to any more, and disappearing
+   * messages past their own end in any group, at most about `limit`; how many.
+   */
   sweepExpired(now: number, limit: number): Promise<number>;
   /** Read cursors and the message index behind "Message info" (group-receipts.ts). */
   readonly receipts: GroupReceiptStore;

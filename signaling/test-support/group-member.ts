@@ -186,12 +186,18 @@ export class GroupMember {
     this.groups.set(group, state);
   }
 
-  /** Encrypts and sends `text`: the server's answer. */
-  async send(group: string, text: string, id = `m-${crypto.randomUUID()}`): Promise<ServerFrameOf<'group_sent'> | ServerFrameOf<'error'>> {
+  /** Encrypts and sends `text` (with `ttl`: a disappearing message's timer): the server's answer. */
+  async send(
+    group: string,
+    text: string,
+    id = `m-${crypto.randomUUID()}`,
+    options: { ttl?: number } = {},
+  ): Promise<ServerFrameOf<'group_sent'> | ServerFrameOf<'error'>> {
     const state = this.groups.get(group)!;
     const out = await encrypt(state, new TextEncoder().encode(text));
     this.groups.set(group, out.group);
-    this.client.send({ t: 'group_send', group, epoch: epochOf(state), id, env: toBase64Url(out.message) });
+    const ttl = options.ttl !== undefined ? { ttl: options.ttl } : {};
+    this.client.send({ t: 'group_send', group, epoch: epochOf(state), id, env: toBase64Url(out.message), ...ttl });
     return this.client.next((f): f is ServerFrameOf<'group_sent'> | ServerFrameOf<'error'> => (f.t === 'group_sent' && f.id === id) || (isError(f) && f.ref === id));
   }
 

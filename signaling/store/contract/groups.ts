@@ -1,12 +1,14 @@
 /** The group store's contract (../groups.ts): every backend, the same behaviour. */
 import { describe, expect, it } from 'vitest';
 import { groupLogContract } from './group-log';
+import { groupLogTtlContract } from './group-log-ttl';
 import type { ContractContext } from './harness';
 
 import { G1, G2, commit, group } from './group-fixtures';
 
 export function groupsContract(c: ContractContext): void {
   groupLogContract(c);
+  groupLogTtlContract(c);
   describe('groups', () => {
     it('creates a group with its owner at leaf 0, epoch 0 and a created event; an id is taken once; groups per user are bounded', async () => {
       const store = await c.open({ groups: { maxGroupsPerUser: 2 } });

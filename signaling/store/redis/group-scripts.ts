@@ -23,11 +23,20 @@ local function lapse(g, e)
 end
 `;
 
-/** Shared by the scripts that append: the next seq, the entry, then the count and age bounds. */
+/**
+ * Shared by the scripts that append: the next seq, the entry, then the count and age bounds. `x`
+ * (a disappearing message's end, ms) goes in the entry and in the group's ends set `gx`
+ * (redis-group-ends.ts); the stream stays in seq order, whatever each entry's end.
+ */
 const APPEND = `${LAPSE}
-local function append(g, gl, kind, from, id, data, ts, maxEntries, cutoff)
+local function append(g, gl, kind, from, id, data, ts, maxEntries, cutoff, x, gx)
   local seq = redis.call('HINCRBY', g, 'seq', 1)
-  redis.call('XADD', gl, seq .. '-0', 'k', kind, 'f', from, 'i', id, 'd', data, 't', ts)
+  if x and x ~= '' then
+    redis.call('XADD', gl, seq .. '-0', 'k', kind, 'f', from, 'i', id, 'd', data, 't', ts, 'x', x)
+    redis.call('ZADD', gx, tonumber(x), seq)
+  else
+    redis.call('XADD', gl, seq .. '-0', 'k', kind, 'f', from, 'i', id, 'd', data, 't', ts)
+  end
   if seq > maxEntries then
     for _, e in ipairs(redis.call('XRANGE', gl, '-', (seq - maxEntries) .. '-0')) do lapse(g, e) end
     redis.call('XTRIM', gl, 'MINID', (seq - maxEntries + 1) .. '-0')
@@ -126,12 +135,15 @@ return seq
 `,
 );
 
-/** KEYS g, gl. ARGV kind, from, id, data, ts, maxEntries, cutoff. Returns the seq, or false when the group is gone. */
+/**
+ * KEYS g, gl, gx. ARGV kind, from, id, data, ts, maxEntries, cutoff, the entry's end ('': the
+ * log's lifetime). Returns the seq, or false when the group is gone.
+ */
 export const appendScript = new RedisScript(
   'groupAppend',
   `${APPEND}
 if redis.call('EXISTS', KEYS[1]) == 0 then return false end
-return append(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]))
+return append(KEYS[1], KEYS[2], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], KEYS[3])
 `,
 );
 
@@ -256,8 +268,28 @@ end
 `,
 );
 
+/**
+ * KEYS gl, gx. ARGV now, limit. Deletes up to `limit` entries whose own end has come (a
+ * disappearing message's; one the log trimmed already only leaves the set); returns {deleted,
+ * the soonest end still in the set or -1}.
+ */
+export const dropEndedScript = new RedisScript(
+  'groupDropEnded',
+  `
+local gl, gx = KEYS[1], KEYS[2]
+local due = redis.call('ZRANGE', gx, '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[2]))
+local deleted = 0
+for _, seq in ipairs(due) do
+  deleted = deleted + redis.call('XDEL', gl, seq .. '-0')
+  redis.call('ZREM', gx, seq)
+end
+local next = redis.call('ZRANGE', gx, 0, 0, 'WITHSCORES')
+return {deleted, next[2] and tonumber(next[2]) or -1}
+`,
+);
+
 export const GROUP_SCRIPTS = [
-  trimOldScript,
+  trimOldScript, dropEndedScript,
   createGroupScript, commitScript, appendScript, ackScript, patchMemberScript,
   addRequestScript, decideScript, addKeyPackagesScript, claimKeyPackageScript,
 ];

@@ -10,8 +10,10 @@ export const groupKeys = {
   group: (id: string) => `g:${tag(id)}`,
   /** Hash: user → JSON {role, leaf, mutedUntil, cursor, joined, read, active} (joined and read: receipts). */
   members: (id: string) => `gm:${tag(id)}`,
-  /** Stream: the group's log, entry id `<seq>-0`, fields k f i d t (kind, from, id, data, ts). */
+  /** Stream: the group's log, entry id `<seq>-0`, fields k f i d t [x] (kind, from, id, data, ts, a disappearing message's end). */
   log: (id: string) => `gl:${tag(id)}`,
+  /** Sorted set: seq by its own end (ms), for log entries that have one (disappearing messages). */
+  ends: (id: string) => `gx:${tag(id)}`,
   /** Hash: user → JSON {ts, approved}: pending and approved join requests. */
   requests: (id: string) => `grq:${tag(id)}`,
   /** Hash: user → when banned. */
@@ -28,6 +30,8 @@ export const groupKeys = {
   keyPackages: (user: string) => `kp:{${user}}`,
   /** Sweep index: group id → the ts of an entry at or before the head of its log (never later). */
   sweep: 'sweep:groups',
+  /** Sweep index: group id → the soonest end in its `ends` set (never later). */
+  endsSweep: 'sweep:group-ends',
   /** Hash: `<lower-cased name>\n<id>` → id, for listed groups only (searched with HSCAN MATCH). */
   directory: 'gdir',
   directoryField: (name: string, id: string) => `${name.toLowerCase()}\n${id}`,

@@ -34,6 +34,7 @@ import {
   trimOldScript,
 } from './group-scripts';
 import { sharesChatGroup } from './redis-chat-reach';
+import { RedisGroupEnds } from './redis-group-ends';
 import { groupKeys as k } from './redis-group-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
 import { RedisGroupReceipts } from './redis-group-receipts';
@@ -62,6 +63,7 @@ const SEARCH_STEPS = 20;
 
 export class RedisGroups implements GroupStore {
   readonly receipts: RedisGroupReceipts;
+  readonly #ends: RedisGroupEnds;
 
   constructor(
     private readonly redis: RedisLink,
@@ -69,6 +71,7 @@ export class RedisGroups implements GroupStore {
     private readonly opts: GroupStoreLimits,
   ) {
     this.receipts = new RedisGroupReceipts(redis, scripts, opts.logMaxEntries);
+    this.#ends = new RedisGroupEnds((args) => this.#cmd(args), scripts, opts.now);
   }
 
   #cmd<T>(args: string[]): Promise<T> {
@@ -196,6 +199,7 @@ export class RedisGroups implements GroupStore {
     for (const user of users) await this.#cmd(['ZREM', k.userGroups(user), id]);
     if (before) await this.#cmd(['HDEL', k.directory, k.directoryField(before.name, id)]);
     await this.#cmd(['ZREM', k.sweep, id]);
+    await this.#ends.forget(id);
   }
 
   async addRequest(id: string, user: string): Promise<JoinRequestResult> {
@@ -265,11 +269,12 @@ export class RedisGroups implements GroupStore {
   }
 
   async append(id: string, e: Omit<LogEntry, 'seq'>): Promise<number | undefined> {
-    const seq = await this.scripts.run<number | null>(appendScript, [k.group(id), k.log(id)], [
-      e.kind, e.from, e.id ?? '', e.data, e.ts, this.opts.logMaxEntries, this.#cutoff(),
+    const seq = await this.scripts.run<number | null>(appendScript, [k.group(id), k.log(id), k.ends(id)], [
+      e.kind, e.from, e.id ?? '', e.data, e.ts, this.opts.logMaxEntries, this.#cutoff(), e.expiresAt ?? '',
     ]);
     if (seq === null) return undefined;
     await this.#swept(id, e.ts);
+    if (e.expiresAt !== undefined) await this.#ends.noted(id, e.expiresAt);
     return seq;
   }
 
@@ -288,15 +293,12 @@ export class RedisGroups implements GroupStore {
       if (head < 0) await this.#cmd(['ZREM', k.sweep, id]);
       else await this.#cmd(['ZADD', k.sweep, String(head), id]);
     }
-    return deleted;
+    // Then disappearing messages whose own end came before the log's lifetime.
+    return deleted + (deleted < limit ? await this.#ends.sweep(now, limit - deleted) : 0);
   }
 
-  async readLog(id: string, after: number, limit: number): Promise<LogEntry[]> {
-    const entries = await this.#cmd<[string, string[]][]>(['XRANGE', k.log(id), `(${after}-0`, '+', 'COUNT', String(limit)]);
-    return entries.map(([entryId, flat]) => {
-      const f = Object.fromEntries(pairs(flat));
-      return { seq: Number(entryId.split('-')[0]), kind: f.k as LogEntry['kind'], from: f.f!, ...(f.i ? { id: f.i } : {}), data: f.d!, ts: Number(f.t) };
-    });
+  readLog(id: string, after: number, limit: number): Promise<LogEntry[]> {
+    return this.#ends.readLog(id, after, limit);
   }
 
   async ack(id: string, user: string, upTo: number): Promise<void> {

@@ -86,11 +86,15 @@ export function groupStatements(db: Database.Database) {
     bump: db.prepare<[string]>('UPDATE groups SET seq = seq + 1 WHERE id = ?'),
     seqOf: db.prepare<[string], { seq: number }>('SELECT seq FROM groups WHERE id = ?'),
     setEpoch: db.prepare<[number, string]>('UPDATE groups SET epoch = ? WHERE id = ?'),
-    insertLog: db.prepare<[string, number, string, string, string | null, string, number]>(
-      'INSERT INTO group_log (group_id, seq, kind, sender, msg_id, data, ts) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    insertLog: db.prepare<[string, number, string, string, string | null, string, number, number | null]>(
+      'INSERT INTO group_log (group_id, seq, kind, sender, msg_id, data, ts, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     ),
-    readLog: db.prepare<[string, number, number], { seq: number; kind: LogEntry['kind']; sender: string; msg_id: string | null; data: string; ts: number }>(
-      'SELECT seq, kind, sender, msg_id, data, ts FROM group_log WHERE group_id = ? AND seq > ? ORDER BY seq LIMIT ?',
+    /** A disappearing message past its end is served to nobody, swept or not (expires_at: sqlite-schema.ts). */
+    readLog: db.prepare<
+      [string, number, number, number],
+      { seq: number; kind: LogEntry['kind']; sender: string; msg_id: string | null; data: string; ts: number; expires_at: number | null }
+    >(
+      'SELECT seq, kind, sender, msg_id, data, ts, expires_at FROM group_log WHERE group_id = ? AND seq > ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY seq LIMIT ?',
     ),
     /** Before the bounds trim: the newest commit they are about to drop, by count, then by age (review M1). */
     lastCommitBelow: db.prepare<[string, number], { s: number | null }>("SELECT MAX(seq) AS s FROM group_log WHERE group_id = ? AND seq <= ? AND kind = 'commit'"),
@@ -114,6 +118,10 @@ export function groupStatements(db: Database.Database) {
     ),
     sweep: db.prepare<[number, number]>(
       'DELETE FROM group_log WHERE (group_id, seq) IN (SELECT group_id, seq FROM group_log WHERE ts < ? LIMIT ?)',
+    ),
+    /** Disappearing messages past their own end (messages only, never a commit: no lapse to note). */
+    sweepEnded: db.prepare<[number, number]>(
+      'DELETE FROM group_log WHERE (group_id, seq) IN (SELECT group_id, seq FROM group_log WHERE expires_at <= ? LIMIT ?)',
     ),
     deleteMember: db.prepare<[string, string]>('DELETE FROM group_members WHERE group_id = ? AND user = ?'),
   };

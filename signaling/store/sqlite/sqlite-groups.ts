@@ -238,7 +238,7 @@ export class SqliteGroups implements GroupStore {
   #appendIn(id: string, e: Omit<LogEntry, 'seq'>): number {
     this.#q.bump.run(id);
     const seq = this.#q.seqOf.get(id)!.seq;
-    this.#q.insertLog.run(id, seq, e.kind, e.from, e.id ?? null, e.data, e.ts);
+    this.#q.insertLog.run(id, seq, e.kind, e.from, e.id ?? null, e.data, e.ts, e.expiresAt ?? null);
     const below = seq - this.opts.logMaxEntries;
     const cutoff = this.opts.now() - this.opts.logTtlMs;
     const lapsed = Math.max(this.#q.lastCommitBelow.get(id, below)?.s ?? 0, this.#q.lastCommitOlder.get(id, cutoff)?.s ?? 0);
@@ -249,13 +249,14 @@ export class SqliteGroups implements GroupStore {
   }
 
   async readLog(id: string, after: number, limit: number): Promise<LogEntry[]> {
-    return this.#q.readLog.all(id, after, limit).map((r) => ({
+    return this.#q.readLog.all(id, after, this.opts.now(), limit).map((r) => ({
       seq: r.seq,
       kind: r.kind,
       from: r.sender,
       ...(r.msg_id !== null ? { id: r.msg_id } : {}),
       data: r.data,
       ts: r.ts,
+      ...(r.expires_at !== null ? { expiresAt: r.expires_at } : {}),
     }));
   }
 
@@ -305,7 +306,9 @@ export class SqliteGroups implements GroupStore {
     const cutoff = now - this.opts.logTtlMs;
     return this.#db.transaction(() => {
       this.#q.markLapsedOlder.run({ cutoff });
-      return this.#q.sweep.run(cutoff, limit).changes;
+      const old = this.#q.sweep.run(cutoff, limit).changes;
+      // Then disappearing messages whose own end came first: a gap in the log, as a trim leaves.
+      return old + (old < limit ? this.#q.sweepEnded.run(now, limit - old).changes : 0);
     })();
   }
 }

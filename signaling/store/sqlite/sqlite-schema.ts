@@ -115,7 +115,16 @@ CREATE TABLE group_messages (
 CREATE INDEX group_messages_seq ON group_messages (group_id, seq);
 `;
 
-const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS, GROUPS_SCHEMA, GROUP_ADMINS, GROUP_RECEIPTS];
+/**
+ * A group log entry's own end (ms; NULL: the log's lifetime): a disappearing message's, from its
+ * `group_send` ttl. Indexed only where set, for the sweep; rows kept before have none.
+ */
+const GROUP_LOG_EXPIRY = `
+ALTER TABLE group_log ADD COLUMN expires_at INTEGER;
+CREATE INDEX group_log_expires ON group_log (expires_at) WHERE expires_at IS NOT NULL;
+`;
+
+const MIGRATIONS: readonly string[] = [BASE, REFUSALS_AND_DECLINES, QUEUE_USAGE_INDEX, BLOCKS, GROUPS_SCHEMA, GROUP_ADMINS, GROUP_RECEIPTS, GROUP_LOG_EXPIRY];
 
 /** The schema version this code writes. */
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -44,6 +44,9 @@ function writeVersionZero(): void {
   db.close();
 }
 
+
+/** Undoes schema 8 (a group log entry's own end), to write a database as schema 7 and before did. */
+const DROP_LOG_EXPIRY = 'DROP INDEX group_log_expires; ALTER TABLE group_log DROP COLUMN expires_at';
 describe('SqliteStore: upgrading a database written by an older server', () => {
   it('keeps every queued item in order, takes refusals, and records the schema version', async () => {
     writeVersionZero();
@@ -71,6 +74,7 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
     open.length = 0;
     // The database as schema 5 wrote it: roles only in the member rows.
     const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.exec(DROP_LOG_EXPIRY);
     db.exec('DROP TABLE group_messages; ALTER TABLE group_members DROP COLUMN joined; ALTER TABLE group_members DROP COLUMN read_cursor');
     db.exec('ALTER TABLE groups DROP COLUMN admins; ALTER TABLE groups DROP COLUMN lapsed_below');
     db.pragma('user_version = 5');
@@ -88,6 +92,7 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
     await first.close();
     open.length = 0;
     const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.exec(DROP_LOG_EXPIRY);
     db.exec('DROP TABLE group_messages; ALTER TABLE group_members DROP COLUMN joined; ALTER TABLE group_members DROP COLUMN read_cursor');
     db.pragma('user_version = 6');
     db.close();
@@ -97,6 +102,19 @@ describe('SqliteStore: upgrading a database written by an older server', () => {
       { user: 'bob', joined: 2, cursor: 2, read: 0 },
     ]);
     expect(await store.groups.receipts.markRead('G1', 'bob', 2)).toBe(2);
+  });
+
+  it('keeps the log entries written before entries had their own end (schema 8)', async () => {
+    const first = openStore();
+    await first.groups.create({ id: 'G1', owner: 'alice', listed: false, name: '', topic: '', joinPolicy: 'approval', onlyAdminsSend: false, memberChats: true });
+    await first.close();
+    open.length = 0;
+    const db = new Database(path.join(dir, 'parley.sqlite'));
+    db.exec(DROP_LOG_EXPIRY);
+    db.pragma('user_version = 7');
+    db.close();
+    const store = openStore();
+    expect((await store.groups.readLog('G1', 0, 10)).map((e) => [e.seq, e.kind, e.expiresAt])).toEqual([[1, 'event', undefined]]);
   });
 
   it('refuses a database from a newer server instead of guessing', async () => {

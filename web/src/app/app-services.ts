@@ -105,8 +105,14 @@ export class AppServices extends EventTarget implements Services {
     });
     this.preferences = new Preferences(db);
     this.groupReceipts = new GroupReceipts({ send: (f) => this.connection.send(f), preferences: this.preferences });
-    this.disappearing = new DisappearingMessages({ db, messenger: this.messenger, me: () => account.identity!.username });
+    this.disappearing = new DisappearingMessages({
+      db,
+      messenger: this.messenger,
+      me: () => account.identity!.username,
+      groupNotice: (group, body) => this.groups.chat.sendNotice(group, body),
+    });
     this.messenger.stamp = this.disappearing.stamp;
+    this.groups.timers = this.disappearing;
     this.messenger.addEventListener('arrived', (e) => this.disappearing.arrived((e as ArrivedEvent).message));
     this.receipts = new Receipts({
       db,

@@ -32,7 +32,7 @@ export interface Services {
   readonly links: Links;
   readonly messenger: Messenger;
   readonly transfers: Transfers;
-  /** Each 1:1 conversation's disappearing-messages timer, and the deleting (conversations/disappearing.ts). */
+  /** Each conversation's disappearing-messages timer (1:1 and group), and the deleting (conversations/disappearing.ts). */
   readonly disappearing: DisappearingMessages;
   /** Broadcast lists: one message sent to several contacts, each as a 1:1 message (conversations/broadcasts.ts). */
   readonly broadcasts: Broadcasts;

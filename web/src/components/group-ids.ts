@@ -6,7 +6,5 @@ import type { ConversationId } from '../conversations/conversation-id';
 
 export const groupConv = (group: string): ConversationId => `grp:${group}`;
 
-/** The group of a group conversation; undefined for any other kind. */
-export function convGroup(conv: ConversationId): string | undefined {
-  return conv.startsWith('grp:') ? conv.slice(4) : undefined;
-}
+/** The group of a group conversation; undefined for any other kind (spelled with the other kinds). */
+export { convGroup } from '../conversations/conversation-id';

@@ -48,7 +48,7 @@ export function renderMessage(m: StoredMessage, opts: { showRead: boolean; me?: 
   return html`${content(m, opts.me)}
     <span class="meta">
       ${m.scheduledFor !== undefined ? html`<span class="scheduled">${ts.scheduledMark()}</span>` : nothing}
-      ${m.expiresIn && !m.deleted && m.conv.startsWith('dm:') ? timerMark(m.expiresIn) : nothing}
+      ${m.expiresIn && !m.deleted ? timerMark(m.expiresIn) : nothing}
       ${messageTime(m.scheduledFor ?? m.ts)}
       ${m.edited && !m.deleted ? html`<span class="edited">${t.edited()}</span>` : nothing}
       ${m.dir === 'out' && !m.deleted && (!m.file || m.state === 'failed') ? html`<span class="state ${state}">${stateLabel[state]()}</span>` : nothing}

@@ -108,7 +108,7 @@ export class ParleyConversation extends LitElement {
       ${contact ? nothing : html`<parley-member-chat-bar .peer=${this.peer}></parley-member-chat-bar>`}
       ${this.showDetails || contact?.changedKey ? html`<parley-contact-details .peer=${this.peer}></parley-contact-details>` : nothing}
       ${this.showDetails ? html`<parley-mute-switch .conv=${this.#conv}></parley-mute-switch>` : nothing}
-      ${this.showDetails && contact ? html`<parley-disappearing-choice .peer=${this.peer}></parley-disappearing-choice>` : nothing}
+      ${this.showDetails && contact ? html`<parley-disappearing-choice .conv=${dmId(this.peer)}></parley-disappearing-choice>` : nothing}
       <parley-message-log .openAt=${this.#openAt} .conv=${this.#conv}></parley-message-log>
       <parley-typing-indicator .peer=${this.peer}></parley-typing-indicator>
       ${cannotWrite ? html`<p class="note" role="status">${cannotWrite}</p>` : nothing}

@@ -3,7 +3,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { localized } from '@lit/localize';
 import { DISAPPEARING_TIMERS } from '../../../shared/envelope';
-import { dmId } from '../conversations/conversation-id';
+import type { ConversationId } from '../conversations/conversation-id';
 import { type DisappearingEvent, isTimer } from '../conversations/disappearing';
 import { td, timerName } from '../i18n/disappearing-strings';
 import { errorText } from '../i18n/error-text';
@@ -12,15 +12,18 @@ import { ListenController } from './listen-controller';
 import { controls } from './shared-styles';
 
 /**
- * The conversation's "Disappearing messages" choice (Off, 1 hour, 1 day, 1 week), in its details.
- * Choosing sends the sealed notice both sides see (conversations/disappearing.ts); the choice
- * shows whatever setting won, the contact's included.
+ * The conversation's "Disappearing messages" choice (Off, 1 hour, 1 day, 1 week), in its details
+ * (a contact's or a group's). Choosing sends the sealed notice everyone in it sees
+ * (conversations/disappearing.ts); the choice shows whatever setting won, others' included. In a
+ * group only owners and admins may change it: for anyone else (`canChange` false) the setting is
+ * shown as words, with no control.
  */
 @customElement('parley-disappearing-choice')
 @localized()
 export class ParleyDisappearingChoice extends LitElement {
   @consume({ context: servicesContext }) services!: Services;
-  @property() peer!: string;
+  @property() conv!: ConversationId;
+  @property({ type: Boolean }) canChange = true;
   @state() private error = '';
   readonly #listen = new ListenController(this);
 
@@ -28,23 +31,28 @@ export class ParleyDisappearingChoice extends LitElement {
     super.connectedCallback();
     // Only this conversation's changes re-render it.
     this.#listen.watch(this.services.disappearing, ['disappearing'], (e) => {
-      if ((e as DisappearingEvent).conv === dmId(this.peer)) this.requestUpdate();
+      if ((e as DisappearingEvent).conv === this.conv) this.requestUpdate();
     });
   }
 
   /** The select shows the setting that holds, also after a choice that could not be sent. */
   override updated(): void {
     const select = this.renderRoot.querySelector('select');
-    if (select) select.value = String(this.services.disappearing.timerOf(dmId(this.peer)));
+    if (select) select.value = String(this.services.disappearing.timerOf(this.conv));
   }
 
   override render() {
-    const current = this.services.disappearing.timerOf(dmId(this.peer));
+    const current = this.services.disappearing.timerOf(this.conv);
+    const group = this.conv.startsWith('grp:');
+    if (!this.canChange) {
+      return html`<p class="current">${td.current(timerName(current))}</p>
+        <p class="hint">${td.adminsOnly()}</p>`;
+    }
     return html`<label for="timer">${td.label()}</label>
       <select id="timer" @change=${this.#choose}>
         ${DISAPPEARING_TIMERS.map((s) => html`<option value=${s} ?selected=${s === current}>${timerName(s)}</option>`)}
       </select>
-      <p class="hint">${td.hint()}</p>
+      <p class="hint">${group ? td.groupHint() : td.hint()}</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}`;
   }
 
@@ -53,7 +61,7 @@ export class ParleyDisappearingChoice extends LitElement {
     const seconds = Number(select.value);
     if (!isTimer(seconds)) return;
     try {
-      await this.services.disappearing.set(this.peer, seconds);
+      await this.services.disappearing.set(this.conv, seconds);
       this.error = '';
     } catch (err) {
       this.error = errorText(err);
@@ -65,7 +73,8 @@ export class ParleyDisappearingChoice extends LitElement {
     controls,
     css`
       :host { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem; padding: 0.5rem 1rem; border-bottom: 1px solid var(--border); background: var(--panel); }
-      label { font-size: 0.9rem; }
+      label, .current { font-size: 0.9rem; }
+      .current { margin: 0; }
       .hint { flex-basis: 100%; margin: 0; font-size: 0.8rem; color: var(--muted); }
       .error { flex-basis: 100%; margin: 0; color: var(--danger); }
     `,

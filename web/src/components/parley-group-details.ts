@@ -7,7 +7,9 @@ import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { t } from '../i18n/strings';
 import { confirmStyles, controls } from './shared-styles';
+import { groupConv } from './group-ids';
 import './parley-add-members';
+import './parley-disappearing-choice';
 import './parley-group-members';
 import './parley-group-settings';
 import './parley-join-requests';
@@ -50,6 +52,7 @@ export class ParleyGroupDetails extends LitElement {
     const active = !view.removed;
     const admin = active && (view.role === 'owner' || view.role === 'admin');
     return html`<section aria-label=${tg.groupDetails()}>
+      ${active ? html`<parley-disappearing-choice .conv=${groupConv(this.group)} .canChange=${admin}></parley-disappearing-choice>` : nothing}
       <parley-group-members .group=${this.group}></parley-group-members>
       ${admin
         ? html`<parley-join-requests .group=${this.group}></parley-join-requests>

@@ -23,3 +23,8 @@ export const broadcastId = (list: string): ConversationId => `bc:${list}`;
 export function broadcastList(id: ConversationId): string | undefined {
   return id.startsWith('bc:') ? id.slice(3) : undefined;
 }
+
+/** The group of a group conversation (`grp:<group id>`); undefined for any other kind. */
+export function convGroup(id: ConversationId): string | undefined {
+  return id.startsWith('grp:') ? id.slice(4) : undefined;
+}

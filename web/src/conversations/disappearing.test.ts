@@ -1,4 +1,5 @@
-// Disappearing messages on a real Messenger (fake IndexedDB, real sealing, real Links): the
+// Disappearing messages on a real Messenger (fake IndexedDB, real sealing, real Links; a group's
+// on a real server: groups/group-disappearing.test.ts): the
 // setting is a sealed notice that sets the timer on both sides (the later by its sealed time
 // wins); what is sent while it is on carries it in the sealed body and as the send's ttl, and is
 // deleted from the sender that long after it was sent and from the recipient that long after it
@@ -39,7 +40,7 @@ const deliver = (dev: Awaited<ReturnType<typeof device>>, id: string, body: obje
 describe('disappearing messages', () => {
   it('sets the timer with a sealed notice; what is sent then carries it (body and ttl) and goes from the sender a timer after it was sent', async () => {
     const alice = await device('alice');
-    await alice.disappearing.set('bob', DAY);
+    await alice.disappearing.set('dm:bob', DAY);
     expect(alice.disappearing.timerOf('dm:bob')).toBe(DAY);
     const [notice] = sends(alice.frames);
     expect(await w.open('alice', 'bob', notice!.id, notice!.env)).toEqual({ kind: 'disappearing', seconds: DAY });
@@ -63,7 +64,7 @@ describe('disappearing messages', () => {
     expect(await w.db.count('expiring')).toBe(0);
 
     // Off: nothing sent after carries a timer.
-    await alice.disappearing.set('bob', 0);
+    await alice.disappearing.set('dm:bob', 0);
     await alice.messenger.send('bob', 'stays');
     const last = sends(alice.frames).at(-1)!;
     expect(await w.open('alice', 'bob', last.id, last.env)).toEqual({ kind: 'text', text: 'stays' });
@@ -110,7 +111,7 @@ describe('disappearing messages', () => {
 
   it('of two settings made at once the later by its sealed time wins, whichever arrives first; the setting survives a reload', async () => {
     const bob = await device('bob');
-    await bob.disappearing.set('alice', DAY);
+    await bob.disappearing.set('dm:alice', DAY);
     const mine = (await bob.messenger.conversation('dm:alice'))[0]!;
     // Alice's, sealed before bob's: shown, but bob's holds.
     await deliver(bob, 'notice-001', { kind: 'disappearing', seconds: 3600 }, mine.ts - 1);
@@ -146,11 +147,13 @@ describe('disappearing messages', () => {
     reopened.stop();
   });
 
-  it('never starts a clock for a group’s message, whatever its body claims', async () => {
+  it('starts the clock of a group’s message on reading, with the timer it claims, as a 1:1 one’s', async () => {
     const bob = await device('bob');
     const groupMessage = { conv: 'grp:g', peer: 'alice', dir: 'in', id: 'grp-00001', seq: 1, ts: 1, text: 'hi', state: 'delivered', expiresIn: 3600 } as const;
-    expect(bob.disappearing.read([{ ...groupMessage }])).toEqual([]);
-    expect(bob.disappearing.read([{ ...groupMessage, conv: 'dm:alice' }])).toHaveLength(1);
+    expect(bob.disappearing.read([{ ...groupMessage }])).toEqual([{ conv: 'grp:g', dir: 'in', id: 'grp-00001', at: bob.clock.now + 3600 * 1000 }]);
+    expect(bob.disappearing.read([{ ...groupMessage, expiresIn: undefined }])).toEqual([]);
+    // A group's timer is set through the group service only (none wired here).
+    await expect(bob.disappearing.set('grp:g', DAY)).rejects.toThrow();
     bob.disappearing.stop();
   });
 

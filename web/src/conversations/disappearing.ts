@@ -1,8 +1,10 @@
 /**
- * Disappearing messages, as in Signal: each 1:1 conversation has a timer (off, 1 hour, 1 day, 1
- * week). Setting it is a sealed notice of its own (bodies/disappearing.ts) that both sides show
- * and apply to what they send; of two settings made at once the later by its sealed time wins on
- * both sides (equal times: the author whose name sorts last), whichever arrives first.
+ * Disappearing messages, as in Signal: each conversation, 1:1 or group, has a timer (off, 1 hour,
+ * 1 day, 1 week). Setting it is a sealed notice of its own (bodies/disappearing.ts) that everyone
+ * in it shows and applies to what they send; of two settings made at once the later by its sealed
+ * time wins everywhere (equal times: the author whose name sorts last), whichever arrives first.
+ * In a group only the owner and admins set it: members' devices pass over anyone else's notice
+ * (groups/group-log.ts), since the server cannot see it.
  *
  * A message sent while the timer is on carries it in its sealed body (`expiresIn`, seconds) and
  * in its send frame (`ttl`: the server's queue keeps it no longer). It is deleted, as "delete for
@@ -10,22 +12,16 @@
  * recipient's that long after it was read (seen in a visible tab: receipts.ts); expiry.ts keeps
  * the times and does the deleting, across reloads.
  */
-import { type Body, DISAPPEARING_TIMERS } from '../../../shared/envelope';
+import { type Body, DISAPPEARING_TIMERS, type Disappearing } from '../../../shared/envelope';
 import type { Database, ExpiringMessage, StoredMessage } from '../storage/db';
 import { TIMED_KINDS } from './bodies/disappearing';
-import type { ConversationId } from './conversation-id';
+import { type ConversationId, convGroup, dmPeer } from './conversation-id';
 import { Expiry } from './expiry';
 import type { Messenger } from './messenger';
 
 export type Timer = (typeof DISAPPEARING_TIMERS)[number];
 
 export const isTimer = (n: unknown): n is Timer => DISAPPEARING_TIMERS.includes(n as Timer);
-
-/**
- * Only 1:1 conversations (member chats too) have a timer: a group's messages never disappear in
- * this version, whatever a member's body claims (a reply or file of a group may carry `expiresIn`).
- */
-const isDm = (conv: ConversationId) => conv.startsWith('dm:');
 
 /**
  * TEST SWITCH: `localStorage['parley:test:disappearing-scale'] = '0.0001'` makes every timer last
@@ -73,6 +69,11 @@ export interface DisappearingDeps {
   messenger: Pick<Messenger, 'sendContent' | 'actions'>;
   /** This user's name (the author of settings made here). */
   me: () => string;
+  /**
+   * Sends a group's timer notice (the group service: it refuses unless this user is an owner or
+   * admin there); the conversation's copy. Absent: groups have no timer to set here.
+   */
+  groupNotice?: (group: string, body: Disappearing) => Promise<StoredMessage>;
   now?: () => number;
 }
 
@@ -116,9 +117,29 @@ export class DisappearingMessages extends EventTarget {
     return this.#timers.get(conv)?.seconds ?? 0;
   }
 
-  /** Sets the timer of the conversation with `peer`: a sealed notice both sides show, and the setting here. */
-  async set(peer: string, seconds: Timer): Promise<void> {
-    const notice = await this.d.messenger.sendContent(peer, { kind: 'disappearing', seconds });
+  /** The setting that holds in `conv` (who set it, when), if any. */
+  setting(conv: ConversationId): TimerSetting | undefined {
+    return this.#timers.get(conv);
+  }
+
+  /**
+   * A setting learnt other than by its notice (a group's card: groups/group-log.ts, sent only by
+   * an owner or admin), kept unless a later one is held; no notice shows.
+   */
+  adopt(conv: ConversationId, setting: TimerSetting): void {
+    if (!isTimer(setting.seconds)) return;
+    this.#apply(conv, { seconds: setting.seconds, ts: setting.ts, by: setting.by }).catch((err) => console.warn('parley: could not keep a disappearing-messages setting', err));
+  }
+
+  /** Sets the timer of `conv` (1:1 or group): a sealed notice everyone in it shows, and the setting here. */
+  async set(conv: ConversationId, seconds: Timer): Promise<void> {
+    const body = { kind: 'disappearing', seconds } as const;
+    const peer = dmPeer(conv);
+    const group = convGroup(conv);
+    let notice: StoredMessage;
+    if (peer !== undefined) notice = await this.d.messenger.sendContent(peer, body);
+    else if (group !== undefined && this.d.groupNotice) notice = await this.d.groupNotice(group, body);
+    else throw new Error(`no disappearing-messages timer in ${conv}`);
     await this.#apply(notice.conv, { seconds, ts: notice.ts, by: this.d.me() });
   }
 
@@ -128,7 +149,7 @@ export class DisappearingMessages extends EventTarget {
    */
   readonly stamp = (body: Body, message: StoredMessage): void => {
     const seconds = this.timerOf(message.conv);
-    if (!seconds || !TIMED_KINDS.has(body.kind) || !isDm(message.conv)) return;
+    if (!seconds || !TIMED_KINDS.has(body.kind)) return;
     (body as { expiresIn?: number }).expiresIn = seconds;
     message.expiresIn = seconds;
     this.#start(message, message.scheduledFor ?? message.ts);
@@ -143,7 +164,8 @@ export class DisappearingMessages extends EventTarget {
     const now = this.#now();
     const entries: ExpiringMessage[] = [];
     for (const m of messages) {
-      if (m.dir !== 'in' || !m.expiresIn || m.expiresAt !== undefined || !isDm(m.conv)) continue;
+      // The timer the message claims, in a group too (its author's setting, as in 1:1).
+      if (m.dir !== 'in' || !m.expiresIn || m.expiresAt !== undefined) continue;
       m.expiresAt = now + lifetimeMs(m.expiresIn);
       entries.push({ conv: m.conv, dir: m.dir, id: m.id, at: m.expiresAt });
       this.expiry.expect(m.expiresAt);
@@ -151,9 +173,12 @@ export class DisappearingMessages extends EventTarget {
     return entries;
   };
 
-  /** A message arrived (Messenger `arrived`): a notice sets its conversation's timer, unless a later setting is held. */
+  /**
+   * A message arrived (Messenger `arrived`): a notice sets its conversation's timer, unless a later
+   * setting is held (a group's notice reaches here only from an owner or admin: group-log.ts).
+   */
   arrived(message: StoredMessage): void {
-    if (message.dir !== 'in' || !isTimer(message.disappearing) || !isDm(message.conv)) return;
+    if (message.dir !== 'in' || !isTimer(message.disappearing)) return;
     const setting = { seconds: message.disappearing, ts: message.ts, by: message.peer };
     this.#apply(message.conv, setting).catch((err) => console.warn('parley: could not keep a disappearing-messages setting', err));
   }

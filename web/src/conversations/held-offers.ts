@@ -29,6 +29,8 @@ export interface HeldOffersDeps {
   /** Waits for `stored`; on failure forgets the job and shows the message failed. */
   recorded: (message: StoredMessage, stored: Promise<unknown>) => Promise<void>;
   changed: (conv: ConversationId, message: StoredMessage) => void;
+  /** A routed message's disappearing timer, stamped on its body and record (Messenger's); the job's ttl. */
+  stamp: (kind: OutboxKind, body: Body, message: StoredMessage) => Pick<OutboxEntry, 'ttl'>;
 }
 
 export class HeldOffers {
@@ -48,10 +50,12 @@ export class HeldOffers {
   async holdRouted(conv: ConversationId, to: string, kind: OutboxKind, body: Body, env: (message: StoredMessage) => string): Promise<HeldOffer> {
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
-    const message = await this.d.record({ conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.d.nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' });
+    const draft: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.d.nextSeq(), ts: Date.now(), ...module.show(body), state: 'sending' };
+    const ttl = this.d.stamp(kind, body, draft);
+    const message = await this.d.record(draft);
     return this.#held(message, () => {
       message.ts = Date.now();
-      return { id: message.id, kind, conv, to, env: env(message), seq: message.seq };
+      return { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...ttl };
     });
   }
 

@@ -17,7 +17,7 @@ import { ParleyError } from '../net/parley-error';
 import type { Links } from '../peer/links';
 import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, createSequencer } from '../storage/db';
 import { type ReceivedBody, bodyModule } from './bodies/registry';
-import { type ConversationId, dmId } from './conversation-id';
+import { type ConversationId, dmId, dmPeer } from './conversation-id';
 import type { ModifierBody } from './modifiers';
 import { type FileGone, MessageActions, unsendBeforeDelete } from './actions';
 import { replyTo } from './bodies/reply';
@@ -127,6 +127,7 @@ export class Messenger extends EventTarget {
       nextSeq: () => this.#nextSeq(),
       record: (message) => this.#record(message, undefined),
       recorded: (message, stored) => this.#recorded(message, stored),
+      stamp: (kind, body, message) => this.#stampRouted(kind, body, message),
       changed: (c, m) => this.#changed(c, m),
     });
     this.actions = new MessageActions({
@@ -215,9 +216,7 @@ export class Messenger extends EventTarget {
     const module = bodyModule(body);
     if (module.role !== 'content') throw new Error(`${body.kind} is not a message`);
     const message: StoredMessage = { conv, peer: to, dir: 'out', id: crypto.randomUUID(), seq: this.#nextSeq(), ts: Date.now(), ...module.show(body), ...extra, state: 'sending' };
-    // A 1:1 scheduled message of a conversation whose timer is on carries it (before it is sealed).
-    this.#sealer.stamp?.(body, message);
-    const ttl = message.expiresIn ? { ttl: message.expiresIn } : {};
+    const ttl = this.#stampRouted(kind, body, message);
     return this.#record(message, { id: message.id, kind, conv, to, env: env(message), seq: message.seq, ...ttl, ...job });
   }
 
@@ -236,6 +235,18 @@ export class Messenger extends EventTarget {
   /** Set by the disappearing messages (disappearing.ts): stamps each new message of a conversation whose timer is on. */
   set stamp(stamp: Stamp | undefined) {
     this.#sealer.stamp = stamp;
+  }
+
+  /**
+   * A routed message takes its conversation's timer as a sealed one does (the body, before the
+   * route encodes or seals it, and the job's ttl for the server): a group's message, and a 1:1
+   * scheduled one (its `schedule` frame carries the ttl). A group's scheduled one is not stamped:
+   * its held post takes no ttl, so the server would keep it longer than its timer says.
+   */
+  #stampRouted(kind: OutboxKind, body: Body, message: StoredMessage): Pick<OutboxEntry, 'ttl'> {
+    if (kind !== 'group' && !(kind === 'schedule' && dmPeer(message.conv) !== undefined)) return {};
+    this.#sealer.stamp?.(body, message);
+    return message.expiresIn ? { ttl: message.expiresIn } : {};
   }
 
   /** Who handles bodies of `kind` about their sender (profile, typing): one handler per kind. */

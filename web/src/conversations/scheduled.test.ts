@@ -221,7 +221,7 @@ describe('scheduling in a conversation whose disappearing timer is on', () => {
     a.messenger.stamp = disappearing.stamp;
     await disappearing.load();
     const HOUR = 3600;
-    await disappearing.set('bob', HOUR);
+    await disappearing.set(dmId('bob'), HOUR);
     const at = Date.now() + 86_400_000;
     const id = await held(a, 'tomorrow, for an hour', at);
     const frame = a.framesOf('schedule').at(-1)!;

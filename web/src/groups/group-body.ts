@@ -11,7 +11,7 @@
  * in a group `from` is the MLS sender, checked against the target's author, mentions.ts beside).
  */
 import { z } from 'zod';
-import { type Body, Delete, Edit, FileOffer, MAX_TIMESTAMP_MS, Reaction, Reply } from '../../../shared/envelope';
+import { type Body, DISAPPEARING_TIMERS, Delete, Disappearing, Edit, FileOffer, MAX_TIMESTAMP_MS, Reaction, Reply, expiresIn } from '../../../shared/envelope';
 import { Username } from '../../../shared/protocol';
 import { GROUP_LIMITS } from '../../../shared/limits';
 import { LIMITS } from '../../../shared/limits';
@@ -25,7 +25,8 @@ const Mentions = z.array(Username).min(1).max(MAX_MENTIONS).optional();
 
 /** `scheduledFor`: the sender scheduled it for this time (conversations/scheduled.ts); the server posted it then. */
 const ScheduledFor = z.number().int().min(0).max(MAX_TIMESTAMP_MS).optional();
-const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), mentions: Mentions, scheduledFor: ScheduledFor });
+/** `expiresIn`: a disappearing message's timer, as in 1:1 (conversations/disappearing.ts); the reader honors it. */
+const GroupText = z.object({ kind: z.literal('text'), text: z.string().min(1).max(LIMITS.maxTextChars), mentions: Mentions, scheduledFor: ScheduledFor, expiresIn });
 const GroupReply = Reply.extend({ mentions: Mentions });
 
 /** Bodies a group message may carry in this version. */
@@ -37,12 +38,20 @@ const GroupBody = z.discriminatedUnion('kind', [
   Delete,
   // A file (issue 12 item 6): the 1:1 offer, always `stored` (every member fetches the group's one copy; files/group-sends.ts).
   FileOffer,
+  // The group's disappearing-messages timer: applied and shown only when its sender is an owner or admin (group-log.ts).
+  Disappearing,
 ]);
 export type GroupBody = z.infer<typeof GroupBody>;
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: a name shown to every member carries no control characters
 const CardText = (max: number) => z.string().max(max).regex(/^[^\u0000-\u001f\u007f]*$/);
-const Card = z.object({ name: CardText(GROUP_LIMITS.maxGroupNameChars), topic: CardText(GROUP_LIMITS.maxGroupTopicChars).optional() });
+/**
+ * The group's disappearing-messages setting as the card's sender holds it (its notice's time and
+ * author, so the later setting still wins everywhere): a member added after the notice reads the
+ * card that follows their Add, not the notice, and learns the timer from it.
+ */
+const CardTimer = z.object({ seconds: z.union(DISAPPEARING_TIMERS.map((s) => z.literal(s))), ts: z.number().int().min(0).max(MAX_TIMESTAMP_MS), by: Username });
+const Card = z.object({ name: CardText(GROUP_LIMITS.maxGroupNameChars), topic: CardText(GROUP_LIMITS.maxGroupTopicChars).optional(), timer: CardTimer.optional() });
 export type GroupCard = z.infer<typeof Card>;
 
 const Plain = z.object({
@@ -66,7 +75,8 @@ export function encodeBody(body: GroupBody | Body, ts: number, id: string): stri
 }
 
 export function encodeCard(card: GroupCard, ts: number, id: string): string {
-  return JSON.stringify({ v: 1, id, ts, card: card.topic ? { name: card.name, topic: card.topic } : { name: card.name } });
+  const timer = card.timer ? { timer: { seconds: card.timer.seconds, ts: card.timer.ts, by: card.timer.by } } : {};
+  return JSON.stringify({ v: 1, id, ts, card: { name: card.name, ...(card.topic ? { topic: card.topic } : {}), ...timer } });
 }
 
 export const plaintextBytes = (json: string): Uint8Array => encoder.encode(json);

@@ -6,8 +6,8 @@
  * group-send.ts), so it is durable and ordered like a text. The receiver applies a modifier with
  * the body modules' rules, `from` being the MLS sender: only the target's author edits or deletes.
  */
-import { type FileOffer, MAX_QUOTE_CHARS } from '../../../shared/envelope';
-import { members } from '../../../shared/groups/index';
+import { type Disappearing, type FileOffer, MAX_QUOTE_CHARS } from '../../../shared/envelope';
+import { members, roleIn } from '../../../shared/groups/index';
 import { LIMITS } from '../../../shared/limits';
 import { clip } from '../conversations/bodies/reply';
 import type { ModifierRoute } from '../conversations/actions';
@@ -87,6 +87,17 @@ export class GroupChat {
     this.#active(id);
     const body: GroupBody = { ...offer, stored: true };
     return this.d.messenger.offers.holdRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
+  }
+
+  /**
+   * Sends the group's disappearing-messages timer (conversations/disappearing.ts sets it here):
+   * only an owner or admin in the group's MLS roles may, as every member's device checks
+   * (group-log.ts); anyone else is refused `not_admin` before anything is stored.
+   */
+  async sendNotice(id: string, body: Disappearing): Promise<StoredMessage> {
+    const held = this.#active(id);
+    if (roleIn(held.group!, this.d.me()) === 'member') throw new ParleyError('not_admin');
+    return this.d.messenger.sendRouted(`grp:${id}`, id, 'group', body, (m) => encodeBody(body, m.ts, m.id));
   }
 
   /** Reacts to message `target` (written `dir`) of group `id` with `emoji`, or takes it back (`remove`). */

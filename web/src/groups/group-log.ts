@@ -20,6 +20,7 @@ import {
 } from '../../../shared/groups/index';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import type { GroupEvent } from '../../../shared/protocol-groups';
+import type { TimerSetting } from '../conversations/disappearing';
 import type { Messenger } from '../conversations/messenger';
 import type { GroupView } from './core';
 import { type GroupPlain, decodePlain } from './group-body';
@@ -41,12 +42,14 @@ export interface LogDeps {
   /** The view of group `id` changed. */
   changed: (id: string) => void;
   view: (id: string) => GroupView | undefined;
+  /** A card from an owner or admin carried the group's disappearing-messages setting (group-body.ts). */
+  timer?: (id: string, setting: TimerSetting) => void;
   /** An edit that newly @mentions this user (edit-mentions.ts): how to read its target, whom to tell. */
   edits?: Omit<EditMentionDeps, 'me'>;
 }
 
 /** Why an entry was passed over (for logs and tests): never shown to the user. */
-export type Skipped = 'old' | 'unreadable' | 'not_sender' | 'own_lost' | 'relabelled';
+export type Skipped = 'old' | 'unreadable' | 'not_sender' | 'own_lost' | 'relabelled' | 'not_admin';
 
 export class GroupLog {
   /** Entries passed over, by group: what a test (or a later "something was not readable" notice) looks at. */
@@ -169,8 +172,15 @@ export class GroupLog {
         held.record.name = plain.card.name;
         if (plain.card.topic) held.record.topic = plain.card.topic;
         else delete held.record.topic;
+        if (plain.card.timer) this.d.timer?.(f.group, plain.card.timer);
         this.d.changed(f.group);
       }
+      return out.consumed;
+    }
+    // The server cannot see a timer notice, so members enforce who may set it: only an owner or
+    // admin in this epoch's MLS roles. Any other's is neither applied nor shown.
+    if (plain.body.kind === 'disappearing' && roleIn(held.group!, event.sender) === 'member') {
+      this.#skip(f, 'not_admin');
       return out.consumed;
     }
     // A message stored before the state that read it: a reload in between reads it again, and the id makes it once.

@@ -9,6 +9,7 @@ import { type CommitResult, type Group, encrypt, epochOf, inspectCommit, toBase6
 import type { ClientFrame, ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import type { Messenger } from '../conversations/messenger';
 import { ParleyError } from '../net/parley-error';
+import type { TimerSetting } from '../conversations/disappearing';
 import type { OutboxEntry } from '../storage/db';
 import type { Asks } from './ask';
 import { stageTree } from './group-tree';
@@ -30,6 +31,8 @@ export interface SendDeps {
   messenger: Messenger;
   asks: Asks;
   send: (frame: ClientFrame) => boolean;
+  /** The group's disappearing-messages setting held here, for the card (group-body.ts). */
+  timer?: (id: string) => TimerSetting | undefined;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,7 +50,9 @@ export class GroupSender {
         const held = this.d.store.get(entry.to);
         if (!held?.group || held.record.removed) return this.d.messenger.routed.fail(entry.conv, entry.id, 'not_member');
         const env = await this.#encrypt(held, entry.env);
-        this.d.send({ t: 'group_send', group: entry.to, epoch: epochOf(held.group), id: entry.id, env });
+        // A disappearing message's timer: the server keeps its log entry no longer (stamped in Messenger.sendRouted).
+        const ttl = entry.ttl ? { ttl: entry.ttl } : {};
+        this.d.send({ t: 'group_send', group: entry.to, epoch: epochOf(held.group), id: entry.id, env, ...ttl });
       })
       .catch((err) => console.warn(`parley: could not send message ${entry.id} to group ${entry.to}`, err));
   }
@@ -114,7 +119,8 @@ export class GroupSender {
   async card(id: string): Promise<void> {
     await this.d.store.run(id, async () => {
       const held = this.#active(id);
-      const card = { name: held.record.name || held.record.settings.name, ...(held.record.topic ? { topic: held.record.topic } : {}) };
+      const timer = this.d.timer?.(id);
+      const card = { name: held.record.name || held.record.settings.name, ...(held.record.topic ? { topic: held.record.topic } : {}), ...(timer ? { timer } : {}) };
       const mid = `card-${crypto.randomUUID()}`;
       const env = await this.#encrypt(held, encodeCard(card, Date.now(), mid));
       await this.d.asks.ask(

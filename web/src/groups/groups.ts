@@ -26,6 +26,7 @@ import { Asks } from './ask';
 import { fetchTree } from './group-tree';
 import { welcomeBytes, withData } from './big-commits';
 import type { GroupCore, GroupView, NewGroup } from './core';
+import type { DisappearingMessages } from '../conversations/disappearing';
 import { GroupChat } from './group-chat';
 import { GroupLog } from './group-log';
 import { GroupSender } from './group-send';
@@ -59,6 +60,11 @@ export class Groups extends EventTarget {
   readonly core: GroupCore;
   /** Entries passed over (unreadable, forged sender): for tests and diagnostics. */
   readonly log: GroupLog;
+  /**
+   * The disappearing-messages settings (conversations/disappearing.ts, set by the composition
+   * root): the card carries a group's, so a member added after its notice learns it.
+   */
+  timers: Pick<DisappearingMessages, 'setting' | 'adopt'> | undefined;
   readonly #store: GroupStore;
   readonly #asks: Asks;
   readonly #trust: MemberTrust;
@@ -79,7 +85,8 @@ export class Groups extends EventTarget {
     this.#asks = new Asks(send);
     this.#trust = new MemberTrust(d.db, d.sodium, d.contacts, () => this.#identity(), () => this.#changed(undefined));
     this.#keys = new KeyPool({ db: d.db, sodium: d.sodium, identity: () => this.#identity(), env: async () => this.#groupEnv(), send });
-    this.#sender = new GroupSender({ store: this.#store, messenger: d.messenger, asks: this.#asks, send });
+    const conv = (id: string) => `grp:${id}` as const;
+    this.#sender = new GroupSender({ store: this.#store, messenger: d.messenger, asks: this.#asks, send, timer: (id) => this.timers?.setting(conv(id)) });
     const core: GroupCore = (this.core = {
       get me() {
         return d.account.identity!.username;
@@ -101,6 +108,7 @@ export class Groups extends EventTarget {
       applyEvent: (group, event, seq) => this.admin.applyEvent(group, event, seq),
       changed: (id) => this.#changed(id),
       view: (id) => this.view(id),
+      timer: (id, setting) => this.timers?.adopt(conv(id), setting),
       edits: { read: (conv, id) => d.db.get('messages', [conv, 'in', id]), mentioned: (message) => this.dispatchEvent(new MentionedEvent(message)) },
     });
     d.messenger.routed.route('group', (entry) => this.#sender.route(entry));

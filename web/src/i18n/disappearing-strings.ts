@@ -10,6 +10,14 @@ export const td = {
     msg('New messages in this chat disappear after the time chosen: from your device that long after you send them, from theirs that long after they read them.', {
       id: 'disappearing-hint',
     }),
+  groupHint: () =>
+    msg('New messages in this group disappear after the time chosen: from your device that long after you send them, from each member’s that long after they read them.', {
+      id: 'disappearing-group-hint',
+    }),
+  /** What a group member who may not change the timer sees instead of the choice. */
+  current: (duration: string) =>
+    msg(str`Disappearing messages: ${duration}`, { id: 'disappearing-current', desc: 'A group’s timer, shown to members who cannot change it; the placeholder is a timer such as “1 day” or “Off”' }),
+  adminsOnly: () => msg('Only the group’s owner and admins can change it.', { id: 'disappearing-admins-only', desc: 'Under a group’s disappearing-messages setting, for members who cannot change it' }),
   off: () => msg('Off', { id: 'disappearing-off', desc: 'Disappearing messages: not on (messages stay)' }),
   hour: () => msg('1 hour', { id: 'disappearing-1-hour', desc: 'A disappearing-messages timer' }),
   day: () => msg('1 day', { id: 'disappearing-1-day', desc: 'A disappearing-messages timer' }),
