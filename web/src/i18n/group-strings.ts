@@ -49,7 +49,7 @@ export const tg = {
   groupDetails: () => msg('Group details', { id: 'group-details' }),
   sinceJoined: () => msg('You see messages from the time you joined.', { id: 'group-since-joined' }),
   memberKeyChanged: (name: string) =>
-    msg(str`${name}'s safety number has changed in this group. This device keeps the key it first trusted and does not accept the new one, so it cannot read what ${name} sends with it. Compare safety numbers with ${name} before trusting anything new.`, { id: 'group-member-key-changed' }),
+    msg(str`${name}'s safety number has changed in this group. This device keeps the key it first trusted and does not accept the new one, so it cannot read what ${name} sends with it, nor follow a change of the group made with the new key: the group may stop updating on this device. Compare safety numbers with ${name} before trusting anything new.`, { id: 'group-member-key-changed' }),
   removed: (reason: GroupRemovedReason) =>
     ({
       removed: () => msg('You were removed from this group. You can read what you have, but not write.', { id: 'group-removed-removed' }),
