@@ -20,6 +20,7 @@ import {
   getCiphersuiteImpl,
 } from 'ts-mls';
 import { makeGenericHpke } from 'ts-mls/crypto/implementation/hpke.js';
+import { sha256 } from '@noble/hashes/sha2.js';
 
 export const SUITE_NAME = 'MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519' as const;
 
@@ -111,7 +112,18 @@ export async function loadSuite(options: SuiteOptions = {}): Promise<Suite> {
     ed25519: !have.ed25519 || options.forceFallback?.ed25519 === true,
   };
   const provider = fallback.x25519 || fallback.ed25519 ? fallbackProvider(fallback) : defaultCryptoProvider;
-  return { impl: await getCiphersuiteImpl(getCiphersuiteFromName(SUITE_NAME), provider), fallback };
+  return { impl: withSyncDigest(await getCiphersuiteImpl(getCiphersuiteFromName(SUITE_NAME), provider)), fallback };
+}
+
+/**
+ * SHA-256 digests from @noble/hashes instead of WebCrypto: the same function, the same bytes.
+ * ts-mls hashes the ratchet tree node by node (tree hashes, parent hashes: a join at 1,000
+ * members makes hundreds of thousands of small digests), and each WebCrypto digest is a trip
+ * through the runtime's crypto thread pool that costs far more than hashing a few hundred bytes.
+ * HMAC, HKDF and AES-GCM stay on WebCrypto (few calls, and keys that stay non-extractable there).
+ */
+function withSyncDigest(impl: CiphersuiteImpl): CiphersuiteImpl {
+  return { ...impl, hash: { ...impl.hash, digest: async (data: Uint8Array) => sha256(data) } };
 }
 
 // The default suite is stateless (keys live in group states, never in it), so one per process is
