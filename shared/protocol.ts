@@ -10,7 +10,6 @@ import { z } from 'zod';
 import { LIMITS } from './limits';
 import { GROUP_ERROR_CODES, GroupClientFrames, GroupServerFrames } from './protocol-groups';
 import { AnnouncementClientFrames, AnnouncementServerFrames } from './protocol-announcements';
-import { acceptsHot } from './protocol-hot';
 import { SCHEDULE_ERROR_CODES, ScheduleClientFrames, ScheduleServerFrames } from './protocol-schedule';
 
 import { ChunkCount, ChunkIndex, ClaimedUsername, FileId, IdBatch, MessageId, PublicKey, SealedEnvelope, SignalData, Signature, TransientEnvelope, Username, b64, IceServer } from './protocol-primitives';
@@ -211,7 +210,7 @@ export type Decoded<T> = { ok: true; frame: T } | { ok: false; code: 'bad_frame'
 const clientTypes = new Set<string>(ClientFrame.options.map((o) => o.shape.t.value));
 const serverTypes = new Set<string>(ServerFrame.options.map((o) => o.shape.t.value));
 
-function decodeWith<T>(schema: z.ZodType<T>, known: Set<string>, text: string, hot?: (t: string, raw: object) => boolean): Decoded<T> {
+function decodeWith<T>(schema: z.ZodType<T>, known: Set<string>, text: string): Decoded<T> {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -225,8 +224,6 @@ function decodeWith<T>(schema: z.ZodType<T>, known: Set<string>, text: string, h
   if (typeof t !== 'string' || !known.has(t)) {
     return { ok: false, code: 'unknown_type', message: `unknown frame type ${JSON.stringify(t)?.slice(0, 40)}` };
   }
-  // The relay's hot frames are checked in plain code first (protocol-hot.ts): the same rules, no zod walk.
-  if (hot?.(t, raw)) return { ok: true, frame: raw as T };
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -236,7 +233,7 @@ function decodeWith<T>(schema: z.ZodType<T>, known: Set<string>, text: string, h
 }
 
 /** Decode a frame a client sent. Never throws. */
-export const decodeClientFrame = (text: string): Decoded<ClientFrame> => decodeWith(ClientFrame, clientTypes, text, acceptsHot);
+export const decodeClientFrame = (text: string): Decoded<ClientFrame> => decodeWith(ClientFrame, clientTypes, text);
 /** Decode a frame the server sent. Never throws. */
 export const decodeServerFrame = (text: string): Decoded<ServerFrame> => decodeWith(ServerFrame, serverTypes, text);
 
