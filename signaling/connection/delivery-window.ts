@@ -74,6 +74,8 @@ export class DeliveryWindow {
 
   /** Removes an acknowledged item handed over from the queue; its kind if it was one. */
   settleQueued(group: AckGroup, peer: string, id: string): QueueItem['kind'] | undefined {
+    // Every ack asks here for each id; on a live connection nothing was handed over, so no key is built.
+    if (this.#handed.size === 0) return undefined;
     const key = handedKey(group, peer, id);
     const handed = this.#handed.get(key);
     if (!handed) return undefined;

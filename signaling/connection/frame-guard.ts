@@ -13,6 +13,8 @@ const STRUCTURE = ['[', '{', ',', ':'] as const;
 
 /** True when `text` has at most `maxTokens` JSON structure tokens (`[ { , :`) outside strings. */
 export function withinJsonBudget(text: string, maxTokens: number): boolean {
+  // Each token is one character: a text no longer than the budget cannot exceed it (most relay frames).
+  if (text.length <= maxTokens) return true;
   return countAnywhere(text, maxTokens) <= maxTokens || countOutsideStrings(text, maxTokens) <= maxTokens;
 }
 

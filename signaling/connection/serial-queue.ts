@@ -9,7 +9,9 @@ export class SerialQueue {
   #tail: Promise<void> = Promise.resolve();
   #waiting = 0;
   #over = false;
-  /** Tasks pushed while a task runs synchronously (re-entrantly): chained once it has returned. */
+  /** True while a task runs synchronously: a task pushed then (re-entrantly) is chained once it has returned. */
+  #running = false;
+  /** Those tasks; made only when there is one (not an array per frame). */
   #reentrant: (() => Promise<void> | void)[] | undefined;
 
   constructor(
@@ -41,7 +43,7 @@ export class SerialQueue {
       this.#over = true;
       this.onBacklog(true);
     }
-    if (this.#reentrant) this.#reentrant.push(task);
+    if (this.#running) (this.#reentrant ??= []).push(task);
     else this.#chain(task);
   }
 
@@ -50,7 +52,7 @@ export class SerialQueue {
   }
 
   #runNow(task: () => Promise<void> | void): void {
-    this.#reentrant = [];
+    this.#running = true;
     try {
       const result = task();
       if (result && typeof result.then === 'function') this.#tail = result.then(this.#done, this.#failed);
@@ -58,7 +60,9 @@ export class SerialQueue {
     } catch (err) {
       this.#failed(err);
     }
+    this.#running = false;
     const later = this.#reentrant;
+    if (!later) return;
     this.#reentrant = undefined;
     for (const t of later) this.#chain(t);
   }

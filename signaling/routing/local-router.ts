@@ -77,7 +77,8 @@ export class LocalRouter implements Router {
     return new Set(users.filter((u) => this.#live(u)));
   }
 
-  async message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
+  /** Synchronous when the recipient is live (the relay's usual case): no promise per message. */
+  message(msg: InflightMessage, to: string, sender: Session): Promise<void> | void {
     const recipient = this.#online.get(to);
     if (recipient && recipient.welcomed && !recipient.queue.draining) {
       this.#arrive(recipient, { t: 'message', msg });
@@ -89,6 +90,10 @@ export class LocalRouter implements Router {
       sender.holdReading();
       return;
     }
+    return this.#queueMessage(msg, to, recipient);
+  }
+
+  async #queueMessage(msg: InflightMessage, to: string, recipient: Session | undefined): Promise<void> {
     // Older queued items are still being handed over (or the login is not welcomed yet): this one joins the queue, after them.
     const result = await this.#handover.queueMessages(to, [msg], this.#answer);
     if (result === 'stored' && this.#online.get(to) === recipient && recipient) this.#handover.refill(recipient);
@@ -105,17 +110,19 @@ export class LocalRouter implements Router {
     return result;
   }
 
-  async receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> {
+  receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> | void {
     const sender = this.#online.get(from);
     if (sender) {
       this.#arrive(sender, { t: 'receipt', by, ids, kind });
       return;
     }
     const now = Date.now();
-    await this.store.queue.enqueue(
-      from,
-      ids.map((id) => ({ kind, peer: by, id, ts: now })),
-    );
+    return this.store.queue
+      .enqueue(
+        from,
+        ids.map((id) => ({ kind, peer: by, id, ts: now })),
+      )
+      .then(() => undefined);
   }
 
   async deliver(user: string, routed: Routed): Promise<DeliverResult> {

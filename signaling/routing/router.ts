@@ -68,16 +68,20 @@ export interface Router {
   leave(session: Session): void;
   /** Which of `users` have a welcomed live connection. */
   online(users: readonly string[]): Promise<Set<string>>;
-  /** A sealed message from `sender`'s user: live if `to` is online and caught up, else queued; the sender is answered. */
-  message(msg: InflightMessage, to: string, sender: Session): Promise<void>;
+  /**
+   * A sealed message from `sender`'s user: live if `to` is online and caught up, else queued; the
+   * sender is answered. A router may hand a live message over synchronously and return nothing
+   * (the local router does: no promise per relayed message); otherwise it returns a promise.
+   */
+  message(msg: InflightMessage, to: string, sender: Session): Promise<void> | void;
   /**
    * A message the server held for its sender (scheduled, issue 13): durably queued for `to` and
    * then handed to their live connection from the queue, so it is never only in memory. Nobody
    * is answered; the result says whether the queue holds it.
    */
   release(msg: InflightMessage, to: string): Promise<EnqueueResult>;
-  /** `by` acknowledged (or refused) `ids` from `from`: tell `from`, live or through their queue. */
-  receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void>;
+  /** `by` acknowledged (or refused) `ids` from `from`: tell `from`, live or through their queue (synchronous when live, as {@link message}). */
+  receipt(by: string, from: string, ids: string[], kind: ReceiptKind): Promise<void> | void;
   /** Something for `user`'s live connection that is never stored. */
   deliver(user: string, routed: Routed): Promise<DeliverResult>;
   /** The connection acknowledged something: hand over more of its queue if there is room. */
