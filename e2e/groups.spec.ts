@@ -122,9 +122,11 @@ test('settings, a ban and its lifting, a transfer of ownership, leaving and dele
   await save('Takes join requests', true);
   await result.getByRole('button', { name: 'Request to join' }).click();
   await expect(result).toContainText('Request sent');
-  // Declined: the request leaves alice's list, and bob, searching again, may ask again at once.
+  // Declined: the request leaves alice's list; bob's result says so at once and he may ask again.
   await joinRequest(alice, 'bob').getByRole('button', { name: 'Decline' }).click();
   await expect(joinRequest(alice, 'bob')).toHaveCount(0);
+  await expect(result).toContainText('An admin declined your request.');
+  await expect(result.getByRole('button', { name: 'Request to join' })).toBeVisible();
   const retry = await findGroup(bob, 'chess', 'Chess');
   await retry.getByRole('button', { name: 'Request to join' }).click();
   await expect(retry).toContainText('Request sent');

@@ -32,6 +32,11 @@ export class ParleyGroupSearch extends LitElement {
     super.connectedCallback();
     // Approved meanwhile: the result says so instead of "Request sent".
     this.#listen.watch(this.services.groups, ['groups']);
+    // Declined meanwhile: the result says so, and offers to ask again.
+    this.#listen.watch(this.services.groups.admin, ['declined'], (e) => {
+      const group = (e as CustomEvent<string>).detail;
+      if (this.asked.get(group)?.sent) this.asked = new Map(this.asked).set(group, { sent: false, error: tg.requestDeclined() });
+    });
   }
 
   override render() {

@@ -48,6 +48,8 @@ export class GroupAdmin extends EventTarget {
       case 'group_request':
         return this.#changed(this.#requests.add({ group: f.group, user: f.user, identityKey: f.identityKey, ...(f.approved ? { approved: f.approved } : {}) }));
       case 'group_decided':
+        // To the requester, about their own request: declined (an accepted one arrives as the group itself).
+        if (f.user === this.core.me && !f.accept) this.dispatchEvent(new CustomEvent<string>('declined', { detail: f.group }));
         return this.#changed(this.#requests.drop(f.group, f.user));
       case 'group_state':
         return this.#applyState(f);

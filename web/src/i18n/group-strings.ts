@@ -35,6 +35,7 @@ export const tg = {
       : msg(str`${n} members`, { id: 'group-member-count' }),
   requestToJoin: () => msg('Request to join', { id: 'group-request-to-join' }),
   requestSent: () => msg('Request sent. An admin of the group decides.', { id: 'group-request-sent' }),
+  requestDeclined: () => msg('An admin declined your request. You may ask again.', { id: 'group-request-declined', desc: 'Shown in a group search result when an admin declined the join request just made.' }),
   alreadyIn: () => msg('You are in this group.', { id: 'group-already-in' }),
   // join requests
   joinRequests: () => msg('Join requests', { id: 'group-join-requests' }),

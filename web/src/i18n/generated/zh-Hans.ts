@@ -260,6 +260,7 @@
 'group-removed-lapsed': `你离开的时间超过了该群组保留记录的期限，此设备已无法继续同步。请重新申请加入。`,
 'group-removed-left': `你已退出该群组。你可以查看已有的消息，但不能再发言。`,
 'group-removed-removed': `你已被移出该群组。你可以查看已有的消息，但不能再发言。`,
+'group-request-declined': `管理员拒绝了你的入群申请，你可以再次申请。`,
 'group-request-sent': `申请已发送，由群管理员审核。`,
 'group-request-to-join': `申请加入`,
 'group-results': `搜索到的群组`,
