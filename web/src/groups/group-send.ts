@@ -104,6 +104,15 @@ export class GroupSender {
       const n = (this.#stale.get(entry.id) ?? 0) + 1;
       this.#stale.set(entry.id, n);
       if (n <= STALE_RESENDS) setTimeout(() => this.route(entry), 200 * n);
+      // Still behind after that (the log is slow to bring this device up, or it refused a commit):
+      // it waits for the outbox's next resend, and says why meanwhile rather than only "sending".
+      else {
+        await this.d.messenger.routed.update(entry.conv, entry.id, (m) => {
+          if (m.state !== 'sending' || m.error === f.code) return false;
+          m.error = f.code;
+          return true;
+        });
+      }
     }
     // Anything else (rate_limited, unavailable) waits in the outbox for the next resend.
     return true;
