@@ -141,12 +141,13 @@ test('a Node member and a browser share one MLS group: Welcome, messages both wa
     await carl2.uploadKeyPackages(2);
     expect(await node.removeUsers(group, [CARL])).toMatchObject({ t: 'group_committed', epoch: 5 });
     expect(await node.addUsers(group, [CARL])).toMatchObject({ t: 'group_committed', epoch: 6 });
-    // The refused Add leaves him out of her MLS state; the server's member list, read again when the details open, names him.
+    // The refused Add leaves him out of her MLS state; the server's member list, read again as the
+    // refusal is noted (not only when the details open), names him, and the alert shows at once.
+    await expect(alice.page.getByRole('alert').filter({ hasText: `${CARL}'s safety number has changed in this group.` })).toBeVisible();
     const details = alice.page.getByRole('button', { name: 'Group details' });
     await details.click();
     await details.click();
     await expect(await member(alice, CARL)).toBeVisible();
-    await expect(alice.page.getByRole('alert').filter({ hasText: `${CARL}'s safety number has changed in this group.` })).toBeVisible();
   } finally {
     for (const c of clients) await c.close();
   }

@@ -59,6 +59,8 @@ export interface GroupsFace extends EventTarget {
   send(id: string, text: string, reply?: { id: string; author: string; text: string }): Promise<void>;
   /** True when a group showed `user` with another key than the one this device trusts for them (refused). */
   keyChanged(user: string): boolean;
+  /** How many users this device has seen with a changed key (grows when one more is refused). */
+  readonly keyChanges: number;
   readonly admin: GroupAdminFace;
   readonly chat: GroupChatFace;
 }

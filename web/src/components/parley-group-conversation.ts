@@ -45,6 +45,8 @@ export class ParleyGroupConversation extends LitElement {
   @query('parley-message-log') private log: ParleyMessageLog | undefined;
   @query('parley-composer') private composer: ParleyComposer | undefined;
   readonly #listen = new ListenController(this);
+  /** services.groups.keyChanges when last looked at (#keyChangesSeen). */
+  #keyChangesAt: number | undefined;
   // Dropped files go up once for every member, as attached ones do (files/group-sends.ts).
   readonly #drop = new FileDropController(
     this,
@@ -57,7 +59,11 @@ export class ParleyGroupConversation extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.#listen.watch(this.services.groups, ['groups']);
+    this.#keyChangesSeen();
+    this.#listen.watch(this.services.groups, ['groups'], () => {
+      this.#keyChangesSeen();
+      this.requestUpdate();
+    });
     this.#listen.watch(this.services.connection, ['status']);
     const tabShown = () => void this.services.messenger.states.setTabVisible(document.visibilityState === 'visible');
     this.#listen.watch(document, ['visibilitychange'], tabShown);
@@ -90,6 +96,19 @@ export class ParleyGroupConversation extends LitElement {
     if (this.services.connection.status === 'replaced') return t.composerReplaced();
     if (view.settings.onlyAdminsSend && view.role === 'member') return tg.adminsOnlyNote();
     return undefined;
+  }
+
+  /**
+   * A key was refused since this view last looked: the refused user is not in this device's MLS
+   * state, so the server's member list (which names them) is read again for the alert below,
+   * rather than only when Group details opens.
+   */
+  #keyChangesSeen(): void {
+    const n = this.services.groups.keyChanges;
+    if (n === this.#keyChangesAt) return;
+    const first = this.#keyChangesAt === undefined;
+    this.#keyChangesAt = n;
+    if (!first && !this.services.groups.view(this.group)?.removed) this.services.groups.admin.refresh(this.group).catch(() => undefined);
   }
 
   /** Members whose key changed (refused by this device), flagged as a contact's change is. */

@@ -225,6 +225,10 @@ export class Groups extends EventTarget {
     return this.#trust.conflicts.has(user);
   }
 
+  get keyChanges(): number {
+    return this.#trust.conflicts.size;
+  }
+
   /** Posts a file whose sealed copy the server keeps for the group already (files/group-sends.ts). */
   sendFile(id: string, offer: FileOffer): Promise<void> {
     return this.chat.sendFile(id, offer);
