@@ -19,11 +19,7 @@ function authzRules(name: string, useUsers: () => { user(prefix: string): Promis
   describe(`group authorization on ${name}`, () => {
     const h = useUsers();
     const pins: Pins = new Map();
-    const member = async (prefix: string) => {
-      const m = await GroupMember.of(await h.user(prefix), pins);
-      await m.uploadKeyPackages(2);
-      return m;
-    };
+    const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
     const stateOf = async (m: GroupMember, group: string) => {
       m.client.send({ t: 'group_info', group });
       return m.client.next((f): f is ServerFrameOf<'group_state'> => f.t === 'group_state' && f.group === group);

@@ -40,11 +40,7 @@ async function afterTheTimer(owner: GroupMember, away: GroupMember, login: (id: 
 describe('a group message with a ttl (Redis, two nodes)', () => {
   const h = useCluster({ nodes: 2 });
   const pins: Pins = new Map();
-  const member = async (node: number, prefix: string) => {
-    const m = await GroupMember.of(await h.user(node, prefix), pins);
-    await m.uploadKeyPackages(2);
-    return m;
-  };
+  const member = async (node: number, prefix: string) => GroupMember.ready(await h.user(node, prefix), pins);
 
   it('is not handed to a member who logs in after it ran out, on the other node; one without a ttl is', async () => {
     const [owner, away] = [await member(0, 'owner'), await member(1, 'away')];
@@ -55,11 +51,7 @@ describe('a group message with a ttl (Redis, two nodes)', () => {
 describe('a group message with a ttl (one node)', () => {
   const h = useServer();
   const pins: Pins = new Map();
-  const member = async (prefix: string) => {
-    const m = await GroupMember.of(await h.user(prefix), pins);
-    await m.uploadKeyPackages(2);
-    return m;
-  };
+  const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
 
   it('is not handed to a member who logs in after it ran out; one without a ttl is', async () => {
     const [owner, away] = [await member('owner'), await member('away')];

@@ -51,11 +51,7 @@ function groupFileRules(backend: string, useUsers: () => Users): void {
   describe(`group files on ${backend}`, () => {
     const h = useUsers();
     const pins: Pins = new Map();
-    const member = async (prefix: string) => {
-      const m = await GroupMember.of(await h.user(prefix), pins);
-      await m.uploadKeyPackages(2);
-      return m;
-    };
+    const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
     /** An owner and two members, all joined. */
     const trio = async () => {
       const owner = await member('owner');

@@ -15,11 +15,7 @@ import { useServer } from '../test-support/harness';
 describe('a member behind a commit the log no longer holds', () => {
   const h = useServer({ env: { GROUP_LOG_MAX_ENTRIES: '4' } });
   const pins: Pins = new Map();
-  const member = async (prefix: string) => {
-    const m = await GroupMember.of(await h.user(prefix), pins);
-    await m.uploadKeyPackages(2);
-    return m;
-  };
+  const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
 
   it('is told it lapsed at login and is out (the owner hears `left`); one behind only messages reads on', async () => {
     const owner = await member('owner');

@@ -17,11 +17,7 @@ function receiptRules(name: string, useUsers: () => { user(prefix: string): Prom
   describe(`group receipts on ${name}`, () => {
     const h = useUsers();
     const pins: Pins = new Map();
-    const member = async (prefix: string) => {
-      const m = await GroupMember.of(await h.user(prefix), pins);
-      await m.uploadKeyPackages(2);
-      return m;
-    };
+    const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
     /** Who has message `id`, as its author is told: user → 'read' | 'delivered' | 'no'. */
     const info = async (m: GroupMember, group: string, id: string) => {
       m.client.send({ t: 'group_receipts', group, id });

@@ -20,11 +20,7 @@ function roleRules(name: string, useUsers: () => { user(prefix: string): Promise
   describe(`group roles on ${name}`, () => {
     const h = useUsers();
     const pins: Pins = new Map();
-    const member = async (prefix: string) => {
-      const m = await GroupMember.of(await h.user(prefix), pins);
-      await m.uploadKeyPackages(2);
-      return m;
-    };
+    const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
     const roleOf = async (m: GroupMember, group: string, user: string) => {
       m.client.send({ t: 'group_info', group });
       const state = await m.client.next((f): f is ServerFrameOf<'group_state'> => f.t === 'group_state' && f.group === group);

@@ -13,11 +13,7 @@ type Typing = ServerFrameOf<'group_typing'>;
 describe('typing in a group', () => {
   const h = useServer();
   const pins: Pins = new Map();
-  const member = async (prefix: string) => {
-    const m = await GroupMember.of(await h.user(prefix), pins);
-    await m.uploadKeyPackages(2);
-    return m;
-  };
+  const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
 
   it('reaches the other members online, and none from a muted member, an outsider or across a block', async () => {
     const owner = await member('owner');

@@ -23,11 +23,7 @@ function memberChatRules(name: string, useUsers: () => Users): void {
   describe(`member chats on ${name}`, () => {
     const h = useUsers();
     const pins: Pins = new Map();
-    const member = async (prefix: string) => {
-      const m = await GroupMember.of(await h.user(prefix), pins);
-      await m.uploadKeyPackages(2);
-      return m;
-    };
+    const member = async (prefix: string) => GroupMember.ready(await h.user(prefix), pins);
     /** The owner's group with `a` and `b` in it (contacts of the owner, not of each other). */
     const groupOf = async (owner: GroupMember, a: GroupMember, b: GroupMember, memberChats: boolean) => {
       await makeContacts(owner.client, a.client);

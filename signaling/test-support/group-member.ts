@@ -57,6 +57,13 @@ export class GroupMember {
     return new GroupMember(client, env);
   }
 
+  /** A member of `client` (its key pinned in `pins`) with `count` KeyPackages on the server: ready to be added. */
+  static async ready(client: ParleyClient, pins: Pins, count = 2): Promise<GroupMember> {
+    const m = await GroupMember.of(client, pins);
+    await m.uploadKeyPackages(count);
+    return m;
+  }
+
   get name(): string {
     return this.client.username;
   }
