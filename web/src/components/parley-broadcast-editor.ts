@@ -8,7 +8,7 @@ import { tb } from '../i18n/broadcast-strings';
 import { errorText } from '../i18n/error-text';
 import { t } from '../i18n/strings';
 import { type Services, servicesContext } from './context';
-import { controls } from './shared-styles';
+import { controls, dialogStyles } from './shared-styles';
 import { localized } from '@lit/localize';
 
 /**
@@ -96,13 +96,12 @@ export class ParleyBroadcastEditor extends LitElement {
 
   static override styles = [
     controls,
+    dialogStyles,
     css`
       :host { display: block; }
       .open { width: 100%; }
-      dialog { width: min(26rem, calc(100vw - 2rem)); max-height: 85vh; border: 1px solid var(--border); border-radius: 12px; background: var(--panel); color: var(--text); padding: 1rem; }
-      dialog::backdrop { background: rgb(0 0 0 / 0.4); }
+      dialog { max-height: 85vh; }
       form { display: flex; flex-direction: column; gap: 0.35rem; }
-      h2 { margin: 0 0 0.5rem; font-size: 1.1rem; }
       fieldset { border: 1px solid var(--border); border-radius: 8px; margin: 0.5rem 0 0; padding: 0.4rem 0.6rem; }
       ul { list-style: none; margin: 0; padding: 0; max-height: 16rem; overflow-y: auto; }
       .check { display: flex; gap: 0.4rem; align-items: center; color: inherit; padding: 0.15rem 0; }

@@ -5,7 +5,7 @@ import type { MemberReceipt } from '../groups/group-receipts';
 import { errorText } from '../i18n/error-text';
 import { ti } from '../i18n/message-info-strings';
 import { type Services, servicesContext } from './context';
-import { controls } from './shared-styles';
+import { controls, dialogStyles } from './shared-styles';
 import { localized } from '@lit/localize';
 
 /**
@@ -97,10 +97,9 @@ export class ParleyMessageInfo extends LitElement {
 
   static override styles = [
     controls,
+    dialogStyles,
     css`
-      dialog { width: min(24rem, calc(100vw - 2rem)); max-height: 80vh; overflow-y: auto; border: 1px solid var(--border); border-radius: 12px; background: var(--panel); color: var(--text); padding: 1rem; }
-      dialog::backdrop { background: rgb(0 0 0 / 0.4); }
-      h2 { margin: 0 0 0.5rem; font-size: 1.1rem; }
+      dialog { width: min(24rem, calc(100vw - 2rem)); max-height: 80vh; overflow-y: auto; }
       h3 { margin: 0.6rem 0 0.2rem; font-size: 0.95rem; }
       ul { margin: 0; padding-inline-start: 1.2rem; }
       .none { margin: 0; color: var(--muted); font-size: 0.9rem; }

@@ -7,7 +7,7 @@ import { groupConv } from './group-ids';
 import { errorText } from '../i18n/error-text';
 import { tg } from '../i18n/group-strings';
 import { t } from '../i18n/strings';
-import { controls } from './shared-styles';
+import { controls, dialogStyles } from './shared-styles';
 import { localized } from '@lit/localize';
 
 /**
@@ -71,13 +71,11 @@ export class ParleyNewGroup extends LitElement {
 
   static override styles = [
     controls,
+    dialogStyles,
     css`
       :host { display: block; }
       .open { width: 100%; }
-      dialog { width: min(26rem, calc(100vw - 2rem)); border: 1px solid var(--border); border-radius: 12px; background: var(--panel); color: var(--text); padding: 1rem; }
-      dialog::backdrop { background: rgb(0 0 0 / 0.4); }
       form { display: flex; flex-direction: column; gap: 0.35rem; }
-      h2 { margin: 0 0 0.5rem; font-size: 1.1rem; }
       .check { display: flex; gap: 0.4rem; align-items: center; color: inherit; margin-top: 0.4rem; }
       .row { display: flex; gap: 0.5rem; margin-top: 0.5rem; }
       .error:empty { margin: 0; }

@@ -9,7 +9,7 @@ import { errorText } from '../i18n/error-text';
 import { ts } from '../i18n/schedule-strings';
 import type { StoredMessage } from '../storage/db';
 import { type Services, servicesContext } from './context';
-import { controls } from './shared-styles';
+import { controls, dialogStyles } from './shared-styles';
 
 /** Where the dialog's time starts: an hour from now. */
 const DEFAULT_AHEAD_MS = 3_600_000;
@@ -154,6 +154,7 @@ export class ParleySendOptions extends LitElement {
 
   static override styles = [
     controls,
+    dialogStyles,
     css`
       :host { position: relative; display: flex; }
       .trigger { padding: 0 0.6rem; }
@@ -164,9 +165,8 @@ export class ParleySendOptions extends LitElement {
       }
       [role='menuitem'] { text-align: start; padding: 0.4rem 0.6rem; border-radius: 6px; background: transparent; color: inherit; white-space: nowrap; }
       [role='menuitem']:focus, [role='menuitem']:hover { background: var(--bubble-out); outline: none; }
-      dialog { width: min(24rem, calc(100vw - 2rem)); border: 1px solid var(--border); border-radius: 12px; background: var(--panel); color: var(--text); padding: 1rem; }
-      dialog::backdrop { background: rgb(0 0 0 / 0.4); }
-      h2 { margin: 0 0 0.6rem; font-size: 1.1rem; }
+      dialog { width: min(24rem, calc(100vw - 2rem)); }
+      dialog h2 { margin-bottom: 0.6rem; }
       label { display: block; margin-bottom: 0.25rem; }
       input { width: 100%; box-sizing: border-box; }
       .row { display: flex; gap: 0.5rem; justify-content: flex-end; margin-top: 0.8rem; }

@@ -19,6 +19,13 @@ export const controls = css`
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
 
+/** A modal dialog's frame, backdrop and title; a component sets only what differs (its width, its height). */
+export const dialogStyles = css`
+  dialog { width: min(26rem, calc(100vw - 2rem)); border: 1px solid var(--border); border-radius: 12px; background: var(--panel); color: var(--text); padding: 1rem; }
+  dialog::backdrop { background: rgb(0 0 0 / 0.4); }
+  dialog h2 { margin: 0 0 0.5rem; font-size: 1.1rem; }
+`;
+
 /** A destructive action's confirmation (sign out, replacing the account): a danger button, a bordered warning, a row of buttons. */
 export const confirmStyles = css`
   button.danger { background: var(--danger); color: #fff; }
