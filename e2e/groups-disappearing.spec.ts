@@ -7,7 +7,7 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/fixtures';
-import { createGroup, openGroup } from './support/group-ui';
+import { addMembers, createGroup, openGroup } from './support/group-ui';
 import type { ParleyUser } from './support/parley-user';
 
 const GROUP = 'Brief';
@@ -32,11 +32,7 @@ test('the owner’s 1-day timer reaches every member, deletes what is sent on al
   await alice.befriend(bob);
   await alice.befriend(carol);
   await createGroup(alice, GROUP);
-  await details(alice).click();
-  await alice.page.getByRole('button', { name: 'Add members' }).click();
-  await alice.page.getByRole('checkbox', { name: 'bob' }).check();
-  await alice.page.getByRole('checkbox', { name: 'carol' }).check();
-  await alice.page.getByRole('button', { name: 'Add to group' }).click();
+  await addMembers(alice, ['bob', 'carol']);
   for (const u of [bob, carol]) await openGroup(u, GROUP);
   for (const u of [alice, bob, carol]) await shortenTimers(u.page);
 

@@ -5,7 +5,7 @@
 // opens it ("Read by"). Escape and Close close it; a member's message offers no "Message info".
 import type { Locator } from '@playwright/test';
 import { expect, test } from './support/fixtures';
-import { createGroup, openGroup } from './support/group-ui';
+import { addMembers, createGroup, openGroup } from './support/group-ui';
 import type { ParleyUser } from './support/parley-user';
 
 const GROUP = 'Receipts crew';
@@ -34,11 +34,7 @@ test('Message info lists who read and who only has a group message, and follows 
   await alice.befriend(bob);
   await alice.befriend(carol);
   await createGroup(alice, GROUP);
-  await alice.page.getByRole('button', { name: 'Group details' }).click();
-  await alice.page.getByRole('button', { name: 'Add members' }).click();
-  await alice.page.getByRole('checkbox', { name: 'bob' }).check();
-  await alice.page.getByRole('checkbox', { name: 'carol' }).check();
-  await alice.page.getByRole('button', { name: 'Add to group' }).click();
+  await addMembers(alice, ['bob', 'carol']);
   await alice.page.getByRole('button', { name: 'Group details' }).click();
   await openGroup(bob, GROUP);
   // carol is in the group (it is in her list) but does not open it.

@@ -6,7 +6,7 @@
  */
 import type { ParleyUser } from './support/parley-user';
 import { chatting, expect, test } from './support/fixtures';
-import { createGroup, openGroup } from './support/group-ui';
+import { addMembers, createGroup, openGroup } from './support/group-ui';
 
 /** Writes `text` and opens Send options → Schedule message with `at` (ms, whole seconds) in "Send at"; returns the dialog. */
 async function pickTime(user: ParleyUser, text: string, at: number) {
@@ -111,10 +111,7 @@ test('in a group: a scheduled message is posted for every member at its time whi
   await alice.befriend(carol);
   await createGroup(alice, 'Early birds');
   const add = async (name: string) => {
-    await alice.page.getByRole('button', { name: 'Group details' }).click();
-    await alice.page.getByRole('button', { name: 'Add members' }).click();
-    await alice.page.getByRole('checkbox', { name }).check();
-    await alice.page.getByRole('button', { name: 'Add to group' }).click();
+    await addMembers(alice, [name]);
     await alice.page.getByRole('button', { name: 'Group details' }).click();
   };
   await add('bob');

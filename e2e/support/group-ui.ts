@@ -23,6 +23,14 @@ export async function createGroup(user: ParleyUser, name: string, options: { lis
   await expect(user.page.getByRole('heading', { name })).toBeVisible();
 }
 
+/** In the open group (its details closed), "Group details" → "Add members" adds contacts `names`; the details stay open. */
+export async function addMembers(owner: ParleyUser, names: readonly string[]): Promise<void> {
+  await owner.page.getByRole('button', { name: 'Group details' }).click();
+  await owner.page.getByRole('button', { name: 'Add members' }).click();
+  for (const name of names) await owner.page.getByRole('checkbox', { name }).check();
+  await owner.page.getByRole('button', { name: 'Add to group' }).click();
+}
+
 /** Searches the directory with "Find groups" and returns the result item of the group `name`. */
 export async function findGroup(user: ParleyUser, query: string, name: string): Promise<Locator> {
   await user.page.getByRole('textbox', { name: 'Find groups' }).fill(query);
