@@ -22,7 +22,8 @@ import { encodeInbox, isVolatile } from './inbox';
 import type { Presence } from './presence';
 import { handTail } from './stream-tail';
 import type { StreamEntry } from './stream-entry';
-import type { StreamWriter, Written } from './stream-writer';
+import type { StreamWriter } from './stream-writer';
+import { type MessageItem, WriteBatcher } from './write-batch';
 
 /** How soon a connection whose stream could not be read (Redis away) is read again. */
 const RETRY_READ_MS = 500;
@@ -53,9 +54,11 @@ export class ClusterDelivery {
   readonly #unread = new Set<Session>();
   /** Per connection, its messages being written, and frames waiting for one of them to be answered. */
   readonly #flights = new WeakMap<Session, { count: number; waiters: (() => void)[] }>();
+  readonly #batcher: WriteBatcher;
   #retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DeliveryDeps) {
+    this.#batcher = new WriteBatcher({ write: (to, items, offlineOk) => deps.writer.write(to, items, offlineOk), landed: this.arrived });
     this.handover = new Handover(deps.store, deps.log, deps.queueWindowBytes, (session, err) => {
       deps.log.warn({ session: session.id, err: String(err) }, 'reading a stream failed; reading again soon');
       this.#unread.add(session);
@@ -64,14 +67,14 @@ export class ClusterDelivery {
   }
 
   /**
-   * Issues the message's write now and answers the sender when Redis replies, without holding
-   * the connection's next frames for it: with `appendfsync always` a reply waits for an fsync,
-   * and a sender's messages in flight together share one (Redis writes one connection's calls in
-   * order, so they are stored in the order they came). At most SENDS_IN_FLIGHT per connection;
+   * Hands the message to its recipient's next batch write and answers the sender when Redis
+   * replies, without holding the connection's next frames for it: with `appendfsync always` a
+   * reply waits for an fsync, and messages in flight together share one (a recipient's batches go
+   * one at a time, so they are stored in the order they came). At most SENDS_IN_FLIGHT per connection;
    * past that the connection's frames wait (and its socket is read no further) until one is answered.
    */
   message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
-    const item: QueueItem = messageItem(msg);
+    const item = messageItem(msg);
     const flight = this.#flights.get(sender) ?? { count: 0, waiters: [] };
     this.#flights.set(sender, flight);
     flight.count++;
@@ -88,14 +91,14 @@ export class ClusterDelivery {
   }
 
   /**
-   * Writes one message (refused with `offline` when nobody holds the recipient and storing was not
+   * Writes one message, with the other messages for `to` of this moment (write-batch.ts), and
+   * answers its sender. Refused with `offline` when nobody holds the recipient and storing was not
    * allowed yet: storing for someone offline is paced for the disk, as on one node, so only then
-   * is the sender's budget for it taken, and the write issued again) and answers its sender.
+   * is the sender's budget for it taken, and the write issued again.
    */
-  async #send(item: Extract<QueueItem, { kind: 'msg' }>, to: string, sender: Session, offlineOk: boolean): Promise<void> {
-    const { deps } = this;
-    const written = await deps.writer.write(to, [item], offlineOk);
-    if (written.result === 'offline') {
+  async #send(item: MessageItem, to: string, sender: Session, offlineOk: boolean): Promise<void> {
+    const result = await this.#batcher.write(to, item, offlineOk);
+    if (result === 'offline') {
       if (!sender.allowStored(item.env.length)) {
         sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: item.id });
         sender.holdReading();
@@ -103,8 +106,7 @@ export class ClusterDelivery {
       }
       return this.#send(item, to, sender, true);
     }
-    deps.answer(item.peer, item.id, written.result);
-    if (written.here) this.arrived(to, written.entries);
+    this.deps.answer(item.peer, item.id, result);
   }
 
   /** A held (scheduled) message: into `to`'s stream, handed over as any entry (see Router.release). */

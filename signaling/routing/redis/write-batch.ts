@@ -1,0 +1,145 @@
+/**
+ * Messages for one recipient go to Redis in batches: while one write to their stream is in
+ * flight, the next messages for them wait and then go together in one script call (one read and
+ * one write of the counters, one presence read, one publish for the lot, where each message alone
+ * costs all of them). A recipient with nothing in flight has their batch issued at the end of this
+ * turn of the event loop (setImmediate), after every socket read of the turn, so frames that came
+ * together share it. So batches grow with the load, as Nagle's algorithm does, and a lone message
+ * waits at most one turn.
+ *
+ * One write per recipient at a time also keeps their messages in the order they came, across
+ * what the batch's reply may ask for: the enqueue is all or nothing (queue-scripts.ts), so a batch
+ * refused as a whole for a quota (`full`, `server_full`) is written again one message at a time
+ * before anything after it, each then getting its own answer (one sender's share must not refuse
+ * another sender's message, nor one message too many refuse those that fit).
+ */
+import type { EnqueueResult, QueueItem } from '../../store/queue';
+import type { StreamEntry } from './stream-entry';
+import type { Written } from './stream-writer';
+
+export type MessageItem = Extract<QueueItem, { kind: 'msg' }>;
+
+/** What a message's write came to: the enqueue's result for it, or `offline` (nobody holds the recipient; nothing written). */
+export type ItemResult = EnqueueResult | 'offline';
+
+/** Most messages in one script call, and most envelope bytes (one call holds Redis's one thread while it runs). */
+export const BATCH_ITEMS = 64;
+export const BATCH_BYTES = 256 * 1024;
+
+interface Waiting {
+  item: MessageItem;
+  offlineOk: boolean;
+  resolve(result: ItemResult): void;
+  reject(err: unknown): void;
+}
+
+interface Lane {
+  waiting: Waiting[];
+  busy: boolean;
+}
+
+export interface BatchDeps {
+  /** One write of `items` to `to`'s stream (StreamWriter.write). */
+  write(to: string, items: MessageItem[], offlineOk: boolean): Promise<Written>;
+  /** What a write appended (maybe nothing), when this node holds the recipient (ClusterDelivery.arrived). */
+  landed(to: string, entries: StreamEntry[]): void;
+}
+
+export class WriteBatcher {
+  readonly #lanes = new Map<string, Lane>();
+  /** Recipients whose first batch waits for the end of this turn. */
+  readonly #due = new Set<string>();
+  #scheduled = false;
+
+  constructor(private readonly deps: BatchDeps) {}
+
+  /** Writes `item` to `to`'s stream with the next batch; resolves with what came of it (rejects if Redis failed). */
+  write(to: string, item: MessageItem, offlineOk: boolean): Promise<ItemResult> {
+    let lane = this.#lanes.get(to);
+    if (!lane) {
+      lane = { waiting: [], busy: false };
+      this.#lanes.set(to, lane);
+    }
+    const done = new Promise<ItemResult>((resolve, reject) => lane.waiting.push({ item, offlineOk, resolve, reject }));
+    if (!lane.busy && !this.#due.has(to)) {
+      this.#due.add(to);
+      if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(this.#issueDue);
+      }
+    }
+    return done;
+  }
+
+  /** How many recipients have messages waiting or in flight (for tests: 0 once all are answered). */
+  get pending(): number {
+    return this.#lanes.size;
+  }
+
+  readonly #issueDue = (): void => {
+    this.#scheduled = false;
+    const due = [...this.#due];
+    this.#due.clear();
+    for (const to of due) void this.#drain(to);
+  };
+
+  /** Writes `to`'s waiting messages, a batch at a time, until none wait. */
+  async #drain(to: string): Promise<void> {
+    const lane = this.#lanes.get(to)!;
+    lane.busy = true;
+    while (lane.waiting.length > 0) {
+      const batch = take(lane.waiting);
+      try {
+        await this.#writeBatch(to, batch);
+      } catch (err) {
+        for (const w of batch) w.reject(err);
+      }
+    }
+    this.#lanes.delete(to);
+  }
+
+  async #writeBatch(to: string, batch: Waiting[]): Promise<void> {
+    const written = await this.deps.write(to, batch.map((w) => w.item), batch[0]!.offlineOk);
+    const { result } = written;
+    if ((result === 'full' || result === 'server_full') && batch.length > 1) {
+      // Each alone, in order (issued together: one connection keeps their order), for its own answer.
+      const alone = batch.map((w) => this.deps.write(to, [w.item], w.offlineOk));
+      for (const [i, w] of batch.entries()) {
+        try {
+          const one = await alone[i]!;
+          this.#landed(to, one);
+          w.resolve(one.result);
+        } catch (err) {
+          w.reject(err);
+        }
+      }
+      return;
+    }
+    this.#landed(to, written);
+    if (result !== 'stored') {
+      for (const w of batch) w.resolve(result);
+      return;
+    }
+    // A stored batch may hold repeats of messages queued before: those were not appended again.
+    const appended = new Set(written.entries.map((e) => e.item));
+    for (const w of batch) w.resolve(appended.has(w.item) ? 'stored' : 'duplicate');
+  }
+
+  /** Told even with no entries (a repeat here): the first copy's hand-over may have been lost, so the stream is read. */
+  #landed(to: string, written: Written): void {
+    if (written.here) this.deps.landed(to, written.entries);
+  }
+}
+
+/** The next batch: the longest run from the front with one `offlineOk`, within the limits. */
+function take(waiting: Waiting[]): Waiting[] {
+  const offlineOk = waiting[0]!.offlineOk;
+  let n = 0;
+  let bytes = 0;
+  while (n < waiting.length && n < BATCH_ITEMS && waiting[n]!.offlineOk === offlineOk) {
+    bytes += waiting[n]!.item.env.length;
+    if (n > 0 && bytes > BATCH_BYTES) break;
+    n++;
+  }
+  return waiting.splice(0, n);
+}
