@@ -36,7 +36,7 @@ export interface ClusterFigures {
   cpuUs: Record<string, number>;
   p50?: number;
   p99?: number;
-  /** Redis commands per message, by command (scripts run inside them are not counted apart). */
+  /** Redis commands per message, by command (those a script ran counted too), and `<command> µs`: Redis time in it per message. */
   callsPerMessage?: Record<string, number>;
   errors: Record<string, number>;
   undelivered: number;
@@ -75,10 +75,16 @@ async function cluster(o: RelayOptions, appendfsync: 'always' | 'everysec', root
   };
 }
 
-/** `cmdstat_evalsha:calls=12,usec=…` lines of INFO commandstats → {evalsha: 12}. */
+/**
+ * `cmdstat_evalsha:calls=12,usec=340,…` lines of INFO commandstats → {evalsha: 12, 'evalsha µs': 340}
+ * (a script's µs include the commands it ran, which are also counted on their own).
+ */
 function commandCounts(info: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const m of info.matchAll(/^cmdstat_(\S+?):calls=(\d+)/gm)) out[m[1]!] = Number(m[2]);
+  for (const m of info.matchAll(/^cmdstat_(\S+?):calls=(\d+),usec=(\d+)/gm)) {
+    out[m[1]!] = Number(m[2]);
+    out[`${m[1]!} µs`] = Number(m[3]);
+  }
   return out;
 }
 
@@ -111,8 +117,10 @@ function describe(r: ClusterFigures): string {
   const lat = r.p99 !== undefined ? `  p50 ${fmt(r.p50!, 2)} ms  p99 ${fmt(r.p99, 2)} ms` : '';
   const cpu = Object.entries(r.cpuUs).map(([k, us]) => `${k} ${fmt(us, 1)} µs`).join(', ');
   const bad = Object.keys(r.errors).length || r.undelivered ? `  !! ${JSON.stringify(r.errors)} undelivered ${r.undelivered}` : '';
-  const calls = r.callsPerMessage ? Object.values(r.callsPerMessage).reduce((a, b) => a + b, 0) : undefined;
-  const redis = calls !== undefined ? `  redis calls/msg ${fmt(calls, 2)} (${Object.entries(r.callsPerMessage!).map(([k, n]) => `${k} ${fmt(n, 2)}`).join(', ')})` : '';
+  const counts = Object.entries(r.callsPerMessage ?? {}).filter(([k]) => !k.endsWith(' µs'));
+  const calls = r.callsPerMessage ? counts.reduce((a, [, n]) => a + n, 0) : undefined;
+  const usOf = (k: string) => r.callsPerMessage![`${k} µs`];
+  const redis = calls !== undefined ? `  redis calls/msg ${fmt(calls, 2)} (${counts.map(([k, n]) => `${k} ${fmt(n, 2)}${usOf(k) !== undefined ? ` ${fmt(usOf(k)!, 1)} µs` : ''}`).join(', ')})` : '';
   return `  ${r.variant.padEnd(8)} ${fmt(r.perSec).padStart(8)} msg/s${lat}  cpu/msg: ${cpu}${redis}${bad}`;
 }
 

@@ -3,8 +3,8 @@
  * `<seq>-0` (seq from `qi:{bob}`), each entry `k kind p peer i id t ts x expires [e env]`, fields
  * always in that order so the scripts read them by position. `qi:{bob}` holds the counters the
  * quotas read (`n`, `b`: messages and envelope bytes; `n:<peer>`, `b:<peer>`: one sender's share;
- * `r`: receipts and refusals), the next `seq`, and `d:<kind>:<len>:<peer>:<id>` → entry id for
- * de-duplication and for finding an entry on ack.
+ * `r`: receipts and refusals), the next `seq`, and `d:<kind>:<len>:<peer>:<id>` → entry id (and,
+ * for a message, ` <envelope length>`) for de-duplication and for deleting an entry on ack.
  *
  * Each script reads the fields it needs in one HMGET and writes them back in one HSET: a call
  * from Lua costs microseconds, and a write command more (it is propagated to the AOF), so the
@@ -26,24 +26,20 @@ local function keysOf(t) local out = {} for k in pairs(t) do out[#out + 1] = k e
 -- Flattens {field = value} for HSET.
 local function pairsOf(t) local out = {} for k, v in pairs(t) do out[#out + 1] = k; out[#out + 1] = v end return out end
 
--- Deletes stream entries and their de-duplication fields, and takes them off the counters; a
--- sender's share counters go when they reach zero. Entry fields by position: 2 kind, 4 peer,
--- 6 id, 8 ts, 10 expires, 12 env.
-local function forget(q, qi, entries)
-  if #entries == 0 then return end
-  local ids, dkeys, delta = {}, {}, {}
+-- Takes deleted entries off the counters and drops their de-duplication fields; a sender's
+-- share counters go when they reach zero. Each gone is {kind, peer, id, len} (len: the envelope's).
+local function uncount(qi, gone)
+  if #gone == 0 then return end
+  local dkeys, delta = {}, {}
   local function add(f, d) delta[f] = (delta[f] or 0) + d end
-  for _, e in ipairs(entries) do
-    local f = e[2]
-    ids[#ids + 1] = e[1]
-    dkeys[#dkeys + 1] = dkey(f[2], f[4], f[6])
-    if f[2] == 'msg' then
-      add('n', -1); add('b', -#f[12]); add('n:' .. f[4], -1); add('b:' .. f[4], -#f[12])
+  for _, g in ipairs(gone) do
+    dkeys[#dkeys + 1] = dkey(g.kind, g.peer, g.id)
+    if g.kind == 'msg' then
+      add('n', -1); add('b', -g.len); add('n:' .. g.peer, -1); add('b:' .. g.peer, -g.len)
     else
       add('r', -1)
     end
   end
-  redis.call('XDEL', q, unpack(ids))
   local fields = keysOf(delta)
   local current = redis.call('HMGET', qi, unpack(fields))
   local set = {}
@@ -57,6 +53,20 @@ local function forget(q, qi, entries)
   end
   redis.call('HDEL', qi, unpack(dkeys))
   if next(set) then redis.call('HSET', qi, unpack(pairsOf(set))) end
+end
+
+-- Deletes stream entries read with XRANGE, and all they count for. Entry fields by position:
+-- 2 kind, 4 peer, 6 id, 8 ts, 10 expires, 12 env.
+local function forget(q, qi, entries)
+  if #entries == 0 then return end
+  local ids, gone = {}, {}
+  for _, e in ipairs(entries) do
+    local f = e[2]
+    ids[#ids + 1] = e[1]
+    gone[#gone + 1] = {kind = f[2], peer = f[4], id = f[6], len = #(f[12] or '')}
+  end
+  redis.call('XDEL', q, unpack(ids))
+  uncount(qi, gone)
 end
 `;
 
@@ -199,7 +209,8 @@ for _, it in ipairs(items) do
       redis.call('XADD', q, sid, 'k', it.kind, 'p', it.peer, 'i', it.id, 't', it.ts, 'x', it.x)
       set.r = get('r') + 1
     end
-    set[it.key] = sid
+    -- A message's field keeps its envelope's length too, so an ack needs not read the entry back.
+    set[it.key] = it.kind == 'msg' and (sid .. ' ' .. #it.env) or sid
     written[#written + 1] = {seq, it}
     inserted, added = inserted + 1, added + rowBytes
   end
@@ -221,24 +232,39 @@ export const enqueueScript = new RedisScript(
   enqueueLua(ENQUEUE_ITEMS_AT, 'local function gate(fresh) return nil end', 'return {reply[1], reply[2], wasEmpty and 1 or 0}'),
 );
 
-/** KEYS q, qi. ARGV kind, peer, then ids. Deletes what the recipient acknowledged. */
+/**
+ * KEYS q, qi. ARGV kind, peer, then ids. Deletes what the recipient acknowledged; returns how many
+ * entries it deleted. The de-duplication field names the entry (and a message's envelope length),
+ * so each is deleted without being read; XDEL says whether it was still there. A field written
+ * before lengths were kept (`<sid>` alone) has its entry read for the length.
+ */
 export const removeScript = new RedisScript(
   'remove',
   `${COMMON}
 local q, qi = KEYS[1], KEYS[2]
+local kind, peer = ARGV[1], ARGV[2]
 local fields = {}
-for i = 3, #ARGV do fields[#fields + 1] = dkey(ARGV[1], ARGV[2], ARGV[i]) end
-local sids = redis.call('HMGET', qi, unpack(fields))
-local entries, stale = {}, {}
-for i, sid in ipairs(sids) do
-  if sid then
-    local entry = redis.call('XRANGE', q, sid, sid)[1]
-    if entry then entries[#entries + 1] = entry else stale[#stale + 1] = fields[i] end
+for i = 3, #ARGV do fields[#fields + 1] = dkey(kind, peer, ARGV[i]) end
+local refs = redis.call('HMGET', qi, unpack(fields))
+local gone, stale = {}, {}
+for i, ref in ipairs(refs) do
+  if ref then
+    local sid, len = string.match(ref, '^(%S+) (%d+)$')
+    if not sid then
+      sid, len = ref, 0
+      local entry = kind == 'msg' and redis.call('XRANGE', q, sid, sid)[1]
+      if entry then len = #(entry[2][12] or '') end
+    end
+    if redis.call('XDEL', q, sid) == 1 then
+      gone[#gone + 1] = {kind = kind, peer = peer, id = ARGV[i + 2], len = tonumber(len)}
+    else
+      stale[#stale + 1] = fields[i]
+    end
   end
 end
-forget(q, qi, entries)
+uncount(qi, gone)
 if #stale > 0 then redis.call('HDEL', qi, unpack(stale)) end
-return #entries
+return #gone
 `,
 );
 

@@ -111,6 +111,24 @@ describe('RedisStore: the enqueue script', () => {
     expect((await store.queue.page('bob', undefined, 20)).map((i) => i.id)).toEqual(['before', ...Array.from({ length: 10 }, (_, i) => `m${i}`)]);
   });
 
+  it('deletes an acknowledged entry without reading it, and one written before lengths were kept, down to empty counters', async () => {
+    freshDir();
+    const store = await openStore();
+    await store.queue.enqueue('bob', [msg('alice', 'new', 'x'.repeat(30)), msg('alice', 'old', 'y'.repeat(50)), msg('carol', 'c')]);
+    const key = (id: string) => `d:msg:5:alice:${id}`;
+    expect(await admin.sendCommand(['HGET', 'qi:{bob}', key('new')])).toBe('1-0 30');
+    // The field as an older server wrote it: the entry id alone.
+    await admin.sendCommand(['HSET', 'qi:{bob}', key('old'), '2-0']);
+    await store.queue.remove('bob', 'msg', 'alice', ['new', 'old', 'never']);
+    const fields = await admin.hGetAll('qi:{bob}');
+    expect(fields).toMatchObject({ n: '1', b: String('env-c'.length), 'n:carol': '1' });
+    expect(Object.keys(fields).filter((f) => f.includes('alice'))).toEqual([]);
+    expect((await store.queue.page('bob', undefined, 10)).map((i) => i.id)).toEqual(['c']);
+    // Acknowledged twice: nothing is taken off twice.
+    await store.queue.remove('bob', 'msg', 'alice', ['new']);
+    expect(await admin.sendCommand(['HGET', 'qi:{bob}', 'n'])).toBe('1');
+  });
+
   it('sweeps expired entries of a queue nobody writes to again, and keeps each user\'s keys in their own slot', async () => {
     freshDir();
     let now = 1_000_000;
