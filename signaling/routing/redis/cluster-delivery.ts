@@ -23,7 +23,7 @@ import type { Presence } from './presence';
 import { handTail } from './stream-tail';
 import type { StreamEntry } from './stream-entry';
 import type { StreamWriter } from './stream-writer';
-import { type MessageItem, WriteBatcher } from './write-batch';
+import { type ItemResult, type MessageItem, WriteBatcher } from './write-batch';
 
 /** How soon a connection whose stream could not be read (Redis away) is read again. */
 const RETRY_READ_MS = 500;
@@ -32,6 +32,8 @@ const RETRY_READ_MS = 500;
  * busy sender's burst to share an fsync, few enough that a connection holds little in memory.
  */
 export const SENDS_IN_FLIGHT = 64;
+/** What message() answers while the sender has room: one promise for all, none per message. */
+const GOING = Promise.resolve();
 
 export interface DeliveryDeps {
   store: Store;
@@ -54,11 +56,15 @@ export class ClusterDelivery {
   readonly #unread = new Set<Session>();
   /** Per connection, its messages being written, and frames waiting for one of them to be answered. */
   readonly #flights = new WeakMap<Session, { count: number; waiters: (() => void)[] }>();
-  readonly #batcher: WriteBatcher;
+  readonly #batcher: WriteBatcher<Session>;
   #retry: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: DeliveryDeps) {
-    this.#batcher = new WriteBatcher({ write: (to, items, offlineOk) => deps.writer.write(to, items, offlineOk), landed: this.arrived });
+    this.#batcher = new WriteBatcher<Session>({
+      write: (to, items, offlineOk) => deps.writer.write(to, items, offlineOk),
+      landed: this.arrived,
+      done: this.#written,
+    });
     this.handover = new Handover(deps.store, deps.log, deps.queueWindowBytes, (session, err) => {
       deps.log.warn({ session: session.id, err: String(err) }, 'reading a stream failed; reading again soon');
       this.#unread.add(session);
@@ -74,39 +80,42 @@ export class ClusterDelivery {
    * past that the connection's frames wait (and its socket is read no further) until one is answered.
    */
   message(msg: InflightMessage, to: string, sender: Session): Promise<void> {
-    const item = messageItem(msg);
-    const flight = this.#flights.get(sender) ?? { count: 0, waiters: [] };
-    this.#flights.set(sender, flight);
+    let flight = this.#flights.get(sender);
+    if (!flight) this.#flights.set(sender, (flight = { count: 0, waiters: [] }));
     flight.count++;
-    const done = () => {
-      flight.count--;
-      flight.waiters.shift()?.();
-    };
-    this.#send(item, to, sender, false).then(done, (err: unknown) => {
-      done();
-      this.#failed(sender, msg.id, err);
-    });
-    if (flight.count <= SENDS_IN_FLIGHT) return Promise.resolve();
+    this.#batcher.write(to, messageItem(msg), false, sender);
+    if (flight.count <= SENDS_IN_FLIGHT) return GOING;
     return new Promise<void>((resolve) => flight.waiters.push(resolve));
   }
 
   /**
-   * Writes one message, with the other messages for `to` of this moment (write-batch.ts), and
-   * answers its sender. Refused with `offline` when nobody holds the recipient and storing was not
-   * allowed yet: storing for someone offline is paced for the disk, as on one node, so only then
-   * is the sender's budget for it taken, and the write issued again.
+   * What came of a message's write, with the other messages for `to` of that moment
+   * (write-batch.ts): its sender is answered. Refused with `offline` when nobody holds the
+   * recipient and storing was not allowed yet: storing for someone offline is paced for the disk,
+   * as on one node, so only then is the sender's budget for it taken, and the write issued again.
    */
-  async #send(item: MessageItem, to: string, sender: Session, offlineOk: boolean): Promise<void> {
-    const result = await this.#batcher.write(to, item, offlineOk);
-    if (result === 'offline') {
-      if (!sender.allowStored(item.env.length)) {
-        sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: item.id });
-        sender.holdReading();
+  readonly #written = (to: string, item: MessageItem, offlineOk: boolean, sender: Session, result: ItemResult | undefined, err?: unknown): void => {
+    if (result === 'offline' && !offlineOk) {
+      if (sender.allowStored(item.env.length)) {
+        this.#batcher.write(to, item, true, sender);
         return;
       }
-      return this.#send(item, to, sender, true);
+      this.#landed(sender);
+      sender.send({ t: 'error', code: 'rate_limited', message: 'storing messages for offline contacts too fast; slow down', ref: item.id });
+      sender.holdReading();
+      return;
     }
-    this.deps.answer(item.peer, item.id, result);
+    this.#landed(sender);
+    if (result === undefined) this.#failed(sender, item.id, err);
+    else this.deps.answer(item.peer, item.id, result === 'offline' ? 'stored' : result);
+  };
+
+  /** One of the sender's messages in flight is answered: a frame waiting for room goes on. */
+  #landed(sender: Session): void {
+    const flight = this.#flights.get(sender);
+    if (!flight) return;
+    flight.count--;
+    flight.waiters.shift()?.();
   }
 
   /** A held (scheduled) message: into `to`'s stream, handed over as any entry (see Router.release). */

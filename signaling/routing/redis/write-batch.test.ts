@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StreamEntry } from './stream-entry';
 import type { Written } from './stream-writer';
-import { BATCH_ITEMS, type MessageItem, WriteBatcher } from './write-batch';
+import { BATCH_ITEMS, type ItemResult, type MessageItem, WriteBatcher } from './write-batch';
 
 const msg = (peer: string, id: string, env = 'e'): MessageItem => ({ kind: 'msg', peer, id, env, ts: 1 });
 
@@ -26,7 +26,19 @@ function fakeWriter(opts: { quota?: number; holder?: 'here' | 'elsewhere' | 'nob
     stream.push(...fresh);
     return { result: 'stored', entries, here: (opts.holder ?? 'here') === 'here' };
   };
-  const batcher = new WriteBatcher({ write, landed: (to, entries) => landed.push({ to, ids: entries.map((e) => e.item.id) }) });
+  type Answer = { resolve(r: ItemResult): void; reject(e: unknown): void };
+  const inner = new WriteBatcher<Answer>({
+    write,
+    landed: (to, entries) => landed.push({ to, ids: entries.map((e) => e.item.id) }),
+    done: (_to, _item, _offlineOk, answer, result, err) => (result === undefined ? answer.reject(err) : answer.resolve(result)),
+  });
+  // Each message's answer as a promise, for the tests to await.
+  const batcher = {
+    write: (to: string, item: MessageItem, offlineOk: boolean) => new Promise<ItemResult>((resolve, reject) => inner.write(to, item, offlineOk, { resolve, reject })),
+    get pending() {
+      return inner.pending;
+    },
+  };
   return { batcher, streams, calls, landed, failWith: (e: Error | undefined) => (fail = e) };
 }
 

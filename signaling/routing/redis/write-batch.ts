@@ -26,41 +26,47 @@ export type ItemResult = EnqueueResult | 'offline';
 export const BATCH_ITEMS = 64;
 export const BATCH_BYTES = 256 * 1024;
 
-interface Waiting {
+/**
+ * A message waiting for its write, with whose it is (`S`: the sender's connection). Told through
+ * BatchDeps.done, not a promise: tens of thousands wait at once under load, and each promise and
+ * closure would live as long, for the garbage collector to copy.
+ */
+interface Waiting<S> {
   item: MessageItem;
   offlineOk: boolean;
-  resolve(result: ItemResult): void;
-  reject(err: unknown): void;
+  sender: S;
 }
 
-interface Lane {
-  waiting: Waiting[];
+interface Lane<S> {
+  waiting: Waiting<S>[];
   busy: boolean;
 }
 
-export interface BatchDeps {
+export interface BatchDeps<S> {
   /** One write of `items` to `to`'s stream (StreamWriter.write). */
   write(to: string, items: MessageItem[], offlineOk: boolean): Promise<Written>;
   /** What a write appended (maybe nothing), when this node holds the recipient (ClusterDelivery.arrived). */
   landed(to: string, entries: StreamEntry[]): void;
+  /** What came of one message's write: its result, or (result undefined) the error the write failed with. */
+  done(to: string, item: MessageItem, offlineOk: boolean, sender: S, result: ItemResult | undefined, err?: unknown): void;
 }
 
-export class WriteBatcher {
-  readonly #lanes = new Map<string, Lane>();
+export class WriteBatcher<S> {
+  readonly #lanes = new Map<string, Lane<S>>();
   /** Recipients whose first batch waits for the end of this turn. */
   readonly #due = new Set<string>();
   #scheduled = false;
 
-  constructor(private readonly deps: BatchDeps) {}
+  constructor(private readonly deps: BatchDeps<S>) {}
 
-  /** Writes `item` to `to`'s stream with the next batch; resolves with what came of it (rejects if Redis failed). */
-  write(to: string, item: MessageItem, offlineOk: boolean): Promise<ItemResult> {
+  /** Writes `item` to `to`'s stream with the next batch; BatchDeps.done says what came of it. */
+  write(to: string, item: MessageItem, offlineOk: boolean, sender: S): void {
     let lane = this.#lanes.get(to);
     if (!lane) {
       lane = { waiting: [], busy: false };
       this.#lanes.set(to, lane);
     }
-    const done = new Promise<ItemResult>((resolve, reject) => lane.waiting.push({ item, offlineOk, resolve, reject }));
+    lane.waiting.push({ item, offlineOk, sender });
     if (!lane.busy && !this.#due.has(to)) {
       this.#due.add(to);
       if (!this.#scheduled) {
@@ -68,7 +74,6 @@ export class WriteBatcher {
         setImmediate(this.#issueDue);
       }
     }
-    return done;
   }
 
   /** How many recipients have messages waiting or in flight (for tests: 0 once all are answered). */
@@ -92,13 +97,13 @@ export class WriteBatcher {
       try {
         await this.#writeBatch(to, batch);
       } catch (err) {
-        for (const w of batch) w.reject(err);
+        for (const w of batch) this.#done(to, w, undefined, err);
       }
     }
     this.#lanes.delete(to);
   }
 
-  async #writeBatch(to: string, batch: Waiting[]): Promise<void> {
+  async #writeBatch(to: string, batch: Waiting<S>[]): Promise<void> {
     const written = await this.deps.write(to, batch.map((w) => w.item), batch[0]!.offlineOk);
     const { result } = written;
     if ((result === 'full' || result === 'server_full') && batch.length > 1) {
@@ -108,21 +113,25 @@ export class WriteBatcher {
         try {
           const one = await alone[i]!;
           this.#landed(to, one);
-          w.resolve(one.result);
+          this.#done(to, w, one.result);
         } catch (err) {
-          w.reject(err);
+          this.#done(to, w, undefined, err);
         }
       }
       return;
     }
     this.#landed(to, written);
     if (result !== 'stored') {
-      for (const w of batch) w.resolve(result);
+      for (const w of batch) this.#done(to, w, result);
       return;
     }
     // A stored batch may hold repeats of messages queued before: those were not appended again.
-    const appended = new Set(written.entries.map((e) => e.item));
-    for (const w of batch) w.resolve(appended.has(w.item) ? 'stored' : 'duplicate');
+    const appended = written.entries.length === batch.length ? undefined : new Set(written.entries.map((e) => e.item));
+    for (const w of batch) this.#done(to, w, !appended || appended.has(w.item) ? 'stored' : 'duplicate');
+  }
+
+  #done(to: string, w: Waiting<S>, result: ItemResult | undefined, err?: unknown): void {
+    this.deps.done(to, w.item, w.offlineOk, w.sender, result, err);
   }
 
   /** Told even with no entries (a repeat here): the first copy's hand-over may have been lost, so the stream is read. */
@@ -132,7 +141,7 @@ export class WriteBatcher {
 }
 
 /** The next batch: the longest run from the front with one `offlineOk`, within the limits. */
-function take(waiting: Waiting[]): Waiting[] {
+function take<S>(waiting: Waiting<S>[]): Waiting<S>[] {
   const offlineOk = waiting[0]!.offlineOk;
   let n = 0;
   let bytes = 0;
