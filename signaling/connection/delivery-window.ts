@@ -21,7 +21,12 @@ export const pairKey = (peer: string, id: string): string => `${peer}\u0000${id}
 /** Which of a user's queued items are acknowledged together: messages by `ack`, receipts and refusals by `receipt_ack`. */
 export type AckGroup = 'msg' | 'receipts';
 const groupOf = (kind: QueueItem['kind']): AckGroup => (kind === 'msg' ? 'msg' : 'receipts');
-const handedKey = (group: AckGroup, peer: string, id: string) => `${group}\u0000${pairKey(peer, id)}`;
+
+/** A queue item handed over: its kind and what it counts against the window. */
+interface Handed {
+  kind: QueueItem['kind'];
+  bytes: number;
+}
 
 export interface WindowLimits {
   /** Envelope characters of live messages a connection may hold unacknowledged. */
@@ -38,8 +43,13 @@ export class DeliveryWindow {
   readonly inflightReceipts = new Map<string, Map<string, ReceiptKind>>();
   /** Bytes of handed-over queue items not yet acknowledged: the hand-over window in use. */
   queuedBytes = 0;
-  /** Items handed over from the offline queue; their acknowledgement deletes them from the store. */
-  readonly #handed = new Map<string, { kind: QueueItem['kind']; bytes: number }>();
+  /**
+   * Items handed over from the offline queue, by ack group, then peer, then id; their
+   * acknowledgement deletes them from the store. Maps within maps, not one map on a joined key:
+   * every ack looks each of its ids up, and a joined key is a new string to build and hash each time.
+   */
+  readonly #handed: Record<AckGroup, Map<string, Map<string, Handed>>> = { msg: new Map(), receipts: new Map() };
+  #handedCount = 0;
   /** Receipts sent live and not yet acknowledged, in all. */
   #liveReceipts = 0;
 
@@ -68,18 +78,25 @@ export class DeliveryWindow {
 
   /** A queued item went to the connection: it counts against the window until acknowledged. */
   handedOver(item: QueueItem, bytes: number): void {
-    this.#handed.set(handedKey(groupOf(item.kind), item.peer, item.id), { kind: item.kind, bytes });
+    const byPeer = this.#handed[groupOf(item.kind)];
+    let ids = byPeer.get(item.peer);
+    if (!ids) byPeer.set(item.peer, (ids = new Map()));
+    if (!ids.has(item.id)) this.#handedCount++;
+    else this.queuedBytes -= ids.get(item.id)!.bytes;
+    ids.set(item.id, { kind: item.kind, bytes });
     this.queuedBytes += bytes;
   }
 
   /** Removes an acknowledged item handed over from the queue; its kind if it was one. */
   settleQueued(group: AckGroup, peer: string, id: string): QueueItem['kind'] | undefined {
-    // Every ack asks here for each id; on a live connection nothing was handed over, so no key is built.
-    if (this.#handed.size === 0) return undefined;
-    const key = handedKey(group, peer, id);
-    const handed = this.#handed.get(key);
+    // Every ack asks here for each id; on a live connection nothing was handed over.
+    if (this.#handedCount === 0) return undefined;
+    const ids = this.#handed[group].get(peer);
+    const handed = ids?.get(id);
     if (!handed) return undefined;
-    this.#handed.delete(key);
+    ids!.delete(id);
+    if (ids!.size === 0) this.#handed[group].delete(peer);
+    this.#handedCount--;
     this.queuedBytes -= handed.bytes;
     return handed.kind;
   }
