@@ -14,61 +14,11 @@
  * discounts the expired head of the stream (entries are appended in time order, so expired ones
  * sit at the head), reading at most EXPIRED_SCAN of them per call.
  */
+import { QUEUE_LUA } from './queue-lua';
 import { RedisScript } from './redis-script';
 
 /** Most expired entries one enqueue reads to discount them from the quota (the minute's sweep deletes them). */
 export const EXPIRED_SCAN = 1000;
-
-const COMMON = `
-local function dkey(kind, peer, id) return 'd:' .. kind .. ':' .. #peer .. ':' .. peer .. ':' .. id end
-local function num(v) return tonumber(v or '0') or 0 end
-local function keysOf(t) local out = {} for k in pairs(t) do out[#out + 1] = k end return out end
--- Flattens {field = value} for HSET.
-local function pairsOf(t) local out = {} for k, v in pairs(t) do out[#out + 1] = k; out[#out + 1] = v end return out end
-
--- Takes deleted entries off the counters and drops their de-duplication fields; a sender's
--- share counters go when they reach zero. Each gone is {kind, peer, id, len} (len: the envelope's).
-local function uncount(qi, gone)
-  if #gone == 0 then return end
-  local dkeys, delta = {}, {}
-  local function add(f, d) delta[f] = (delta[f] or 0) + d end
-  for _, g in ipairs(gone) do
-    dkeys[#dkeys + 1] = dkey(g.kind, g.peer, g.id)
-    if g.kind == 'msg' then
-      add('n', -1); add('b', -g.len); add('n:' .. g.peer, -1); add('b:' .. g.peer, -g.len)
-    else
-      add('r', -1)
-    end
-  end
-  local fields = keysOf(delta)
-  local current = redis.call('HMGET', qi, unpack(fields))
-  local set = {}
-  for i, f in ipairs(fields) do set[f] = num(current[i]) + delta[f] end
-  for _, f in ipairs(fields) do
-    if string.sub(f, 1, 2) == 'n:' and set[f] <= 0 then
-      local peer = string.sub(f, 3)
-      set[f], set['b:' .. peer] = nil, nil
-      dkeys[#dkeys + 1] = f; dkeys[#dkeys + 1] = 'b:' .. peer
-    end
-  end
-  redis.call('HDEL', qi, unpack(dkeys))
-  if next(set) then redis.call('HSET', qi, unpack(pairsOf(set))) end
-end
-
--- Deletes stream entries read with XRANGE, and all they count for. Entry fields by position:
--- 2 kind, 4 peer, 6 id, 8 ts, 10 expires, 12 env.
-local function forget(q, qi, entries)
-  if #entries == 0 then return end
-  local ids, gone = {}, {}
-  for _, e in ipairs(entries) do
-    local f = e[2]
-    ids[#ids + 1] = e[1]
-    gone[#gone + 1] = {kind = f[2], peer = f[4], id = f[6], len = #(f[12] or '')}
-  end
-  redis.call('XDEL', q, unpack(ids))
-  uncount(qi, gone)
-end
-`;
 
 /** Where the items begin in the store's own enqueue script's ARGV (the nine settings come first). */
 export const ENQUEUE_ITEMS_AT = 10;
@@ -88,7 +38,7 @@ export const ENQUEUE_ITEMS_AT = 10;
  * had no entry before), and returns the script's reply.
  */
 export function enqueueLua(itemsAt: number, gate: string, tail: string): string {
-  return `${COMMON}
+  return `${QUEUE_LUA}
 ${gate}
 local written, wasEmpty = {}, false
 local function run()
@@ -240,7 +190,7 @@ export const enqueueScript = new RedisScript(
  */
 export const removeScript = new RedisScript(
   'remove',
-  `${COMMON}
+  `${QUEUE_LUA}
 local q, qi = KEYS[1], KEYS[2]
 local kind, peer = ARGV[1], ARGV[2]
 local fields = {}
@@ -279,7 +229,7 @@ const SWEEP_LOOK_PAST = 100;
  */
 export const sweepQueueScript = new RedisScript(
   'sweepQueue',
-  `${COMMON}
+  `${QUEUE_LUA}
 local q, qi = KEYS[1], KEYS[2]
 local now, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local deleted, live, soonest, from = 0, 0, -1, '-'
