@@ -31,14 +31,13 @@ export const ScheduleClientFrames = [
   /**
    * Hold sealed message `id` for contact `to` (or, with `group` and `epoch` instead, MLS message
    * `env` of that epoch for group `group`) and deliver it at `at`; answered `scheduled` (a repeat too).
-   * `ttl` (1:1): as `send`'s, counted from `at` (when it is delivered).
+   * `ttl`: as `send`'s (a group's: as `group_send`'s), counted from `at` (when it is delivered or posted).
    */
   z
     .object({ t: z.literal('schedule'), id: Id, to: User.optional(), group: GroupId.optional(), epoch: Epoch.optional(), env: Env, at: At, ttl: Ttl.optional() })
     .refine((f) => (f.to === undefined) === (f.group !== undefined) && (f.group === undefined) === (f.epoch === undefined), {
       message: 'needs `to`, or `group` and `epoch`',
-    })
-    .refine((f) => f.ttl === undefined || f.to !== undefined, { message: '`ttl` is for a 1:1 message' }),
+    }),
   /** Drop a held message of this user's; answered `unscheduled` (sent: false), or `unknown_schedule`. */
   z.object({ t: z.literal('schedule_cancel'), id: Id }),
   /** Deliver a held message of this user's now; answered `unscheduled` (sent: true), or `unknown_schedule`. */

@@ -47,7 +47,8 @@ export async function checkHeldGroup(ctx: Context, session: Session, m: GroupMes
 
 /** At its time: posted as a live `group_send`, or dropped with the refusal's code. */
 export async function deliverHeldGroup(groups: GroupService, m: HeldMessage): Promise<HeldOutcome> {
-  const message: GroupMessage = { group: m.to, epoch: m.epoch!, id: m.id, env: m.env };
+  // A disappearing message's timer counts from now, when it is posted, as a live send's does.
+  const message: GroupMessage = { group: m.to, epoch: m.epoch!, id: m.id, env: m.env, ...(m.ttl !== undefined ? { ttl: m.ttl } : {}) };
   // Claimed again after a crash between posting and forgetting it: it is in the log already.
   const posted = await groups.store.groups.receipts.message(m.to, m.id);
   if (posted?.from === m.sender) return { sent: true };

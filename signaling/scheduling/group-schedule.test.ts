@@ -81,6 +81,23 @@ function groupScheduleRules(name: string, useBackend: () => Backend): { pins: Pi
       expect(carol!.client.received.filter(logOf(group, id)).length).toBe(1);
     });
 
+    it('ends a disappearing one its ttl after its time: posted then, never handed to a member who logs in after that', async () => {
+      const [owner, bob, away] = await members('owner', 'bob', 'away');
+      const group = await groupOf(owner!, [bob!, away!]);
+      const awayId = away!.client.identity!;
+      await away!.client.close();
+      // Its ttl (1 s) is shorter than the wait for its time: counted from its time, it is still posted.
+      const at = Date.now() + 1500;
+      const brief = await scheduleGroupText(owner!, group, at, 'gone a second after its time', 1);
+      const kept = await scheduleGroupText(owner!, group, at, 'stays');
+      expect((await bob!.readMessages(group, 2, 5000)).sort()).toEqual(['gone a second after its time', 'stays']);
+      await sleep(at + 1300 - Date.now());
+      const back = await backend.login(awayId, 0);
+      await back.next(logOf(group, kept));
+      await back.roundTrip();
+      expect(back.received.some(logOf(group, brief))).toBe(false);
+    });
+
     it('posts one sealed as many epochs ago as members keep keys for, and drops one further behind (stale_epoch)', async () => {
       const [owner, bob] = await members('owner', 'bob');
       const group = await groupOf(owner!, [bob!]);

@@ -23,7 +23,8 @@ export const schedule: Handler<'schedule'> = async (ctx, session, f) => {
   }
   // Held messages take the disk (or Redis memory) as queued ones do: the same budget and free space.
   if (!ctx.store.room.fits(f.env.length)) throw new ProtocolError('server_full', 'the server is out of room; try again later', f.id);
-  const target = f.group !== undefined ? { to: f.group, epoch: f.epoch! } : { to: f.to!, ...(f.ttl !== undefined ? { ttl: f.ttl } : {}) };
+  const ttl = f.ttl !== undefined ? { ttl: f.ttl } : {};
+  const target = f.group !== undefined ? { to: f.group, epoch: f.epoch!, ...ttl } : { to: f.to!, ...ttl };
   const held = await store.hold({ sender: session.username!, id: f.id, ...target, env: f.env, at: f.at }, settings.maxPending, HELD_PER_EPOCH);
   if (held === 'full') throw new ProtocolError('schedule_full', `you have ${settings.maxPending} scheduled messages already`, f.id);
   if (held === 'epoch_full') throw new ProtocolError('schedule_full', `at most ${HELD_PER_EPOCH} scheduled messages per group until its next commit`, f.id);

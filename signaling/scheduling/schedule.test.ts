@@ -47,7 +47,7 @@ describe('scheduled messages (SQLite)', () => {
     expect(got.ts).toBeGreaterThanOrEqual(at);
   });
 
-  it('a disappearing one\'s queued copy ends its timer after its time (not after it was scheduled); a ttl in a group\'s is a bad frame', async () => {
+  it('a disappearing one\'s queued copy ends its timer after its time (not after it was scheduled); a ttl out of bounds is a bad frame', async () => {
     const [a, b] = await h.pair();
     const bob = b.identity!;
     await b.close();
@@ -62,7 +62,7 @@ describe('scheduled messages (SQLite)', () => {
     await b2.roundTrip();
     expect([first, ...b2.unread('deliver')].map((f) => (f as ServerFrameOf<'deliver'>).id)).toEqual([longer]);
     expect(brief).not.toBe(longer);
-    a.send({ t: 'schedule', id: randomUUID(), group: 'A'.repeat(22), epoch: 1, env: 'abc', at: at + 60_000, ttl: 60 } as never);
+    a.send({ t: 'schedule', id: randomUUID(), to: bob.username, env: 'abc', at: at + 60_000, ttl: 0 } as never);
     await a.nextError('bad_frame');
   });
 

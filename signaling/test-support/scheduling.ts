@@ -41,10 +41,10 @@ export async function sealGroupScheduled(m: GroupMember, group: string, text: st
   return { id: `m-${randomUUID()}`, epoch: epochOf(state), env: toBase64Url(out.message) };
 }
 
-/** `m` schedules `text` for `group` at `at`; returns its id once the server holds it. */
-export async function scheduleGroupText(m: GroupMember, group: string, at: number, text: string): Promise<string> {
+/** `m` schedules `text` for `group` at `at` (a disappearing one with `ttl`); returns its id once the server holds it. */
+export async function scheduleGroupText(m: GroupMember, group: string, at: number, text: string, ttl?: number): Promise<string> {
   const { id, epoch, env } = await sealGroupScheduled(m, group, text);
-  m.client.send({ t: 'schedule', id, group, epoch, env, at });
+  m.client.send({ t: 'schedule', id, group, epoch, env, at, ...(ttl !== undefined ? { ttl } : {}) });
   expect(await m.client.next((f) => f.t === 'scheduled' || (f.t === 'error' && f.ref === id))).toEqual({ t: 'scheduled', id, at });
   return id;
 }

@@ -17,7 +17,7 @@ import { ParleyError } from '../net/parley-error';
 import type { Links } from '../peer/links';
 import { type Database, type OutboxEntry, type OutboxKind, type StoredMessage, createSequencer } from '../storage/db';
 import { type ReceivedBody, bodyModule } from './bodies/registry';
-import { type ConversationId, dmId, dmPeer } from './conversation-id';
+import { type ConversationId, dmId } from './conversation-id';
 import type { ModifierBody } from './modifiers';
 import { type FileGone, MessageActions, unsendBeforeDelete } from './actions';
 import { replyTo } from './bodies/reply';
@@ -239,12 +239,11 @@ export class Messenger extends EventTarget {
 
   /**
    * A routed message takes its conversation's timer as a sealed one does (the body, before the
-   * route encodes or seals it, and the job's ttl for the server): a group's message, and a 1:1
-   * scheduled one (its `schedule` frame carries the ttl). A group's scheduled one is not stamped:
-   * its held post takes no ttl, so the server would keep it longer than its timer says.
+   * route encodes or seals it, and the job's ttl for the server): a group's message, and a
+   * scheduled one, 1:1 or in a group (its `schedule` frame carries the ttl, counted from its time).
    */
   #stampRouted(kind: OutboxKind, body: Body, message: StoredMessage): Pick<OutboxEntry, 'ttl'> {
-    if (kind !== 'group' && !(kind === 'schedule' && dmPeer(message.conv) !== undefined)) return {};
+    if (kind !== 'group' && kind !== 'schedule') return {};
     this.#sealer.stamp?.(body, message);
     return message.expiresIn ? { ttl: message.expiresIn } : {};
   }

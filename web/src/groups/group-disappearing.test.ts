@@ -82,6 +82,21 @@ describe('disappearing messages in a group', () => {
     for (const m of [alice, bob]) m.disappearing.stop();
   });
 
+  it('a scheduled message carries it too (body and the schedule’s ttl), and goes from the sender a timer after its time', async () => {
+    const { alice, bob, id } = await trio();
+    await alice.disappearing.set(conv(id), DAY);
+    await until('bob has the timer', () => bob.disappearing.timerOf(conv(id)) === DAY);
+    const at = Date.now() + 1500;
+    const out = alice.d.groups.chat.compose(id, 'later, for a day', undefined, at)!;
+    expect(await alice.d.scheduled.scheduleRouted(conv(id), id, out.body, at, out.encode, out.named)).toBe('held');
+    const frame = alice.d.sent.find((f) => f.t === 'schedule');
+    expect(frame).toMatchObject({ t: 'schedule', group: id, at, ttl: DAY });
+    const mine = (await messages(alice.d, id)).find((m) => m.text === 'later, for a day')!;
+    expect(mine).toMatchObject({ expiresIn: DAY, expiresAt: at + DAY * 1000 });
+    await until('bob has it at its time', async () => (await messages(bob.d, id)).some((m) => m.text === 'later, for a day'), 10_000);
+    expect((await messages(bob.d, id)).find((m) => m.text === 'later, for a day')).toMatchObject({ expiresIn: DAY });
+  });
+
   it('a plain member may not set it: refused on their device, and a forged notice is neither applied nor shown', async () => {
     const { alice, bob, carol, id } = await trio();
     await expect(bob.disappearing.set(conv(id), DAY)).rejects.toEqual(new ParleyError('not_admin'));

@@ -71,7 +71,7 @@ export class GroupSender {
         const epoch = epochOf(held.group);
         // Kept on the job before it is sent (the answer's requeue copies it): heldBehind reads it, also after a reload.
         await this.d.messenger.routed.note({ ...entry, epoch });
-        this.d.send({ t: 'schedule', group: entry.to, epoch, id: entry.id, env, at: entry.at! });
+        this.d.send({ t: 'schedule', group: entry.to, epoch, id: entry.id, env, at: entry.at!, ...(entry.ttl ? { ttl: entry.ttl } : {}) });
       })
       .catch((err) => console.warn(`parley: could not schedule message ${entry.id} in group ${entry.to}`, err));
   }

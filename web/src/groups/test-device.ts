@@ -15,12 +15,14 @@ import type { ServerFrame, ServerFrameOf } from '../../../shared/protocol';
 import { ParleyClient, makeContacts, newIdentity, uniqueName } from '../../../signaling/test-support/client';
 import { type InProcessServer, startInProcess } from '../../../signaling/test-support/in-process';
 import { Messenger } from '../conversations/messenger';
+import { ScheduledSends } from '../conversations/scheduled';
+import { Sealer } from '../conversations/sealer';
 import { Account } from '../identity/account';
 import { Contacts } from '../identity/contacts';
 import type { Connection } from '../net/connection';
 import { FrameRouter } from '../net/frame-router';
 import { Links } from '../peer/links';
-import { type Database, openDatabase } from '../storage/db';
+import { type Database, createSequencer, openDatabase } from '../storage/db';
 import { Groups } from './groups';
 
 export interface DeviceProfile {
@@ -45,6 +47,8 @@ export class GroupDevice {
     readonly groups: Groups,
     /** Every frame this device sent, in order. */
     readonly sent: ClientFrame[],
+    /** Scheduled messages, wired to the groups as the app wires them (app-services.ts). */
+    readonly scheduled: ScheduledSends,
   ) {}
 
   get name(): string {
@@ -100,15 +104,18 @@ export class GroupDevice {
     };
     const links = new Links(connection, directory, s, { relayOnly: true });
     const messenger = new Messenger(db, s, account, contacts, connection, links);
-    const groups = new Groups({ db, sodium: s, account, contacts, connection, messenger });
+    const sealer = new Sealer(s, account, messenger.keys, createSequencer());
+    const scheduled = new ScheduledSends({ messenger, sealer, me: () => account.identity!.username, send: (f) => connection.send(f), online: () => connection.online });
+    const groups = new Groups({ db, sodium: s, account, contacts, connection, messenger, scheduled });
     await Promise.all([contacts.load(), messenger.load(), groups.load()]);
     contacts.attach(router);
     links.attach(router);
     messenger.attach(router);
     groups.attach(router);
+    scheduled.attach(router);
     if (register) await client.register(profile.identity);
     else await client.login(profile.identity);
-    device = new GroupDevice(profile, client, router, db, account, contacts, messenger, groups, sent);
+    device = new GroupDevice(profile, client, router, db, account, contacts, messenger, groups, sent, scheduled);
     return device;
   }
 
