@@ -112,6 +112,7 @@ export class AppServices extends EventTarget implements Services {
       groupNotice: (group, body) => this.groups.chat.sendNotice(group, body),
     });
     this.messenger.stamp = this.disappearing.stamp;
+    this.scheduled.went = this.disappearing.went;
     this.groups.timers = this.disappearing;
     this.messenger.addEventListener('arrived', (e) => this.disappearing.arrived((e as ArrivedEvent).message));
     this.receipts = new Receipts({

@@ -156,6 +156,16 @@ export class DisappearingMessages extends EventTarget {
   };
 
   /**
+   * One's own scheduled message went at `at` (ScheduledSends `went`), maybe before its time (Send
+   * now): its clock counts from then, so it goes from here no later than a timer after `at`.
+   */
+  readonly went = (message: StoredMessage, at: number): void => {
+    if (message.dir !== 'out' || !message.expiresIn) return;
+    if (message.expiresAt !== undefined && message.expiresAt <= at + lifetimeMs(message.expiresIn)) return;
+    this.#start(message, at);
+  };
+
+  /**
    * The read receipts' hook (Receipts `read`): a received disappearing message's clock starts when
    * it is read. Returns the entries to keep in `expiring`, written with the messages marked read
    * (one transaction: a tab closed at once still deletes them at its next start).

@@ -237,4 +237,27 @@ describe('scheduling in a conversation whose disappearing timer is on', () => {
     expect(await a.mine(id)).toBeUndefined();
     disappearing.stop();
   });
+
+  it('sent early with Send now, goes from the sender a timer after it went, not after its time', async () => {
+    const a = await alice();
+    const clock = { now: Date.now() };
+    const disappearing = new DisappearingMessages({ db: world.db, messenger: a.messenger, me: () => 'alice', now: () => clock.now });
+    a.messenger.stamp = disappearing.stamp;
+    a.scheduled.went = disappearing.went;
+    await disappearing.load();
+    const HOUR = 3600;
+    await disappearing.set(dmId('bob'), HOUR);
+    const at = Date.now() + 86_400_000;
+    const id = await held(a, 'tomorrow, or now', at);
+    await a.scheduled.sendNow((await a.mine(id))!);
+    const sentAt = Date.now();
+    await a.answer({ t: 'unscheduled', id, sent: true });
+    const m = (await a.mine(id))!;
+    expect(m.expiresAt).toBeGreaterThanOrEqual(sentAt + HOUR * 1000);
+    expect(m.expiresAt).toBeLessThan(at);
+    clock.now = Date.now() + HOUR * 1000 + 1000;
+    await disappearing.expiry.sweep();
+    expect(await a.mine(id)).toBeUndefined();
+    disappearing.stop();
+  });
 });

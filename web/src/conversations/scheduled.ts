@@ -63,6 +63,8 @@ export class ScheduledSends {
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
   #groupRoute: ((entry: OutboxEntry) => void) | undefined;
+  /** Told when one's own held message goes, with when (disappearing.ts `went`: a timer counts from then). */
+  went: ((message: StoredMessage, at: number) => void) | undefined;
 
   constructor(private readonly d: ScheduledDeps) {
     this.#now = d.now ?? Date.now;
@@ -229,10 +231,12 @@ export class ScheduledSends {
   /** It went (or will at once): an ordinary sent message from now on. */
   async #release(job: OutboxEntry): Promise<void> {
     await this.d.messenger.routed.remove(job.conv, job.id);
+    const at = this.#now();
     await this.d.messenger.routed.update(job.conv, job.id, (m) => {
       if (!m.held) return false;
       delete m.held;
       applyOutcome(m, 'sent');
+      this.went?.(m, at);
       return true;
     });
   }
@@ -255,8 +259,10 @@ export class ScheduledSends {
   /** The same envelope as an ordinary message job: through the contact's Link (a group's plaintext: the group's route), like any send. */
   async #sendOrdinary(job: OutboxEntry): Promise<void> {
     const { at: _at, held: _held, want: _want, ...rest } = job;
+    const now = this.#now();
     await this.d.messenger.routed.update(job.conv, job.id, (m) => {
       delete m.held;
+      this.went?.(m, now);
       return true;
     });
     await this.d.messenger.routed.requeue({ ...rest, kind: isGroup(job) ? 'group' : 'message' });
