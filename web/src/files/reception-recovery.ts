@@ -22,7 +22,7 @@ const FETCH_RETRY_FIRST_MS = 1000;
 const FETCH_RETRY_WINDOW_MS = 60_000;
 
 export interface RecoveryDeps {
-  /** This device's receptions, by file id (owned by Transfers). */
+  /** This device's receptions, by file id (owned by Receptions). */
   receptions: ReadonlyMap<string, IncomingTransfer>;
   links: Links;
   connection: Connection;

@@ -3,32 +3,28 @@
  * chunks and control from the links to the right transfer, resumes receiving after a reload or
  * when the sender comes back, and tells the UI how each one is doing (transfer-events.ts). A file
  * for a contact who is offline is also left with the server (stored-copies.ts) so it reaches them
- * without the sender online; a reception whose sender is offline asks the server for such a copy
- * (reception-recovery.ts).
+ * without the sender online. The receiving side, with how a reception whose sender is offline asks
+ * the server for such a copy, is receptions.ts.
  */
 import type { FileOffer } from '../../../shared/envelope';
-import { chunkHeader } from '../../../shared/file-chunks';
 import type { FileControl } from '../../../shared/peer-protocol';
 import type { ServerFrameOf } from '../../../shared/protocol';
-import { type Sodium, fromB64 } from '../../../shared/sodium';
+import type { Sodium } from '../../../shared/sodium';
 import type { Links } from '../peer/links';
 import type { Connection } from '../net/connection';
 import type { FrameRoutes } from '../net/frame-router';
 import type { Contacts } from '../identity/contacts';
 import type { Database, TransferRecord } from '../storage/db';
 import type { FileGone, HeldOffer, Messenger } from '../conversations/messenger';
-import { groupSourceName, parseGroupFileName } from '../../../shared/group-file-names';
+import { parseGroupFileName } from '../../../shared/group-file-names';
 import type { ConversationId } from '../conversations/conversation-id';
 import type { RelayChunkEvent } from '../net/connection';
 import { AutoAcceptSetting } from './auto-accept';
-import { GroupFileLink } from './group-link';
 import { GroupFileSends } from './group-sends';
 import type { ChunkStore } from './chunk-store';
-import { IncomingTransfer } from './incoming';
 import { OwedReleases } from './owed-releases';
-import { ReceptionRecovery } from './reception-recovery';
-import { Sends, recordOf } from './sends';
-import { StrayChunks } from './stray-chunks';
+import { Receptions } from './receptions';
+import { Sends } from './sends';
 import { TransferNotifier, type TransferView } from './transfer-events';
 
 export { OfflineFileTooLarge } from './sends';
@@ -39,12 +35,10 @@ const INERT_TYPE = 'application/octet-stream';
 
 export class Transfers extends EventTarget {
   readonly #sends: Sends;
-  readonly #in = new Map<string, IncomingTransfer>();
-  readonly #recovery: ReceptionRecovery;
+  readonly #in: Receptions;
   readonly #notifier = new TransferNotifier(this);
   /** Finished or stopped transfers loaded for display only. */
   readonly #records = new Map<string, TransferRecord>();
-  readonly #stray = new StrayChunks();
   /** Files whose message was deleted (forget): nothing of them is saved again, nor shown. */
   readonly #gone = new Set<string>();
   readonly #releases: OwedReleases;
@@ -58,7 +52,7 @@ export class Transfers extends EventTarget {
 
   constructor(
     private readonly db: Database,
-    private readonly sodium: Sodium,
+    sodium: Sodium,
     private readonly connection: Connection,
     contacts: Contacts,
     private readonly links: Links,
@@ -73,7 +67,8 @@ export class Transfers extends EventTarget {
     const [changed, progressed] = [(r: TransferRecord) => this.#changed(r), (r: TransferRecord) => this.#notify(r)];
     const release = (peer: string, fileId: string) => void releases.release(peer, fileId).catch((err) => console.warn('parley: could not keep a release for the next login', err));
     this.#sends = new Sends({ db, sodium, connection, contacts, links, messenger, changed, progressed, release });
-    this.#recovery = new ReceptionRecovery({ receptions: this.#in, links, connection, contacts, changed });
+    const [autoAccept, loaded] = [this.autoAccept, (fileId: string) => this.#records.get(fileId)];
+    this.#in = new Receptions({ db, sodium, connection, contacts, links, store, autoAccept, loaded, changed, progressed });
     const post = async (group: string, offer: FileOffer) => this.postInGroup?.(group, offer);
     const hold = async (group: string, offer: FileOffer) => this.holdInGroup?.(group, offer);
     this.#groupSends = new GroupFileSends({ db, sodium, connection, changed, progressed, post, hold });
@@ -86,10 +81,7 @@ export class Transfers extends EventTarget {
       const busy = record.state === 'waiting' || record.state === 'active' || record.state === 'verifying';
       // An offer still waiting for the user is kept ready (its link, stored or live) for accept().
       if (record.dir === 'in' && (busy || record.state === 'done' || record.state === 'offered')) {
-        const t = this.#incoming(record);
-        this.#in.set(record.fileId, t);
-        await t.open();
-        t.recheck(); // cut short while checking its integrity: check again
+        await this.#in.reopen(record); // cut short while checking its integrity: checked again
         continue;
       }
       if (record.dir === 'out' && busy) {
@@ -143,11 +135,7 @@ export class Transfers extends EventTarget {
 
   /** The user accepts an offer that was over the auto-accept size: fetch it now. */
   accept(fileId: string): void {
-    const t = this.#in.get(fileId);
-    if (t?.record.state !== 'offered') return;
-    t.record.state = 'waiting';
-    this.#changed(t.record);
-    t.request(); // opens the file for the chunks first
+    this.#in.accept(fileId);
   }
 
   /** Sends each file to `peer` (see sends.ts); the file ids of those that went. */
@@ -161,7 +149,7 @@ export class Transfers extends EventTarget {
   }
 
   cancel(fileId: string): void {
-    if (!this.#sends.cancel(fileId) && !this.#groupSends.cancel(fileId)) this.#in.get(fileId)?.cancel();
+    if (!this.#sends.cancel(fileId) && !this.#groupSends.cancel(fileId)) this.#in.cancel(fileId);
   }
 
   /**
@@ -219,9 +207,7 @@ export class Transfers extends EventTarget {
 
   onWelcome(frame: ServerFrameOf<'welcome'>): void {
     this.#sends.offlineMaxBytes = frame.offlineFileMaxBytes;
-    this.#recovery.loggedIn();
-    // A group's copy is fetched whenever this device is logged in (after a reload, a reconnect): from what is stored.
-    for (const t of this.#in.values()) if (parseGroupFileName(t.record.peer)) t.request();
+    this.#in.loggedIn(); // a group's copy too, whenever this device is logged in: from what is stored
     this.#releases.loggedIn().catch((err) => console.warn('parley: could not release copies of deleted files', err));
   }
 
@@ -239,26 +225,12 @@ export class Transfers extends EventTarget {
   }
 
   onChunk(peer: string, bytes: Uint8Array): void {
-    const header = chunkHeader(bytes);
-    if (!header) return;
-    const fileId = this.sodium.to_hex(header.fileId);
-    const t = this.#in.get(fileId);
-    const record = t?.record ?? this.#records.get(fileId);
-    if (record && record.peer !== peer) return;
-    const state = record?.state;
-    if (state === 'offered') return; // not asked for: the user may still accept it
-    if (t && (state === 'waiting' || state === 'active' || state === 'verifying')) t.onChunk(bytes);
-    else {
-      const answer = this.#stray.answer(fileId, record); // the sender missed how it ended
-      if (answer) this.links.get(peer).sendFileControl(answer);
-    }
+    this.#in.chunk(peer, bytes);
   }
 
   onControl(peer: string, ctl: FileControl): void {
-    if (this.#sends.control(peer, ctl)) return;
-    const t = this.#in.get(ctl.fileId);
-    if (t?.record.peer === peer) t.control(ctl);
-    else if (ctl.op === 'done' && this.#records.get(ctl.fileId)?.state === 'stored') {
+    if (this.#sends.control(peer, ctl) || this.#in.control(peer, ctl)) return;
+    if (ctl.op === 'done' && this.#records.get(ctl.fileId)?.state === 'stored') {
       // A file left with the server was collected while this device was away (or reloaded).
       const record = this.#records.get(ctl.fileId)!;
       record.state = ctl.ok ? 'done' : 'failed';
@@ -269,7 +241,7 @@ export class Transfers extends EventTarget {
 
   /** `peer` is reachable again, or the link changed path: receptions ask again, sends go again from the last ack. */
   resume(peer: string): void {
-    for (const t of this.#in.values()) if (t.record.peer === peer) t.request();
+    this.#in.resume(peer);
     this.#sends.resume(peer);
   }
 
@@ -278,48 +250,20 @@ export class Transfers extends EventTarget {
    * they may have left with the server, as when a `want` meets `peer_offline`.
    */
   senderOffline(peer: string): void {
-    this.#recovery.senderOffline(peer);
+    this.#in.senderOffline(peer);
   }
 
   #onError(ref: string, code: string): void {
     // A `want` that met an offline sender (ref names them): it may have left a copy with the server.
-    if (code === 'peer_offline') return this.#recovery.senderOffline(ref);
+    if (code === 'peer_offline') return this.#in.senderOffline(ref);
     const fileId = ref;
     if (this.#sends.onError(fileId, code) || this.#groupSends.onError(fileId, code)) return;
-    // A group's copy is the only source of its file: gone (released, expired), the reception ends.
-    const t = this.#in.get(fileId);
-    if (t && parseGroupFileName(t.record.peer) && code === 'file_not_found') return t.cancel();
-    if (code === 'file_not_found') this.#recovery.notFound(fileId);
+    if (code === 'file_not_found') this.#in.notFound(fileId);
   }
 
   async #onOffer(from: string, offer: FileOffer, ts = Date.now(), conv?: ConversationId): Promise<void> {
-    // In a group the file comes from the group's one copy, which streams under this name.
-    const peer = conv?.startsWith('grp:') ? groupSourceName(conv.slice(4), from) : from;
-    if (this.#in.has(offer.fileId) || this.#records.has(offer.fileId) || this.#gone.has(offer.fileId)) return;
-    this.#recovery.offered(offer.fileId, offer.stored, ts);
-    const state = this.autoAccept.accepts(offer.size) ? 'waiting' : 'offered';
-    const record: TransferRecord = { ...recordOf(peer, 'in', offer), state };
-    await this.db.put('transfers', record);
-    const t = this.#incoming(record);
-    this.#in.set(offer.fileId, t);
-    if (state === 'offered') return this.#notify(record);
-    await t.open();
-    t.request();
-  }
-
-  #incoming(record: TransferRecord): IncomingTransfer {
-    const groupLink = parseGroupFileName(record.peer) ? new GroupFileLink(record.peer, this.connection) : undefined;
-    const link = groupLink ? () => groupLink : this.#recovery.linkFor(record);
-    return new IncomingTransfer(record, {
-      db: this.db,
-      store: this.store,
-      sodium: this.sodium,
-      key: fromB64(this.sodium, record.key),
-      fileId: this.sodium.from_hex(record.fileId),
-      link,
-      changed: (r) => this.#changed(r),
-      progressed: (r) => this.#notify(r),
-    });
+    if (this.#records.has(offer.fileId) || this.#gone.has(offer.fileId)) return;
+    await this.#in.offer(from, offer, ts, conv);
   }
 
   /** Persists the record, and tells the UI. */
