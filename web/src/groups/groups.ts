@@ -2,11 +2,12 @@
  * The browser's group service (issue 12; README.md in this folder): the groups this device is in,
  * their MLS state in IndexedDB, the server's group frames, and the UI's face (`list`, `view`,
  * `create`, `send`, event `groups`). The admin part (admin.ts) works through the GroupCore this
- * service hands it. Each group's MLS state changes only in its serial line (group-store.ts);
- * frame handlers only queue work there, or settle what was asked (ask.ts), so a line waiting for
- * the server's answer never holds up the frame that brings it.
+ * service hands it; joining and leaving (a Welcome, a removal) are membership.ts. Each group's
+ * MLS state changes only in its serial line (group-store.ts); frame handlers only queue work
+ * there, or settle what was asked (ask.ts), so a line waiting for the server's answer never holds
+ * up the frame that brings it.
  */
-import { type GroupEnv, createGroup, groupEnv, isGroupError, join, roleIn, toBase64Url } from '../../../shared/groups/index';
+import { type GroupEnv, createGroup, groupEnv, toBase64Url } from '../../../shared/groups/index';
 import type { Identity } from '../../../shared/identity';
 import type { ServerFrameOf } from '../../../shared/protocol';
 import { GroupSettings } from '../../../shared/protocol-groups';
@@ -23,8 +24,7 @@ import type { Database, StoredGroup } from '../storage/db';
 import { AckCoalescer } from './ack-coalescer';
 import { GroupAdmin } from './admin';
 import { Asks } from './ask';
-import { fetchTree } from './group-tree';
-import { welcomeBytes, withData } from './big-commits';
+import { withData } from './big-commits';
 import type { GroupCore, GroupView, NewGroup } from './core';
 import type { DisappearingMessages } from '../conversations/disappearing';
 import { GroupChat } from './group-chat';
@@ -32,6 +32,7 @@ import { GroupLog } from './group-log';
 import { GroupSender } from './group-send';
 import { DEFAULT_SETTINGS, GroupStore, viewOf } from './group-store';
 import { KeyPool } from './key-pool';
+import { GroupMembership } from './membership';
 import { MemberTrust } from './trust';
 import { MentionedEvent } from './mentioned-event';
 
@@ -70,13 +71,13 @@ export class Groups extends EventTarget {
   readonly #trust: MemberTrust;
   readonly #keys: KeyPool;
   readonly #sender: GroupSender;
+  readonly #membership: GroupMembership;
   #env: GroupEnv | undefined;
-  readonly #acks: AckCoalescer;
 
   constructor(private readonly d: GroupsDeps) {
     super();
     // Acks wait a little to be coalesced, but never behind a later group frame (a leave must follow them).
-    const acks = (this.#acks = new AckCoalescer((group, upTo) => void d.connection.send({ t: 'group_ack', group, upTo })));
+    const acks = new AckCoalescer((group, upTo) => void d.connection.send({ t: 'group_ack', group, upTo }));
     const send = (frame: Parameters<Connection['send']>[0]) => {
       acks.flush();
       return d.connection.send(frame);
@@ -99,6 +100,18 @@ export class Groups extends EventTarget {
       patch: (id, change) => this.#patch(id, change),
     });
     this.admin = new GroupAdmin(core);
+    this.#membership = new GroupMembership({
+      store: this.#store,
+      asks: this.#asks,
+      keys: this.#keys,
+      sodium: d.sodium,
+      messenger: d.messenger,
+      identity: () => this.#identity(),
+      env: () => this.#groupEnv(),
+      ack: (group, upTo) => acks.ack(group, upTo),
+      changed: (id) => this.#changed(id),
+      patch: (id, change) => this.#patch(id, change),
+    });
     this.chat = new GroupChat({ store: this.#store, messenger: d.messenger, me: () => this.#identity().username });
     this.log = new GroupLog({
       store: this.#store,
@@ -147,13 +160,13 @@ export class Groups extends EventTarget {
       return this.#sender.sent(f);
     });
     frames.on('group_log', (f) => this.#queue(f.group, 'log entry', () => this.#entry(f)));
-    frames.on('group_welcome', (f) => this.#queue(f.group, 'Welcome', () => this.#welcome(f)));
+    frames.on('group_welcome', (f) => this.#queue(f.group, 'Welcome', () => this.#membership.welcome(f)));
     frames.on('group_removed', (f) => {
       this.#asks.offer(f); // the answer to this device's own leave or delete (admin-answers.ts)
-      this.#queue(f.group, 'removal', () => this.#removed(f));
+      this.#queue(f.group, 'removal', () => this.#membership.removed(f));
     });
     frames.on('group_list', async (f) => {
-      await this.#listed(f);
+      await this.#membership.listed(f);
       await this.admin.onFrame(f);
     });
     frames.on('error', async (f) => {
@@ -164,7 +177,7 @@ export class Groups extends EventTarget {
       const held = f.ref ? this.#store.get(f.ref) : undefined;
       if (held && !held.record.removed && (f.code === 'unknown_group' || f.code === 'not_member')) {
         const reason = f.code === 'unknown_group' ? 'deleted' : 'removed';
-        this.#queue(f.ref!, 'refusal', () => this.#removed({ t: 'group_removed', group: f.ref!, reason }));
+        this.#queue(f.ref!, 'refusal', () => this.#membership.removed({ t: 'group_removed', group: f.ref!, reason }));
       }
     });
   }
@@ -244,59 +257,6 @@ export class Groups extends EventTarget {
     if (!held) return this.#store.unfill(f.group);
     // A commit over a frame came announced: its parts first, here in the line (big-commits.ts).
     await this.log.entry(held, f.seq > held.record.seq ? await withData(this.#asks, f) : f);
-  }
-
-  /** This device was added: join with one of its kept key packages, then read the log after `seq`. */
-  async #welcome(f: ServerFrameOf<'group_welcome'>): Promise<void> {
-    const before = this.#store.get(f.group);
-    if (before?.group && !before.record.removed) return; // joined already (the Welcome comes again at each login until acknowledged past)
-    const identity = this.#identity();
-    let joined: Awaited<ReturnType<typeof join>>;
-    try {
-      const tree = await fetchTree(this.#asks, f.group);
-      joined = await join(this.#groupEnv(), this.d.sodium, identity, await welcomeBytes(this.#asks, f), await this.#keys.all(), f.group, tree);
-    } catch (err) {
-      // `tree_gone` (a later Add replaced the tree) is as final as a Welcome that does not open; `unavailable` waits for the next login.
-      if ((err instanceof ParleyError && err.code === 'unavailable') || !(isGroupError(err) || err instanceof ParleyError)) throw err;
-      console.warn(`parley: could not join group ${f.group} with its Welcome`, err);
-      return this.#store.unfill(f.group);
-    }
-    const record: StoredGroup = {
-      id: f.group,
-      name: before?.record.name ?? '',
-      role: roleIn(joined.group, identity.username),
-      settings: { ...DEFAULT_SETTINGS },
-      joinedAt: Date.now(),
-      seq: f.seq,
-    };
-    await this.#store.save(this.#store.fill(f.group, record, joined.group));
-    await this.#keys.used(joined.keyPackageRef);
-    this.#acks.ack(f.group, f.seq);
-    this.#changed(f.group);
-    // One package fewer on the server: its count (the answer) says whether to top up.
-    void this.#keys.upload(1).catch((err) => console.warn('parley: could not upload a key package', err));
-  }
-
-  /** This device is out of the group: it stays listed, read-only; its MLS state goes, and what waited to be sent fails. */
-  async #removed(f: ServerFrameOf<'group_removed'>): Promise<void> {
-    const held = this.#store.get(f.group);
-    if (!held) return this.#store.unfill(f.group);
-    held.record.removed = f.reason;
-    delete held.record.state;
-    held.group = undefined;
-    held.pendingCommit = undefined;
-    await this.#store.save(held);
-    const conv = `grp:${f.group}` as const;
-    for (const job of this.d.messenger.routed.waiting(conv)) await this.d.messenger.routed.fail(conv, job.id, 'not_member');
-    this.#changed(f.group);
-  }
-
-  /** The login's list of this user's groups: the server's role for each is the one shown. */
-  async #listed(f: ServerFrameOf<'group_list'>): Promise<void> {
-    for (const g of f.groups) {
-      const held = this.#store.get(g.group);
-      if (held && !held.record.removed && held.record.role !== g.role) await this.#patch(g.group, { role: g.role });
-    }
   }
 
   async #patch(id: string, change: Partial<Omit<GroupView, 'id' | 'conv'>>): Promise<void> {
