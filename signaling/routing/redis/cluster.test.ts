@@ -4,6 +4,7 @@
  * it does on one. What survives a node or Redis dying is in cluster-crash.test.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { createClient } from 'redis';
 import { describe, expect, it } from 'vitest';
 import { CloseCode } from '../../../shared/protocol';
 import { encodeRelayFrame } from '../../../shared/relay-frames';
@@ -36,6 +37,29 @@ describe('a cluster of three nodes on one Redis', () => {
     const back = await h.login(2, bobId);
     expect(back.welcome!.contacts).toEqual([expect.objectContaining({ username: alice.username, online: true })]);
     expect(await alice.next('presence')).toEqual({ t: 'presence', username: bobId.username, online: true });
+  });
+
+  it('writes a burst of messages for one recipient to Redis in a few script calls, and hands them over in order', async () => {
+    const [alice, bob] = await h.pair(0, 1);
+    const admin = createClient({ url: h.cluster.redis.url });
+    await admin.connect();
+    const scriptCalls = async () => {
+      const info = await admin.sendCommand<string>(['INFO', 'commandstats']);
+      return [...info.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+)/gm)].reduce((n, m) => n + Number(m[2]), 0);
+    };
+    try {
+      const ids = Array.from({ length: 40 }, () => randomUUID());
+      const before = await scriptCalls();
+      for (const id of ids) alice.sendText(bob.identity!, id, `burst ${id}`);
+      const got: string[] = [];
+      while (got.length < ids.length) got.push((await bob.next('deliver')).id);
+      expect(got).toEqual(ids);
+      // One script call per message without batching; the batches (and any presence refresh) are far fewer.
+      expect(await scriptCalls()).toBeLessThan(before + ids.length / 2);
+      expect(alice.received.filter((f) => f.t === 'stored').map((f) => (f as { id: string }).id)).toEqual(ids);
+    } finally {
+      admin.destroy();
+    }
   });
 
   it('delivers messages live across nodes in order, with receipts both ways', async () => {
