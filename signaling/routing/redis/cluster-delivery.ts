@@ -64,6 +64,7 @@ export class ClusterDelivery {
       write: (to, items, offlineOk) => deps.writer.write(to, items, offlineOk),
       landed: this.arrived,
       done: this.#written,
+      fault: (err) => deps.log.error({ err }, 'answering a stored message failed'),
     });
     this.handover = new Handover(deps.store, deps.log, deps.queueWindowBytes, (session, err) => {
       deps.log.warn({ session: session.id, err: String(err) }, 'reading a stream failed; reading again soon');

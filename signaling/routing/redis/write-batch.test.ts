@@ -12,6 +12,9 @@ function fakeWriter(opts: { quota?: number; holder?: 'here' | 'elsewhere' | 'nob
   const landed: { to: string; ids: string[] }[] = [];
   let seq = 0;
   let fail: Error | undefined;
+  /** An id whose answer throws (a sender's socket gone wrong), and what the batcher reported of it. */
+  let throwOn: string | undefined;
+  const faults: string[] = [];
   const write = async (to: string, items: MessageItem[], offlineOk: boolean): Promise<Written> => {
     calls.push({ to, ids: items.map((i) => i.id), offlineOk });
     await new Promise((r) => setTimeout(r, 1));
@@ -30,7 +33,12 @@ function fakeWriter(opts: { quota?: number; holder?: 'here' | 'elsewhere' | 'nob
   const inner = new WriteBatcher<Answer>({
     write,
     landed: (to, entries) => landed.push({ to, ids: entries.map((e) => e.item.id) }),
-    done: (_to, _item, _offlineOk, answer, result, err) => (result === undefined ? answer.reject(err) : answer.resolve(result)),
+    done: (_to, item, _offlineOk, answer, result, err) => {
+      if (item.id === throwOn) throw new Error(`answering ${item.id} failed`);
+      if (result === undefined) answer.reject(err);
+      else answer.resolve(result);
+    },
+    fault: (err) => faults.push(String(err)),
   });
   // Each message's answer as a promise, for the tests to await.
   const batcher = {
@@ -39,7 +47,7 @@ function fakeWriter(opts: { quota?: number; holder?: 'here' | 'elsewhere' | 'nob
       return inner.pending;
     },
   };
-  return { batcher, streams, calls, landed, failWith: (e: Error | undefined) => (fail = e) };
+  return { batcher, streams, calls, landed, faults, failWith: (e: Error | undefined) => (fail = e), throwOn: (id: string) => (throwOn = id) };
 }
 
 describe('WriteBatcher', () => {
@@ -99,6 +107,18 @@ describe('WriteBatcher', () => {
       [['a'], false],
       [['b'], true],
     ]);
+  });
+
+  it('answers the rest of a batch, and writes the next, when answering one message throws', async () => {
+    const w = fakeWriter();
+    w.throwOn('b');
+    const a = w.batcher.write('bob', msg('alice', 'a'), false);
+    void w.batcher.write('bob', msg('alice', 'b'), false);
+    const c = w.batcher.write('bob', msg('alice', 'c'), false);
+    expect(await Promise.all([a, c])).toEqual(['stored', 'stored']);
+    expect(w.faults).toEqual(['Error: answering b failed']);
+    expect(await w.batcher.write('bob', msg('alice', 'd'), false)).toBe('stored');
+    expect(w.streams.get('bob')!.map((i) => i.id)).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('fails every message of a batch whose write failed, and goes on with the next', async () => {

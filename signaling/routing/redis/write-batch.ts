@@ -49,6 +49,8 @@ export interface BatchDeps<S> {
   landed(to: string, entries: StreamEntry[]): void;
   /** What came of one message's write: its result, or (result undefined) the error the write failed with. */
   done(to: string, item: MessageItem, offlineOk: boolean, sender: S, result: ItemResult | undefined, err?: unknown): void;
+  /** A `done` or `landed` that threw: told here, and the rest of the batch and the lane go on. */
+  fault(err: unknown): void;
 }
 
 export class WriteBatcher<S> {
@@ -97,6 +99,7 @@ export class WriteBatcher<S> {
       try {
         await this.#writeBatch(to, batch);
       } catch (err) {
+        // Only the batch's own write throws, before anything of it was answered (answers never throw).
         for (const w of batch) this.#done(to, w, undefined, err);
       }
     }
@@ -131,12 +134,20 @@ export class WriteBatcher<S> {
   }
 
   #done(to: string, w: Waiting<S>, result: ItemResult | undefined, err?: unknown): void {
-    this.deps.done(to, w.item, w.offlineOk, w.sender, result, err);
+    try {
+      this.deps.done(to, w.item, w.offlineOk, w.sender, result, err);
+    } catch (fault) {
+      this.deps.fault(fault);
+    }
   }
 
   /** Told even with no entries (a repeat here): the first copy's hand-over may have been lost, so the stream is read. */
   #landed(to: string, written: Written): void {
-    if (written.here) this.deps.landed(to, written.entries);
+    try {
+      if (written.here) this.deps.landed(to, written.entries);
+    } catch (fault) {
+      this.deps.fault(fault);
+    }
   }
 }
 
