@@ -126,3 +126,5 @@ export function groupStatements(db: Database.Database) {
     deleteMember: db.prepare<[string, string]>('DELETE FROM group_members WHERE group_id = ? AND user = ?'),
   };
 }
+
+export type GroupStatements = ReturnType<typeof groupStatements>;

@@ -23,6 +23,7 @@ import { RelaxedCommits } from './relaxed';
 import { SqliteKeyPackages } from './sqlite-key-packages';
 import { type GroupRow, type MemberRow, groupStatements } from './sqlite-group-statements';
 import { SqliteGroupReceipts } from './sqlite-group-receipts';
+import { SqliteGroupAdmission } from './sqlite-group-admission';
 
 const toGroup = (r: GroupRow): GroupRecord => ({
   id: r.id,
@@ -67,6 +68,7 @@ export class SqliteGroups implements GroupStore {
   readonly #q;
 
   readonly #relaxed: RelaxedCommits;
+  readonly #admission: SqliteGroupAdmission;
   readonly receipts: SqliteGroupReceipts;
   /**
    * Per group, the lowest active cursor when the log was last trimmed by acknowledgements (the
@@ -83,6 +85,7 @@ export class SqliteGroups implements GroupStore {
     this.#relaxed = new RelaxedCommits(db);
     this.#kps = new SqliteKeyPackages(db, opts);
     this.#q = groupStatements(db);
+    this.#admission = new SqliteGroupAdmission(db, this.#q, opts);
     this.receipts = new SqliteGroupReceipts(db, this.#relaxed, opts.logMaxEntries);
   }
 
@@ -151,55 +154,33 @@ export class SqliteGroups implements GroupStore {
     })();
   }
 
-  async addRequest(id: string, user: string): Promise<JoinRequestResult> {
-    return this.#db.transaction((): JoinRequestResult => {
-      // Requests older than their lifetime give their slot back first (review M7: slots squatted for good).
-      if (this.#q.countRequests.get(id)!.n >= this.opts.requestsMax) this.#q.expireRequests.run(id, this.opts.now() - this.opts.requestTtlMs);
-      if (this.#q.request.get(id, user)) return 'exists';
-      if (this.#q.countRequests.get(id)!.n >= this.opts.requestsMax) return 'full';
-      this.#q.insertRequest.run(id, user, this.opts.now());
-      return 'added';
-    })();
+  // Join requests and bans: sqlite-group-admission.ts.
+  addRequest(id: string, user: string): Promise<JoinRequestResult> {
+    return this.#admission.addRequest(id, user);
   }
-
-  async requests(id: string): Promise<string[]> {
-    return this.#q.requests.all(id).map((r) => r.user);
+  requests(id: string): Promise<string[]> {
+    return this.#admission.requests(id);
   }
-
-  async approvals(id: string): Promise<string[]> {
-    return this.#q.approvals.all(id).map((r) => r.user);
+  approvals(id: string): Promise<string[]> {
+    return this.#admission.approvals(id);
   }
-
-  async decide(id: string, user: string, accept: boolean): Promise<boolean> {
-    const pending = this.#q.request.get(id, user);
-    // A decline also withdraws an approval not yet used (the user never came to be added).
-    if (!pending || (pending.approved === 1 && accept)) return false;
-    if (accept) this.#q.approve.run(id, user);
-    else this.#q.dropRequest.run(id, user);
-    return true;
+  decide(id: string, user: string, accept: boolean): Promise<boolean> {
+    return this.#admission.decide(id, user, accept);
   }
-
-  async isApproved(id: string, user: string): Promise<boolean> {
-    return this.#q.request.get(id, user)?.approved === 1;
+  isApproved(id: string, user: string): Promise<boolean> {
+    return this.#admission.isApproved(id, user);
   }
-
-  async ban(id: string, user: string): Promise<void> {
-    this.#db.transaction(() => {
-      this.#q.ban.run(id, user, this.opts.now());
-      this.#q.dropRequest.run(id, user);
-    })();
+  ban(id: string, user: string): Promise<void> {
+    return this.#admission.ban(id, user);
   }
-
-  async unban(id: string, user: string): Promise<void> {
-    this.#q.unban.run(id, user);
+  unban(id: string, user: string): Promise<void> {
+    return this.#admission.unban(id, user);
   }
-
-  async isBanned(id: string, user: string): Promise<boolean> {
-    return this.#q.banned.get(id, user) !== undefined;
+  isBanned(id: string, user: string): Promise<boolean> {
+    return this.#admission.isBanned(id, user);
   }
-
-  async bans(id: string): Promise<string[]> {
-    return this.#q.bans.all(id).map((r) => r.user);
+  bans(id: string): Promise<string[]> {
+    return this.#admission.bans(id);
   }
 
   async commit(id: string, c: CommitChange): Promise<CommitResult> {
