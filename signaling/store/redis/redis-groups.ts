@@ -24,12 +24,10 @@ import type {
 import {
   ackScript,
   addKeyPackagesScript,
-  addRequestScript,
   appendScript,
   claimKeyPackageScript,
   commitScript,
   createGroupScript,
-  decideScript,
   patchMemberScript,
   trimOldScript,
 } from './group-scripts';
@@ -38,6 +36,7 @@ import { RedisGroupEnds } from './redis-group-ends';
 import { groupKeys as k } from './redis-group-keys';
 import type { RedisLink, ScriptRunner } from './redis-script';
 import { RedisGroupReceipts } from './redis-group-receipts';
+import { RedisGroupAdmission, pairs } from './redis-group-admission';
 
 type StoredMember = Omit<MemberRecord, 'user'>;
 
@@ -45,14 +44,6 @@ type StoredMember = Omit<MemberRecord, 'user'>;
 function storedMember(json: string): StoredMember {
   const { joined: _joined, read: _read, ...m } = JSON.parse(json) as StoredMember & { joined?: number; read?: number };
   return m;
-}
-
-/** A hash reply as pairs: HGETALL comes as an object from node-redis, HSCAN and stream fields as flat arrays. */
-function pairs(flat: string[] | Record<string, string>): [string, string][] {
-  if (!Array.isArray(flat)) return Object.entries(flat);
-  const out: [string, string][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
-  return out;
 }
 
 /** A glob pattern that matches `text` literally inside a field (HSCAN MATCH). */
@@ -64,6 +55,7 @@ const SEARCH_STEPS = 20;
 export class RedisGroups implements GroupStore {
   readonly receipts: RedisGroupReceipts;
   readonly #ends: RedisGroupEnds;
+  readonly #admission: RedisGroupAdmission;
 
   constructor(
     private readonly redis: RedisLink,
@@ -72,6 +64,7 @@ export class RedisGroups implements GroupStore {
   ) {
     this.receipts = new RedisGroupReceipts(redis, scripts, opts.logMaxEntries);
     this.#ends = new RedisGroupEnds((args) => this.#cmd(args), scripts, opts.now);
+    this.#admission = new RedisGroupAdmission((args) => this.#cmd(args), scripts, opts);
   }
 
   #cmd<T>(args: string[]): Promise<T> {
@@ -202,52 +195,33 @@ export class RedisGroups implements GroupStore {
     await this.#ends.forget(id);
   }
 
-  async addRequest(id: string, user: string): Promise<JoinRequestResult> {
-    return this.scripts.run<JoinRequestResult>(addRequestScript, [k.requests(id)], [user, this.opts.now(), this.opts.requestsMax, this.opts.now() - this.opts.requestTtlMs]);
+  // Join requests and bans: redis-group-admission.ts.
+  addRequest(id: string, user: string): Promise<JoinRequestResult> {
+    return this.#admission.addRequest(id, user);
   }
-
-  async requests(id: string): Promise<string[]> {
-    return this.#requestsWhere(id, false);
+  requests(id: string): Promise<string[]> {
+    return this.#admission.requests(id);
   }
-
-  async approvals(id: string): Promise<string[]> {
-    return this.#requestsWhere(id, true);
+  approvals(id: string): Promise<string[]> {
+    return this.#admission.approvals(id);
   }
-
-  async #requestsWhere(id: string, approved: boolean): Promise<string[]> {
-    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.requests(id)]))
-      .map(([user, json]) => ({ user, ...(JSON.parse(json) as { ts: number; approved: boolean }) }))
-      .filter((r) => r.approved === approved)
-      .sort((a, b) => a.ts - b.ts || (a.user < b.user ? -1 : 1))
-      .map((r) => r.user);
+  decide(id: string, user: string, accept: boolean): Promise<boolean> {
+    return this.#admission.decide(id, user, accept);
   }
-
-  async decide(id: string, user: string, accept: boolean): Promise<boolean> {
-    return (await this.scripts.run<number>(decideScript, [k.requests(id)], [user, accept ? '1' : '0'])) === 1;
+  isApproved(id: string, user: string): Promise<boolean> {
+    return this.#admission.isApproved(id, user);
   }
-
-  async isApproved(id: string, user: string): Promise<boolean> {
-    const raw = await this.#cmd<string | null>(['HGET', k.requests(id), user]);
-    return raw !== null && (JSON.parse(raw) as { approved: boolean }).approved;
+  ban(id: string, user: string): Promise<void> {
+    return this.#admission.ban(id, user);
   }
-
-  async ban(id: string, user: string): Promise<void> {
-    await this.#cmd(['HSET', k.bans(id), user, String(this.opts.now())]);
-    await this.#cmd(['HDEL', k.requests(id), user]);
+  unban(id: string, user: string): Promise<void> {
+    return this.#admission.unban(id, user);
   }
-
-  async unban(id: string, user: string): Promise<void> {
-    await this.#cmd(['HDEL', k.bans(id), user]);
+  isBanned(id: string, user: string): Promise<boolean> {
+    return this.#admission.isBanned(id, user);
   }
-
-  async isBanned(id: string, user: string): Promise<boolean> {
-    return (await this.#cmd<number>(['HEXISTS', k.bans(id), user])) === 1;
-  }
-
-  async bans(id: string): Promise<string[]> {
-    return pairs(await this.#cmd<Record<string, string>>(['HGETALL', k.bans(id)]))
-      .sort((a, b) => Number(a[1]) - Number(b[1]) || (a[0] < b[0] ? -1 : 1))
-      .map(([user]) => user);
+  bans(id: string): Promise<string[]> {
+    return this.#admission.bans(id);
   }
 
   async commit(id: string, c: CommitChange): Promise<CommitResult> {
